@@ -1,0 +1,97 @@
+using System.CommandLine;
+using LlmCore.Cli.Commands;
+using LlmCore.Cli.Infrastructure;
+
+namespace LlmCore.Cli;
+
+/// <summary>
+/// The <c>llmcore</c> command line: builds the command tree and maps outcomes to exit codes
+/// (0 success, 1 failure, 2 bad input).
+/// </summary>
+internal static class CliApp
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for a failure that is not the user's input.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code for bad input: an unknown option, a missing or invalid value.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand BuildRootCommand(CliContext context)
+    {
+        var root = new RootCommand(
+            "llmcore: differential privacy, optimizers, GPU scheduling and LLM cost and business analysis.");
+        root.Options.Add(CliContext.JsonOption);
+
+        root.Subcommands.Add(PrivacyCommands.Create(context));
+        root.Subcommands.Add(ScheduleCommands.Create(context));
+        root.Subcommands.Add(CostCommands.Create(context));
+        root.Subcommands.Add(BusinessCommands.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>Runs the command line and returns the process exit code.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="output">Where results go (stdout).</param>
+    /// <param name="error">Where errors go (stderr).</param>
+    /// <param name="interactive">Whether the output is a terminal (enables progress bars and colour).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    {
+        var context = new CliContext(output, error, interactive);
+        var root = BuildRootCommand(context);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Unknown tokens are the most useful thing to name; then the rest, all on one line.
+            var messages = parseResult.Errors
+                .Select(static e => CliContext.OneLine(e.Message))
+                .OrderBy(static m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1)
+                .Distinct(StringComparer.Ordinal);
+            error.WriteLine($"error: {string.Join(" ", messages)}");
+            return BadInput;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        try
+        {
+            return parseResult.Invoke(configuration);
+        }
+        catch (CliUsageException ex)
+        {
+            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
+            return BadInput;
+        }
+        catch (ArgumentException ex)
+        {
+            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
+            return BadInput;
+        }
+        catch (FileNotFoundException ex)
+        {
+            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("error: cancelled.");
+            return Failure;
+        }
+#pragma warning disable CA1031 // The CLI's last line of defence turns any failure into one line and exit code 1.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
+            return Failure;
+        }
+    }
+}

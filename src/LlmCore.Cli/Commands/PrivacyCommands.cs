@@ -1,0 +1,15 @@
+using System.CommandLine;
+using LlmCore.Cli.Infrastructure;
+
+namespace LlmCore.Cli.Commands;
+
+/// <summary>The <c>llmcore privacy</c> command group.</summary>
+internal static class PrivacyCommands
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = CliContext.CreateGroup("privacy", "Differential privacy: noise, mechanisms, accounting and calibration.");
+        return command;
+    }
+}

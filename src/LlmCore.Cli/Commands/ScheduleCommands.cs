@@ -1,0 +1,15 @@
+using System.CommandLine;
+using LlmCore.Cli.Infrastructure;
+
+namespace LlmCore.Cli.Commands;
+
+/// <summary>The <c>llmcore schedule</c> command group.</summary>
+internal static class ScheduleCommands
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = CliContext.CreateGroup("schedule", "GPU job scheduling: simulate policies on cluster traces.");
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace LlmCore.Cli.Infrastructure;
+
+/// <summary>
+/// What every command needs: the output and error writers, whether output is a terminal, and the helpers that
+/// keep the CLI contract (one JSON object under <c>--json</c>, human tables otherwise).
+/// </summary>
+internal sealed class CliContext
+{
+    /// <summary>The <c>--json</c> option, recursive so that every command takes it.</summary>
+    public static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Print exactly one JSON object (camelCase keys) on stdout and nothing else.",
+        Recursive = true,
+    };
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public CliContext(TextWriter output, TextWriter error, bool interactive)
+    {
+        Output = output;
+        Error = error;
+        Interactive = interactive;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+    }
+
+    /// <summary>Gets the writer for results (stdout).</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Gets the writer for errors and diagnostics (stderr).</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>Gets a value indicating whether stdout is a terminal.</summary>
+    public bool Interactive { get; }
+
+    /// <summary>Gets the Spectre console that writes human output to <see cref="Output"/>.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Gets the JSON options every command serialises with.</summary>
+    public static JsonSerializerOptions JsonOptions => s_json;
+
+    /// <summary>Writes <paramref name="value"/> as the single JSON object of a <c>--json</c> run.</summary>
+    public void WriteJson<T>(T value)
+    {
+        Output.WriteLine(JsonSerializer.Serialize(value, s_json));
+    }
+
+    /// <summary>Whether progress bars may be shown: on a terminal and not under <c>--json</c>.</summary>
+    public bool ShowProgress(ParseResult parseResult) => Interactive && !parseResult.GetValue(JsonOption);
+
+    /// <summary>Creates a command group that, run without a subcommand, names its subcommands and exits with code 2.</summary>
+    public static Command CreateGroup(string name, string description)
+    {
+        var command = new Command(name, description);
+        command.SetAction((Func<ParseResult, int>)(parseResult =>
+        {
+            var names = string.Join(", ", command.Subcommands.Select(static c => c.Name));
+            throw new CliUsageException(names.Length == 0
+                ? $"'llmcore {name}' has no subcommands yet."
+                : $"'llmcore {name}' needs a subcommand: {names}.");
+        }));
+        return command;
+    }
+
+    /// <summary>Folds a message onto one line.</summary>
+    public static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

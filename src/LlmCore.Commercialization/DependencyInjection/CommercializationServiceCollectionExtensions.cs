@@ -1,0 +1,39 @@
+using LlmCore.Commercialization.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers LlmCore.Commercialization with a host's <see cref="IServiceCollection"/>.
+/// </summary>
+public static class CommercializationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the LlmCore.Commercialization services.
+    /// </summary>
+    /// <param name="services">The service collection to add to.</param>
+    /// <param name="configure">Optional changes to the <see cref="CommercializationOptions"/>.</param>
+    /// <returns>The same <paramref name="services"/>, for chaining.</returns>
+    /// <remarks>
+    /// Registration is idempotent and uses <c>TryAdd</c>, so a host's own registrations win. Options are validated
+    /// when the host starts.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IServiceCollection AddLlmCoreCommercialization(this IServiceCollection services, Action<CommercializationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var builder = services.AddOptions<CommercializationOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommercializationOptions>, CommercializationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using LlmCore.Optimization.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers LlmCore.Optimization with a host's <see cref="IServiceCollection"/>.
+/// </summary>
+public static class OptimizationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the LlmCore.Optimization services.
+    /// </summary>
+    /// <param name="services">The service collection to add to.</param>
+    /// <param name="configure">Optional changes to the <see cref="OptimizationOptions"/>.</param>
+    /// <returns>The same <paramref name="services"/>, for chaining.</returns>
+    /// <remarks>
+    /// Registration is idempotent and uses <c>TryAdd</c>, so a host's own registrations win. Options are validated
+    /// when the host starts.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IServiceCollection AddLlmCoreOptimization(this IServiceCollection services, Action<OptimizationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var builder = services.AddOptions<OptimizationOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OptimizationOptions>, OptimizationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        return services;
+    }
+}
