@@ -60,6 +60,68 @@ public class DenseTests
         Assert.Equal("input", ex.ParamName);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(33)]
+    [InlineData(1025)]
+    public void ForwardAndBackward_VectorisedRows_MatchScalarReference(int inputs)
+    {
+        // The TensorPrimitives row kernels against the textbook triple loops, on odd widths (and an empty batch).
+        const int outputs = 3;
+        foreach (var batch in new[] { 0, 2 })
+        {
+            var dense = new Dense<double>(inputs == 0 ? 1 : inputs, outputs, seed: 8);
+            var n = dense.InputSize;
+            var x = GradientCheck.Random(batch * n, 9);
+            var y = new double[batch * outputs];
+            dense.Forward(x, y, batch);
+            var delta = GradientCheck.Random(batch * outputs, 10);
+            var dx = new double[batch * n];
+            dense.Backward(x, y, delta, dx, batch, 0.5, null);
+            var w = dense.Weight.Values.ToArray();
+            for (var i = 0; i < batch; i++)
+            {
+                for (var o = 0; o < outputs; o++)
+                {
+                    var sum = dense.Bias.Values[o];
+                    for (var j = 0; j < n; j++)
+                    {
+                        sum += x[(i * n) + j] * w[(o * n) + j];
+                    }
+
+                    Assert.Equal(sum, y[(i * outputs) + o], 1e-9);
+                }
+
+                for (var j = 0; j < n; j++)
+                {
+                    var sum = 0.0;
+                    for (var o = 0; o < outputs; o++)
+                    {
+                        sum += delta[(i * outputs) + o] * w[(o * n) + j];
+                    }
+
+                    Assert.Equal(sum, dx[(i * n) + j], 1e-9);
+                }
+            }
+
+            for (var o = 0; o < outputs; o++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var sum = 0.0;
+                    for (var i = 0; i < batch; i++)
+                    {
+                        sum += 0.5 * delta[(i * outputs) + o] * x[(i * n) + j];
+                    }
+
+                    Assert.Equal(sum, dense.Weight.Gradient[(o * n) + j], 1e-9);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Forward_FloatAndDouble_Agree()
     {
