@@ -1,0 +1,291 @@
+using System.CommandLine;
+using System.Globalization;
+using LlmCore.Cli.Commands.Train;
+using LlmCore.Cli.Infrastructure;
+using LlmCore.Optimization.Data;
+using LlmCore.Optimization.Losses;
+using LlmCore.Optimization.Metrics;
+using LlmCore.Optimization.Models;
+using LlmCore.Optimization.Training;
+using Spectre.Console;
+
+namespace LlmCore.Cli.Commands;
+
+/// <summary>
+/// <c>llmcore train</c>: trains a linear model or an MLP on a built-in dataset or a CSV file and reports the loss
+/// history and a held-out metric (accuracy for classification, R² for regression).
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = $"A built-in dataset ({string.Join(", ", BuiltInDatasets.Names)}) or a CSV file with a header row.",
+            Required = true,
+        };
+        var target = new Option<string?>("--target") { Description = "The target column of a CSV (default: the last column)." };
+        var task = new Option<string?>("--task") { Description = "regression or classification (default: classification when the target holds few distinct integers or text)." };
+        var optimizer = new Option<string>("--optimizer") { Description = $"The optimizer: {string.Join(", ", TrainOptimizers.Names)}.", Required = true };
+        var lr = new Option<double>("--lr") { Description = "The learning rate, > 0.", DefaultValueFactory = _ => 0.01 };
+        var momentum = new Option<double>("--momentum") { Description = "The momentum factor (SGD), ≥ 0.", DefaultValueFactory = _ => 0.0 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "The weight decay, ≥ 0.", DefaultValueFactory = _ => 0.0 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data, ≥ 1.", DefaultValueFactory = _ => 10 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per step, ≥ 1.", DefaultValueFactory = _ => 32 };
+        var hidden = new Option<string?>("--hidden") { Description = "Hidden layer sizes, comma-separated (e.g. 16,16); none gives a linear / logistic model." };
+        var activation = new Option<string>("--activation") { Description = "The hidden activation: relu, gelu, tanh or sigmoid.", DefaultValueFactory = _ => "relu" };
+        var seed = new Option<int>("--seed") { Description = "The seed of the data, the split, the weights and the shuffling.", DefaultValueFactory = _ => 0 };
+        var holdout = new Option<double>("--validation-split") { Description = "The held-out fraction the metric is measured on, in (0, 1).", DefaultValueFactory = _ => 0.2 };
+        var plot = new Option<string?>("--plot") { Description = "Write the loss curve to this PNG file." };
+
+        var command = new Command("train", "Train a model on a built-in dataset or a CSV file and report its loss history and held-out metric.");
+        foreach (var option in new Option[] { dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((Func<ParseResult, int>)(parseResult =>
+        {
+            var request = new TrainRequest(
+                parseResult.GetValue(dataset)!,
+                parseResult.GetValue(target),
+                ParseTask(parseResult.GetValue(task)),
+                parseResult.GetValue(optimizer)!,
+                parseResult.GetValue(lr),
+                parseResult.GetValue(momentum),
+                parseResult.GetValue(weightDecay),
+                parseResult.GetValue(epochs),
+                parseResult.GetValue(batchSize),
+                ParseHidden(parseResult.GetValue(hidden)),
+                ParseActivation(parseResult.GetValue(activation)!),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(holdout),
+                parseResult.GetValue(plot));
+            return Run(context, parseResult, request);
+        }));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parseResult, TrainRequest request)
+    {
+        request.Validate();
+        var data = LoadData(request);
+        var (train, test) = data.Split(request.ValidationSplit, request.Seed);
+        var scaler = Standardizer<double>.Fit(train);
+        train = scaler.Transform(train);
+        test = scaler.Transform(test);
+
+        var classification = data.Task == LearningTask.Classification;
+        var outputs = classification ? Math.Max(2, data.ClassCount) : data.TargetCount;
+        var model = ModelFactory.Mlp<double>(data.FeatureCount, request.Hidden, outputs, request.Activation, request.Seed);
+        ILoss<double> loss = classification ? new SoftmaxCrossEntropy<double>() : new MeanSquaredError<double>();
+        IMetric<double> metric = classification ? new Accuracy<double>() : new RSquared<double>();
+        var factory = TrainOptimizers.Resolve(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, request.Momentum, request.WeightDecay));
+        var trainer = new Trainer<double>(model, loss, factory, [metric]);
+        var options = new FitOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, Seed = request.Seed };
+
+        History history;
+        if (context.ShowProgress(parseResult))
+        {
+            History? result = null;
+            context.Console.Progress().Start(ctx =>
+            {
+                var bar = ctx.AddTask("training", maxValue: request.Epochs);
+                result = trainer.Fit(train, options, test, new Reporter(e =>
+                {
+                    bar.Increment(1);
+                    bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}";
+                }));
+            });
+            history = result!;
+        }
+        else
+        {
+            history = trainer.Fit(train, options, test);
+        }
+
+        var metricValue = trainer.Evaluate(test).Metrics[metric.Name];
+        if (request.Plot is not null)
+        {
+            TrainPlot.Write(request.Plot, history, request.DatasetLabel);
+        }
+
+        if (parseResult.GetValue(CliContext.JsonOption))
+        {
+            context.WriteJson(new
+            {
+                finalLoss = history.Loss[^1],
+                lossHistory = history.Loss,
+                epochs = history.Epochs.Count,
+                metric = metric.Name,
+                metricValue,
+                validationLossHistory = history.ValidationLoss,
+                dataset = request.DatasetLabel,
+                task = classification ? "classification" : "regression",
+                examples = data.Count,
+                trainExamples = train.Count,
+                heldOutExamples = test.Count,
+                features = data.FeatureCount,
+                classes = classification ? data.ClassCount : (int?)null,
+                optimizer = request.Optimizer.ToLowerInvariant(),
+                learningRate = request.LearningRate,
+                hidden = request.Hidden,
+                seed = request.Seed,
+                plot = request.Plot,
+            });
+            return CliApp.Success;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title($"Training on {Markup.Escape(request.DatasetLabel)}")
+            .AddColumn(new TableColumn("epoch").RightAligned())
+            .AddColumn(new TableColumn("loss").RightAligned())
+            .AddColumn(new TableColumn("held-out loss").RightAligned())
+            .AddColumn(new TableColumn($"held-out {metric.Name}").RightAligned());
+        foreach (var e in history.Epochs)
+        {
+            table.AddRow(
+                e.Epoch.ToString(CultureInfo.InvariantCulture),
+                e.Loss.ToString("G6", CultureInfo.InvariantCulture),
+                (e.ValidationLoss ?? double.NaN).ToString("G6", CultureInfo.InvariantCulture),
+                e.ValidationMetrics[metric.Name].ToString("F4", CultureInfo.InvariantCulture));
+        }
+
+        context.Console.Write(table);
+        context.Console.MarkupLine(
+            $"{(classification ? "Classification" : "Regression")}: {data.Count} examples ({train.Count} train, {test.Count} held out), " +
+            $"{data.FeatureCount} features; final loss {history.Loss[^1].ToString("G6", CultureInfo.InvariantCulture)}; " +
+            $"held-out {metric.Name} [bold]{metricValue.ToString("F4", CultureInfo.InvariantCulture)}[/].");
+        if (request.Plot is not null)
+        {
+            context.Console.MarkupLine($"Loss curve written to {Markup.Escape(request.Plot)}.");
+        }
+
+        return CliApp.Success;
+    }
+
+    private static Dataset<double> LoadData(TrainRequest request)
+    {
+        if (BuiltInDatasets.Names.Contains(request.Dataset.ToLowerInvariant()) && !File.Exists(request.Dataset))
+        {
+            var builtIn = BuiltInDatasets.Get<double>(request.Dataset, request.Seed);
+            if (request.Task is { } wanted && wanted != builtIn.Task)
+            {
+                throw CliUsageException.ForOption("--task", $"must match the built-in dataset '{request.Dataset}' ({builtIn.Task.ToString().ToLowerInvariant()})", wanted.ToString().ToLowerInvariant());
+            }
+
+            return builtIn;
+        }
+
+        if (!request.Dataset.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(request.Dataset))
+        {
+            throw CliUsageException.ForOption("--dataset", $"must be a built-in dataset ({string.Join(", ", BuiltInDatasets.Names)}) or a CSV file", request.Dataset);
+        }
+
+        if (!File.Exists(request.Dataset))
+        {
+            throw CliUsageException.ForOption("--dataset", "names a CSV file that does not exist", request.Dataset);
+        }
+
+        return CsvDataset.Load<double>(request.Dataset, request.Target, request.Task);
+    }
+
+    private static LearningTask? ParseTask(string? value) => value?.ToLowerInvariant() switch
+    {
+        null => null,
+        "regression" => LearningTask.Regression,
+        "classification" => LearningTask.Classification,
+        _ => throw CliUsageException.ForOption("--task", "must be regression or classification", value),
+    };
+
+    private static Activation ParseActivation(string value) => value.ToLowerInvariant() switch
+    {
+        "relu" => Activation.Relu,
+        "gelu" => Activation.Gelu,
+        "tanh" => Activation.Tanh,
+        "sigmoid" => Activation.Sigmoid,
+        _ => throw CliUsageException.ForOption("--activation", "must be relu, gelu, tanh or sigmoid", value),
+    };
+
+    private static int[] ParseHidden(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return [];
+        }
+
+        var parts = value.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 65536)
+            {
+                throw CliUsageException.ForOption("--hidden", "must be comma-separated layer sizes in [1, 65536]", value);
+            }
+        }
+
+        return sizes;
+    }
+
+    private sealed record TrainRequest(
+        string Dataset,
+        string? Target,
+        LearningTask? Task,
+        string Optimizer,
+        double LearningRate,
+        double Momentum,
+        double WeightDecay,
+        int Epochs,
+        int BatchSize,
+        int[] Hidden,
+        Activation Activation,
+        int Seed,
+        double ValidationSplit,
+        string? Plot)
+    {
+        public string DatasetLabel => Path.GetFileName(Dataset);
+
+        public void Validate()
+        {
+            if (!double.IsFinite(LearningRate) || LearningRate <= 0)
+            {
+                throw CliUsageException.ForOption("--lr", "must be a finite number > 0", LearningRate);
+            }
+
+            if (!double.IsFinite(Momentum) || Momentum < 0)
+            {
+                throw CliUsageException.ForOption("--momentum", "must be a finite number ≥ 0", Momentum);
+            }
+
+            if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
+            {
+                throw CliUsageException.ForOption("--weight-decay", "must be a finite number ≥ 0", WeightDecay);
+            }
+
+            if (Epochs < 1 || Epochs > 1_000_000)
+            {
+                throw CliUsageException.ForOption("--epochs", "must be in [1, 1000000]", Epochs);
+            }
+
+            if (BatchSize < 1)
+            {
+                throw CliUsageException.ForOption("--batch-size", "must be ≥ 1", BatchSize);
+            }
+
+            if (!(ValidationSplit > 0 && ValidationSplit < 1))
+            {
+                throw CliUsageException.ForOption("--validation-split", "must be in (0, 1)", ValidationSplit);
+            }
+
+            if (Plot is not null && !Plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            {
+                throw CliUsageException.ForOption("--plot", "must name a .png file", Plot);
+            }
+        }
+    }
+
+    private sealed class Reporter(Action<EpochResult> report) : IProgress<EpochResult>
+    {
+        public void Report(EpochResult value) => report(value);
+    }
+}
