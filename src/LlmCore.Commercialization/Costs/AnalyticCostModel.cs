@@ -16,10 +16,13 @@ namespace LlmCore.Commercialization.Costs;
 /// method of Cottier et al. 2024, arXiv:2405.21015).</para>
 /// <para><b>Serving</b> (after cli99/llm-analysis and LLM-Viewer's roofline; Pope et al. 2022, arXiv:2211.05102). For a replica
 /// of n GPUs, batch B, prompt I and output O tokens: weights W = N·b_w, KV per token K = 2·L·n_kv·d_h·b_kv.
-/// Prefill FLOPs = B·(2·N_act·I + 2·L·I²·d) (causal attention), decode-step FLOPs = B·(2·N_act + 4·L·d·c̄) at the
-/// average context c̄ = I + (O+1)/2, decode-step bytes = W_read + B·c̄·K. Each phase takes
-/// max(FLOPs / (n·P·η_c), bytes / (n·BW·η_m)) (no communication term: tensor-parallel all-reduces are assumed to
-/// overlap). For mixture-of-experts, W_read = N·b_w·(1 − (1 − N_act/N)^T) for T tokens in flight, which is N_act·b_w
+/// Each phase is a per-operator roofline (as in LLM-Viewer): the weight matrix products take
+/// max(FLOPs / (n·P·η_c), bytes / (n·BW·η_m)) and the attention over the KV cache takes the same maximum over its own
+/// FLOPs and bytes, and the two add. Prefill: weights 2·N_act·I·B FLOPs over W_read bytes, attention 2·L·I²·d·B FLOPs
+/// (causal) over the B·I·K bytes written to the cache. Decode step at the average context c̄ = I + (O+1)/2: weights
+/// 2·N_act·B FLOPs over W_read bytes, attention 4·L·d·c̄·B FLOPs over B·c̄·K bytes read, which stays memory-bound at
+/// any batch because its intensity does not grow with B. No communication term: tensor-parallel all-reduces are
+/// assumed to overlap. For mixture-of-experts, W_read = N·b_w·(1 − (1 − N_act/N)^T) for T tokens in flight, which is N_act·b_w
 /// for one token and tends to all weights for large batches (experts are assumed to be picked independently).
 /// The largest batch is ⌊(u·n·HBM − W) / (K·(I + O))⌋. Cost per million output tokens =
 /// price·n / 3600 / decode tokens/s · 10⁶ / utilisation, and per million input tokens the same with prefill tokens/s.</para>
@@ -162,15 +165,23 @@ public sealed class AnalyticCostModel : ICostModel
         var prefillBound = RooflineBound.Compute;
         if (request.PromptTokens > 0)
         {
-            var prefillFlops = batch * ((2.0 * active * prompt) + (2.0 * layers * prompt * prompt * hidden));
-            var prefillBytes = WeightBytesRead(request.Parameters, active, weightBytesPerElement, batch * prompt) + (batch * prompt * kvPerToken);
-            (prefillSeconds, prefillBound) = Roofline(prefillFlops / flopsPerSecond, prefillBytes / bytesPerSecond);
+            var linear = Roofline(
+                batch * 2.0 * active * prompt / flopsPerSecond,
+                WeightBytesRead(request.Parameters, active, weightBytesPerElement, batch * prompt) / bytesPerSecond);
+            var attention = Roofline(
+                batch * 2.0 * layers * prompt * prompt * hidden / flopsPerSecond,
+                batch * prompt * kvPerToken / bytesPerSecond);
+            (prefillSeconds, prefillBound) = Sum(linear, attention);
         }
 
         var averageContext = prompt + ((output + 1.0) / 2.0);
-        var stepFlops = batch * ((2.0 * active) + (4.0 * layers * hidden * averageContext));
-        var stepBytes = WeightBytesRead(request.Parameters, active, weightBytesPerElement, batch) + (batch * averageContext * kvPerToken);
-        var (stepSeconds, decodeBound) = Roofline(stepFlops / flopsPerSecond, stepBytes / bytesPerSecond);
+        var stepLinear = Roofline(
+            batch * 2.0 * active / flopsPerSecond,
+            WeightBytesRead(request.Parameters, active, weightBytesPerElement, batch) / bytesPerSecond);
+        var stepAttention = Roofline(
+            batch * 4.0 * layers * hidden * averageContext / flopsPerSecond,
+            batch * averageContext * kvPerToken / bytesPerSecond);
+        var (stepSeconds, decodeBound) = Sum(stepLinear, stepAttention);
 
         var decodeTokensPerSecond = batch / stepSeconds;
         var decodeSeconds = output * stepSeconds;
@@ -239,8 +250,17 @@ public sealed class AnalyticCostModel : ICostModel
         return parameters * bytesPerElement * touched;
     }
 
-    private static (double Seconds, RooflineBound Bound) Roofline(double computeSeconds, double memorySeconds) =>
-        computeSeconds >= memorySeconds ? (computeSeconds, RooflineBound.Compute) : (memorySeconds, RooflineBound.Memory);
+    private static (double Seconds, double ComputeSeconds, double MemorySeconds) Roofline(double computeSeconds, double memorySeconds) =>
+        (Math.Max(computeSeconds, memorySeconds), computeSeconds >= memorySeconds ? computeSeconds : 0.0, computeSeconds >= memorySeconds ? 0.0 : memorySeconds);
+
+    private static (double Seconds, RooflineBound Bound) Sum(
+        (double Seconds, double ComputeSeconds, double MemorySeconds) linear,
+        (double Seconds, double ComputeSeconds, double MemorySeconds) attention)
+    {
+        var compute = linear.ComputeSeconds + attention.ComputeSeconds;
+        var memory = linear.MemorySeconds + attention.MemorySeconds;
+        return (linear.Seconds + attention.Seconds, compute >= memory ? RooflineBound.Compute : RooflineBound.Memory);
+    }
 
     private static double ActiveParameters(double parameters, double? active)
     {
