@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmCore.Cli.Commands.Cost;
 using LlmCore.Cli.Infrastructure;
 
 namespace LlmCore.Cli.Commands;
@@ -10,6 +11,9 @@ internal static class CostCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("cost", "Training and inference cost of large models.");
+        command.Subcommands.Add(TrainCommand.Create(context));
+        command.Subcommands.Add(InferenceCommand.Create(context));
+        command.Subcommands.Add(GpusCommand.Create(context));
         return command;
     }
 }

@@ -1,4 +1,6 @@
+using LlmCore.Commercialization.Costs;
 using LlmCore.Commercialization.DependencyInjection;
+using LlmCore.Commercialization.Hardware;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,9 @@ public static class CommercializationServiceCollectionExtensions
     /// <returns>The same <paramref name="services"/>, for chaining.</returns>
     /// <remarks>
     /// Registration is idempotent and uses <c>TryAdd</c>, so a host's own registrations win. Options are validated
-    /// when the host starts.
+    /// when the host starts. Registers, as singletons, the <see cref="GpuCatalog"/> built by
+    /// <see cref="CommercializationOptions.BuildGpuCatalog"/> and <see cref="ICostModel"/> as an
+    /// <see cref="AnalyticCostModel"/> over that catalogue at <see cref="CommercializationOptions.DefaultPricePerGpuHourUsd"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     public static IServiceCollection AddLlmCoreCommercialization(this IServiceCollection services, Action<CommercializationOptions>? configure = null)
@@ -32,6 +36,11 @@ public static class CommercializationServiceCollectionExtensions
 
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommercializationOptions>, CommercializationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommercializationOptions>, CommercializationOptionsCustomValidator>());
+        services.TryAddSingleton(static sp => sp.GetRequiredService<IOptions<CommercializationOptions>>().Value.BuildGpuCatalog());
+        services.TryAddSingleton<ICostModel>(static sp => new AnalyticCostModel(
+            sp.GetRequiredService<GpuCatalog>(),
+            sp.GetRequiredService<IOptions<CommercializationOptions>>().Value.DefaultPricePerGpuHourUsd));
         services.TryAddSingleton(TimeProvider.System);
 
         return services;
