@@ -11,7 +11,7 @@ internal static class CostCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("cost", "Training and inference cost of large models.");
-        command.Subcommands.Add(TrainCommand.Create(context));
+        command.Subcommands.Add(Cost.TrainCommand.Create(context));
         command.Subcommands.Add(InferenceCommand.Create(context));
         command.Subcommands.Add(GpusCommand.Create(context));
         return command;
