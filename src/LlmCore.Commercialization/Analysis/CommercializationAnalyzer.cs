@@ -90,7 +90,7 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
     {
         ArgumentNullException.ThrowIfNull(costModel);
         options ??= new BusinessAnalysisOptions();
-        var errors = CheckOptions(options);
+        var errors = CheckOptions(options, includeConsistency: false);
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", errors), nameof(options));
@@ -194,7 +194,7 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
     }
 
     /// <summary>Checks options and returns every problem found (empty when valid).</summary>
-    internal static IReadOnlyList<string> CheckOptions(BusinessAnalysisOptions options)
+    internal static IReadOnlyList<string> CheckOptions(BusinessAnalysisOptions options, bool includeConsistency = true)
     {
         var errors = new List<string>();
         var ranges = new BusinessAnalysisOptionsValidator().Validate(null, options);
@@ -238,7 +238,7 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
                 try
                 {
                     var result = Ahp.Weigh(judgments);
-                    if (!result.IsConsistent)
+                    if (includeConsistency && !result.IsConsistent)
                     {
                         errors.Add(new InconsistentJudgmentsException(result.ConsistencyRatio).Message);
                     }
@@ -358,18 +358,18 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
         sb.Append(inv, $"Ranked {rank} of {count} by TOPSIS (closeness {closeness:F3}); AHP ranks it {ahpRank}. ");
         if (u.RequestsPerUnit > 0)
         {
-            sb.Append(inv, $"Contribution margin {u.ContributionMargin:P0} at {Money(u.PricePerUnitUsd)} per {u.PricingUnit} against {Money(u.VariableCostPerUnitUsd)} variable cost ({u.RequestsPerUnit:G4} requests at {Money(u.CostPerRequestUsd)} each from the cost model)");
+            sb.Append(inv, $"Contribution margin {Pct(u.ContributionMargin)} at {Money(u.PricePerUnitUsd)} per {u.PricingUnit} against {Money(u.VariableCostPerUnitUsd)} variable cost ({u.RequestsPerUnit:G4} model requests per {u.PricingUnit} at {Money(u.CostPerRequestUsd)} each from the cost model)");
         }
         else
         {
-            sb.Append(inv, $"Contribution margin {u.ContributionMargin:P0} at {Money(u.PricePerUnitUsd)} per {u.PricingUnit} (the customer runs the GPUs)");
+            sb.Append(inv, $"Contribution margin {Pct(u.ContributionMargin)} at {Money(u.PricePerUnitUsd)} per {u.PricingUnit} (the customer runs the GPUs)");
         }
 
         sb.Append(double.IsPositiveInfinity(u.BreakEvenUnitsPerYear)
             ? "; every unit loses money, so there is no break-even volume. "
             : string.Create(inv, $"; break-even at {u.BreakEvenUnitsPerYear:N0} {u.PricingUnit}s a year. "));
-        sb.Append(inv, $"{_settings.Horizon}-year NPV {Money(p.NetPresentValueUsd)} (Monte Carlo P10 {Money(c.MonteCarlo.P10)}, P90 {Money(c.MonteCarlo.P90)}, P(loss) {c.MonteCarlo.ProbabilityBelowZero:P0})");
-        sb.Append(p.InternalRateOfReturn is { } irr ? string.Create(inv, $", IRR {irr:P0}") : ", no IRR");
+        sb.Append(inv, $"{_settings.Horizon}-year NPV {Money(p.NetPresentValueUsd)} (Monte Carlo P10 {Money(c.MonteCarlo.P10)}, P90 {Money(c.MonteCarlo.P90)}, P(loss) {Pct(c.MonteCarlo.ProbabilityBelowZero)})");
+        sb.Append(p.InternalRateOfReturn is { } irr ? string.Create(inv, $", IRR {Pct(irr)}") : ", no IRR");
         sb.Append(p.PaybackYears is { } pb ? string.Create(inv, $", payback {pb:F1} years") : ", no payback within the horizon");
         sb.Append(inv, $", LTV/CAC {p.LtvToCac:F1}{(p.LtvToCac >= 3 ? string.Empty : " (below the 3× rule)")}. ");
 
@@ -403,9 +403,9 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
             position[j] = s_directions[j] == CriterionDirection.Benefit ? x : 1 - x;
         }
 
-        var strong = Enumerable.Range(0, n).OrderByDescending(j => _weights[j] * position[j]).ThenBy(j => j).Take(2).Select(j => CriterionNames[j]);
-        var weak = Enumerable.Range(0, n).OrderByDescending(j => _weights[j] * (1 - position[j])).ThenBy(j => j).Take(2).Select(j => CriterionNames[j]);
-        return (string.Join(" and ", strong), string.Join(" and ", weak));
+        var strong = Enumerable.Range(0, n).Where(j => position[j] >= 0.5).OrderByDescending(j => _weights[j] * position[j]).ThenBy(j => j).Take(2).Select(j => CriterionNames[j]).ToArray();
+        var weak = Enumerable.Range(0, n).Where(j => position[j] < 0.5).OrderByDescending(j => _weights[j] * (1 - position[j])).ThenBy(j => j).Take(2).Select(j => CriterionNames[j]).ToArray();
+        return (strong.Length == 0 ? "no criterion" : string.Join(" and ", strong), weak.Length == 0 ? "no criterion" : string.Join(" and ", weak));
     }
 
     private static string DescribeAgreement(List<Case> cases, IReadOnlyList<int> topsis, IReadOnlyList<int> ahp)
@@ -453,6 +453,8 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
         var moved = Enumerable.Range(0, n).Where(i => topsisPos[i] != ahpPos[i]).Select(i => cases[i].Model.Name);
         return string.Create(inv, $"TOPSIS and AHP agree on the winner ({cases[topsis[0]].Model.Name}) but order the rest differently (Kendall τ = {tau:F2}; positions differ for {string.Join(", ", moved)}).");
     }
+
+    internal static string Pct(double fraction) => (fraction * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
 
     internal static string Money(double usd)
     {
@@ -585,7 +587,8 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
             years[0] = new YearProjection(0, 0, 0, 0, 0, 0, 0, -Capital);
             var ttr = TimeToRevenueMonths / 12;
             var peak = Industry.AddressableAccounts * Model.PeakMarketShare * d.Volume;
-            var cac = Model.AcquisitionCostUsd * (1 + (Industry.SalesCycleMonths / 12)) * d.AcquisitionCost;
+            var firstYearRevenue = Demand.Price * d.Price * Demand.UnitsPerAccountPerYear;
+            var cac = Model.AcquisitionCostRatio * firstYearRevenue * (1 + (Industry.SalesCycleMonths / 24)) * d.AcquisitionCost;
             var previous = 0.0;
             for (var t = 1; t <= s.Horizon; t++)
             {
@@ -605,7 +608,7 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
                 previous = accounts;
             }
 
-            var arpa = Demand.Price * d.Price * Demand.UnitsPerAccountPerYear;
+            var arpa = firstYearRevenue;
             var gm = Math.Clamp(GrossMargin, -1, 1);
             var ltv = SaasMetrics.LifetimeValue(arpa, gm, Model.AnnualChurn);
             return new Projection(

@@ -7,7 +7,7 @@ namespace LlmCore.Commercialization.Analysis;
 /// <param name="PaybackYears">Simple payback, or <see langword="null"/> when not within the horizon.</param>
 /// <param name="DiscountedPaybackYears">Discounted payback, or <see langword="null"/> when not within the horizon.</param>
 /// <param name="LifetimeValueUsd">LTV = ARPA·GM/annual churn at launch prices.</param>
-/// <param name="AcquisitionCostUsd">CAC per account (the model's CAC × (1 + sales cycle/12)).</param>
+/// <param name="AcquisitionCostUsd">CAC per account: the model's CAC ratio × first-year revenue per account × (1 + sales cycle/24 months).</param>
 /// <param name="LtvToCac">LTV/CAC (the rule of thumb asks for ≥ 3).</param>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed record Projection(

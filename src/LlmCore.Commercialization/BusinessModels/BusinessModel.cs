@@ -69,8 +69,9 @@ public sealed record BusinessModel
     /// <summary>Gets the fraction of accounts lost per year, in (0, 1].</summary>
     public double AnnualChurn { get; init; }
 
-    /// <summary>Gets the cost to acquire one account before the industry's sales-cycle factor, USD, ≥ 0.</summary>
-    public double AcquisitionCostUsd { get; init; }
+    /// <summary>Gets the cost to acquire one account as a multiple of the account's first-year revenue, before the
+    /// industry's sales-cycle factor (1 + sales cycle/24 months), ≥ 0 (SaaS CAC ratios of about 1–1.5× new ARR, Skok).</summary>
+    public double AcquisitionCostRatio { get; init; }
 
     /// <summary>Gets the billed units per account per year for consulting (engagement-months), ≥ 0.</summary>
     public double EngagementMonthsPerAccountPerYear { get; init; }
@@ -96,7 +97,7 @@ public sealed record BusinessModel
         NonNegative(UpfrontInvestmentUsd, nameof(UpfrontInvestmentUsd));
         NonNegative(BaseTimeToRevenueMonths, nameof(BaseTimeToRevenueMonths));
         NonNegative(AdoptionMidpointYears, nameof(AdoptionMidpointYears));
-        NonNegative(AcquisitionCostUsd, nameof(AcquisitionCostUsd));
+        NonNegative(AcquisitionCostRatio, nameof(AcquisitionCostRatio));
         NonNegative(EngagementMonthsPerAccountPerYear, nameof(EngagementMonthsPerAccountPerYear));
         Unit(SalesCycleExposure, nameof(SalesCycleExposure));
         Unit(DataExposure, nameof(DataExposure));

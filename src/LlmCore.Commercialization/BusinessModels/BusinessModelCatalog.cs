@@ -62,11 +62,11 @@ public sealed class BusinessModelCatalog : IBusinessModelCatalog
             Defensibility = 3,
             DataExposure = 0.5,
             PriceDeclineExposure = 0.0,
-            PeakMarketShare = 0.01,
+            PeakMarketShare = 0.002,
             AdoptionMidpointYears = 1.0,
             AnnualChurn = 0.5,
-            AcquisitionCostUsd = 20_000,
-            EngagementMonthsPerAccountPerYear = 4,
+            AcquisitionCostRatio = 0.1,
+            EngagementMonthsPerAccountPerYear = 3,
         },
         new BusinessModel
         {
@@ -88,7 +88,7 @@ public sealed class BusinessModelCatalog : IBusinessModelCatalog
             PeakMarketShare = 0.05,
             AdoptionMidpointYears = 2.0,
             AnnualChurn = 0.15,
-            AcquisitionCostUsd = 30_000,
+            AcquisitionCostRatio = 0.8,
         },
         new BusinessModel
         {
@@ -110,7 +110,7 @@ public sealed class BusinessModelCatalog : IBusinessModelCatalog
             PeakMarketShare = 0.06,
             AdoptionMidpointYears = 1.5,
             AnnualChurn = 0.3,
-            AcquisitionCostUsd = 5_000,
+            AcquisitionCostRatio = 0.3,
         },
         new BusinessModel
         {
@@ -133,7 +133,7 @@ public sealed class BusinessModelCatalog : IBusinessModelCatalog
             PeakMarketShare = 0.03,
             AdoptionMidpointYears = 2.5,
             AnnualChurn = 0.08,
-            AcquisitionCostUsd = 120_000,
+            AcquisitionCostRatio = 0.5,
         },
         new BusinessModel
         {
@@ -155,7 +155,7 @@ public sealed class BusinessModelCatalog : IBusinessModelCatalog
             PeakMarketShare = 0.04,
             AdoptionMidpointYears = 2.0,
             AnnualChurn = 0.2,
-            AcquisitionCostUsd = 40_000,
+            AcquisitionCostRatio = 0.7,
         },
         new BusinessModel
         {
@@ -177,7 +177,7 @@ public sealed class BusinessModelCatalog : IBusinessModelCatalog
             PeakMarketShare = 0.08,
             AdoptionMidpointYears = 3.0,
             AnnualChurn = 0.12,
-            AcquisitionCostUsd = 15_000,
+            AcquisitionCostRatio = 0.4,
         },
     ];
 

@@ -94,20 +94,20 @@ public static class MarkdownReport
         foreach (var r in a.Recommendations)
         {
             var c = r.Criteria;
-            Line(string.Create(s_inv, $"| {r.BusinessModel} | {c.ContributionMargin:P1} | {c.TimeToRevenueMonths:F1} | {c.RegulatoryBurden:F1} | {c.DataPrivacyFit:F1} | {Money(c.CapitalNeededUsd)} | {c.Defensibility:F0} |"));
+            Line(string.Create(s_inv, $"| {r.BusinessModel} | {Pct1(c.ContributionMargin)} | {c.TimeToRevenueMonths:F1} | {c.RegulatoryBurden:F1} | {c.DataPrivacyFit:F1} | {Money(c.CapitalNeededUsd)} | {c.Defensibility:F0} |"));
         }
 
         Line();
         Line("## Unit economics");
         Line();
-        Line(string.Create(s_inv, $"Cost model: {a.Assumptions.ServingModelParameters:G3} parameters on {a.Assumptions.ServingGpuCount} × {a.Assumptions.ServingGpu}, batch {a.Assumptions.ServingBatch}: {Money(a.Assumptions.CostPerMillionInputTokensUsd)} per million input tokens, {Money(a.Assumptions.CostPerMillionOutputTokensUsd)} per million output tokens; a request of {a.Assumptions.PromptTokensPerRequest} + {a.Assumptions.OutputTokensPerRequest} tokens costs {Money(a.Assumptions.InferenceCostPerRequestUsd)} in inference and {Money(a.Assumptions.CostPerRequestUsd)} with overhead."));
+        Line(string.Create(s_inv, $"Cost model: {a.Assumptions.ServingModelParameters / 1e9:0.##}B parameters on {a.Assumptions.ServingGpuCount} × {a.Assumptions.ServingGpu}, batch {a.Assumptions.ServingBatch}: {Money(a.Assumptions.CostPerMillionInputTokensUsd)} per million input tokens, {Money(a.Assumptions.CostPerMillionOutputTokensUsd)} per million output tokens; a request of {a.Assumptions.PromptTokensPerRequest} + {a.Assumptions.OutputTokensPerRequest} tokens costs {Money(a.Assumptions.InferenceCostPerRequestUsd)} in inference and {Money(a.Assumptions.CostPerRequestUsd)} with overhead."));
         Line();
         Line("| business model | unit | price | requests/unit | variable cost/unit | gross margin | contribution margin | fixed costs/year | break-even units/year |");
         Line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in a.Recommendations)
         {
             var u = r.UnitEconomics;
-            Line(string.Create(s_inv, $"| {r.BusinessModel} | {u.PricingUnit} | {Money(u.PricePerUnitUsd)} | {u.RequestsPerUnit:G4} | {Money(u.VariableCostPerUnitUsd)} | {u.GrossMargin:P1} | {u.ContributionMargin:P1} | {Money(u.FixedCostsUsdPerYear)} | {Count(u.BreakEvenUnitsPerYear)} |"));
+            Line(string.Create(s_inv, $"| {r.BusinessModel} | {u.PricingUnit} | {Money(u.PricePerUnitUsd)} | {u.RequestsPerUnit:G4} | {Money(u.VariableCostPerUnitUsd)} | {Pct1(u.GrossMargin)} | {Pct1(u.ContributionMargin)} | {Money(u.FixedCostsUsdPerYear)} | {Count(u.BreakEvenUnitsPerYear)} |"));
         }
 
         Line();
@@ -122,7 +122,7 @@ public static class MarkdownReport
 
         Line();
         var bp = best.Projection;
-        Line(string.Create(s_inv, $"NPV {Money(bp.NetPresentValueUsd)} at {a.Assumptions.DiscountRate:P0}; IRR {Percent(bp.InternalRateOfReturn)}; payback {Years(bp.PaybackYears)} years (discounted {Years(bp.DiscountedPaybackYears)}); LTV {Money(bp.LifetimeValueUsd)} against CAC {Money(bp.AcquisitionCostUsd)} (LTV/CAC {Ratio(bp.LtvToCac)})."));
+        Line(string.Create(s_inv, $"NPV {Money(bp.NetPresentValueUsd)} at {Pct1(a.Assumptions.DiscountRate)}; IRR {Percent(bp.InternalRateOfReturn)}; payback {Years(bp.PaybackYears)} years (discounted {Years(bp.DiscountedPaybackYears)}); LTV {Money(bp.LifetimeValueUsd)} against CAC {Money(bp.AcquisitionCostUsd)} (LTV/CAC {Ratio(bp.LtvToCac)})."));
         Line();
 
         Line("## Sensitivity");
@@ -134,7 +134,7 @@ public static class MarkdownReport
         foreach (var r in a.Recommendations)
         {
             var m = r.NpvDistribution;
-            Line(string.Create(s_inv, $"| {r.BusinessModel} | {Money(m.Mean)} | {Money(m.P10)} | {Money(m.P50)} | {Money(m.P90)} | {m.ProbabilityBelowZero:P1} |"));
+            Line(string.Create(s_inv, $"| {r.BusinessModel} | {Money(m.Mean)} | {Money(m.P10)} | {Money(m.P50)} | {Money(m.P90)} | {Pct1(m.ProbabilityBelowZero)} |"));
         }
 
         Line();
@@ -161,16 +161,18 @@ public static class MarkdownReport
         Line("## Assumptions");
         Line();
         var s = a.Assumptions;
-        Line(string.Create(s_inv, $"- Horizon {s.HorizonYears} years, discount rate {s.DiscountRate:P0}."));
-        Line(string.Create(s_inv, $"- Market token price at constant capability falls {s.AnnualTokenPriceDecline:P0} a year (a16z LLMflation: ~10× a year); each business model passes its exposure share into its price. Serving cost falls {s.AnnualServingCostDecline:P0} a year."));
-        Line("- Adoption follows a logistic curve from the first revenue; accounts churn at the business model's annual rate; CAC grows with the industry's sales cycle.");
+        Line(string.Create(s_inv, $"- Horizon {s.HorizonYears} years, discount rate {Pct1(s.DiscountRate)}."));
+        Line(string.Create(s_inv, $"- Market token price at constant capability falls {Pct1(s.AnnualTokenPriceDecline)} a year (a16z LLMflation: ~10× a year); each business model passes its exposure share into its price. Serving cost falls {Pct1(s.AnnualServingCostDecline)} a year."));
+        Line("- Adoption follows a logistic curve from the first revenue; accounts churn at the business model's annual rate; CAC is the business model's CAC ratio × an account's first-year revenue × (1 + sales cycle/24 months).");
         Line("- Benchmarks: AI gross margins 25–60% against 60–80% for SaaS (a16z 2020; Bessemer 2025); LTV/CAC ≥ 3 and CAC payback < 12 months (Skok).");
         return sb.ToString();
     }
 
     private static string Money(double usd) => double.IsFinite(usd) ? CommercializationAnalyzer.Money(usd) : "n/a";
 
-    private static string Percent(double? value) => value is { } v ? v.ToString("P1", s_inv) : "none";
+    private static string Percent(double? value) => value is { } v ? Pct1(v) : "none";
+
+    private static string Pct1(double fraction) => (fraction * 100).ToString("0.#", s_inv) + "%";
 
     private static string Years(double? value) => value is { } v ? v.ToString("F1", s_inv) : "not reached";
 
