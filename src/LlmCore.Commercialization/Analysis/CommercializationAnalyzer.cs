@@ -52,7 +52,7 @@ public sealed class CommercializationAnalyzer : ICommercializationAnalyzer
         "Porter (1980), Competitive Strategy; platform network effects (Parker, Van Alstyne and Choudary 2016)",
     ];
 
-    /// <summary>The built-in criteria judgments on Saaty's 1–9 scale (margin matters most; CR ≈ 0.02).</summary>
+    /// <summary>The built-in criteria judgments on Saaty's 1–9 scale (margin matters most; CR ≈ 0.002).</summary>
     private static readonly double[][] s_defaultJudgments =
     [
         [1, 2, 3, 2, 3, 2],
