@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmCore.Cli.Commands.Business;
 using LlmCore.Cli.Infrastructure;
 
 namespace LlmCore.Cli.Commands;
@@ -10,6 +11,8 @@ internal static class BusinessCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("business", "Commercialization analysis per industry.");
+        command.Subcommands.Add(AnalyzeCommand.Create(context));
+        command.Subcommands.Add(IndustriesCommand.Create(context));
         return command;
     }
 }

@@ -1,6 +1,9 @@
+using LlmCore.Commercialization.Analysis;
+using LlmCore.Commercialization.BusinessModels;
 using LlmCore.Commercialization.Costs;
 using LlmCore.Commercialization.DependencyInjection;
 using LlmCore.Commercialization.Hardware;
+using LlmCore.Commercialization.Industries;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +45,18 @@ public static class CommercializationServiceCollectionExtensions
             sp.GetRequiredService<GpuCatalog>(),
             sp.GetRequiredService<IOptions<CommercializationOptions>>().Value.DefaultPricePerGpuHourUsd));
         services.TryAddSingleton(TimeProvider.System);
+
+        // Business analysis (issue 11): configure with services.Configure<BusinessAnalysisOptions>(...).
+        services.AddOptions<BusinessAnalysisOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BusinessAnalysisOptions>, BusinessAnalysisOptionsCustomValidator>());
+        services.TryAddSingleton<IIndustryCatalog>(static sp => new IndustryCatalog(sp.GetRequiredService<IOptions<BusinessAnalysisOptions>>().Value.Industries));
+        services.TryAddSingleton<IBusinessModelCatalog>(static sp => new BusinessModelCatalog(sp.GetRequiredService<IOptions<BusinessAnalysisOptions>>().Value.BusinessModels));
+        services.TryAddSingleton<ICommercializationAnalyzer>(static sp => new CommercializationAnalyzer(
+            sp.GetRequiredService<ICostModel>(),
+            sp.GetRequiredService<IIndustryCatalog>(),
+            sp.GetRequiredService<IBusinessModelCatalog>(),
+            sp.GetRequiredService<IOptions<BusinessAnalysisOptions>>().Value,
+            sp.GetService<TimeProvider>()));
 
         return services;
     }
