@@ -404,7 +404,8 @@ public sealed partial class SlurmRestClient : ISlurmClient, IDisposable
         if (payload is not null)
         {
             request.Content = new ByteArrayContent(payload);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            // Exactly "application/json": slurmrestd 22.05 answers "Unable to parse query." (HTTP 400) to "application/json; charset=utf-8".
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         }
 
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _timeProvider);
@@ -451,7 +452,7 @@ public sealed partial class SlurmRestClient : ISlurmClient, IDisposable
                         throw new SlurmException($"slurmrestd answered {method} {path} with HTTP {status}.", ex, transient: true);
                     }
 
-                    throw new SlurmException($"slurmrestd answered {method} {path} with HTTP {status} and a body that is not API {_options.ApiVersion} JSON: {ex.Message}", ex, transient: false);
+                    throw new SlurmException($"slurmrestd answered {method} {path} with HTTP {status} and a body that is not API {_options.ApiVersion} JSON: {Snippet(bytes)}", ex, transient: false);
                 }
             }
 
@@ -477,6 +478,12 @@ public sealed partial class SlurmRestClient : ISlurmClient, IDisposable
 
             return body;
         }
+    }
+
+    private static string Snippet(byte[] bytes)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).Trim();
+        return text.Length == 0 ? "(empty)" : text;
     }
 
     private static bool IsTransientStatus(int status) => status is 408 or 429 or 502 or 503 or 504;

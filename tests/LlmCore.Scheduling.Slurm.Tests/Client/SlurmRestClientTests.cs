@@ -527,4 +527,28 @@ public class SlurmRestClientTests
             Assert.True(sent.ContainsKey(key), "missing key " + key);
         }
     }
+
+    [Fact]
+    public async Task SubmitAsync_ContentType_IsPlainApplicationJson()
+    {
+        // slurmrestd 22.05 refuses "application/json; charset=utf-8" with HTTP 400 "Unable to parse query." (seen on the local cluster).
+        var (client, handler) = Create();
+        handler.OnRecorded(HttpMethod.Post, P + "job/submit", "submit-hold.response.json");
+
+        await client.SubmitAsync(Request());
+
+        Assert.Equal("application/json", Assert.Single(handler.Requests).Request.Content!.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NonJsonRefusal_ThrowsWithTheServersText()
+    {
+        var (client, handler) = Create();
+        handler.On(HttpMethod.Post, P + "job/submit", HttpStatusCode.BadRequest, "Unable to parse query.");
+
+        var ex = await Assert.ThrowsAsync<SlurmException>(() => client.SubmitAsync(Request()));
+
+        Assert.Contains("Unable to parse query.", ex.Message, StringComparison.Ordinal);
+        Assert.False(ex.IsTransient);
+    }
 }
