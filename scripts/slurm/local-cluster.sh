@@ -7,7 +7,7 @@
 # Usage: scripts/slurm/local-cluster.sh start|stop|status|env|purge
 #   start   install Debian's packages when missing (needs root and apt), write the configuration, start the
 #           daemons that are not running (restarting them when the configuration changed), wait until every node
-#           is idle and both slurmrestd instances answer, then write $SLURM_LOCAL_DIR/cluster.env and print it.
+#           responds and both slurmrestd instances answer, then write $SLURM_LOCAL_DIR/cluster.env and print it.
 #   stop    cancel this cluster's jobs and stop its daemons by the PIDs in its pid files (nothing else).
 #   status  print what runs; exit 0 when the cluster is up.
 #   env     print cluster.env (SLURM_CONF, SLURMRESTD_URL, SLURMRESTD_SOCKET, SLURMRESTD_TOKEN, ...).
@@ -50,7 +50,7 @@ node_names() {
 live_pid() {
   local file="$1" name="$2" pid state comm
   [ -f "$file" ] || return 1
-  pid="$(tr -dc '0-9' < "$file")"
+  pid="$(tr -dc '0-9' 2>/dev/null < "$file")" || return 1
   [ -n "$pid" ] || return 1
   [ -r "/proc/$pid/stat" ] || return 1
   state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
@@ -186,10 +186,12 @@ wait_until() {
   done
 }
 
-all_nodes_idle() {
+# Every node responds and can take jobs (idle on a fresh cluster; mixed or allocated when jobs of an earlier run
+# are still running, so that a repeated start does not wait for them).
+all_nodes_ready() {
   local out
   out="$(sinfo -h -N -o '%N %T' 2>/dev/null | sort -u)" || return 1
-  [ "$(grep -c ' idle$' <<<"$out")" -eq "$NODES" ]
+  [ "$(grep -cE ' (idle|mixed|allocated|completing)$' <<<"$out")" -eq "$NODES" ]
 }
 
 rest_ping() {
@@ -231,7 +233,7 @@ start() {
   if sinfo -h -N -o '%N %T' 2>/dev/null | grep -Eq ' (drain|drained|down|inval)'; then
     scontrol update nodename="n[1-$NODES]" state=resume >/dev/null 2>&1 || true
   fi
-  wait_until "$NODES idle nodes" all_nodes_idle
+  wait_until "$NODES ready nodes" all_nodes_ready
   if ! live_pid "$DIR/run/slurmrestd-unix.pid" slurmrestd >/dev/null; then
     rm -f "$DIR/run/slurmrestd.sock"
     SLURMRESTD_SECURITY=disable_user_check setsid slurmrestd -s "openapi/$API_VERSION" -a rest_auth/local \
