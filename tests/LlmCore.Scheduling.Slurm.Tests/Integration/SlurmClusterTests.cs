@@ -138,6 +138,55 @@ public sealed class SlurmClusterTests(ITestOutputHelper output)
     }
 
     [SlurmFact]
+    public async Task Preemption_UrgentGangOnFullCluster_RequeuesABatchJobThatLaterResumes()
+    {
+        using var client = new SlurmRestClient(LocalSlurmCluster.JwtOptions());
+        var gpus = LocalSlurmCluster.GpusPerNode;
+        var fill = new List<long>();
+        long urgent = 0;
+        try
+        {
+            for (var i = 0; i < LocalSlurmCluster.Nodes; i++)
+            {
+                fill.Add((await client.SubmitAsync(Job(Unique("fill"), gpus, "sleep 120", hold: false))).JobId);
+            }
+
+            foreach (var id in fill)
+            {
+                await WaitForAsync(client, id, j => j.SlurmState == "RUNNING", TimeSpan.FromSeconds(30));
+            }
+
+            // A whole-node gang in the higher-tier partition: Slurm (preempt/partition_prio, PreemptMode=REQUEUE) requeues a batch job.
+            urgent = (await client.SubmitAsync(Job(Unique("urgent"), gpus, "sleep 120", hold: false) with { Partition = "urgent" })).JobId;
+            await WaitForAsync(client, urgent, j => j.SlurmState == "RUNNING", TimeSpan.FromSeconds(30));
+            var victims = new List<SlurmJob>();
+            foreach (var id in fill)
+            {
+                var job = (await client.GetJobAsync(id))!;
+                if (job.RestartCount == 1)
+                {
+                    victims.Add(job);
+                }
+            }
+
+            var victim = Assert.Single(victims);
+            await WaitForAsync(client, victim.JobId, j => j.State == SlurmJobState.Pending, TimeSpan.FromSeconds(20));
+
+            // When the urgent job ends, the preempted job runs again (after the requeue delay of cred_expire + 1 s).
+            await client.CancelAsync(urgent);
+            var resumed = await WaitForAsync(client, victim.JobId, j => j.SlurmState == "RUNNING", TimeSpan.FromSeconds(40));
+            Assert.Equal(1, resumed.RestartCount);
+        }
+        finally
+        {
+            foreach (var id in fill.Append(urgent).Where(id => id > 0))
+            {
+                await client.CancelAsync(id);
+            }
+        }
+    }
+
+    [SlurmFact]
     public async Task Nodes_ReadFromSlurm_MatchTheClusterShape()
     {
         using var client = new SlurmRestClient(LocalSlurmCluster.JwtOptions());
