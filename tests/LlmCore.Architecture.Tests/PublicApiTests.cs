@@ -11,7 +11,7 @@ namespace LlmCore.Architecture.Tests;
 public class PublicApiTests
 {
     public static TheoryData<string> Libraries() =>
-        new("LlmCore.Privacy", "LlmCore.Optimization", "LlmCore.Scheduling", "LlmCore.Commercialization");
+        new("LlmCore.Privacy", "LlmCore.Optimization", "LlmCore.Scheduling", "LlmCore.Scheduling.Slurm", "LlmCore.Commercialization");
 
     [Theory]
     [MemberData(nameof(Libraries))]

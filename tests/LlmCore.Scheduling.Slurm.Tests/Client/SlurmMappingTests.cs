@@ -1,0 +1,90 @@
+using LlmCore.Scheduling.Slurm.Internal;
+
+namespace LlmCore.Scheduling.Slurm.Tests.Client;
+
+public class SlurmMappingTests
+{
+    // Gres strings as Slurm prints them (slurm.conf Gres=, sinfo %G, scontrol show node, REST gres/gres_used); see
+    // research/slurm-api/nodes.response.json for "gpu:8" and "gpu:1", job-11-running for "gpu:2(IDX:0-1)".
+    [Theory]
+    [InlineData("gpu:8", 8, null)]
+    [InlineData("gpu:1", 1, null)]
+    [InlineData("gpu:0", 0, null)]
+    [InlineData("gpu:2(IDX:0-1)", 2, null)]
+    [InlineData("gpu:a100:4(S:0-1)", 4, "a100")]
+    [InlineData("gpu:a100:4(S:0-1),gpu:v100:2(S:0)", 6, "a100")]
+    [InlineData("gpu:h100:8(IDX:0-7),mps:100", 8, "h100")]
+    [InlineData("gpu", 1, null)]
+    [InlineData("N/A", 0, null)]
+    [InlineData("(null)", 0, null)]
+    [InlineData("", 0, null)]
+    [InlineData(null, 0, null)]
+    public void ParseGpuGres_SlurmStrings_CountsGpus(string? gres, int count, string? type)
+    {
+        Assert.Equal((count, type), SlurmMapping.ParseGpuGres(gres));
+    }
+
+    [Theory]
+    [InlineData("gres:gpu:2", 2)]
+    [InlineData("gres:gpu:8", 8)]
+    [InlineData("gres/gpu:a100:4", 4)]
+    [InlineData("gres:gpu:1,gres:mps:10", 1)]
+    [InlineData("", 0)]
+    public void CountGpus_TresStrings_CountsGpus(string tres, int count)
+    {
+        Assert.Equal(count, SlurmMapping.CountGpus(tres));
+    }
+
+    // Slurm 22.05 job states (slurm.h job_states and JOB_* flags as printed by job_state_string) and reasons.
+    [Theory]
+    [InlineData("PENDING", "JobHeldUser", 0L, SlurmJobState.Held)]
+    [InlineData("PENDING", "JobHeldAdmin", 0L, SlurmJobState.Held)]
+    [InlineData("PENDING", "None", 0L, SlurmJobState.Held)]
+    [InlineData("PENDING", "Priority", 4294901463L, SlurmJobState.Pending)]
+    [InlineData("PENDING", "BeginTime", 4294901469L, SlurmJobState.Pending)]
+    [InlineData("REQUEUED", "None", 1L, SlurmJobState.Pending)]
+    [InlineData("CONFIGURING", "None", 1L, SlurmJobState.Running)]
+    [InlineData("RUNNING", "None", 1L, SlurmJobState.Running)]
+    [InlineData("COMPLETING", "None", 1L, SlurmJobState.Running)]
+    [InlineData("COMPLETED", "None", 1L, SlurmJobState.Completed)]
+    [InlineData("FAILED", "NonZeroExitCode", 1L, SlurmJobState.Failed)]
+    [InlineData("TIMEOUT", "TimeLimit", 1L, SlurmJobState.Failed)]
+    [InlineData("NODE_FAIL", "None", 1L, SlurmJobState.Failed)]
+    [InlineData("OUT_OF_MEMORY", "None", 1L, SlurmJobState.Failed)]
+    [InlineData("CANCELLED", "None", 1L, SlurmJobState.Cancelled)]
+    [InlineData("PREEMPTED", "None", 1L, SlurmJobState.Preempted)]
+    [InlineData("SOMETHING_NEW", "None", 1L, SlurmJobState.Unknown)]
+    public void MapState_SlurmStates_MapToSmallEnum(string state, string reason, long priority, SlurmJobState expected)
+    {
+        Assert.Equal(expected, SlurmMapping.MapState(state, reason, priority));
+    }
+
+    // exit_code is a raw wait status (research/slurm.md: 768 means exit 3, 15 means killed by signal 15).
+    [Theory]
+    [InlineData(0, 0, null)]
+    [InlineData(768, 3, null)]
+    [InlineData(256, 1, null)]
+    [InlineData(15, null, 15)]
+    [InlineData(9, null, 9)]
+    public void ToJob_RawWaitStatus_SplitsExitCodeAndSignal(int raw, int? exit, int? signal)
+    {
+        var job = SlurmMapping.ToJob(new JobDto { JobId = 1, ExitCode = raw, JobState = "FAILED" });
+
+        Assert.Equal(exit, job.ExitCode);
+        Assert.Equal(signal, job.Signal);
+    }
+
+    [Theory]
+    [InlineData("idle", true)]
+    [InlineData("mixed", true)]
+    [InlineData("allocated", true)]
+    [InlineData("down", false)]
+    [InlineData("drained", false)]
+    [InlineData("invalid", false)]
+    public void IsUsable_NodeStates_ExcludesDownAndDrained(string state, bool usable)
+    {
+        var node = SlurmMapping.ToNode(new NodeDto { Name = "n1", State = state, Gres = "gpu:8" });
+
+        Assert.Equal(usable, node.IsUsable);
+    }
+}

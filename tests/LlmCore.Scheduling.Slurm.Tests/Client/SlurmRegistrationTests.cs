@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace LlmCore.Scheduling.Slurm.Tests.Client;
+
+public class SlurmRegistrationTests
+{
+    [Fact]
+    public void AddLlmCoreSlurmClient_CalledTwice_RegistersOneClient()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmCoreSlurmClient(o => o.UnixSocketPath = "/run/s.sock");
+        services.AddLlmCoreSlurmClient();
+
+        Assert.Single(services, d => d.ServiceType == typeof(ISlurmClient));
+        using var provider = services.BuildServiceProvider();
+        Assert.Same(provider.GetRequiredService<ISlurmClient>(), provider.GetRequiredService<SlurmRestClient>());
+        Assert.Equal("v0.0.38", provider.GetRequiredService<ISlurmClient>().ApiVersion);
+        Assert.NotNull(provider.GetRequiredService<SlurmHealthCheck>());
+    }
+
+    [Fact]
+    public void AddLlmCoreSlurmClient_NoTransport_FailsValidation()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmCoreSlurmClient();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlurmOptions>>().Value);
+
+        Assert.Contains(ex.Failures, f => f.Contains("UnixSocketPath", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddLlmCoreSlurmClient_OutOfRangeRetries_FailsValidation()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmCoreSlurmClient(o =>
+        {
+            o.UnixSocketPath = "/run/s.sock";
+            o.MaxRetryAttempts = 51;
+            o.MaxConnections = 0;
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlurmOptions>>().Value);
+
+        Assert.Contains(ex.Failures, f => f.Contains("MaxRetryAttempts", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("MaxConnections", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_ControllerUp_IsHealthy()
+    {
+        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, "/slurm/v0.0.38/ping", "ping.response.json");
+        var check = new SlurmHealthCheck(new SlurmRestClient(new HttpClient(handler), new SlurmOptions { UnixSocketPath = "/run/s.sock" }));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Equal("22.05.8", result.Data["slurmVersion"]);
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_NoAnswer_IsUnhealthy()
+    {
+        var handler = new FakeSlurmHandler().Throw(HttpMethod.Get, "/slurm/v0.0.38/ping", new HttpRequestException("connection refused"));
+        var options = new SlurmOptions { UnixSocketPath = "/run/s.sock", MaxRetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(1) };
+        var check = new SlurmHealthCheck(new SlurmRestClient(new HttpClient(handler), options));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+}
