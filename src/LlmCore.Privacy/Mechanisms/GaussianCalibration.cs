@@ -94,12 +94,18 @@ public static class GaussianCalibration
 
         var root = Brent.FindRoot(F, lo, hi, 1e-14, 200);
         var sigma = Math.Exp(root);
-        for (var i = 0; i < 1000 && LogDelta(sigma, epsilon, sensitivity) > target; i++)
+        bool TooLarge(double s)
+        {
+            var logDelta = LogDelta(s, epsilon, sensitivity);
+            return logDelta > target || Math.Exp(logDelta) > delta;
+        }
+
+        for (var i = 0; i < 1000 && TooLarge(sigma); i++)
         {
             sigma = Math.BitIncrement(sigma);
         }
 
-        while (LogDelta(sigma, epsilon, sensitivity) > target)
+        while (TooLarge(sigma))
         {
             sigma *= 1 + 1e-12;
         }
