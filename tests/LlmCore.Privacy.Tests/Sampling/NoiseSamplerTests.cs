@@ -90,6 +90,26 @@ public class NoiseSamplerTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(33)]
+    [InlineData(1025)]
+    public void GridRound_VectorisedKernel_MatchesScalar(int length)
+    {
+        var source = new SeededRandomSource(36);
+        var z = new double[length];
+        GaussianSampler.Fill(source, 1, z);
+        var vector = new double[length];
+        GridNoise.RoundToGrid(z, 1e3, 0.5, vector);
+
+        for (var i = 0; i < length; i++)
+        {
+            Assert.Equal(Math.Floor((z[i] * 1e3) + 0.5) * 0.5, vector[i]);
+        }
+    }
+
     [Fact]
     public void Fill_BadScale_ThrowsNamingParameter()
     {
