@@ -10,6 +10,8 @@ internal static class PrivacyCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("privacy", "Differential privacy: noise, mechanisms, accounting and calibration.");
+        command.Subcommands.Add(Privacy.SampleCommand.Create(context));
+        command.Subcommands.Add(Privacy.GaussianSigmaCommand.Create(context));
         return command;
     }
 }

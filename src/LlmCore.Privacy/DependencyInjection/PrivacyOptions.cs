@@ -15,6 +15,18 @@ public sealed class PrivacyOptions
     /// <summary>Gets or sets the seed of the fast seeded source; required when <see cref="RandomSource"/> is <see cref="RandomSourceKind.Seeded"/>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ulong? Seed { get; set; }
+
+    /// <summary>Gets or sets the total ε of the registered <see cref="Budget.PrivacyBudget"/> (basic composition); finite and ≥ 0.</summary>
+    /// <value>The default value is 1.</value>
+    public double BudgetEpsilon { get; set; } = 1.0;
+
+    /// <summary>Gets or sets the total δ of the registered <see cref="Budget.PrivacyBudget"/>; in [0, 1).</summary>
+    /// <value>The default value is 1e-6.</value>
+    public double BudgetDelta { get; set; } = 1e-6;
+
+    /// <summary>Gets or sets the total ρ (zCDP) of the registered <see cref="Budget.PrivacyBudget"/>; finite and ≥ 0 (0 refuses zCDP releases).</summary>
+    /// <value>The default value is 0.</value>
+    public double BudgetRho { get; set; }
 }
 
 /// <summary>The kinds of random source a host can choose.</summary>

@@ -18,6 +18,21 @@ internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
             builder.AddError("is required when RandomSource is Seeded.", nameof(PrivacyOptions.Seed));
         }
 
+        if (!double.IsFinite(options.BudgetEpsilon) || options.BudgetEpsilon < 0)
+        {
+            builder.AddError($"must be finite and >= 0; got {options.BudgetEpsilon}.", nameof(PrivacyOptions.BudgetEpsilon));
+        }
+
+        if (!(options.BudgetDelta >= 0 && options.BudgetDelta < 1))
+        {
+            builder.AddError($"must be in [0, 1); got {options.BudgetDelta}.", nameof(PrivacyOptions.BudgetDelta));
+        }
+
+        if (!double.IsFinite(options.BudgetRho) || options.BudgetRho < 0)
+        {
+            builder.AddError($"must be finite and >= 0; got {options.BudgetRho}.", nameof(PrivacyOptions.BudgetRho));
+        }
+
         return builder.Build();
     }
 }

@@ -1,4 +1,6 @@
+using LlmCore.Privacy.Budget;
 using LlmCore.Privacy.DependencyInjection;
+using LlmCore.Privacy.Mechanisms;
 using LlmCore.Privacy.Sampling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,7 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PrivacyServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the LlmCore.Privacy services: the random source chosen by <see cref="PrivacyOptions"/> (secure by default).
+    /// Adds the LlmCore.Privacy services: the random source chosen by <see cref="PrivacyOptions"/> (secure by default),
+    /// an <see cref="IMechanismFactory"/> drawing from it, and a singleton <see cref="PrivacyBudget"/> with the
+    /// options' limits.
     /// </summary>
     /// <param name="services">The service collection to add to.</param>
     /// <param name="configure">Optional changes to the <see cref="PrivacyOptions"/>.</param>
@@ -40,6 +44,12 @@ public static class PrivacyServiceCollectionExtensions
             return options.RandomSource == RandomSourceKind.Seeded
                 ? new SeededRandomSource(options.Seed!.Value)
                 : SecureRandomSource.Instance;
+        });
+        services.TryAddSingleton<IMechanismFactory>(static sp => new MechanismFactory(sp.GetRequiredService<IRandomSource>()));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PrivacyOptions>>().Value;
+            return new PrivacyBudget(options.BudgetEpsilon, options.BudgetDelta, options.BudgetRho);
         });
 
         return services;

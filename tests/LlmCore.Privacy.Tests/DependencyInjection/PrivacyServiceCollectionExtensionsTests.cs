@@ -48,3 +48,35 @@ public class PrivacyServiceCollectionExtensionsTests
         Assert.Single(services, static d => d.ServiceType == typeof(IValidateOptions<PrivacyOptions>));
     }
 }
+
+public class PrivacyServiceCollectionExtensionsMechanismTests
+{
+    [Fact]
+    public void AddLlmCorePrivacy_Default_ResolvesFactoryAndBudgetFromOptions()
+    {
+        using var provider = new ServiceCollection()
+            .AddLlmCorePrivacy(static o => { o.BudgetEpsilon = 2; o.BudgetDelta = 1e-7; })
+            .BuildServiceProvider(validateScopes: true);
+
+        var factory = provider.GetRequiredService<LlmCore.Privacy.Mechanisms.IMechanismFactory>();
+        var budget = provider.GetRequiredService<LlmCore.Privacy.Budget.PrivacyBudget>();
+
+        Assert.Same(provider.GetRequiredService<IRandomSource>(), factory.RandomSource);
+        Assert.Equal(2, budget.EpsilonLimit);
+        Assert.Equal(1e-7, budget.DeltaLimit);
+        Assert.Same(budget, provider.GetRequiredService<LlmCore.Privacy.Budget.PrivacyBudget>());
+    }
+
+    [Theory]
+    [InlineData(-1, 0, "BudgetEpsilon")]
+    [InlineData(double.NaN, 0, "BudgetEpsilon")]
+    [InlineData(1, 1, "BudgetDelta")]
+    public void AddLlmCorePrivacy_BadBudget_FailsValidationNamingOption(double epsilon, double delta, string option)
+    {
+        using var provider = new ServiceCollection().AddLlmCorePrivacy(o => { o.BudgetEpsilon = epsilon; o.BudgetDelta = delta; }).BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PrivacyOptions>>().Value);
+
+        Assert.Contains(option, ex.Message, StringComparison.Ordinal);
+    }
+}
