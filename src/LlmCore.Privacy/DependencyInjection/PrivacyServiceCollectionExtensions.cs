@@ -41,6 +41,7 @@ public static class PrivacyServiceCollectionExtensions
                 ? new SeededRandomSource(options.Seed!.Value)
                 : SecureRandomSource.Instance;
         });
+        LlmCore.Privacy.Accounting.Internal.AccountingRegistration.Register(services);
 
         return services;
     }
