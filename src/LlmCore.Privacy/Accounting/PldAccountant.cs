@@ -235,12 +235,25 @@ public sealed class PldAccountant : IPrivacyAccountant
                     PrivacyLossDistribution.FromLossVariable(new LaplaceRemoveLoss(p.SamplingProbability, l.Scale), interval, tail),
                     PrivacyLossDistribution.FromLossVariable(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
 
+            case SelfComposedEvent { Event: GaussianEvent g } s:
+                // k Gaussian releases with σ are exactly one with σ/√k (dp_accounting's shortcut).
+                return BuildSupported(new GaussianEvent(g.NoiseMultiplier / Math.Sqrt(s.Count)));
+
             case SelfComposedEvent s:
                 {
                     var inner = BuildSupported(s.Event);
-                    var r = inner.Remove.SelfCompose(s.Count, tail);
-                    var a = ReferenceEquals(inner.Remove, inner.Add) ? r : inner.Add.SelfCompose(s.Count, tail);
-                    return (r, a);
+                    if (ReferenceEquals(inner.Remove, inner.Add))
+                    {
+                        var both = inner.Remove.SelfCompose(s.Count, tail);
+                        return (both, both);
+                    }
+
+                    // The two directions are independent: compose them on two cores.
+                    PrivacyLossDistribution? r = null, a = null;
+                    Parallel.Invoke(
+                        () => r = inner.Remove.SelfCompose(s.Count, tail),
+                        () => a = inner.Add.SelfCompose(s.Count, tail));
+                    return (r!, a!);
                 }
 
             case ComposedEvent c:

@@ -13,6 +13,12 @@ internal abstract class LossVariable
     /// <summary>P(ℓ &gt; v).</summary>
     public abstract double Sf(double v);
 
+    /// <summary>Q(ℓ &gt; v): the same event under the "lower" distribution.</summary>
+    public abstract double SfLower(double v);
+
+    /// <summary>The hockey-stick divergence δ(ε) = P(ℓ &gt; ε) − e^ε·Q(ℓ &gt; ε) of the mechanism itself.</summary>
+    public double HockeyStick(double epsilon) => Math.Max(0.0, Sf(epsilon) - Math.Exp(epsilon) * SfLower(epsilon));
+
     /// <summary>ln((expm1(v) + q)/q), or NaN when the argument is ≤ 0.</summary>
     protected static double LogRatio(double v, double q)
     {
@@ -54,6 +60,18 @@ internal sealed class GaussianRemoveLoss(double q, double sigma) : LossVariable
         var x = sigma * sigma * r + 0.5;
         return (1 - q) * LogMath.NormalCdf(-x / sigma) + q * LogMath.NormalCdf((1 - x) / sigma);
     }
+
+    public override double SfLower(double v)
+    {
+        var r = LogRatio(v, q);
+        if (double.IsNaN(r))
+        {
+            return 1.0;
+        }
+
+        var x = sigma * sigma * r + 0.5;
+        return LogMath.NormalCdf(-x / sigma);
+    }
 }
 
 /// <summary>Poisson-sampled Gaussian, add direction: X ~ N(0,σ²), ℓ(x) = −ln(1 − q + q·e^{(2x−1)/(2σ²)}), decreasing in x.</summary>
@@ -85,6 +103,18 @@ internal sealed class GaussianAddLoss(double q, double sigma) : LossVariable
 
         var x = sigma * sigma * r + 0.5;
         return LogMath.NormalCdf(x / sigma);
+    }
+
+    public override double SfLower(double v)
+    {
+        var r = LogRatio(-v, q);
+        if (double.IsNaN(r))
+        {
+            return 0.0;
+        }
+
+        var x = sigma * sigma * r + 0.5;
+        return (1 - q) * LogMath.NormalCdf(x / sigma) + q * LogMath.NormalCdf((x - 1) / sigma);
     }
 }
 
@@ -132,6 +162,22 @@ internal sealed class LaplaceRemoveLoss(double q, double b) : LossVariable
         return (1 - q) * LaplaceCdf(-x, b) + q * LaplaceCdf(1 - x, b);
     }
 
+    public override double SfLower(double v)
+    {
+        var t = b * LogRatio(v, q);
+        if (double.IsNaN(t) || t < -1)
+        {
+            return 1.0;
+        }
+
+        if (t >= 1)
+        {
+            return 0.0;
+        }
+
+        return LaplaceCdf(-(t + 1) / 2, b);
+    }
+
     internal static double LaplaceCdf(double x, double b) => x < 0 ? 0.5 * Math.Exp(x / b) : 1 - 0.5 * Math.Exp(-x / b);
 }
 
@@ -175,5 +221,22 @@ internal sealed class LaplaceAddLoss(double q, double b) : LossVariable
 
         var x = (t + 1) / 2;
         return LaplaceRemoveLoss.LaplaceCdf(x, b);
+    }
+
+    public override double SfLower(double v)
+    {
+        var t = b * LogRatio(-v, q);
+        if (double.IsNaN(t) || t <= -1)
+        {
+            return 0.0;
+        }
+
+        if (t > 1)
+        {
+            return 1.0;
+        }
+
+        var x = (t + 1) / 2;
+        return (1 - q) * LaplaceRemoveLoss.LaplaceCdf(x, b) + q * LaplaceRemoveLoss.LaplaceCdf(x - 1, b);
     }
 }

@@ -29,29 +29,42 @@ internal sealed class PrivacyLossDistribution
 
     public double InfinityMass { get; }
 
-    /// <summary>Discretises a continuous (or mixed) loss variable given its CDF and survival function.</summary>
+    /// <summary>
+    /// Discretises a loss variable by "connect the dots" (Doroshenko, Ghazi, Kamath, Kumar and Manurangsi 2022;
+    /// dp_accounting's default): atoms on the grid kΔ whose δ(ε) equals the mechanism's hockey-stick divergence at every
+    /// grid point and interpolates it linearly in e^ε in between. δ as a function of e^ε is convex, so the result
+    /// dominates the mechanism (its δ and ε are upper bounds) without the T·Δ/2 bias of rounding every loss up.
+    /// </summary>
     public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
-        var kLo = (long)Math.Ceiling(lower / interval);
-        var kHi = Math.Max(kLo, (long)Math.Ceiling(upper / interval));
+        var kLo = (long)Math.Floor(lower / interval);
+        var kHi = Math.Max(kLo + 1, (long)Math.Ceiling(upper / interval));
         var n = checked((int)(kHi - kLo + 1));
-        var pmf = new double[n];
-        var prevCdf = loss.Cdf(kLo * interval);
-        var prevSf = loss.Sf(kLo * interval);
-        pmf[0] = prevCdf;
-        for (var i = 1; i < n; i++)
+        var d = new double[n];
+        var x = new double[n];
+        for (var i = 0; i < n; i++)
         {
-            var v = (kLo + i) * interval;
-            var cdf = loss.Cdf(v);
-            var sf = loss.Sf(v);
-            pmf[i] = Math.Max(0.0, cdf < 0.5 ? cdf - prevCdf : prevSf - sf);
-            prevCdf = cdf;
-            prevSf = sf;
+            var eps = (kLo + i) * interval;
+            d[i] = loss.HockeyStick(eps);
+            x[i] = Math.Exp(eps);
         }
 
-        return new PrivacyLossDistribution(interval, kLo, pmf, prevSf);
+        // D(x) = Σ p_j (1 − x/e_j)₊ + P(∞) is piecewise linear in x with slope jumps p_j/e_j at the atoms.
+        var infinity = d[n - 1];
+        var pmf = new double[n];
+        var total = 0.0;
+        for (var i = n - 1; i >= 1; i--)
+        {
+            var right = i == n - 1 ? 0.0 : (d[i + 1] - d[i]) / (x[i + 1] - x[i]);
+            var left = (d[i] - d[i - 1]) / (x[i] - x[i - 1]);
+            pmf[i] = Math.Max(0.0, x[i] * (right - left));
+            total += pmf[i];
+        }
+
+        pmf[0] = Math.Max(0.0, 1.0 - infinity - total);
+        return new PrivacyLossDistribution(interval, kLo, pmf, infinity);
     }
 
     /// <summary>Discretises a finite list of (loss, probability) pairs; losses of +∞ go to the infinity mass.</summary>
@@ -104,13 +117,16 @@ internal sealed class PrivacyLossDistribution
                 break;
             }
 
-            sum += Pmf[i] * -LogMath.ExpM1(epsilon - l);
+            sum += Pmf[i] * (1.0 - Math.Exp(epsilon - l));
         }
 
         return Math.Min(1.0, sum + InfinityMass);
     }
 
-    /// <summary>The smallest ε ≥ 0 with δ(ε) ≤ <paramref name="delta"/> (to 1e-12, rounded up); +∞ when the infinity mass exceeds δ.</summary>
+    /// <summary>
+    /// The smallest ε ≥ 0 with δ(ε) ≤ <paramref name="delta"/>, exactly: between two atoms δ(ε) = P∞ + S₁ − e^ε·S₂ with
+    /// S₁ = Σ p_j and S₂ = Σ p_j e^{−ℓ_j} over the atoms above, so ε = ln((P∞ + S₁ − δ)/S₂). +∞ when P∞ &gt; δ.
+    /// </summary>
     public double GetEpsilon(double delta)
     {
         if (InfinityMass > delta)
@@ -118,27 +134,33 @@ internal sealed class PrivacyLossDistribution
             return double.PositiveInfinity;
         }
 
-        if (GetDelta(0.0) <= delta)
+        double s1 = 0, s2 = 0;
+        for (var i = Pmf.Length - 1; i >= 0; i--)
+        {
+            var l = (Offset + i) * Interval;
+            if (l <= 0)
+            {
+                break;
+            }
+
+            // Atoms above index i are in the sums: δ on [ℓ_i, ℓ_{i+1}) is P∞ + s1 − e^ε s2.
+            var atLi = InfinityMass + s1 - Math.Exp(l) * s2;
+            if (atLi > delta)
+            {
+                return Math.Max(l, Math.Log((InfinityMass + s1 - delta) / s2));
+            }
+
+            s1 += Pmf[i];
+            s2 += Pmf[i] * Math.Exp(-l);
+        }
+
+        var atZero = InfinityMass + s1 - s2;
+        if (atZero <= delta || s2 <= 0)
         {
             return 0.0;
         }
 
-        var lo = 0.0;
-        var hi = Math.Max(0.0, (Offset + Pmf.Length - 1) * Interval);
-        for (var iter = 0; iter < 200 && hi - lo > 1e-12 * Math.Max(1.0, hi); iter++)
-        {
-            var mid = 0.5 * (lo + hi);
-            if (GetDelta(mid) <= delta)
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid;
-            }
-        }
-
-        return hi;
+        return Math.Max(0.0, Math.Log((InfinityMass + s1 - delta) / s2));
     }
 
     /// <summary>The distribution of the sum of the two losses (composition), with tails of mass ≤ <paramref name="tail"/> truncated pessimistically.</summary>
@@ -168,20 +190,22 @@ internal sealed class PrivacyLossDistribution
         else
         {
             var size = NextPowerOfTwo(length);
-            var fa = ToComplex(a, size);
-            var fb = ToComplex(b, size);
-            Fourier.Forward(fa, FourierOptions.Matlab);
-            Fourier.Forward(fb, FourierOptions.Matlab);
-            for (var i = 0; i < size; i++)
+            var fa = ToPacked(a, size);
+            var fb = ToPacked(b, size);
+            Fourier.ForwardReal(fa, size, FourierOptions.Matlab);
+            Fourier.ForwardReal(fb, size, FourierOptions.Matlab);
+            for (var k = 0; k <= size / 2; k++)
             {
-                fa[i] *= fb[i];
+                var z = new Complex(fa[2 * k], fa[(2 * k) + 1]) * new Complex(fb[2 * k], fb[(2 * k) + 1]);
+                fa[2 * k] = z.Real;
+                fa[(2 * k) + 1] = z.Imaginary;
             }
 
-            Fourier.Inverse(fa, FourierOptions.Matlab);
+            Fourier.InverseReal(fa, size, FourierOptions.Matlab);
             result = new double[length];
             for (var i = 0; i < length; i++)
             {
-                result[i] = Math.Max(0.0, fa[i].Real);
+                result[i] = Math.Max(0.0, fa[i]);
             }
         }
 
@@ -229,20 +253,22 @@ internal sealed class PrivacyLossDistribution
         hi = Math.Min(hi, maxIndex);
         var outLength = checked((int)(hi - lo + 1));
         var size = NextPowerOfTwo(Math.Max(outLength, n));
-        var f = ToComplex(Pmf, size);
-        Fourier.Forward(f, FourierOptions.Matlab);
-        for (var i = 0; i < size; i++)
+        var f = ToPacked(Pmf, size);
+        Fourier.ForwardReal(f, size, FourierOptions.Matlab);
+        for (var k = 0; k <= size / 2; k++)
         {
-            f[i] = Complex.Pow(f[i], count);
+            var z = Complex.Pow(new Complex(f[2 * k], f[(2 * k) + 1]), count);
+            f[2 * k] = z.Real;
+            f[(2 * k) + 1] = z.Imaginary;
         }
 
-        Fourier.Inverse(f, FourierOptions.Matlab);
+        Fourier.InverseReal(f, size, FourierOptions.Matlab);
         var result = new double[outLength];
         var shift = lo - minIndex;
         for (var i = 0; i < outLength; i++)
         {
             var j = (int)((shift + i) % size);
-            result[i] = Math.Max(0.0, f[j].Real);
+            result[i] = Math.Max(0.0, f[j]);
         }
 
         // The mass beyond the Chernoff upper bound (≤ tail) is not represented: count it at +∞ (pessimistic).
@@ -254,9 +280,9 @@ internal sealed class PrivacyLossDistribution
         var logTail = Math.Log(tail);
         var bestHi = double.PositiveInfinity;
         var bestLo = double.NegativeInfinity;
-        for (var e = -12; e <= 40; e++)
+        for (var e = -6; e <= 20; e++)
         {
-            var lambda = Math.Pow(2.0, e / 4.0);
+            var lambda = Math.Pow(2.0, e / 2.0);
             var upper = (count * LogMgf(lambda) - logTail) / lambda;
             var lower = (logTail - count * LogMgf(-lambda)) / lambda;
             bestHi = Math.Min(bestHi, upper);
@@ -323,14 +349,11 @@ internal sealed class PrivacyLossDistribution
         return new PrivacyLossDistribution(interval, offset + start, kept, infinity + highMass);
     }
 
-    private static Complex[] ToComplex(double[] values, int size)
+    /// <summary>A zero-padded copy of length size + 2, the layout of MathNet's packed real FFT.</summary>
+    private static double[] ToPacked(double[] values, int size)
     {
-        var c = new Complex[size];
-        for (var i = 0; i < values.Length; i++)
-        {
-            c[i] = new Complex(values[i], 0);
-        }
-
+        var c = new double[size + 2];
+        Array.Copy(values, c, values.Length);
         return c;
     }
 
