@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmCore.Cli.Commands.Privacy;
 using LlmCore.Cli.Infrastructure;
 
 namespace LlmCore.Cli.Commands;
@@ -10,6 +11,8 @@ internal static class PrivacyCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("privacy", "Differential privacy: noise, mechanisms, accounting and calibration.");
+        command.Subcommands.Add(EpsilonCommand.Create(context));
+        command.Subcommands.Add(NoiseMultiplierCommand.Create(context));
         return command;
     }
 }
