@@ -5,6 +5,7 @@ namespace LlmCore.Privacy.Accounting;
 /// <summary>An (ε, δ) pair.</summary>
 /// <param name="Epsilon">ε ≥ 0.</param>
 /// <param name="Delta">δ in [0, 1].</param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public readonly record struct EpsilonDelta(double Epsilon, double Delta);
 
 /// <summary>

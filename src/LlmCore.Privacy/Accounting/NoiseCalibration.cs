@@ -5,6 +5,7 @@ namespace LlmCore.Privacy.Accounting;
 /// <param name="Epsilon">ε at <paramref name="NoiseMultiplier"/>, ≤ the target and within the tolerance of it.</param>
 /// <param name="TargetEpsilon">The target ε.</param>
 /// <param name="Delta">δ.</param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public sealed record NoiseCalibrationResult(double NoiseMultiplier, double Epsilon, double TargetEpsilon, double Delta);
 
 /// <summary>No parameter in the search range meets the privacy target (e.g. σ would have to exceed 1e6); carries the numbers.</summary>

@@ -13,6 +13,7 @@ namespace LlmCore.Privacy.Accounting;
 /// <see langword="true"/> when the optimum is the smallest or the largest order of the list: ε may improve with a
 /// wider list (Opacus warns in the same case).
 /// </param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public sealed record RdpEpsilonResult(double Epsilon, double Delta, double? OptimalOrder, bool IsOptimalOrderAtBoundary);
 
 /// <summary>How the RDP accountant sums the series for fractional orders of the Poisson-sampled Gaussian.</summary>
