@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmCore.Cli.Commands.Privacy;
 using LlmCore.Cli.Infrastructure;
 
 namespace LlmCore.Cli.Commands;
@@ -12,6 +13,8 @@ internal static class PrivacyCommands
         var command = CliContext.CreateGroup("privacy", "Differential privacy: noise, mechanisms, accounting and calibration.");
         command.Subcommands.Add(Privacy.SampleCommand.Create(context));
         command.Subcommands.Add(Privacy.GaussianSigmaCommand.Create(context));
+        command.Subcommands.Add(EpsilonCommand.Create(context));
+        command.Subcommands.Add(NoiseMultiplierCommand.Create(context));
         return command;
     }
 }

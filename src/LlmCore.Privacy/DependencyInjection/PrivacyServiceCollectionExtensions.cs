@@ -51,6 +51,7 @@ public static class PrivacyServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<PrivacyOptions>>().Value;
             return new PrivacyBudget(options.BudgetEpsilon, options.BudgetDelta, options.BudgetRho);
         });
+        LlmCore.Privacy.Accounting.Internal.AccountingRegistration.Register(services);
 
         return services;
     }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using LlmCore.Cli.Infrastructure;
+using LlmCore.Privacy.Accounting;
+
+namespace LlmCore.Cli.Commands.Privacy;
+
+/// <summary>Checks and parsing shared by <c>privacy epsilon</c> and <c>privacy noise-multiplier</c>.</summary>
+internal static class AccountingOptionsParsing
+{
+    public static PrivacyAccountantKind ParseAccountant(string? value) => value?.ToUpperInvariant() switch
+    {
+        null or "RDP" => PrivacyAccountantKind.Rdp,
+        "PLD" => PrivacyAccountantKind.Pld,
+        _ => throw CliUsageException.ForOption("--accountant", "must be rdp or pld", value),
+    };
+
+    public static string Name(PrivacyAccountantKind kind) => kind == PrivacyAccountantKind.Rdp ? "rdp" : "pld";
+
+    public static double[]? ParseOrders(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var parts = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            throw CliUsageException.ForOption("--orders", "must be a comma-separated list of orders > 1", value);
+        }
+
+        var orders = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var a) || !(a > 1) || double.IsInfinity(a))
+            {
+                throw CliUsageException.ForOption("--orders", "must be a comma-separated list of finite orders > 1", value);
+            }
+
+            orders[i] = a;
+        }
+
+        return orders;
+    }
+
+    public static void CheckSampleRate(double q)
+    {
+        if (!(q > 0 && q <= 1))
+        {
+            throw CliUsageException.ForOption("--sample-rate", "must be in (0, 1]", q);
+        }
+    }
+
+    public static void CheckPositive(string option, double value)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            throw CliUsageException.ForOption(option, "must be a finite number > 0", value);
+        }
+    }
+
+    public static void CheckDelta(double delta)
+    {
+        if (!(delta > 0 && delta < 1))
+        {
+            throw CliUsageException.ForOption("--delta", "must be in (0, 1)", delta);
+        }
+    }
+
+    public static void CheckSteps(long steps)
+    {
+        if (steps < 1)
+        {
+            throw CliUsageException.ForOption("--steps", "must be >= 1", steps);
+        }
+    }
+
+    public static IPrivacyAccountant Create(PrivacyAccountantKind kind, double[]? orders) =>
+        kind == PrivacyAccountantKind.Rdp ? new RdpAccountant(orders) : new PldAccountant();
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LlmCore.Cli.Infrastructure;
+using LlmCore.Privacy.Accounting;
+using Spectre.Console;
+
+namespace LlmCore.Cli.Commands.Privacy;
+
+/// <summary>
+/// <c>llmcore privacy noise-multiplier</c>: the noise multiplier for a target ε by Opacus' search (returns the side whose
+/// ε ≤ target). JSON keys: <c>noiseMultiplier</c>, <c>epsilon</c>.
+/// </summary>
+internal static class NoiseMultiplierCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var target = new Option<double>("--target-epsilon") { Description = "E, the target epsilon (> 0).", Required = true };
+        var delta = new Option<double>("--delta") { Description = "D, the target delta, in (0, 1).", Required = true };
+        var sampleRate = new Option<double>("--sample-rate") { Description = "Q, the Poisson sampling rate, in (0, 1].", Required = true };
+        var steps = new Option<long>("--steps") { Description = "T, the number of steps (>= 1).", Required = true };
+        var accountant = new Option<string>("--accountant") { Description = "rdp (default) or pld.", DefaultValueFactory = _ => "rdp" };
+        var tolerance = new Option<double>("--epsilon-tolerance")
+        {
+            Description = "Stop when target - epsilon <= this (Opacus' 0.01).",
+            DefaultValueFactory = _ => NoiseCalibration.DefaultEpsilonTolerance,
+        };
+
+        var command = new Command("noise-multiplier", "The noise multiplier of DP-SGD for a target epsilon (its epsilon stays <= the target).");
+        foreach (var o in new Option[] { target, delta, sampleRate, steps, accountant, tolerance })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction((Func<ParseResult, int>)(parseResult =>
+        {
+            var kind = AccountingOptionsParsing.ParseAccountant(parseResult.GetValue(accountant));
+            var e = parseResult.GetValue(target);
+            var d = parseResult.GetValue(delta);
+            var q = parseResult.GetValue(sampleRate);
+            var t = parseResult.GetValue(steps);
+            var tol = parseResult.GetValue(tolerance);
+            AccountingOptionsParsing.CheckPositive("--target-epsilon", e);
+            AccountingOptionsParsing.CheckDelta(d);
+            AccountingOptionsParsing.CheckSampleRate(q);
+            AccountingOptionsParsing.CheckSteps(t);
+            AccountingOptionsParsing.CheckPositive("--epsilon-tolerance", tol);
+
+            NoiseCalibrationResult result;
+            try
+            {
+                result = NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => AccountingOptionsParsing.Create(kind, null), tol);
+            }
+            catch (PrivacyCalibrationException ex)
+            {
+                throw new CliUsageException($"--target-epsilon {ex.Message}", ex);
+            }
+
+            if (parseResult.GetValue(CliContext.JsonOption))
+            {
+                context.WriteJson(new JsonObject
+                {
+                    ["noiseMultiplier"] = result.NoiseMultiplier,
+                    ["epsilon"] = result.Epsilon,
+                    ["targetEpsilon"] = e,
+                    ["delta"] = d,
+                    ["sampleRate"] = q,
+                    ["steps"] = t,
+                    ["accountant"] = AccountingOptionsParsing.Name(kind),
+                });
+                return CliApp.Success;
+            }
+
+            var table = new Table().AddColumn("quantity").AddColumn("value");
+            table.AddRow("accountant", AccountingOptionsParsing.Name(kind));
+            table.AddRow("noise multiplier", result.NoiseMultiplier.ToString("G10", CultureInfo.InvariantCulture));
+            table.AddRow("epsilon", result.Epsilon.ToString("F6", CultureInfo.InvariantCulture));
+            table.AddRow("target epsilon", e.ToString("G6", CultureInfo.InvariantCulture));
+            table.AddRow("delta", d.ToString("G6", CultureInfo.InvariantCulture));
+            context.Console.Write(table);
+            return CliApp.Success;
+        }));
+
+        return command;
+    }
+}
