@@ -11,6 +11,59 @@ internal static class DynamicQuantization
 
     public static readonly float[] Unsigned = Create(signed: false);
 
+    private static readonly byte[] s_signedFloor = FloorTable(Signed);
+
+    private static readonly byte[] s_unsignedFloor = FloorTable(Unsigned);
+
+    /// <summary>The nearest code of a signed value, via a 65,536-entry table on the float's top 16 bits (equal to <see cref="Nearest"/>).</summary>
+    public static byte NearestSigned(float x) => NearestFast(Signed, s_signedFloor, x);
+
+    /// <summary>The nearest code of an unsigned value (equal to <see cref="Nearest"/>).</summary>
+    public static byte NearestUnsigned(float x) => NearestFast(Unsigned, s_unsignedFloor, x);
+
+    private static byte NearestFast(float[] map, byte[] floor, float x)
+    {
+        if (float.IsNaN(x))
+        {
+            return Nearest(map, x);
+        }
+
+        int lo = floor[BitConverter.SingleToUInt32Bits(x) >> 16];
+        while (lo < map.Length - 1 && map[lo + 1] <= x)
+        {
+            lo++;
+        }
+
+        if (lo == map.Length - 1 || x < map[lo])
+        {
+            return Nearest(map, x);
+        }
+
+        return (byte)(x - map[lo] <= map[lo + 1] - x ? lo : lo + 1);
+    }
+
+    private static byte[] FloorTable(float[] map)
+    {
+        var table = new byte[65536];
+        for (var key = 0; key < 65536; key++)
+        {
+            var bits = (uint)key << 16;
+            var low = (bits & 0x8000_0000u) == 0 ? BitConverter.UInt32BitsToSingle(bits) : BitConverter.UInt32BitsToSingle(bits | 0xFFFFu);
+            var index = 0;
+            if (!float.IsNaN(low))
+            {
+                while (index < map.Length - 1 && map[index + 1] <= low)
+                {
+                    index++;
+                }
+            }
+
+            table[key] = (byte)index;
+        }
+
+        return table;
+    }
+
     /// <summary>Returns the index of the map value nearest to <paramref name="x"/> (x in [−1, 1]).</summary>
     public static byte Nearest(float[] map, float x)
     {

@@ -169,8 +169,8 @@ public sealed class Adam8Bit<T> : Optimizer<T>
         var vInverse = newVMax > 0 ? 1f / newVMax : 0f;
         for (var i = 0; i < count; i++)
         {
-            mCodes[start + i] = DynamicQuantization.Nearest(signed, m[i] * mInverse);
-            vCodes[start + i] = DynamicQuantization.Nearest(unsigned, v[i] * vInverse);
+            mCodes[start + i] = DynamicQuantization.NearestSigned(m[i] * mInverse);
+            vCodes[start + i] = DynamicQuantization.NearestUnsigned(v[i] * vInverse);
         }
     }
 

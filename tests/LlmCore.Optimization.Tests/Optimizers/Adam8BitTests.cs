@@ -88,3 +88,24 @@ public class Adam8BitTests
         Assert.True(a.Values.SequenceEqual(b.Values));
     }
 }
+
+public class DynamicQuantizationTests
+{
+    [Fact]
+    public void NearestFast_EqualsBinarySearch()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var x = (float)((random.NextDouble() * 2) - 1) * (float)Math.Pow(10, -random.Next(0, 8));
+            Assert.Equal(DynamicQuantization.Nearest(DynamicQuantization.Signed, x), DynamicQuantization.NearestSigned(x));
+            var u = MathF.Abs(x);
+            Assert.Equal(DynamicQuantization.Nearest(DynamicQuantization.Unsigned, u), DynamicQuantization.NearestUnsigned(u));
+        }
+
+        foreach (var edge in new[] { 0f, -0f, 1f, -1f })
+        {
+            Assert.Equal(DynamicQuantization.Nearest(DynamicQuantization.Signed, edge), DynamicQuantization.NearestSigned(edge));
+        }
+    }
+}
