@@ -30,6 +30,7 @@ internal static class CliApp
         root.Subcommands.Add(ScheduleCommands.Create(context));
         root.Subcommands.Add(CostCommands.Create(context));
         root.Subcommands.Add(BusinessCommands.Create(context));
+        root.Subcommands.Add(OptimizeCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         return root;

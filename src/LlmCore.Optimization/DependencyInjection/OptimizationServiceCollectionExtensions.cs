@@ -1,4 +1,5 @@
 using LlmCore.Optimization.DependencyInjection;
+using LlmCore.Optimization.Factories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OptimizationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the LlmCore.Optimization services.
+    /// Adds the LlmCore.Optimization services: <see cref="IOptimizerFactory"/> and <see cref="ILearningRateScheduleFactory"/>.
     /// </summary>
     /// <param name="services">The service collection to add to.</param>
     /// <param name="configure">Optional changes to the <see cref="OptimizationOptions"/>.</param>
@@ -33,6 +34,8 @@ public static class OptimizationServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OptimizationOptions>, OptimizationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IOptimizerFactory>(static sp => new OptimizerFactory(sp.GetRequiredService<IOptions<OptimizationOptions>>()));
+        services.TryAddSingleton<ILearningRateScheduleFactory, LearningRateScheduleFactory>();
 
         return services;
     }

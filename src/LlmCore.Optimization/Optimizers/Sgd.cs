@@ -1,4 +1,5 @@
 using System.Numerics;
+using LlmCore.Optimization.Internal;
 
 namespace LlmCore.Optimization.Optimizers;
 
@@ -7,15 +8,15 @@ namespace LlmCore.Optimization.Optimizers;
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <remarks>
-/// With weight decay λ, momentum μ and dampening τ: g ← g + λθ; on the first step b ← g, later b ← μb + (1 − τ)g;
-/// g ← g + μb (Nesterov) or g ← b; θ ← θ − lr·g. This type is not thread-safe.
+/// With weight decay λ, momentum μ and dampening τ: g ← g + λθ; on the first step b ← g (no dampening), later
+/// b ← μb + (1 − τ)g; g ← g + μb (Nesterov) or g ← b; θ ← θ − lr·g. The learning rate stays outside the buffer
+/// (Keras puts it inside, which differs when the rate changes). Nesterov momentum after Sutskever et al. (2013),
+/// "On the importance of initialization and momentum in deep learning". One fused vectorised pass per tensor.
+/// This type is not thread-safe.
 /// </remarks>
-public sealed class Sgd<T> : IOptimizer<T>
+public sealed class Sgd<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly Dictionary<string, T[]> _momentum = new(StringComparer.Ordinal);
-    private double _learningRate;
-
     /// <summary>Initializes a new instance of the <see cref="Sgd{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0 (PyTorch's default is 0.001).</param>
@@ -23,44 +24,29 @@ public sealed class Sgd<T> : IOptimizer<T>
     /// <param name="dampening">The dampening τ of the momentum.</param>
     /// <param name="weightDecay">The L2 penalty λ, ≥ 0.</param>
     /// <param name="nesterov">Whether to use Nesterov momentum (needs μ &gt; 0 and τ = 0).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is negative, NaN or infinite.</exception>
     /// <exception cref="ArgumentException">Nesterov momentum is asked for with μ = 0 or τ ≠ 0.</exception>
     public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+        : base(parameters, learningRate, weightDecay)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ThrowIfNegativeOrNotFinite(learningRate, nameof(learningRate));
-        ThrowIfNegativeOrNotFinite(momentum, nameof(momentum));
-        ThrowIfNegativeOrNotFinite(weightDecay, nameof(weightDecay));
-        if (!double.IsFinite(dampening))
-        {
-            throw new ArgumentOutOfRangeException(nameof(dampening), dampening, "Dampening must be a finite number.");
-        }
-
-        if (nesterov && (momentum <= 0 || dampening != 0))
-        {
-            throw new ArgumentException("Nesterov momentum requires momentum > 0 and dampening = 0.", nameof(nesterov));
-        }
-
-        ParameterGroups = [new ParameterGroup<T>(parameters)];
-        _learningRate = learningRate;
-        Momentum = momentum;
-        Dampening = dampening;
-        WeightDecay = weightDecay;
-        Nesterov = nesterov;
+        (Momentum, Dampening, Nesterov) = Validate(momentum, dampening, nesterov);
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<ParameterGroup<T>> ParameterGroups { get; }
-
-    /// <inheritdoc />
-    public double LearningRate
+    /// <summary>Initializes a new instance of the <see cref="Sgd{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides.</param>
+    /// <param name="learningRate">The default learning rate, ≥ 0.</param>
+    /// <param name="momentum">The momentum factor μ, ≥ 0.</param>
+    /// <param name="dampening">The dampening τ of the momentum.</param>
+    /// <param name="weightDecay">The default L2 penalty λ, ≥ 0.</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum (needs μ &gt; 0 and τ = 0).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">Nesterov momentum is asked for with μ = 0 or τ ≠ 0, or two parameters share a name.</exception>
+    public Sgd(IEnumerable<ParameterGroup<T>> groups, double learningRate = 0.001, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+        : base(groups, learningRate, weightDecay)
     {
-        get => _learningRate;
-        set
-        {
-            ThrowIfNegativeOrNotFinite(value, nameof(value));
-            _learningRate = value;
-        }
+        (Momentum, Dampening, Nesterov) = Validate(momentum, dampening, nesterov);
     }
 
     /// <summary>Gets the momentum factor μ.</summary>
@@ -69,139 +55,45 @@ public sealed class Sgd<T> : IOptimizer<T>
     /// <summary>Gets the dampening τ.</summary>
     public double Dampening { get; }
 
-    /// <summary>Gets the default weight decay λ.</summary>
-    public double WeightDecay { get; }
-
     /// <summary>Gets a value indicating whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
     /// <inheritdoc />
-    public long StepCount { get; private set; }
+    public override string Kind => "sgd";
 
-    /// <inheritdoc />
-    public void Step()
+    private protected override int BufferCount => 1;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
-        foreach (var group in ParameterGroups)
+        var momentum = Momentum != 0;
+        var first = momentum && state.Buffers[0] is null;
+        var buffer = momentum ? state.Buffer(0, parameter.Length) : [];
+        var negLr = T.CreateChecked(-learningRate);
+        var wd = T.CreateChecked(weightDecay);
+        var mu = T.CreateChecked(Momentum);
+        var omd = T.CreateChecked(1 - Dampening);
+        var nesterov = Nesterov;
+        if (parameter.Length < ParallelThreshold)
         {
-            var lr = T.CreateChecked(group.LearningRate ?? _learningRate);
-            var wd = T.CreateChecked(group.WeightDecay ?? WeightDecay);
-            var mu = T.CreateChecked(Momentum);
-            var oneMinusDampening = T.One - T.CreateChecked(Dampening);
-            foreach (var parameter in group.Parameters)
-            {
-                if (!parameter.RequiresGrad)
-                {
-                    continue;
-                }
-
-                var values = parameter.Values;
-                var gradient = parameter.Gradient;
-                T[]? buffer = null;
-                var first = false;
-                if (Momentum != 0 && !_momentum.TryGetValue(parameter.Name, out buffer))
-                {
-                    buffer = new T[parameter.Length];
-                    _momentum[parameter.Name] = buffer;
-                    first = true;
-                }
-
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var g = gradient[i] + (wd * values[i]);
-                    if (buffer is not null)
-                    {
-                        buffer[i] = first ? g : (mu * buffer[i]) + (oneMinusDampening * g);
-                        g = Nesterov ? g + (mu * buffer[i]) : buffer[i];
-                    }
-
-                    values[i] -= lr * g;
-                }
-            }
+            SgdKernel.Vectorized<T>(parameter.Values, parameter.Gradient, buffer, negLr, wd, mu, omd, momentum, first, nesterov);
+            return;
         }
 
-        StepCount++;
+        var p = parameter.ValueArray;
+        var g = parameter.GradientArray;
+        Kernels.Run(p.Length, ParallelThreshold, (start, count) => SgdKernel.Vectorized<T>(
+            p.AsSpan(start, count), g.AsSpan(start, count), momentum ? buffer.AsSpan(start, count) : default, negLr, wd, mu, omd, momentum, first, nesterov));
     }
 
-    /// <inheritdoc />
-    public void ZeroGrad()
+    private static (double Momentum, double Dampening, bool Nesterov) Validate(double momentum, double dampening, bool nesterov)
     {
-        foreach (var group in ParameterGroups)
+        Guard.NonNegative(momentum, nameof(momentum));
+        Guard.Finite(dampening, nameof(dampening));
+        if (nesterov && (momentum <= 0 || dampening != 0))
         {
-            foreach (var parameter in group.Parameters)
-            {
-                parameter.ZeroGrad();
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public void SaveState(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
-        writer.Write("llmcore.sgd.v1");
-        writer.Write(StepCount);
-        writer.Write(_learningRate);
-        writer.Write(_momentum.Count);
-        foreach (var (name, buffer) in _momentum.OrderBy(static p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Write(name);
-            writer.Write(buffer.Length);
-            foreach (var value in buffer)
-            {
-                writer.Write(double.CreateChecked(value));
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public void LoadState(Stream source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
-        var tag = reader.ReadString();
-        if (tag != "llmcore.sgd.v1")
-        {
-            throw new InvalidDataException($"Expected an SGD state ('llmcore.sgd.v1'), found '{tag}'.");
+            throw new ArgumentException("Nesterov momentum requires momentum > 0 and dampening = 0.", nameof(nesterov));
         }
 
-        var byName = ParameterGroups.SelectMany(static g => g.Parameters).ToDictionary(static p => p.Name, StringComparer.Ordinal);
-        var steps = reader.ReadInt64();
-        var lr = reader.ReadDouble();
-        var count = reader.ReadInt32();
-        var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);
-        for (var k = 0; k < count; k++)
-        {
-            var name = reader.ReadString();
-            var length = reader.ReadInt32();
-            if (!byName.TryGetValue(name, out var parameter) || parameter.Length != length)
-            {
-                throw new InvalidDataException($"The state holds a buffer for '{name}' of length {length} that matches no parameter of this optimizer.");
-            }
-
-            var buffer = new T[length];
-            for (var i = 0; i < length; i++)
-            {
-                buffer[i] = T.CreateChecked(reader.ReadDouble());
-            }
-
-            buffers[name] = buffer;
-        }
-
-        StepCount = steps;
-        _learningRate = lr;
-        _momentum.Clear();
-        foreach (var (name, buffer) in buffers)
-        {
-            _momentum[name] = buffer;
-        }
-    }
-
-    private static void ThrowIfNegativeOrNotFinite(double value, string name)
-    {
-        if (!double.IsFinite(value) || value < 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number ≥ 0.");
-        }
+        return (momentum, dampening, nesterov);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using LlmCore.Optimization;
-using LlmCore.Optimization.Optimizers;
+using LlmCore.Optimization.Factories;
 
 namespace LlmCore.Cli.Commands.Demo;
 
@@ -9,20 +9,28 @@ internal static class OptimizationDemo
 {
     public static DemoSection Run(Infrastructure.CliContext context)
     {
-        // Minimise f(x) = ½(x₀² + 10·x₁²) from (1, 1) with SGD and momentum.
-        var x = new Parameter<double>("x", [1.0, 1.0]);
-        var sgd = new Sgd<double>([x], learningRate: 0.05, momentum: 0.9);
-        for (var step = 0; step < 200; step++)
+        // Five optimizers with torch.optim semantics on the Rosenbrock function from (−1.5, 2), 2,000 steps each
+        // (SGD with Nesterov momentum 0.9); each line is the end point and its loss.
+        var factory = new OptimizerFactory();
+        var lines = new List<KeyValuePair<string, string>>();
+        foreach (var (name, lr, momentum) in new (string, double, double?)[] { ("sgd", 1e-3, 0.9), ("adam", 0.02, null), ("adamw", 0.02, null), ("rmsprop", 1e-3, null), ("lion", 2e-3, null) })
         {
-            sgd.ZeroGrad();
-            x.Gradient[0] = x.Values[0];
-            x.Gradient[1] = 10 * x.Values[1];
-            sgd.Step();
+            var xy = new Parameter<double>("xy", [-1.5, 2.0]);
+            var optimizer = factory.Create(name, [xy], new OptimizerSettings { LearningRate = lr, Momentum = momentum, Nesterov = momentum is not null });
+            for (var step = 0; step < 2000; step++)
+            {
+                var (x, y) = (xy.Values[0], xy.Values[1]);
+                xy.Gradient[0] = (-2 * (1 - x)) - (400 * x * (y - (x * x)));
+                xy.Gradient[1] = 200 * (y - (x * x));
+                optimizer.Step();
+            }
+
+            var (fx, fy) = (xy.Values[0], xy.Values[1]);
+            var loss = ((1 - fx) * (1 - fx)) + (100 * (fy - (fx * fx)) * (fy - (fx * fx)));
+            lines.Add(new($"{name}, lr {lr.ToString(CultureInfo.InvariantCulture)}, 2000 Rosenbrock steps",
+                $"({fx.ToString("F4", CultureInfo.InvariantCulture)}, {fy.ToString("F4", CultureInfo.InvariantCulture)}), loss {loss.ToString("E3", CultureInfo.InvariantCulture)}"));
         }
 
-        var loss = 0.5 * ((x.Values[0] * x.Values[0]) + (10 * x.Values[1] * x.Values[1]));
-        return new DemoSection("LlmCore.Optimization", [
-            new("SGD (momentum 0.9) on the quadratic, 200 steps", $"loss {loss.ToString("E3", CultureInfo.InvariantCulture)}"),
-        ]);
+        return new DemoSection("LlmCore.Optimization", lines);
     }
 }

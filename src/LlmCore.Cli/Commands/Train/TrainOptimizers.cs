@@ -1,6 +1,6 @@
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization;
-using LlmCore.Optimization.Optimizers;
+using LlmCore.Optimization.Factories;
 
 namespace LlmCore.Cli.Commands.Train;
 
@@ -13,23 +13,27 @@ internal static class TrainOptimizers
     /// <summary>The hyperparameters <c>llmcore train</c> passes on.</summary>
     public sealed record Settings(double LearningRate, double Momentum, double WeightDecay);
 
-    private static readonly Dictionary<string, Func<IEnumerable<Parameter<double>>, Settings, IOptimizer<double>>> s_factories =
-        new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["sgd"] = static (parameters, s) => new Sgd<double>(parameters, s.LearningRate, s.Momentum, weightDecay: s.WeightDecay),
-        };
+    private static readonly OptimizerFactory s_factory = new();
 
-    /// <summary>Gets the accepted names.</summary>
-    public static IReadOnlyList<string> Names => [.. s_factories.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>Gets the accepted names: every optimizer of <see cref="IOptimizerFactory"/>.</summary>
+    public static IReadOnlyList<string> Names => s_factory.Names;
 
     /// <summary>Gets the factory for a name, or throws the usage error that names the accepted ones.</summary>
     public static Func<IEnumerable<Parameter<double>>, IOptimizer<double>> Resolve(string name, Settings settings)
     {
-        if (!s_factories.TryGetValue(name, out var factory))
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!Names.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
             throw CliUsageException.ForOption("--optimizer", $"must be one of {string.Join(", ", Names)}", name);
         }
 
-        return parameters => factory(parameters, settings);
+        // Momentum only means something to SGD, RMSprop and LARS; the factory ignores it elsewhere.
+        var optimizerSettings = new OptimizerSettings
+        {
+            LearningRate = settings.LearningRate,
+            Momentum = settings.Momentum,
+            WeightDecay = settings.WeightDecay,
+        };
+        return parameters => s_factory.Create(name, parameters, optimizerSettings);
     }
 }

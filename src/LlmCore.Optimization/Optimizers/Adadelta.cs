@@ -1,0 +1,88 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// Adadelta (Zeiler 2012, "ADADELTA: An Adaptive Learning Rate Method") exactly as <c>torch.optim.Adadelta</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// g ← g + λθ; v ← ρv + (1 − ρ)g²; δ ← √(a + ε)/√(v + ε)·g (a before its update); a ← ρa + (1 − ρ)δ²; θ ← θ − lr·δ. This type is not thread-safe.
+/// </remarks>
+public sealed class Adadelta<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="Adadelta{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1.0.</param>
+    /// <param name="rho">The decay ρ in [0, 1); default 0.9.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-6.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Adadelta(IEnumerable<Parameter<T>> parameters, double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Beta(rho, nameof(rho));
+        Rho = rho;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adadelta{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1.0.</param>
+    /// <param name="rho">The decay ρ in [0, 1); default 0.9.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-6.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Adadelta(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Beta(rho, nameof(rho));
+        Rho = rho;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Gets the value given as <c>rho</c> at construction.</summary>
+    public double Rho { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "adadelta";
+
+    private protected override int BufferCount => 2;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var sq = state.Buffer(0, n);
+        var acc = state.Buffer(1, n);
+        var rho = T.CreateChecked(Rho);
+        var omr = T.CreateChecked(1 - Rho);
+        var wd = T.CreateChecked(weightDecay);
+        var eps = T.CreateChecked(Epsilon);
+        var negLr = T.CreateChecked(-learningRate);
+        for (var i = 0; i < n; i++)
+        {
+            var gi = g[i];
+            if (weightDecay != 0)
+            {
+                gi += wd * p[i];
+            }
+
+            var v = (sq[i] * rho) + (omr * gi * gi);
+            sq[i] = v;
+            var delta = T.Sqrt(acc[i] + eps) / T.Sqrt(v + eps) * gi;
+            acc[i] = (acc[i] * rho) + (omr * delta * delta);
+            p[i] += negLr * delta;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// Adagrad (Duchi, Hazan and Singer 2011, "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization") exactly as <c>torch.optim.Adagrad</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// clr ← lr/(1 + (t − 1)·decay); g ← g + λθ; s ← s + g² (s starts at the initial accumulator value); θ ← θ − clr·g/(√s + ε). This type is not thread-safe.
+/// </remarks>
+public sealed class Adagrad<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="Adagrad{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
+    /// <param name="learningRateDecay">The learning-rate decay, ≥ 0; default 0.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="initialAccumulatorValue">The accumulator's starting value, ≥ 0; default 0.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-10.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Adagrad(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.NonNegative(learningRateDecay, nameof(learningRateDecay));
+        LearningRateDecay = learningRateDecay;
+        Guard.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
+        InitialAccumulatorValue = initialAccumulatorValue;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adagrad{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
+    /// <param name="learningRateDecay">The learning-rate decay, ≥ 0; default 0.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="initialAccumulatorValue">The accumulator's starting value, ≥ 0; default 0.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-10.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Adagrad(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-2, double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.NonNegative(learningRateDecay, nameof(learningRateDecay));
+        LearningRateDecay = learningRateDecay;
+        Guard.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
+        InitialAccumulatorValue = initialAccumulatorValue;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Gets the value given as <c>learningRateDecay</c> at construction.</summary>
+    public double LearningRateDecay { get; }
+
+    /// <summary>Gets the value given as <c>initialAccumulatorValue</c> at construction.</summary>
+    public double InitialAccumulatorValue { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "adagrad";
+
+    private protected override int BufferCount => 1;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var sum = state.Buffer(0, n, T.CreateChecked(InitialAccumulatorValue));
+        var clr = learningRate / (1 + ((state.Step - 1) * LearningRateDecay));
+        var negClr = T.CreateChecked(-clr);
+        var wd = T.CreateChecked(weightDecay);
+        var eps = T.CreateChecked(Epsilon);
+        for (var i = 0; i < n; i++)
+        {
+            var gi = g[i];
+            if (weightDecay != 0)
+            {
+                gi += wd * p[i];
+            }
+
+            var s = sum[i] + (gi * gi);
+            sum[i] = s;
+            p[i] += negClr * gi / (T.Sqrt(s) + eps);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// Adamax, the infinity-norm variant of Adam (Kingma and Ba 2015, section 7.1), exactly as <c>torch.optim.Adamax</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// g ← g + λθ; m ← lerp(m, g, 1 − β₁); u ← max(β₂u, |g| + ε) (ε inside the max); θ ← θ − (lr/(1 − β₁ᵗ))·m/u. This type is not thread-safe.
+/// </remarks>
+public sealed class Adamax<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="Adamax{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 2e-3.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Adamax(IEnumerable<Parameter<T>> parameters, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adamax{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 2e-3.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Adamax(IEnumerable<ParameterGroup<T>> groups, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Gets the value given as <c>beta2</c> at construction.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "adamax";
+
+    private protected override int BufferCount => 2;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var m = state.Buffer(0, n);
+        var u = state.Buffer(1, n);
+        var w = T.CreateChecked(1 - Beta1);
+        var omw = T.One - w;
+        var low = Math.Abs(1 - Beta1) < 0.5;
+        var b2 = T.CreateChecked(Beta2);
+        var eps = T.CreateChecked(Epsilon);
+        var wd = T.CreateChecked(weightDecay);
+        var negClr = T.CreateChecked(-(learningRate / (1 - Math.Pow(Beta1, state.Step))));
+        for (var i = 0; i < n; i++)
+        {
+            var gi = g[i];
+            if (weightDecay != 0)
+            {
+                gi += wd * p[i];
+            }
+
+            var mi = Kernels.Lerp(m[i], gi, w, omw, low);
+            m[i] = mi;
+            var ui = T.Max(u[i] * b2, T.Abs(gi) + eps);
+            u[i] = ui;
+            p[i] += negClr * mi / ui;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// LARS, layer-wise adaptive rate scaling (You, Gitman and Ginsburg 2017, "Large Batch Training of Convolutional Networks"), as Optax <c>lars</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// u = g + λθ; u ← u·c·‖θ‖/(‖u‖ + ε) per tensor (factor 1 when either norm is 0); u ← −lr·u; b ← u + μb; θ ← θ + b, or θ ← θ + u + μb with Nesterov. This type is not thread-safe.
+/// </remarks>
+public sealed class Lars<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="Lars{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="trustCoefficient">The trust coefficient c, &gt; 0; default 1e-3.</param>
+    /// <param name="epsilon">ε added to ‖u‖, ≥ 0; default 0.</param>
+    /// <param name="momentum">The momentum μ, ≥ 0; default 0.9.</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Lars(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double weightDecay = 0, double trustCoefficient = 1e-3, double epsilon = 0, double momentum = 0.9, bool nesterov = false)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Positive(trustCoefficient, nameof(trustCoefficient));
+        TrustCoefficient = trustCoefficient;
+        Guard.NonNegative(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        Guard.NonNegative(momentum, nameof(momentum));
+        Momentum = momentum;
+        Nesterov = nesterov;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lars{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="trustCoefficient">The trust coefficient c, &gt; 0; default 1e-3.</param>
+    /// <param name="epsilon">ε added to ‖u‖, ≥ 0; default 0.</param>
+    /// <param name="momentum">The momentum μ, ≥ 0; default 0.9.</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Lars(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double weightDecay = 0, double trustCoefficient = 1e-3, double epsilon = 0, double momentum = 0.9, bool nesterov = false)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Positive(trustCoefficient, nameof(trustCoefficient));
+        TrustCoefficient = trustCoefficient;
+        Guard.NonNegative(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        Guard.NonNegative(momentum, nameof(momentum));
+        Momentum = momentum;
+        Nesterov = nesterov;
+    }
+
+    /// <summary>Gets the value given as <c>trustCoefficient</c> at construction.</summary>
+    public double TrustCoefficient { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Gets the value given as <c>momentum</c> at construction.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Gets the value given as <c>nesterov</c> at construction.</summary>
+    public bool Nesterov { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "lars";
+
+    private protected override int BufferCount => 2;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var trace = state.Buffer(0, n);
+        var u = state.Buffer(1, n);
+        var wd = T.CreateChecked(weightDecay);
+        for (var i = 0; i < n; i++)
+        {
+            u[i] = g[i] + (wd * p[i]);
+        }
+
+        var paramNorm = Norms.L2<T>(p);
+        var updateNorm = Norms.L2<T>(u);
+        var ratio = paramNorm == 0 || updateNorm == 0 ? 1.0 : TrustCoefficient * paramNorm / (updateNorm + Epsilon);
+        var r = T.CreateChecked(ratio);
+        var negLr = T.CreateChecked(-learningRate);
+        var mu = T.CreateChecked(Momentum);
+        for (var i = 0; i < n; i++)
+        {
+            var ui = u[i] * r * negLr;
+            var b = ui + (mu * trace[i]);
+            trace[i] = b;
+            p[i] += Nesterov ? ui + (mu * b) : b;
+        }
+    }
+}

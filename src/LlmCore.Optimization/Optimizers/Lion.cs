@@ -1,0 +1,82 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// Lion, "EvoLved Sign Momentum" (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), as lucidrains/lion-pytorch and Optax <c>lion</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// θ ← θ(1 − lr·λ); θ ← θ − lr·sign(β₁m + (1 − β₁)g); m ← β₂m + (1 − β₂)g (β₁ in the sign, β₂ in the state). Use a learning rate 3-10× smaller than AdamW’s and a larger weight decay. One fused vectorised pass per tensor. This type is not thread-safe.
+/// </remarks>
+public sealed class Lion<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="Lion{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-4.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.99.</param>
+    /// <param name="weightDecay">The default decoupled weight decay λ, ≥ 0; default 0 (Optax 1e-3).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Lion(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lion{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-4.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.99.</param>
+    /// <param name="weightDecay">The default decoupled weight decay λ, ≥ 0; default 0 (Optax 1e-3).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public Lion(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+    }
+
+    /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Gets the value given as <c>beta2</c> at construction.</summary>
+    public double Beta2 { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "lion";
+
+    private protected override int BufferCount => 1;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var m = state.Buffer(0, parameter.Length);
+        var decay = T.CreateChecked(1 - (learningRate * weightDecay));
+        var decoupled = weightDecay != 0;
+        var b1 = T.CreateChecked(Beta1);
+        var omb1 = T.CreateChecked(1 - Beta1);
+        var b2 = T.CreateChecked(Beta2);
+        var omb2 = T.CreateChecked(1 - Beta2);
+        var negLr = T.CreateChecked(-learningRate);
+        if (parameter.Length < ParallelThreshold)
+        {
+            LionKernel.Vectorized<T>(parameter.Values, parameter.Gradient, m, decay, decoupled, b1, omb1, b2, omb2, negLr);
+            return;
+        }
+
+        var p = parameter.ValueArray;
+        var g = parameter.GradientArray;
+        Kernels.Run(p.Length, ParallelThreshold, (start, count) => LionKernel.Vectorized<T>(
+            p.AsSpan(start, count), g.AsSpan(start, count), m.AsSpan(start, count), decay, decoupled, b1, omb1, b2, omb2, negLr));
+    }
+}

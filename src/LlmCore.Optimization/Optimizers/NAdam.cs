@@ -1,0 +1,143 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// NAdam, Adam with Nesterov momentum (Dozat 2016, "Incorporating Nesterov Momentum into Adam"), exactly as <c>torch.optim.NAdam</c>, with decoupled weight decay as an option (NAdamW).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// μₜ = β₁(1 − ½·0.96^(tψ)); Π ← Π·μₜ; m, v as in Adam; d = √(v/(1 − β₂ᵗ)) + ε; θ ← θ − lr(1 − μₜ)/(1 − Π)·g/d − lr·μₜ₊₁/(1 − Π·μₜ₊₁)·m/d. The μ product is kept in double (PyTorch keeps it in the default dtype, float32 unless changed). This type is not thread-safe.
+/// </remarks>
+public sealed class NAdam<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="NAdam{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 2e-3.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="momentumDecay">The momentum decay ψ, ≥ 0; default 4e-3.</param>
+    /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public NAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        Guard.NonNegative(momentumDecay, nameof(momentumDecay));
+        MomentumDecay = momentumDecay;
+        DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NAdam{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 2e-3.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="momentumDecay">The momentum decay ψ, ≥ 0; default 4e-3.</param>
+    /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public NAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        Guard.NonNegative(momentumDecay, nameof(momentumDecay));
+        MomentumDecay = momentumDecay;
+        DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Gets the value given as <c>beta2</c> at construction.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Gets the value given as <c>momentumDecay</c> at construction.</summary>
+    public double MomentumDecay { get; }
+
+    /// <summary>Gets the value given as <c>decoupledWeightDecay</c> at construction.</summary>
+    public bool DecoupledWeightDecay { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "nadam";
+
+    private protected override int BufferCount => 2;
+
+    private protected override int ScalarCount => 1;
+
+    private protected override ParameterState<T> CreateState(Parameter<T> parameter)
+    {
+        var state = base.CreateState(parameter);
+        state.Scalars[0] = 1;
+        return state;
+    }
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var m = state.Buffer(0, n);
+        var v = state.Buffer(1, n);
+        double t = state.Step;
+        var bc2 = T.CreateChecked(1 - Math.Pow(Beta2, t));
+        var mu = Beta1 * (1 - (0.5 * Math.Pow(0.96, t * MomentumDecay)));
+        var muNext = Beta1 * (1 - (0.5 * Math.Pow(0.96, (t + 1) * MomentumDecay)));
+        var product = state.Scalars[0] * mu;
+        state.Scalars[0] = product;
+        var c1 = T.CreateChecked(-learningRate * (1 - mu) / (1 - product));
+        var c2 = T.CreateChecked(-learningRate * muNext / (1 - (product * muNext)));
+        var w = T.CreateChecked(1 - Beta1);
+        var omw = T.One - w;
+        var low = Math.Abs(1 - Beta1) < 0.5;
+        var b2 = T.CreateChecked(Beta2);
+        var omb2 = T.CreateChecked(1 - Beta2);
+        var eps = T.CreateChecked(Epsilon);
+        var wd = T.CreateChecked(weightDecay);
+        var decay = T.CreateChecked(1 - (learningRate * weightDecay));
+        for (var i = 0; i < n; i++)
+        {
+            var gi = g[i];
+            var pi = p[i];
+            if (weightDecay != 0)
+            {
+                if (DecoupledWeightDecay)
+                {
+                    pi *= decay;
+                }
+                else
+                {
+                    gi += wd * pi;
+                }
+            }
+
+            var mi = Kernels.Lerp(m[i], gi, w, omw, low);
+            m[i] = mi;
+            var vi = (v[i] * b2) + (omb2 * gi * gi);
+            v[i] = vi;
+            var denom = T.Sqrt(vi / bc2) + eps;
+            pi += c1 * gi / denom;
+            p[i] = pi + (c2 * mi / denom);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// RAdam, rectified Adam (Liu et al. 2020, "On the Variance of the Adaptive Learning Rate and Beyond"), exactly as <c>torch.optim.RAdam</c>, with decoupled weight decay as an option.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// m, v as in Adam; ρ∞ = 2/(1 − β₂) − 1, ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ); if ρₜ &gt; 5: r = √((ρₜ − 4)(ρₜ − 2)ρ∞/((ρ∞ − 4)(ρ∞ − 2)ρₜ)), θ ← θ − m̂·lr·√(1 − β₂ᵗ)/(√v + ε)·r (ε on the uncorrected √v); otherwise θ ← θ − m̂·lr. With β₂ = 0.999 the rectified branch starts at step 6. This type is not thread-safe.
+/// </remarks>
+public sealed class RAdam<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="RAdam{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public RAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RAdam{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
+    /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1); default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public RAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Beta(beta1, nameof(beta1));
+        Beta1 = beta1;
+        Guard.Beta(beta2, nameof(beta2));
+        Beta2 = beta2;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Gets the value given as <c>beta2</c> at construction.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Gets the value given as <c>decoupledWeightDecay</c> at construction.</summary>
+    public bool DecoupledWeightDecay { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "radam";
+
+    private protected override int BufferCount => 2;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var m = state.Buffer(0, n);
+        var v = state.Buffer(1, n);
+        double t = state.Step;
+        var bc1 = 1 - Math.Pow(Beta1, t);
+        var bc2 = 1 - Math.Pow(Beta2, t);
+        var rhoInf = (2 / (1 - Beta2)) - 1;
+        var rhoT = rhoInf - (2 * t * Math.Pow(Beta2, t) / bc2);
+        var rectified = rhoT > 5;
+        var rect = rectified ? T.CreateChecked(Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))) : T.One;
+        var bc1T = T.CreateChecked(bc1);
+        var bc2Sqrt = T.CreateChecked(Math.Sqrt(bc2));
+        var lr = T.CreateChecked(learningRate);
+        var w = T.CreateChecked(1 - Beta1);
+        var omw = T.One - w;
+        var low = Math.Abs(1 - Beta1) < 0.5;
+        var b2 = T.CreateChecked(Beta2);
+        var omb2 = T.CreateChecked(1 - Beta2);
+        var eps = T.CreateChecked(Epsilon);
+        var wd = T.CreateChecked(weightDecay);
+        var decay = T.CreateChecked(1 - (learningRate * weightDecay));
+        for (var i = 0; i < n; i++)
+        {
+            var gi = g[i];
+            var pi = p[i];
+            if (weightDecay != 0)
+            {
+                if (DecoupledWeightDecay)
+                {
+                    pi *= decay;
+                }
+                else
+                {
+                    gi += wd * pi;
+                }
+            }
+
+            var mi = Kernels.Lerp(m[i], gi, w, omw, low);
+            m[i] = mi;
+            var vi = (v[i] * b2) + (omb2 * gi * gi);
+            v[i] = vi;
+            var mHat = mi / bc1T;
+            p[i] = rectified
+                ? pi - (mHat * lr * (bc2Sqrt / (T.Sqrt(vi) + eps)) * rect)
+                : pi - (mHat * lr);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Numerics;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Optimizers;
+
+/// <summary>
+/// RMSprop (Hinton, Srivastava and Swersky 2012, Neural Networks for Machine Learning, lecture 6e; centered form after Graves 2013, "Generating Sequences With Recurrent Neural Networks") exactly as <c>torch.optim.RMSprop</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// g ← g + λθ; v ← αv + (1 − α)g²; centered: ḡ ← lerp(ḡ, g, 1 − α), d ← √(v − ḡ²) + ε, else d ← √v + ε (ε outside the root; Keras puts it inside with ρ = 0.9); with momentum μ: b ← μb + g/d, θ ← θ − lr·b, else θ ← θ − lr·g/d. This type is not thread-safe.
+/// </remarks>
+public sealed class RmsProp<T> : Optimizer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Initializes a new instance of the <see cref="RmsProp{T}"/> class.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
+    /// <param name="alpha">The smoothing constant α in [0, 1); default 0.99.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="momentum">The momentum μ, ≥ 0; default 0.</param>
+    /// <param name="centered">Whether to normalise by the centred second moment.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
+        : base(parameters, learningRate, weightDecay)
+    {
+        Guard.Beta(alpha, nameof(alpha));
+        Alpha = alpha;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        Guard.NonNegative(momentum, nameof(momentum));
+        Momentum = momentum;
+        Centered = centered;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RmsProp{T}"/> class over parameter groups.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
+    /// <param name="alpha">The smoothing constant α in [0, 1); default 0.99.</param>
+    /// <param name="epsilon">ε &gt; 0; default 1e-8.</param>
+    /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
+    /// <param name="momentum">The momentum μ, ≥ 0; default 0.</param>
+    /// <param name="centered">Whether to normalise by the centred second moment.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public RmsProp(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
+        : base(groups, learningRate, weightDecay)
+    {
+        Guard.Beta(alpha, nameof(alpha));
+        Alpha = alpha;
+        Guard.Positive(epsilon, nameof(epsilon));
+        Epsilon = epsilon;
+        Guard.NonNegative(momentum, nameof(momentum));
+        Momentum = momentum;
+        Centered = centered;
+    }
+
+    /// <summary>Gets the value given as <c>alpha</c> at construction.</summary>
+    public double Alpha { get; }
+
+    /// <summary>Gets the value given as <c>epsilon</c> at construction.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Gets the value given as <c>momentum</c> at construction.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Gets the value given as <c>centered</c> at construction.</summary>
+    public bool Centered { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "rmsprop";
+
+    private protected override int BufferCount => 3;
+
+    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    {
+        var n = parameter.Length;
+        var p = parameter.Values;
+        var g = parameter.Gradient;
+        var sq = state.Buffer(0, n);
+        var ga = Centered ? state.Buffer(1, n) : [];
+        var buf = Momentum > 0 ? state.Buffer(2, n) : [];
+        var alpha = T.CreateChecked(Alpha);
+        var w = T.CreateChecked(1 - Alpha);
+        var omw = T.One - w;
+        var low = Math.Abs(1 - Alpha) < 0.5;
+        var wd = T.CreateChecked(weightDecay);
+        var eps = T.CreateChecked(Epsilon);
+        var mu = T.CreateChecked(Momentum);
+        var negLr = T.CreateChecked(-learningRate);
+        for (var i = 0; i < n; i++)
+        {
+            var gi = g[i];
+            if (weightDecay != 0)
+            {
+                gi += wd * p[i];
+            }
+
+            var v = (sq[i] * alpha) + (w * gi * gi);
+            sq[i] = v;
+            T avg;
+            if (Centered)
+            {
+                var a = Kernels.Lerp(ga[i], gi, w, omw, low);
+                ga[i] = a;
+                avg = T.Sqrt(v + (-a * a)) + eps;
+            }
+            else
+            {
+                avg = T.Sqrt(v) + eps;
+            }
+
+            if (Momentum > 0)
+            {
+                var b = (buf[i] * mu) + (gi / avg);
+                buf[i] = b;
+                p[i] += negLr * b;
+            }
+            else
+            {
+                p[i] += negLr * gi / avg;
+            }
+        }
+    }
+}
