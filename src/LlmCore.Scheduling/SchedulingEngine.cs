@@ -157,6 +157,12 @@ public sealed class SchedulingEngine
                 job.EndedAt = now;
                 job.Reason = "rejected: " + Describe(spec) + " and no such placement exists in the cluster (" + _cluster.TotalGpus + " GPUs, at most " + _cluster.MaxGpusPerNode + " per node)";
             }
+            else if (QuotaCeiling(job.TenantIndex) is { } ceiling && spec.Gpus > ceiling)
+            {
+                job.State = JobState.Rejected;
+                job.EndedAt = now;
+                job.Reason = $"rejected: {Describe(spec)} but tenant {spec.Tenant} can never hold more than {ceiling} GPUs (nominal quota plus what it may borrow)";
+            }
             else
             {
                 _pending.Add(job);
@@ -384,6 +390,25 @@ public sealed class SchedulingEngine
             _ => string.Empty,
         };
         return $"needs {spec.Gpus}{type} GPUs{span}";
+    }
+
+    private int? QuotaCeiling(int tenant)
+    {
+        if (_ledger.Quotas[tenant] is not { } q)
+        {
+            return null;
+        }
+
+        long lendable = 0;
+        for (var t = 0; t < _ledger.Count; t++)
+        {
+            if (t != tenant && _ledger.Quotas[t] is { } other && string.Equals(other.Cohort, q.Cohort, StringComparison.Ordinal))
+            {
+                lendable += Math.Min(other.LendingLimitGpus ?? int.MaxValue, other.NominalGpus);
+            }
+        }
+
+        return (int)Math.Min(int.MaxValue, q.NominalGpus + Math.Min(q.BorrowingLimitGpus ?? int.MaxValue, lendable));
     }
 
     private static void ThrowIfCycle(IReadOnlyList<JobSpec> specs, Dictionary<string, JobSpec> batch)

@@ -269,17 +269,22 @@ internal sealed class PassPlanner
                 continue;
             }
 
+            // A job that would borrow must not take GPUs from another tenant that stays within its nominal quota
+            // (Kueue: borrowing workloads do not preempt nominal ones); otherwise reclaim and priority could alternate.
+            var victimQuota = _engine.Ledger.Quotas[v.TenantIndex];
+            var victimBorrowing = victimQuota is not null && _used[v.TenantIndex] > victimQuota.NominalGpus;
+            var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || withinNominal || victimBorrowing;
             PreemptionReason? reason = null;
-            if (v.Spec.Priority < spec.Priority)
+            if (v.Spec.Priority < spec.Priority && mayTouch)
             {
                 reason = PreemptionReason.Priority;
             }
-            else if (withinNominal && _engine.Ledger.Quotas[v.TenantIndex] is { } vq && string.Equals(vq.Cohort, quota!.Cohort, StringComparison.Ordinal)
-                && _used[v.TenantIndex] > vq.NominalGpus && v.TenantIndex != job.TenantIndex)
+            else if (withinNominal && victimBorrowing && string.Equals(victimQuota!.Cohort, quota!.Cohort, StringComparison.Ordinal)
+                && v.TenantIndex != job.TenantIndex)
             {
                 reason = PreemptionReason.QuotaReclaim;
             }
-            else if (_policy.Ordering.IsPreemptive)
+            else if (_policy.Ordering.IsPreemptive && v.Spec.Priority <= spec.Priority && mayTouch)
             {
                 jobKey ??= KeyOf(job);
                 if (jobKey < RunningKey(v))
