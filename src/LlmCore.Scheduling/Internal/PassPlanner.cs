@@ -24,6 +24,9 @@ internal sealed class PassPlanner
     private readonly List<(Job Job, string Reason)> _reasons = [];
     private readonly HashSet<Job> _preempted = [];
     private readonly List<(double End, JobSpec Spec, Placement Placement)> _startedEnds = [];
+    private readonly HashSet<(int Gpus, TopologyLevel Span, string Types, double Cpu, double Memory, bool Limited)> _failedShapes = [];
+    private readonly Dictionary<int, (int Gpus, string Reason)> _quotaRejections = [];
+    private readonly Dictionary<(int, TopologyLevel, string), string> _descriptions = [];
     private Dictionary<Job, double>? _runningKeys;
 
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
@@ -81,29 +84,47 @@ internal sealed class PassPlanner
         double[]? memLimit = null;
         string? blockedReason = null;
         string? noRoomReason = null;
+        var preemptors = 0;
         for (var k = 0; k < order.Length; k++)
         {
             var job = candidates[order[k]];
             var spec = job.Spec;
+            // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs
+            // is refused any larger job too.
+            if (_quotaRejections.TryGetValue(job.TenantIndex, out var refused) && spec.Gpus >= refused.Gpus)
+            {
+                _reasons.Add((job, Describe(spec) + "; " + refused.Reason));
+                continue;
+            }
+
             if (_policy.Admission.Check(job, _admission) is { } quotaReason)
             {
-                _reasons.Add((job, SchedulingEngine.Describe(spec) + "; " + quotaReason));
+                if (!_quotaRejections.TryGetValue(job.TenantIndex, out var known) || spec.Gpus < known.Gpus)
+                {
+                    _quotaRejections[job.TenantIndex] = (spec.Gpus, quotaReason);
+                }
+
+                _reasons.Add((job, Describe(spec) + "; " + quotaReason));
                 continue;
             }
 
             var fits = FreeOfTypes(spec) >= spec.Gpus;
             if (head is null)
             {
-                var placement = fits ? _policy.Placement.TryPlace(spec, _view) : null;
+                var placement = fits ? Place(spec, limited: false) : null;
                 if (placement is not null)
                 {
                     Start(job, placement);
                     continue;
                 }
 
-                if (_policy.PreemptionEnabled && TryPreempt(job))
+                if (_policy.PreemptionEnabled && preemptors < _policy.MaxPreemptorsPerPass)
                 {
-                    continue;
+                    preemptors++;
+                    if (TryPreempt(job))
+                    {
+                        continue;
+                    }
                 }
 
                 head = job;
@@ -114,7 +135,7 @@ internal sealed class PassPlanner
                 }
 
                 var at = reservation is null ? string.Empty : "; reserved to start by " + reservation.StartAt.ToString("u", CultureInfo.InvariantCulture);
-                _reasons.Add((job, SchedulingEngine.Describe(spec) + $"; {free} suitable GPUs free{at}"));
+                _reasons.Add((job, Describe(spec) + $"; {free} suitable GPUs free{at}"));
                 blockedReason = reservation is null
                     ? $"waiting behind {job.Spec.Id} (strict order: no reservation can be computed without runtime estimates)"
                     : $"waiting: starting now would delay the reservation of {job.Spec.Id} at {reservation.StartAt.ToString("u", CultureInfo.InvariantCulture)}";
@@ -143,7 +164,7 @@ internal sealed class PassPlanner
                 _view.MemoryLimit = memLimit;
             }
 
-            var backfill = _policy.Placement.TryPlace(spec, _view);
+            var backfill = Place(spec, limited: !endsBeforeShadow);
             _view.GpuLimit = null;
             _view.CpuLimit = null;
             _view.MemoryLimit = null;
@@ -169,6 +190,38 @@ internal sealed class PassPlanner
         }
 
         return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, reservation, _reasons);
+    }
+
+    private string Describe(JobSpec spec)
+    {
+        var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes));
+        if (!_descriptions.TryGetValue(key, out var text))
+        {
+            text = SchedulingEngine.Describe(spec);
+            _descriptions.Add(key, text);
+        }
+
+        return text;
+    }
+
+    /// <summary>Places on the pass's capacity, remembering failed shapes: capacity only shrinks while a pass admits
+    /// jobs, so a shape that did not fit will not fit later in the pass (the memo is cleared when a preemption frees GPUs).</summary>
+    private Placement? Place(JobSpec spec, bool limited)
+    {
+        var types = spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes);
+        var key = (spec.Gpus, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited);
+        if (_failedShapes.Contains(key) || (limited && _failedShapes.Contains(key with { limited = false })))
+        {
+            return null;
+        }
+
+        var placement = _policy.Placement.TryPlace(spec, _view);
+        if (placement is null)
+        {
+            _failedShapes.Add(key);
+        }
+
+        return placement;
     }
 
     private bool CheckEligible(Job job)
@@ -320,12 +373,19 @@ internal sealed class PassPlanner
         double[] cpu = [.. _cpu];
         double[] memory = [.. _memory];
         var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
+        int[] byType = [.. _freeByType];
         var chosen = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
         Placement? placement = null;
         foreach (var v in victims)
         {
             Take(gpus, cpu, memory, v.Victim.Spec, v.Victim.Placement!, 1);
+            AddByType(byType, v.Victim.Placement!, 1);
             chosen.Add(v);
+            if (!HasRoom(byType, spec))
+            {
+                continue;
+            }
+
             placement = _policy.Placement.TryPlace(spec, trial);
             if (placement is not null)
             {
@@ -341,6 +401,13 @@ internal sealed class PassPlanner
         for (var i = chosen.Count - 2; i >= 0; i--)
         {
             var v = chosen[i].Victim;
+            AddByType(byType, v.Placement!, -1);
+            if (!HasRoom(byType, spec))
+            {
+                AddByType(byType, v.Placement!, 1);
+                continue;
+            }
+
             Take(gpus, cpu, memory, v.Spec, v.Placement!, -1);
             if (_policy.Placement.TryPlace(spec, trial) is { } without)
             {
@@ -350,6 +417,7 @@ internal sealed class PassPlanner
             else
             {
                 Take(gpus, cpu, memory, v.Spec, v.Placement!, 1);
+                AddByType(byType, v.Placement!, 1);
             }
         }
 
@@ -363,8 +431,21 @@ internal sealed class PassPlanner
             _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.Spec.Gpus * v.SecondsSinceCheckpoint(_now)));
         }
 
+        _failedShapes.Clear();
+        _quotaRejections.Clear();
         Start(job, placement);
         return true;
+    }
+
+    private void AddByType(int[] byType, Placement placement, int sign)
+    {
+        foreach (var a in placement.Nodes)
+        {
+            if (_engine.UpArray[a.NodeIndex])
+            {
+                byType[_cluster.TypeOf[a.NodeIndex]] += sign * a.Gpus;
+            }
+        }
     }
 
     private double KeyOf(Job job)

@@ -109,6 +109,19 @@ public sealed record SchedulingPolicy(
     /// <summary>Gets the name of the ordering.</summary>
     public string Name => Ordering.Name;
 
+    /// <summary>Gets the most pending jobs that may preempt others in one pass (≥ 0); later ones wait for the next pass.</summary>
+    /// <value>The default value is 8. It bounds a pass's cost: each preemption attempt scans the running jobs.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxPreemptorsPerPass
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxPreemptorsPerPass));
+            field = value;
+        }
+    } = 8;
+
     /// <summary>Creates a policy by name with default parameters, quota admission, best-fit placement and least-lost-work preemption.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="backfill">Whether EASY backfill is on.</param>
