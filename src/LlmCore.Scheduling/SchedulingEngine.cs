@@ -27,6 +27,7 @@ public sealed class SchedulingEngine
     private readonly double[] _freeMemory;
     private readonly bool[] _up;
     private readonly ClusterCapacityView _emptyCluster;
+    private readonly Dictionary<(int, TopologyLevel, string, double, double), bool> _feasible = [];
     private long _sequence;
     private long _version;
 
@@ -151,7 +152,14 @@ public sealed class SchedulingEngine
             var job = new Job(spec, _sequence++, _ledger.IndexOf(spec.Tenant), now);
             _jobs.Add(spec.Id, job);
             result.Add(job);
-            if (_policy.Placement.TryPlace(spec, _emptyCluster) is null)
+            var shape = (spec.Gpus, spec.MaxSpan, string.Join('/', spec.GpuTypes), spec.CpuPerGpu, spec.MemoryPerGpu);
+            if (!_feasible.TryGetValue(shape, out var feasible))
+            {
+                feasible = _policy.Placement.TryPlace(spec, _emptyCluster) is not null;
+                _feasible.Add(shape, feasible);
+            }
+
+            if (!feasible)
             {
                 job.State = JobState.Rejected;
                 job.EndedAt = now;
