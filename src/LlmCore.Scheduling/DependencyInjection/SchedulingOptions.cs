@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LlmCore.Scheduling.Policies;
 
 namespace LlmCore.Scheduling.DependencyInjection;
 
@@ -17,4 +18,36 @@ public sealed class SchedulingOptions
     /// <summary>Gets or sets a value indicating whether EASY backfill is on.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Backfill { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether preemption (priority, quota reclaim, SRTF/LAS ordering) is on.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Preemption { get; set; } = true;
+
+    /// <summary>Gets or sets the parameters of the orderings (aging, 2D-LAS thresholds, multifactor weights).</summary>
+    [Required]
+    public PolicyParameters Parameters { get; set; } = new();
+
+    /// <summary>Gets or sets the cluster; <see langword="null"/> means one local node with <see cref="LocalGpus"/> GPUs.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Cluster? Cluster { get; set; }
+
+    /// <summary>Gets or sets the GPUs of the default local node (1..1024).</summary>
+    /// <value>The default value is 8.</value>
+    [Range(1, 1024)]
+    public int LocalGpus { get; set; } = 8;
+
+    /// <summary>Gets the tenant quotas; empty means any tenant and no quotas.</summary>
+    public IList<TenantQuota> Tenants { get; } = [];
+
+    /// <summary>Gets or sets the longest time between scheduling passes (aging, reservations); 1 ms to 1 hour.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan PassInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the half-life of fair-share usage decay (Slurm PriorityDecayHalfLife); zero disables decay.</summary>
+    /// <value>The default value is 7 days.</value>
+    public TimeSpan FairShareHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Builds the policy these options describe.</summary>
+    /// <returns>The policy.</returns>
+    public SchedulingPolicy CreatePolicy() => SchedulingPolicy.Create(Policy, Parameters, Backfill, Preemption);
 }

@@ -1,5 +1,10 @@
+using LlmCore.Scheduling;
 using LlmCore.Scheduling.DependencyInjection;
+using LlmCore.Scheduling.Execution;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,7 +15,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the LlmCore.Scheduling services.
+    /// Adds the LlmCore.Scheduling services: <see cref="IJobScheduler"/> (a <see cref="JobScheduler"/> with the policy
+    /// from the options), <see cref="IJobExecutor"/> (an <see cref="InProcessJobExecutor"/> unless the host registered
+    /// another, e.g. a Slurm executor), the <see cref="SchedulerHostedService"/> and <see cref="TimeProvider.System"/>.
     /// </summary>
     /// <param name="services">The service collection to add to.</param>
     /// <param name="configure">Optional changes to the <see cref="SchedulingOptions"/>.</param>
@@ -32,7 +39,27 @@ public static class SchedulingServiceCollectionExtensions
 
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsCustomValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IJobScheduler>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var cluster = options.Cluster ?? new Cluster([new NodeSpec("local", options.LocalGpus)]);
+            var engine = new SchedulingEngine(cluster, options.CreatePolicy(), options.Tenants, time.GetUtcNow(), options.FairShareHalfLife);
+            return new JobScheduler(engine, time, queueExecutorCommands: true, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        });
+        services.TryAddSingleton<IJobExecutor>(sp => new InProcessJobExecutor(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchedulerHostedService>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            var loggers = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            return new SchedulerHostedService(
+                sp.GetRequiredService<IJobScheduler>(),
+                sp.GetRequiredService<IJobExecutor>(),
+                options.PassInterval,
+                loggers.CreateLogger<SchedulerHostedService>());
+        }));
 
         return services;
     }

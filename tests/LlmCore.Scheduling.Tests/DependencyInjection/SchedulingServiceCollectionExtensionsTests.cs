@@ -24,3 +24,35 @@ public class SchedulingServiceCollectionExtensionsTests
         Assert.NotNull(provider.GetRequiredService<IOptions<SchedulingOptions>>().Value);
     }
 }
+
+public class SchedulingRegistrationTests
+{
+    [Fact]
+    public void AddLlmCoreScheduling_RegistersSchedulerExecutorAndHostedService()
+    {
+        using var provider = new ServiceCollection()
+            .AddLlmCoreScheduling(o =>
+            {
+                o.Policy = "drf";
+                o.Cluster = LlmCore.Scheduling.Cluster.Uniform(2, 8);
+                o.Tenants.Add(new LlmCore.Scheduling.TenantQuota("vision", 8));
+            })
+            .AddLlmCoreScheduling()
+            .BuildServiceProvider();
+
+        var scheduler = provider.GetRequiredService<LlmCore.Scheduling.IJobScheduler>();
+        Assert.IsType<LlmCore.Scheduling.Execution.InProcessJobExecutor>(provider.GetRequiredService<LlmCore.Scheduling.Execution.IJobExecutor>());
+        Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>());
+        Assert.Equal("drf", ((LlmCore.Scheduling.JobScheduler)scheduler).Inspect(e => e.Policy.Name));
+        Assert.Throws<LlmCore.Scheduling.UnknownTenantException>(() => scheduler.Submit(new LlmCore.Scheduling.JobSpec("x", 1) { Tenant = "audio" }));
+    }
+
+    [Fact]
+    public void AddLlmCoreScheduling_NonPositivePassInterval_FailsValidation()
+    {
+        using var provider = new ServiceCollection().AddLlmCoreScheduling(o => o.PassInterval = TimeSpan.Zero).BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SchedulingOptions>>().Value);
+        Assert.Contains("PassInterval", ex.Message, StringComparison.Ordinal);
+    }
+}

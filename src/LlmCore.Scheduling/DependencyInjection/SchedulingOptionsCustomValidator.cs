@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmCore.Scheduling.DependencyInjection;
+
+/// <summary>Checks the <see cref="SchedulingOptions"/> rules that attributes cannot express.</summary>
+internal sealed class SchedulingOptionsCustomValidator : IValidateOptions<SchedulingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
+    {
+        var builder = new ValidateOptionsResultBuilder();
+        if (options.PassInterval <= TimeSpan.Zero || options.PassInterval > TimeSpan.FromHours(1))
+        {
+            builder.AddError($"must be in (0, 1 h]; was {options.PassInterval}", nameof(options.PassInterval));
+        }
+
+        if (options.FairShareHalfLife < TimeSpan.Zero)
+        {
+            builder.AddError($"must be ≥ 0; was {options.FairShareHalfLife}", nameof(options.FairShareHalfLife));
+        }
+
+        return builder.Build();
+    }
+}

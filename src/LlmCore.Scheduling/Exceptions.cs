@@ -1,0 +1,59 @@
+namespace LlmCore.Scheduling;
+
+/// <summary>The base type of the scheduler's domain failures.</summary>
+/// <remarks>Thread-safe (immutable).</remarks>
+public class SchedulingException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    public SchedulingException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public SchedulingException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public SchedulingException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Thrown when submitted jobs depend on each other in a cycle, so none of them could ever start.</summary>
+/// <remarks>Thread-safe (immutable).</remarks>
+public sealed class DependencyCycleException : SchedulingException
+{
+    /// <summary>Creates the exception for a cycle.</summary>
+    /// <param name="cycle">The job ids along the cycle, the first repeated at the end.</param>
+    public DependencyCycleException(IReadOnlyList<string> cycle)
+        : base("Job dependencies form a cycle: " + string.Join(" -> ", cycle ?? []) + ".")
+    {
+        Cycle = cycle ?? [];
+    }
+
+    /// <summary>Gets the job ids along the cycle.</summary>
+    public IReadOnlyList<string> Cycle { get; }
+}
+
+/// <summary>Thrown when a job names a tenant that the scheduler has no quota for (when quotas are configured).</summary>
+/// <remarks>Thread-safe (immutable).</remarks>
+public sealed class UnknownTenantException : SchedulingException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="tenant">The unknown tenant.</param>
+    /// <param name="known">The configured tenants.</param>
+    public UnknownTenantException(string tenant, IEnumerable<string> known)
+        : base($"Tenant '{tenant}' has no quota; configured tenants: {string.Join(", ", known ?? [])}.")
+    {
+        Tenant = tenant;
+    }
+
+    /// <summary>Gets the unknown tenant's name.</summary>
+    public string Tenant { get; }
+}

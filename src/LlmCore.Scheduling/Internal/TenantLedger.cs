@@ -1,0 +1,135 @@
+namespace LlmCore.Scheduling.Internal;
+
+/// <summary>Per-tenant quotas, weights, allocations and decayed usage of one engine. Not thread-safe.</summary>
+internal sealed class TenantLedger
+{
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly double _halfLifeSeconds;
+
+    public TenantLedger(IEnumerable<TenantQuota> quotas, Cluster cluster, double halfLifeSeconds)
+    {
+        _halfLifeSeconds = halfLifeSeconds;
+        foreach (var q in quotas)
+        {
+            if (_index.ContainsKey(q.Name))
+            {
+                throw new ArgumentException($"Tenant '{q.Name}' is configured twice.", nameof(quotas));
+            }
+
+            Add(q.Name, q);
+        }
+
+        HasQuotas = Count > 0;
+        TotalGpus = cluster.TotalGpus;
+        foreach (var n in cluster.Nodes)
+        {
+            TotalCpu += double.IsFinite(n.CpuCores) ? n.CpuCores : 0;
+            TotalMemory += double.IsFinite(n.MemoryGib) ? n.MemoryGib : 0;
+        }
+    }
+
+    public bool HasQuotas { get; }
+
+    public int Count => Names.Count;
+
+    public List<string> Names { get; } = [];
+
+    public List<TenantQuota?> Quotas { get; } = [];
+
+    public List<double> Weights { get; } = [];
+
+    public double TotalWeight { get; private set; }
+
+    public List<int> UsedGpus { get; } = [];
+
+    public List<double> UsedCpu { get; } = [];
+
+    public List<double> UsedMemory { get; } = [];
+
+    public List<double> DecayedUsage { get; } = [];
+
+    public DateTimeOffset UsageUpdatedAt { get; set; }
+
+    public int TotalGpus { get; }
+
+    public double TotalCpu { get; }
+
+    public double TotalMemory { get; }
+
+    public int IndexOf(string tenant)
+    {
+        if (_index.TryGetValue(tenant, out var i))
+        {
+            return i;
+        }
+
+        if (HasQuotas)
+        {
+            throw new UnknownTenantException(tenant, Names);
+        }
+
+        return Add(tenant, null);
+    }
+
+    public void Allocate(int tenant, JobSpec spec, int sign)
+    {
+        UsedGpus[tenant] += sign * spec.Gpus;
+        UsedCpu[tenant] += sign * spec.CpuCores;
+        UsedMemory[tenant] += sign * spec.MemoryGib;
+    }
+
+    /// <summary>Decays usage to <paramref name="now"/> and accrues the GPU-seconds of the running allocation (Slurm PriorityDecayHalfLife).</summary>
+    public void Accrue(DateTimeOffset now)
+    {
+        var dt = (now - UsageUpdatedAt).TotalSeconds;
+        if (dt <= 0)
+        {
+            return;
+        }
+
+        for (var t = 0; t < Count; t++)
+        {
+            DecayedUsage[t] = DecayedUsageAt(t, now);
+        }
+
+        UsageUpdatedAt = now;
+    }
+
+    public double DecayedUsageAt(int tenant, DateTimeOffset now)
+    {
+        var dt = Math.Max(0, (now - UsageUpdatedAt).TotalSeconds);
+        var decay = _halfLifeSeconds > 0 ? Math.Pow(2, -dt / _halfLifeSeconds) : 1;
+        return (DecayedUsage[tenant] * decay) + (UsedGpus[tenant] * dt);
+    }
+
+    public double DominantShare(int tenant, double gpus, double cpu, double memory)
+    {
+        var share = (UsedGpus[tenant] + gpus) / Math.Max(1, TotalGpus);
+        if (TotalCpu > 0)
+        {
+            share = Math.Max(share, (UsedCpu[tenant] + cpu) / TotalCpu);
+        }
+
+        if (TotalMemory > 0)
+        {
+            share = Math.Max(share, (UsedMemory[tenant] + memory) / TotalMemory);
+        }
+
+        return share / Weights[tenant];
+    }
+
+    private int Add(string name, TenantQuota? quota)
+    {
+        var i = Names.Count;
+        _index.Add(name, i);
+        Names.Add(name);
+        Quotas.Add(quota);
+        Weights.Add(quota?.Weight ?? 1);
+        TotalWeight += quota?.Weight ?? 1;
+        UsedGpus.Add(0);
+        UsedCpu.Add(0);
+        UsedMemory.Add(0);
+        DecayedUsage.Add(0);
+        return i;
+    }
+}

@@ -1,0 +1,181 @@
+namespace LlmCore.Scheduling;
+
+/// <summary>The states of a job. <c>Pending → Running → Completed | Failed | Cancelled</c>; a preempted or
+/// node-failed run returns the job to <c>Pending</c>; a job that can never be placed is <c>Rejected</c> at submission.</summary>
+public enum JobState
+{
+    /// <summary>Waiting in the queue (see the pending reason).</summary>
+    Pending = 0,
+
+    /// <summary>Admitted and placed; its GPUs are allocated.</summary>
+    Running = 1,
+
+    /// <summary>Finished successfully (terminal).</summary>
+    Completed = 2,
+
+    /// <summary>Finished unsuccessfully (terminal).</summary>
+    Failed = 3,
+
+    /// <summary>Cancelled by a user, a failed dependency or a missed deadline (terminal).</summary>
+    Cancelled = 4,
+
+    /// <summary>Refused at submission because no placement could ever satisfy it (terminal).</summary>
+    Rejected = 5,
+}
+
+/// <summary>
+/// A job as a <see cref="SchedulingEngine"/> tracks it, read by policies during a scheduling pass.
+/// </summary>
+/// <remarks>Not thread-safe: it belongs to one engine and changes as the engine applies decisions; read it only from
+/// the thread that drives the engine (policies do), and use <see cref="JobInfo"/> snapshots elsewhere.</remarks>
+public sealed class Job
+{
+    internal Job(JobSpec spec, long sequence, int tenantIndex, DateTimeOffset submittedAt)
+    {
+        Spec = spec;
+        Sequence = sequence;
+        TenantIndex = tenantIndex;
+        SubmittedAt = submittedAt;
+        QueuedSince = submittedAt;
+    }
+
+    /// <summary>Gets the request.</summary>
+    public JobSpec Spec { get; }
+
+    /// <summary>Gets the submission order (0, 1, 2, ...), the final tie-break of every ordering.</summary>
+    public long Sequence { get; }
+
+    /// <summary>Gets the time the job was submitted.</summary>
+    public DateTimeOffset SubmittedAt { get; }
+
+    /// <summary>Gets the time the job last entered the queue (submission, preemption or node failure).</summary>
+    public DateTimeOffset QueuedSince { get; internal set; }
+
+    /// <summary>Gets the state.</summary>
+    public JobState State { get; internal set; }
+
+    /// <summary>Gets the number of runs started so far; the current run's attempt number when running.</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>Gets the placement of the current run, or <see langword="null"/> when not running.</summary>
+    public Placement? Placement { get; internal set; }
+
+    /// <summary>Gets the start of the current run, or <see langword="null"/> when not running.</summary>
+    public DateTimeOffset? RunStartedAt { get; internal set; }
+
+    /// <summary>Gets the first time the job started, or <see langword="null"/>.</summary>
+    public DateTimeOffset? FirstStartedAt { get; internal set; }
+
+    /// <summary>Gets the end time of a terminal job, or <see langword="null"/>.</summary>
+    public DateTimeOffset? EndedAt { get; internal set; }
+
+    /// <summary>Gets the seconds of the job's own work saved in checkpoints (where a restart resumes).</summary>
+    public double ProgressSeconds { get; internal set; }
+
+    /// <summary>Gets the GPU-seconds consumed by finished runs (including work lost to preemption).</summary>
+    public double AttainedGpuSecondsBeforeRun { get; internal set; }
+
+    /// <summary>Gets the GPU-seconds lost to preemption and node failures (work since the last checkpoint, and restart costs).</summary>
+    public double LostGpuSeconds { get; internal set; }
+
+    /// <summary>Gets the number of times the job was preempted or lost to a node failure.</summary>
+    public int Preemptions { get; internal set; }
+
+    /// <summary>Gets why the job is pending or why it ended, or <see langword="null"/>.</summary>
+    public string? Reason { get; internal set; }
+
+    internal int TenantIndex { get; }
+
+    internal double RestartCostSecondsForRun => Attempts > 0 || ProgressSeconds > 0 ? Spec.RestartCost.TotalSeconds : 0;
+
+    internal double CurrentRestartCostSeconds { get; set; }
+
+    /// <summary>Gets the GPU-seconds of service the job has attained by <paramref name="now"/> (2D-LAS: GPUs × time).</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>The attained GPU-seconds.</returns>
+    public double AttainedGpuSeconds(DateTimeOffset now) =>
+        AttainedGpuSecondsBeforeRun + (State == JobState.Running && RunStartedAt is { } s ? Spec.Gpus * Math.Max(0, (now - s).TotalSeconds) : 0);
+
+    /// <summary>Gets the estimated remaining run time in seconds at <paramref name="now"/>, or <see langword="null"/> without an estimate.</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>For a pending job: estimate − progress + restart cost; for a running job: what is left of its run.</returns>
+    public double? RemainingSeconds(DateTimeOffset now)
+    {
+        if (Spec.RuntimeEstimate is not { } estimate)
+        {
+            return null;
+        }
+
+        var left = Math.Max(0, estimate.TotalSeconds - ProgressSeconds);
+        if (State == JobState.Running && RunStartedAt is { } s)
+        {
+            return Math.Max(0, left + CurrentRestartCostSeconds - (now - s).TotalSeconds);
+        }
+
+        return left + RestartCostSecondsForRun;
+    }
+
+    /// <summary>Gets the seconds of work since the last checkpoint of the current run at <paramref name="now"/> (0 when not running).</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>The wall seconds that a preemption at <paramref name="now"/> would lose, including the restart cost already paid.</returns>
+    public double SecondsSinceCheckpoint(DateTimeOffset now)
+    {
+        if (State != JobState.Running || RunStartedAt is not { } s)
+        {
+            return 0;
+        }
+
+        var elapsed = Math.Max(0, (now - s).TotalSeconds);
+        return elapsed - SavedSeconds(elapsed);
+    }
+
+    internal double SavedSeconds(double elapsed)
+    {
+        var useful = elapsed - CurrentRestartCostSeconds;
+        if (useful <= 0 || Spec.CheckpointInterval is not { } interval)
+        {
+            return 0;
+        }
+
+        var c = interval.TotalSeconds;
+        return Math.Floor(useful / c) * c;
+    }
+
+    /// <summary>Takes a thread-safe snapshot.</summary>
+    /// <param name="now">The time for the time-dependent fields.</param>
+    /// <returns>The snapshot.</returns>
+    public JobInfo ToInfo(DateTimeOffset now) => new(
+        Spec, State, Reason, SubmittedAt, FirstStartedAt, EndedAt, Attempts, Preemptions, Placement, ProgressSeconds,
+        AttainedGpuSeconds(now), LostGpuSeconds);
+}
+
+/// <summary>An immutable snapshot of a job.</summary>
+/// <param name="Spec">The request.</param>
+/// <param name="State">The state when the snapshot was taken.</param>
+/// <param name="Reason">Why it is pending (e.g. <c>needs 8 H100 GPUs in one rack</c>) or why it ended.</param>
+/// <param name="SubmittedAt">Submission time.</param>
+/// <param name="FirstStartedAt">First start, if any.</param>
+/// <param name="EndedAt">End time of a terminal job.</param>
+/// <param name="Attempts">Runs started.</param>
+/// <param name="Preemptions">Runs ended by preemption or node failure.</param>
+/// <param name="Placement">The current run's placement.</param>
+/// <param name="ProgressSeconds">Checkpointed progress in seconds.</param>
+/// <param name="AttainedGpuSeconds">GPU-seconds attained.</param>
+/// <param name="LostGpuSeconds">GPU-seconds lost to preemption and failures.</param>
+public sealed record JobInfo(
+    JobSpec Spec,
+    JobState State,
+    string? Reason,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? FirstStartedAt,
+    DateTimeOffset? EndedAt,
+    int Attempts,
+    int Preemptions,
+    Placement? Placement,
+    double ProgressSeconds,
+    double AttainedGpuSeconds,
+    double LostGpuSeconds)
+{
+    /// <summary>Gets the job's id.</summary>
+    public string Id => Spec.Id;
+}

@@ -1,0 +1,197 @@
+namespace LlmCore.Scheduling;
+
+/// <summary>Named priority classes for <see cref="JobSpec.Priority"/> (any integer is allowed; larger runs first).</summary>
+/// <remarks>Thread-safe (constants only).</remarks>
+public static class PriorityClasses
+{
+    /// <summary>Opportunistic work that anything may preempt: 0.</summary>
+    public const int Low = 0;
+
+    /// <summary>The default class: 100.</summary>
+    public const int Normal = 100;
+
+    /// <summary>Important work: 200.</summary>
+    public const int High = 200;
+
+    /// <summary>Production or deadline-critical work: 300.</summary>
+    public const int Critical = 300;
+
+    /// <summary>Parses a class name (<c>low</c>, <c>normal</c>, <c>high</c>, <c>critical</c>, case-insensitive) or an integer.</summary>
+    /// <param name="value">The name or number.</param>
+    /// <returns>The priority number.</returns>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is neither a class name nor an integer.</exception>
+    public static int Parse(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        switch (value.Trim().ToUpperInvariant())
+        {
+            case "LOW":
+                return Low;
+            case "NORMAL":
+                return Normal;
+            case "HIGH":
+                return High;
+            case "CRITICAL":
+                return Critical;
+            default:
+                if (int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                {
+                    return number;
+                }
+
+                throw new ArgumentException($"'{value}' is not a priority class (low, normal, high, critical) or an integer.", nameof(value));
+        }
+    }
+}
+
+/// <summary>
+/// An immutable request to run a job: a gang of GPUs that start together or not at all, with its resources,
+/// constraints and the facts that policies use (priority, runtime estimate, checkpointing).
+/// </summary>
+/// <remarks>Immutable and thread-safe. Validation happens as each property is set.</remarks>
+public sealed record JobSpec
+{
+    /// <summary>Creates a job request.</summary>
+    /// <param name="id">A unique id.</param>
+    /// <param name="gpus">The gang size: GPUs that must all be allocated at once, at least 1.</param>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gpus"/> is zero or negative.</exception>
+    public JobSpec(string id, int gpus)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        Id = id;
+        Gpus = gpus;
+    }
+
+    /// <summary>Gets the job's unique id.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the gang size in GPUs (at least 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public int Gpus
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(Gpus));
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the tenant (team, virtual cluster) the job is charged to.</summary>
+    /// <value>The default value is <c>default</c>.</value>
+    /// <exception cref="ArgumentException">The value is empty.</exception>
+    public string Tenant
+    {
+        get;
+        init
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(Tenant));
+            field = value;
+        }
+    } = "default";
+
+    /// <summary>Gets the priority number; larger is more important (see <see cref="PriorityClasses"/>).</summary>
+    /// <value>The default value is <see cref="PriorityClasses.Normal"/>.</value>
+    public int Priority { get; init; } = PriorityClasses.Normal;
+
+    /// <summary>Gets the quality-of-service name that the multifactor policy weighs, or <see langword="null"/>.</summary>
+    public string? Qos { get; init; }
+
+    /// <summary>Gets the acceptable GPU types in order of preference; empty means any type.</summary>
+    public IReadOnlyList<string> GpuTypes { get; init; } = [];
+
+    /// <summary>Gets the CPU cores for the whole gang, spread over its nodes in proportion to their GPUs (≥ 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
+    public double CpuCores
+    {
+        get;
+        init
+        {
+            ThrowIfNotFiniteNonNegative(value, nameof(CpuCores));
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the memory in GiB for the whole gang, spread like <see cref="CpuCores"/> (≥ 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
+    public double MemoryGib
+    {
+        get;
+        init
+        {
+            ThrowIfNotFiniteNonNegative(value, nameof(MemoryGib));
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the widest topology level the gang may span.</summary>
+    /// <value>The default value is <see cref="TopologyLevel.Cluster"/> (tighter placements are still preferred).</value>
+    public TopologyLevel MaxSpan { get; init; } = TopologyLevel.Cluster;
+
+    /// <summary>Gets the estimated run time, or <see langword="null"/> when unknown (SJF, SRTF and backfill use it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan? RuntimeEstimate
+    {
+        get;
+        init
+        {
+            if (value is { } v && v < TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(RuntimeEstimate), v, "Must be non-negative.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the scheduler may preempt (requeue) the job.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Preemptible { get; init; } = true;
+
+    /// <summary>Gets how often the job checkpoints; <see langword="null"/> means it never does (preemption loses all work).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public TimeSpan? CheckpointInterval
+    {
+        get;
+        init
+        {
+            if (value is { } v && v <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), v, "Must be positive.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the time a restart spends before making progress (loading a checkpoint), charged to every restarted run.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan RestartCost
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, nameof(RestartCost));
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the ids of jobs that must complete successfully before this one may start (Slurm <c>afterok</c>).</summary>
+    public IReadOnlyList<string> Dependencies { get; init; } = [];
+
+    /// <summary>Gets the time by which the job must finish; a job that can no longer finish by then is cancelled (Slurm <c>--deadline</c>).</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    internal double CpuPerGpu => CpuCores / Gpus;
+
+    internal double MemoryPerGpu => MemoryGib / Gpus;
+
+    private static void ThrowIfNotFiniteNonNegative(double value, string name)
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "Must be a finite number ≥ 0.");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+namespace LlmCore.Scheduling.Policies;
+
+/// <summary>Decides whether a job may be admitted as far as quotas go (gang and placement checks are the engine's).</summary>
+/// <remarks>Implementations must be deterministic; they are called from one thread at a time.</remarks>
+public interface IAdmissionPolicy
+{
+    /// <summary>Checks the job against the quotas.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="context">Quotas and usage at this point of the pass.</param>
+    /// <returns><see langword="null"/> to admit, else a human-readable reason.</returns>
+    string? Check(Job job, AdmissionContext context);
+}
+
+/// <summary>
+/// Kueue-style tenant quotas: a tenant may use its nominal GPUs; above that it borrows, up to its borrowing limit,
+/// from the unused nominal quota its cohort lends (each lender within its lending limit). Without configured
+/// quotas every job is admitted.
+/// </summary>
+/// <remarks>Kueue ClusterQueue <c>nominalQuota</c>, <c>borrowingLimit</c>, <c>lendingLimit</c> and cohorts. Stateless and thread-safe.</remarks>
+public sealed class CohortQuotaAdmission : IAdmissionPolicy
+{
+    /// <summary>Gets a shared instance.</summary>
+    public static CohortQuotaAdmission Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public string? Check(Job job, AdmissionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.QuotaOf(job) is not { } quota)
+        {
+            return null;
+        }
+
+        var used = context.UsedGpus(job);
+        var after = used + job.Spec.Gpus;
+        if (after <= quota.NominalGpus)
+        {
+            return null;
+        }
+
+        var borrowNeeded = after - Math.Max(used, quota.NominalGpus);
+        var borrowAfter = after - quota.NominalGpus;
+        if (quota.BorrowingLimitGpus is { } limit && borrowAfter > limit)
+        {
+            return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs, may borrow {limit})";
+        }
+
+        var (borrowed, lendable) = context.Cohort(quota.Cohort);
+
+        // Unused nominal quota of the job's own tenant is counted as lendable: remove it, it becomes this job's.
+        var ownUnused = Math.Max(0, quota.NominalGpus - used);
+        var pool = lendable - Math.Min(quota.LendingLimitGpus ?? int.MaxValue, ownUnused);
+        if (borrowed + borrowNeeded > pool)
+        {
+            return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs) and cohort {quota.Cohort} has {Math.Max(0, pool - borrowed)} GPUs to lend";
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Scores preemption victims; the engine preempts the cheapest eligible victims until the job fits.</summary>
+/// <remarks>Implementations must be deterministic; they are called from one thread at a time.</remarks>
+public interface IPreemptionPolicy
+{
+    /// <summary>Gets the cost of preempting <paramref name="victim"/> at <paramref name="now"/> (smaller is preempted first).</summary>
+    /// <param name="victim">A running, preemptible job.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The cost.</returns>
+    double VictimCost(Job victim, DateTimeOffset now);
+}
+
+/// <summary>Preempts the victims that lose the least work: GPUs × seconds since their last checkpoint, plus the restart cost they will pay.</summary>
+/// <remarks>The lost work is charged to the restarted job (its attained service and <see cref="Job.LostGpuSeconds"/>).
+/// Stateless and thread-safe.</remarks>
+public sealed class LeastLostWorkPreemption : IPreemptionPolicy
+{
+    /// <summary>Gets a shared instance.</summary>
+    public static LeastLostWorkPreemption Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public double VictimCost(Job victim, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(victim);
+        return victim.Spec.Gpus * (victim.SecondsSinceCheckpoint(now) + victim.Spec.RestartCost.TotalSeconds);
+    }
+}
+
+/// <summary>A scheduling policy: ordering + admission + placement + preemption, and whether EASY backfill and preemption are on.</summary>
+/// <remarks>Immutable and thread-safe when its parts are.</remarks>
+/// <param name="Ordering">Which pending job goes first.</param>
+/// <param name="Admission">Quota admission.</param>
+/// <param name="Placement">Where a gang goes.</param>
+/// <param name="Preemption">Victim choice.</param>
+/// <param name="Backfill">EASY backfill: later jobs start early when they do not delay the head job's reservation; off means strict order (the head blocks).</param>
+/// <param name="PreemptionEnabled">Whether priority, quota-reclaim and ordering preemption happen.</param>
+public sealed record SchedulingPolicy(
+    IJobOrdering Ordering,
+    IAdmissionPolicy Admission,
+    IPlacementStrategy Placement,
+    IPreemptionPolicy Preemption,
+    bool Backfill = true,
+    bool PreemptionEnabled = true)
+{
+    /// <summary>Gets the policy names <see cref="Create(string, bool, bool)"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["fifo", "priority", "sjf", "srtf", "las", "multifactor", "drf"];
+
+    /// <summary>Gets the name of the ordering.</summary>
+    public string Name => Ordering.Name;
+
+    /// <summary>Gets the most pending jobs that may preempt others in one pass (≥ 0); later ones wait for the next pass.</summary>
+    /// <value>The default value is 8. It bounds a pass's cost: each preemption attempt scans the running jobs.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxPreemptorsPerPass
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxPreemptorsPerPass));
+            field = value;
+        }
+    } = 8;
+
+    /// <summary>Creates a policy by name with default parameters, quota admission, best-fit placement and least-lost-work preemption.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="backfill">Whether EASY backfill is on.</param>
+    /// <param name="preemption">Whether preemption is on.</param>
+    /// <returns>The policy.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is unknown.</exception>
+    public static SchedulingPolicy Create(string name, bool backfill = true, bool preemption = true) =>
+        Create(name, new PolicyParameters(), backfill, preemption);
+
+    /// <summary>Creates a policy by name with the given parameters.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="parameters">The ordering parameters.</param>
+    /// <param name="backfill">Whether EASY backfill is on.</param>
+    /// <param name="preemption">Whether preemption is on.</param>
+    /// <returns>The policy.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is unknown.</exception>
+    public static SchedulingPolicy Create(string name, PolicyParameters parameters, bool backfill = true, bool preemption = true)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(parameters);
+        IJobOrdering ordering = name.ToUpperInvariant() switch
+        {
+            "FIFO" => new FifoOrdering(),
+            "PRIORITY" => new PriorityAgingOrdering(parameters.AgingPointsPerHour),
+            "SJF" => new ShortestJobFirstOrdering(),
+            "SRTF" => new ShortestRemainingTimeFirstOrdering(),
+            "LAS" => new LeastAttainedServiceOrdering(parameters.LasThresholdsGpuSeconds, parameters.LasStarvationFactor),
+            "MULTIFACTOR" => new MultifactorOrdering(parameters.Multifactor),
+            "DRF" => new DominantResourceFairnessOrdering(),
+            _ => throw new ArgumentException($"Unknown policy '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
+        };
+        return new SchedulingPolicy(ordering, CohortQuotaAdmission.Instance, BestFitTopologyPlacement.Instance, LeastLostWorkPreemption.Instance, backfill, preemption);
+    }
+}
+
+/// <summary>Parameters of the named orderings.</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed record PolicyParameters
+{
+    /// <summary>Gets the priority points per hour of waiting for <c>priority</c> (≥ 0).</summary>
+    /// <value>The default value is 10 (a <c>low</c> job overtakes new <c>normal</c> ones after 10 hours).</value>
+    public double AgingPointsPerHour { get; init; } = 10;
+
+    /// <summary>Gets the 2D-LAS queue thresholds in GPU-seconds for <c>las</c>.</summary>
+    /// <value>The default value is 1 GPU-hour and 10 GPU-hours.</value>
+    public IReadOnlyList<double> LasThresholdsGpuSeconds { get; init; } = [3600, 36000];
+
+    /// <summary>Gets the 2D-LAS starvation promote knob for <c>las</c> (0 disables).</summary>
+    /// <value>The default value is 8.</value>
+    public double LasStarvationFactor { get; init; } = 8;
+
+    /// <summary>Gets the weights for <c>multifactor</c>.</summary>
+    public MultifactorWeights Multifactor { get; init; } = new();
+}

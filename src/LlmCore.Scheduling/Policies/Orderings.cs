@@ -1,0 +1,360 @@
+namespace LlmCore.Scheduling.Policies;
+
+/// <summary>
+/// Orders jobs for admission: computes a key per job, smaller first; ties go to the earlier submission.
+/// </summary>
+/// <remarks>Implementations must be deterministic and may be called from any single thread at a time.</remarks>
+public interface IJobOrdering
+{
+    /// <summary>Gets the policy name (<c>fifo</c>, <c>priority</c>, ...).</summary>
+    string Name { get; }
+
+    /// <summary>Gets a value indicating whether a pending job with a smaller key may preempt a running preemptible job with a larger one (SRTF, 2D-LAS).</summary>
+    bool IsPreemptive { get; }
+
+    /// <summary>Computes the keys of <paramref name="jobs"/> (given in submission order) into <paramref name="keys"/>.</summary>
+    /// <param name="context">The pass's time, cluster and tenant shares.</param>
+    /// <param name="jobs">The jobs, in submission order.</param>
+    /// <param name="keys">The destination, as long as <paramref name="jobs"/>.</param>
+    void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys);
+}
+
+/// <summary>First in, first out: by submission order.</summary>
+/// <remarks>Stateless and thread-safe.</remarks>
+public sealed class FifoOrdering : IJobOrdering
+{
+    /// <inheritdoc/>
+    public string Name => "fifo";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            keys[i] = jobs[i].Sequence;
+        }
+    }
+}
+
+/// <summary>Strict priority with aging: effective priority = priority + <see cref="PointsPerHour"/> × hours since submission; larger first.</summary>
+/// <remarks>Aging bounds starvation: a job waiting long enough outranks any newer job of bounded priority. Stateless and thread-safe.</remarks>
+public sealed class PriorityAgingOrdering : IJobOrdering
+{
+    /// <summary>Creates the ordering.</summary>
+    /// <param name="pointsPerHour">Priority points gained per hour of waiting (≥ 0; 0 disables aging).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pointsPerHour"/> is negative or not finite.</exception>
+    public PriorityAgingOrdering(double pointsPerHour)
+    {
+        if (!double.IsFinite(pointsPerHour) || pointsPerHour < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pointsPerHour), pointsPerHour, "Must be a finite number ≥ 0.");
+        }
+
+        PointsPerHour = pointsPerHour;
+    }
+
+    /// <summary>Gets the priority points gained per hour of waiting.</summary>
+    public double PointsPerHour { get; }
+
+    /// <inheritdoc/>
+    public string Name => "priority";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(jobs);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var hours = Math.Max(0, (context.Now - jobs[i].SubmittedAt).TotalHours);
+            keys[i] = -(jobs[i].Spec.Priority + (PointsPerHour * hours));
+        }
+    }
+}
+
+/// <summary>Shortest job first by runtime estimate; jobs without an estimate go last (FIFO among themselves).</summary>
+/// <remarks>Stateless and thread-safe. Helios (Hu et al., SC'21) and Tiresias (Gu et al., NSDI'19) use it as the estimate-based baseline.</remarks>
+public sealed class ShortestJobFirstOrdering : IJobOrdering
+{
+    /// <inheritdoc/>
+    public string Name => "sjf";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            keys[i] = jobs[i].Spec.RuntimeEstimate?.TotalSeconds ?? double.PositiveInfinity;
+        }
+    }
+}
+
+/// <summary>Shortest remaining time first: by estimate minus checkpointed progress; preemptive.</summary>
+/// <remarks>Stateless and thread-safe.</remarks>
+public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
+{
+    /// <inheritdoc/>
+    public string Name => "srtf";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => true;
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(jobs);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            keys[i] = jobs[i].RemainingSeconds(context.Now) ?? double.PositiveInfinity;
+        }
+    }
+}
+
+/// <summary>
+/// Discretized two-dimensional least attained service (Tiresias 2D-LAS): a job's attained service is GPUs × time it
+/// has run; jobs fall into queues by thresholds on that service, lower queues first, FIFO inside a queue; no
+/// runtime estimates needed. Starvation guard: a job that has waited <see cref="StarvationFactor"/> times longer than
+/// it has run goes back to the first queue.
+/// </summary>
+/// <remarks>Gu et al., "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019. Preemptive:
+/// a job in a lower queue may preempt a running job in a higher one. Stateless and thread-safe.</remarks>
+public sealed class LeastAttainedServiceOrdering : IJobOrdering
+{
+    private readonly double[] _thresholds;
+
+    /// <summary>Creates the ordering.</summary>
+    /// <param name="thresholdsGpuSeconds">Ascending queue thresholds in GPU-seconds (may be empty: one queue).</param>
+    /// <param name="starvationFactor">The promote knob (&gt; 0), or 0 to disable the guard.</param>
+    /// <exception cref="ArgumentException">Thresholds are not ascending and positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="starvationFactor"/> is negative or not finite.</exception>
+    public LeastAttainedServiceOrdering(IReadOnlyList<double> thresholdsGpuSeconds, double starvationFactor)
+    {
+        ArgumentNullException.ThrowIfNull(thresholdsGpuSeconds);
+        for (var i = 0; i < thresholdsGpuSeconds.Count; i++)
+        {
+            if (!(thresholdsGpuSeconds[i] > 0) || !double.IsFinite(thresholdsGpuSeconds[i]) || (i > 0 && thresholdsGpuSeconds[i] <= thresholdsGpuSeconds[i - 1]))
+            {
+                throw new ArgumentException("Thresholds must be finite, positive and strictly ascending.", nameof(thresholdsGpuSeconds));
+            }
+        }
+
+        if (!double.IsFinite(starvationFactor) || starvationFactor < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(starvationFactor), starvationFactor, "Must be a finite number ≥ 0.");
+        }
+
+        _thresholds = [.. thresholdsGpuSeconds];
+        StarvationFactor = starvationFactor;
+    }
+
+    /// <summary>Gets the queue thresholds in GPU-seconds.</summary>
+    public IReadOnlyList<double> ThresholdsGpuSeconds => _thresholds;
+
+    /// <summary>Gets the starvation promote knob.</summary>
+    public double StarvationFactor { get; }
+
+    /// <inheritdoc/>
+    public string Name => "las";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => true;
+
+    /// <summary>Gets the queue of a job: the number of thresholds its attained service has reached, or 0 when promoted.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The queue index.</returns>
+    public int QueueOf(Job job, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var attained = job.AttainedGpuSeconds(now);
+        var queue = 0;
+        while (queue < _thresholds.Length && attained >= _thresholds[queue])
+        {
+            queue++;
+        }
+
+        if (queue > 0 && StarvationFactor > 0 && job.State == JobState.Pending)
+        {
+            var ran = attained / job.Spec.Gpus;
+            if ((now - job.QueuedSince).TotalSeconds >= StarvationFactor * ran)
+            {
+                queue = 0;
+            }
+        }
+
+        return queue;
+    }
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(jobs);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            keys[i] = QueueOf(jobs[i], context.Now);
+        }
+    }
+}
+
+/// <summary>The weights and limits of <see cref="MultifactorOrdering"/> (Slurm <c>priority/multifactor</c>).</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed record MultifactorWeights
+{
+    /// <summary>Gets the weight of the age factor (Slurm PriorityWeightAge).</summary>
+    public double Age { get; init; } = 1000;
+
+    /// <summary>Gets the weight of the fair-share factor (PriorityWeightFairshare).</summary>
+    public double FairShare { get; init; } = 10000;
+
+    /// <summary>Gets the weight of the job-size factor (PriorityWeightJobSize).</summary>
+    public double JobSize { get; init; } = 1000;
+
+    /// <summary>Gets the weight of the job's priority number, normalized over <see cref="PriorityClasses.Low"/>..<see cref="PriorityClasses.Critical"/>.</summary>
+    public double Priority { get; init; } = 1000;
+
+    /// <summary>Gets the weight of the QOS factor (PriorityWeightQOS).</summary>
+    public double Qos { get; init; } = 1000;
+
+    /// <summary>Gets the wait after which the age factor is 1 (PriorityMaxAge).</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Gets a value indicating whether smaller jobs get the larger size factor (PriorityFavorSmall).</summary>
+    public bool FavorSmall { get; init; }
+
+    /// <summary>Gets the QOS factor in [0, 1] per QOS name; unknown or missing QOS gives 0.</summary>
+    public IReadOnlyDictionary<string, double> QosFactors { get; init; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// Slurm-style multifactor priority: W_age·age + W_fs·2^(−U/S) + W_size·size + W_prio·prio + W_qos·qos, larger first,
+/// where U is the tenant's normalized decayed usage and S its normalized share (Slurm's classic fair-share formula).
+/// </summary>
+/// <remarks>SchedMD, "Multifactor Priority Plugin" (priority_multifactor.shtml). Stateless and thread-safe.</remarks>
+public sealed class MultifactorOrdering : IJobOrdering
+{
+    /// <summary>Creates the ordering.</summary>
+    /// <param name="weights">The weights.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> is <see langword="null"/>.</exception>
+    public MultifactorOrdering(MultifactorWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        Weights = weights;
+    }
+
+    /// <summary>Gets the weights.</summary>
+    public MultifactorWeights Weights { get; }
+
+    /// <inheritdoc/>
+    public string Name => "multifactor";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => false;
+
+    /// <summary>Computes a job's multifactor priority (larger runs first).</summary>
+    /// <param name="context">The pass context.</param>
+    /// <param name="job">The job.</param>
+    /// <returns>The priority.</returns>
+    public double PriorityOf(OrderingContext context, Job job)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(job);
+        var w = Weights;
+        var age = Math.Clamp((context.Now - job.SubmittedAt).TotalSeconds / Math.Max(1, w.MaxAge.TotalSeconds), 0, 1);
+        var fairShare = Math.Pow(2, -context.NormalizedUsage(job) / context.NormalizedShare(job));
+        var size = (double)job.Spec.Gpus / context.Cluster.TotalGpus;
+        if (w.FavorSmall)
+        {
+            size = 1 - size;
+        }
+
+        var prio = Math.Clamp((double)(job.Spec.Priority - PriorityClasses.Low) / (PriorityClasses.Critical - PriorityClasses.Low), 0, 1);
+        var qos = job.Spec.Qos is { } name && w.QosFactors.TryGetValue(name, out var f) ? Math.Clamp(f, 0, 1) : 0;
+        return (w.Age * age) + (w.FairShare * fairShare) + (w.JobSize * size) + (w.Priority * prio) + (w.Qos * qos);
+    }
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(jobs);
+        var usage = new double[context.Ledger.Count];
+        var total = 0.0;
+        for (var t = 0; t < usage.Length; t++)
+        {
+            usage[t] = context.Ledger.DecayedUsageAt(t, context.Now);
+            total += usage[t];
+        }
+
+        var w = Weights;
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var u = total <= 0 ? 0 : usage[job.TenantIndex] / total;
+            var s = context.NormalizedShare(job);
+            var age = Math.Clamp((context.Now - job.SubmittedAt).TotalSeconds / Math.Max(1, w.MaxAge.TotalSeconds), 0, 1);
+            var size = (double)job.Spec.Gpus / context.Cluster.TotalGpus;
+            if (w.FavorSmall)
+            {
+                size = 1 - size;
+            }
+
+            var prio = Math.Clamp((double)(job.Spec.Priority - PriorityClasses.Low) / (PriorityClasses.Critical - PriorityClasses.Low), 0, 1);
+            var qos = job.Spec.Qos is { } name && w.QosFactors.TryGetValue(name, out var f) ? Math.Clamp(f, 0, 1) : 0;
+            keys[i] = -((w.Age * age) + (w.FairShare * Math.Pow(2, -u / s)) + (w.JobSize * size) + (w.Priority * prio) + (w.Qos * qos));
+        }
+    }
+}
+
+/// <summary>
+/// Dominant Resource Fairness across tenants: progressive filling, the tenant with the smallest weighted dominant
+/// share goes next. A job's key is its tenant's dominant share (GPUs, CPU, memory) after it and the tenant's earlier
+/// pending jobs were admitted, so the sorted order is the order progressive filling admits them.
+/// </summary>
+/// <remarks>Ghodsi et al., "Dominant Resource Fairness: Fair Allocation of Multiple Resource Types", NSDI 2011. Stateless and thread-safe.</remarks>
+public sealed class DominantResourceFairnessOrdering : IJobOrdering
+{
+    /// <inheritdoc/>
+    public string Name => "drf";
+
+    /// <inheritdoc/>
+    public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(jobs);
+        var count = context.Ledger.Count;
+        var gpus = new double[count];
+        var cpu = new double[count];
+        var memory = new double[count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var t = job.TenantIndex;
+            if (job.State == JobState.Running)
+            {
+                keys[i] = context.DominantShareWith(t, 0, 0, 0);
+                continue;
+            }
+
+            gpus[t] += job.Spec.Gpus;
+            cpu[t] += job.Spec.CpuCores;
+            memory[t] += job.Spec.MemoryGib;
+            keys[i] = context.DominantShareWith(t, gpus[t], cpu[t], memory[t]);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using LlmCore.Scheduling.Policies;
+using static LlmCore.Scheduling.Tests.Specs;
+
+namespace LlmCore.Scheduling.Tests.Policies;
+
+/// <summary>Hand-worked schedules, one or more per policy; the expected times are derived in each test's comment.</summary>
+public class PolicyScenarioTests
+{
+    // 1 node x 8 GPUs; A(4 GPUs, 10 s), B(8, 10 s), C(2, 5 s), D(4, 20 s) all at t = 0.
+    // EASY: A starts at 0; B (head) is reserved for t = 10 on the whole node; C ends at 5 <= 10 so it backfills at 0;
+    // D would run past 10 on the reserved node, so it waits: B 10..20, D 20..40.
+    [Fact]
+    public void Fifo_WithBackfill_BackfillsOnlyJobsThatEndBeforeTheReservation()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 8), "fifo"));
+        sim.Arrive(0, Job("A", 4, 10));
+        sim.Arrive(0, Job("B", 8, 10));
+        sim.Arrive(0, Job("C", 2, 5));
+        sim.Arrive(0, Job("D", 4, 20));
+        sim.Run();
+
+        Assert.Equal(0, sim.StartOf("A"));
+        Assert.Equal(0, sim.StartOf("C"));
+        Assert.Equal(10, sim.StartOf("B"));
+        Assert.Equal(20, sim.StartOf("D"));
+        var first = sim.Plans[0].Plan.Reservation!;
+        Assert.Equal("B", first.JobId);
+        Assert.Equal(TestSim.At(10), first.StartAt);
+    }
+
+    // Same jobs, strict FIFO: A 0..10, B 10..20, then C and D both at 20.
+    [Fact]
+    public void Fifo_WithoutBackfill_HeadBlocksTheQueue()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 8), "fifo", backfill: false));
+        sim.Arrive(0, Job("A", 4, 10));
+        sim.Arrive(0, Job("B", 8, 10));
+        sim.Arrive(0, Job("C", 2, 5));
+        sim.Arrive(0, Job("D", 4, 20));
+        sim.Run();
+
+        Assert.Equal([0.0, 10, 20, 20], new[] { "A", "B", "C", "D" }.Select(id => sim.StartOf(id)));
+        Assert.Null(sim.Plans[0].Plan.Reservation);
+    }
+
+    // 1 node x 1 GPU. X (10 s) runs from 0. At t = 1: A 30 s, B 5 s, C 20 s. SJF: B 10..15, C 15..35, A 35..65.
+    [Fact]
+    public void Sjf_RunsShortestEstimateFirst()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 1), "sjf"));
+        sim.Arrive(0, Job("X", 1, 10));
+        sim.Arrive(1, Job("A", 1, 30));
+        sim.Arrive(1, Job("B", 1, 5));
+        sim.Arrive(1, Job("C", 1, 20));
+        sim.Run();
+
+        Assert.Equal([10.0, 15, 35], new[] { "B", "C", "A" }.Select(id => sim.StartOf(id)));
+    }
+
+    // 1 GPU. A (100 s, no checkpoints) from 0. B (20 s) at 10: remaining 20 < 90, so B preempts A, losing A's 10 s.
+    // B 10..30; A restarts at 30 from zero progress and ends at 130.
+    [Fact]
+    public void Srtf_PreemptsLongerRemainingJob_AndChargesLostWork()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 1), "srtf"));
+        sim.Arrive(0, Job("A", 1, 100));
+        sim.Arrive(10, Job("B", 1, 20));
+        sim.Run();
+
+        Assert.Equal(10, sim.StartOf("B"));
+        Assert.Equal(30, sim.StartOf("A", 2));
+        var a = sim.Engine.Jobs["A"];
+        Assert.Equal(10, a.LostGpuSeconds, 9);
+        Assert.Equal(1, a.Preemptions);
+        Assert.Equal(130, sim.Completions.Single(c => c.JobId == "A").Time);
+    }
+
+    // 1 GPU, one LAS threshold at 100 GPU-s, no starvation guard. A (no estimate, really 300 s) from 0.
+    // B (really 20 s) at 150: A has attained 150 >= 100 (queue 1), B is in queue 0 and preempts A. B 150..170; A
+    // resumes at 170 with nothing saved (no checkpoints), so it needs 300 s more: ends at 470.
+    [Fact]
+    public void Las_NewJobInLowerQueuePreemptsJobThatAttainedMoreService()
+    {
+        var parameters = new PolicyParameters { LasThresholdsGpuSeconds = [100], LasStarvationFactor = 0 };
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 1), "las", parameters: parameters));
+        sim.Arrive(0, new JobSpec("A", 1), 300);
+        sim.Arrive(150, new JobSpec("B", 1), 20);
+        sim.Run();
+
+        Assert.Equal(150, sim.StartOf("B"));
+        Assert.Equal(170, sim.StartOf("A", 2));
+        Assert.Equal(470, sim.Completions.Single(c => c.JobId == "A").Time);
+    }
+
+    // 1 node x 4 GPUs. Low job L (4 GPUs, 100 s, checkpoint every 30 s, restart cost 5 s) from 0. High job H (4, 10 s)
+    // at 70: preempts L, which saved 60 s and loses 10 s x 4 GPUs = 40 GPU-s. H 70..80; L restarts at 80 from 60 s of
+    // progress and pays 5 s: 80 + 40 + 5 = 125.
+    [Fact]
+    public void Priority_HigherPriorityPreemptsFromLastCheckpoint()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 4), "priority"));
+        sim.Arrive(0, Job("L", 4, 100, PriorityClasses.Low) with { CheckpointInterval = TimeSpan.FromSeconds(30), RestartCost = TimeSpan.FromSeconds(5) });
+        sim.Arrive(70, Job("H", 4, 10, PriorityClasses.High));
+        sim.Run();
+
+        var preemption = sim.Plans.SelectMany(p => p.Plan.Preemptions).Single();
+        Assert.Equal(("L", "H", PreemptionReason.Priority), (preemption.JobId, preemption.ForJobId, preemption.Reason));
+        Assert.Equal(40, preemption.LostGpuSeconds, 9);
+        var restart = sim.Starts.Single(s => s.Launch.JobId == "L" && s.Launch.Attempt == 2);
+        Assert.Equal((80.0, 60.0, 5.0), (restart.Time, restart.Launch.ProgressSeconds, restart.Launch.RestartCostSeconds));
+        Assert.Equal(125, sim.Completions.Single(c => c.JobId == "L").Time);
+    }
+
+    // Aging at 10 points/hour: a low job (0) waiting behind a stream of normal jobs (100) outranks new ones after 10 h.
+    // 1 GPU; a normal 1-hour job arrives every hour from t = 0; L arrives at t = 1 s. At the pass at hour k the queue
+    // holds L with 10·(k − 1/3600) points and the job that just arrived with 100: L wins from k = 11 (at k = 10 it has
+    // 99.997 < 100), so L starts at 11 h.
+    [Fact]
+    public void Priority_WithAging_LowJobEventuallyRunsUnderAStreamOfNormalJobs()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 1), "priority", preemption: false));
+        for (var k = 0; k < 40; k++)
+        {
+            sim.Arrive(k * 3600, Job("N" + k, 1, 3600));
+        }
+
+        sim.Arrive(1, Job("L", 1, 60, PriorityClasses.Low));
+        sim.Run();
+
+        Assert.Equal(11 * 3600, sim.StartOf("L"));
+    }
+
+    // Two tenants with equal shares, only the fair-share weight on. Tenant "a" used 4 GPUs for 1000 s; then both
+    // submit a 4-GPU job at the same time (a's first). 2^(-1/0.5) for a < 2^0 for b, so b's job starts first.
+    [Fact]
+    public void Multifactor_FairShare_FavoursTenantWithLessUsage()
+    {
+        var weights = new MultifactorWeights { Age = 0, JobSize = 0, Priority = 0, Qos = 0, FairShare = 1000 };
+        var tenants = new[] { new TenantQuota("a", 4) { BorrowingLimitGpus = 0 }, new TenantQuota("b", 4) };
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 4), "multifactor", tenants: tenants, parameters: new PolicyParameters { Multifactor = weights }));
+        sim.Arrive(0, Job("a0", 4, 1000, tenant: "a"));
+        sim.Arrive(500, Job("a1", 4, 10, tenant: "a"));
+        sim.Arrive(500, Job("b1", 4, 10, tenant: "b"));
+        sim.Run();
+
+        Assert.Equal(1000, sim.StartOf("b1"));
+        Assert.Equal(1010, sim.StartOf("a1"));
+    }
+
+    // 1 node x 3 GPUs; tenant x submits four 1-GPU jobs, then y two. DRF keys: x1 1/3, x2 2/3, x3 1, x4 4/3; y1 1/3,
+    // y2 2/3. Order x1, y1, x2, y2, ...: the three GPUs go to x1, y1, x2 (FIFO would give x1, x2, x3).
+    [Fact]
+    public void Drf_InterleavesTenantsByDominantShare()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 3), "drf", backfill: false));
+        foreach (var id in new[] { "x1", "x2", "x3", "x4" })
+        {
+            sim.Arrive(0, Job(id, 1, 10, tenant: "x"));
+        }
+
+        sim.Arrive(0, Job("y1", 1, 10, tenant: "y"));
+        sim.Arrive(0, Job("y2", 1, 10, tenant: "y"));
+        sim.Run();
+
+        // Admission order inside each pass is the DRF order; at t = 10 the cluster is empty again: x3 1/3, y2 1/3, x4 2/3.
+        Assert.Equal(["x1", "y1", "x2"], sim.Starts.Where(s => s.Time == 0).Select(s => s.Launch.JobId));
+        Assert.Equal(["x3", "y2", "x4"], sim.Starts.Where(s => s.Time == 10).Select(s => s.Launch.JobId));
+    }
+
+    // Quotas on 8 GPUs: a (nominal 4, may borrow 2), b (nominal 4). a runs three 2-GPU jobs (borrowing 2 of b's), a
+    // fourth waits on its borrowing limit. b then submits 4 GPUs within its nominal quota: 2 are free, so one of a's
+    // jobs is reclaimed.
+    [Fact]
+    public void Quota_BorrowingWithinLimit_AndReclaimByPreemption()
+    {
+        var tenants = new[] { new TenantQuota("a", 4) { BorrowingLimitGpus = 2 }, new TenantQuota("b", 4) };
+        var engine = NewEngine(Cluster.Uniform(1, 8), "fifo", tenants: tenants);
+        engine.Submit([Job("a1", 2, 100, tenant: "a"), Job("a2", 2, 100, tenant: "a"), Job("a3", 2, 100, tenant: "a"), Job("a4", 2, 100, tenant: "a")], TestSim.T0);
+        var first = engine.RunPass(TestSim.T0);
+        Assert.Equal(["a1", "a2", "a3"], first.Starts.Select(s => s.JobId));
+        Assert.Contains("tenant a has used its quota", engine.Jobs["a4"].Reason, StringComparison.Ordinal);
+
+        engine.Submit([Job("b1", 4, 10, tenant: "b")], TestSim.At(5));
+        var second = engine.RunPass(TestSim.At(5));
+        var p = Assert.Single(second.Preemptions);
+        Assert.Equal(PreemptionReason.QuotaReclaim, p.Reason);
+        Assert.Equal("b1", Assert.Single(second.Starts).JobId);
+        Assert.True(engine.TenantUsedGpus("a") <= 4 + 2);
+    }
+}
