@@ -31,6 +31,7 @@ internal sealed class PassPlanner
     private readonly bool _quotaTextsCacheable;
     private readonly string?[] _quotaTexts;
     private Dictionary<Job, double>? _runningKeys;
+    private List<(Job Victim, double Cost)>? _victimOrder;
 
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
     {
@@ -357,9 +358,13 @@ internal sealed class PassPlanner
         var withinNominal = quota is not null && _used[job.TenantIndex] + spec.Gpus <= quota.NominalGpus;
         var victims = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
         double? jobKey = null;
-        foreach (var v in _engine.Running)
+
+        // The running jobs in victim order (cost, priority, newest first) are the same for every preemptor of the
+        // pass; only who may be touched differs, so filter the pass's sorted list (a total order: same result as
+        // sorting each preemptor's victims).
+        foreach (var (v, cost) in VictimOrder())
         {
-            if (!v.Spec.Preemptible || _preempted.Contains(v))
+            if (_preempted.Contains(v))
             {
                 continue;
             }
@@ -390,7 +395,7 @@ internal sealed class PassPlanner
 
             if (reason is { } r)
             {
-                victims.Add((v, r, _policy.Preemption.VictimCost(v, _now)));
+                victims.Add((v, r, cost));
             }
         }
 
@@ -399,25 +404,13 @@ internal sealed class PassPlanner
             return false;
         }
 
-        victims.Sort((a, b) =>
-        {
-            var c = a.Cost.CompareTo(b.Cost);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Victim.Spec.Priority.CompareTo(b.Victim.Spec.Priority);
-            return c != 0 ? c : b.Victim.Sequence.CompareTo(a.Victim.Sequence);
-        });
-
         int[] gpus = [.. _gpus];
         double[] cpu = [.. _cpu];
         double[] memory = [.. _memory];
         var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
         int[] byType = [.. _freeByType];
         var chosen = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
-        Placement? placement = null;
+        var found = false;
         foreach (var v in victims)
         {
             Take(gpus, cpu, memory, v.Victim.Spec, v.Victim.Placement!, 1);
@@ -428,14 +421,14 @@ internal sealed class PassPlanner
                 continue;
             }
 
-            placement = _policy.Placement.TryPlace(spec, trial);
-            if (placement is not null)
+            if (Fits(spec, trial))
             {
+                found = true;
                 break;
             }
         }
 
-        if (placement is null)
+        if (!found)
         {
             return false;
         }
@@ -451,9 +444,8 @@ internal sealed class PassPlanner
             }
 
             Take(gpus, cpu, memory, v.Spec, v.Placement!, -1);
-            if (_policy.Placement.TryPlace(spec, trial) is { } without)
+            if (Fits(spec, trial))
             {
-                placement = without;
                 chosen.RemoveAt(i);
             }
             else
@@ -463,7 +455,7 @@ internal sealed class PassPlanner
             }
         }
 
-        placement = _policy.Placement.TryPlace(spec, trial)!;
+        var placement = _policy.Placement.TryPlace(spec, trial)!;
         foreach (var (v, reason, _) in chosen)
         {
             Take(_gpus, _cpu, _memory, v.Spec, v.Placement!, 1);
@@ -478,6 +470,43 @@ internal sealed class PassPlanner
         UsageChanged();
         Start(job, placement);
         return true;
+    }
+
+    /// <summary>Whether the placement strategy would place <paramref name="spec"/> on <paramref name="capacity"/>;
+    /// the built-in strategy answers without building the placement.</summary>
+    private bool Fits(JobSpec spec, ClusterCapacityView capacity) =>
+        _policy.Placement is BestFitTopologyPlacement
+            ? BestFitTopologyPlacement.Fits(spec, capacity)
+            : _policy.Placement.TryPlace(spec, capacity) is not null;
+
+    /// <summary>The preemptible running jobs sorted once per pass by victim cost, then priority, then newest first.</summary>
+    private List<(Job Victim, double Cost)> VictimOrder()
+    {
+        if (_victimOrder is null)
+        {
+            _victimOrder = [];
+            foreach (var v in _engine.Running)
+            {
+                if (v.Spec.Preemptible)
+                {
+                    _victimOrder.Add((v, _policy.Preemption.VictimCost(v, _now)));
+                }
+            }
+
+            _victimOrder.Sort((a, b) =>
+            {
+                var c = a.Cost.CompareTo(b.Cost);
+                if (c != 0)
+                {
+                    return c;
+                }
+
+                c = a.Victim.Spec.Priority.CompareTo(b.Victim.Spec.Priority);
+                return c != 0 ? c : b.Victim.Sequence.CompareTo(a.Victim.Sequence);
+            });
+        }
+
+        return _victimOrder;
     }
 
     private void AddByType(int[] byType, Placement placement, int sign)
@@ -558,10 +587,12 @@ internal sealed class PassPlanner
                 continue;
             }
 
-            if (!HasRoom(byType, spec) || _policy.Placement.TryPlace(spec, trial) is not { } placement)
+            if (!HasRoom(byType, spec) || !Fits(spec, trial))
             {
                 continue;
             }
+
+            var placement = _policy.Placement.TryPlace(spec, trial)!;
 
             var gpuLimit = new int[gpus.Length];
             var cpuLimit = new double[gpus.Length];
