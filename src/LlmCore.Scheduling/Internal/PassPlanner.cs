@@ -617,7 +617,15 @@ internal sealed class PassPlanner
     {
         if (spec.GpuTypes.Count == 0)
         {
-            return byType.Any(f => f >= spec.Gpus);
+            foreach (var f in byType)
+            {
+                if (f >= spec.Gpus)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         foreach (var name in spec.GpuTypes)

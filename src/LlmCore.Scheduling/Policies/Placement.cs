@@ -29,12 +29,21 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(capacity);
+        return Search(job, capacity, skipSingletonDomains: true);
+    }
+
+    /// <summary>The scalar reference of <see cref="TryPlace"/>: the same search without the shortcut that skips the
+    /// NVLink level when every node is its own domain (tests compare the two on random clusters).</summary>
+    internal static Placement? TryPlaceReference(JobSpec job, ClusterCapacityView capacity) => Search(job, capacity, skipSingletonDomains: false);
+
+    private static Placement? Search(JobSpec job, ClusterCapacityView capacity, bool skipSingletonDomains)
+    {
         var cluster = capacity.Cluster;
         if (job.GpuTypes.Count == 0)
         {
             for (var t = 0; t < cluster.GpuTypes.Count; t++)
             {
-                if (TryPlaceType(job, capacity, t) is { } p)
+                if (TryPlaceType(job, capacity, t, skipSingletonDomains) is { } p)
                 {
                     return p;
                 }
@@ -46,7 +55,7 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
         foreach (var name in job.GpuTypes)
         {
             var t = cluster.TypeIndex(name);
-            if (t >= 0 && TryPlaceType(job, capacity, t) is { } p)
+            if (t >= 0 && TryPlaceType(job, capacity, t, skipSingletonDomains) is { } p)
             {
                 return p;
             }
@@ -129,7 +138,7 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
         return span == TopologyLevel.Cluster && total >= g;
     }
 
-    private static Placement? TryPlaceType(JobSpec job, ClusterCapacityView capacity, int type)
+    private static Placement? TryPlaceType(JobSpec job, ClusterCapacityView capacity, int type, bool skipSingletonDomains)
     {
         var cluster = capacity.Cluster;
         var nodes = cluster.Nodes;
@@ -172,7 +181,7 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
         }
 
         // With one node per NVLink domain (no domains configured) a domain holds no more than its node, which did not fit.
-        if (cluster.DomainCount < nodes.Count
+        if ((!skipSingletonDomains || cluster.DomainCount < nodes.Count)
             && TryGroup(job, capacity, type, cluster.DomainOf, cluster.DomainCount, TopologyLevel.NvLinkDomain) is { } domain)
         {
             return domain;
