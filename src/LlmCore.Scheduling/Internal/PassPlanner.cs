@@ -27,7 +27,11 @@ internal sealed class PassPlanner
     private readonly HashSet<(int Gpus, TopologyLevel Span, string Types, double Cpu, double Memory, bool Limited)> _failedShapes = [];
     private readonly Dictionary<int, (int Gpus, string Reason)> _quotaRejections = [];
     private readonly Dictionary<(int, TopologyLevel, string), string> _descriptions = [];
+    private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
+    private readonly bool _quotaTextsCacheable;
+    private readonly string?[] _quotaTexts;
     private Dictionary<Job, double>? _runningKeys;
+    private List<(Job Victim, double Cost)>? _victimOrder;
 
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
     {
@@ -42,6 +46,8 @@ internal sealed class PassPlanner
         _view = new ClusterCapacityView(_cluster, _gpus, _cpu, _memory, engine.UpArray);
         _admission = new AdmissionContext(engine.Ledger, _used);
         _ordering = new OrderingContext(now, _cluster, engine.Ledger);
+        _quotaTextsCacheable = _policy.Admission is CohortQuotaAdmission;
+        _quotaTexts = new string?[engine.Ledger.Count * 2];
         _freeByType = new int[_cluster.GpuTypes.Count];
         for (var n = 0; n < _gpus.Length; n++)
         {
@@ -65,18 +71,13 @@ internal sealed class PassPlanner
 
         var keys = new double[candidates.Count];
         _policy.Ordering.ComputeKeys(_ordering, candidates, keys);
-        var order = new int[candidates.Count];
+        var order = new OrderEntry[candidates.Count];
         for (var i = 0; i < order.Length; i++)
         {
-            order[i] = i;
+            order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
         }
 
-        Array.Sort(order, (a, b) =>
-        {
-            var c = keys[a].CompareTo(keys[b]);
-            return c != 0 ? c : candidates[a].Sequence.CompareTo(candidates[b].Sequence);
-        });
-
+        order.AsSpan().Sort(default(OrderEntryComparer));
         Job? head = null;
         Reservation? reservation = null;
         int[]? gpuLimit = null;
@@ -87,24 +88,24 @@ internal sealed class PassPlanner
         var preemptors = 0;
         for (var k = 0; k < order.Length; k++)
         {
-            var job = candidates[order[k]];
+            var job = candidates[order[k].Index];
             var spec = job.Spec;
             // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs
             // is refused any larger job too.
             if (_quotaRejections.TryGetValue(job.TenantIndex, out var refused) && spec.Gpus >= refused.Gpus)
             {
-                _reasons.Add((job, Describe(spec) + "; " + refused.Reason));
+                _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
                 continue;
             }
 
-            if (_policy.Admission.Check(job, _admission) is { } quotaReason)
+            if (QuotaReason(job) is { } quotaReason)
             {
                 if (!_quotaRejections.TryGetValue(job.TenantIndex, out var known) || spec.Gpus < known.Gpus)
                 {
                     _quotaRejections[job.TenantIndex] = (spec.Gpus, quotaReason);
                 }
 
-                _reasons.Add((job, Describe(spec) + "; " + quotaReason));
+                _reasons.Add((job, Joined(Describe(spec), quotaReason)));
                 continue;
             }
 
@@ -121,6 +122,7 @@ internal sealed class PassPlanner
                 if (_policy.PreemptionEnabled && preemptors < _policy.MaxPreemptorsPerPass)
                 {
                     preemptors++;
+
                     if (TryPreempt(job))
                     {
                         continue;
@@ -192,6 +194,45 @@ internal sealed class PassPlanner
         return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, reservation, _reasons);
     }
 
+    /// <summary>The quota refusal of <paramref name="job"/>, or <see langword="null"/>. With the built-in
+    /// <see cref="CohortQuotaAdmission"/> the text is built once per tenant and verdict until usage changes (it does
+    /// not depend on the job's size), so a pass over many refused jobs does not format a string per job.</summary>
+    private string? QuotaReason(Job job)
+    {
+        if (!_quotaTextsCacheable)
+        {
+            return _policy.Admission.Check(job, _admission);
+        }
+
+        var verdict = CohortQuotaAdmission.Evaluate(job, _admission);
+        if (verdict == QuotaVerdict.Admit)
+        {
+            return null;
+        }
+
+        var slot = (job.TenantIndex * 2) + (int)verdict - 1;
+        return _quotaTexts[slot] ??= CohortQuotaAdmission.Explain(verdict, job, _admission);
+    }
+
+    /// <summary><c>description + "; " + reason</c>, shared between jobs that get the same two string instances.</summary>
+    private string Joined(string description, string reason)
+    {
+        if (!_quotaTextsCacheable)
+        {
+            return description + "; " + reason;
+        }
+
+        if (!_joined.TryGetValue((description, reason), out var text))
+        {
+            text = description + "; " + reason;
+            _joined.Add((description, reason), text);
+        }
+
+        return text;
+    }
+
+    private void UsageChanged() => Array.Clear(_quotaTexts);
+
     private string Describe(JobSpec spec)
     {
         var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes));
@@ -216,6 +257,7 @@ internal sealed class PassPlanner
         }
 
         var placement = _policy.Placement.TryPlace(spec, _view);
+
         if (placement is null)
         {
             _failedShapes.Add(key);
@@ -293,6 +335,7 @@ internal sealed class PassPlanner
         Take(_gpus, _cpu, _memory, spec, placement, -1);
         _freeByType[_cluster.TypeOf[placement.Nodes[0].NodeIndex]] -= spec.Gpus;
         _used[job.TenantIndex] += spec.Gpus;
+        UsageChanged();
         var launch = new JobLaunch(spec, job.Attempts + 1, placement, job.ProgressSeconds, job.RestartCostSecondsForRun);
         _starts.Add(launch);
         _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement));
@@ -315,9 +358,13 @@ internal sealed class PassPlanner
         var withinNominal = quota is not null && _used[job.TenantIndex] + spec.Gpus <= quota.NominalGpus;
         var victims = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
         double? jobKey = null;
-        foreach (var v in _engine.Running)
+
+        // The running jobs in victim order (cost, priority, newest first) are the same for every preemptor of the
+        // pass; only who may be touched differs, so filter the pass's sorted list (a total order: same result as
+        // sorting each preemptor's victims).
+        foreach (var (v, cost) in VictimOrder())
         {
-            if (!v.Spec.Preemptible || _preempted.Contains(v))
+            if (_preempted.Contains(v))
             {
                 continue;
             }
@@ -348,7 +395,7 @@ internal sealed class PassPlanner
 
             if (reason is { } r)
             {
-                victims.Add((v, r, _policy.Preemption.VictimCost(v, _now)));
+                victims.Add((v, r, cost));
             }
         }
 
@@ -357,25 +404,13 @@ internal sealed class PassPlanner
             return false;
         }
 
-        victims.Sort((a, b) =>
-        {
-            var c = a.Cost.CompareTo(b.Cost);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Victim.Spec.Priority.CompareTo(b.Victim.Spec.Priority);
-            return c != 0 ? c : b.Victim.Sequence.CompareTo(a.Victim.Sequence);
-        });
-
         int[] gpus = [.. _gpus];
         double[] cpu = [.. _cpu];
         double[] memory = [.. _memory];
         var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
         int[] byType = [.. _freeByType];
         var chosen = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
-        Placement? placement = null;
+        var found = false;
         foreach (var v in victims)
         {
             Take(gpus, cpu, memory, v.Victim.Spec, v.Victim.Placement!, 1);
@@ -386,14 +421,14 @@ internal sealed class PassPlanner
                 continue;
             }
 
-            placement = _policy.Placement.TryPlace(spec, trial);
-            if (placement is not null)
+            if (Fits(spec, trial))
             {
+                found = true;
                 break;
             }
         }
 
-        if (placement is null)
+        if (!found)
         {
             return false;
         }
@@ -409,9 +444,8 @@ internal sealed class PassPlanner
             }
 
             Take(gpus, cpu, memory, v.Spec, v.Placement!, -1);
-            if (_policy.Placement.TryPlace(spec, trial) is { } without)
+            if (Fits(spec, trial))
             {
-                placement = without;
                 chosen.RemoveAt(i);
             }
             else
@@ -421,7 +455,7 @@ internal sealed class PassPlanner
             }
         }
 
-        placement = _policy.Placement.TryPlace(spec, trial)!;
+        var placement = _policy.Placement.TryPlace(spec, trial)!;
         foreach (var (v, reason, _) in chosen)
         {
             Take(_gpus, _cpu, _memory, v.Spec, v.Placement!, 1);
@@ -433,8 +467,46 @@ internal sealed class PassPlanner
 
         _failedShapes.Clear();
         _quotaRejections.Clear();
+        UsageChanged();
         Start(job, placement);
         return true;
+    }
+
+    /// <summary>Whether the placement strategy would place <paramref name="spec"/> on <paramref name="capacity"/>;
+    /// the built-in strategy answers without building the placement.</summary>
+    private bool Fits(JobSpec spec, ClusterCapacityView capacity) =>
+        _policy.Placement is BestFitTopologyPlacement
+            ? BestFitTopologyPlacement.Fits(spec, capacity)
+            : _policy.Placement.TryPlace(spec, capacity) is not null;
+
+    /// <summary>The preemptible running jobs sorted once per pass by victim cost, then priority, then newest first.</summary>
+    private List<(Job Victim, double Cost)> VictimOrder()
+    {
+        if (_victimOrder is null)
+        {
+            _victimOrder = [];
+            foreach (var v in _engine.Running)
+            {
+                if (v.Spec.Preemptible)
+                {
+                    _victimOrder.Add((v, _policy.Preemption.VictimCost(v, _now)));
+                }
+            }
+
+            _victimOrder.Sort((a, b) =>
+            {
+                var c = a.Cost.CompareTo(b.Cost);
+                if (c != 0)
+                {
+                    return c;
+                }
+
+                c = a.Victim.Spec.Priority.CompareTo(b.Victim.Spec.Priority);
+                return c != 0 ? c : b.Victim.Sequence.CompareTo(a.Victim.Sequence);
+            });
+        }
+
+        return _victimOrder;
     }
 
     private void AddByType(int[] byType, Placement placement, int sign)
@@ -515,10 +587,12 @@ internal sealed class PassPlanner
                 continue;
             }
 
-            if (!HasRoom(byType, spec) || _policy.Placement.TryPlace(spec, trial) is not { } placement)
+            if (!HasRoom(byType, spec) || !Fits(spec, trial))
             {
                 continue;
             }
+
+            var placement = _policy.Placement.TryPlace(spec, trial)!;
 
             var gpuLimit = new int[gpus.Length];
             var cpuLimit = new double[gpus.Length];
@@ -543,7 +617,15 @@ internal sealed class PassPlanner
     {
         if (spec.GpuTypes.Count == 0)
         {
-            return byType.Any(f => f >= spec.Gpus);
+            foreach (var f in byType)
+            {
+                if (f >= spec.Gpus)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         foreach (var name in spec.GpuTypes)
@@ -556,5 +638,28 @@ internal sealed class PassPlanner
         }
 
         return false;
+    }
+
+    private readonly record struct OrderEntry(double Key, long Sequence, int Index);
+
+    /// <summary>Ordering key, then submission order (a total order, so the unstable sort is deterministic).</summary>
+    private readonly struct OrderEntryComparer : IComparer<OrderEntry>
+    {
+        public int Compare(OrderEntry x, OrderEntry y)
+        {
+            var c = x.Key.CompareTo(y.Key);
+            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+        }
+    }
+
+    /// <summary>Compares pairs of strings by reference (the cached description and reason instances).</summary>
+    private sealed class ReferencePairComparer : IEqualityComparer<(string, string)>
+    {
+        public static ReferencePairComparer Instance { get; } = new();
+
+        public bool Equals((string, string) x, (string, string) y) => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((string, string) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
     }
 }

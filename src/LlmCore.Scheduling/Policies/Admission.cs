@@ -27,37 +27,72 @@ public sealed class CohortQuotaAdmission : IAdmissionPolicy
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(context);
+        var verdict = Evaluate(job, context);
+        return verdict == QuotaVerdict.Admit ? null : Explain(verdict, job, context);
+    }
+
+    /// <summary>The decision of <see cref="Check"/> without its text (no allocation).</summary>
+    internal static QuotaVerdict Evaluate(Job job, AdmissionContext context)
+    {
         if (context.QuotaOf(job) is not { } quota)
         {
-            return null;
+            return QuotaVerdict.Admit;
         }
 
         var used = context.UsedGpus(job);
         var after = used + job.Spec.Gpus;
         if (after <= quota.NominalGpus)
         {
-            return null;
+            return QuotaVerdict.Admit;
         }
 
         var borrowNeeded = after - Math.Max(used, quota.NominalGpus);
         var borrowAfter = after - quota.NominalGpus;
         if (quota.BorrowingLimitGpus is { } limit && borrowAfter > limit)
         {
-            return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs, may borrow {limit})";
+            return QuotaVerdict.OverBorrowingLimit;
         }
 
+        var (borrowed, pool) = Pool(quota, used, context);
+        return borrowed + borrowNeeded > pool ? QuotaVerdict.CohortExhausted : QuotaVerdict.Admit;
+    }
+
+    /// <summary>The text of a refusal. It depends only on the tenant and the usage in <paramref name="context"/>, not
+    /// on the job's size, so a pass may reuse it for every job of the tenant until usage changes.</summary>
+    internal static string Explain(QuotaVerdict verdict, Job job, AdmissionContext context)
+    {
+        var quota = context.QuotaOf(job)!;
+        var used = context.UsedGpus(job);
+        if (verdict == QuotaVerdict.OverBorrowingLimit)
+        {
+            return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs, may borrow {quota.BorrowingLimitGpus})";
+        }
+
+        var (borrowed, pool) = Pool(quota, used, context);
+        return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs) and cohort {quota.Cohort} has {Math.Max(0, pool - borrowed)} GPUs to lend";
+    }
+
+    private static (int Borrowed, int Pool) Pool(TenantQuota quota, int used, AdmissionContext context)
+    {
         var (borrowed, lendable) = context.Cohort(quota.Cohort);
 
         // Unused nominal quota of the job's own tenant is counted as lendable: remove it, it becomes this job's.
         var ownUnused = Math.Max(0, quota.NominalGpus - used);
-        var pool = lendable - Math.Min(quota.LendingLimitGpus ?? int.MaxValue, ownUnused);
-        if (borrowed + borrowNeeded > pool)
-        {
-            return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs) and cohort {quota.Cohort} has {Math.Max(0, pool - borrowed)} GPUs to lend";
-        }
-
-        return null;
+        return (borrowed, lendable - Math.Min(quota.LendingLimitGpus ?? int.MaxValue, ownUnused));
     }
+}
+
+/// <summary>The outcome of <see cref="CohortQuotaAdmission"/> for one job.</summary>
+internal enum QuotaVerdict
+{
+    /// <summary>Admitted.</summary>
+    Admit,
+
+    /// <summary>Borrowing would exceed the tenant's borrowing limit.</summary>
+    OverBorrowingLimit,
+
+    /// <summary>The cohort has not enough to lend.</summary>
+    CohortExhausted,
 }
 
 /// <summary>Scores preemption victims; the engine preempts the cheapest eligible victims until the job fits.</summary>

@@ -29,12 +29,21 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(capacity);
+        return Search(job, capacity, skipSingletonDomains: true);
+    }
+
+    /// <summary>The scalar reference of <see cref="TryPlace"/>: the same search without the shortcut that skips the
+    /// NVLink level when every node is its own domain (tests compare the two on random clusters).</summary>
+    internal static Placement? TryPlaceReference(JobSpec job, ClusterCapacityView capacity) => Search(job, capacity, skipSingletonDomains: false);
+
+    private static Placement? Search(JobSpec job, ClusterCapacityView capacity, bool skipSingletonDomains)
+    {
         var cluster = capacity.Cluster;
         if (job.GpuTypes.Count == 0)
         {
             for (var t = 0; t < cluster.GpuTypes.Count; t++)
             {
-                if (TryPlaceType(job, capacity, t) is { } p)
+                if (TryPlaceType(job, capacity, t, skipSingletonDomains) is { } p)
                 {
                     return p;
                 }
@@ -46,7 +55,7 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
         foreach (var name in job.GpuTypes)
         {
             var t = cluster.TypeIndex(name);
-            if (t >= 0 && TryPlaceType(job, capacity, t) is { } p)
+            if (t >= 0 && TryPlaceType(job, capacity, t, skipSingletonDomains) is { } p)
             {
                 return p;
             }
@@ -55,7 +64,81 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
         return null;
     }
 
-    private static Placement? TryPlaceType(JobSpec job, ClusterCapacityView capacity, int type)
+    /// <summary>
+    /// Whether <see cref="TryPlace"/> would find a placement, without building it: for an acceptable type, a node with
+    /// enough usable GPUs, or (as <see cref="JobSpec.MaxSpan"/> allows) an NVLink domain, a rack or the whole type whose
+    /// usable GPUs add up to the gang (the fill of a group succeeds exactly when its sum suffices). One pass over the
+    /// nodes, no allocation for up to 1,024 groups; used by preemption trials and reservations, which only need the answer.
+    /// </summary>
+    internal static bool Fits(JobSpec job, ClusterCapacityView capacity)
+    {
+        var cluster = capacity.Cluster;
+        if (job.GpuTypes.Count == 0)
+        {
+            for (var t = 0; t < cluster.GpuTypes.Count; t++)
+            {
+                if (FitsType(job, capacity, t))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        foreach (var name in job.GpuTypes)
+        {
+            var t = cluster.TypeIndex(name);
+            if (t >= 0 && FitsType(job, capacity, t))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool FitsType(JobSpec job, ClusterCapacityView capacity, int type)
+    {
+        var cluster = capacity.Cluster;
+        var g = job.Gpus;
+        var span = job.MaxSpan;
+        var byDomain = span is TopologyLevel.NvLinkDomain or TopologyLevel.Rack;
+        var byRack = span == TopologyLevel.Rack;
+        Span<int> domains = byDomain && cluster.DomainCount <= 1024 ? stackalloc int[cluster.DomainCount] : byDomain ? new int[cluster.DomainCount] : [];
+        Span<int> racks = byRack && cluster.RackCount <= 1024 ? stackalloc int[cluster.RackCount] : byRack ? new int[cluster.RackCount] : [];
+        domains.Clear();
+        racks.Clear();
+        var total = 0;
+        for (var n = 0; n < cluster.Nodes.Count; n++)
+        {
+            if (cluster.TypeOf[n] != type)
+            {
+                continue;
+            }
+
+            var usable = capacity.UsableGpus(job, n);
+            if (usable >= g)
+            {
+                return true;
+            }
+
+            total += usable;
+            if (byDomain && (domains[cluster.DomainOf[n]] += usable) >= g)
+            {
+                return true;
+            }
+
+            if (byRack && (racks[cluster.RackOf[n]] += usable) >= g)
+            {
+                return true;
+            }
+        }
+
+        return span == TopologyLevel.Cluster && total >= g;
+    }
+
+    private static Placement? TryPlaceType(JobSpec job, ClusterCapacityView capacity, int type, bool skipSingletonDomains)
     {
         var cluster = capacity.Cluster;
         var nodes = cluster.Nodes;
@@ -97,7 +180,9 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
             return null;
         }
 
-        if (TryGroup(job, capacity, type, cluster.DomainOf, cluster.DomainCount, TopologyLevel.NvLinkDomain) is { } domain)
+        // With one node per NVLink domain (no domains configured) a domain holds no more than its node, which did not fit.
+        if ((!skipSingletonDomains || cluster.DomainCount < nodes.Count)
+            && TryGroup(job, capacity, type, cluster.DomainOf, cluster.DomainCount, TopologyLevel.NvLinkDomain) is { } domain)
         {
             return domain;
         }
@@ -122,7 +207,8 @@ public sealed class BestFitTopologyPlacement : IPlacementStrategy
 
     private static Placement? TryGroup(JobSpec job, ClusterCapacityView capacity, int type, int[] groupOf, int groupCount, TopologyLevel level)
     {
-        var sums = new int[groupCount];
+        Span<int> sums = groupCount <= 1024 ? stackalloc int[groupCount] : new int[groupCount];
+        sums.Clear();
         var cluster = capacity.Cluster;
         var any = false;
         for (var n = 0; n < cluster.Nodes.Count; n++)
