@@ -14,14 +14,14 @@ public class TrainerTests
     public void Fit_KerasExample_LossFalls()
     {
         // Keras: Sequential([Dense(1)]), compile(optimizer="adam", loss="mse"), fit(x, y, epochs=10) on 1000 × 32
-        // random points. SGD stands in for Adam until the optimizers of part 1 are merged. Measured (seed 1, SGD lr 0.01,
-        // batch 32): loss 0.942 after epoch 1 → 0.356 after epoch 10.
+        // random points, with Keras' defaults: Adam at lr 0.001, batch 32.
         var data = BuiltInDatasets.Linear<double>(seed: 1);
         var model = ModelFactory.Linear<double>(32, 1, seed: 1);
-        var trainer = new Trainer<double>(model, new MeanSquaredError<double>(), p => new Sgd<double>(p, learningRate: 0.01));
+        var trainer = new Trainer<double>(model, new MeanSquaredError<double>(), p => new Adam<double>(p, learningRate: 0.001));
         var history = trainer.Fit(data, new FitOptions { Epochs = 10, BatchSize = 32, Seed = 1 });
         Assert.Equal(10, history.Epochs.Count);
-        Assert.True(history.Loss[^1] < history.Loss[0] / 2, $"loss {history.Loss[0]} → {history.Loss[^1]}");
+        // Measured (seed 1): loss 1.038 after epoch 1 → 0.685 after epoch 10, falling every epoch; asserted with margin.
+        Assert.True(history.Loss[^1] < 0.8 * history.Loss[0], $"loss {history.Loss[0]} → {history.Loss[^1]}");
         for (var e = 1; e < history.Loss.Count; e++)
         {
             Assert.True(history.Loss[e] < history.Loss[e - 1] * 1.05);
