@@ -17,7 +17,7 @@ internal static class DemoCommand
             var json = parseResult.GetValue(CliContext.JsonOption);
             var sections = new List<DemoSection>();
             var total = Stopwatch.StartNew();
-            foreach (var run in new Func<CliContext, DemoSection>[] { PrivacyDemo.Run, OptimizationDemo.Run, TrainingDemo.Run, SchedulingDemo.Run, CommercializationDemo.Run, BusinessDemo.Run })
+            foreach (var run in new Func<CliContext, DemoSection>[] { PrivacyDemo.Run, OptimizationDemo.Run, TrainingDemo.Run, PrivateTrainingDemo.Run, SchedulingDemo.Run, CommercializationDemo.Run, BusinessDemo.Run })
             {
                 var watch = Stopwatch.StartNew();
                 var section = run(context);

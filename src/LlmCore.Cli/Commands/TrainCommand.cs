@@ -38,9 +38,14 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "The seed of the data, the split, the weights and the shuffling.", DefaultValueFactory = _ => 0 };
         var holdout = new Option<double>("--validation-split") { Description = "The held-out fraction the metric is measured on, in (0, 1).", DefaultValueFactory = _ => 0.2 };
         var plot = new Option<string?>("--plot") { Description = "Write the loss curve to this PNG file." };
+        var isPrivate = new Option<bool>("--private") { Description = "Train with DP-SGD (Poisson sampling, per-example clipping, Gaussian noise, RDP accounting)." };
+        var noiseMultiplier = new Option<double?>("--noise-multiplier") { Description = "With --private: the noise multiplier σ, > 0 (noise standard deviation σ·C)." };
+        var targetEpsilon = new Option<double?>("--target-epsilon") { Description = "With --private: calibrate σ so that ε at --delta after ceil(epochs·N/B) steps is at most this, > 0." };
+        var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "With --private: the per-example clipping bound C, > 0." };
+        var delta = new Option<double?>("--delta") { Description = "With --private: δ in (0, 1) at which ε is reported (e.g. 1e-5, below 1/N)." };
 
         var command = new Command("train", "Train a model on a built-in dataset or a CSV file and report its loss history and held-out metric.");
-        foreach (var option in new Option[] { dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot })
+        foreach (var option in new Option[] { dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot, isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta })
         {
             command.Options.Add(option);
         }
@@ -62,12 +67,20 @@ internal static class TrainCommand
                 parseResult.GetValue(seed),
                 parseResult.GetValue(holdout),
                 parseResult.GetValue(plot));
-            return Run(context, parseResult, request);
+            var privateSettings = parseResult.GetValue(isPrivate)
+                ? new PrivateTraining.Settings(parseResult.GetValue(noiseMultiplier), parseResult.GetValue(targetEpsilon), parseResult.GetValue(maxGradNorm), parseResult.GetValue(delta))
+                : null;
+            if (privateSettings is null && (parseResult.GetValue(noiseMultiplier) is not null || parseResult.GetValue(targetEpsilon) is not null || parseResult.GetValue(maxGradNorm) is not null || parseResult.GetValue(delta) is not null))
+            {
+                throw CliUsageException.ForOption("--private", "is required by --noise-multiplier, --target-epsilon, --max-grad-norm and --delta", "(absent)");
+            }
+
+            return Run(context, parseResult, request, privateSettings);
         }));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parseResult, TrainRequest request)
+    private static int Run(CliContext context, ParseResult parseResult, TrainRequest request, PrivateTraining.Settings? privateSettings)
     {
         request.Validate();
         var data = LoadData(request);
@@ -82,17 +95,40 @@ internal static class TrainCommand
         ILoss<double> loss = classification ? new SoftmaxCrossEntropy<double>() : new MeanSquaredError<double>();
         IMetric<double> metric = classification ? new Accuracy<double>() : new RSquared<double>();
         var factory = TrainOptimizers.Resolve(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, request.Momentum, request.WeightDecay));
-        var trainer = new Trainer<double>(model, loss, factory, [metric]);
+        privateSettings?.Validate(request.BatchSize, train.Count);
+        var trainer = privateSettings is null ? new Trainer<double>(model, loss, factory, [metric]) : null;
         var options = new FitOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, Seed = request.Seed };
 
         History history;
-        if (context.ShowProgress(parseResult))
+        LlmCore.Privacy.Training.PrivateTrainingResult? privacy = null;
+        if (privateSettings is not null)
+        {
+            if (context.ShowProgress(parseResult))
+            {
+                (History, LlmCore.Privacy.Training.PrivateTrainingResult)? run = null;
+                context.Console.Progress().Start(ctx =>
+                {
+                    var bar = ctx.AddTask("private training", maxValue: request.Epochs);
+                    run = PrivateTraining.Fit(model, loss, metric, factory, train, test, request.Epochs, request.BatchSize, privateSettings, (e, epsilon) =>
+                    {
+                        bar.Increment(1);
+                        bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}  ε {epsilon.ToString("F3", CultureInfo.InvariantCulture)}";
+                    });
+                });
+                (history, privacy) = run!.Value;
+            }
+            else
+            {
+                (history, privacy) = PrivateTraining.Fit(model, loss, metric, factory, train, test, request.Epochs, request.BatchSize, privateSettings, null);
+            }
+        }
+        else if (context.ShowProgress(parseResult))
         {
             History? result = null;
             context.Console.Progress().Start(ctx =>
             {
                 var bar = ctx.AddTask("training", maxValue: request.Epochs);
-                result = trainer.Fit(train, options, test, new Reporter(e =>
+                result = trainer!.Fit(train, options, test, new Reporter(e =>
                 {
                     bar.Increment(1);
                     bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}";
@@ -102,10 +138,10 @@ internal static class TrainCommand
         }
         else
         {
-            history = trainer.Fit(train, options, test);
+            history = trainer!.Fit(train, options, test);
         }
 
-        var metricValue = trainer.Evaluate(test).Metrics[metric.Name];
+        var metricValue = trainer?.Evaluate(test).Metrics[metric.Name] ?? history.Epochs[^1].ValidationMetrics[metric.Name];
         if (request.Plot is not null)
         {
             TrainPlot.Write(request.Plot, history, request.DatasetLabel);
@@ -133,6 +169,14 @@ internal static class TrainCommand
                 hidden = request.Hidden,
                 seed = request.Seed,
                 plot = request.Plot,
+                epsilon = privacy?.Epsilon,
+                delta = privacy?.Delta,
+                steps = privacy?.Steps,
+                sampleRate = privacy?.SampleRate,
+                noiseMultiplier = privacy?.NoiseMultiplier,
+                maxGradNorm = privacy?.MaxGradNorm,
+                targetEpsilon = privateSettings?.TargetEpsilon,
+                stoppedAtTargetEpsilon = privacy?.StoppedAtTargetEpsilon,
             });
             return CliApp.Success;
         }
@@ -156,6 +200,13 @@ internal static class TrainCommand
             $"{(classification ? "Classification" : "Regression")}: {data.Count} examples ({train.Count} train, {test.Count} held out), " +
             $"{data.FeatureCount} features; final loss {history.Loss[^1].ToString("G6", CultureInfo.InvariantCulture)}; " +
             $"held-out {metric.Name} [bold]{metricValue.ToString("F4", CultureInfo.InvariantCulture)}[/].");
+        if (privacy is not null)
+        {
+            context.Console.MarkupLine(
+                $"DP-SGD: ε = [bold]{privacy.Epsilon.ToString("F3", CultureInfo.InvariantCulture)}[/] at δ = {privacy.Delta.ToString("G3", CultureInfo.InvariantCulture)} " +
+                $"after {privacy.Steps} steps (q = {privacy.SampleRate.ToString("G4", CultureInfo.InvariantCulture)}, σ = {privacy.NoiseMultiplier.ToString("G4", CultureInfo.InvariantCulture)}, C = {privacy.MaxGradNorm.ToString("G4", CultureInfo.InvariantCulture)}).");
+        }
+
         if (request.Plot is not null)
         {
             context.Console.MarkupLine($"Loss curve written to {Markup.Escape(request.Plot)}.");

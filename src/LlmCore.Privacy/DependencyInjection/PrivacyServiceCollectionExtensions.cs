@@ -52,6 +52,9 @@ public static class PrivacyServiceCollectionExtensions
             return new PrivacyBudget(options.BudgetEpsilon, options.BudgetDelta, options.BudgetRho);
         });
         LlmCore.Privacy.Accounting.Internal.AccountingRegistration.Register(services);
+        services.TryAddSingleton<LlmCore.Privacy.Training.IPrivacyEngineFactory>(static sp => new LlmCore.Privacy.Training.PrivacyEngineFactory(
+            sp.GetRequiredService<LlmCore.Privacy.Accounting.IPrivacyAccountantFactory>(),
+            sp.GetRequiredService<IRandomSource>()));
 
         return services;
     }
