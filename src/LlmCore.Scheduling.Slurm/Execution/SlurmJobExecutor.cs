@@ -35,6 +35,7 @@ namespace LlmCore.Scheduling.Slurm.Execution;
 /// </remarks>
 public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, IDisposable
 {
+    private const int PerJobPollLimit = 48;
     private static readonly TimeSpan s_releaseRetry = TimeSpan.FromSeconds(1);
 
     private readonly ISlurmClient _client;
@@ -420,13 +421,35 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             }
 
             var pollStart = _time.GetUtcNow();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                // update_time compares whole seconds: look back one more second so that no change is missed.
-                var jobs = lastPoll is { } since
-                    ? await _client.GetJobsIfChangedAsync(since.AddSeconds(-1), cancellationToken).ConfigureAwait(false)
-                    : await _client.GetJobsAsync(cancellationToken).ConfigureAwait(false);
-                lastPoll = pollStart;
+                IReadOnlyList<SlurmJob>? jobs;
+                if (FollowedIds() is { } ids)
+                {
+                    // Few runs: read just those jobs (a few KB each) instead of the whole table, which holds every job
+                    // of the last MinJobAge seconds (about 2 MB for 1,000 jobs on Slurm 22.05).
+                    var list = new List<SlurmJob>(ids.Count);
+                    foreach (var id in ids)
+                    {
+                        if (await _client.GetJobAsync(id, cancellationToken).ConfigureAwait(false) is { } one)
+                        {
+                            list.Add(one);
+                        }
+                    }
+
+                    jobs = list;
+                    lastPoll = null;
+                }
+                else
+                {
+                    // update_time compares whole seconds: look back one more second so that no change is missed.
+                    jobs = lastPoll is { } since
+                        ? await _client.GetJobsIfChangedAsync(since.AddSeconds(-1), cancellationToken).ConfigureAwait(false)
+                        : await _client.GetJobsAsync(cancellationToken).ConfigureAwait(false);
+                    lastPoll = pollStart;
+                }
+
                 if (jobs is null)
                 {
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxPollInterval.Ticks));
@@ -436,6 +459,9 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                     await ApplyAsync(jobs, pollStart, cancellationToken).ConfigureAwait(false);
                     delay = _options.PollInterval;
                 }
+
+                // Leave the connection and the controller to submits and releases at least two thirds of the time.
+                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(2 * watch.Elapsed.Ticks, _options.MaxPollInterval.Ticks)));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -453,6 +479,14 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             {
                 await _wake.WaitAsync(0, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private List<long>? FollowedIds()
+    {
+        lock (_lock)
+        {
+            return _runs.Count <= PerJobPollLimit ? [.. _runs.Values.Select(r => r.SlurmJobId)] : null;
         }
     }
 

@@ -8,6 +8,15 @@ internal sealed class RecordingReporter : IJobRunReporter
 {
     private readonly Lock _lock = new();
     private readonly List<JobRunReport> _reports = [];
+    private readonly Dictionary<JobRunReport, DateTimeOffset> _times = [];
+
+    public DateTimeOffset TimeOf(JobRunReport report)
+    {
+        lock (_lock)
+        {
+            return _times[report];
+        }
+    }
 
     public IReadOnlyList<JobRunReport> Reports
     {
@@ -25,6 +34,7 @@ internal sealed class RecordingReporter : IJobRunReporter
         lock (_lock)
         {
             _reports.Add(report);
+            _times.TryAdd(report, DateTimeOffset.UtcNow);
         }
     }
 

@@ -29,8 +29,6 @@ public class SlurmJobExecutorTests
         return body.ToJsonString();
     }
 
-    private static string UpdatePath => P + "jobs?update_time=" + (s_now.ToUnixTimeSeconds() - 1);
-
     private static (SlurmJobExecutor Executor, FakeSlurmHandler Handler) Create(string scontrol = "true")
     {
         var handler = new FakeSlurmHandler();
@@ -60,10 +58,10 @@ public class SlurmJobExecutorTests
         handler.OnRecorded(HttpMethod.Get, P + "jobs", "jobs-list.response.json");
         handler.OnRecorded(HttpMethod.Post, P + "job/submit", "submit-hold.response.json");
         handler.OnRecorded(HttpMethod.Post, P + "job/11", "release.response.json");
-        handler.On(HttpMethod.Get, P + "jobs", HttpStatusCode.OK, polls[0]);
-        foreach (var poll in polls.Skip(1))
+        foreach (var poll in polls)
         {
-            handler.On(HttpMethod.Get, UpdatePath, HttpStatusCode.OK, poll);
+            // With few runs the executor polls each job (GET /job/{id}) instead of the whole table.
+            handler.On(HttpMethod.Get, P + "job/11", HttpStatusCode.OK, poll);
         }
 
         return handler;
@@ -85,7 +83,7 @@ public class SlurmJobExecutorTests
         Assert.Equal("t-a", submit["job"]!["name"]!.GetValue<string>());
         Assert.Equal("llmcore:a", submit["job"]!["comment"]!.GetValue<string>());
         Assert.Contains("sleep 3\n", submit["script"]!.GetValue<string>(), StringComparison.Ordinal); // 30 s / time scale 10
-        var release = JsonNode.Parse(handler.Requests.First(r => r.Path.EndsWith("job/11", StringComparison.Ordinal)).Body!)!;
+        var release = JsonNode.Parse(handler.Requests.First(r => r.Method == HttpMethod.Post && r.Path.EndsWith("job/11", StringComparison.Ordinal)).Body!)!;
         Assert.False(release["hold"]!.GetValue<bool>());
         Assert.Equal(
             [new JobRunReport("a", 1, JobRunEvent.Started, "nodes=n1"), new JobRunReport("a", 1, JobRunEvent.Completed)],
@@ -132,7 +130,7 @@ public class SlurmJobExecutorTests
         await reporter.WaitForAsync("a", JobRunEvent.Preempted, TimeSpan.FromSeconds(10));
         await executor.DisposeAsync();
 
-        var bodies = handler.Requests.Where(r => r.Path.EndsWith("job/11", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Body!)!["hold"]!.GetValue<bool>()).ToList();
+        var bodies = handler.Requests.Where(r => r.Method == HttpMethod.Post && r.Path.EndsWith("job/11", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Body!)!["hold"]!.GetValue<bool>()).ToList();
         Assert.Equal([false, true], bodies);
         Assert.Equal(0, executor.ActiveRuns);
     }
@@ -141,8 +139,7 @@ public class SlurmJobExecutorTests
     public async Task PreemptAsync_ThenNextAttempt_RequeuesAndReleasesTheSameSlurmJob()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-running.response.json"), FakeSlurmHandler.Recorded("job-11-running.response.json"));
-        handler.OnRecorded(HttpMethod.Get, P + "job/11", "job-11-held.response.json");
+        Submitting(handler, FakeSlurmHandler.Recorded("job-11-running.response.json"), FakeSlurmHandler.Recorded("job-11-held.response.json"));
         var reporter = new RecordingReporter();
         await executor.StartAsync(Launch(), reporter, CancellationToken.None);
         await reporter.WaitForAsync("a", JobRunEvent.Started, TimeSpan.FromSeconds(10));

@@ -253,4 +253,33 @@ public sealed class SlurmExecutorTests(ITestOutputHelper output)
         var jobs = (await client.GetJobsAsync()).Where(j => j.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         Assert.Equal(Count, jobs.Count);
     }
+    [SlurmFact]
+    public async Task StartAsync_200LaunchesOnOneConnection_AllCompleteAndFirstOnesStartWithinSeconds()
+    {
+        const int Count = 200;
+        using var client = new SlurmRestClient(LocalSlurmCluster.JwtOptions());
+        var prefix = Prefix("speed");
+        await using var executor = new SlurmJobExecutor(client, Options(prefix));
+        var reporter = new RecordingReporter();
+        var submittedAt = new DateTimeOffset[Count];
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < Count; i++)
+        {
+            submittedAt[i] = DateTimeOffset.UtcNow;
+            await executor.StartAsync(Launch($"s{i:D3}", 1, 0), reporter, CancellationToken.None);
+        }
+
+        var submitSeconds = watch.Elapsed.TotalSeconds;
+        await WaitUntilAsync(() => reporter.Reports.Count(r => r.Event == JobRunEvent.Completed) == Count, TimeSpan.FromSeconds(120), () => $"{reporter.Reports.Count(r => r.Event == JobRunEvent.Completed)} completed");
+
+        // Latency from the start call (LlmCore's admission) to the executor's Started report (poll every 100 ms), for
+        // the jobs that had a free GPU at once (the cluster has 32).
+        var started = reporter.Reports.Where(r => r.Event == JobRunEvent.Started).ToList();
+        Assert.Equal(Count, started.Count);
+        var latencies = started.Select(r => (reporter.TimeOf(r) - submittedAt[int.Parse(r.JobId[1..], System.Globalization.CultureInfo.InvariantCulture)]).TotalSeconds).Order().Take(32).ToArray();
+        output.WriteLine($"start call -> Started report, first 32 jobs: median {latencies[16]:F2} s, max {latencies[^1]:F2} s");
+        Assert.True(latencies[16] < 5, $"median latency {latencies[16]:F2} s");
+        output.WriteLine($"submit+release: {Count / submitSeconds:F0} launches/s ({submitSeconds:F2} s for {Count}); all done after {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.DoesNotContain(reporter.Reports, r => r.Event is JobRunEvent.Failed or JobRunEvent.Preempted);
+    }
 }
