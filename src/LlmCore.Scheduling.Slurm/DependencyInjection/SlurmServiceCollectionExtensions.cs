@@ -1,5 +1,7 @@
 using LlmCore.Scheduling.Slurm;
 using LlmCore.Scheduling.Slurm.DependencyInjection;
+using LlmCore.Scheduling.Execution;
+using LlmCore.Scheduling.Slurm.Execution;
 using LlmCore.Scheduling.Slurm.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -52,6 +54,50 @@ public static class SlurmServiceCollectionExtensions
         });
         services.TryAddSingleton<ISlurmClient>(static sp => sp.GetRequiredService<SlurmRestClient>());
         services.TryAddSingleton<SlurmHealthCheck>();
+
+        return services;
+    }
+    /// <summary>
+    /// Adds the Slurm client (see <see cref="AddLlmCoreSlurmClient"/>) and makes <see cref="SlurmJobExecutor"/> the
+    /// <see cref="IJobExecutor"/> of LlmCore.Scheduling, so that the scheduler's decisions run on the Slurm cluster.
+    /// </summary>
+    /// <param name="services">The service collection to add to.</param>
+    /// <param name="configureClient">Changes to the <see cref="SlurmOptions"/> (at least a base address with a JWT, or a unix socket).</param>
+    /// <param name="configureExecutor">Optional changes to the <see cref="SlurmExecutorOptions"/>.</param>
+    /// <returns>The same <paramref name="services"/>, for chaining.</returns>
+    /// <remarks>
+    /// The executor replaces an <see cref="IJobExecutor"/> registered before (such as the in-process default of
+    /// <c>AddLlmCoreScheduling</c>), whichever is called first. Both option sets are validated when the host starts.
+    /// The health check of the connection is <see cref="SlurmHealthCheck"/>:
+    /// <c>services.AddHealthChecks().AddCheck&lt;SlurmHealthCheck&gt;("slurm")</c>. Set
+    /// <c>SchedulingOptions.Cluster</c> from <see cref="SlurmClusterReader.ReadClusterAsync"/> so that the scheduler
+    /// plans on Slurm's nodes.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configureClient"/> is <see langword="null"/>.</exception>
+    public static IServiceCollection AddLlmCoreSlurmExecutor(this IServiceCollection services, Action<SlurmOptions> configureClient, Action<SlurmExecutorOptions>? configureExecutor = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configureClient);
+
+        services.AddLlmCoreSlurmClient(configureClient);
+        var builder = services.AddOptions<SlurmExecutorOptions>();
+        if (configureExecutor is not null)
+        {
+            builder.Configure(configureExecutor);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlurmExecutorOptions>, SlurmExecutorOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var loggerFactory = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            return new SlurmJobExecutor(
+                sp.GetRequiredService<ISlurmClient>(),
+                sp.GetRequiredService<IOptions<SlurmExecutorOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                loggerFactory.CreateLogger<SlurmJobExecutor>());
+        });
+        services.Replace(ServiceDescriptor.Singleton<IJobExecutor>(static sp => sp.GetRequiredService<SlurmJobExecutor>()));
 
         return services;
     }

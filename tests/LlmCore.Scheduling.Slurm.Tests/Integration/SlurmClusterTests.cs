@@ -9,6 +9,7 @@ namespace LlmCore.Scheduling.Slurm.Tests.Integration;
 /// End-to-end tests against the real local cluster (Slurm 22.05, 4 nodes x 8 fake GPUs, FIFO sched/builtin,
 /// PreemptMode=REQUEUE). They run one after another (one class) because one of them restarts slurmctld.
 /// </summary>
+[Collection(SlurmCollection.Name)]
 public sealed class SlurmClusterTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(100);

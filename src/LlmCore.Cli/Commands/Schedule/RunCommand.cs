@@ -1,0 +1,436 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Globalization;
+using LlmCore.Cli.Infrastructure;
+using LlmCore.Scheduling;
+using LlmCore.Scheduling.Execution;
+using LlmCore.Scheduling.Metrics;
+using LlmCore.Scheduling.Policies;
+using LlmCore.Scheduling.Slurm;
+using LlmCore.Scheduling.Slurm.Execution;
+using nietras.SeparatedValues;
+using Spectre.Console;
+
+namespace LlmCore.Cli.Commands.Schedule;
+
+/// <summary>
+/// <c>llmcore schedule run --trace FILE.csv --policy NAME --executor slurm|local [--slurm-url URL] [--slurm-token JWT]
+/// [--slurm-api-version v0.0.38] [--time-scale K] [--events FILE.csv]</c>: replays a trace in real time (divided by K)
+/// through LlmCore's online scheduler, each job running on a real executor: a Slurm batch job sleeping duration/K s
+/// on its GPUs, or an in-process run.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var traceOption = new Option<string>("--trace") { Description = "Trace CSV: job_id,submit_time_s,duration_s,gpus[,tenant,priority].", Required = true };
+        var policyOption = new Option<string>("--policy") { Description = "Scheduling policy: " + string.Join(", ", SchedulingPolicy.Names) + ".", Required = true };
+        var executorOption = new Option<string>("--executor") { Description = "Where jobs run: slurm (a Slurm cluster through slurmrestd) or local (in this process).", Required = true };
+        var urlOption = new Option<string?>("--slurm-url") { Description = "slurmrestd's URL (e.g. http://127.0.0.1:6820); default $SLURMRESTD_URL." };
+        var tokenOption = new Option<string?>("--slurm-token") { Description = "JWT for slurmrestd (scontrol token); default $SLURMRESTD_TOKEN." };
+        var userOption = new Option<string?>("--slurm-user") { Description = "User name sent with the JWT; default $SLURMRESTD_USER, else $USER." };
+        var apiOption = new Option<string>("--slurm-api-version") { Description = "slurmrestd API version (v0.0.38 for Slurm 22.05).", DefaultValueFactory = _ => "v0.0.38" };
+        var scaleOption = new Option<double>("--time-scale") { Description = "Replay K times faster than the trace (each job sleeps duration/K s); > 0.", DefaultValueFactory = _ => 1.0 };
+        var eventsOption = new Option<string?>("--events") { Description = "Write one row per run segment: job_id,placement,gpus,start_s,end_s,outcome." };
+        var nodesOption = new Option<int>("--nodes") { Description = "Nodes of the in-process cluster (--executor local; Slurm reports its own).", DefaultValueFactory = _ => 4 };
+        var gpusOption = new Option<int>("--gpus-per-node") { Description = "GPUs per node of the in-process cluster (--executor local).", DefaultValueFactory = _ => 8 };
+
+        var command = new Command("run", "Replay a trace on a real executor (Slurm or in-process) through LlmCore's scheduler.");
+        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((Func<ParseResult, int>)(parseResult =>
+        {
+            var executor = parseResult.GetValue(executorOption)!.Trim().ToLowerInvariant();
+            if (executor is not ("slurm" or "local"))
+            {
+                throw CliUsageException.ForOption("--executor", "must be slurm or local", executor);
+            }
+
+            var policyName = parseResult.GetValue(policyOption)!.Trim().ToLowerInvariant();
+            if (!SchedulingPolicy.Names.Contains(policyName))
+            {
+                throw CliUsageException.ForOption("--policy", "must be one of " + string.Join(", ", SchedulingPolicy.Names), policyName);
+            }
+
+            var scale = parseResult.GetValue(scaleOption);
+            if (!double.IsFinite(scale) || scale <= 0)
+            {
+                throw CliUsageException.ForOption("--time-scale", "must be a finite number > 0", scale);
+            }
+
+            var nodes = parseResult.GetValue(nodesOption);
+            var gpusPerNode = parseResult.GetValue(gpusOption);
+            if (nodes is < 1 or > 100_000)
+            {
+                throw CliUsageException.ForOption("--nodes", "must be between 1 and 100000", nodes);
+            }
+
+            if (gpusPerNode is < 1 or > 1024)
+            {
+                throw CliUsageException.ForOption("--gpus-per-node", "must be between 1 and 1024", gpusPerNode);
+            }
+
+            var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!);
+            var settings = new ReplaySettings(policyName, scale);
+            ReplayResult result;
+            if (executor == "local")
+            {
+                using var inProcess = new InProcessJobExecutor(TimeProvider.System);
+                result = Replay.RunAsync(trace, Cluster.Uniform(nodes, gpusPerNode), inProcess, settings, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            else
+            {
+                var options = SlurmConnection(parseResult.GetValue(urlOption), parseResult.GetValue(tokenOption), parseResult.GetValue(userOption), parseResult.GetValue(apiOption)!);
+                using var client = new SlurmRestClient(options);
+                var cluster = SlurmClusterReader.ReadClusterAsync(client).GetAwaiter().GetResult();
+                var executorOptions = new SlurmExecutorOptions { JobNamePrefix = $"llmcore-run-{Guid.NewGuid():N}"[..20] + "-", PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromSeconds(1) };
+                using var slurm = new SlurmJobExecutor(client, executorOptions);
+                result = Replay.RunAsync(trace, cluster, slurm, settings, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            if (parseResult.GetValue(eventsOption) is { } eventsPath)
+            {
+                using var writer = new StreamWriter(eventsPath);
+                RunSegmentCsv.Write(writer, result.Segments);
+            }
+
+            var m = result.Metrics;
+            if (parseResult.GetValue(CliContext.JsonOption))
+            {
+                context.WriteJson(new
+                {
+                    m.Jobs,
+                    m.Completed,
+                    m.AvgJctSeconds,
+                    m.P50JctSeconds,
+                    m.P99JctSeconds,
+                    m.AvgQueueDelaySeconds,
+                    m.MakespanSeconds,
+                    m.GpuUtilization,
+                    m.Preemptions,
+                    executor,
+                });
+                return 0;
+            }
+
+            var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+            table.Title = new TableTitle($"{policyName} on {(executor == "slurm" ? "Slurm" : "the in-process executor")} ({result.ClusterGpus} GPUs, time scale {scale.ToString("G", CultureInfo.InvariantCulture)})");
+            void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+            Row("jobs", m.Jobs.ToString(CultureInfo.InvariantCulture));
+            Row("completed", m.Completed.ToString(CultureInfo.InvariantCulture));
+            Row("avg JCT (s)", m.AvgJctSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            Row("p50 JCT (s)", m.P50JctSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            Row("p99 JCT (s)", m.P99JctSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            Row("avg queue delay (s)", m.AvgQueueDelaySeconds.ToString("F1", CultureInfo.InvariantCulture));
+            Row("makespan (s)", m.MakespanSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            Row("GPU utilization", m.GpuUtilization.ToString("P1", CultureInfo.InvariantCulture));
+            Row("preemptions", m.Preemptions.ToString(CultureInfo.InvariantCulture));
+            context.Console.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static SlurmOptions SlurmConnection(string? url, string? token, string? user, string apiVersion)
+    {
+        url ??= Environment.GetEnvironmentVariable("SLURMRESTD_URL");
+        token ??= Environment.GetEnvironmentVariable("SLURMRESTD_TOKEN");
+        user ??= Environment.GetEnvironmentVariable("SLURMRESTD_USER") ?? Environment.UserName;
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw CliUsageException.ForOption("--slurm-url", "must be slurmrestd's http(s) URL (or set SLURMRESTD_URL)", url);
+        }
+
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw CliUsageException.ForOption("--slurm-token", "must be a JWT from 'scontrol token' (or set SLURMRESTD_TOKEN)", token);
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(apiVersion, @"^v0\.0\.[0-9]{2}$"))
+        {
+            throw CliUsageException.ForOption("--slurm-api-version", "must look like v0.0.38", apiVersion);
+        }
+
+        return new SlurmOptions
+        {
+            BaseAddress = uri,
+            Token = token,
+            UserName = user,
+            ApiVersion = apiVersion,
+            SlurmConfPath = Environment.GetEnvironmentVariable("SLURM_CONF"),
+        };
+    }
+}
+
+/// <summary>One row of a trace.</summary>
+internal sealed record TraceJob(string Id, double SubmitSeconds, double DurationSeconds, int Gpus, string Tenant, int Priority);
+
+/// <summary>
+/// Reads the trace CSV of the CLI contract (<c>job_id,submit_time_s,duration_s,gpus[,tenant,priority]</c>; other
+/// columns are ignored) with line-numbered errors. A stand-in until the simulator's reusable trace reader is merged.
+/// </summary>
+internal static class ReplayTrace
+{
+    public static IReadOnlyList<TraceJob> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw CliUsageException.ForOption("--trace", "must name an existing CSV file", path);
+        }
+
+        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(path);
+        var header = reader.Header;
+        foreach (var required in new[] { "job_id", "submit_time_s", "duration_s", "gpus" })
+        {
+            if (!header.ColNames.Contains(required))
+            {
+                throw CliUsageException.ForOption("--trace", $"must have the column '{required}' (header: job_id,submit_time_s,duration_s,gpus[,tenant,priority])", path);
+            }
+        }
+
+        var hasTenant = header.ColNames.Contains("tenant");
+        var hasPriority = header.ColNames.Contains("priority");
+        var jobs = new List<TraceJob>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var line = 1;
+        foreach (var row in reader)
+        {
+            line++;
+            string Fail(string what) => $"{path}, line {line.ToString(CultureInfo.InvariantCulture)}: {what}";
+            var id = row["job_id"].ToString().Trim();
+            if (id.Length == 0 || id.Any(char.IsWhiteSpace) || !ids.Add(id))
+            {
+                throw new CliUsageException(Fail($"job_id '{id}' is empty, contains whitespace or repeats an earlier id"));
+            }
+
+            if (!double.TryParse(row["submit_time_s"].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out var submit) || !double.IsFinite(submit) || submit < 0)
+            {
+                throw new CliUsageException(Fail($"submit_time_s '{row["submit_time_s"].ToString()}' must be a number >= 0"));
+            }
+
+            if (!double.TryParse(row["duration_s"].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out var duration) || !double.IsFinite(duration) || duration <= 0)
+            {
+                throw new CliUsageException(Fail($"duration_s '{row["duration_s"].ToString()}' must be a number > 0"));
+            }
+
+            if (!int.TryParse(row["gpus"].Span, NumberStyles.Integer, CultureInfo.InvariantCulture, out var gpus) || gpus < 1)
+            {
+                throw new CliUsageException(Fail($"gpus '{row["gpus"].ToString()}' must be an integer >= 1"));
+            }
+
+            var tenant = hasTenant && row["tenant"].ToString().Trim() is { Length: > 0 } t ? t : "default";
+            var priority = PriorityClasses.Normal;
+            if (hasPriority && row["priority"].ToString().Trim() is { Length: > 0 } p)
+            {
+                try
+                {
+                    priority = PriorityClasses.Parse(p);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new CliUsageException(Fail(ex.Message), ex);
+                }
+            }
+
+            jobs.Add(new TraceJob(id, submit, duration, gpus, tenant, priority));
+        }
+
+        if (jobs.Count == 0)
+        {
+            throw CliUsageException.ForOption("--trace", "must contain at least one job", path);
+        }
+
+        return [.. jobs.OrderBy(j => j.SubmitSeconds)];
+    }
+}
+
+/// <summary>The settings of a replay.</summary>
+internal sealed record ReplaySettings(string Policy, double TimeScale);
+
+/// <summary>What a replay measured.</summary>
+internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRunSegment> Segments, int ClusterGpus);
+
+/// <summary>
+/// Replays a trace in real time through a <see cref="JobScheduler"/> and an <see cref="IJobExecutor"/>: job i is
+/// submitted at submit_time_s/K after the start with a runtime estimate of duration_s/K, and runs for that long. A
+/// run segment starts when the executor reports <see cref="JobRunEvent.Started"/> (for Slurm: when the poll sees the
+/// job RUNNING) and ends when the scheduler records its end; times are converted back to the trace's clock (× K).
+/// </summary>
+internal static class Replay
+{
+    public static async Task<ReplayResult> RunAsync(IReadOnlyList<TraceJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        using var scheduler = new JobScheduler(new SchedulingEngine(cluster, SchedulingPolicy.Create(settings.Policy), start: time.GetUtcNow()), time);
+        scheduler.RunSchedulingPass(); // warm-up, so that the first job is not delayed by the first pass
+        var t0 = time.GetUtcNow();
+        var k = settings.TimeScale;
+        double TraceSeconds(DateTimeOffset at) => (at - t0).TotalSeconds * k;
+
+        var open = new ConcurrentDictionary<string, OpenSegment>(StringComparer.Ordinal);
+        var segments = new List<(JobRunSegment Segment, long Sequence)>();
+        var completed = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        var sequence = 0L;
+        var segmentLock = new Lock();
+
+        void Close(string jobId, RunOutcome outcome, DateTimeOffset at)
+        {
+            if (open.TryRemove(jobId, out var seg))
+            {
+                var start = seg.StartedAt ?? seg.AdmittedAt;
+                var end = Math.Max(TraceSeconds(at), TraceSeconds(start));
+                lock (segmentLock)
+                {
+                    segments.Add((new JobRunSegment(jobId, seg.Placement, seg.Gpus, TraceSeconds(start), end, outcome), seg.Sequence));
+                }
+            }
+        }
+
+        scheduler.JobEvent += (_, e) =>
+        {
+            switch (e.Kind)
+            {
+                case SchedulerEventKind.Completed:
+                    completed[e.JobId] = TraceSeconds(e.Time);
+                    Close(e.JobId, RunOutcome.Completed, e.Time);
+                    break;
+                case SchedulerEventKind.Failed:
+                    Close(e.JobId, RunOutcome.Failed, e.Time);
+                    break;
+                case SchedulerEventKind.Requeued:
+                    Close(e.JobId, RunOutcome.Preempted, e.Time);
+                    break;
+                case SchedulerEventKind.Cancelled:
+                    Close(e.JobId, RunOutcome.Cancelled, e.Time);
+                    break;
+                default:
+                    break;
+            }
+        };
+
+        var reporter = new SegmentReporter(scheduler, time, cluster, open);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loop = Task.Run(() => DispatchLoopAsync(scheduler, executor, reporter, open, () => Interlocked.Increment(ref sequence), time, stop.Token), CancellationToken.None);
+
+        foreach (var job in trace)
+        {
+            var due = t0 + TimeSpan.FromSeconds(job.SubmitSeconds / k);
+            if (due > time.GetUtcNow())
+            {
+                await Task.Delay(due - time.GetUtcNow(), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            scheduler.Submit(new JobSpec(job.Id, job.Gpus)
+            {
+                Tenant = job.Tenant,
+                Priority = job.Priority,
+                RuntimeEstimate = TimeSpan.FromSeconds(job.DurationSeconds / k),
+            });
+        }
+
+        while (scheduler.GetJobs().Any(j => j.State is JobState.Pending or JobState.Running))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        var records = trace.Select(j => new JobOutcomeRecord(j.Id, j.Tenant, j.Gpus, j.SubmitSeconds, completed.TryGetValue(j.Id, out var c) ? c : null)).ToList();
+        List<JobRunSegment> ordered;
+        lock (segmentLock)
+        {
+            ordered = [.. segments.OrderBy(s => s.Sequence).Select(s => s.Segment)]; // admission order (one row per run)
+        }
+
+        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster.TotalGpus);
+    }
+
+    private static async Task DispatchLoopAsync(JobScheduler scheduler, IJobExecutor executor, IJobRunReporter reporter, ConcurrentDictionary<string, OpenSegment> open, Func<long> next, TimeProvider time, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            scheduler.RunSchedulingPass();
+            while (scheduler.Commands.TryRead(out var command))
+            {
+                try
+                {
+                    switch (command.Kind)
+                    {
+                        case ExecutorCommandKind.Start:
+                            var launch = command.Launch;
+                            open[launch.JobId] = new OpenSegment(launch.Attempt, next(), time.GetUtcNow(), Format(launch.Placement.Nodes.Select(n => (n.NodeIndex, n.Gpus))), launch.Placement.Gpus);
+                            await executor.StartAsync(launch, reporter, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case ExecutorCommandKind.Preempt:
+                            await executor.PreemptAsync(command.Launch, cancellationToken).ConfigureAwait(false);
+                            break;
+                        default:
+                            await executor.CancelAsync(command.Launch, cancellationToken).ConfigureAwait(false);
+                            break;
+                    }
+                }
+                catch (SlurmException ex) when (command.Kind == ExecutorCommandKind.Start)
+                {
+                    scheduler.Report(new JobRunReport(command.Launch.JobId, command.Launch.Attempt, JobRunEvent.Failed, "Slurm refused the job: " + ex.Message));
+                }
+            }
+
+            await scheduler.WaitForWorkAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static string Format(IEnumerable<(int Node, int Gpus)> nodes) =>
+        string.Join(';', nodes.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n.Node}:{n.Gpus}")));
+
+    /// <summary>A run that has not ended yet.</summary>
+    private sealed class OpenSegment(int attempt, long sequence, DateTimeOffset admittedAt, string placement, int gpus)
+    {
+        public int Attempt { get; } = attempt;
+
+        public long Sequence { get; } = sequence;
+
+        public DateTimeOffset AdmittedAt { get; } = admittedAt;
+
+        public DateTimeOffset? StartedAt { get; set; }
+
+        public string Placement { get; set; } = placement;
+
+        public int Gpus { get; } = gpus;
+    }
+
+    /// <summary>Records when runs really started (and, on Slurm, on which nodes), then forwards every report to the scheduler.</summary>
+    private sealed class SegmentReporter(JobScheduler scheduler, TimeProvider time, Cluster cluster, ConcurrentDictionary<string, OpenSegment> open) : IJobRunReporter
+    {
+        public void Report(JobRunReport report)
+        {
+            if (report.Event == JobRunEvent.Started && open.TryGetValue(report.JobId, out var seg) && seg.Attempt == report.Attempt)
+            {
+                seg.StartedAt = time.GetUtcNow();
+                if (report.Message is { } message && message.StartsWith("nodes=", StringComparison.Ordinal))
+                {
+                    // Slurm chose the nodes (placement is advisory there): record where the job really ran.
+                    var names = message["nodes=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    var indexes = names.Select(n => cluster.Nodes.Select(x => x.Name).ToList().IndexOf(n)).ToList();
+                    if (names.Length > 0 && indexes.All(i => i >= 0))
+                    {
+                        var perNode = seg.Gpus / names.Length;
+                        seg.Placement = Format(indexes.Select(i => (i, perNode)));
+                    }
+                }
+            }
+
+            scheduler.Report(report);
+        }
+    }
+}
