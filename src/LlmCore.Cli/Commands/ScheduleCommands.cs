@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmCore.Cli.Commands.Schedule;
 using LlmCore.Cli.Infrastructure;
 
 namespace LlmCore.Cli.Commands;
@@ -10,6 +11,8 @@ internal static class ScheduleCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("schedule", "GPU job scheduling: simulate policies on cluster traces.");
+        command.Subcommands.Add(SimulateCommand.Create(context));
+        command.Subcommands.Add(CompareCommand.Create(context));
         return command;
     }
 }
