@@ -165,6 +165,19 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void Run_DocsQuickStart_ReportsOfferedLoadWithMetrics()
+    {
+        // The quick start of docs/scheduling.md ## Simulation, on a 500-job window.
+        var trace = TraceReader.ReadFile(Path.Combine(AppContext.BaseDirectory, "reference", "traces", "philly_2017-10.csv")).Take(500);
+        var cluster = Cluster.Uniform(nodes: 64, gpusPerNode: 8);
+        var policy = SchedulingPolicy.Create("srtf", backfill: false, preemption: true);
+        var result = new Simulator(cluster, policy, new SimulationOptions { Seed = 1 }).Run(trace);
+        Assert.Equal(500, result.Metrics.Completed + result.Details.Rejected);
+        Assert.Equal(trace.OfferedLoad(512), result.Details.OfferedLoad, 12);
+        Assert.True(result.Metrics.AvgJctSeconds > 0);
+    }
+
+    [Fact]
     public void JainFairnessIndex_KnownValues()
     {
         // Jain et al. 1984: equal allocations give 1; one of n taking everything gives 1/n; (1, 2, 3): 36 / (3·14).
