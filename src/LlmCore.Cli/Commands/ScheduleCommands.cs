@@ -11,6 +11,8 @@ internal static class ScheduleCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = CliContext.CreateGroup("schedule", "GPU job scheduling: simulate policies on cluster traces.");
+        command.Subcommands.Add(SimulateCommand.Create(context));
+        command.Subcommands.Add(CompareCommand.Create(context));
         command.Subcommands.Add(RunCommand.Create(context));
         return command;
     }

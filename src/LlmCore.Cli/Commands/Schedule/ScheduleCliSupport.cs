@@ -1,0 +1,190 @@
+using System.CommandLine;
+using System.Globalization;
+using LlmCore.Cli.Infrastructure;
+using LlmCore.Scheduling;
+using LlmCore.Scheduling.Policies;
+using LlmCore.Scheduling.Simulation;
+using Spectre.Console;
+
+namespace LlmCore.Cli.Commands.Schedule;
+
+/// <summary>Options and helpers shared by <c>schedule simulate</c> and <c>schedule compare</c>.</summary>
+internal sealed class ScheduleCliSupport
+{
+    public Option<string> Trace { get; } = new("--trace") { Description = "Trace CSV: job_id,submit_time_s,duration_s,gpus[,tenant,priority]; other columns are ignored.", Required = true };
+
+    public Option<int> Nodes { get; } = new("--nodes") { Description = "Nodes in the simulated cluster.", Required = true };
+
+    public Option<int> GpusPerNode { get; } = new("--gpus-per-node") { Description = "GPUs per node.", Required = true };
+
+    public Option<bool> Backfill { get; } = new("--backfill") { Description = "Enable EASY backfill (uses the runtime estimates)." };
+
+    public Option<bool> Preemption { get; } = new("--preemption") { Description = "Enable preemption (needed by srtf and las to preempt, and by priorities)." };
+
+    public Option<string> Estimates { get; } = new("--estimates")
+    {
+        Description = "Runtime estimates for sjf, srtf and backfill: perfect (the trace's duration), noisy (log-normal error, --estimate-sigma) or none.",
+        DefaultValueFactory = _ => "perfect",
+    };
+
+    public Option<double> EstimateSigma { get; } = new("--estimate-sigma") { Description = "σ of the log-normal estimate error for --estimates noisy.", DefaultValueFactory = _ => 1.0 };
+
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of estimate noise and injected failures.", DefaultValueFactory = _ => 1 };
+
+    public Option<int?> Jobs { get; } = new("--jobs") { Description = "Replay only the first N jobs of the trace." };
+
+    public Option<double> LoadFactor { get; } = new("--load-factor") { Description = "Scale the arrival rate (2 doubles the offered load).", DefaultValueFactory = _ => 1.0 };
+
+    public Option<double> CheckpointMinutes { get; } = new("--checkpoint-minutes") { Description = "Checkpoint interval of every job in minutes; 0 means no checkpoints.", DefaultValueFactory = _ => 10.0 };
+
+    public Option<double> RestartSeconds { get; } = new("--restart-seconds") { Description = "Time a restarted run spends restoring its checkpoint.", DefaultValueFactory = _ => 30.0 };
+
+    public Option<double> JobFailureRate { get; } = new("--job-failure-rate") { Description = "Probability that a run fails part-way (it is retried up to 3 times).", DefaultValueFactory = _ => 0.0 };
+
+    public Option<double?> Until { get; } = new("--until") { Description = "Stop at this trace time (seconds); jobs still waiting or running are reported unfinished." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, Backfill, Preemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public Trace LoadTrace(ParseResult parseResult)
+    {
+        var path = parseResult.GetValue(Trace)!;
+        Trace trace;
+        try
+        {
+            trace = TraceReader.ReadFile(path);
+        }
+        catch (TraceFormatException ex)
+        {
+            throw new CliUsageException("--trace: " + ex.Message, ex);
+        }
+
+        if (parseResult.GetValue(Jobs) is { } jobs)
+        {
+            if (jobs < 1)
+            {
+                throw CliUsageException.ForOption("--jobs", "must be ≥ 1", jobs);
+            }
+
+            trace = trace.Take(jobs);
+        }
+
+        var factor = parseResult.GetValue(LoadFactor);
+        if (!double.IsFinite(factor) || factor <= 0)
+        {
+            throw CliUsageException.ForOption("--load-factor", "must be > 0", factor);
+        }
+
+        return factor == 1 ? trace : trace.ScaleLoad(factor);
+    }
+
+    public Cluster BuildCluster(ParseResult parseResult)
+    {
+        var nodes = parseResult.GetValue(Nodes);
+        var gpus = parseResult.GetValue(GpusPerNode);
+        if (nodes < 1)
+        {
+            throw CliUsageException.ForOption("--nodes", "must be ≥ 1", nodes);
+        }
+
+        if (gpus < 1)
+        {
+            throw CliUsageException.ForOption("--gpus-per-node", "must be ≥ 1", gpus);
+        }
+
+        return Cluster.Uniform(nodes, gpus);
+    }
+
+    public static SchedulingPolicy BuildPolicy(string name, bool backfill, bool preemption, string option)
+    {
+        var normalized = name.Trim().ToLowerInvariant();
+        if (!SchedulingPolicy.Names.Contains(normalized))
+        {
+            throw CliUsageException.ForOption(option, "must be one of " + string.Join(", ", SchedulingPolicy.Names), name);
+        }
+
+        return SchedulingPolicy.Create(normalized, backfill, preemption);
+    }
+
+    public SimulationOptions BuildOptions(ParseResult parseResult)
+    {
+        var estimates = parseResult.GetValue(Estimates)!.Trim().ToLowerInvariant() switch
+        {
+            "perfect" => RuntimeEstimateMode.Perfect,
+            "noisy" => RuntimeEstimateMode.Noisy,
+            "none" => RuntimeEstimateMode.None,
+            var other => throw CliUsageException.ForOption("--estimates", "must be perfect, noisy or none", other),
+        };
+        var sigma = parseResult.GetValue(EstimateSigma);
+        if (!double.IsFinite(sigma) || sigma < 0)
+        {
+            throw CliUsageException.ForOption("--estimate-sigma", "must be ≥ 0", sigma);
+        }
+
+        var checkpoint = parseResult.GetValue(CheckpointMinutes);
+        if (!double.IsFinite(checkpoint) || checkpoint < 0)
+        {
+            throw CliUsageException.ForOption("--checkpoint-minutes", "must be ≥ 0", checkpoint);
+        }
+
+        var restart = parseResult.GetValue(RestartSeconds);
+        if (!double.IsFinite(restart) || restart < 0)
+        {
+            throw CliUsageException.ForOption("--restart-seconds", "must be ≥ 0", restart);
+        }
+
+        var failure = parseResult.GetValue(JobFailureRate);
+        if (!(failure >= 0 && failure <= 1))
+        {
+            throw CliUsageException.ForOption("--job-failure-rate", "must be in [0, 1]", failure);
+        }
+
+        var until = parseResult.GetValue(Until);
+        if (until is { } u && (!double.IsFinite(u) || u < 0))
+        {
+            throw CliUsageException.ForOption("--until", "must be ≥ 0", u);
+        }
+
+        return new SimulationOptions
+        {
+            RuntimeEstimates = estimates,
+            EstimateErrorSigma = sigma,
+            Seed = parseResult.GetValue(Seed),
+            CheckpointInterval = checkpoint == 0 ? null : TimeSpan.FromMinutes(checkpoint),
+            RestartCost = TimeSpan.FromSeconds(restart),
+            JobFailureProbability = failure,
+            UntilSeconds = until,
+        };
+    }
+
+    public static SimulationResult Run(CliContext context, ParseResult parseResult, Simulator simulator, Trace trace, string label)
+    {
+        if (!context.ShowProgress(parseResult))
+        {
+            return simulator.Run(trace);
+        }
+
+        SimulationResult? result = null;
+        context.Console.Progress().Start(ctx =>
+        {
+            var bar = ctx.AddTask(label, maxValue: 1.0);
+            result = simulator.Run(trace, new ActionProgress(f => bar.Value = f));
+        });
+        return result!;
+    }
+
+    public static string Seconds(double value) => value.ToString("N0", CultureInfo.InvariantCulture) + " s";
+
+    public static string Fraction(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>Reports synchronously (System.Progress would post to the thread pool).</summary>
+    private sealed class ActionProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}

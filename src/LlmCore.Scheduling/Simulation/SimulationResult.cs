@@ -1,0 +1,68 @@
+using LlmCore.Scheduling.Metrics;
+
+namespace LlmCore.Scheduling.Simulation;
+
+/// <summary>The cluster at one instant of a simulation, after that instant's scheduling pass.</summary>
+/// <param name="Seconds">The time, on the trace's clock.</param>
+/// <param name="BusyGpus">GPUs allocated to running jobs.</param>
+/// <param name="QueuedJobs">Jobs pending (waiting to start or restart).</param>
+/// <remarks>This type is immutable and thread-safe.</remarks>
+public readonly record struct ClusterSample(double Seconds, int BusyGpus, int QueuedJobs);
+
+/// <summary>What one tenant received.</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="Jobs">Its jobs.</param>
+/// <param name="Completed">Its completed jobs.</param>
+/// <param name="GpuSeconds">GPU-seconds of its run segments (including lost work).</param>
+/// <param name="Share">Its fraction of all GPU-seconds used, in [0, 1].</param>
+/// <param name="AvgJctSeconds">Mean JCT of its completed jobs (0 when none).</param>
+/// <param name="ServiceRate">Σ gpus·duration over Σ gpus·JCT of its completed jobs, in [0, 1]: 1 means its jobs never waited.</param>
+/// <remarks>This type is immutable and thread-safe.</remarks>
+public sealed record TenantShare(string Tenant, int Jobs, int Completed, double GpuSeconds, double Share, double AvgJctSeconds, double ServiceRate);
+
+/// <summary>Metrics of a simulation beyond <see cref="ScheduleMetrics"/>.</summary>
+/// <param name="OfferedLoad">The trace's offered load on the cluster (<see cref="Trace.OfferedLoad"/>).</param>
+/// <param name="Rejected">Jobs no placement in the cluster can ever satisfy.</param>
+/// <param name="Failed">Jobs that ended failed (injected failures beyond the retries).</param>
+/// <param name="Unfinished">Jobs still pending or running when the simulation stopped.</param>
+/// <param name="LostGpuHours">GPU-hours of work lost to preemptions and failures (work since the last checkpoint, restart time included).</param>
+/// <param name="RestartGpuHours">GPU-hours spent restoring checkpoints in runs that completed.</param>
+/// <param name="LongestWaitSeconds">The longest time from submission to first start, over jobs that started.</param>
+/// <param name="JainFairnessIndex">Jain's index over the tenants' <see cref="TenantShare.ServiceRate"/>: (Σx)² / (n·Σx²), in [1/n, 1].</param>
+/// <param name="Tenants">Per-tenant shares, by tenant name.</param>
+/// <param name="Passes">Scheduling passes run.</param>
+/// <remarks>
+/// Jain, Chiu and Hawe, "A Quantitative Measure of Fairness and Discrimination for Resource Allocation in Shared
+/// Computer Systems", DEC-TR-301, 1984. This type is immutable and thread-safe.
+/// </remarks>
+public sealed record SimulationMetrics(
+    double OfferedLoad,
+    int Rejected,
+    int Failed,
+    int Unfinished,
+    double LostGpuHours,
+    double RestartGpuHours,
+    double LongestWaitSeconds,
+    double JainFairnessIndex,
+    IReadOnlyList<TenantShare> Tenants,
+    long Passes);
+
+/// <summary>The outcome of a simulation.</summary>
+/// <param name="Policy">The policy's name.</param>
+/// <param name="Metrics">The headline metrics (the JSON keys of <c>llmcore schedule simulate</c>).</param>
+/// <param name="Details">Further metrics.</param>
+/// <param name="Jobs">Every job: submission and completion times.</param>
+/// <param name="Segments">Every finished run segment, in the order they ended.</param>
+/// <param name="OpenSegments">Runs still going when the simulation stopped, cut at the stop time (their outcome field is meaningless: <see cref="RunOutcome.Cancelled"/>).</param>
+/// <param name="UnfinishedJobIds">Jobs pending or running at the stop, in submission order.</param>
+/// <param name="Samples">The cluster after each instant's pass (utilization and queue length over time).</param>
+/// <remarks>This type is immutable and thread-safe.</remarks>
+public sealed record SimulationResult(
+    string Policy,
+    ScheduleMetrics Metrics,
+    SimulationMetrics Details,
+    IReadOnlyList<JobOutcomeRecord> Jobs,
+    IReadOnlyList<JobRunSegment> Segments,
+    IReadOnlyList<JobRunSegment> OpenSegments,
+    IReadOnlyList<string> UnfinishedJobIds,
+    IReadOnlyList<ClusterSample> Samples);

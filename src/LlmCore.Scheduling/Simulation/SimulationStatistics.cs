@@ -1,0 +1,136 @@
+using LlmCore.Scheduling.Metrics;
+
+namespace LlmCore.Scheduling.Simulation;
+
+/// <summary>Computes the fairness, wait and load metrics of <see cref="SimulationMetrics"/> from a schedule.</summary>
+/// <remarks>This type is stateless and thread-safe.</remarks>
+public static class SimulationStatistics
+{
+    /// <summary>
+    /// Computes offered load, longest wait, per-tenant shares and Jain's fairness index; counts that need the
+    /// scheduler's state (rejected, failed, unfinished, lost work, passes) are left 0.
+    /// </summary>
+    /// <param name="trace">The workload.</param>
+    /// <param name="jobs">Every job's submission and completion.</param>
+    /// <param name="segments">Every run segment (open ones cut at the stop time included).</param>
+    /// <param name="clusterGpus">GPUs in the cluster, ≥ 1.</param>
+    /// <returns>The metrics.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="clusterGpus"/> is below 1.</exception>
+    public static SimulationMetrics Compute(Trace trace, IReadOnlyList<JobOutcomeRecord> jobs, IReadOnlyList<JobRunSegment> segments, int clusterGpus)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
+        var firstStart = new Dictionary<string, double>(StringComparer.Ordinal);
+        var gpuSecondsByTenant = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var tenantOf = new Dictionary<string, string>(jobs.Count, StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            tenantOf[job.JobId] = job.Tenant;
+            gpuSecondsByTenant.TryAdd(job.Tenant, 0);
+        }
+
+        double total = 0;
+        foreach (var s in segments)
+        {
+            var used = s.Gpus * (s.EndSeconds - s.StartSeconds);
+            total += used;
+            if (tenantOf.TryGetValue(s.JobId, out var tenant))
+            {
+                gpuSecondsByTenant[tenant] += used;
+            }
+
+            if (!firstStart.TryGetValue(s.JobId, out var start) || s.StartSeconds < start)
+            {
+                firstStart[s.JobId] = s.StartSeconds;
+            }
+        }
+
+        var duration = new Dictionary<string, double>(trace.Jobs.Count, StringComparer.Ordinal);
+        foreach (var j in trace.Jobs)
+        {
+            duration[j.Id] = j.DurationSeconds;
+        }
+
+        var longestWait = 0.0;
+        var perTenant = new Dictionary<string, (int Jobs, int Completed, double JctSum, double Work, double Held)>(StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            if (firstStart.TryGetValue(job.JobId, out var start))
+            {
+                longestWait = Math.Max(longestWait, start - job.SubmitSeconds);
+            }
+
+            perTenant.TryGetValue(job.Tenant, out var acc);
+            acc.Jobs++;
+            if (job.CompletedSeconds is { } done)
+            {
+                var jct = done - job.SubmitSeconds;
+                acc.Completed++;
+                acc.JctSum += jct;
+                acc.Work += job.Gpus * duration.GetValueOrDefault(job.JobId);
+                acc.Held += job.Gpus * jct;
+            }
+
+            perTenant[job.Tenant] = acc;
+        }
+
+        var shares = new List<TenantShare>(gpuSecondsByTenant.Count);
+        double sum = 0;
+        double sumSquares = 0;
+        var n = 0;
+        foreach (var (tenant, used) in gpuSecondsByTenant)
+        {
+            var acc = perTenant[tenant];
+            var rate = acc.Held > 0 ? Math.Min(1, acc.Work / acc.Held) : acc.Completed > 0 ? 1 : 0;
+            shares.Add(new TenantShare(tenant, acc.Jobs, acc.Completed, used, total > 0 ? used / total : 0, acc.Completed > 0 ? acc.JctSum / acc.Completed : 0, rate));
+            if (acc.Completed > 0)
+            {
+                sum += rate;
+                sumSquares += rate * rate;
+                n++;
+            }
+        }
+
+        return new SimulationMetrics(
+            OfferedLoad: trace.OfferedLoad(clusterGpus),
+            Rejected: 0,
+            Failed: 0,
+            Unfinished: 0,
+            LostGpuHours: 0,
+            RestartGpuHours: 0,
+            LongestWaitSeconds: longestWait,
+            JainFairnessIndex: JainIndex(sum, sumSquares, n),
+            Tenants: shares,
+            Passes: 0);
+    }
+
+    /// <summary>Jain's fairness index of values: (Σx)² / (n·Σx²), 1 when all are equal, 1/n when one takes everything.</summary>
+    /// <param name="values">Non-negative values.</param>
+    /// <returns>The index in [1/n, 1]; 1 for no values or all zero.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is negative or not finite.</exception>
+    /// <remarks>Jain, Chiu and Hawe, DEC-TR-301, 1984, definition (1).</remarks>
+    public static double JainFairnessIndex(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double sum = 0;
+        double sumSquares = 0;
+        foreach (var x in values)
+        {
+            if (!double.IsFinite(x) || x < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(values), x, "Values must be finite and ≥ 0.");
+            }
+
+            sum += x;
+            sumSquares += x * x;
+        }
+
+        return JainIndex(sum, sumSquares, values.Count);
+    }
+
+    private static double JainIndex(double sum, double sumSquares, int n) => n == 0 || sumSquares <= 0 ? 1 : sum * sum / (n * sumSquares);
+}

@@ -1,0 +1,459 @@
+using LlmCore.Scheduling.Metrics;
+using LlmCore.Scheduling.Policies;
+
+namespace LlmCore.Scheduling.Simulation;
+
+/// <summary>
+/// A discrete-event simulator that replays a <see cref="Trace"/> through the production scheduler
+/// (<see cref="SchedulingEngine"/>, the same policies and pass), with simulated time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Event-driven, not time-stepped: the clock jumps to the next arrival, run end, injected failure or node repair;
+/// for Tiresias' discretized LAS also to the instants a running job crosses a queue threshold and a waiting job
+/// becomes due for starvation promotion, the only other instants its order can change. All events of an instant are
+/// applied (run ends, then node failures, repairs, arrivals), then one pass runs; a pass that preempted is followed by
+/// up to <see cref="SimulationOptions.MaxExtraPassesPerInstant"/> more.
+/// </para>
+/// <para>
+/// A run of a job with true duration d lasts <c>d − progress + restart cost</c>, where progress is the checkpointed
+/// work of earlier runs (<see cref="SchedulingEngine"/> accounts it on preemption and failure). Runtime estimates for
+/// SJF, SRTF and backfill come from <see cref="SimulationOptions.RuntimeEstimates"/>. Deterministic for a seed:
+/// events at one instant are ordered by kind, then by the order they were scheduled; the engine breaks ties by
+/// submission order. The design follows the trace-driven simulators of Tiresias (Gu et al., NSDI 2019), Helios
+/// (Hu et al., SC 2021) and Pollux (Qiao et al., OSDI 2021).
+/// </para>
+/// <para>Thread-safety: a simulator keeps no state between runs; concurrent <see cref="Run"/> calls are safe.</para>
+/// </remarks>
+public sealed class Simulator
+{
+    /// <summary>Creates a simulator.</summary>
+    /// <param name="cluster">The simulated cluster.</param>
+    /// <param name="policy">The policy, e.g. <see cref="SchedulingPolicy.Create(string, bool, bool)"/>.</param>
+    /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="cluster"/> or <paramref name="policy"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An injected node failure names no node or has a negative or NaN time.</exception>
+    public Simulator(Cluster cluster, SchedulingPolicy policy, SimulationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(policy);
+        Cluster = cluster;
+        Policy = policy;
+        Options = options ?? new SimulationOptions();
+        foreach (var f in Options.NodeFailures)
+        {
+            if (f.Node < 0 || f.Node >= cluster.Nodes.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), f.Node, $"A node failure names node {f.Node}; the cluster has nodes 0..{cluster.Nodes.Count - 1}.");
+            }
+
+            if (!(f.AtSeconds >= 0) || !(f.RepairSeconds >= 0) || double.IsPositiveInfinity(f.AtSeconds))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), f.AtSeconds, "A node failure needs a finite time ≥ 0 and a repair time ≥ 0.");
+            }
+        }
+    }
+
+    /// <summary>Gets the simulated cluster.</summary>
+    public Cluster Cluster { get; }
+
+    /// <summary>Gets the policy.</summary>
+    public SchedulingPolicy Policy { get; }
+
+    /// <summary>Gets the settings.</summary>
+    public SimulationOptions Options { get; }
+
+    /// <summary>Replays a trace.</summary>
+    /// <param name="trace">The workload.</param>
+    /// <param name="progress">Receives the fraction of jobs submitted so far, in [0, 1].</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The schedule's metrics, run segments and samples.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="trace"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public SimulationResult Run(Trace trace, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        return new SimulationRun(this, trace, progress, cancellationToken).Execute();
+    }
+
+    private enum EventKind
+    {
+        RunEnd = 0,
+        RunFail = 1,
+        NodeFail = 2,
+        NodeRecover = 3,
+        Wake = 4,
+    }
+
+    private readonly record struct SimEvent(EventKind Kind, string? JobId, int Attempt, int Node);
+
+    private sealed class OpenRun(int attempt, double start, string placement, int gpus, double restart)
+    {
+        public int Attempt { get; } = attempt;
+
+        public double Start { get; } = start;
+
+        public string Placement { get; } = placement;
+
+        public int Gpus { get; } = gpus;
+
+        public double Restart { get; } = restart;
+    }
+
+    private sealed class SimulationRun
+    {
+        private const double WakeSlackSeconds = 1e-3;
+        private readonly Simulator _owner;
+        private readonly Trace _trace;
+        private readonly IProgress<double>? _progress;
+        private readonly CancellationToken _cancellationToken;
+        private readonly SimulationOptions _options;
+        private readonly SchedulingEngine _engine;
+        private readonly PriorityQueue<SimEvent, (double Time, int Kind, long Sequence)> _events = new();
+        private readonly Dictionary<string, double> _duration = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, double> _submit = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, OpenRun> _open = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, double> _completed = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+        private readonly List<JobRunSegment> _segments = [];
+        private readonly List<ClusterSample> _samples = [];
+        private readonly Random _random;
+        private readonly LeastAttainedServiceOrdering? _las;
+        private long _sequence;
+        private long _passes;
+        private double _restartGpuSeconds;
+
+        public SimulationRun(Simulator owner, Trace trace, IProgress<double>? progress, CancellationToken cancellationToken)
+        {
+            _owner = owner;
+            _trace = trace;
+            _progress = progress;
+            _cancellationToken = cancellationToken;
+            _options = owner.Options;
+            _random = new Random(_options.Seed);
+            _las = owner.Policy.Ordering as LeastAttainedServiceOrdering;
+            _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
+        }
+
+        public SimulationResult Execute()
+        {
+            var specs = BuildSpecs();
+            foreach (var f in _options.NodeFailures)
+            {
+                Push(f.AtSeconds, new SimEvent(EventKind.NodeFail, null, 0, f.Node));
+                if (double.IsFinite(f.RepairSeconds))
+                {
+                    Push(f.AtSeconds + f.RepairSeconds, new SimEvent(EventKind.NodeRecover, null, 0, f.Node));
+                }
+            }
+
+            var jobs = _trace.Jobs;
+            var next = 0;
+            var until = _options.UntilSeconds ?? double.PositiveInfinity;
+            var lastReported = -1;
+            var batch = new List<JobSpec>();
+            var now = 0.0;
+            long instants = 0;
+            while (true)
+            {
+                var hasEvent = _events.TryPeek(out _, out var key);
+                var t = Math.Min(hasEvent ? key.Time : double.PositiveInfinity, next < jobs.Count ? jobs[next].SubmitSeconds : double.PositiveInfinity);
+                if (double.IsPositiveInfinity(t) || t > until)
+                {
+                    break;
+                }
+
+                if ((++instants & 1023) == 0)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                now = t;
+                var at = At(t);
+                var needPass = false;
+                while (_events.TryPeek(out var e, out var k) && k.Time <= t)
+                {
+                    _events.Dequeue();
+                    needPass |= Handle(e, t, at);
+                }
+
+                batch.Clear();
+                while (next < jobs.Count && jobs[next].SubmitSeconds <= t)
+                {
+                    batch.Add(specs[next]);
+                    next++;
+                }
+
+                if (batch.Count > 0)
+                {
+                    _engine.Submit(batch, at);
+                    needPass = true;
+                    var percent = (int)(100L * next / jobs.Count);
+                    if (_progress is not null && percent != lastReported)
+                    {
+                        lastReported = percent;
+                        _progress.Report((double)next / jobs.Count);
+                    }
+                }
+
+                if (needPass)
+                {
+                    for (var pass = 0; pass <= _options.MaxExtraPassesPerInstant; pass++)
+                    {
+                        var plan = _engine.RunPass(at);
+                        _passes++;
+                        Apply(plan, t);
+                        if (plan.Preemptions.Count == 0)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                Sample(t);
+            }
+
+            var stop = double.IsPositiveInfinity(until) ? now : Math.Max(now, until);
+            _progress?.Report(1);
+            return Finish(stop);
+        }
+
+        private JobSpec[] BuildSpecs()
+        {
+            var jobs = _trace.Jobs;
+            var specs = new JobSpec[jobs.Count];
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                var job = jobs[i];
+                TimeSpan? estimate = _options.RuntimeEstimates switch
+                {
+                    RuntimeEstimateMode.Perfect => TimeSpan.FromSeconds(job.DurationSeconds),
+                    RuntimeEstimateMode.Noisy => TimeSpan.FromSeconds(job.DurationSeconds * Math.Exp(_options.EstimateErrorSigma * StandardNormal())),
+                    _ => null,
+                };
+                specs[i] = job.Spec with
+                {
+                    RuntimeEstimate = estimate,
+                    CheckpointInterval = _options.CheckpointInterval,
+                    RestartCost = _options.RestartCost,
+                };
+                _duration[job.Id] = job.DurationSeconds;
+                _submit[job.Id] = job.SubmitSeconds;
+            }
+
+            return specs;
+        }
+
+        private double StandardNormal()
+        {
+            // Box-Muller on the run's seeded generator (1 − U keeps the logarithm finite).
+            var u1 = 1.0 - _random.NextDouble();
+            var u2 = _random.NextDouble();
+            return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        }
+
+        private DateTimeOffset At(double seconds) => _options.Epoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+
+        private void Push(double time, SimEvent e) => _events.Enqueue(e, (time, (int)e.Kind, _sequence++));
+
+        private bool Handle(SimEvent e, double t, DateTimeOffset at)
+        {
+            switch (e.Kind)
+            {
+                case EventKind.RunEnd:
+                    if (IsCurrent(e) && _engine.Finish(e.JobId!, e.Attempt, succeeded: true, at))
+                    {
+                        var run = Close(e.JobId!, t, RunOutcome.Completed);
+                        _restartGpuSeconds += run.Gpus * run.Restart;
+                        _completed[e.JobId!] = t;
+                        return true;
+                    }
+
+                    return false;
+                case EventKind.RunFail:
+                    if (!IsCurrent(e))
+                    {
+                        return false;
+                    }
+
+                    var failures = _failures.GetValueOrDefault(e.JobId!) + 1;
+                    _failures[e.JobId!] = failures;
+                    var changed = failures <= _options.MaxRetries
+                        ? _engine.Requeue(e.JobId!, e.Attempt, at, "run failed (injected); retrying")
+                        : _engine.Finish(e.JobId!, e.Attempt, succeeded: false, at, "run failed (injected) after " + _options.MaxRetries + " retries");
+                    if (changed)
+                    {
+                        Close(e.JobId!, t, RunOutcome.Failed);
+                        ScheduleStarvationWake(e.JobId!, t);
+                    }
+
+                    return changed;
+                case EventKind.NodeFail:
+                    var lost = _engine.FailNode(e.Node, at);
+                    foreach (var launch in lost)
+                    {
+                        Close(launch.JobId, t, RunOutcome.Failed);
+                        ScheduleStarvationWake(launch.JobId, t);
+                    }
+
+                    return true;
+                case EventKind.NodeRecover:
+                    _engine.RecoverNode(e.Node, at);
+                    return true;
+                default:
+                    // A LAS queue change: only worth a pass while the job is still in the state it was scheduled for.
+                    if (!_engine.Jobs.TryGetValue(e.JobId!, out var job))
+                    {
+                        return false;
+                    }
+
+                    return e.Attempt > 0 ? job.State == JobState.Running && job.Attempts == e.Attempt : job.State == JobState.Pending;
+            }
+        }
+
+        private bool IsCurrent(SimEvent e) => _open.TryGetValue(e.JobId!, out var run) && run.Attempt == e.Attempt;
+
+        private OpenRun Close(string jobId, double t, RunOutcome outcome)
+        {
+            var run = _open[jobId];
+            _open.Remove(jobId);
+            _segments.Add(new JobRunSegment(jobId, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome));
+            return run;
+        }
+
+        private void Apply(SchedulingPlan plan, double t)
+        {
+            foreach (var p in plan.Preemptions)
+            {
+                Close(p.JobId, t, RunOutcome.Preempted);
+                ScheduleStarvationWake(p.JobId, t);
+            }
+
+            foreach (var s in plan.Starts)
+            {
+                var gpus = s.Spec.Gpus;
+                _open[s.JobId] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds);
+                var length = Math.Max(0, _duration[s.JobId] - s.ProgressSeconds) + s.RestartCostSeconds;
+                if (_options.JobFailureProbability > 0 && _random.NextDouble() < _options.JobFailureProbability)
+                {
+                    Push(t + (_random.NextDouble() * length), new SimEvent(EventKind.RunFail, s.JobId, s.Attempt, 0));
+                }
+                else
+                {
+                    Push(t + length, new SimEvent(EventKind.RunEnd, s.JobId, s.Attempt, 0));
+                }
+
+                if (_las is not null)
+                {
+                    var attained = _engine.Jobs[s.JobId].AttainedGpuSecondsBeforeRun;
+                    foreach (var threshold in _las.ThresholdsGpuSeconds)
+                    {
+                        var crossAt = t + ((threshold - attained) / gpus) + WakeSlackSeconds;
+                        if (threshold > attained && crossAt < t + length)
+                        {
+                            Push(crossAt, new SimEvent(EventKind.Wake, s.JobId, s.Attempt, 0));
+                        }
+                    }
+                }
+            }
+        }
+
+        private void ScheduleStarvationWake(string jobId, double t)
+        {
+            if (_las is null || _las.StarvationFactor <= 0 || _las.ThresholdsGpuSeconds.Count == 0)
+            {
+                return;
+            }
+
+            var job = _engine.Jobs[jobId];
+            var attained = job.AttainedGpuSecondsBeforeRun;
+            if (job.State != JobState.Pending || attained < _las.ThresholdsGpuSeconds[0])
+            {
+                return;
+            }
+
+            Push(t + (_las.StarvationFactor * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, jobId, 0, 0));
+        }
+
+        private void Sample(double t)
+        {
+            var busy = _engine.AllocatedGpus;
+            var queued = _engine.Pending.Count;
+            if (_samples.Count > 0)
+            {
+                var last = _samples[^1];
+                if (last.BusyGpus == busy && last.QueuedJobs == queued)
+                {
+                    return;
+                }
+
+                if (last.Seconds == t)
+                {
+                    _samples[^1] = new ClusterSample(t, busy, queued);
+                    return;
+                }
+            }
+
+            _samples.Add(new ClusterSample(t, busy, queued));
+        }
+
+        private SimulationResult Finish(double stop)
+        {
+            var open = new List<JobRunSegment>(_open.Count);
+            foreach (var job in _trace.Jobs)
+            {
+                if (_open.TryGetValue(job.Id, out var run))
+                {
+                    open.Add(new JobRunSegment(job.Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled));
+                }
+            }
+
+            var records = new List<JobOutcomeRecord>(_trace.Jobs.Count);
+            var unfinished = new List<string>();
+            var rejected = 0;
+            var failed = 0;
+            double lostGpuSeconds = 0;
+            foreach (var job in _trace.Jobs)
+            {
+                _completed.TryGetValue(job.Id, out var done);
+                var isDone = _completed.ContainsKey(job.Id);
+                records.Add(new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, isDone ? done : null));
+                if (!_engine.Jobs.TryGetValue(job.Id, out var state))
+                {
+                    unfinished.Add(job.Id);
+                    continue;
+                }
+
+                lostGpuSeconds += state.LostGpuSeconds;
+                switch (state.State)
+                {
+                    case JobState.Pending:
+                    case JobState.Running:
+                        unfinished.Add(job.Id);
+                        break;
+                    case JobState.Rejected:
+                        rejected++;
+                        break;
+                    case JobState.Failed:
+                        failed++;
+                        break;
+                }
+            }
+
+            var all = new List<JobRunSegment>(_segments.Count + open.Count);
+            all.AddRange(_segments);
+            all.AddRange(open);
+            var metrics = ScheduleMetrics.Compute(records, all, _owner.Cluster.TotalGpus);
+            var details = SimulationStatistics.Compute(_trace, records, all, _owner.Cluster.TotalGpus) with
+            {
+                Rejected = rejected,
+                Failed = failed,
+                Unfinished = unfinished.Count,
+                LostGpuHours = lostGpuSeconds / 3600,
+                RestartGpuHours = _restartGpuSeconds / 3600,
+                Passes = _passes,
+            };
+            return new SimulationResult(_owner.Policy.Name, metrics, details, records, _segments, open, unfinished, _samples);
+        }
+    }
+}

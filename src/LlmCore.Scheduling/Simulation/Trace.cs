@@ -1,0 +1,106 @@
+namespace LlmCore.Scheduling.Simulation;
+
+/// <summary>
+/// A workload to replay: jobs sorted by submission time (ties keep their input order), from a CSV file
+/// (<see cref="TraceReader"/>) or a generator (<see cref="SyntheticWorkload"/>).
+/// </summary>
+/// <remarks>This type is immutable and thread-safe.</remarks>
+public sealed class Trace
+{
+    /// <summary>Creates a trace; the jobs are sorted by submission time, stably.</summary>
+    /// <param name="jobs">The jobs; ids must be unique.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="jobs"/> or one of its items is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A job id repeats, or a time is negative or not finite.</exception>
+    public Trace(IEnumerable<TraceJob> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var list = jobs.ToList();
+        var ids = new HashSet<string>(list.Count, StringComparer.Ordinal);
+        double gpuSeconds = 0;
+        foreach (var job in list)
+        {
+            if (job is null)
+            {
+                throw new ArgumentNullException(nameof(jobs), "A trace job is null.");
+            }
+
+            if (!ids.Add(job.Id))
+            {
+                throw new ArgumentException($"Job id '{job.Id}' appears twice.", nameof(jobs));
+            }
+
+            if (!double.IsFinite(job.SubmitSeconds) || job.SubmitSeconds < 0 || !double.IsFinite(job.DurationSeconds) || job.DurationSeconds < 0)
+            {
+                throw new ArgumentException($"Job '{job.Id}' needs a finite submit time and duration ≥ 0.", nameof(jobs));
+            }
+
+            gpuSeconds += job.GpuSeconds;
+        }
+
+        // List<T>.Sort is unstable: sort an index permutation with the input position as the tie-break.
+        var order = Enumerable.Range(0, list.Count).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            var c = list[a].SubmitSeconds.CompareTo(list[b].SubmitSeconds);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        Jobs = order.Select(i => list[i]).ToArray();
+        TotalGpuSeconds = gpuSeconds;
+    }
+
+    /// <summary>Gets the jobs in submission order.</summary>
+    public IReadOnlyList<TraceJob> Jobs { get; }
+
+    /// <summary>Gets the GPU-seconds the whole trace asks for: Σ gpus × duration.</summary>
+    public double TotalGpuSeconds { get; }
+
+    /// <summary>Gets the span of submissions: last submission − first submission (0 for fewer than two jobs).</summary>
+    public double ArrivalSpanSeconds => Jobs.Count < 2 ? 0 : Jobs[^1].SubmitSeconds - Jobs[0].SubmitSeconds;
+
+    /// <summary>
+    /// The offered load on a cluster: GPU-seconds asked for over GPU-seconds available during the arrival window,
+    /// <c>Σ gpus·duration / (clusterGpus × (last submit − first submit))</c>. Above 1 the queue grows without bound.
+    /// </summary>
+    /// <param name="clusterGpus">GPUs in the cluster, ≥ 1.</param>
+    /// <returns>The offered load (0 when the arrival window is empty).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="clusterGpus"/> is below 1.</exception>
+    public double OfferedLoad(int clusterGpus)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
+        var span = ArrivalSpanSeconds;
+        return span <= 0 ? 0 : TotalGpuSeconds / (clusterGpus * span);
+    }
+
+    /// <summary>The first <paramref name="count"/> jobs (a contiguous window, as studies of traces use).</summary>
+    /// <param name="count">How many jobs, ≥ 0; more than there are returns them all.</param>
+    /// <returns>The shorter trace.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public Trace Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new Trace(Jobs.Take(count));
+    }
+
+    /// <summary>
+    /// Scales the arrival rate by <paramref name="loadFactor"/>: submission times become
+    /// <c>first + (submit − first) / loadFactor</c>, so the offered load is multiplied by the factor.
+    /// </summary>
+    /// <param name="loadFactor">The factor, finite and &gt; 0 (2 doubles the arrival rate).</param>
+    /// <returns>The rescaled trace.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="loadFactor"/> is not finite and positive.</exception>
+    public Trace ScaleLoad(double loadFactor)
+    {
+        if (!double.IsFinite(loadFactor) || loadFactor <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(loadFactor), loadFactor, "The load factor must be finite and > 0.");
+        }
+
+        if (Jobs.Count == 0)
+        {
+            return this;
+        }
+
+        var first = Jobs[0].SubmitSeconds;
+        return new Trace(Jobs.Select(j => j with { SubmitSeconds = first + ((j.SubmitSeconds - first) / loadFactor) }));
+    }
+}

@@ -1,0 +1,76 @@
+using LlmCore.Scheduling.Simulation;
+
+namespace LlmCore.Scheduling.Tests.Simulation;
+
+public class TraceReaderTests
+{
+    [Fact]
+    public void Read_ValidRowsWithExtraColumns_ParsesAndSortsBySubmitTime()
+    {
+        const string csv = "job_id,submit_time_s,duration_s,gpus,tenant,status,priority\n" +
+            "b,20,5,2,vc1,,high\n" +
+            "a,10,7.5,1,,,\n" +
+            "c,10,3,8,vc2,Pass,7\n";
+        var trace = TraceReader.Read(new StringReader(csv));
+        Assert.Equal(["a", "c", "b"], trace.Jobs.Select(j => j.Id));
+        Assert.Equal("default", trace.Jobs[0].Spec.Tenant);
+        Assert.Equal(PriorityClasses.Normal, trace.Jobs[0].Spec.Priority);
+        Assert.Equal(7.5, trace.Jobs[0].DurationSeconds);
+        Assert.Equal(7, trace.Jobs[1].Spec.Priority);
+        Assert.Equal(PriorityClasses.High, trace.Jobs[2].Spec.Priority);
+        Assert.Equal("vc1", trace.Jobs[2].Spec.Tenant);
+        Assert.Equal(2, trace.Jobs[2].Spec.Gpus);
+        // Σ gpus·duration = 1·7.5 + 8·3 + 2·5.
+        Assert.Equal(41.5, trace.TotalGpuSeconds);
+    }
+
+    [Fact]
+    public void Read_MalformedRows_ReportsEveryLineNumber()
+    {
+        const string csv = "job_id,submit_time_s,duration_s,gpus\n" +
+            "ok,0,1,1\n" +
+            "bad-gpus,0,1,0\n" +
+            "bad-time,-3,1,1\n" +
+            "ok,1,1,1\n" +
+            "bad-duration,1,abc,1\n" +
+            "short,1\n";
+        var ex = Assert.Throws<TraceFormatException>(() => TraceReader.Read(new StringReader(csv), "t.csv"));
+        Assert.Equal([3, 4, 5, 6, 7], ex.Errors.Select(e => e.Line));
+        Assert.Contains("gpus", ex.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("appears twice", ex.Errors[2].Message, StringComparison.Ordinal);
+        Assert.Contains("t.csv", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_MissingRequiredColumn_ReportsHeaderLine()
+    {
+        var ex = Assert.Throws<TraceFormatException>(() => TraceReader.Read(new StringReader("job_id,submit_time_s,gpus\na,0,1\n")));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("duration_s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadFile_PhillyOctober_Has47192JobsAndPublishedGpuHours()
+    {
+        // tests/reference/traces/README.md: 47,192 jobs and 438,318 GPU-hours in philly_2017-10.csv.
+        var trace = TraceReader.ReadFile(Path.Combine(AppContext.BaseDirectory, "reference", "traces", "philly_2017-10.csv"));
+        Assert.Equal(47_192, trace.Jobs.Count);
+        Assert.Equal(438_318, trace.TotalGpuSeconds / 3600, 0);
+    }
+
+    [Fact]
+    public void ScaleLoad_Two_HalvesArrivalSpanAndDoublesOfferedLoad()
+    {
+        var trace = new Trace([
+            new TraceJob(new JobSpec("a", 1), 100, 50),
+            new TraceJob(new JobSpec("b", 1), 300, 50),
+        ]);
+        var scaled = trace.ScaleLoad(2);
+        Assert.Equal([100.0, 200.0], scaled.Jobs.Select(j => j.SubmitSeconds));
+        // 100 GPU-s over 1 GPU × 200 s = 0.5; doubled rate: over 100 s = 1.0.
+        Assert.Equal(0.5, trace.OfferedLoad(1), 12);
+        Assert.Equal(1.0, scaled.OfferedLoad(1), 12);
+    }
+}
