@@ -6,9 +6,9 @@ using LlmCore.Scheduling;
 using LlmCore.Scheduling.Execution;
 using LlmCore.Scheduling.Metrics;
 using LlmCore.Scheduling.Policies;
+using LlmCore.Scheduling.Simulation;
 using LlmCore.Scheduling.Slurm;
 using LlmCore.Scheduling.Slurm.Execution;
-using nietras.SeparatedValues;
 using Spectre.Console;
 
 namespace LlmCore.Cli.Commands.Schedule;
@@ -166,84 +166,37 @@ internal static class RunCommand
 }
 
 /// <summary>One row of a trace.</summary>
-internal sealed record TraceJob(string Id, double SubmitSeconds, double DurationSeconds, int Gpus, string Tenant, int Priority);
+internal sealed record ReplayJob(string Id, double SubmitSeconds, double DurationSeconds, int Gpus, string Tenant, int Priority);
 
 /// <summary>
-/// Reads the trace CSV of the CLI contract (<c>job_id,submit_time_s,duration_s,gpus[,tenant,priority]</c>; other
-/// columns are ignored) with line-numbered errors. A stand-in until the simulator's reusable trace reader is merged.
+/// Reads the trace CSV of the CLI contract through the simulator's <see cref="TraceReader"/> (the same parser as
+/// <c>schedule simulate</c>: other columns ignored, every malformed row reported with its line number).
 /// </summary>
 internal static class ReplayTrace
 {
-    public static IReadOnlyList<TraceJob> Read(string path)
+    public static IReadOnlyList<ReplayJob> Read(string path)
     {
         if (!File.Exists(path))
         {
             throw CliUsageException.ForOption("--trace", "must name an existing CSV file", path);
         }
 
-        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(path);
-        var header = reader.Header;
-        foreach (var required in new[] { "job_id", "submit_time_s", "duration_s", "gpus" })
+        Trace trace;
+        try
         {
-            if (!header.ColNames.Contains(required))
-            {
-                throw CliUsageException.ForOption("--trace", $"must have the column '{required}' (header: job_id,submit_time_s,duration_s,gpus[,tenant,priority])", path);
-            }
+            trace = TraceReader.ReadFile(path);
+        }
+        catch (TraceFormatException ex)
+        {
+            throw new CliUsageException("--trace: " + ex.Message, ex);
         }
 
-        var hasTenant = header.ColNames.Contains("tenant");
-        var hasPriority = header.ColNames.Contains("priority");
-        var jobs = new List<TraceJob>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var line = 1;
-        foreach (var row in reader)
-        {
-            line++;
-            string Fail(string what) => $"{path}, line {line.ToString(CultureInfo.InvariantCulture)}: {what}";
-            var id = row["job_id"].ToString().Trim();
-            if (id.Length == 0 || id.Any(char.IsWhiteSpace) || !ids.Add(id))
-            {
-                throw new CliUsageException(Fail($"job_id '{id}' is empty, contains whitespace or repeats an earlier id"));
-            }
-
-            if (!double.TryParse(row["submit_time_s"].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out var submit) || !double.IsFinite(submit) || submit < 0)
-            {
-                throw new CliUsageException(Fail($"submit_time_s '{row["submit_time_s"].ToString()}' must be a number >= 0"));
-            }
-
-            if (!double.TryParse(row["duration_s"].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out var duration) || !double.IsFinite(duration) || duration <= 0)
-            {
-                throw new CliUsageException(Fail($"duration_s '{row["duration_s"].ToString()}' must be a number > 0"));
-            }
-
-            if (!int.TryParse(row["gpus"].Span, NumberStyles.Integer, CultureInfo.InvariantCulture, out var gpus) || gpus < 1)
-            {
-                throw new CliUsageException(Fail($"gpus '{row["gpus"].ToString()}' must be an integer >= 1"));
-            }
-
-            var tenant = hasTenant && row["tenant"].ToString().Trim() is { Length: > 0 } t ? t : "default";
-            var priority = PriorityClasses.Normal;
-            if (hasPriority && row["priority"].ToString().Trim() is { Length: > 0 } p)
-            {
-                try
-                {
-                    priority = PriorityClasses.Parse(p);
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new CliUsageException(Fail(ex.Message), ex);
-                }
-            }
-
-            jobs.Add(new TraceJob(id, submit, duration, gpus, tenant, priority));
-        }
-
-        if (jobs.Count == 0)
+        if (trace.Jobs.Count == 0)
         {
             throw CliUsageException.ForOption("--trace", "must contain at least one job", path);
         }
 
-        return [.. jobs.OrderBy(j => j.SubmitSeconds)];
+        return [.. trace.Jobs.Select(static j => new ReplayJob(j.Spec.Id, j.SubmitSeconds, j.DurationSeconds, j.Spec.Gpus, j.Spec.Tenant, j.Spec.Priority))];
     }
 }
 
@@ -261,7 +214,7 @@ internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRu
 /// </summary>
 internal static class Replay
 {
-    public static async Task<ReplayResult> RunAsync(IReadOnlyList<TraceJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken)
+    public static async Task<ReplayResult> RunAsync(IReadOnlyList<ReplayJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         using var scheduler = new JobScheduler(new SchedulingEngine(cluster, SchedulingPolicy.Create(settings.Policy), start: time.GetUtcNow()), time);
