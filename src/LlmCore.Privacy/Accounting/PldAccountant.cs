@@ -18,7 +18,9 @@ namespace LlmCore.Privacy.Accounting;
 /// remove direction; both are composed and the worse (larger δ, larger ε) is reported, as dp_accounting does
 /// (Opacus' PRV accountant uses the remove direction only).</para>
 /// <para>Supported events: <see cref="GaussianEvent"/>, <see cref="LaplaceEvent"/>, <see cref="RandomizedResponseEvent"/>,
-/// <see cref="PoissonSampledEvent"/> of a Gaussian or a Laplace, and self-compositions and compositions of these.</para>
+/// <see cref="PoissonSampledEvent"/> of a Gaussian, a Laplace or a randomized response with
+/// <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> adjacency (add/remove: an absent record answers uniformly),
+/// and self-compositions and compositions of these.</para>
 /// <para>Thread-safe: every member takes a lock.</para>
 /// </remarks>
 public sealed class PldAccountant : IPrivacyAccountant
@@ -184,6 +186,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     {
         GaussianEvent or LaplaceEvent or RandomizedResponseEvent => true,
         PoissonSampledEvent { Event: GaussianEvent or LaplaceEvent } => true,
+        PoissonSampledEvent { Event: RandomizedResponseEvent { Adjacency: RandomizedResponseAdjacency.ReplaceSpecial } } => true,
         PoissonSampledEvent { SamplingProbability: 1.0 } p => IsSupported(p.Event),
         SelfComposedEvent s => IsSupported(s.Event),
         ComposedEvent c => c.Events.All(IsSupported),
@@ -195,7 +198,7 @@ public sealed class PldAccountant : IPrivacyAccountant
         if (!IsSupported(privacyEvent))
         {
             throw new UnsupportedPrivacyEventException(
-                $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, and their compositions.");
+                $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour.");
         }
 
         return BuildSupported(privacyEvent);
@@ -235,6 +238,9 @@ public sealed class PldAccountant : IPrivacyAccountant
                     PrivacyLossDistribution.FromLossVariable(new LaplaceRemoveLoss(p.SamplingProbability, l.Scale), interval, tail),
                     PrivacyLossDistribution.FromLossVariable(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
 
+            case PoissonSampledEvent { Event: RandomizedResponseEvent rr } p:
+                return BuildRandomizedResponse(rr, interval, p.SamplingProbability);
+
             case SelfComposedEvent { Event: GaussianEvent g } s:
                 // k Gaussian releases with σ are exactly one with σ/√k (dp_accounting's shortcut).
                 return BuildSupported(new GaussianEvent(g.NoiseMultiplier / Math.Sqrt(s.Count)));
@@ -273,11 +279,26 @@ public sealed class PldAccountant : IPrivacyAccountant
         }
     }
 
-    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval)
+    /// <summary>
+    /// The PLDs of k-ary randomized response, optionally Poisson-sampled with probability q under add/remove
+    /// adjacency. With the record present (probability q) the output is RR of its value (a on the true bucket, b = p/k on
+    /// each other); absent, it is uniform (u = 1/k). The mixture gives m₁ = q·a + (1 − q)·u on the true bucket and
+    /// m₂ = q·b + (1 − q)·u elsewhere; the remove direction compares the mixture with uniform, the add direction
+    /// uniform with the mixture. At q = 1 this is <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> RR.
+    /// </summary>
+    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, double samplingProbability = 1.0)
     {
         var k = rr.BucketCount;
         var b = rr.NoiseParameter / k;
         var a = 1.0 - rr.NoiseParameter + b;
+        if (samplingProbability < 1.0)
+        {
+            var q = samplingProbability;
+            var uniform = 1.0 / k;
+            a = (q * a) + ((1 - q) * uniform);
+            b = (q * b) + ((1 - q) * uniform);
+        }
+
         if (rr.Adjacency == RandomizedResponseAdjacency.ReplaceOne)
         {
             var pld = PrivacyLossDistribution.FromDiscrete(
