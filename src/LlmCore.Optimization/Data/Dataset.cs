@@ -10,7 +10,7 @@ namespace LlmCore.Optimization.Data;
 /// For classification the target is one class index per example (k = 1) and <see cref="ClassNames"/> names the
 /// classes. The dataset copies nothing it is given and never changes it; it is thread-safe for reading.
 /// </remarks>
-public sealed class Dataset<T>
+public sealed class Dataset<T> : IDataset<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly T[] _features;
@@ -137,6 +137,32 @@ public sealed class Dataset<T>
 
     /// <summary>Gets all targets, n·k values row-major.</summary>
     public ReadOnlySpan<T> Targets => _targets;
+
+    /// <inheritdoc />
+    public void CopyExamples(ReadOnlySpan<int> indices, Span<T> features, Span<T> targets)
+    {
+        if (features.Length != indices.Length * FeatureCount)
+        {
+            throw new ArgumentException($"Expected {indices.Length}×{FeatureCount} feature values; the buffer holds {features.Length}.", nameof(features));
+        }
+
+        if (targets.Length != indices.Length * TargetCount)
+        {
+            throw new ArgumentException($"Expected {indices.Length}×{TargetCount} target values; the buffer holds {targets.Length}.", nameof(targets));
+        }
+
+        for (var r = 0; r < indices.Length; r++)
+        {
+            var i = indices[r];
+            if ((uint)i >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), i, $"An example index must be in [0, {Count}).");
+            }
+
+            _features.AsSpan(i * FeatureCount, FeatureCount).CopyTo(features.Slice(r * FeatureCount, FeatureCount));
+            _targets.AsSpan(i * TargetCount, TargetCount).CopyTo(targets.Slice(r * TargetCount, TargetCount));
+        }
+    }
 
     /// <summary>Gets the examples at <paramref name="indices"/>, in that order, as a new dataset.</summary>
     /// <param name="indices">Row indices, each in [0, <see cref="Count"/>); at least one.</param>

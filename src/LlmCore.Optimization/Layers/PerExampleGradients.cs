@@ -12,7 +12,7 @@ namespace LlmCore.Optimization.Layers;
 /// For parameter <c>p</c> (index in <see cref="Parameters"/>) the gradients are held as a
 /// <see cref="BatchSize"/> × <c>p.Length</c> row-major block: <see cref="Get(int, int)"/> is example <c>i</c>'s row.
 /// The gradients are those of each example's own loss, not divided by the batch size, so the batch gradient of a
-/// mean loss is (1/B)·Σᵢ gᵢ. A private engine computes <see cref="ComputeNorms"/>, clips with
+/// mean loss is (1/B)·Σᵢ gᵢ. A private engine computes <see cref="ComputeNorms(Span{T})"/>, clips with
 /// <see cref="AccumulateWeighted"/> (weights min(1, C/‖gᵢ‖)), adds noise to <see cref="Parameter{T}.Gradient"/>,
 /// and then steps the optimizer (Abadi et al. 2016, "Deep learning with differential privacy").
 /// </para>
@@ -83,7 +83,10 @@ public sealed class PerExampleGradients<T>
     /// <summary>Writes each example's L2 norm over all parameters, ‖gᵢ‖ = √(Σₚ ‖gᵢ,ₚ‖²).</summary>
     /// <param name="destination">Receives <see cref="BatchSize"/> norms.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="BatchSize"/>.</exception>
-    public void ComputeNorms(Span<T> destination)
+    public void ComputeNorms(Span<T> destination) => ComputeNorms(destination, trainableOnly: false);
+
+    /// <summary>Writes each example's L2 norm, over every parameter or over the trainable ones only.</summary>
+    internal void ComputeNorms(Span<T> destination, bool trainableOnly)
     {
         if (destination.Length < BatchSize)
         {
@@ -95,6 +98,11 @@ public sealed class PerExampleGradients<T>
             var sum = T.Zero;
             for (var p = 0; p < Parameters.Count; p++)
             {
+                if (trainableOnly && !Parameters[p].RequiresGrad)
+                {
+                    continue;
+                }
+
                 var row = Get(p, i);
                 sum += TensorPrimitives.Dot<T>(row, row);
             }
@@ -120,6 +128,29 @@ public sealed class PerExampleGradients<T>
         {
             var gradient = Parameters[p].Gradient;
             gradient.Clear();
+            for (var i = 0; i < BatchSize; i++)
+            {
+                TensorPrimitives.MultiplyAdd(Get(p, i), weights[i], gradient, gradient);
+            }
+        }
+    }
+
+    /// <summary>Adds Σᵢ wᵢ·gᵢ to every (trainable) parameter's <see cref="Parameter{T}.Gradient"/>.</summary>
+    internal void AddWeighted(ReadOnlySpan<T> weights, bool trainableOnly)
+    {
+        if (weights.Length != BatchSize)
+        {
+            throw new ArgumentException($"Expected {BatchSize} weights, one per example; got {weights.Length}.", nameof(weights));
+        }
+
+        for (var p = 0; p < Parameters.Count; p++)
+        {
+            if (trainableOnly && !Parameters[p].RequiresGrad)
+            {
+                continue;
+            }
+
+            var gradient = Parameters[p].Gradient;
             for (var i = 0; i < BatchSize; i++)
             {
                 TensorPrimitives.MultiplyAdd(Get(p, i), weights[i], gradient, gradient);

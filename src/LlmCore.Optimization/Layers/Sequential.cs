@@ -1,5 +1,6 @@
 using System.Numerics;
 using LlmCore.Optimization.Losses;
+using LlmCore.Optimization.Models;
 
 namespace LlmCore.Optimization.Layers;
 
@@ -12,13 +13,15 @@ namespace LlmCore.Optimization.Layers;
 /// The model keeps its activation buffers between calls so that steady-state training allocates nothing.
 /// This type is not thread-safe: one training loop uses a model at a time.
 /// </remarks>
-public sealed class Sequential<T>
+public sealed class Sequential<T> : IModel<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly ILayer<T>[] _layers;
     private T[][] _activations;
     private T[][] _gradients;
     private int _capacity;
+    private PerExampleGradients<T>? _clipping;
+    private T[] _clipWeights = [];
 
     /// <summary>Initializes a new instance of the <see cref="Sequential{T}"/> class.</summary>
     /// <param name="layers">The layers, at least one; each layer's input width must equal the previous output width.</param>
@@ -101,6 +104,13 @@ public sealed class Sequential<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1 or above the buffer's capacity.</exception>
     public double ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, PerExampleGradients<T>? perExample = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return ComputeGradients(input, targets, batchSize, loss, T.One / T.CreateChecked(batchSize), perExample);
+    }
+
+    /// <inheritdoc />
+    public double ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, T scale, PerExampleGradients<T>? perExample = null)
+    {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (input.Length != batchSize * InputSize)
@@ -118,7 +128,6 @@ public sealed class Sequential<T>
         RunForward(input, batchSize);
         var outputGradient = _gradients[^1].AsSpan(0, batchSize * OutputSize);
         var value = loss.Compute(_activations[^1].AsSpan(0, batchSize * OutputSize), targets, batchSize, outputGradient);
-        var scale = T.One / T.CreateChecked(batchSize);
         for (var l = _layers.Length - 1; l >= 0; l--)
         {
             var layer = _layers[l];
@@ -134,6 +143,32 @@ public sealed class Sequential<T>
                 perExample);
         }
 
+        return value;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>This implementation materialises the per-example gradients of the batch (<paramref name="mode"/> is not consulted).</remarks>
+    public double ComputeWeightedGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, IExampleWeighting<T> weighting, Span<T> norms, ClippingMode mode = ClippingMode.Automatic)
+    {
+        ArgumentNullException.ThrowIfNull(weighting);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (norms.Length < batchSize)
+        {
+            throw new ArgumentException($"The norms buffer holds {norms.Length} values but the batch has {batchSize} examples.", nameof(norms));
+        }
+
+        if (_clipping is null || _clipping.Capacity < batchSize)
+        {
+            _clipping = new PerExampleGradients<T>(Parameters, batchSize);
+            _clipWeights = new T[batchSize];
+        }
+
+        var value = ComputeGradients(input, targets, batchSize, loss, T.Zero, _clipping);
+        var exampleNorms = norms[..batchSize];
+        _clipping.ComputeNorms(exampleNorms, trainableOnly: true);
+        var weights = _clipWeights.AsSpan(0, batchSize);
+        weighting.ComputeWeights(exampleNorms, weights);
+        _clipping.AddWeighted(weights, trainableOnly: true);
         return value;
     }
 

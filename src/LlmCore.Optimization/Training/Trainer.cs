@@ -15,7 +15,7 @@ namespace LlmCore.Optimization.Training;
 /// <remarks>
 /// <para>
 /// Each step: zero the gradients, one forward and backward pass over the batch
-/// (<see cref="Sequential{T}.ComputeGradients"/>, with per-example gradients when the
+/// (<see cref="Sequential{T}.ComputeGradients(ReadOnlySpan{T}, ReadOnlySpan{T}, int, ILoss{T}, PerExampleGradients{T})"/>, with per-example gradients when the
 /// <see cref="GradientTransform"/> asks for them), the transform, then <see cref="IOptimizer{T}.Step"/>.
 /// A private engine (DP-SGD) either sets <see cref="GradientTransform"/> or drives <see cref="TrainStep"/> with
 /// its own (Poisson-sampled) batches.
