@@ -19,6 +19,10 @@ public sealed class ByteTokenizer : ITokenizer
     /// <summary>The tokenizer's name, <c>byte</c>.</summary>
     public const string TokenizerName = "byte";
 
+    private ByteTokenizer()
+    {
+    }
+
     /// <summary>Gets the shared instance.</summary>
     public static ByteTokenizer Instance { get; } = new();
 

@@ -52,6 +52,8 @@ public static class SpamAssassinCorpus
 
     private const string DataPrefix = "package/data/";
 
+    private static readonly Dictionary<string, (long Length, DateTime LastWrite, IReadOnlyList<SpamAssassinMessage> Messages)> s_cache = new(StringComparer.Ordinal);
+
     /// <summary>Gets the message groups in the package, in the order <see cref="Load"/> returns them.</summary>
     public static IReadOnlyList<string> Groups { get; } = ["easy-ham-1", "easy-ham-2", "hard-ham-1", "spam-1", "spam-2"];
 
@@ -90,6 +92,10 @@ public static class SpamAssassinCorpus
     /// <summary>Reads every message of the archive and extracts its body.</summary>
     /// <param name="archivePath">The package's <c>.tgz</c>; <see langword="null"/> to <see cref="FindArchive"/> it.</param>
     /// <returns>The messages, by group (in <see cref="Groups"/> order) and then by id.</returns>
+    /// <remarks>
+    /// Reading takes a few seconds (73 MB of JSON to decompress, parse and extract); the result is kept for the
+    /// process, per archive path, and read again only when the file changes (its size or time of last write).
+    /// </remarks>
     /// <exception cref="FileNotFoundException">The archive is not there; the message says what to run.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable package archive, or holds no messages.</exception>
     public static IReadOnlyList<SpamAssassinMessage> Load(string? archivePath = null)
@@ -100,6 +106,41 @@ public static class SpamAssassinCorpus
             throw new FileNotFoundException(MissingMessage(path), path ?? ArchiveFileName);
         }
 
+        var info = new FileInfo(path);
+        var fullPath = info.FullName;
+        lock (s_cache)
+        {
+            if (s_cache.TryGetValue(fullPath, out var cached) && cached.Length == info.Length && cached.LastWrite == info.LastWriteTimeUtc)
+            {
+                return cached.Messages;
+            }
+        }
+
+        var messages = Array.AsReadOnly(Read(path));
+        lock (s_cache)
+        {
+            s_cache[fullPath] = (info.Length, info.LastWriteTimeUtc, messages);
+        }
+
+        return messages;
+    }
+
+    /// <summary>Gets whether a checksum puts its message in the spam task's test part (see <see cref="SpamAssassinMessage.IsTest"/>).</summary>
+    /// <param name="checksum">At least 8 hex digits.</param>
+    /// <returns><see langword="true"/> for the test part.</returns>
+    /// <exception cref="ArgumentException">The checksum does not start with 8 hex digits.</exception>
+    internal static bool IsTestChecksum(string checksum)
+    {
+        if (checksum is null || checksum.Length < 8 || !uint.TryParse(checksum.AsSpan(0, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ArgumentException($"A message checksum must start with 8 hex digits; got '{checksum}'.", nameof(checksum));
+        }
+
+        return value % 5 == 0;
+    }
+
+    private static SpamAssassinMessage[] Read(string path)
+    {
         var raw = new List<(string Group, string Id, string Checksum, string Text)>(MessageCount);
         try
         {
@@ -129,20 +170,6 @@ public static class SpamAssassinCorpus
         Parallel.For(0, raw.Count, i => messages[i] = new SpamAssassinMessage(raw[i].Group, raw[i].Id, raw[i].Checksum, EmailBody.Extract(raw[i].Text)));
         var order = Groups.Select((g, i) => (g, i)).ToDictionary(static p => p.g, static p => p.i, StringComparer.Ordinal);
         return [.. messages.OrderBy(m => order[m.Group]).ThenBy(static m => m.Id, StringComparer.Ordinal)];
-    }
-
-    /// <summary>Gets whether a checksum puts its message in the spam task's test part (see <see cref="SpamAssassinMessage.IsTest"/>).</summary>
-    /// <param name="checksum">At least 8 hex digits.</param>
-    /// <returns><see langword="true"/> for the test part.</returns>
-    /// <exception cref="ArgumentException">The checksum does not start with 8 hex digits.</exception>
-    internal static bool IsTestChecksum(string checksum)
-    {
-        if (checksum is null || checksum.Length < 8 || !uint.TryParse(checksum.AsSpan(0, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new ArgumentException($"A message checksum must start with 8 hex digits; got '{checksum}'.", nameof(checksum));
-        }
-
-        return value % 5 == 0;
     }
 
     internal static string MissingMessage(string? path) =>

@@ -18,6 +18,7 @@ public sealed record SpamAssassinMessage(string Group, string Id, string Checksu
     /// Gets a value indicating whether the message is in the spam task's test part (about 20%): when the first 8 hex
     /// digits of <see cref="Checksum"/>, read as an unsigned 32-bit number, are divisible by 5.
     /// </summary>
+    /// <exception cref="ArgumentException"><see cref="Checksum"/> does not start with 8 hex digits (a message built by hand).</exception>
     public bool IsTest => SpamAssassinCorpus.IsTestChecksum(Checksum);
 
     /// <summary>

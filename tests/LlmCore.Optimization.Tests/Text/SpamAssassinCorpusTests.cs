@@ -101,6 +101,38 @@ public class SpamAssassinCorpusTests(SpamAssassinFixture fixture)
     }
 
     [Fact]
+    public void Load_Twice_ReturnsTheKeptMessages()
+    {
+        Assert.Same(SpamAssassinCorpus.Load(fixture.ArchivePath), SpamAssassinCorpus.Load(fixture.ArchivePath));
+        Assert.Throws<NotSupportedException>(() => ((IList<SpamAssassinMessage>)_messages)[0] = _messages[1]);
+    }
+
+    [Fact]
+    public void TextCorpora_SpamAssassin_IsEveryBodyInASeededOrder()
+    {
+        var text = TextCorpora.LoadText("spamassassin", seed: 1);
+
+        Assert.Equal(_messages.Sum(static m => m.Body.Length + 1), text.Length);
+        Assert.Equal(text, TextCorpora.LoadText("SpamAssassin", seed: 1));
+        Assert.NotEqual(text, TextCorpora.LoadText("spamassassin", seed: 2));
+    }
+
+    // On the e-mail bodies (byte level, 10% held out) the bigram must beat the unigram, which must beat the uniform
+    // ln 256 = 5.545 nats: each baseline uses strictly more of the text's structure.
+    [Fact]
+    public void Baselines_EmailBodies_BigramBeatsUnigramBeatsUniform()
+    {
+        var corpus = TokenCorpus.Encode(TextCorpora.LoadText("spamassassin", seed: 0), ByteTokenizer.Instance);
+        var (train, validation) = corpus.Split(0.1);
+
+        var unigram = UnigramLanguageModel.Fit(train.Tokens.Span, 256).CrossEntropy(validation.Tokens.Span);
+        var bigram = BigramLanguageModel.Fit(train.Tokens.Span, 256).CrossEntropy(validation.Tokens.Span);
+
+        Assert.True(unigram < Math.Log(256) - 1, $"unigram {unigram}");
+        Assert.True(bigram < unigram - 0.5, $"bigram {bigram}, unigram {unigram}");
+    }
+
+    [Fact]
     public void Load_TakesSeconds()
     {
         Assert.True(fixture.LoadTime < TimeSpan.FromSeconds(60), $"loading took {fixture.LoadTime}");
