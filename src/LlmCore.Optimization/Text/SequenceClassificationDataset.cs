@@ -140,12 +140,7 @@ public sealed class SequenceClassificationDataset<T> : IDataset<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
     public int LengthOf(int index)
     {
-        if ((uint)index >= (uint)Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"An example index must be in [0, {Count}).");
-        }
-
-        return _lengths[index];
+        return _lengths[DatasetGuard.Index(index, Count, nameof(index))];
     }
 
     /// <summary>Gets the class index of an example.</summary>
@@ -154,12 +149,7 @@ public sealed class SequenceClassificationDataset<T> : IDataset<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
     public int LabelOf(int index)
     {
-        if ((uint)index >= (uint)Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"An example index must be in [0, {Count}).");
-        }
-
-        return _labels[index];
+        return _labels[DatasetGuard.Index(index, Count, nameof(index))];
     }
 
     /// <summary>Tokenizes texts into a dataset, with the tokenizer's vocabulary and padding id.</summary>
@@ -196,24 +186,10 @@ public sealed class SequenceClassificationDataset<T> : IDataset<T>
     public void CopyExamples(ReadOnlySpan<int> indices, Span<T> features, Span<T> targets)
     {
         var t = BlockSize;
-        if (features.Length != indices.Length * t)
-        {
-            throw new ArgumentException($"Expected {indices.Length}×{t} feature values; the buffer holds {features.Length}.", nameof(features));
-        }
-
-        if (targets.Length != indices.Length)
-        {
-            throw new ArgumentException($"Expected {indices.Length}×1 target values; the buffer holds {targets.Length}.", nameof(targets));
-        }
-
+        DatasetGuard.Buffers(indices.Length, features.Length, t, targets.Length, 1);
         for (var r = 0; r < indices.Length; r++)
         {
-            var i = indices[r];
-            if ((uint)i >= (uint)Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(indices), i, $"An example index must be in [0, {Count}).");
-            }
-
+            var i = DatasetGuard.Index(indices[r], Count, nameof(indices));
             TensorPrimitives.ConvertTruncating<int, T>(_ids.AsSpan(i * t, t), features.Slice(r * t, t));
             targets[r] = T.CreateTruncating(_labels[i]);
         }

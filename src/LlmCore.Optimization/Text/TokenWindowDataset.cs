@@ -89,40 +89,17 @@ public sealed class TokenWindowDataset<T> : IDataset<T>
     /// <param name="index">The example, in [0, <see cref="Count"/>).</param>
     /// <returns>s_index.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
-    public int StartOf(int index)
-    {
-        if ((uint)index >= (uint)Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"An example index must be in [0, {Count}).");
-        }
-
-        return _starts is null ? index * Stride!.Value : _starts[index];
-    }
+    public int StartOf(int index) => Start(DatasetGuard.Index(index, Count, nameof(index)));
 
     /// <inheritdoc />
     public void CopyExamples(ReadOnlySpan<int> indices, Span<T> features, Span<T> targets)
     {
         var t = BlockSize;
-        if (features.Length != indices.Length * t)
-        {
-            throw new ArgumentException($"Expected {indices.Length}×{t} feature values; the buffer holds {features.Length}.", nameof(features));
-        }
-
-        if (targets.Length != indices.Length * t)
-        {
-            throw new ArgumentException($"Expected {indices.Length}×{t} target values; the buffer holds {targets.Length}.", nameof(targets));
-        }
-
+        DatasetGuard.Buffers(indices.Length, features.Length, t, targets.Length, t);
         var tokens = _tokens.Span;
         for (var r = 0; r < indices.Length; r++)
         {
-            var i = indices[r];
-            if ((uint)i >= (uint)Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(indices), i, $"An example index must be in [0, {Count}).");
-            }
-
-            var start = _starts is null ? i * Stride!.Value : _starts[i];
+            var start = Start(DatasetGuard.Index(indices[r], Count, nameof(indices)));
             TensorPrimitives.ConvertTruncating<int, T>(tokens.Slice(start, t), features.Slice(r * t, t));
             TensorPrimitives.ConvertTruncating<int, T>(tokens.Slice(start + 1, t), targets.Slice(r * t, t));
         }
@@ -146,4 +123,6 @@ public sealed class TokenWindowDataset<T> : IDataset<T>
 
         return new TokenWindowDataset<T>(corpus, blockSize, starts);
     }
+
+    private int Start(int index) => _starts is null ? index * Stride!.Value : _starts[index];
 }
