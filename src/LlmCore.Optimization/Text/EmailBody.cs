@@ -251,7 +251,7 @@ internal static class EmailBody
         }
 
         parameters.TryGetValue("charset", out var charset);
-        return GetString(bytes, charset?.Trim().ToLowerInvariant());
+        return GetString(bytes, charset?.Trim().ToLowerInvariant()).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
     }
 
     private static string GetString(byte[] bytes, string? charset)

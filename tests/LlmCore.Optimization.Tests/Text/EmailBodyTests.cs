@@ -95,6 +95,7 @@ public class EmailBodyTests
     [InlineData("Zm8=", "fo")]
     [InlineData("Zm9v\nYmFy\n", "foobar")]
     [InlineData("Zm9vYmF", "fooba")] // a last group of 3 characters carries 2 bytes
+    [InlineData("YQ0KYg0=", "a\nb")] // "a\r\nb\r": decoded line ends become \n
     public void Extract_Base64Part_IsDecoded(string encoded, string expected)
     {
         var message = "Content-Type: text/plain; charset=\"us-ascii\"\nContent-Transfer-Encoding: base64\n\n" + encoded;
