@@ -341,7 +341,7 @@ internal static unsafe partial class Gemm
             var resolved = Resolve(kernel);
             var parallel = threading == GemmThreading.Parallel
                 || (threading == GemmThreading.Auto && (long)m * n * k >= ParallelThreshold);
-            var parts = parallel ? Math.Min(ParallelWork.MaxDegreeOfParallelism, Math.Max(m, n)) : 1;
+            var parts = parallel ? Parts(m, n, k) : 1;
             if (parts <= 1)
             {
                 Run(problem, resolved);
@@ -351,6 +351,17 @@ internal static unsafe partial class Gemm
             var (mr, nr) = Tile<T>(resolved);
             ParallelWork.For(parts, new SplitBody<T> { Problem = problem, Kernel = resolved, Parts = parts, RowGranule = mr, ColumnGranule = nr });
         }
+    }
+
+    /// <summary>How many row (or column) blocks a parallel product is cut into: one per thread, or two per thread when
+    /// the blocks stay large (so that a thread the operating system delays leaves less for the others to wait for;
+    /// each block packs its own copy of the other operand, which costs about 1/rows of its time).</summary>
+    private static int Parts(int m, int n, int k)
+    {
+        var threads = ParallelWork.MaxDegreeOfParallelism;
+        var side = Math.Max(m, n);
+        var parts = side / (2 * threads) >= 256 && (long)m * n * k >= 64 * ParallelThreshold ? 2 * threads : threads;
+        return Math.Max(1, Math.Min(parts, side));
     }
 
     /// <summary>Runs one whole product on the calling thread with the given kernel.</summary>
@@ -595,7 +606,7 @@ internal static unsafe partial class Gemm
             var mcMax = Math.Min(s_mc, RoundUp(p.M, mr));
             var ncMax = Math.Min(s_nc, RoundUp(p.N, nr));
             var kcMax = Math.Min(KC, p.K);
-            var need = (mcMax * kcMax) + (ncMax * kcMax) + (64 / sizeof(T));
+            var need = (mcMax * kcMax) + (ncMax * kcMax) + (2 * GemmPacking.Slack) + (64 / sizeof(T));
             var buffer = t_buffer;
             if (buffer is null || buffer.Length < need)
             {
@@ -605,7 +616,7 @@ internal static unsafe partial class Gemm
 
             var raw = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
             var packedA = (T*)(((nint)raw + 63) & ~(nint)63);
-            var packedB = packedA + (mcMax * kcMax);
+            var packedB = packedA + (mcMax * kcMax) + GemmPacking.Slack;
             var tile = stackalloc T[TKernel.MR * TKernel.NR];
 
             for (var jc = 0; jc < p.N; jc += s_nc)
@@ -653,9 +664,16 @@ internal static unsafe partial class Gemm
             for (var ir = 0; ir < mc; ir += mr)
             {
                 var rows = Math.Min(mr, mc - ir);
-                if (transposed)
+                if (transposed && d is null && rows == mr)
                 {
                     // op(A)[i, p] = A[p, i]: each group of MR values is contiguous in A.
+                    for (var p = 0; p < kc; p++)
+                    {
+                        Unsafe.CopyBlockUnaligned(packed + (p * mr), a + (p * lda) + ir, (uint)(TKernel.MR * sizeof(T)));
+                    }
+                }
+                else if (transposed)
+                {
                     for (var p = 0; p < kc; p++)
                     {
                         var source = a + (p * lda) + ir;
@@ -673,26 +691,20 @@ internal static unsafe partial class Gemm
                         }
                     }
                 }
+                else if (d is null)
+                {
+                    // op(A)[i, p] = A[i, p]: a transpose of the rows.
+                    GemmPacking.Transpose(a + (ir * lda), lda, rows, mr, kc, packed);
+                }
                 else
                 {
-                    // op(A)[i, p] = A[i, p]: read each row in order and scatter it with stride MR.
                     for (var r = 0; r < rows; r++)
                     {
                         var source = a + ((ir + r) * lda);
                         var target = packed + r;
-                        if (d is null)
+                        for (var p = 0; p < kc; p++)
                         {
-                            for (var p = 0; p < kc; p++)
-                            {
-                                target[p * mr] = source[p];
-                            }
-                        }
-                        else
-                        {
-                            for (var p = 0; p < kc; p++)
-                            {
-                                target[p * mr] = source[p] * d[p];
-                            }
+                            target[p * mr] = source[p] * d[p];
                         }
                     }
 
@@ -744,24 +756,8 @@ internal static unsafe partial class Gemm
                 }
                 else
                 {
-                    // op(B)[p, j] = B[j, p]: read each row of B in order and scatter it with stride NR.
-                    for (var j = 0; j < cols; j++)
-                    {
-                        var source = b + ((jr + j) * ldb);
-                        var target = packed + j;
-                        for (var p = 0; p < kc; p++)
-                        {
-                            target[p * nr] = source[p];
-                        }
-                    }
-
-                    for (var j = cols; j < nr; j++)
-                    {
-                        for (var p = 0; p < kc; p++)
-                        {
-                            packed[(p * nr) + j] = T.Zero;
-                        }
-                    }
+                    // op(B)[p, j] = B[j, p]: a transpose of the rows of B.
+                    GemmPacking.Transpose(b + (jr * ldb), ldb, cols, nr, kc, packed);
                 }
 
                 packed += nr * kc;
