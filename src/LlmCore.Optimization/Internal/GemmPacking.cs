@@ -42,6 +42,28 @@ internal static unsafe class GemmPacking
         TransposeScalar(src + done, ld, rows, width, kc - done, dst + (done * width));
     }
 
+    /// <summary>The span form of <see cref="Transpose{T}(T*, nint, int, int, int, T*)"/> (vectorised) or of
+    /// <see cref="TransposeScalar{T}"/>, for tests: checks that the source holds the rows and that the destination holds
+    /// kc groups of width plus <see cref="Slack"/>.</summary>
+    public static void Transpose<T>(ReadOnlySpan<T> src, int ld, int rows, int width, int kc, Span<T> dst, bool vectorized)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, width);
+        ArgumentOutOfRangeException.ThrowIfLessThan(src.Length, rows == 0 ? 0 : ((rows - 1) * ld) + kc, nameof(src));
+        ArgumentOutOfRangeException.ThrowIfLessThan(dst.Length, (kc * width) + Slack, nameof(dst));
+        fixed (T* s = src, d = dst)
+        {
+            if (vectorized)
+            {
+                Transpose(s, ld, rows, width, kc, d);
+            }
+            else
+            {
+                TransposeScalar(s, ld, rows, width, kc, d);
+            }
+        }
+    }
+
     /// <summary>The element-by-element form: the reference, and the path for other hardware and the last columns.</summary>
     public static void TransposeScalar<T>(T* src, nint ld, int rows, int width, int kc, T* dst)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
