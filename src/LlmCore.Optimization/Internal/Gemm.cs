@@ -196,8 +196,14 @@ internal static unsafe partial class Gemm
     {
         ArgumentOutOfRangeException.ThrowIfNegative(outer);
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
-        var count = outer * inner;
         ValidateShape(m, n, k);
+        ValidateStrides(strideA, strideB, strideC);
+        if ((long)outer * inner > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inner), inner, $"outer × inner must not exceed {int.MaxValue}.");
+        }
+
+        var count = outer * inner;
         if (count == 0 || m == 0 || n == 0)
         {
             return;
@@ -211,7 +217,6 @@ internal static unsafe partial class Gemm
         }
 
         ValidateOperand(c.Length, LastOffset(strideC, outer, inner), m, n, ldc, nameof(c), nameof(ldc));
-        ValidateStrides(strideA, strideB, strideC);
 
         fixed (T* pa = a, pb = b, pc = c)
         {
@@ -471,11 +476,18 @@ internal static unsafe partial class Gemm
     private static long LastOffset(BatchStride stride, int outer, int inner)
         => ((long)(outer - 1) * stride.Outer) + ((long)(inner - 1) * stride.Inner);
 
-    private static void ValidateStrides(BatchStride a, BatchStride b, BatchStride c)
+    private static void ValidateStrides(BatchStride strideA, BatchStride strideB, BatchStride strideC)
     {
-        if (a.Outer < 0 || a.Inner < 0 || b.Outer < 0 || b.Inner < 0 || c.Outer < 0 || c.Inner < 0)
+        Check(strideA, nameof(strideA));
+        Check(strideB, nameof(strideB));
+        Check(strideC, nameof(strideC));
+
+        static void Check(BatchStride stride, string name)
         {
-            throw new ArgumentOutOfRangeException(nameof(a), "Batch strides must be zero or positive.");
+            if (stride.Outer < 0 || stride.Inner < 0)
+            {
+                throw new ArgumentOutOfRangeException(name, stride, "Batch strides must be zero or positive.");
+            }
         }
     }
 
