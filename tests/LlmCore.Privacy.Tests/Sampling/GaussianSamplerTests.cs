@@ -178,18 +178,19 @@ public class GaussianSamplerTests
     /// <summary>The central interval [lo, hi] of Binomial(n, p) with P[X &lt; lo] ≤ level/2 and P[X &gt; hi] ≤ level/2.</summary>
     private static (int Lo, int Hi) BinomialInterval(int n, double p, double level)
     {
-        var lo = 0;
-        while (Binomial.CDF(p, n, lo) <= level / 2)
+        // lo: the smallest k with P[X ≤ k] > level/2; hi: the smallest k with P[X > k] ≤ level/2 (both by bisection).
+        return (Smallest(n, k => Binomial.CDF(p, n, k) > level / 2), Smallest(n, k => 1 - Binomial.CDF(p, n, k) <= level / 2));
+    }
+
+    private static int Smallest(int n, Func<int, bool> holds)
+    {
+        var (lo, hi) = (0, n);
+        while (lo < hi)
         {
-            lo++;
+            var mid = lo + ((hi - lo) / 2);
+            (lo, hi) = holds(mid) ? (lo, mid) : (mid + 1, hi);
         }
 
-        var hi = lo;
-        while (1 - Binomial.CDF(p, n, hi) > level / 2)
-        {
-            hi++;
-        }
-
-        return (lo, hi);
+        return lo;
     }
 }
