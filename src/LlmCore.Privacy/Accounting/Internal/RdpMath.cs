@@ -14,19 +14,9 @@ internal static class RdpMath
 
     public static double SampledGaussian(double q, double sigma, double order, FractionalOrderSeries series = FractionalOrderSeries.Signed)
     {
-        if (q == 0.0)
+        if (SampledEdgeCase(q, sigma, order) is { } edge)
         {
-            return 0.0;
-        }
-
-        if (q == 1.0)
-        {
-            return order / (2.0 * sigma * sigma);
-        }
-
-        if (double.IsPositiveInfinity(order))
-        {
-            return double.PositiveInfinity;
+            return edge;
         }
 
         var logA = order == Math.Floor(order) && order < int.MaxValue
@@ -34,6 +24,16 @@ internal static class RdpMath
             : series == FractionalOrderSeries.Signed ? LogAFractional(q, sigma, order) : LogAFractionalAbsolute(q, sigma, order);
         return logA / (order - 1.0);
     }
+
+    /// <summary>
+    /// The cases every sampled Gaussian shares, whatever the sampling scheme: q = 0 costs nothing, q = 1 is the Gaussian
+    /// α/(2σ²), and α = ∞ is +∞ (no pure DP); <see langword="null"/> otherwise.
+    /// </summary>
+    public static double? SampledEdgeCase(double q, double sigma, double order) =>
+        q == 0.0 ? 0.0
+        : q == 1.0 ? order / (2.0 * sigma * sigma)
+        : double.IsPositiveInfinity(order) ? double.PositiveInfinity
+        : null;
 
     /// <summary>ln A_α for integer α: ln Σ_{k=0..α} C(α,k) (1−q)^{α−k} q^k exp((k²−k)/(2σ²)).</summary>
     public static double LogAInteger(double q, double sigma, int alpha)

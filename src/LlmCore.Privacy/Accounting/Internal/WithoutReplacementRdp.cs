@@ -26,19 +26,9 @@ internal static class WithoutReplacementRdp
     /// <summary>RDP(α) of one step with sampling fraction q = m/n and noise multiplier σ (relative to the replace-one sensitivity).</summary>
     public static double Rdp(double q, double sigma, double order)
     {
-        if (q == 0.0)
+        if (RdpMath.SampledEdgeCase(q, sigma, order) is { } edge)
         {
-            return 0.0;
-        }
-
-        if (q == 1.0)
-        {
-            return order / (2.0 * sigma * sigma);
-        }
-
-        if (double.IsPositiveInfinity(order))
-        {
-            return double.PositiveInfinity;
+            return edge;
         }
 
         if (order == Math.Floor(order))
