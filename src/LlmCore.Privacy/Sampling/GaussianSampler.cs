@@ -84,6 +84,7 @@ public static class GaussianSampler
     /// Fills <paramref name="destination"/> with N(0, scale²) values, drawing 2·⌈n/2⌉ words in chunks of
     /// <see cref="LaplaceSampler.ChunkLength"/>; each chunk of p pairs writes the first values of the pairs, then the second.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillScaled(IRandomSource source, double scale, Span<double> destination, bool vectorised)
     {
         Span<ulong> words = stackalloc ulong[LaplaceSampler.ChunkLength];
@@ -113,6 +114,7 @@ public static class GaussianSampler
     /// <summary>
     /// Turns 2·n words into n pairs of N(0, scale²) values: the first n words give the radii, the next n the angles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pairs(ReadOnlySpan<ulong> words, double scale, Span<double> first, Span<double> second, bool vectorised)
     {
         var n = first.Length;

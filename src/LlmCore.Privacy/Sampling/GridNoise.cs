@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
@@ -90,6 +91,7 @@ internal static class GridNoise
     internal static double LaplaceOffset(double t) => t * (Math.Log(2) - PrivacyMath.Log1p(Math.Exp(-1 / t)));
 
     /// <summary>destination[i] = ±g·⌊−t·destination[i] + c⌋ with the sign from bit 0 of words[i]; input holds ln u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LaplaceFromLog(ReadOnlySpan<ulong> words, double t, double c, double granularity, Span<double> destination)
     {
         var i = 0;
@@ -118,6 +120,7 @@ internal static class GridNoise
     }
 
     /// <summary>destination[i] = g·⌊factor·z[i] + ½⌋.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RoundToGrid(ReadOnlySpan<double> z, double factor, double granularity, Span<double> destination)
     {
         var i = 0;

@@ -51,9 +51,9 @@ public class GaussianSamplerTests
     [InlineData(4.5, 306)]
     public void Fill_TailFrequencies_AreInsideTheBinomialInterval(double threshold, int seed)
     {
-        // 4·10⁶ draws; the counts of z > t and of z < −t are each Binomial(n, Φ(−t)); each must lie inside the central
+        // 2·10⁶ draws; the counts of z > t and of z < −t are each Binomial(n, Φ(−t)); each must lie inside the central
         // 99.9% interval (two-sided level 0.001 per count, so a false-failure rate below 0.2% per row).
-        const int n = 4_000_000;
+        const int n = 2_000_000;
         var z = new double[n];
         GaussianSampler.Fill(new SeededRandomSource((ulong)seed), 1.0, z);
         var p = Normal.CDF(0, 1, -threshold);
