@@ -14,13 +14,20 @@ namespace LlmCore.Privacy.Accounting;
 /// and truncated upper tails (mass ≤ <see cref="TailMassTruncation"/>) are moved to +∞, so the reported δ(ε) and ε(δ)
 /// are upper bounds. Over T steps the rounding adds at most T·interval to ε (in practice far less: 1e-4 relative for
 /// DP-SGD settings), which is the "discretisation error" the tests allow.</para>
+/// <para>Both estimates of dp_accounting are available (its <c>pessimistic_estimate</c> flag): <see cref="GetEpsilon"/> and
+/// <see cref="GetDelta"/> answer with the pessimistic one, an upper bound; <see cref="GetEpsilonBounds"/> and
+/// <see cref="GetDeltaBounds"/> add the optimistic one, a lower bound, whose distribution rounds every loss down and drops
+/// truncated lower tails (privacy buckets, Meiser and Mohammadi 2018). The true value lies between the two, so their gap
+/// shows how much the discretisation costs; both converge to it as the interval shrinks. The optimistic distributions
+/// are built from <see cref="History"/> the first time they are asked for and kept up to date from then on.</para>
 /// <para>Adjacency is add/remove-one. Poisson-sampled events have different loss distributions in the add and the
 /// remove direction; both are composed and the worse (larger δ, larger ε) is reported, as dp_accounting does
 /// (Opacus' PRV accountant uses the remove direction only).</para>
 /// <para>Supported events: <see cref="GaussianEvent"/>, <see cref="LaplaceEvent"/>, <see cref="RandomizedResponseEvent"/>,
 /// <see cref="PoissonSampledEvent"/> of a Gaussian, a Laplace or a randomized response with
 /// <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> adjacency (add/remove: an absent record answers uniformly),
-/// and self-compositions and compositions of these.</para>
+/// and self-compositions and compositions of these. <see cref="SampledWithoutReplacementEvent"/> (fixed-size batches, replace-one
+/// neighbours) is not supported (dp_accounting's PLD accountant does not support it either): use <see cref="RdpAccountant"/>.</para>
 /// <para>Thread-safe: every member takes a lock.</para>
 /// </remarks>
 public sealed class PldAccountant : IPrivacyAccountant
@@ -35,6 +42,9 @@ public sealed class PldAccountant : IPrivacyAccountant
     private readonly List<PrivacyEvent> _history = [];
     private PrivacyLossDistribution? _remove;
     private PrivacyLossDistribution? _add;
+    private PrivacyLossDistribution? _optimisticRemove;
+    private PrivacyLossDistribution? _optimisticAdd;
+    private int _optimisticEvents;
 
     /// <summary>Creates an empty accountant.</summary>
     /// <param name="discretizationInterval">Grid width in nats, in [1e-6, 0.1]; smaller is tighter and slower.</param>
@@ -121,6 +131,40 @@ public sealed class PldAccountant : IPrivacyAccountant
         }
     }
 
+    /// <summary>
+    /// The optimistic (lower) and pessimistic (upper) estimates of the smallest ε such that the composition so far is
+    /// (ε, δ)-DP; the true ε lies between them. <see cref="PldBounds.Upper"/> equals <see cref="GetEpsilon"/>.
+    /// </summary>
+    /// <param name="delta">δ, in (0, 1).</param>
+    /// <returns>The two estimates, each ≥ 0 and possibly +∞ (0 and 0 before any event).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1) or NaN.</exception>
+    public PldBounds GetEpsilonBounds(double delta)
+    {
+        RdpAccountant.CheckDelta(delta, nameof(delta));
+        lock (_lock)
+        {
+            var (remove, add) = Optimistic();
+            return new PldBounds(Epsilon(remove, add, delta), Epsilon(_remove, _add, delta));
+        }
+    }
+
+    /// <summary>
+    /// The optimistic (lower) and pessimistic (upper) estimates of the smallest δ such that the composition so far is
+    /// (ε, δ)-DP; the true δ lies between them. <see cref="PldBounds.Upper"/> equals <see cref="GetDelta"/>.
+    /// </summary>
+    /// <param name="epsilon">ε ≥ 0 (+∞ gives the mass at infinite loss).</param>
+    /// <returns>The two estimates, each in [0, 1].</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is negative or NaN.</exception>
+    public PldBounds GetDeltaBounds(double epsilon)
+    {
+        RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
+        lock (_lock)
+        {
+            var (remove, add) = Optimistic();
+            return new PldBounds(Delta(remove, add, epsilon), Delta(_remove, _add, epsilon));
+        }
+    }
+
     /// <inheritdoc/>
     public double GetEpsilonIfComposed(PrivacyEvent privacyEvent, double delta)
     {
@@ -145,6 +189,18 @@ public sealed class PldAccountant : IPrivacyAccountant
             var (r, a) = Combine(_remove, _add, built);
             return Delta(r, a, epsilon);
         }
+    }
+
+    /// <summary>The optimistic pair, brought up to date with <see cref="History"/> (called under the lock).</summary>
+    private (PrivacyLossDistribution? Remove, PrivacyLossDistribution? Add) Optimistic()
+    {
+        for (; _optimisticEvents < _history.Count; _optimisticEvents++)
+        {
+            var built = BuildSupported(_history[_optimisticEvents], pessimistic: false);
+            (_optimisticRemove, _optimisticAdd) = Combine(_optimisticRemove, _optimisticAdd, built);
+        }
+
+        return (_optimisticRemove, _optimisticAdd);
     }
 
     private static double Epsilon(PrivacyLossDistribution? remove, PrivacyLossDistribution? add, double delta)
@@ -198,56 +254,59 @@ public sealed class PldAccountant : IPrivacyAccountant
         if (!IsSupported(privacyEvent))
         {
             throw new UnsupportedPrivacyEventException(
-                $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour.");
+                $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour. Sampling without replacement (fixed-size batches) is analysed by the RDP accountant only.");
         }
 
         return BuildSupported(privacyEvent);
     }
 
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildSupported(PrivacyEvent privacyEvent)
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildSupported(PrivacyEvent privacyEvent, bool pessimistic = true)
     {
         var interval = DiscretizationInterval;
         var tail = TailMassTruncation;
+        PrivacyLossDistribution Discretise(LossVariable loss, double grid, double truncation) => pessimistic
+            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation)
+            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation);
         switch (privacyEvent)
         {
             case GaussianEvent g:
                 {
-                    var pld = PrivacyLossDistribution.FromLossVariable(new GaussianRemoveLoss(1.0, g.NoiseMultiplier), interval, tail);
+                    var pld = Discretise(new GaussianRemoveLoss(1.0, g.NoiseMultiplier), interval, tail);
                     return (pld, pld);
                 }
 
             case LaplaceEvent l:
                 {
-                    var pld = PrivacyLossDistribution.FromLossVariable(new LaplaceRemoveLoss(1.0, l.Scale), interval, tail);
+                    var pld = Discretise(new LaplaceRemoveLoss(1.0, l.Scale), interval, tail);
                     return (pld, pld);
                 }
 
             case RandomizedResponseEvent rr:
-                return BuildRandomizedResponse(rr, interval);
+                return BuildRandomizedResponse(rr, interval, pessimistic);
 
             case PoissonSampledEvent { SamplingProbability: 1.0 } p:
-                return BuildSupported(p.Event);
+                return BuildSupported(p.Event, pessimistic);
 
             case PoissonSampledEvent { Event: GaussianEvent g } p:
                 return (
-                    PrivacyLossDistribution.FromLossVariable(new GaussianRemoveLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail),
-                    PrivacyLossDistribution.FromLossVariable(new GaussianAddLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail));
+                    Discretise(new GaussianRemoveLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail),
+                    Discretise(new GaussianAddLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail));
 
             case PoissonSampledEvent { Event: LaplaceEvent l } p:
                 return (
-                    PrivacyLossDistribution.FromLossVariable(new LaplaceRemoveLoss(p.SamplingProbability, l.Scale), interval, tail),
-                    PrivacyLossDistribution.FromLossVariable(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
+                    Discretise(new LaplaceRemoveLoss(p.SamplingProbability, l.Scale), interval, tail),
+                    Discretise(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
 
             case PoissonSampledEvent { Event: RandomizedResponseEvent rr } p:
-                return BuildRandomizedResponse(rr, interval, p.SamplingProbability);
+                return BuildRandomizedResponse(rr, interval, pessimistic, p.SamplingProbability);
 
             case SelfComposedEvent { Event: GaussianEvent g } s:
                 // k Gaussian releases with σ are exactly one with σ/√k (dp_accounting's shortcut).
-                return BuildSupported(new GaussianEvent(g.NoiseMultiplier / Math.Sqrt(s.Count)));
+                return BuildSupported(new GaussianEvent(g.NoiseMultiplier / Math.Sqrt(s.Count)), pessimistic);
 
             case SelfComposedEvent s:
                 {
-                    var inner = BuildSupported(s.Event);
+                    var inner = BuildSupported(s.Event, pessimistic);
                     if (ReferenceEquals(inner.Remove, inner.Add))
                     {
                         var both = inner.Remove.SelfCompose(s.Count, tail);
@@ -267,7 +326,7 @@ public sealed class PldAccountant : IPrivacyAccountant
                     (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? acc = null;
                     foreach (var e in c.Events)
                     {
-                        var next = BuildSupported(e);
+                        var next = BuildSupported(e, pessimistic);
                         acc = acc is null ? next : Combine(acc.Value.Remove, acc.Value.Add, next);
                     }
 
@@ -286,7 +345,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// m₂ = q·b + (1 − q)·u elsewhere; the remove direction compares the mixture with uniform, the add direction
     /// uniform with the mixture. At q = 1 this is <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> RR.
     /// </summary>
-    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, double samplingProbability = 1.0)
+    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, bool pessimistic, double samplingProbability = 1.0)
     {
         var k = rr.BucketCount;
         var b = rr.NoiseParameter / k;
@@ -302,13 +361,19 @@ public sealed class PldAccountant : IPrivacyAccountant
         if (rr.Adjacency == RandomizedResponseAdjacency.ReplaceOne)
         {
             var pld = PrivacyLossDistribution.FromDiscrete(
-                [(Math.Log(a / b), a), (Math.Log(b / a), b), (0.0, (k - 2) * b)], interval);
+                [(Math.Log(a / b), a), (Math.Log(b / a), b), (0.0, (k - 2) * b)], interval, pessimistic);
             return (pld, pld);
         }
 
         var u = 1.0 / k;
-        var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval);
-        var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval);
+        var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval, pessimistic);
+        var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval, pessimistic);
         return (forward, backward);
     }
 }
+
+/// <summary>An optimistic (lower) and a pessimistic (upper) estimate of a privacy parameter from a <see cref="PldAccountant"/>.</summary>
+/// <param name="Lower">The optimistic estimate: losses rounded down, a lower bound on the true value.</param>
+/// <param name="Upper">The pessimistic estimate: losses rounded up, an upper bound on the true value (what the accountant reports).</param>
+/// <remarks>Immutable and thread-safe.</remarks>
+public readonly record struct PldBounds(double Lower, double Upper);
