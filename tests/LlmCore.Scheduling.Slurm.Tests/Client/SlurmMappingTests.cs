@@ -1,4 +1,5 @@
 using LlmCore.Scheduling.Slurm.Internal;
+using LlmCore.Scheduling.Slurm.Internal.Api;
 
 namespace LlmCore.Scheduling.Slurm.Tests.Client;
 

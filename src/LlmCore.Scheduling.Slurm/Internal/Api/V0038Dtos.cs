@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 
-namespace LlmCore.Scheduling.Slurm.Internal;
+namespace LlmCore.Scheduling.Slurm.Internal.Api;
 
 // Hand-written request and response bodies of slurmrestd's REST API v0.0.38 (Slurm 22.05), taken from what the server
 // really sends (the OpenAPI document does not match it: error objects differ, numbers come as null). Unknown fields
-// are ignored; every field a client reads is optional.
+// are ignored; every field a client reads is optional. SlurmError and SlurmWarning are shared with v0.0.40+.
 
 internal sealed class SlurmError
 {
@@ -30,6 +30,17 @@ internal sealed class SlurmError
         var text = string.IsNullOrEmpty(Description) ? Error : $"{Error}: {Description}";
         return $"{Number} {text}".Trim();
     }
+}
+
+internal sealed class SlurmWarning
+{
+    [JsonPropertyName("description")]
+    public string? Description { get; set; }
+
+    [JsonPropertyName("source")]
+    public string? Source { get; set; }
+
+    public override string ToString() => string.IsNullOrEmpty(Source) ? Description ?? string.Empty : $"{Source}: {Description}";
 }
 
 internal sealed class SlurmVersionDto
@@ -60,6 +71,9 @@ internal class SlurmResponse
 
     [JsonPropertyName("errors")]
     public List<SlurmError>? Errors { get; set; }
+
+    [JsonPropertyName("warnings")]
+    public List<SlurmWarning>? Warnings { get; set; }
 }
 
 internal sealed class SubmitResponse : SlurmResponse
@@ -220,6 +234,9 @@ internal sealed class JobDto
     [JsonPropertyName("restart_cnt")]
     public int? RestartCount { get; set; }
 
+    [JsonPropertyName("node_count")]
+    public int? NodeCount { get; set; }
+
     [JsonPropertyName("exit_code")]
     public int? ExitCode { get; set; }
 
@@ -318,6 +335,6 @@ internal sealed class HoldUpdate
 [JsonSerializable(typeof(JobsResponse))]
 [JsonSerializable(typeof(SubmitRequest))]
 [JsonSerializable(typeof(HoldUpdate))]
-internal sealed partial class SlurmJsonContext : JsonSerializerContext
+internal sealed partial class V0038JsonContext : JsonSerializerContext
 {
 }
