@@ -42,6 +42,7 @@ namespace LlmCore.Scheduling.Slurm.Execution;
 public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, IDisposable
 {
     private const int PerJobPollLimit = 48;
+    private const double CostSmoothing = 0.3;
     private static readonly TimeSpan s_releaseRetry = TimeSpan.FromSeconds(1);
 
     private readonly ISlurmClient _client;
@@ -59,6 +60,8 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
     private readonly SemaphoreSlim _releaseSignal = new(0);
     private Task? _loop;
     private Task? _releaser;
+    private double _perJobReadTicks;
+    private double _tableReadTicks;
     private int _disposed;
 
     /// <summary>Creates the executor.</summary>
@@ -349,7 +352,9 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             {
                 if (_known is null)
                 {
+                    var read = System.Diagnostics.Stopwatch.StartNew();
                     var jobs = await _client.GetJobsAsync(cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _tableReadTicks, read.Elapsed.Ticks);
                     var known = new Dictionary<string, long>(StringComparer.Ordinal);
                     foreach (var job in jobs.Where(j => j.Comment.StartsWith("llmcore:", StringComparison.Ordinal)).OrderBy(j => j.JobId))
                     {
@@ -503,8 +508,8 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                 IReadOnlyList<SlurmJob>? jobs;
                 if (FollowedIds() is { } ids)
                 {
-                    // Few runs: read just those jobs (a few KB each) instead of the whole table, which holds every job
-                    // of the last MinJobAge seconds (about 2 MB for 1,000 jobs on Slurm 22.05).
+                    // Read just the followed jobs (a few KB each) when that costs less than the whole table, which
+                    // holds every job of the last MinJobAge seconds (about 2 MB for 1,000 jobs on Slurm 22.05).
                     var list = new List<SlurmJob>(ids.Count);
                     foreach (var id in ids)
                     {
@@ -516,6 +521,7 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
 
                     jobs = list;
                     lastPoll = null;
+                    Smooth(ref _perJobReadTicks, (double)watch.Elapsed.Ticks / Math.Max(1, ids.Count));
                 }
                 else
                 {
@@ -524,6 +530,10 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                         ? await _client.GetJobsIfChangedAsync(since.AddSeconds(-1), cancellationToken).ConfigureAwait(false)
                         : await _client.GetJobsAsync(cancellationToken).ConfigureAwait(false);
                     lastPoll = pollStart;
+                    if (jobs is not null)
+                    {
+                        Smooth(ref _tableReadTicks, watch.Elapsed.Ticks);
+                    }
                 }
 
                 if (jobs is null)
@@ -537,8 +547,8 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                 }
 
                 // The poll has its own connection, but shares slurmrestd's and slurmctld's CPU with submits and releases:
-                // leave them at least two thirds of the time.
-                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(2 * watch.Elapsed.Ticks, _options.MaxPollInterval.Ticks)));
+                // leave them at least two thirds of the time, however long a read takes.
+                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, 2 * watch.Elapsed.Ticks));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -559,13 +569,25 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         }
     }
 
+    /// <summary>
+    /// The followed jobs' ids when reading them one by one is cheaper than one read of the whole table (by the measured
+    /// cost of each kind of read; up to <see cref="PerJobPollLimit"/> jobs before both are known), else <see langword="null"/>.
+    /// </summary>
     private List<long>? FollowedIds()
     {
+        var perJob = Volatile.Read(ref _perJobReadTicks);
+        var table = Volatile.Read(ref _tableReadTicks);
         lock (_lock)
         {
-            return _runs.Count <= PerJobPollLimit ? [.. _runs.Values.Select(r => r.SlurmJobId)] : null;
+            var oneByOne = perJob > 0 && table > 0
+                ? _runs.Count * perJob <= table
+                : _runs.Count <= PerJobPollLimit;
+            return oneByOne ? [.. _runs.Values.Select(r => r.SlurmJobId)] : null;
         }
     }
+
+    private static void Smooth(ref double average, double sample) =>
+        Volatile.Write(ref average, average <= 0 ? sample : (CostSmoothing * sample) + ((1 - CostSmoothing) * average));
 
     private async Task ApplyAsync(IReadOnlyList<SlurmJob> jobs, DateTimeOffset pollStart, CancellationToken cancellationToken)
     {
