@@ -107,6 +107,41 @@ public class SlurmJobExecutorTests
     }
 
     [Fact]
+    public async Task StartAsync_LaunchesOfOnePass_HandsOverWithoutWaitingAndReleasesInAdmissionOrder()
+    {
+        // Five launches, as one scheduling pass admits them. Every release is held back until all five StartAsync
+        // calls returned: if a start waited for its release, this would time out.
+        var (executor, handler) = Create();
+        var handedOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = JsonNode.Parse(FakeSlurmHandler.Recorded("v0.0.38/submit-hold.response.json"))!;
+        var release = FakeSlurmHandler.Recorded("v0.0.38/release.response.json");
+        handler.OnRecorded(HttpMethod.Get, P + "jobs", "v0.0.38/jobs-list.response.json");
+        for (var id = 101; id <= 105; id++)
+        {
+            held["job_id"] = id;
+            handler.On(HttpMethod.Post, P + "job/submit", HttpStatusCode.OK, held.ToJsonString());
+            handler.On(HttpMethod.Post, P + "job/" + id, () =>
+            {
+                Assert.True(handedOver.Task.Wait(TimeSpan.FromSeconds(10)), "a release was sent before every start returned");
+                return Json(release);
+            });
+            handler.OnRecorded(HttpMethod.Get, P + "job/" + id, "v0.0.38/job-11-held.response.json");
+        }
+
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            await executor.StartAsync(Launch(name), new RecordingReporter(), CancellationToken.None);
+        }
+
+        handedOver.SetResult();
+        await handler.WaitForRequestAsync(r => r.Method == HttpMethod.Post && r.Path == P + "job/105", TimeSpan.FromSeconds(10));
+        await executor.DisposeAsync();
+
+        var releases = handler.Requests.Where(r => r.Method == HttpMethod.Post && !r.Path.EndsWith("submit", StringComparison.Ordinal)).Select(r => r.Path).ToList();
+        Assert.Equal([P + "job/101", P + "job/102", P + "job/103", P + "job/104", P + "job/105"], releases);
+    }
+
+    [Fact]
     public async Task StartAsync_GangOverTwoNodes_RequestsTwoNodesWithGpusPerNode()
     {
         var (executor, handler) = Create();
