@@ -570,8 +570,8 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
     }
 
     /// <summary>
-    /// The followed jobs' ids when reading them one by one is cheaper than one read of the whole table (by the measured
-    /// cost of each kind of read; up to <see cref="PerJobPollLimit"/> jobs before both are known), else <see langword="null"/>.
+    /// The followed jobs' ids when they are read one by one: always up to <see cref="PerJobPollLimit"/> of them, and
+    /// more while that is measured to cost less than one read of the whole table; else <see langword="null"/>.
     /// </summary>
     private List<long>? FollowedIds()
     {
@@ -579,9 +579,7 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         var table = Volatile.Read(ref _tableReadTicks);
         lock (_lock)
         {
-            var oneByOne = perJob > 0 && table > 0
-                ? _runs.Count * perJob <= table
-                : _runs.Count <= PerJobPollLimit;
+            var oneByOne = _runs.Count <= PerJobPollLimit || (perJob > 0 && table > 0 && _runs.Count * perJob <= table);
             return oneByOne ? [.. _runs.Values.Select(r => r.SlurmJobId)] : null;
         }
     }
