@@ -54,29 +54,8 @@ internal static class SlurmMapping
             }
         }
 
-        var (gpus, total) = Gpus(dto.TresPerNode, dto.TresPerJob, dto.NodeCount ?? 0);
-        return new SlurmJob(
-            dto.JobId,
-            dto.Name ?? string.Empty,
-            dto.Comment ?? string.Empty,
-            MapState(dto.JobState, dto.StateReason, dto.Priority),
-            dto.JobState ?? string.Empty,
-            dto.StateReason ?? string.Empty,
-            dto.Partition ?? string.Empty,
-            dto.Nodes ?? string.Empty,
-            gpus,
-            dto.GresDetail is { } d ? d.ToArray() : [],
-            dto.RestartCount ?? 0,
-            exit,
-            signal,
-            Time(dto.SubmitTime),
-            Time(dto.StartTime),
-            Time(dto.EndTime))
-        {
-            StateFlags = dto.JobState is { Length: > 0 } state ? [state] : [],
-            NodeCount = dto.NodeCount ?? 0,
-            TotalGpus = total,
-        };
+        var state = dto.JobState ?? string.Empty;
+        return Job(dto, state, state.Length > 0 ? [state] : [], dto.Priority, dto.NodeCount ?? 0, exit, signal, dto.SubmitTime, dto.StartTime, dto.EndTime);
     }
 
     /// <summary>Maps a v0.0.40+ job: the flag list is reduced to the name Slurm's own tools print.</summary>
@@ -98,9 +77,14 @@ internal static class SlurmMapping
             }
         }
 
-        var nodeCount = (int)(dto.NodeCount.Value ?? 0);
-        var (gpus, total) = Gpus(dto.TresPerNode, dto.TresPerJob, nodeCount);
         long? priority = dto.Hold == true ? 0 : dto.Priority.Value;
+        return Job(dto, state, [.. flags], priority, (int)(dto.NodeCount.Value ?? 0), exit, signal, dto.SubmitTime.Value, dto.StartTime.Value, dto.EndTime.Value);
+    }
+
+    /// <summary>A job from the fields every version shares and the ones each version reads its own way.</summary>
+    private static SlurmJob Job(JobFields dto, string state, IReadOnlyList<string> flags, long? priority, int nodeCount, int? exit, int? signal, long? submit, long? start, long? end)
+    {
+        var (gpus, total) = Gpus(dto.TresPerNode, dto.TresPerJob, nodeCount);
         return new SlurmJob(
             dto.JobId,
             dto.Name ?? string.Empty,
@@ -115,11 +99,11 @@ internal static class SlurmMapping
             dto.RestartCount ?? 0,
             exit,
             signal,
-            Time(dto.SubmitTime.Value),
-            Time(dto.StartTime.Value),
-            Time(dto.EndTime.Value))
+            Time(submit),
+            Time(start),
+            Time(end))
         {
-            StateFlags = [.. flags],
+            StateFlags = flags,
             NodeCount = nodeCount,
             TotalGpus = total,
         };
@@ -179,34 +163,24 @@ internal static class SlurmMapping
     private static DateTimeOffset? Time(long? epoch) =>
         epoch is long s && s > 0 && s < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
-    public static SlurmNode ToNode(NodeDto dto)
-    {
-        var (gpus, type) = ParseGpuGres(dto.Gres);
-        var (used, _) = ParseGpuGres(dto.GresUsed);
-        return new SlurmNode(
-            dto.Name ?? string.Empty,
-            dto.State ?? string.Empty,
-            dto.StateFlags is { } f ? f.ToArray() : [],
-            gpus,
-            used,
-            type,
-            dto.Cpus ?? 0,
-            dto.AllocCpus ?? 0,
-            dto.RealMemory ?? 0,
-            dto.Partitions is { } p ? p.ToArray() : []);
-    }
+    public static SlurmNode ToNode(NodeDto dto) => Node(dto, dto.State ?? string.Empty, dto.StateFlags is { } f ? f.ToArray() : []);
 
     /// <summary>Maps a v0.0.40+ node: the state list splits into the base state (lower case, as v0.0.38 sends it) and the flags.</summary>
     public static SlurmNode ToNode(DpNode dto)
     {
         var states = dto.State ?? [];
         var baseState = states.FirstOrDefault(static s => s_nodeBaseStates.Contains(s, StringComparer.OrdinalIgnoreCase));
+        return Node(dto, (baseState ?? string.Empty).ToLowerInvariant(), [.. states.Where(s => !ReferenceEquals(s, baseState))]);
+    }
+
+    private static SlurmNode Node(NodeFields dto, string state, IReadOnlyList<string> flags)
+    {
         var (gpus, type) = ParseGpuGres(dto.Gres);
         var (used, _) = ParseGpuGres(dto.GresUsed);
         return new SlurmNode(
             dto.Name ?? string.Empty,
-            (baseState ?? string.Empty).ToLowerInvariant(),
-            [.. states.Where(s => !ReferenceEquals(s, baseState))],
+            state,
+            flags,
             gpus,
             used,
             type,

@@ -188,19 +188,13 @@ internal sealed class DpKillJobResponse : DpResponse
     public List<DpKillStatus>? Status { get; set; }
 }
 
-internal sealed class DpPing
+internal sealed class DpPing : PingFields
 {
-    [JsonPropertyName("hostname")]
-    public string? Hostname { get; set; }
-
     [JsonPropertyName("pinged")]
     public string? Pinged { get; set; }
 
     [JsonPropertyName("responding")]
     public bool? Responding { get; set; }
-
-    [JsonPropertyName("mode")]
-    public string? Mode { get; set; }
 
     [JsonPropertyName("primary")]
     public bool? Primary { get; set; }
@@ -218,31 +212,10 @@ internal sealed class DpDiagResponse : DpResponse
     public DiagStatistics? Statistics { get; set; }
 }
 
-internal sealed class DpNode
+internal sealed class DpNode : NodeFields
 {
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
     [JsonPropertyName("state")]
     public List<string>? State { get; set; }
-
-    [JsonPropertyName("gres")]
-    public string? Gres { get; set; }
-
-    [JsonPropertyName("gres_used")]
-    public string? GresUsed { get; set; }
-
-    [JsonPropertyName("cpus")]
-    public int? Cpus { get; set; }
-
-    [JsonPropertyName("alloc_cpus")]
-    public int? AllocCpus { get; set; }
-
-    [JsonPropertyName("real_memory")]
-    public long? RealMemory { get; set; }
-
-    [JsonPropertyName("partitions")]
-    public List<string>? Partitions { get; set; }
 }
 
 internal sealed class DpNodesResponse : DpResponse
@@ -323,28 +296,10 @@ internal sealed class DpExitCode
     public DpSignal? Signal { get; set; }
 }
 
-internal sealed class DpJob
+internal sealed class DpJob : JobFields
 {
-    [JsonPropertyName("job_id")]
-    public long JobId { get; set; }
-
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("comment")]
-    public string? Comment { get; set; }
-
     [JsonPropertyName("job_state")]
     public List<string>? JobState { get; set; }
-
-    [JsonPropertyName("state_reason")]
-    public string? StateReason { get; set; }
-
-    [JsonPropertyName("partition")]
-    public string? Partition { get; set; }
-
-    [JsonPropertyName("nodes")]
-    public string? Nodes { get; set; }
 
     [JsonPropertyName("node_count")]
     public NoValNumber NodeCount { get; set; }
@@ -355,20 +310,8 @@ internal sealed class DpJob
     [JsonPropertyName("hold")]
     public bool? Hold { get; set; }
 
-    [JsonPropertyName("restart_cnt")]
-    public int? RestartCount { get; set; }
-
     [JsonPropertyName("exit_code")]
     public DpExitCode? ExitCode { get; set; }
-
-    [JsonPropertyName("gres_detail")]
-    public List<string>? GresDetail { get; set; }
-
-    [JsonPropertyName("tres_per_node")]
-    public string? TresPerNode { get; set; }
-
-    [JsonPropertyName("tres_per_job")]
-    public string? TresPerJob { get; set; }
 
     [JsonPropertyName("submit_time")]
     public NoValNumber SubmitTime { get; set; }
@@ -389,24 +332,11 @@ internal sealed class DpJobsResponse : DpResponse
     public NoValNumber LastUpdate { get; set; }
 }
 
-internal sealed class DpJobDescription
+internal sealed class DpJobDescription : JobDescriptionFields
 {
     [JsonPropertyName("script")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Script { get; set; }
-
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("comment")]
-    public string? Comment { get; set; }
-
-    [JsonPropertyName("partition")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Partition { get; set; }
-
-    [JsonPropertyName("hold")]
-    public bool Hold { get; set; }
 
     [JsonPropertyName("tres_per_node")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -415,24 +345,9 @@ internal sealed class DpJobDescription
     [JsonPropertyName("nodes")]
     public string? Nodes { get; set; }
 
-    [JsonPropertyName("tasks")]
-    public int Tasks { get; set; } = 1;
-
-    [JsonPropertyName("cpus_per_task")]
-    public int CpusPerTask { get; set; } = 1;
-
     [JsonPropertyName("time_limit")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public NoValNumber? TimeLimit { get; set; }
-
-    [JsonPropertyName("requeue")]
-    public bool Requeue { get; set; }
-
-    [JsonPropertyName("current_working_directory")]
-    public string? CurrentWorkingDirectory { get; set; }
-
-    [JsonPropertyName("standard_output")]
-    public string? StandardOutput { get; set; }
 
     [JsonPropertyName("environment")]
     public List<string>? Environment { get; set; }

@@ -4,44 +4,7 @@ namespace LlmCore.Scheduling.Slurm.Internal.Api;
 
 // Hand-written request and response bodies of slurmrestd's REST API v0.0.38 (Slurm 22.05), taken from what the server
 // really sends (the OpenAPI document does not match it: error objects differ, numbers come as null). Unknown fields
-// are ignored; every field a client reads is optional. SlurmError and SlurmWarning are shared with v0.0.40+.
-
-internal sealed class SlurmError
-{
-    [JsonPropertyName("error")]
-    public string? Error { get; set; }
-
-    [JsonPropertyName("error_code")]
-    public int? ErrorCode { get; set; }
-
-    [JsonPropertyName("error_number")]
-    public int? ErrorNumber { get; set; }
-
-    [JsonPropertyName("description")]
-    public string? Description { get; set; }
-
-    [JsonPropertyName("source")]
-    public string? Source { get; set; }
-
-    public int Number => ErrorNumber ?? ErrorCode ?? 0;
-
-    public override string ToString()
-    {
-        var text = string.IsNullOrEmpty(Description) ? Error : $"{Error}: {Description}";
-        return $"{Number} {text}".Trim();
-    }
-}
-
-internal sealed class SlurmWarning
-{
-    [JsonPropertyName("description")]
-    public string? Description { get; set; }
-
-    [JsonPropertyName("source")]
-    public string? Source { get; set; }
-
-    public override string ToString() => string.IsNullOrEmpty(Source) ? Description ?? string.Empty : $"{Source}: {Description}";
-}
+// are ignored; every field a client reads is optional. The fields shared with v0.0.40+ are in CommonDtos.cs.
 
 internal sealed class SlurmVersionDto
 {
@@ -82,16 +45,10 @@ internal sealed class SubmitResponse : SlurmResponse
     public long? JobId { get; set; }
 }
 
-internal sealed class PingDto
+internal sealed class PingDto : PingFields
 {
-    [JsonPropertyName("hostname")]
-    public string? Hostname { get; set; }
-
     [JsonPropertyName("ping")]
     public string? Ping { get; set; }
-
-    [JsonPropertyName("mode")]
-    public string? Mode { get; set; }
 }
 
 internal sealed class PingResponse : SlurmResponse
@@ -100,73 +57,19 @@ internal sealed class PingResponse : SlurmResponse
     public List<PingDto>? Pings { get; set; }
 }
 
-internal sealed class DiagStatistics
-{
-    [JsonPropertyName("jobs_submitted")]
-    public long? JobsSubmitted { get; set; }
-
-    [JsonPropertyName("jobs_started")]
-    public long? JobsStarted { get; set; }
-
-    [JsonPropertyName("jobs_completed")]
-    public long? JobsCompleted { get; set; }
-
-    [JsonPropertyName("jobs_canceled")]
-    public long? JobsCanceled { get; set; }
-
-    [JsonPropertyName("jobs_failed")]
-    public long? JobsFailed { get; set; }
-
-    [JsonPropertyName("jobs_pending")]
-    public long? JobsPending { get; set; }
-
-    [JsonPropertyName("jobs_running")]
-    public long? JobsRunning { get; set; }
-
-    [JsonPropertyName("schedule_cycle_last")]
-    public long? ScheduleCycleLast { get; set; }
-
-    [JsonPropertyName("schedule_cycle_mean")]
-    public long? ScheduleCycleMean { get; set; }
-
-    [JsonPropertyName("server_thread_count")]
-    public int? ServerThreadCount { get; set; }
-}
-
 internal sealed class DiagResponse : SlurmResponse
 {
     [JsonPropertyName("statistics")]
     public DiagStatistics? Statistics { get; set; }
 }
 
-internal sealed class NodeDto
+internal sealed class NodeDto : NodeFields
 {
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
     [JsonPropertyName("state")]
     public string? State { get; set; }
 
     [JsonPropertyName("state_flags")]
     public List<string>? StateFlags { get; set; }
-
-    [JsonPropertyName("gres")]
-    public string? Gres { get; set; }
-
-    [JsonPropertyName("gres_used")]
-    public string? GresUsed { get; set; }
-
-    [JsonPropertyName("cpus")]
-    public int? Cpus { get; set; }
-
-    [JsonPropertyName("alloc_cpus")]
-    public int? AllocCpus { get; set; }
-
-    [JsonPropertyName("real_memory")]
-    public long? RealMemory { get; set; }
-
-    [JsonPropertyName("partitions")]
-    public List<string>? Partitions { get; set; }
 }
 
 internal sealed class NodesResponse : SlurmResponse
@@ -205,49 +108,19 @@ internal sealed class PartitionsResponse : SlurmResponse
     public List<PartitionDto>? Partitions { get; set; }
 }
 
-internal sealed class JobDto
+internal sealed class JobDto : JobFields
 {
-    [JsonPropertyName("job_id")]
-    public long JobId { get; set; }
-
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("comment")]
-    public string? Comment { get; set; }
-
     [JsonPropertyName("job_state")]
     public string? JobState { get; set; }
 
-    [JsonPropertyName("state_reason")]
-    public string? StateReason { get; set; }
-
-    [JsonPropertyName("partition")]
-    public string? Partition { get; set; }
-
-    [JsonPropertyName("nodes")]
-    public string? Nodes { get; set; }
-
     [JsonPropertyName("priority")]
     public long? Priority { get; set; }
-
-    [JsonPropertyName("restart_cnt")]
-    public int? RestartCount { get; set; }
 
     [JsonPropertyName("node_count")]
     public int? NodeCount { get; set; }
 
     [JsonPropertyName("exit_code")]
     public int? ExitCode { get; set; }
-
-    [JsonPropertyName("gres_detail")]
-    public List<string>? GresDetail { get; set; }
-
-    [JsonPropertyName("tres_per_node")]
-    public string? TresPerNode { get; set; }
-
-    [JsonPropertyName("tres_per_job")]
-    public string? TresPerJob { get; set; }
 
     [JsonPropertyName("submit_time")]
     public long? SubmitTime { get; set; }
@@ -265,21 +138,8 @@ internal sealed class JobsResponse : SlurmResponse
     public List<JobDto>? Jobs { get; set; }
 }
 
-internal sealed class JobProperties
+internal sealed class JobProperties : JobDescriptionFields
 {
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("comment")]
-    public string? Comment { get; set; }
-
-    [JsonPropertyName("partition")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Partition { get; set; }
-
-    [JsonPropertyName("hold")]
-    public bool Hold { get; set; }
-
     [JsonPropertyName("gres")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Gres { get; set; }
@@ -287,24 +147,9 @@ internal sealed class JobProperties
     [JsonPropertyName("nodes")]
     public int Nodes { get; set; } = 1;
 
-    [JsonPropertyName("tasks")]
-    public int Tasks { get; set; } = 1;
-
-    [JsonPropertyName("cpus_per_task")]
-    public int CpusPerTask { get; set; } = 1;
-
     [JsonPropertyName("time_limit")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? TimeLimit { get; set; }
-
-    [JsonPropertyName("requeue")]
-    public bool Requeue { get; set; }
-
-    [JsonPropertyName("current_working_directory")]
-    public string? CurrentWorkingDirectory { get; set; }
-
-    [JsonPropertyName("standard_output")]
-    public string? StandardOutput { get; set; }
 
     [JsonPropertyName("environment")]
     public Dictionary<string, string>? Environment { get; set; }
@@ -317,12 +162,6 @@ internal sealed class SubmitRequest
 
     [JsonPropertyName("job")]
     public JobProperties? Job { get; set; }
-}
-
-internal sealed class HoldUpdate
-{
-    [JsonPropertyName("hold")]
-    public bool Hold { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
