@@ -75,4 +75,17 @@ public class SlurmRegistrationTests
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
+
+    [Theory]
+    [InlineData(0, 100)]          // no retries, the shortest attempt time-out
+    [InlineData(50, 600_000)]     // the most retries, the longest attempt time-out
+    public async Task AddLlmCoreSlurmClient_OptionsAtTheirLimits_BuildAValidStandardResilienceHandler(int retries, int timeoutMs)
+    {
+        // The standard handler validates its own options (total > attempt time-out, sampling >= 2 x attempt time-out).
+        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, "/slurm/v0.0.38/ping", "v0.0.38/ping.response.json");
+        var options = new SlurmOptions { UnixSocketPath = "/run/s.sock", ApiVersion = "v0.0.38", MaxRetryAttempts = retries, RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) };
+        using var slurm = handler.Client(options);
+
+        Assert.True((await slurm.Client.PingAsync()).IsUp);
+    }
 }
