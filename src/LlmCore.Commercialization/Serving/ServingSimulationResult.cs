@@ -98,7 +98,7 @@ public sealed record ServingSimulationResult
     /// <summary>Gets the time-weighted mean KV-cache occupancy.</summary>
     public required double MeanKvCacheUtilization { get; init; }
 
-    /// <summary>Gets the highest KV-cache occupancy of any replica.</summary>
+    /// <summary>Gets the highest KV-cache occupancy of any replica during an iteration.</summary>
     public required double PeakKvCacheUtilization { get; init; }
 
     /// <summary>Gets the number of preemptions (a request's KV cache dropped, to be recomputed).</summary>

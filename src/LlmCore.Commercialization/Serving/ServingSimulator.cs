@@ -34,7 +34,8 @@ namespace LlmCore.Commercialization.Serving;
 /// K bytes) moves in bytes / <see cref="ServingDeployment.KvTransferBytesPerSecond"/> seconds (transfers do not contend);
 /// the router then places it on a decode replica, where it waits for admission like any request.</para>
 /// <para><b>Events.</b> Arrivals, iteration ends and transfer ends; at equal times iteration ends come first, then
-/// transfers, then arrivals, and replicas in index order, so a run is deterministic. The simulator has its own event
+/// transfers, then arrivals, and idle replicas plan their next iteration (in index order) only after every event of that
+/// instant, so requests that arrive together share a batch and a run is deterministic. The simulator has its own event
 /// loop (the package does not depend on LlmCore.Scheduling).</para>
 /// <para>Peer: Vidur (Agrawal et al., MLSys 2024) simulates the same stack with profiled operator times; this simulator
 /// uses the analytic roofline instead, calibrated on published throughput (docs/commercialization.md).</para>
@@ -159,6 +160,8 @@ public sealed class ServingSimulator
         private readonly List<int> _completed = [];
         private readonly List<int> _handedOff = [];
         private readonly List<KvCacheSample> _samples = [];
+        private readonly List<int> _toStart = [];
+        private readonly bool[] _marked;
         private readonly int _prefillCount;
         private readonly double _transferBytesPerSecond;
         private readonly double _kvBytesPerToken;
@@ -191,6 +194,7 @@ public sealed class ServingSimulator
             }
 
             _inFlight = new IterationPlan?[_replicas.Length];
+            _marked = new bool[_replicas.Length];
             _kvBytesPerToken = model.KvBytesPerToken;
             _transferBytesPerSecond = deployment.KvTransferBytesPerSecond ?? (ServingDeployment.DefaultKvTransferBytesPerSecondPerGpu * deployment.GpusPerReplica);
             _capacityBlocks = model.KvCapacityBlocks * _replicas.Length;
@@ -202,6 +206,7 @@ public sealed class ServingSimulator
         {
             var n = _r.Count;
             var events = 0L;
+            var now = double.NegativeInfinity;
             while (_done < n)
             {
                 if ((++events & 0xFFF) == 0)
@@ -212,22 +217,31 @@ public sealed class ServingSimulator
                 var tIteration = _iterations.TryPeek(out _, out var it) ? it.Time : double.PositiveInfinity;
                 var tTransfer = _transfers.TryPeek(out _, out var tr) ? tr.Time : double.PositiveInfinity;
                 var tArrival = _nextArrival < n ? _r.Arrival[_nextArrival] : double.PositiveInfinity;
-                if (tIteration <= tTransfer && tIteration <= tArrival)
-                {
-                    if (double.IsPositiveInfinity(tIteration))
-                    {
-                        throw new InvalidOperationException("The simulation stalled with requests unfinished.");
-                    }
+                var next = Math.Min(tIteration, Math.Min(tTransfer, tArrival));
 
-                    var replica = _iterations.Dequeue();
-                    EndIteration(replica, tIteration);
+                // Idle replicas plan only once every event of the current instant is in: simultaneous arrivals share a batch.
+                if (_toStart.Count > 0 && next > now)
+                {
+                    StartPending(now);
+                    continue;
                 }
-                else if (tTransfer <= tArrival)
+
+                if (double.IsPositiveInfinity(next))
+                {
+                    throw new InvalidOperationException("The simulation stalled with requests unfinished.");
+                }
+
+                now = next;
+                if (tIteration == next)
+                {
+                    EndIteration(_iterations.Dequeue(), now);
+                }
+                else if (tTransfer == next)
                 {
                     var request = _transfers.Dequeue();
                     var target = Route(_prefillCount, _replicas.Length, ref _roundRobinDecode);
                     _replicas[target].Enqueue(request);
-                    StartIfIdle(target, tTransfer);
+                    MarkToStart(target);
                 }
                 else
                 {
@@ -236,7 +250,7 @@ public sealed class ServingSimulator
                         ? Route(0, _prefillCount, ref _roundRobinPrefill)
                         : Route(0, _replicas.Length, ref _roundRobinPrefill);
                     _replicas[target].Enqueue(request);
-                    StartIfIdle(target, tArrival);
+                    MarkToStart(target);
                 }
             }
 
@@ -344,6 +358,27 @@ public sealed class ServingSimulator
             return best;
         }
 
+        private void MarkToStart(int replica)
+        {
+            if (!_marked[replica])
+            {
+                _marked[replica] = true;
+                _toStart.Add(replica);
+            }
+        }
+
+        private void StartPending(double now)
+        {
+            _toStart.Sort();
+            foreach (var replica in _toStart)
+            {
+                _marked[replica] = false;
+                StartIfIdle(replica, now);
+            }
+
+            _toStart.Clear();
+        }
+
         private void StartIfIdle(int replica, double now)
         {
             if (_inFlight[replica] is not null || !_replicas[replica].HasWork)
@@ -375,7 +410,7 @@ public sealed class ServingSimulator
             _usedBlocks += engine.UsedBlocks - before;
             if (engine.CapacityBlocks > 0)
             {
-                _peakUtilization = Math.Max(_peakUtilization, (double)engine.UsedBlocks / engine.CapacityBlocks);
+                _peakUtilization = Math.Max(_peakUtilization, (double)engine.PeakUsedBlocks / engine.CapacityBlocks);
             }
 
             _done += _completed.Count;
@@ -392,7 +427,7 @@ public sealed class ServingSimulator
                 _nextReport = _done + Math.Max(1, _r.Count / 100);
             }
 
-            StartIfIdle(replica, now);
+            MarkToStart(replica);
         }
 
         private void AccrueKv(double now)

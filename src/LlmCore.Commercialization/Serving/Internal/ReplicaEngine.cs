@@ -42,6 +42,9 @@ internal sealed class ReplicaEngine
 
     public long UsedBlocks { get; private set; }
 
+    /// <summary>Gets the blocks in use during the last applied iteration (before finished requests released theirs).</summary>
+    public long PeakUsedBlocks { get; private set; }
+
     /// <summary>Gets the requests waiting or running here.</summary>
     public int Outstanding => _waiting.Count + _running.Count;
 
@@ -181,14 +184,22 @@ internal sealed class ReplicaEngine
 
         var completedStart = completed.Count;
         var handedOffStart = handedOff.Count;
+
+        // The iteration's KV cache is allocated while it runs: the peak is before anything leaves.
+        for (var s = 0; s < plan.Requests.Count; s++)
+        {
+            var id = plan.Requests[s];
+            var blocks = BlocksFor(_r.Cached[id] + plan.Tokens[s]);
+            UsedBlocks += blocks - _r.Blocks[id];
+            _r.Blocks[id] = blocks;
+            _r.Cached[id] += plan.Tokens[s];
+        }
+
+        PeakUsedBlocks = UsedBlocks;
         for (var s = 0; s < plan.Requests.Count; s++)
         {
             var id = plan.Requests[s];
             var tokens = plan.Tokens[s];
-            var blocks = BlocksFor(_r.Cached[id] + tokens);
-            UsedBlocks += blocks - _r.Blocks[id];
-            _r.Blocks[id] = blocks;
-            _r.Cached[id] += tokens;
             var fromPrefill = false;
             if (_r.Prefilled[id] < _r.Target[id])
             {
