@@ -29,7 +29,7 @@ namespace LlmCore.Commercialization.Serving;
 /// offered load asks for. Every candidate is simulated on the same seeded Poisson sample.</para>
 /// <para>This type is immutable and thread-safe; each <see cref="Search"/> call has its own state.</para>
 /// </remarks>
-public sealed class DeploymentSearch
+public sealed class DeploymentSearch : IDeploymentSearch
 {
     private const int LinearSteps = 4;
 

@@ -41,7 +41,7 @@ namespace LlmCore.Commercialization.Serving;
 /// uses the analytic roofline instead, calibrated on published throughput (docs/commercialization.md).</para>
 /// <para>This type is immutable and thread-safe; each <see cref="Simulate"/> call has its own state.</para>
 /// </remarks>
-public sealed class ServingSimulator
+public sealed class ServingSimulator : IServingSimulator
 {
     /// <summary>Creates a simulator over the built-in <see cref="GpuCatalog.Default"/>.</summary>
     public ServingSimulator()
