@@ -121,7 +121,7 @@ internal sealed class ServingCostEstimator
             Deployment = best.Deployment,
             TtftP99Seconds = best.TtftP99Seconds,
             TpotP99Seconds = best.TpotP99Seconds,
-            Explanation = string.Create(inv, $"Serving cost from the deployment search: the cheapest deployment that meets {industry.DisplayName}'s latency expectation ({target}) at {s.ServingRate:G4} requests/s is {Describe(best.Deployment)}, simulated at p99 TTFT {best.TtftP99Seconds:G3} s and TPOT {best.TpotP99Seconds * 1000:G3} ms, for {RationaleWriter.Money(best.CostPerHourUsd)} an hour: {RationaleWriter.Money(best.CostPerMillionOutputTokensUsd)} per million output tokens (prefill included), {RationaleWriter.Money(perRequest)} per request."),
+            Explanation = string.Create(inv, $"Serving cost from the deployment search: the cheapest deployment that meets {industry.DisplayName}'s latency expectation ({target}) at {s.ServingRate:G4} requests/s is {Describe(best.Deployment)}, simulated at p99 TTFT {best.TtftP99Seconds:G3} s and TPOT {best.TpotP99Seconds * 1000:G3} ms, for {RationaleWriter.Money(best.CostPerHourUsd)} an hour: {RationaleWriter.Money(best.CostPerMillionOutputTokensUsd)} per million output tokens (prefill included), ${perRequest:0.######} per request."),
         };
     }
 
