@@ -135,16 +135,7 @@ internal static class ServingValidation
     private static double OperatingPointIterationSeconds(ServingSimulator simulator, ServingDeployment deployment, double inFlight, double completedPerSecond, double tpot, int tokens)
     {
         var (_, model) = simulator.Prepare(deployment);
-        var decodes = inFlight / deployment.Replicas;
-        var prompts = completedPerSecond / deployment.Replicas * tpot;
-        var context = tokens + (tokens / 2.0);
-        var load = new LlmCore.Commercialization.Serving.Internal.IterationLoad
-        {
-            Tokens = (int)Math.Round(decodes + (prompts * tokens)),
-            Sequences = (int)Math.Round(decodes + prompts),
-            AttentionPairs = (decodes * (context + 1)) + (prompts * tokens * (tokens + 1) / 2.0),
-            KvTokens = (decodes * (context + 1)) + (prompts * tokens),
-        };
+        var load = LlmCore.Commercialization.Serving.Internal.IterationLoad.SteadyState(inFlight / deployment.Replicas, completedPerSecond / deployment.Replicas * tpot, tokens, tokens);
         return model.Seconds(in load);
     }
 

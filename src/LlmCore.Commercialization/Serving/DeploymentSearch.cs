@@ -197,7 +197,7 @@ public sealed class DeploymentSearch : IDeploymentSearch
         {
             Deployment = deployment,
             CostPerHourUsd = costPerHour,
-            CostPerMillionOutputTokensUsd = costPerHour / 3600.0 / (state.Request.RequestsPerSecond * state.Workload.MeanOutputTokens) * 1e6,
+            CostPerMillionOutputTokensUsd = GpuPrices.PerMillionTokens(costPerHour, state.Request.RequestsPerSecond * state.Workload.MeanOutputTokens),
             TtftP99Seconds = result.Ttft.P99,
             TpotP99Seconds = result.Tpot.P99,
             ThroughputTokensPerSecond = result.ThroughputTokensPerSecond,

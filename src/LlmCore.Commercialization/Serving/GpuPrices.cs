@@ -39,6 +39,9 @@ public static class GpuPrices
         ["H800"] = 2.0,
     };
 
+    /// <summary>Dollars per million tokens of a fleet that costs <paramref name="usdPerHour"/> and produces <paramref name="tokensPerSecond"/>.</summary>
+    internal static double PerMillionTokens(double usdPerHour, double tokensPerSecond) => usdPerHour / 3600.0 / tokensPerSecond * 1e6;
+
     /// <summary>Gets the default price of one GPU-hour of <paramref name="gpu"/>.</summary>
     /// <param name="gpu">The GPU name (case-insensitive).</param>
     /// <returns>US dollars per GPU-hour; <see cref="Fallback"/> for a GPU without a dated price.</returns>

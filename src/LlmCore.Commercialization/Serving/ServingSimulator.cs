@@ -332,7 +332,7 @@ public sealed class ServingSimulator : IServingSimulator
                 PricePerGpuHourUsd = price,
                 CostUsd = cost,
                 CostPerMillionOutputTokensUsd = cost / output * 1e6,
-                CostPerMillionOutputTokensAtOfferedLoadUsd = double.IsFinite(offered) && offered > 0 ? price * gpus / 3600.0 / offered * 1e6 : null,
+                CostPerMillionOutputTokensAtOfferedLoadUsd = double.IsFinite(offered) && offered > 0 ? GpuPrices.PerMillionTokens(price * gpus, offered) : null,
                 RequestOutcomes = outcomes,
             };
         }

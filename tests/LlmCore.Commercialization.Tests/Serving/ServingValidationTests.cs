@@ -74,17 +74,7 @@ public class ServingValidationTests
     {
         var deployment = Nvidia(gpu, tp, replicas, maxBatch);
         var (_, model) = s_simulator.Prepare(deployment);
-        var decodes = completedRate * meanLatency / replicas;
-        var prompts = completedRate / replicas * meanTpot;
-        const int tokens = 290;
-        const double context = tokens * 1.5;
-        var load = new IterationLoad
-        {
-            Tokens = (int)Math.Round(decodes + (prompts * tokens)),
-            Sequences = (int)Math.Round(decodes + prompts),
-            AttentionPairs = (decodes * (context + 1)) + (prompts * tokens * (tokens + 1) / 2.0),
-            KvTokens = (decodes * (context + 1)) + (prompts * tokens),
-        };
+        var load = IterationLoad.SteadyState(completedRate * meanLatency / replicas, completedRate / replicas * meanTpot, 290, 290);
 
         Assert.InRange(model.Seconds(in load) / meanTpot, 0.75, 1.25);
     }

@@ -15,6 +15,22 @@ internal struct IterationLoad
     /// <summary>KV-cache tokens read or written (decode: context + 1; chunk: q + n).</summary>
     public double KvTokens;
 
+    /// <summary>
+    /// The load of one iteration in a steady state: <paramref name="decodes"/> requests decoding at the mean context
+    /// I + O/2, and <paramref name="prompts"/> whole prompts of I tokens arriving per iteration (fractions allowed).
+    /// </summary>
+    public static IterationLoad SteadyState(double decodes, double prompts, int input, int output)
+    {
+        var context = input + (output / 2.0);
+        return new IterationLoad
+        {
+            Tokens = (int)Math.Round(decodes + (prompts * input)),
+            Sequences = (int)Math.Round(decodes + prompts),
+            AttentionPairs = (decodes * (context + 1)) + (prompts * input * (input + 1) / 2.0),
+            KvTokens = (decodes * (context + 1)) + (prompts * input),
+        };
+    }
+
     public void AddDecode(int cached)
     {
         Tokens++;
