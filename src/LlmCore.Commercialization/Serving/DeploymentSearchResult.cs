@@ -71,7 +71,8 @@ public enum DeploymentSearchFailure
 }
 
 /// <summary>Thrown when no deployment of the grid serves the workload within its latency target.</summary>
-/// <remarks>Carries the reason and the best latencies the grid can reach, so a caller can say how far the target is.</remarks>
+/// <remarks>Carries the reason and the best latencies the grid can reach, so a caller can say how far the target is.
+/// Instances are immutable after construction and thread-safe.</remarks>
 public sealed class NoFeasibleDeploymentException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
