@@ -10,10 +10,12 @@ internal static class CostCommands
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var command = CliContext.CreateGroup("cost", "Training and inference cost of large models.");
+        var command = CliContext.CreateGroup("cost", "Training and inference cost of large models, serving simulation and the cheapest deployment under a latency target.");
         command.Subcommands.Add(Cost.TrainCommand.Create(context));
         command.Subcommands.Add(InferenceCommand.Create(context));
         command.Subcommands.Add(GpusCommand.Create(context));
+        command.Subcommands.Add(SimulateCommand.Create(context));
+        command.Subcommands.Add(ServeCommand.Create(context));
         return command;
     }
 }

@@ -29,4 +29,8 @@ public sealed record CommercializationAnalysis(
     string MethodsNote,
     string PrivacyAdvice,
     AnalysisAssumptions Assumptions,
-    DateTimeOffset GeneratedAt);
+    DateTimeOffset GeneratedAt)
+{
+    /// <summary>Gets the regulations that apply to the industry and how each moved the criteria of this analysis.</summary>
+    public IReadOnlyList<RegulationImpact> Regulations { get; init; } = [];
+}

@@ -2,7 +2,8 @@ using LlmCore.Commercialization.Industries;
 
 namespace LlmCore.Commercialization.Analysis;
 
-/// <summary>Ranks and explains the business models for an industry, from the cost model's unit economics.</summary>
+/// <summary>Ranks and explains the business models for an industry, from unit economics at the cost of serving (the
+/// cheapest deployment that meets the industry's latency expectation, or the cost model).</summary>
 /// <remarks>Implementations are thread-safe.</remarks>
 public interface ICommercializationAnalyzer
 {
@@ -12,6 +13,7 @@ public interface ICommercializationAnalyzer
     /// <returns>The ranked, explained analysis.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="industry"/> is <see langword="null"/>.</exception>
     /// <exception cref="UnknownIndustryException">The industry is not in the catalogue; the message lists the known ones.</exception>
+    /// <exception cref="ArgumentException">A serving GPU of the options is not in the deployment search's catalogue.</exception>
     /// <exception cref="InvalidOperationException">The cost model returned a cost that is negative or not finite.</exception>
     /// <exception cref="OperationCanceledException">The analysis was cancelled.</exception>
     CommercializationAnalysis Analyze(string industry, CancellationToken cancellationToken = default);

@@ -30,4 +30,8 @@ public sealed record Recommendation(
     Projection Projection,
     MonteCarloSummary NpvDistribution,
     TornadoResult Tornado,
-    bool RecommendDifferentialPrivacy);
+    bool RecommendDifferentialPrivacy)
+{
+    /// <summary>Gets why differential privacy is or is not recommended for this business model, in words.</summary>
+    public string DifferentialPrivacyRationale { get; init; } = string.Empty;
+}

@@ -22,8 +22,8 @@ public sealed record TrainingMemoryRequest(ModelArchitecture Model, int MicroBat
     public int DataParallel { get; init; } = 1;
 
     /// <summary>Gets the ZeRO stage.</summary>
-    /// <value>The default value is <see cref="ZeroStage.None"/>.</value>
-    public ZeroStage Zero { get; init; } = ZeroStage.None;
+    /// <value>The default value is <see cref="ZeroShardingStage.None"/>.</value>
+    public ZeroShardingStage Zero { get; init; } = ZeroShardingStage.None;
 
     /// <summary>Gets the activation recomputation.</summary>
     /// <value>The default value is <see cref="ActivationRecomputation.None"/>.</value>

@@ -1,12 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using LlmCore.Commercialization.Analysis;
 using LlmCore.Commercialization.BusinessModels;
 using LlmCore.Commercialization.Industries;
+using LlmCore.Commercialization.Serving;
 
 namespace LlmCore.Commercialization.DependencyInjection;
 
 /// <summary>
-/// Options of the business analysis (<c>ICommercializationAnalyzer</c>): the served model and GPUs that set the cost
-/// per request, the projection horizon and rates, the criteria weights, Monte Carlo settings, and catalogue overrides.
+/// Options of the business analysis (<c>ICommercializationAnalyzer</c>): the served model and how serving is priced
+/// (the deployment search under each industry's latency expectation, or the cost model on a fixed GPU and batch), the projection horizon and rates, the criteria weights, Monte Carlo settings, and catalogue overrides.
 /// </summary>
 /// <remarks>This type is mutable and not thread-safe; the analyzer copies it at construction.</remarks>
 public sealed class BusinessAnalysisOptions
@@ -46,10 +48,31 @@ public sealed class BusinessAnalysisOptions
     [Range(1, 65_536)]
     public int ServingBatch { get; set; } = 32;
 
-    /// <summary>Gets or sets the price of a GPU-hour; <see langword="null"/> uses the cost model's default.</summary>
+    /// <summary>Gets or sets the price of a GPU-hour; <see langword="null"/> uses the cost model's default (cost-model
+    /// pricing) or each GPU's dated price (<c>GpuPrices</c>, deployment search).</summary>
     /// <value>The default value is <see langword="null"/>; the range is 0 to 1,000.</value>
     [Range(0.0, 1000.0)]
     public double? PricePerGpuHourUsd { get; set; }
+
+    /// <summary>Gets or sets where the cost of serving a request comes from: the cheapest deployment that meets the
+    /// industry's latency expectation (simulated), or the cost model at <see cref="ServingGpu"/>, <see cref="ServingGpuCount"/>
+    /// and <see cref="ServingBatch"/>.</summary>
+    /// <value>The default value is <see cref="ServingCostSource.DeploymentSearch"/>.</value>
+    public ServingCostSource ServingCost { get; set; } = ServingCostSource.DeploymentSearch;
+
+    /// <summary>Gets or sets the request rate the deployment search sizes the fleet for; the cost per token hardly depends
+    /// on it once the rate fills a replica.</summary>
+    /// <value>The default value is 10; the range is 0.01 to 100,000.</value>
+    [Range(0.01, 100_000.0)]
+    public double ServingRequestsPerSecond { get; set; } = 10;
+
+    /// <summary>Gets the GPU types the deployment search may use; empty for <c>DeploymentSearchRequest.DefaultGpus</c>.</summary>
+    /// <value>The default value is an empty list.</value>
+    public IList<string> ServingGpus { get; } = new List<string>();
+
+    /// <summary>Gets or sets the latency target for industries whose profile states none.</summary>
+    /// <value>The default value is p99 TTFT ≤ 2 s and TPOT ≤ 0.2 s (the MLPerf Inference Llama-2-70B Server constraints).</value>
+    public ServingSlo DefaultLatencyExpectation { get; set; } = ServingSlo.MlPerfLlama2Server;
 
     /// <summary>Gets or sets the non-inference cost of one request (retrieval, tools, moderation), USD.</summary>
     /// <value>The default value is 0.0005 (research/commercialization.md §4.5); the range is 0 to 100.</value>

@@ -4,6 +4,7 @@ using LlmCore.Commercialization.Costs;
 using LlmCore.Commercialization.DependencyInjection;
 using LlmCore.Commercialization.Hardware;
 using LlmCore.Commercialization.Industries;
+using LlmCore.Commercialization.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -23,8 +24,10 @@ public static class CommercializationServiceCollectionExtensions
     /// <remarks>
     /// Registration is idempotent and uses <c>TryAdd</c>, so a host's own registrations win. Options are validated
     /// when the host starts. Registers, as singletons, the <see cref="GpuCatalog"/> built by
-    /// <see cref="CommercializationOptions.BuildGpuCatalog"/> and <see cref="ICostModel"/> as an
-    /// <see cref="AnalyticCostModel"/> over that catalogue at <see cref="CommercializationOptions.DefaultPricePerGpuHourUsd"/>.
+    /// <see cref="CommercializationOptions.BuildGpuCatalog"/>, <see cref="ICostModel"/> as an
+    /// <see cref="AnalyticCostModel"/> over that catalogue at <see cref="CommercializationOptions.DefaultPricePerGpuHourUsd"/>,
+    /// <see cref="IServingSimulator"/> and <see cref="IDeploymentSearch"/> over the same catalogue, and
+    /// <see cref="ICommercializationAnalyzer"/>, which prices serving with that search.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     public static IServiceCollection AddLlmCoreCommercialization(this IServiceCollection services, Action<CommercializationOptions>? configure = null)
@@ -45,6 +48,8 @@ public static class CommercializationServiceCollectionExtensions
             sp.GetRequiredService<GpuCatalog>(),
             sp.GetRequiredService<IOptions<CommercializationOptions>>().Value.DefaultPricePerGpuHourUsd));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IServingSimulator>(static sp => new ServingSimulator(sp.GetRequiredService<GpuCatalog>()));
+        services.TryAddSingleton<IDeploymentSearch>(static sp => new DeploymentSearch(new ServingSimulator(sp.GetRequiredService<GpuCatalog>())));
 
         // Business analysis (issue 11): configure with services.Configure<BusinessAnalysisOptions>(...).
         services.AddOptions<BusinessAnalysisOptions>().ValidateOnStart();
@@ -53,6 +58,7 @@ public static class CommercializationServiceCollectionExtensions
         services.TryAddSingleton<IBusinessModelCatalog>(static sp => new BusinessModelCatalog(sp.GetRequiredService<IOptions<BusinessAnalysisOptions>>().Value.BusinessModels));
         services.TryAddSingleton<ICommercializationAnalyzer>(static sp => new CommercializationAnalyzer(
             sp.GetRequiredService<ICostModel>(),
+            sp.GetRequiredService<IDeploymentSearch>(),
             sp.GetRequiredService<IIndustryCatalog>(),
             sp.GetRequiredService<IBusinessModelCatalog>(),
             sp.GetRequiredService<IOptions<BusinessAnalysisOptions>>().Value,

@@ -6,13 +6,13 @@ namespace LlmCore.Commercialization.Industries;
 /// </summary>
 internal static class BuiltInIndustries
 {
-    private static readonly Regulation s_gdpr = new("GDPR (Regulation (EU) 2016/679)", "EU", "Lawful basis (Art. 6), special categories (Art. 9), automated decisions (Art. 22), processor contracts (Art. 28), DPIA (Art. 35); fines up to 4% of turnover.");
-    private static readonly Regulation s_pipl = new("PIPL (2021)", "China", "Separate consent for sensitive personal information, impact assessments, cross-border transfer by CAC assessment, standard contract or certification.");
-    private static readonly Regulation s_genAiMeasures = new("Interim Measures for Generative AI Services (CAC, 2023)", "China", "Security assessment and algorithm filing for public-facing services; display the filed model; lawful, labelled training data.");
-    private static readonly Regulation s_aiActHighRisk = new("EU AI Act (Regulation (EU) 2024/1689), Annex III", "EU", "High-risk uses: risk management, data governance, logging, human oversight and conformity assessment (most rules from 2 Aug 2026).");
-    private static readonly Regulation s_aiActTransparency = new("EU AI Act (Regulation (EU) 2024/1689), Art. 50", "EU", "Disclose that users interact with an AI system and label synthetic content.");
-    private static readonly Regulation s_pciDss = new("PCI DSS v4.0.1", "Global", "Keep card numbers out of prompts and logs; tokenise payment data.");
-    private static readonly Regulation s_ccpa = new("CCPA/CPRA", "US (California)", "Notice, opt-out of sale/sharing and limits on profiling of consumers' personal information.");
+    private static readonly Regulation s_gdpr = new("GDPR (Regulation (EU) 2016/679)", "EU", "Lawful basis (Art. 6), special categories (Art. 9), automated decisions (Art. 22), processor contracts (Art. 28), DPIA (Art. 35); fines up to 4% of turnover.") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.CrossBorderTransfer };
+    private static readonly Regulation s_pipl = new("PIPL (2021)", "China", "Separate consent for sensitive personal information, impact assessments, cross-border transfer by CAC assessment, standard contract or certification.") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.SensitiveData | RegulatoryDrivers.CrossBorderTransfer };
+    private static readonly Regulation s_genAiMeasures = new("Interim Measures for Generative AI Services (CAC, 2023)", "China", "Security assessment and algorithm filing for public-facing services; display the filed model; lawful, labelled training data.") { Drivers = RegulatoryDrivers.AlgorithmFiling | RegulatoryDrivers.Transparency };
+    private static readonly Regulation s_aiActHighRisk = new("EU AI Act (Regulation (EU) 2024/1689), Annex III", "EU", "High-risk uses: risk management, data governance, logging, human oversight and conformity assessment (most rules from 2 Aug 2026).") { Drivers = RegulatoryDrivers.HighRiskAi };
+    private static readonly Regulation s_aiActTransparency = new("EU AI Act (Regulation (EU) 2024/1689), Art. 50", "EU", "Disclose that users interact with an AI system and label synthetic content.") { Drivers = RegulatoryDrivers.Transparency };
+    private static readonly Regulation s_pciDss = new("PCI DSS v4.0.1", "Global", "Keep card numbers out of prompts and logs; tokenise payment data.") { Drivers = RegulatoryDrivers.SensitiveData | RegulatoryDrivers.SecurityControls };
+    private static readonly Regulation s_ccpa = new("CCPA/CPRA", "US (California)", "Notice, opt-out of sale/sharing and limits on profiling of consumers' personal information.") { Drivers = RegulatoryDrivers.PersonalData };
 
     public static readonly IReadOnlyList<Industry> All =
     [
@@ -25,11 +25,11 @@ internal static class BuiltInIndustries
             Regulations =
             [
                 s_gdpr, s_pipl,
-                new("GLBA (Privacy Rule; FTC Safeguards Rule, 16 CFR 314)", "US", "Protect customers' non-public personal information; written security programme and vendor oversight."),
+                new("GLBA (Privacy Rule; FTC Safeguards Rule, 16 CFR 314)", "US", "Protect customers' non-public personal information; written security programme and vendor oversight.") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.SensitiveData | RegulatoryDrivers.SecurityControls },
                 s_pciDss,
-                new("EU AI Act Annex III(5)", "EU", "Creditworthiness scoring and life/health insurance pricing are high-risk."),
-                new("SR 11-7 model risk management", "US", "Validation, documentation and monitoring of models used in decisions."),
-                new("EU DORA (from 17 Jan 2025)", "EU", "ICT third-party risk management and incident reporting for financial entities."),
+                new("EU AI Act Annex III(5)", "EU", "Creditworthiness scoring and life/health insurance pricing are high-risk.") { Drivers = RegulatoryDrivers.HighRiskAi },
+                new("SR 11-7 model risk management", "US", "Validation, documentation and monitoring of models used in decisions.") { Drivers = RegulatoryDrivers.SectorSupervision },
+                new("EU DORA (from 17 Jan 2025)", "EU", "ICT third-party risk management and incident reporting for financial entities.") { Drivers = RegulatoryDrivers.SectorSupervision | RegulatoryDrivers.SecurityControls },
             ],
             EuAiActRiskClass = EuAiActRiskClass.HighRisk,
             DataSensitivity = DataSensitivity.High,
@@ -49,6 +49,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 60_000,
             SalesCycleMonths = 9,
             ComplianceCostUsdPerYear = 800_000,
+            LatencyExpectation = new(1.0, 0.1), // analyst and advisor copilots: interactive, between the two MLPerf constraints.
         },
         new Industry
         {
@@ -58,10 +59,10 @@ internal static class BuiltInIndustries
             UseCases = ["ambient clinical documentation", "prior-authorisation letters", "coding and revenue-cycle management", "patient-message drafts", "trial-protocol and literature synthesis", "pharmacovigilance case intake"],
             Regulations =
             [
-                new("HIPAA Privacy, Security and Breach Notification Rules (45 CFR 160, 164)", "US", "A business associate agreement (164.502(e), 164.504(e)) for any vendor touching PHI; de-identification by Safe Harbor or Expert Determination (164.514(b))."),
+                new("HIPAA Privacy, Security and Breach Notification Rules (45 CFR 160, 164)", "US", "A business associate agreement (164.502(e), 164.504(e)) for any vendor touching PHI; de-identification by Safe Harbor or Expert Determination (164.514(b)).") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.SensitiveData | RegulatoryDrivers.SecurityControls },
                 s_gdpr,
-                new("EU MDR and EU AI Act Annex I", "EU", "Clinical decision software can be a medical device and then a high-risk AI system."),
-                new("FDA clinical decision support guidance (2022)", "US", "Decision-support software that is not transparent to clinicians is regulated as a device."),
+                new("EU MDR and EU AI Act Annex I", "EU", "Clinical decision software can be a medical device and then a high-risk AI system.") { Drivers = RegulatoryDrivers.HighRiskAi | RegulatoryDrivers.SectorSupervision },
+                new("FDA clinical decision support guidance (2022)", "US", "Decision-support software that is not transparent to clinicians is regulated as a device.") { Drivers = RegulatoryDrivers.SectorSupervision },
                 s_pipl,
             ],
             EuAiActRiskClass = EuAiActRiskClass.HighRisk,
@@ -82,6 +83,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 55_000,
             SalesCycleMonths = 12,
             ComplianceCostUsdPerYear = 900_000,
+            LatencyExpectation = new(2.0, 0.2), // documentation and letters are drafted in the background: the MLPerf Llama-2-70B Server constraint.
         },
         new Industry
         {
@@ -92,10 +94,10 @@ internal static class BuiltInIndustries
             Regulations =
             [
                 s_gdpr, s_ccpa, s_pciDss,
-                new("FTC Act Section 5", "US", "No deceptive claims about AI features or outputs."),
-                new("EU Digital Services Act", "EU", "Recommender-system transparency for online platforms."),
+                new("FTC Act Section 5", "US", "No deceptive claims about AI features or outputs.") { Drivers = RegulatoryDrivers.Transparency },
+                new("EU Digital Services Act", "EU", "Recommender-system transparency for online platforms.") { Drivers = RegulatoryDrivers.Transparency },
                 s_aiActTransparency,
-                new("China E-commerce Law and Algorithmic Recommendation Provisions (2022)", "China", "No discriminatory pricing by algorithm; recommendation opt-out."),
+                new("China E-commerce Law and Algorithmic Recommendation Provisions (2022)", "China", "No discriminatory pricing by algorithm; recommendation opt-out.") { Drivers = RegulatoryDrivers.AlgorithmFiling | RegulatoryDrivers.Transparency },
             ],
             EuAiActRiskClass = EuAiActRiskClass.Transparency,
             DataSensitivity = DataSensitivity.Medium,
@@ -115,6 +117,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 30_000,
             SalesCycleMonths = 3,
             ComplianceCostUsdPerYear = 200_000,
+            LatencyExpectation = new(0.45, 0.04), // shopping assistants and support bots are chat: the MLPerf Llama-2-70B Interactive constraint.
         },
         new Industry
         {
@@ -124,11 +127,11 @@ internal static class BuiltInIndustries
             UseCases = ["tutoring", "feedback and grading assistance", "lesson and assessment generation", "enrolment and admin chat", "accessibility (reading level, translation)"],
             Regulations =
             [
-                new("FERPA (20 U.S.C. 1232g; 34 CFR 99)", "US", "Student records only to vendors acting as 'school officials' under the school's direct control."),
-                new("COPPA (16 CFR 312)", "US", "Verifiable parental consent for children under 13."),
+                new("FERPA (20 U.S.C. 1232g; 34 CFR 99)", "US", "Student records only to vendors acting as 'school officials' under the school's direct control.") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.SensitiveData },
+                new("COPPA (16 CFR 312)", "US", "Verifiable parental consent for children under 13.") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.SensitiveData },
                 s_gdpr,
-                new("EU AI Act Annex III(3)", "EU", "Admission, evaluation and proctoring systems are high-risk."),
-                new("China minors' protection rules", "China", "Special protection of minors' personal information and usage limits."),
+                new("EU AI Act Annex III(3)", "EU", "Admission, evaluation and proctoring systems are high-risk.") { Drivers = RegulatoryDrivers.HighRiskAi },
+                new("China minors' protection rules", "China", "Special protection of minors' personal information and usage limits.") { Drivers = RegulatoryDrivers.PersonalData | RegulatoryDrivers.SensitiveData },
             ],
             EuAiActRiskClass = EuAiActRiskClass.HighRisk,
             DataSensitivity = DataSensitivity.High,
@@ -148,6 +151,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 20_000,
             SalesCycleMonths = 9,
             ComplianceCostUsdPerYear = 250_000,
+            LatencyExpectation = new(1.0, 0.1), // tutoring is conversational but tolerant: between the two MLPerf constraints.
         },
         new Industry
         {
@@ -157,8 +161,8 @@ internal static class BuiltInIndustries
             UseCases = ["legal research with citations", "contract review and redlining", "due-diligence extraction", "e-discovery summarisation", "memo drafting"],
             Regulations =
             [
-                new("Confidentiality and legal privilege; ABA Formal Opinion 512 (2024)", "US", "Competence, client confidentiality and informed consent, reasonable fees when lawyers use generative AI."),
-                new("Court AI-disclosure orders; sanctions for fabricated citations (Mata v. Avianca, S.D.N.Y. 2023)", "US", "Verify every citation; disclose AI use where a court requires it."),
+                new("Confidentiality and legal privilege; ABA Formal Opinion 512 (2024)", "US", "Competence, client confidentiality and informed consent, reasonable fees when lawyers use generative AI.") { Drivers = RegulatoryDrivers.SensitiveData | RegulatoryDrivers.SectorSupervision },
+                new("Court AI-disclosure orders; sanctions for fabricated citations (Mata v. Avianca, S.D.N.Y. 2023)", "US", "Verify every citation; disclose AI use where a court requires it.") { Drivers = RegulatoryDrivers.Transparency },
                 s_gdpr,
                 s_aiActTransparency,
             ],
@@ -180,6 +184,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 70_000,
             SalesCycleMonths = 6,
             ComplianceCostUsdPerYear = 400_000,
+            LatencyExpectation = new(2.0, 0.2), // research memos and contract review are read as documents: the MLPerf Llama-2-70B Server constraint.
         },
         new Industry
         {
@@ -189,11 +194,11 @@ internal static class BuiltInIndustries
             UseCases = ["maintenance copilots over manuals and work orders", "quality and 8D report drafting", "PLC and automation code assistance", "supplier and BOM analytics", "field-service knowledge"],
             Regulations =
             [
-                new("Trade secrets and export controls", "Global", "Keep process IP and controlled technical data inside the plant or country."),
-                new("IEC 62443 (OT security)", "Global", "Security levels and zones for systems that touch operational technology."),
-                new("EU Machinery Regulation 2023/1230 (applies 2027)", "EU", "AI safety components of machinery need conformity assessment."),
-                new("EU Data Act (from Sep 2025)", "EU", "Access and sharing rights over connected-product data."),
-                new("MLPS 2.0 (China)", "China", "Graded cybersecurity protection of information systems."),
+                new("Trade secrets and export controls", "Global", "Keep process IP and controlled technical data inside the plant or country.") { Drivers = RegulatoryDrivers.IntellectualProperty | RegulatoryDrivers.CrossBorderTransfer },
+                new("IEC 62443 (OT security)", "Global", "Security levels and zones for systems that touch operational technology.") { Drivers = RegulatoryDrivers.SecurityControls },
+                new("EU Machinery Regulation 2023/1230 (applies 2027)", "EU", "AI safety components of machinery need conformity assessment.") { Drivers = RegulatoryDrivers.HighRiskAi },
+                new("EU Data Act (from Sep 2025)", "EU", "Access and sharing rights over connected-product data.") { Drivers = RegulatoryDrivers.PersonalData },
+                new("MLPS 2.0 (China)", "China", "Graded cybersecurity protection of information systems.") { Drivers = RegulatoryDrivers.SecurityControls },
             ],
             EuAiActRiskClass = EuAiActRiskClass.Minimal,
             DataSensitivity = DataSensitivity.Medium,
@@ -213,6 +218,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 50_000,
             SalesCycleMonths = 9,
             ComplianceCostUsdPerYear = 300_000,
+            LatencyExpectation = new(2.0, 0.2), // maintenance copilots over manuals: the MLPerf Llama-2-70B Server constraint.
         },
         new Industry
         {
@@ -223,7 +229,7 @@ internal static class BuiltInIndustries
             Regulations =
             [
                 s_aiActTransparency, s_gdpr, s_ccpa,
-                new("US TCPA (FCC declaratory ruling, Feb 2024)", "US", "AI-generated voices are 'artificial': outbound calls need prior consent."),
+                new("US TCPA (FCC declaratory ruling, Feb 2024)", "US", "AI-generated voices are 'artificial': outbound calls need prior consent.") { Drivers = RegulatoryDrivers.Transparency },
                 s_pciDss,
             ],
             EuAiActRiskClass = EuAiActRiskClass.Transparency,
@@ -244,6 +250,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 35_000,
             SalesCycleMonths = 4,
             ComplianceCostUsdPerYear = 250_000,
+            LatencyExpectation = new(0.45, 0.04), // live chat and voice agents: the MLPerf Llama-2-70B Interactive constraint.
         },
         new Industry
         {
@@ -253,9 +260,9 @@ internal static class BuiltInIndustries
             UseCases = ["code completion", "chat and agents for refactoring and tests", "code review", "migration and modernisation", "incident and runbook assistance"],
             Regulations =
             [
-                new("Licences and IP (open-source contamination, indemnities)", "Global", "Filter or attribute generated code that matches licensed code; offer IP indemnity."),
-                new("SOC 2 / ISO 27001 / ISO/IEC 42001", "Global", "Security and AI-management-system attestations expected by enterprise buyers."),
-                new("EU Cyber Resilience Act", "EU", "Security requirements for products with digital elements."),
+                new("Licences and IP (open-source contamination, indemnities)", "Global", "Filter or attribute generated code that matches licensed code; offer IP indemnity.") { Drivers = RegulatoryDrivers.IntellectualProperty },
+                new("SOC 2 / ISO 27001 / ISO/IEC 42001", "Global", "Security and AI-management-system attestations expected by enterprise buyers.") { Drivers = RegulatoryDrivers.SecurityControls },
+                new("EU Cyber Resilience Act", "EU", "Security requirements for products with digital elements.") { Drivers = RegulatoryDrivers.SecurityControls },
                 s_gdpr,
             ],
             EuAiActRiskClass = EuAiActRiskClass.Minimal,
@@ -276,6 +283,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 45_000,
             SalesCycleMonths = 3,
             ComplianceCostUsdPerYear = 150_000,
+            LatencyExpectation = new(0.45, 0.04), // code completion and chat in the editor: the MLPerf Llama-2-70B Interactive constraint.
         },
         new Industry
         {
@@ -285,11 +293,11 @@ internal static class BuiltInIndustries
             UseCases = ["citizen-service chat", "case summarisation", "document drafting and translation", "policy research", "procurement analysis", "records search"],
             Regulations =
             [
-                new("FedRAMP; OMB AI memoranda (M-25-21)", "US", "Authorised cloud services; AI use-case inventories and risk practices for agencies."),
-                new("EU AI Act Annex III and Art. 27", "EU", "Public-service uses are high-risk; public deployers run a fundamental-rights impact assessment."),
+                new("FedRAMP; OMB AI memoranda (M-25-21)", "US", "Authorised cloud services; AI use-case inventories and risk practices for agencies.") { Drivers = RegulatoryDrivers.SectorSupervision | RegulatoryDrivers.SecurityControls },
+                new("EU AI Act Annex III and Art. 27", "EU", "Public-service uses are high-risk; public deployers run a fundamental-rights impact assessment.") { Drivers = RegulatoryDrivers.HighRiskAi },
                 s_gdpr,
                 s_genAiMeasures,
-                new("MLPS 2.0 and Xinchuang localisation", "China", "Graded protection and domestic technology stacks for state buyers."),
+                new("MLPS 2.0 and Xinchuang localisation", "China", "Graded protection and domestic technology stacks for state buyers.") { Drivers = RegulatoryDrivers.SecurityControls | RegulatoryDrivers.CrossBorderTransfer },
             ],
             EuAiActRiskClass = EuAiActRiskClass.HighRisk,
             DataSensitivity = DataSensitivity.High,
@@ -309,6 +317,7 @@ internal static class BuiltInIndustries
             ConsultingFeeUsdPerMonth = 60_000,
             SalesCycleMonths = 18,
             ComplianceCostUsdPerYear = 1_200_000,
+            LatencyExpectation = new(2.0, 0.2), // case summaries and drafting: the MLPerf Llama-2-70B Server constraint.
         },
     ];
 }

@@ -79,6 +79,10 @@ public sealed record Industry
     /// <summary>Gets the typical enterprise sales cycle, months, ≥ 0.</summary>
     public double SalesCycleMonths { get; init; }
 
+    /// <summary>Gets the latency users of the industry's canonical uses expect at the 99th percentile, or <see langword="null"/>
+    /// for the analysis default; the business analysis prices serving with the cheapest deployment that meets it.</summary>
+    public Serving.ServingSlo? LatencyExpectation { get; init; }
+
     /// <summary>Gets the annual compliance cost of a vendor that processes the industry's data (audits, DPIAs,
     /// BAAs, conformity assessment, filings), USD, ≥ 0.</summary>
     public double ComplianceCostUsdPerYear { get; init; }

@@ -64,6 +64,18 @@ public static class MarkdownReport
         }
 
         Line();
+        if (a.Regulations.Count > 0)
+        {
+            Line("## How the regulations moved the analysis");
+            Line();
+            foreach (var impact in a.Regulations)
+            {
+                Line($"- **{impact.Name}** ({impact.Jurisdiction}; moves {string.Join(", ", impact.Criteria)}): {impact.Effect}");
+            }
+
+            Line();
+        }
+
         Line("## Data privacy");
         Line();
         Line(a.PrivacyAdvice);
@@ -72,6 +84,15 @@ public static class MarkdownReport
         {
             Line();
             Line($"Differential privacy is recommended for: {string.Join(", ", dp)}.");
+        }
+
+        if (a.Recommendations.Any(static r => r.DifferentialPrivacyRationale.Length > 0))
+        {
+            Line();
+            foreach (var r in a.Recommendations)
+            {
+                Line($"- {r.BusinessModel}: {r.DifferentialPrivacyRationale}");
+            }
         }
 
         Line();
@@ -100,7 +121,15 @@ public static class MarkdownReport
         Line();
         Line("## Unit economics");
         Line();
-        Line(string.Create(s_inv, $"Cost model: {a.Assumptions.ServingModelParameters / 1e9:0.##}B parameters on {a.Assumptions.ServingGpuCount} × {a.Assumptions.ServingGpu}, batch {a.Assumptions.ServingBatch}: {Money(a.Assumptions.CostPerMillionInputTokensUsd)} per million input tokens, {Money(a.Assumptions.CostPerMillionOutputTokensUsd)} per million output tokens; a request of {a.Assumptions.PromptTokensPerRequest} + {a.Assumptions.OutputTokensPerRequest} tokens costs {Money(a.Assumptions.InferenceCostPerRequestUsd)} in inference and {Money(a.Assumptions.CostPerRequestUsd)} with overhead."));
+        if (a.Assumptions.ServingCost is { Source: ServingCostSource.DeploymentSearch } search)
+        {
+            Line(search.Explanation + string.Create(s_inv, $" A request of {a.Assumptions.PromptTokensPerRequest} + {a.Assumptions.OutputTokensPerRequest} tokens costs {Money(a.Assumptions.InferenceCostPerRequestUsd)} in inference and {Money(a.Assumptions.CostPerRequestUsd)} with overhead."));
+        }
+        else
+        {
+            Line(string.Create(s_inv, $"Cost model: {a.Assumptions.ServingModelParameters / 1e9:0.##}B parameters on {a.Assumptions.ServingGpuCount} × {a.Assumptions.ServingGpu}, batch {a.Assumptions.ServingBatch}: {Money(a.Assumptions.CostPerMillionInputTokensUsd)} per million input tokens, {Money(a.Assumptions.CostPerMillionOutputTokensUsd)} per million output tokens; a request of {a.Assumptions.PromptTokensPerRequest} + {a.Assumptions.OutputTokensPerRequest} tokens costs {Money(a.Assumptions.InferenceCostPerRequestUsd)} in inference and {Money(a.Assumptions.CostPerRequestUsd)} with overhead."));
+        }
+
         Line();
         Line("| business model | unit | price | requests/unit | variable cost/unit | gross margin | contribution margin | fixed costs/year | break-even units/year |");
         Line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -168,7 +197,7 @@ public static class MarkdownReport
         return sb.ToString();
     }
 
-    private static string Money(double usd) => double.IsFinite(usd) ? CommercializationAnalyzer.Money(usd) : "n/a";
+    private static string Money(double usd) => double.IsFinite(usd) ? RationaleWriter.Money(usd) : "n/a";
 
     private static string Percent(double? value) => value is { } v ? Pct1(v) : "none";
 

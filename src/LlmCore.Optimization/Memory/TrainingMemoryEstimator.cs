@@ -14,6 +14,8 @@ public enum TrainingPrecision
 }
 
 /// <summary>The ZeRO stage (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion Parameter Models").</summary>
+/// <remarks>The suite's one <c>ZeroStage</c>: LlmCore.Commercialization, which does not reference this package, plans the same
+/// stages (values 0–3) with its own <c>ZeroShardingStage</c>.</remarks>
 public enum ZeroStage
 {
     /// <summary>Plain data parallelism: every GPU holds everything.</summary>

@@ -103,4 +103,38 @@ public class BusinessCommandsTests
             dir.Delete(recursive: true);
         }
     }
+
+    // Issue 20: the healthcare analysis used to drop HIPAA and finance named no financial regulation.
+    [Theory]
+    [InlineData("healthcare", "HIPAA")]
+    [InlineData("finance", "GLBA")]
+    [InlineData("finance", "SR 11-7")]
+    public void Analyze_Json_ListsTheIndustrysRegulationsWithTheirEffects(string industry, string regulation)
+    {
+        var (exitCode, output, error) = CliRunner.Run("business", "analyze", "--industry", industry, "--samples", "200", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var regulations = doc.RootElement.GetProperty("regulations").EnumerateArray().ToArray();
+        var match = Assert.Single(regulations, r => r.GetProperty("name").GetString()!.StartsWith(regulation, StringComparison.Ordinal));
+        Assert.NotEmpty(match.GetProperty("criteria").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(match.GetProperty("effect").GetString()));
+        Assert.All(doc.RootElement.GetProperty("recommendations").EnumerateArray(), static r =>
+            Assert.False(string.IsNullOrEmpty(r.GetProperty("differentialPrivacyRationale").GetString())));
+    }
+
+    [Fact]
+    public void Analyze_Json_TakesServingCostFromTheDeploymentSearch()
+    {
+        var (exitCode, output, error) = CliRunner.Run("business", "analyze", "--industry", "software-development", "--samples", "200", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var serving = doc.RootElement.GetProperty("servingCost");
+        Assert.Equal("deployment-search", serving.GetProperty("source").GetString());
+        Assert.Equal(0.45, serving.GetProperty("latencyExpectation").GetProperty("ttftP99Seconds").GetDouble());
+        Assert.True(serving.GetProperty("ttftP99Seconds").GetDouble() <= 0.45);
+        Assert.True(serving.GetProperty("tpotP99Seconds").GetDouble() <= 0.04);
+        Assert.Contains("deployment search", doc.RootElement.GetProperty("recommendations")[0].GetProperty("rationale").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -13,7 +13,9 @@ public class CommercializationAnalyzerTests
 {
     private static CommercializationAnalyzer Create(FixedCostModel? costModel = null, Action<BusinessAnalysisOptions>? configure = null)
     {
-        var options = new BusinessAnalysisOptions { MonteCarloSamples = 500, Seed = 3 };
+        // The cost-model path, so that the unit economics rest on the deterministic double; the deployment-search path
+        // has its own tests (ServingCostTests).
+        var options = new BusinessAnalysisOptions { MonteCarloSamples = 500, Seed = 3, ServingCost = ServingCostSource.CostModel };
         configure?.Invoke(options);
         return new CommercializationAnalyzer(costModel ?? new FixedCostModel(), options: options, timeProvider: new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }

@@ -11,11 +11,11 @@ public class TrainingMemoryEstimatorTests
     // Rajbhandari et al. 2020, ZeRO (arXiv:1910.02054), Figure 1: Ψ = 7.5B, N_d = 64, K = 12 (mixed-precision Adam):
     // baseline 120 GB, P_os 31.4 GB, P_os+g 16.6 GB, P_os+g+p 1.9 GB of model states per GPU.
     [Theory]
-    [InlineData(ZeroStage.None, 120.0)]
-    [InlineData(ZeroStage.OptimizerStates, 31.4)]
-    [InlineData(ZeroStage.Gradients, 16.6)]
-    [InlineData(ZeroStage.Parameters, 1.9)]
-    public void Estimate_ZeroPaperFigure1_ModelStatesMatch(ZeroStage stage, double expectedGb)
+    [InlineData(ZeroShardingStage.None, 120.0)]
+    [InlineData(ZeroShardingStage.OptimizerStates, 31.4)]
+    [InlineData(ZeroShardingStage.Gradients, 16.6)]
+    [InlineData(ZeroShardingStage.Parameters, 1.9)]
+    public void Estimate_ZeroPaperFigure1_ModelStatesMatch(ZeroShardingStage stage, double expectedGb)
     {
         var request = new TrainingMemoryRequest(s_zeroPaperModel, 1, 1024) { DataParallel = 64, Zero = stage };
 
@@ -66,7 +66,7 @@ public class TrainingMemoryEstimatorTests
             TensorParallel = 8,
             PipelineParallel = 4,
             DataParallel = 64,
-            Zero = ZeroStage.OptimizerStates,
+            Zero = ZeroShardingStage.OptimizerStates,
             Recomputation = ActivationRecomputation.Selective,
         };
 

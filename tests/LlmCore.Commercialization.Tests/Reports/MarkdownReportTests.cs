@@ -15,7 +15,7 @@ public class MarkdownReportTests
     {
         var analyzer = new CommercializationAnalyzer(
             new FixedCostModel(),
-            options: new BusinessAnalysisOptions { MonteCarloSamples = 1000, Seed = 2026 },
+            options: new BusinessAnalysisOptions { MonteCarloSamples = 1000, Seed = 2026, ServingCost = ServingCostSource.CostModel },
             timeProvider: new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)));
         return MarkdownReport.Render(analyzer.Analyze(industry));
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LlmCore.Cli.Infrastructure;
+using LlmCore.Commercialization.Analysis;
 using LlmCore.Commercialization.Reports;
 using Spectre.Console;
 
@@ -9,6 +10,20 @@ namespace LlmCore.Cli.Commands.Business;
 /// <summary><c>llmcore business analyze --industry NAME [--report FILE.md] [--plot FILE.png]</c>.</summary>
 internal static class AnalyzeCommand
 {
+    private static object? ServingCostJson(ServingCostBasis? s) => s is null ? null : new
+    {
+        source = s.Source == ServingCostSource.DeploymentSearch ? "deployment-search" : "cost-model",
+        costPerRequestUsd = s.InferenceCostPerRequestUsd,
+        costPerMillionOutputTokensUsd = s.CostPerMillionOutputTokensUsd,
+        costPerMillionInputTokensUsd = s.CostPerMillionInputTokensUsd,
+        latencyExpectation = s.LatencyExpectation is { } slo ? new { ttftP99Seconds = slo.TtftP99Seconds, tpotP99Seconds = slo.TpotP99Seconds } : null,
+        requestsPerSecond = s.RequestsPerSecond,
+        deployment = s.Deployment is { } d ? Cost.ServingCliSupport.DeploymentJson(d) : null,
+        ttftP99Seconds = s.TtftP99Seconds,
+        tpotP99Seconds = s.TpotP99Seconds,
+        explanation = s.Explanation,
+    };
+
     public static Command Create(CliContext context)
     {
         var industryOption = new Option<string>("--industry") { Description = "The industry to analyse (see 'llmcore business industries').", Required = true };
@@ -83,7 +98,20 @@ internal static class AnalyzeCommand
                         npvP90Usd = r.NpvDistribution.P90,
                         probabilityOfLoss = r.NpvDistribution.ProbabilityBelowZero,
                         r.RecommendDifferentialPrivacy,
+                        r.DifferentialPrivacyRationale,
                     }),
+                    regulations = analysis.Regulations.Select(static g => new
+                    {
+                        g.Name,
+                        g.Jurisdiction,
+                        g.Obligation,
+                        drivers = g.Drivers.ToString(),
+                        g.Criteria,
+                        g.Effect,
+                        g.FavoursCustomerHosting,
+                        g.RecommendsDifferentialPrivacy,
+                    }),
+                    servingCost = ServingCostJson(analysis.Assumptions.ServingCost),
                     criteria = analysis.Criteria.Select(static c => new { c.Name, direction = c.Direction.ToString(), c.Weight }),
                     analysis.WeightsSource,
                     consistencyRatio = analysis.CriteriaConsistency.ConsistencyRatio,
@@ -124,6 +152,19 @@ internal static class AnalyzeCommand
             context.Console.WriteLine(best.Rationale);
             context.Console.WriteLine(analysis.MethodsNote);
             context.Console.WriteLine(analysis.PrivacyAdvice);
+            if (analysis.Assumptions.ServingCost is { } serving)
+            {
+                context.Console.WriteLine(serving.Explanation);
+            }
+
+            var regulations = new Table().Border(TableBorder.Rounded).Title("Regulations and what they moved")
+                .AddColumn("regulation").AddColumn("jurisdiction").AddColumn("moves");
+            foreach (var g in analysis.Regulations)
+            {
+                regulations.AddRow(Markup.Escape(g.Name), Markup.Escape(g.Jurisdiction), Markup.Escape(string.Join(", ", g.Criteria)));
+            }
+
+            context.Console.Write(regulations);
             if (report is not null)
             {
                 context.Console.WriteLine($"Report written to {report}.");

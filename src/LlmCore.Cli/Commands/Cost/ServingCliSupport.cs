@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using LlmCore.Cli.Infrastructure;
+using LlmCore.Commercialization.Hardware;
+using LlmCore.Commercialization.Models;
+using LlmCore.Commercialization.Serving;
+using Spectre.Console;
+
+namespace LlmCore.Cli.Commands.Cost;
+
+/// <summary>What <c>llmcore cost simulate</c> and <c>llmcore cost serve</c> share: model names, the deployment JSON object, progress.</summary>
+internal static class ServingCliSupport
+{
+    public static Option<string> CreateModelOption() => new("--model")
+    {
+        Description = "The model: " + string.Join(", ", ModelPresets.All.Select(static m => m.Name.ToLowerInvariant())) + " (case-insensitive).",
+        Required = true,
+    };
+
+    public static ModelArchitecture ResolveModel(string? name)
+    {
+        if (!ModelPresets.TryGet(name, out var model))
+        {
+            throw CliUsageException.ForOption("--model", "must be one of: " + string.Join(", ", ModelPresets.All.Select(static m => m.Name.ToLowerInvariant())), name);
+        }
+
+        return model;
+    }
+
+    public static ServingSlo? ParseSlo(double? ttft, double? tpot, bool required)
+    {
+        if (ttft is null && tpot is null && !required)
+        {
+            return null;
+        }
+
+        if (ttft is null || tpot is null)
+        {
+            throw new CliUsageException(ttft is null ? "--ttft-p99 is required with --tpot-p99." : "--tpot-p99 is required with --ttft-p99.");
+        }
+
+        if (!double.IsFinite(ttft.Value) || ttft.Value <= 0)
+        {
+            throw CliUsageException.ForOption("--ttft-p99", "must be > 0 seconds", ttft.Value);
+        }
+
+        if (!double.IsFinite(tpot.Value) || tpot.Value <= 0)
+        {
+            throw CliUsageException.ForOption("--tpot-p99", "must be > 0 seconds", tpot.Value);
+        }
+
+        return new ServingSlo(ttft.Value, tpot.Value);
+    }
+
+    public static string Precision(NumericPrecision precision) => precision.ToString().ToLowerInvariant();
+
+    /// <summary>The <c>deployment</c> object of the CLI contract (gpu, gpus, tp, pp, precision, disaggregated) with extra keys.</summary>
+    public static object DeploymentJson(ServingDeployment d) => new
+    {
+        gpu = d.Gpu,
+        gpus = d.GpuCount,
+        tp = d.TensorParallel,
+        pp = d.PipelineParallel,
+        precision = Precision(d.WeightPrecision),
+        disaggregated = d.IsDisaggregated,
+        replicas = d.Replicas,
+        prefillReplicas = d.PrefillReplicas,
+        maxBatch = d.MaxBatch,
+        tokenBudget = d.TokenBudget,
+        kvCachePrecision = Precision(d.EffectiveKvCachePrecision),
+        model = d.Model.Name,
+    };
+
+    public static string Describe(ServingDeployment d)
+    {
+        var shape = d.PipelineParallel > 1 ? $"TP{d.TensorParallel}·PP{d.PipelineParallel}" : $"TP{d.TensorParallel}";
+        var replicas = d.PrefillReplicas is { } p ? $"{p} prefill + {d.Replicas - p} decode" : $"{d.Replicas}";
+        return $"{replicas} × {shape} {d.Gpu} ({d.GpuCount} GPUs), {Precision(d.WeightPrecision)}, batch ≤ {d.MaxBatch}, {d.TokenBudget}-token budget";
+    }
+
+    public static string Seconds(double seconds) => seconds switch
+    {
+        < 1 => (seconds * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ms",
+        _ => seconds.ToString("0.000", CultureInfo.InvariantCulture) + " s",
+    };
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar when <paramref name="show"/> (a terminal, not --json).</summary>
+    public static T WithProgress<T>(CliContext context, bool show, string label, Func<IProgress<double>?, T> work)
+    {
+        if (!show)
+        {
+            return work(null);
+        }
+
+        T result = default!;
+        context.Console.Progress().Start(ctx =>
+        {
+            var bar = ctx.AddTask(label, maxValue: 1.0);
+            result = work(new ActionProgress(f => bar.Value = f));
+        });
+        return result;
+    }
+
+    /// <summary>Reports synchronously (System.Progress would post to the thread pool).</summary>
+    private sealed class ActionProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using LlmCore.Commercialization.Internal;
+
+namespace LlmCore.Commercialization.Serving;
+
+/// <summary>
+/// The efficiency factors that turn a GPU's datasheet peaks into the iteration times of the serving simulator.
+/// </summary>
+/// <remarks>
+/// <para>The simulator times an iteration as the sum of operator classes, each a roofline of its FLOPs and bytes:
+/// t = max(c, m) + (1 − <see cref="ComputeMemoryOverlap"/>)·min(c, m) with c = FLOPs/(peak·<see cref="ComputeEfficiency"/>)
+/// and m = bytes/(bandwidth·<see cref="MemoryBandwidthEfficiency"/>), plus tensor- and pipeline-parallel communication
+/// (latency <see cref="CollectiveLatencySeconds"/> per collective, link bandwidth × <see cref="InterconnectEfficiency"/>)
+/// and a fixed <see cref="IterationOverheadSeconds"/> (scheduling, sampling, kernel launches).</para>
+/// <para>Use <see cref="ServingCalibration.For(string)"/> for the factors calibrated on published measurements.</para>
+/// <para>This type is immutable and thread-safe.</para>
+/// </remarks>
+public sealed record ServingEfficiency
+{
+    /// <summary>Creates a set of factors and checks them.</summary>
+    /// <param name="computeEfficiency">η_c: the fraction of the dense peak that matrix products and attention reach, in (0, 1].</param>
+    /// <param name="memoryBandwidthEfficiency">η_m: the fraction of peak memory bandwidth that weight and KV-cache reads reach, in (0, 1].</param>
+    /// <exception cref="ArgumentOutOfRangeException">A factor is outside (0, 1], NaN or infinite.</exception>
+    public ServingEfficiency(double computeEfficiency, double memoryBandwidthEfficiency)
+    {
+        Guard.Fraction(computeEfficiency, nameof(computeEfficiency));
+        Guard.Fraction(memoryBandwidthEfficiency, nameof(memoryBandwidthEfficiency));
+        ComputeEfficiency = computeEfficiency;
+        MemoryBandwidthEfficiency = memoryBandwidthEfficiency;
+    }
+
+    /// <summary>Gets η_c, the fraction of the dense peak that matrix products and attention reach.</summary>
+    public double ComputeEfficiency { get; }
+
+    /// <summary>Gets η_m, the fraction of peak memory bandwidth that weight and KV-cache reads reach.</summary>
+    public double MemoryBandwidthEfficiency { get; }
+
+    /// <summary>Gets how much of the shorter of compute and memory time hides under the longer, in [0, 1]: 1 is the
+    /// classic roofline max(c, m), 0 adds them.</summary>
+    /// <value>The default value is 0 (calibrated: see <see cref="ServingCalibration"/>).</value>
+    public double ComputeMemoryOverlap { get; init; }
+
+    /// <summary>Gets the fraction of the per-direction link bandwidth (half of <c>GpuSpec.InterconnectBytesPerSecond</c>) that all-reduces and pipeline sends reach, in (0, 1].</summary>
+    /// <value>The default value is 0.7 (NCCL bus bandwidth on NVLink is typically 70–80% of the link rate).</value>
+    public double InterconnectEfficiency { get; init; } = 0.7;
+
+    /// <summary>Gets the fixed latency of one collective or pipeline send, in seconds, ≥ 0.</summary>
+    /// <value>The default value is 1e-5 (10 µs, the order of a small NCCL all-reduce inside a node).</value>
+    public double CollectiveLatencySeconds { get; init; } = 1e-5;
+
+    /// <summary>Gets the fixed cost of one iteration (scheduler, sampling, kernel launches), in seconds, ≥ 0.</summary>
+    /// <value>The default value is 0.002.</value>
+    public double IterationOverheadSeconds { get; init; } = 0.002;
+
+    /// <summary>Gets where the factors come from.</summary>
+    public string Source { get; init; } = string.Empty;
+
+    /// <summary>Checks the init-only factors.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A factor is out of range.</exception>
+    public void Validate()
+    {
+        if (!double.IsFinite(ComputeMemoryOverlap) || ComputeMemoryOverlap < 0 || ComputeMemoryOverlap > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ComputeMemoryOverlap), ComputeMemoryOverlap, string.Create(CultureInfo.InvariantCulture, $"Expected a value in [0, 1]; got {ComputeMemoryOverlap}."));
+        }
+
+        Guard.Fraction(InterconnectEfficiency, nameof(InterconnectEfficiency));
+        Guard.NonNegative(CollectiveLatencySeconds, nameof(CollectiveLatencySeconds));
+        Guard.NonNegative(IterationOverheadSeconds, nameof(IterationOverheadSeconds));
+    }
+}
