@@ -6,10 +6,15 @@ namespace LlmCore.Optimization.Training;
 /// </summary>
 /// <remarks>
 /// The file is written to a temporary name and then moved over the old one, so a crash never leaves a half-written
-/// checkpoint. The monitored loss is the validation loss when there is one. One instance serves one run; not thread-safe.
+/// checkpoint. The monitored loss is the validation loss when there is one. A checkpoint holds the state the run's
+/// participants have when it is written: list this callback after the callbacks whose state it should capture (after
+/// <see cref="EarlyStopping"/>, for example). Its own best loss is saved too (<see cref="ICheckpointParticipant"/>).
+/// Checkpoints are written at the end of complete epochs only. One instance serves one run; not thread-safe.
 /// </remarks>
-public sealed class ModelCheckpoint : ITrainingCallback
+public sealed class ModelCheckpoint : ITrainingCallback, ICheckpointParticipant
 {
+    private const string StateTag = "llmcore.model-checkpoint.v1";
+
     private double _best = double.PositiveInfinity;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCheckpoint"/> class.</summary>
@@ -66,5 +71,35 @@ public sealed class ModelCheckpoint : ITrainingCallback
     /// <inheritdoc />
     public void OnTrainEnd(ITrainingSession trainer, History history)
     {
+    }
+
+    /// <inheritdoc />
+    public void SaveState(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(StateTag);
+        writer.Write(_best);
+    }
+
+    /// <inheritdoc />
+    public void LoadState(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            var tag = reader.ReadString();
+            if (tag != StateTag)
+            {
+                throw new InvalidDataException($"Expected the state of a model checkpoint callback ('{StateTag}'); found '{tag}'.");
+            }
+
+            _best = reader.ReadDouble();
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new InvalidDataException("The model checkpoint state ends early.", ex);
+        }
     }
 }

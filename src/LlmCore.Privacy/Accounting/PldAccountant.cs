@@ -21,6 +21,10 @@ namespace LlmCore.Privacy.Accounting;
 /// <see cref="PoissonSampledEvent"/> of a Gaussian, a Laplace or a randomized response with
 /// <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> adjacency (add/remove: an absent record answers uniformly),
 /// and self-compositions and compositions of these.</para>
+/// <para>Composition is lazy and canonical: <see cref="Compose"/> records the event; distributions are built when ε or δ
+/// is asked for, runs of equal consecutive events are self-composed with one FFT power (one DP-SGD step composed per
+/// training step costs one self-composition when ε is read, not a convolution of the whole history per step), and the
+/// answer does not depend on when or how often it was asked.</para>
 /// <para>Thread-safe: every member takes a lock.</para>
 /// </remarks>
 public sealed class PldAccountant : IPrivacyAccountant
@@ -33,8 +37,17 @@ public sealed class PldAccountant : IPrivacyAccountant
 
     private readonly Lock _lock = new();
     private readonly List<PrivacyEvent> _history = [];
-    private PrivacyLossDistribution? _remove;
-    private PrivacyLossDistribution? _add;
+
+    // The composition, run-length encoded: consecutive compositions of one event form one run, whose distribution is
+    // one FFT self-composition. Distributions are built lazily, when a question is asked, and cached: the runs before
+    // the last are folded once into _closed; the last run's self-composition is kept for its current count (and for
+    // the count a what-if question asked about), so that composing one event per training step and asking ε between
+    // steps costs one self-composition per step, not one convolution of the whole history per step.
+    private readonly List<Run> _runs = [];
+    private int _closedRuns;
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _closed;
+    private RunDistribution? _runCache;
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _total;
 
     /// <summary>Creates an empty accountant.</summary>
     /// <param name="discretizationInterval">Grid width in nats, in [1e-6, 0.1]; smaller is tighter and slower.</param>
@@ -82,6 +95,11 @@ public sealed class PldAccountant : IPrivacyAccountant
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Composition is lazy: the event is recorded, and its privacy loss distribution is built when ε or δ is next
+    /// asked for. Consecutive compositions of equal events (one per DP-SGD step, say) are self-composed together with
+    /// one FFT power, so the result does not depend on when, or how often, ε is read.
+    /// </remarks>
     public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count = 1)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
@@ -91,11 +109,21 @@ public sealed class PldAccountant : IPrivacyAccountant
         }
 
         var e = count == 1 ? privacyEvent : new SelfComposedEvent(privacyEvent, count);
-        var built = Build(e);
+        EnsureSupported(e);
+        var (inner, repetitions) = Unwrap(privacyEvent, count);
         lock (_lock)
         {
-            (_remove, _add) = Combine(_remove, _add, built);
+            if (_runs.Count > 0 && _runs[^1].Event.Equals(inner))
+            {
+                _runs[^1].Count = checked(_runs[^1].Count + repetitions);
+            }
+            else
+            {
+                _runs.Add(new Run(inner, repetitions));
+            }
+
             _history.Add(e);
+            _total = null;
         }
 
         return this;
@@ -107,7 +135,8 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckDelta(delta, nameof(delta));
         lock (_lock)
         {
-            return Epsilon(_remove, _add, delta);
+            var total = Total();
+            return Epsilon(total?.Remove, total?.Add, delta);
         }
     }
 
@@ -117,7 +146,8 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
         lock (_lock)
         {
-            return Delta(_remove, _add, epsilon);
+            var total = Total();
+            return Delta(total?.Remove, total?.Add, epsilon);
         }
     }
 
@@ -126,10 +156,10 @@ public sealed class PldAccountant : IPrivacyAccountant
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
         RdpAccountant.CheckDelta(delta, nameof(delta));
-        var built = Build(privacyEvent);
+        EnsureSupported(privacyEvent);
         lock (_lock)
         {
-            var (r, a) = Combine(_remove, _add, built);
+            var (r, a) = WhatIf(privacyEvent);
             return Epsilon(r, a, delta);
         }
     }
@@ -139,12 +169,79 @@ public sealed class PldAccountant : IPrivacyAccountant
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
-        var built = Build(privacyEvent);
+        EnsureSupported(privacyEvent);
         lock (_lock)
         {
-            var (r, a) = Combine(_remove, _add, built);
+            var (r, a) = WhatIf(privacyEvent);
             return Delta(r, a, epsilon);
         }
+    }
+
+    /// <summary>Strips self-compositions: (e, k) with e not a <see cref="SelfComposedEvent"/>.</summary>
+    private static (PrivacyEvent Event, long Count) Unwrap(PrivacyEvent privacyEvent, long count)
+    {
+        while (privacyEvent is SelfComposedEvent s)
+        {
+            count = checked(count * s.Count);
+            privacyEvent = s.Event;
+        }
+
+        return (privacyEvent, count);
+    }
+
+    /// <summary>The composition of every run (null before the first event). Caller holds the lock.</summary>
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? Total()
+    {
+        if (_total is null && _runs.Count > 0)
+        {
+            CloseRunsBeforeLast();
+            var last = _runs[^1];
+            _total = CombineWithClosed(RunPld(last.Event, last.Count));
+        }
+
+        return _total;
+    }
+
+    /// <summary>The composition if <paramref name="privacyEvent"/> were composed now, in the same canonical form. Caller holds the lock.</summary>
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) WhatIf(PrivacyEvent privacyEvent)
+    {
+        var (inner, count) = Unwrap(privacyEvent, 1);
+        if (_runs.Count > 0 && _runs[^1].Event.Equals(inner))
+        {
+            CloseRunsBeforeLast();
+            return CombineWithClosed(RunPld(inner, checked(_runs[^1].Count + count)));
+        }
+
+        var next = RunPld(inner, count);
+        return Total() is { } total ? Combine(total.Remove, total.Add, next) : next;
+    }
+
+    /// <summary>Folds every run but the last into <see cref="_closed"/>, in order. Caller holds the lock.</summary>
+    private void CloseRunsBeforeLast()
+    {
+        while (_closedRuns < _runs.Count - 1)
+        {
+            var run = _runs[_closedRuns];
+            var pld = BuildSupported(run.Count == 1 ? run.Event : new SelfComposedEvent(run.Event, run.Count));
+            _closed = _closed is { } closed ? Combine(closed.Remove, closed.Add, pld) : pld;
+            _closedRuns++;
+        }
+    }
+
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) CombineWithClosed((PrivacyLossDistribution Remove, PrivacyLossDistribution Add) last) =>
+        _closed is { } closed ? Combine(closed.Remove, closed.Add, last) : last;
+
+    /// <summary>The <paramref name="count"/>-fold self-composition of <paramref name="privacyEvent"/>, cached for the last (event, count) asked. Caller holds the lock.</summary>
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) RunPld(PrivacyEvent privacyEvent, long count)
+    {
+        if (_runCache is { } cached && cached.Count == count && cached.Event.Equals(privacyEvent))
+        {
+            return (cached.Remove, cached.Add);
+        }
+
+        var built = BuildSupported(count == 1 ? privacyEvent : new SelfComposedEvent(privacyEvent, count));
+        _runCache = new RunDistribution(privacyEvent, count, built.Remove, built.Add);
+        return built;
     }
 
     private static double Epsilon(PrivacyLossDistribution? remove, PrivacyLossDistribution? add, double delta)
@@ -193,15 +290,13 @@ public sealed class PldAccountant : IPrivacyAccountant
         _ => false,
     };
 
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) Build(PrivacyEvent privacyEvent)
+    private static void EnsureSupported(PrivacyEvent privacyEvent)
     {
         if (!IsSupported(privacyEvent))
         {
             throw new UnsupportedPrivacyEventException(
                 $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour.");
         }
-
-        return BuildSupported(privacyEvent);
     }
 
     private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildSupported(PrivacyEvent privacyEvent)
@@ -311,4 +406,15 @@ public sealed class PldAccountant : IPrivacyAccountant
         var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval);
         return (forward, backward);
     }
+
+    /// <summary>One run of the composition: an event (not itself a self-composition) and how many times in a row it ran.</summary>
+    private sealed class Run(PrivacyEvent privacyEvent, long count)
+    {
+        public PrivacyEvent Event { get; } = privacyEvent;
+
+        public long Count { get; set; } = count;
+    }
+
+    /// <summary>A cached self-composition of one run.</summary>
+    private sealed record RunDistribution(PrivacyEvent Event, long Count, PrivacyLossDistribution Remove, PrivacyLossDistribution Add);
 }
