@@ -105,11 +105,8 @@ public sealed class EarlyStopping : ITrainingCallback, ICheckpointParticipant
     }
 
     /// <inheritdoc />
-    public void SaveState(Stream destination)
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, StateTag, writer =>
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
-        writer.Write(StateTag);
         writer.Write(_bestValue);
         writer.Write(_wait);
         writer.Write(BestEpoch);
@@ -120,43 +117,28 @@ public sealed class EarlyStopping : ITrainingCallback, ICheckpointParticipant
             writer.Write(checked((int)_best.Length));
             writer.Write(_best.GetBuffer(), 0, (int)_best.Length);
         }
-    }
+    });
 
     /// <inheritdoc />
-    public void LoadState(Stream source)
+    public void LoadState(Stream source) => CheckpointState.Read(source, StateTag, "early stopping", reader =>
     {
-        ArgumentNullException.ThrowIfNull(source);
-        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
-        try
+        _bestValue = reader.ReadDouble();
+        _wait = reader.ReadInt32();
+        BestEpoch = reader.ReadInt32();
+        StoppedEpoch = reader.ReadInt32();
+        _best?.Dispose();
+        _best = null;
+        if (reader.ReadBoolean())
         {
-            var tag = reader.ReadString();
-            if (tag != StateTag)
+            var length = reader.ReadInt32();
+            var bytes = reader.ReadBytes(Math.Max(0, length));
+            if (length < 0 || bytes.Length != length)
             {
-                throw new InvalidDataException($"Expected the state of early stopping ('{StateTag}'); found '{tag}'.");
+                throw new EndOfStreamException();
             }
 
-            _bestValue = reader.ReadDouble();
-            _wait = reader.ReadInt32();
-            BestEpoch = reader.ReadInt32();
-            StoppedEpoch = reader.ReadInt32();
-            _best?.Dispose();
-            _best = null;
-            if (reader.ReadBoolean())
-            {
-                var length = reader.ReadInt32();
-                var bytes = reader.ReadBytes(length);
-                if (length < 0 || bytes.Length != length)
-                {
-                    throw new InvalidDataException("The early-stopping state ends early.");
-                }
-
-                _best = new MemoryStream();
-                _best.Write(bytes);
-            }
+            _best = new MemoryStream();
+            _best.Write(bytes);
         }
-        catch (EndOfStreamException ex)
-        {
-            throw new InvalidDataException("The early-stopping state ends early.", ex);
-        }
-    }
+    });
 }

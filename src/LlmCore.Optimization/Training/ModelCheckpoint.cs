@@ -74,32 +74,8 @@ public sealed class ModelCheckpoint : ITrainingCallback, ICheckpointParticipant
     }
 
     /// <inheritdoc />
-    public void SaveState(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
-        writer.Write(StateTag);
-        writer.Write(_best);
-    }
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, StateTag, writer => writer.Write(_best));
 
     /// <inheritdoc />
-    public void LoadState(Stream source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
-        try
-        {
-            var tag = reader.ReadString();
-            if (tag != StateTag)
-            {
-                throw new InvalidDataException($"Expected the state of a model checkpoint callback ('{StateTag}'); found '{tag}'.");
-            }
-
-            _best = reader.ReadDouble();
-        }
-        catch (EndOfStreamException ex)
-        {
-            throw new InvalidDataException("The model checkpoint state ends early.", ex);
-        }
-    }
+    public void LoadState(Stream source) => CheckpointState.Read(source, StateTag, "a model checkpoint callback", reader => _best = reader.ReadDouble());
 }

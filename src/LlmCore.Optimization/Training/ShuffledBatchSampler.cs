@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LlmCore.Optimization.Training;
 
 /// <summary>
@@ -96,61 +94,43 @@ internal sealed class ShuffledBatchSampler : IBatchSampler
     }
 
     /// <inheritdoc />
-    public void SaveState(Stream destination)
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, Tag, writer =>
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        writer.Write(Tag);
         writer.Write(DatasetSize);
         writer.Write(BatchSize);
         writer.Write(_shuffle);
         writer.Write(_seed);
         writer.Write(_shuffles);
         writer.Write(_position);
-    }
+    });
 
     /// <inheritdoc />
-    public void LoadState(Stream source)
+    public void LoadState(Stream source) => CheckpointState.Read(source, Tag, "the default batch sampler", reader =>
     {
-        ArgumentNullException.ThrowIfNull(source);
-        using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
-        try
+        var n = reader.ReadInt32();
+        var b = reader.ReadInt32();
+        var shuffle = reader.ReadBoolean();
+        var seed = reader.ReadInt32();
+        var shuffles = reader.ReadInt64();
+        var position = reader.ReadInt32();
+        if (n != DatasetSize || b != BatchSize || shuffle != _shuffle || seed != _seed)
         {
-            var tag = reader.ReadString();
-            if (tag != Tag)
-            {
-                throw new InvalidDataException($"Expected the state of the default batch sampler ('{Tag}'); found '{tag}'.");
-            }
-
-            var n = reader.ReadInt32();
-            var b = reader.ReadInt32();
-            var shuffle = reader.ReadBoolean();
-            var seed = reader.ReadInt32();
-            var shuffles = reader.ReadInt64();
-            var position = reader.ReadInt32();
-            if (n != DatasetSize || b != BatchSize || shuffle != _shuffle || seed != _seed)
-            {
-                throw new InvalidDataException(
-                    $"The checkpoint's batches were {b} of {n} examples (shuffle {shuffle}, seed {seed}); this run's are {BatchSize} of {DatasetSize} (shuffle {_shuffle}, seed {_seed}). Resume with the same data and options, or load only the parameters.");
-            }
-
-            if (shuffles < 0 || position < 0 || position >= n || (!shuffle && shuffles != 0))
-            {
-                throw new InvalidDataException($"The sampler state is corrupt: {shuffles} shuffles, position {position} of {n}.");
-            }
-
-            Reset();
-            for (var s = 0L; s < shuffles; s++)
-            {
-                _random.Shuffle(_order);
-            }
-
-            _shuffles = shuffles;
-            _position = position;
+            throw new InvalidDataException(
+                $"The checkpoint's batches were {b} of {n} examples (shuffle {shuffle}, seed {seed}); this run's are {BatchSize} of {DatasetSize} (shuffle {_shuffle}, seed {_seed}). Resume with the same data and options, or load only the parameters.");
         }
-        catch (EndOfStreamException ex)
+
+        if (shuffles < 0 || position < 0 || position >= n || (!shuffle && shuffles != 0))
         {
-            throw new InvalidDataException("The sampler state ends early.", ex);
+            throw new InvalidDataException($"The sampler state is corrupt: {shuffles} shuffles, position {position} of {n}.");
         }
-    }
+
+        Reset();
+        for (var s = 0L; s < shuffles; s++)
+        {
+            _random.Shuffle(_order);
+        }
+
+        _shuffles = shuffles;
+        _position = position;
+    });
 }

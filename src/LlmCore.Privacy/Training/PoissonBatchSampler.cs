@@ -1,4 +1,3 @@
-using System.Text;
 using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
@@ -88,52 +87,34 @@ public sealed class PoissonBatchSampler : IBatchSampler
     }
 
     /// <inheritdoc />
-    public void SaveState(Stream destination)
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, StateTag, writer =>
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        writer.Write(StateTag);
         writer.Write(DatasetSize);
         writer.Write(SampleRate);
         writer.Write(_batches);
         writer.Write(_passes);
-    }
+    });
 
     /// <inheritdoc />
-    public void LoadState(Stream source)
+    public void LoadState(Stream source) => CheckpointState.Read(source, StateTag, "a Poisson batch sampler", reader =>
     {
-        ArgumentNullException.ThrowIfNull(source);
-        using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
-        try
+        var n = reader.ReadInt32();
+        var q = reader.ReadDouble();
+        var batches = reader.ReadInt64();
+        var passes = reader.ReadInt64();
+        if (n != DatasetSize || q != SampleRate)
         {
-            var tag = reader.ReadString();
-            if (tag != StateTag)
-            {
-                throw new InvalidDataException($"Expected the state of a Poisson batch sampler ('{StateTag}'); found '{tag}'.");
-            }
-
-            var n = reader.ReadInt32();
-            var q = reader.ReadDouble();
-            var batches = reader.ReadInt64();
-            var passes = reader.ReadInt64();
-            if (n != DatasetSize || q != SampleRate)
-            {
-                throw new InvalidDataException($"The checkpoint sampled {n} examples with q = {q}; this sampler samples {DatasetSize} with q = {SampleRate}.");
-            }
-
-            if (batches < 0 || passes < 0 || batches < PassEnd(passes) || batches >= PassEnd(passes + 1))
-            {
-                throw new InvalidDataException($"The Poisson sampler state is corrupt: {batches} batches in {passes} passes.");
-            }
-
-            _batches = batches;
-            _passes = passes;
+            throw new InvalidDataException($"The checkpoint sampled {n} examples with q = {q}; this sampler samples {DatasetSize} with q = {SampleRate}.");
         }
-        catch (EndOfStreamException ex)
+
+        if (batches < 0 || passes < 0 || batches < PassEnd(passes) || batches >= PassEnd(passes + 1))
         {
-            throw new InvalidDataException("The Poisson sampler state ends early.", ex);
+            throw new InvalidDataException($"The Poisson sampler state is corrupt: {batches} batches in {passes} passes.");
         }
-    }
+
+        _batches = batches;
+        _passes = passes;
+    });
 
     /// <summary>Clears <paramref name="destination"/> and fills it with the indices of one Poisson-sampled batch, in increasing order.</summary>
     /// <param name="destination">The list to overwrite; it may end up empty (an empty batch is a valid DP-SGD step).</param>

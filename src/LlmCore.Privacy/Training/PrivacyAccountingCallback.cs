@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
 
@@ -121,60 +120,42 @@ public sealed class PrivacyAccountingCallback : ITrainingStepCallback, ICheckpoi
     }
 
     /// <inheritdoc />
-    public void SaveState(Stream destination)
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, StateTag, writer =>
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        writer.Write(StateTag);
         writer.Write(Describe(StepEvent));
         writer.Write(ComposedSteps);
-    }
+    });
 
     /// <inheritdoc />
     /// <remarks>Composes the checkpoint's steps into the accountant when this callback has composed none yet.</remarks>
-    public void LoadState(Stream source)
+    public void LoadState(Stream source) => CheckpointState.Read(source, StateTag, "a privacy accounting callback", reader =>
     {
-        ArgumentNullException.ThrowIfNull(source);
-        using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
-        try
+        var stepEvent = reader.ReadString();
+        var steps = reader.ReadInt64();
+        if (stepEvent != Describe(StepEvent))
         {
-            var tag = reader.ReadString();
-            if (tag != StateTag)
-            {
-                throw new InvalidDataException($"Expected the state of a privacy accounting callback ('{StateTag}'); found '{tag}'.");
-            }
-
-            var stepEvent = reader.ReadString();
-            var steps = reader.ReadInt64();
-            if (stepEvent != Describe(StepEvent))
-            {
-                throw new InvalidDataException($"The checkpoint accounted steps of {stepEvent}; this callback accounts {Describe(StepEvent)}.");
-            }
-
-            if (steps < 0)
-            {
-                throw new InvalidDataException($"The accounting state is corrupt: {steps} steps.");
-            }
-
-            if (ComposedSteps == 0)
-            {
-                if (steps > 0)
-                {
-                    Accountant.Compose(StepEvent, steps);
-                }
-
-                ComposedSteps = steps;
-            }
-            else if (ComposedSteps < steps)
-            {
-                throw new InvalidDataException($"This callback has composed {ComposedSteps} steps but the checkpoint records {steps}; resume with a new callback (and the accountant it should add them to).");
-            }
+            throw new InvalidDataException($"The checkpoint accounted steps of {stepEvent}; this callback accounts {Describe(StepEvent)}.");
         }
-        catch (EndOfStreamException ex)
+
+        if (steps < 0)
         {
-            throw new InvalidDataException("The accounting state ends early.", ex);
+            throw new InvalidDataException($"The accounting state is corrupt: {steps} steps.");
         }
-    }
+
+        if (ComposedSteps == 0)
+        {
+            if (steps > 0)
+            {
+                Accountant.Compose(StepEvent, steps);
+            }
+
+            ComposedSteps = steps;
+        }
+        else if (ComposedSteps < steps)
+        {
+            throw new InvalidDataException($"This callback has composed {ComposedSteps} steps but the checkpoint records {steps}; resume with a new callback (and the accountant it should add them to).");
+        }
+    });
 
     private static string Describe(PrivacyEvent privacyEvent) => privacyEvent switch
     {

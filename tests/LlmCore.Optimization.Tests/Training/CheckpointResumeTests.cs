@@ -105,14 +105,7 @@ public class CheckpointResumeTests
     [Fact]
     public void Resume_OtherBatchSize_ThrowsInvalidDataNamingTheMismatch()
     {
-        var data = BuiltInDatasets.Linear<double>(40, 2, seed: 1);
-        var trainer = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.01));
-        trainer.Fit(data, new FitOptions { Epochs = 1, BatchSize = 8, MaxSteps = 2 });
-        using var stream = new MemoryStream();
-        trainer.SaveCheckpoint(stream);
-        stream.Position = 0;
-        var other = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.01));
-        other.LoadCheckpoint(stream);
+        var (data, other) = LoadedAfterTwoStepsOfEight();
         var ex = Assert.Throws<InvalidDataException>(() => other.Fit(data, new FitOptions { Epochs = 1, BatchSize = 10 }));
         Assert.Contains("8 of 40", ex.Message, StringComparison.Ordinal);
     }
@@ -121,14 +114,7 @@ public class CheckpointResumeTests
     public void Resume_ScheduleMissing_ThrowsInvalidData()
     {
         // A schedule that would silently restart its learning rate on resume is refused.
-        var data = BuiltInDatasets.Linear<double>(40, 2, seed: 1);
-        var trainer = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.01));
-        trainer.Fit(data, new FitOptions { Epochs = 1, BatchSize = 8, MaxSteps = 2 });
-        using var stream = new MemoryStream();
-        trainer.SaveCheckpoint(stream);
-        stream.Position = 0;
-        var other = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.01));
-        other.LoadCheckpoint(stream);
+        var (data, other) = LoadedAfterTwoStepsOfEight();
         Assert.Throws<InvalidDataException>(() => other.Fit(data, new FitOptions { Epochs = 1, BatchSize = 8, Schedule = new ExponentialSchedule(0.01, 0.5) }));
     }
 
@@ -167,6 +153,20 @@ public class CheckpointResumeTests
         stream.Position = 0;
         var plain = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.1));
         Assert.Throws<InvalidDataException>(() => plain.LoadCheckpoint(stream));
+    }
+
+    /// <summary>A new trainer that has loaded the checkpoint of 2 steps in batches of 8 over 40 examples.</summary>
+    private static (Dataset<double> Data, Trainer<double> Loaded) LoadedAfterTwoStepsOfEight()
+    {
+        var data = BuiltInDatasets.Linear<double>(40, 2, seed: 1);
+        var trainer = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.01));
+        trainer.Fit(data, new FitOptions { Epochs = 1, BatchSize = 8, MaxSteps = 2 });
+        using var stream = new MemoryStream();
+        trainer.SaveCheckpoint(stream);
+        stream.Position = 0;
+        var loaded = new Trainer<double>(ModelFactory.Linear<double>(2), new MeanSquaredError<double>(), p => new Sgd<double>(p, 0.01));
+        loaded.LoadCheckpoint(stream);
+        return (data, loaded);
     }
 
     private static void ResumeMidEpoch<T>()
