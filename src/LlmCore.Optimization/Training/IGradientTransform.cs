@@ -41,4 +41,5 @@ public interface IGradientTransform<T>
 /// <param name="Step">The step about to be taken, from 1 (the run's step count after it).</param>
 /// <param name="BatchSize">The number of examples in the logical batch (0 for an empty Poisson batch).</param>
 /// <param name="ExpectedBatchSize">The sampler's expected batch size (q·N under Poisson sampling): DP-SGD divides by it, not by <paramref name="BatchSize"/>.</param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public readonly record struct GradientTransformContext(long Step, int BatchSize, double ExpectedBatchSize);

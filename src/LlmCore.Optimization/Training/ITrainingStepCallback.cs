@@ -33,4 +33,5 @@ public interface ITrainingStepCallback
 /// <param name="Step">The step's number in the run, from 1.</param>
 /// <param name="Epoch">The epoch it belongs to, from 1.</param>
 /// <param name="Sampler">The sampler that will draw its batch.</param>
+/// <remarks>Immutable; the sampler it refers to is not thread-safe.</remarks>
 public readonly record struct TrainingStepContext(long Step, int Epoch, IBatchSampler Sampler);

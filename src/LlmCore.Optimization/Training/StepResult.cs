@@ -10,6 +10,7 @@ namespace LlmCore.Optimization.Training;
 /// <param name="Elapsed">The step's time, from sampling its batch to the end of the optimizer step.</param>
 /// <param name="ExamplesPerSecond"><paramref name="BatchSize"/> / <paramref name="Elapsed"/> (0 when no time was measured).</param>
 /// <param name="TokensPerSecond">Examples per second times the tokens per example, when those are known (<see cref="FitOptions.TokensPerExample"/> or an <see cref="Data.ITokenDataset{T}"/>).</param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public readonly record struct StepResult(
     long Step,
     int Epoch,

@@ -129,6 +129,7 @@ public sealed class Trainer<T> : ITrainingSession
     /// <see cref="GradientTransform"/>'s example weighting when it has one), the transform, then
     /// <see cref="IOptimizer{T}.Step"/>. No sampler, callback, clipping or schedule is involved (those belong to
     /// <see cref="Fit(IDataset{T}, FitOptions, IDataset{T}?, IProgress{EpochResult}?, CancellationToken)"/>).
+    /// The transform sees <paramref name="batchSize"/> as both the batch size and the expected batch size.
     /// </summary>
     /// <param name="features">The batch, <paramref name="batchSize"/>·<see cref="IModel{T}.InputSize"/> values.</param>
     /// <param name="targets">The targets, <paramref name="batchSize"/>·<see cref="ILoss{T}.TargetSize"/> values.</param>
