@@ -55,7 +55,6 @@ public sealed class Trainer<T> : ITrainingSession
     private const int EvaluationValueBudget = 1 << 20;
 
     private readonly IMetric<T>[] _metrics;
-    private readonly Parameter<T>[] _trainable;
     private readonly List<int> _batch = [];
     private T[] _x = [];
     private T[] _y = [];
@@ -84,8 +83,6 @@ public sealed class Trainer<T> : ITrainingSession
         {
             ArgumentNullException.ThrowIfNull(metric, nameof(metrics));
         }
-
-        _trainable = [.. model.Parameters.Where(static p => p.RequiresGrad)];
     }
 
     /// <summary>Initializes a new instance of the <see cref="Trainer{T}"/> class, creating the optimizer over the model's parameters.</summary>
@@ -212,7 +209,7 @@ public sealed class Trainer<T> : ITrainingSession
             throw new ArgumentException($"The batch sampler draws from {sampler.DatasetSize} examples but the training data has {train.Count}.", nameof(options));
         }
 
-        var run = new RunState(train, sampler, options, GradientTransform);
+        var run = new RunState(Model, train, sampler, options, GradientTransform);
         var resume = _resume;
         if (resume is null)
         {
@@ -594,7 +591,7 @@ public sealed class Trainer<T> : ITrainingSession
         }
 
         transform?.Apply(Model.Parameters, new GradientTransformContext(step, count, run.Sampler.ExpectedBatchSize));
-        double? norm = run.Options.MaxGradientNorm is { } maxNorm ? GradientClipping.ClipByGlobalNorm(new ReadOnlySpan<Parameter<T>>(_trainable), maxNorm) : null;
+        double? norm = run.Options.MaxGradientNorm is { } maxNorm ? GradientClipping.ClipByGlobalNorm(new ReadOnlySpan<Parameter<T>>(run.Trainable), maxNorm) : null;
         Optimizer.Step();
         return (loss, norm);
     }
@@ -761,12 +758,13 @@ public sealed class Trainer<T> : ITrainingSession
         private const string ScheduleKey = "schedule";
         private readonly (string Name, ICheckpointParticipant Participant)[] _participants;
 
-        public RunState(IDataset<T> train, IBatchSampler sampler, FitOptions options, IGradientTransform<T>? transform)
+        public RunState(IModel<T> model, IDataset<T> train, IBatchSampler sampler, FitOptions options, IGradientTransform<T>? transform)
         {
             Train = train;
             Sampler = sampler;
             Options = options;
             Transform = transform;
+            Trainable = [.. model.Parameters.Where(static p => p.RequiresGrad)];
             Callbacks = [.. options.Callbacks];
             StepCallbacks = [.. options.StepCallbacks];
             var participants = new List<(string, ICheckpointParticipant)> { (SamplerKey, sampler) };
@@ -792,6 +790,9 @@ public sealed class Trainer<T> : ITrainingSession
         public FitOptions Options { get; }
 
         public IGradientTransform<T>? Transform { get; }
+
+        /// <summary>Gets the parameters that were trainable when the run started (what global-norm clipping covers).</summary>
+        public Parameter<T>[] Trainable { get; }
 
         public ITrainingCallback[] Callbacks { get; }
 
