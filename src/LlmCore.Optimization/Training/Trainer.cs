@@ -183,6 +183,11 @@ public sealed class Trainer<T> : ITrainingSession
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         CheckShapes(train, nameof(train));
+        if (train.Count < 1)
+        {
+            throw new ArgumentException("The training data is empty: it needs at least one example.", nameof(train));
+        }
+
         var tokensPerExample = options.TokensPerExample ?? (train as ITokenDataset<T>)?.TokensPerExample;
         if (validation is not null)
         {
@@ -229,7 +234,6 @@ public sealed class Trainer<T> : ITrainingSession
         }
 
         _run = run;
-
         var schedule = options.Schedule;
         if (schedule is not null)
         {
