@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -538,14 +539,14 @@ public sealed class Trainer<T> : ITrainingSession
         var options = run.Options;
         var trainMetrics = _metrics.Length > 0 && options.ComputeTrainingMetrics
             ? EvaluateCore(run.Train, options.EvaluationBatchSize, null, withMetrics: true).Metrics
-            : new Dictionary<string, double>();
+            : ReadOnlyDictionary<string, double>.Empty;
         var validationEvaluation = validation is null ? null : EvaluateCore(validation, options.EvaluationBatchSize, options.MaxValidationBatches, withMetrics: true);
         var result = new EpochResult(
             run.CompletedEpochs + 1,
             run.EpochLossSum / run.EpochExamples,
             validationEvaluation?.Loss,
             trainMetrics,
-            validationEvaluation?.Metrics ?? new Dictionary<string, double>(),
+            validationEvaluation?.Metrics ?? ReadOnlyDictionary<string, double>.Empty,
             run.EpochLearningRate)
         {
             ValidationPerplexity = Loss.IsCrossEntropy && validationEvaluation is not null ? Math.Exp(validationEvaluation.Loss) : null,
@@ -655,13 +656,15 @@ public sealed class Trainer<T> : ITrainingSession
             }
         }
 
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (keep)
+        if (!keep)
         {
-            foreach (var metric in _metrics)
-            {
-                metrics[metric.Name] = metric.Compute(predictions, targets, count);
-            }
+            return new Evaluation(total / count, ReadOnlyDictionary<string, double>.Empty);
+        }
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in _metrics)
+        {
+            metrics[metric.Name] = metric.Compute(predictions, targets, count);
         }
 
         return new Evaluation(total / count, metrics);
@@ -760,7 +763,7 @@ public sealed class Trainer<T> : ITrainingSession
     {
         private const string SamplerKey = "sampler";
         private const string ScheduleKey = "schedule";
-        private readonly (string Name, ICheckpointParticipant Participant)[] _participants;
+        private (string Name, ICheckpointParticipant Participant)[]? _participants;
 
         public RunState(IModel<T> model, IDataset<T> train, IBatchSampler sampler, FitOptions options, IGradientTransform<T>? transform)
         {
@@ -771,20 +774,6 @@ public sealed class Trainer<T> : ITrainingSession
             Trainable = [.. model.Parameters.Where(static p => p.RequiresGrad)];
             Callbacks = [.. options.Callbacks];
             StepCallbacks = [.. options.StepCallbacks];
-            var participants = new List<(string, ICheckpointParticipant)> { (SamplerKey, sampler) };
-            if (options.Schedule is ICheckpointParticipant schedule)
-            {
-                participants.Add((ScheduleKey, schedule));
-            }
-
-            if (transform is ICheckpointParticipant stateful)
-            {
-                participants.Add(($"transform {transform.GetType().Name}", stateful));
-            }
-
-            AddCallbacks(participants, "step-callback", StepCallbacks);
-            AddCallbacks(participants, "callback", Callbacks);
-            _participants = [.. participants];
         }
 
         public IDataset<T> Train { get; }
@@ -818,8 +807,9 @@ public sealed class Trainer<T> : ITrainingSession
 
         public LoopCheckpoint Capture()
         {
-            var states = new List<(string, byte[])>(_participants.Length);
-            foreach (var (name, participant) in _participants)
+            var participants = Participants();
+            var states = new List<(string, byte[])>(participants.Length);
+            foreach (var (name, participant) in participants)
             {
                 using var buffer = new MemoryStream();
                 participant.SaveState(buffer);
@@ -837,7 +827,8 @@ public sealed class Trainer<T> : ITrainingSession
                 saved[name] = state;
             }
 
-            foreach (var (name, _) in _participants)
+            var participants = Participants();
+            foreach (var (name, _) in participants)
             {
                 if (!saved.ContainsKey(name) && name is SamplerKey or ScheduleKey)
                 {
@@ -845,7 +836,7 @@ public sealed class Trainer<T> : ITrainingSession
                 }
             }
 
-            foreach (var (name, participant) in _participants)
+            foreach (var (name, participant) in participants)
             {
                 if (saved.TryGetValue(name, out var state))
                 {
@@ -861,6 +852,30 @@ public sealed class Trainer<T> : ITrainingSession
             EpochLossSum = checkpoint.EpochLossSum;
             EpochExamples = checkpoint.EpochExamples;
             EpochLearningRate = checkpoint.EpochLearningRate;
+        }
+
+        /// <summary>The run's participants by checkpoint name (built when a checkpoint is first written or read).</summary>
+        private (string Name, ICheckpointParticipant Participant)[] Participants()
+        {
+            if (_participants is null)
+            {
+                var participants = new List<(string, ICheckpointParticipant)> { (SamplerKey, Sampler) };
+                if (Options.Schedule is ICheckpointParticipant schedule)
+                {
+                    participants.Add((ScheduleKey, schedule));
+                }
+
+                if (Transform is ICheckpointParticipant stateful)
+                {
+                    participants.Add(($"transform {Transform.GetType().Name}", stateful));
+                }
+
+                AddCallbacks(participants, "step-callback", StepCallbacks);
+                AddCallbacks(participants, "callback", Callbacks);
+                _participants = [.. participants];
+            }
+
+            return _participants;
         }
 
         private static void AddCallbacks<TCallback>(List<(string, ICheckpointParticipant)> participants, string role, TCallback[] callbacks)

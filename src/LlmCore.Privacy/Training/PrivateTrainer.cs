@@ -38,6 +38,8 @@ public sealed class PrivateTrainer<T>
 {
     private readonly IDataset<T> _train;
     private readonly int _maxPhysicalBatchSize;
+    private readonly LastStep _lastStep = new();
+    private FitOptions? _stepOptions;
 
     /// <summary>Initializes a new instance of the <see cref="PrivateTrainer{T}"/> class, with a new <see cref="Trainer{T}"/>.</summary>
     /// <param name="model">The model to train.</param>
@@ -168,10 +170,12 @@ public sealed class PrivateTrainer<T>
     /// <returns><see langword="true"/> if the step was taken.</returns>
     public bool TryStep(out double loss, out int sampled)
     {
-        var capture = new LastStep();
-        var history = Fit(new FitOptions { Epochs = 1, MaxSteps = 1, ComputeTrainingMetrics = false, StepProgress = capture });
-        loss = capture.Step?.Loss ?? double.NaN;
-        sampled = capture.Step?.BatchSize ?? 0;
+        CheckTransform();
+        _stepOptions ??= Privatize(new FitOptions { Epochs = 1, MaxSteps = 1, ComputeTrainingMetrics = false, StepProgress = _lastStep });
+        _lastStep.Step = null;
+        var history = Trainer.Fit(_train, _stepOptions);
+        loss = _lastStep.Step?.Loss ?? double.NaN;
+        sampled = _lastStep.Step?.BatchSize ?? 0;
         return history.Steps == 1;
     }
 
@@ -249,12 +253,13 @@ public sealed class PrivateTrainer<T>
             throw new ArgumentException("DP-SGD samples from the whole private set: give validation data instead of FitOptions.ValidationSplit.", nameof(options));
         }
 
-        if (!ReferenceEquals(Trainer.GradientTransform, GradientTransform))
-        {
-            throw new InvalidOperationException("The trainer's gradient transform was replaced; private training needs PrivateTrainer.GradientTransform.");
-        }
+        CheckTransform();
+        return Trainer.Fit(_train, Privatize(options.Clone()), validation, progress, cancellationToken);
+    }
 
-        var run = options.Clone();
+    /// <summary>Adds the Poisson sampler, the default physical batch size and the accounting callback (first) to <paramref name="run"/>.</summary>
+    private FitOptions Privatize(FitOptions run)
+    {
         run.BatchSampler = Sampler;
         if (run.MaxPhysicalBatchSize is null && _maxPhysicalBatchSize > 0)
         {
@@ -262,7 +267,15 @@ public sealed class PrivateTrainer<T>
         }
 
         run.StepCallbacks.Insert(0, Accounting);
-        return Trainer.Fit(_train, run, validation, progress, cancellationToken);
+        return run;
+    }
+
+    private void CheckTransform()
+    {
+        if (!ReferenceEquals(Trainer.GradientTransform, GradientTransform))
+        {
+            throw new InvalidOperationException("The trainer's gradient transform was replaced; private training needs PrivateTrainer.GradientTransform.");
+        }
     }
 
     private bool StoppedAtTarget(History history) => history.StopReason == TrainingStopReason.StepRefused && Accounting.TargetReached;
@@ -270,7 +283,7 @@ public sealed class PrivateTrainer<T>
     /// <summary>Keeps the last step's result (reported synchronously by the trainer).</summary>
     private sealed class LastStep : IProgress<StepResult>
     {
-        public StepResult? Step { get; private set; }
+        public StepResult? Step { get; set; }
 
         public void Report(StepResult value) => Step = value;
     }
