@@ -222,7 +222,7 @@ public sealed class PldAccountant : IPrivacyAccountant
         while (_closedRuns < _runs.Count - 1)
         {
             var run = _runs[_closedRuns];
-            var pld = BuildSupported(run.Count == 1 ? run.Event : new SelfComposedEvent(run.Event, run.Count));
+            var pld = RunPld(run.Event, run.Count);
             _closed = _closed is { } closed ? Combine(closed.Remove, closed.Add, pld) : pld;
             _closedRuns++;
         }
