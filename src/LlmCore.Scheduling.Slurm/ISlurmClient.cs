@@ -4,13 +4,13 @@ namespace LlmCore.Scheduling.Slurm;
 /// A typed client of slurmrestd: the operations an executor needs to run a scheduler's decisions on Slurm.
 /// </summary>
 /// <remarks>
-/// Implementations are thread-safe. Transient failures (connection refused or reset, HTTP 502-504, a slurmctld that
-/// is restarting) are retried with exponential backoff and jitter; Slurm's refusals are thrown as
-/// <see cref="SlurmException"/> at once.
+/// Implementations are thread-safe. Transient failures (connection refused or reset, HTTP 408, 429, 502-504, a
+/// slurmctld that is restarting) are retried with exponential backoff and jitter; Slurm's refusals are thrown as
+/// <see cref="SlurmException"/> at once, with the message of the answer's <c>errors</c>.
 /// </remarks>
 public interface ISlurmClient
 {
-    /// <summary>Gets the REST API version in use (e.g. <c>v0.0.38</c>).</summary>
+    /// <summary>Gets the REST API version in use (e.g. <c>v0.0.41</c>), or an empty string while it has not been negotiated yet.</summary>
     string ApiVersion { get; }
 
     /// <summary>Asks slurmctld whether it is up (<c>GET /ping</c>).</summary>
@@ -38,8 +38,8 @@ public interface ISlurmClient
     Task<IReadOnlyList<SlurmPartition>> GetPartitionsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Submits a batch job (<c>POST /job/submit</c>), held by default. A held submit answered with error 2042 and a
-    /// job id is a success. Idempotent: when an attempt fails transiently, the next attempt first looks for a job
+    /// Submits a batch job (<c>POST /job/submit</c>), held by default. A held submit answered with error or warning
+    /// 2042 ("Job is in held state") and a job id is a success. Idempotent: when an attempt fails transiently, the next attempt first looks for a job
     /// with the request's name submitted by this call, and returns it instead of submitting again.
     /// </summary>
     /// <param name="request">The job.</param>
@@ -80,9 +80,9 @@ public interface ISlurmClient
 
     /// <summary>
     /// Requeues a running job (preemption by requeue): it goes back to pending with its restart count one higher and
-    /// runs again after Slurm's requeue delay (<c>cred_expire</c> + 1 s). REST API v0.0.38 has no requeue call, so
-    /// this runs <c>scontrol requeue</c> (<c>requeuehold</c> when <paramref name="hold"/>) on this host, with
-    /// <see cref="SlurmOptions.SlurmConfPath"/> as <c>SLURM_CONF</c>.
+    /// runs again after Slurm's requeue delay (<c>cred_expire</c> + 1 s). No REST API version up to v0.0.44 has a
+    /// requeue call (v0.0.45 adds one), so this runs <c>scontrol requeue</c> (<c>requeuehold</c> when
+    /// <paramref name="hold"/>) on this host, with <see cref="SlurmOptions.SlurmConfPath"/> as <c>SLURM_CONF</c>.
     /// </summary>
     /// <param name="jobId">Slurm's job id (positive).</param>
     /// <param name="hold">Whether the requeued job stays held until <see cref="ReleaseAsync"/>.</param>
@@ -96,7 +96,7 @@ public interface ISlurmClient
     /// <summary>Reads one job (<c>GET /job/{id}</c>); finished jobs stay visible for <c>MinJobAge</c>.</summary>
     /// <param name="jobId">Slurm's job id (positive).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The job, or <see langword="null"/> when Slurm does not know it (error 2017).</returns>
+    /// <returns>The job, or <see langword="null"/> when Slurm does not know it (error 2017; HTTP 500 from Slurm 22.05, 404 from 23.11).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="jobId"/> is not positive.</exception>
     /// <exception cref="SlurmException">slurmrestd did not answer or refused.</exception>
     Task<SlurmJob?> GetJobAsync(long jobId, CancellationToken cancellationToken = default);
@@ -109,7 +109,8 @@ public interface ISlurmClient
 
     /// <summary>
     /// Reads every job if any job changed since <paramref name="changedSince"/> (<c>GET /jobs?update_time=</c>, a
-    /// whole-table check: HTTP 304 when nothing changed).
+    /// whole-table check at slurmctld's one-second resolution: v0.0.38 answers HTTP 304 when nothing changed, v0.0.40
+    /// and later HTTP 200 with no jobs and the warning "No job changes since update_time").
     /// </summary>
     /// <param name="changedSince">The time of the last read (whole seconds are used).</param>
     /// <param name="cancellationToken">Cancels the request.</param>

@@ -1,13 +1,13 @@
 namespace LlmCore.Scheduling.Slurm;
 
 /// <summary>
-/// What Slurm reports about one job (a subset of the 110 fields of REST API v0.0.38).
+/// What Slurm reports about one job (a subset of its fields), the same for every supported REST API version.
 /// </summary>
 /// <param name="JobId">Slurm's job id.</param>
 /// <param name="Name">The job name (LlmCore puts its own job id here).</param>
 /// <param name="Comment">The job comment, or an empty string.</param>
 /// <param name="State">The mapped state.</param>
-/// <param name="SlurmState">Slurm's own <c>job_state</c> string, e.g. <c>PENDING</c>.</param>
+/// <param name="SlurmState">Slurm's own state name as <c>squeue</c> prints it, e.g. <c>PENDING</c> or <c>COMPLETING</c> (from v0.0.40 on, the list of <see cref="StateFlags"/> reduced by Slurm's own precedence: a flag such as <c>COMPLETING</c> before the base state).</param>
 /// <param name="Reason">Slurm's <c>state_reason</c>, e.g. <c>JobHeldUser</c>, <c>BeginTime</c>, <c>Resources</c>, <c>None</c>.</param>
 /// <param name="Partition">The partition.</param>
 /// <param name="Nodes">The allocated node list in Slurm's compressed form (e.g. <c>n[1-2]</c>), or empty.</param>
@@ -38,6 +38,18 @@ public sealed record SlurmJob(
     DateTimeOffset? StartTime,
     DateTimeOffset? EndTime)
 {
+    /// <summary>Gets Slurm's state as sent: from v0.0.40 on the base state and its flags (e.g. <c>COMPLETED</c>, <c>COMPLETING</c>); with v0.0.38 the one state name.</summary>
+    public IReadOnlyList<string> StateFlags { get; init; } = [];
+
+    /// <summary>Gets the number of nodes allocated or requested (<c>node_count</c>), or 0 when not reported.</summary>
+    public int NodeCount { get; init; }
+
+    /// <summary>Gets the GPUs of the whole job: <see cref="Gpus"/> times <see cref="NodeCount"/> when they are per node, else <see cref="Gpus"/>.</summary>
+    public int TotalGpus { get; init; }
+
+    /// <summary>Gets how long the job's last run took (<see cref="EndTime"/> minus <see cref="StartTime"/>), or <see langword="null"/> when it has not both started and ended.</summary>
+    public TimeSpan? Elapsed => StartTime is { } start && EndTime is { } end && end >= start ? end - start : null;
+
     /// <summary>Gets a value indicating whether the job has finished (completed, failed, cancelled or preempted).</summary>
     public bool IsFinished => State is SlurmJobState.Completed or SlurmJobState.Failed or SlurmJobState.Cancelled or SlurmJobState.Preempted;
 }

@@ -14,17 +14,24 @@ namespace LlmCore.Privacy.Accounting;
 /// and truncated upper tails (mass ≤ <see cref="TailMassTruncation"/>) are moved to +∞, so the reported δ(ε) and ε(δ)
 /// are upper bounds. Over T steps the rounding adds at most T·interval to ε (in practice far less: 1e-4 relative for
 /// DP-SGD settings), which is the "discretisation error" the tests allow.</para>
+/// <para>Both estimates of dp_accounting are available (its <c>pessimistic_estimate</c> flag): <see cref="GetEpsilon"/> and
+/// <see cref="GetDelta"/> answer with the pessimistic one, an upper bound; <see cref="GetEpsilonBounds"/> and
+/// <see cref="GetDeltaBounds"/> add the optimistic one, a lower bound, whose distribution rounds every loss down and drops
+/// truncated lower tails (privacy buckets, Meiser and Mohammadi 2018). The true value lies between the two, so their gap
+/// shows how much the discretisation costs; both converge to it as the interval shrinks.</para>
+/// <para>Composition is lazy and canonical: <see cref="Compose"/> records the event; distributions (pessimistic, and
+/// optimistic once bounds are asked for) are built when ε or δ is asked for, runs of equal consecutive events are
+/// self-composed with one FFT power (one DP-SGD step composed per training step costs one self-composition when ε is
+/// read, not a convolution of the whole history per step), and the answer does not depend on when or how often it was
+/// asked; <see cref="GetEpsilonIfComposed"/> equals <see cref="GetEpsilon"/> after composing.</para>
 /// <para>Adjacency is add/remove-one. Poisson-sampled events have different loss distributions in the add and the
 /// remove direction; both are composed and the worse (larger δ, larger ε) is reported, as dp_accounting does
 /// (Opacus' PRV accountant uses the remove direction only).</para>
 /// <para>Supported events: <see cref="GaussianEvent"/>, <see cref="LaplaceEvent"/>, <see cref="RandomizedResponseEvent"/>,
 /// <see cref="PoissonSampledEvent"/> of a Gaussian, a Laplace or a randomized response with
 /// <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> adjacency (add/remove: an absent record answers uniformly),
-/// and self-compositions and compositions of these.</para>
-/// <para>Composition is lazy and canonical: <see cref="Compose"/> records the event; distributions are built when ε or δ
-/// is asked for, runs of equal consecutive events are self-composed with one FFT power (one DP-SGD step composed per
-/// training step costs one self-composition when ε is read, not a convolution of the whole history per step), and the
-/// answer does not depend on when or how often it was asked.</para>
+/// and self-compositions and compositions of these. <see cref="SampledWithoutReplacementEvent"/> (fixed-size batches, replace-one
+/// neighbours) is not supported (dp_accounting's PLD accountant does not support it either): use <see cref="RdpAccountant"/>.</para>
 /// <para>Thread-safe: every member takes a lock.</para>
 /// </remarks>
 public sealed class PldAccountant : IPrivacyAccountant
@@ -39,15 +46,11 @@ public sealed class PldAccountant : IPrivacyAccountant
     private readonly List<PrivacyEvent> _history = [];
 
     // The composition, run-length encoded: consecutive compositions of one event form one run, whose distribution is
-    // one FFT self-composition. Distributions are built lazily, when a question is asked, and cached: the runs before
-    // the last are folded once into _closed; the last run's self-composition is kept for its current count (and for
-    // the count a what-if question asked about), so that composing one event per training step and asking ε between
-    // steps costs one self-composition per step, not one convolution of the whole history per step.
+    // one FFT self-composition. Each estimate (pessimistic, optimistic) builds its distributions from the runs lazily
+    // and caches them (see LazyComposition).
     private readonly List<Run> _runs = [];
-    private int _closedRuns;
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _closed;
-    private RunDistribution? _runCache;
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _total;
+    private readonly LazyComposition _pessimistic;
+    private readonly LazyComposition _optimistic;
 
     /// <summary>Creates an empty accountant.</summary>
     /// <param name="discretizationInterval">Grid width in nats, in [1e-6, 0.1]; smaller is tighter and slower.</param>
@@ -67,6 +70,8 @@ public sealed class PldAccountant : IPrivacyAccountant
 
         DiscretizationInterval = discretizationInterval;
         TailMassTruncation = tailMassTruncation;
+        _pessimistic = new LazyComposition(this, pessimistic: true);
+        _optimistic = new LazyComposition(this, pessimistic: false);
     }
 
     /// <summary>Gets the grid width of the privacy loss, in nats.</summary>
@@ -123,7 +128,8 @@ public sealed class PldAccountant : IPrivacyAccountant
             }
 
             _history.Add(e);
-            _total = null;
+            _pessimistic.Invalidate();
+            _optimistic.Invalidate();
         }
 
         return this;
@@ -135,7 +141,7 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckDelta(delta, nameof(delta));
         lock (_lock)
         {
-            var total = Total();
+            var total = _pessimistic.Total();
             return Epsilon(total?.Remove, total?.Add, delta);
         }
     }
@@ -146,8 +152,44 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
         lock (_lock)
         {
-            var total = Total();
+            var total = _pessimistic.Total();
             return Delta(total?.Remove, total?.Add, epsilon);
+        }
+    }
+
+    /// <summary>
+    /// The optimistic (lower) and pessimistic (upper) estimates of the smallest ε such that the composition so far is
+    /// (ε, δ)-DP; the true ε lies between them. <see cref="PldBounds.Upper"/> equals <see cref="GetEpsilon"/>.
+    /// </summary>
+    /// <param name="delta">δ, in (0, 1).</param>
+    /// <returns>The two estimates, each ≥ 0 and possibly +∞ (0 and 0 before any event).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1) or NaN.</exception>
+    public PldBounds GetEpsilonBounds(double delta)
+    {
+        RdpAccountant.CheckDelta(delta, nameof(delta));
+        lock (_lock)
+        {
+            var lower = _optimistic.Total();
+            var upper = _pessimistic.Total();
+            return new PldBounds(Epsilon(lower?.Remove, lower?.Add, delta), Epsilon(upper?.Remove, upper?.Add, delta));
+        }
+    }
+
+    /// <summary>
+    /// The optimistic (lower) and pessimistic (upper) estimates of the smallest δ such that the composition so far is
+    /// (ε, δ)-DP; the true δ lies between them. <see cref="PldBounds.Upper"/> equals <see cref="GetDelta"/>.
+    /// </summary>
+    /// <param name="epsilon">ε ≥ 0 (+∞ gives the mass at infinite loss).</param>
+    /// <returns>The two estimates, each in [0, 1].</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is negative or NaN.</exception>
+    public PldBounds GetDeltaBounds(double epsilon)
+    {
+        RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
+        lock (_lock)
+        {
+            var lower = _optimistic.Total();
+            var upper = _pessimistic.Total();
+            return new PldBounds(Delta(lower?.Remove, lower?.Add, epsilon), Delta(upper?.Remove, upper?.Add, epsilon));
         }
     }
 
@@ -159,7 +201,7 @@ public sealed class PldAccountant : IPrivacyAccountant
         EnsureSupported(privacyEvent);
         lock (_lock)
         {
-            var (r, a) = WhatIf(privacyEvent);
+            var (r, a) = _pessimistic.WhatIf(privacyEvent);
             return Epsilon(r, a, delta);
         }
     }
@@ -172,7 +214,7 @@ public sealed class PldAccountant : IPrivacyAccountant
         EnsureSupported(privacyEvent);
         lock (_lock)
         {
-            var (r, a) = WhatIf(privacyEvent);
+            var (r, a) = _pessimistic.WhatIf(privacyEvent);
             return Delta(r, a, epsilon);
         }
     }
@@ -187,61 +229,6 @@ public sealed class PldAccountant : IPrivacyAccountant
         }
 
         return (privacyEvent, count);
-    }
-
-    /// <summary>The composition of every run (null before the first event). Caller holds the lock.</summary>
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? Total()
-    {
-        if (_total is null && _runs.Count > 0)
-        {
-            CloseRunsBeforeLast();
-            var last = _runs[^1];
-            _total = CombineWithClosed(RunPld(last.Event, last.Count));
-        }
-
-        return _total;
-    }
-
-    /// <summary>The composition if <paramref name="privacyEvent"/> were composed now, in the same canonical form. Caller holds the lock.</summary>
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) WhatIf(PrivacyEvent privacyEvent)
-    {
-        var (inner, count) = Unwrap(privacyEvent, 1);
-        if (_runs.Count > 0 && _runs[^1].Event.Equals(inner))
-        {
-            CloseRunsBeforeLast();
-            return CombineWithClosed(RunPld(inner, checked(_runs[^1].Count + count)));
-        }
-
-        var next = RunPld(inner, count);
-        return Total() is { } total ? Combine(total.Remove, total.Add, next) : next;
-    }
-
-    /// <summary>Folds every run but the last into <see cref="_closed"/>, in order. Caller holds the lock.</summary>
-    private void CloseRunsBeforeLast()
-    {
-        while (_closedRuns < _runs.Count - 1)
-        {
-            var run = _runs[_closedRuns];
-            var pld = RunPld(run.Event, run.Count);
-            _closed = _closed is { } closed ? Combine(closed.Remove, closed.Add, pld) : pld;
-            _closedRuns++;
-        }
-    }
-
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) CombineWithClosed((PrivacyLossDistribution Remove, PrivacyLossDistribution Add) last) =>
-        _closed is { } closed ? Combine(closed.Remove, closed.Add, last) : last;
-
-    /// <summary>The <paramref name="count"/>-fold self-composition of <paramref name="privacyEvent"/>, cached for the last (event, count) asked. Caller holds the lock.</summary>
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) RunPld(PrivacyEvent privacyEvent, long count)
-    {
-        if (_runCache is { } cached && cached.Count == count && cached.Event.Equals(privacyEvent))
-        {
-            return (cached.Remove, cached.Add);
-        }
-
-        var built = BuildSupported(count == 1 ? privacyEvent : new SelfComposedEvent(privacyEvent, count));
-        _runCache = new RunDistribution(privacyEvent, count, built.Remove, built.Add);
-        return built;
     }
 
     private static double Epsilon(PrivacyLossDistribution? remove, PrivacyLossDistribution? add, double delta)
@@ -295,54 +282,57 @@ public sealed class PldAccountant : IPrivacyAccountant
         if (!IsSupported(privacyEvent))
         {
             throw new UnsupportedPrivacyEventException(
-                $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour.");
+                $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour. Sampling without replacement (fixed-size batches) is analysed by the RDP accountant only.");
         }
     }
 
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildSupported(PrivacyEvent privacyEvent)
+    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildSupported(PrivacyEvent privacyEvent, bool pessimistic = true)
     {
         var interval = DiscretizationInterval;
         var tail = TailMassTruncation;
+        PrivacyLossDistribution Discretise(LossVariable loss, double grid, double truncation) => pessimistic
+            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation)
+            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation);
         switch (privacyEvent)
         {
             case GaussianEvent g:
                 {
-                    var pld = PrivacyLossDistribution.FromLossVariable(new GaussianRemoveLoss(1.0, g.NoiseMultiplier), interval, tail);
+                    var pld = Discretise(new GaussianRemoveLoss(1.0, g.NoiseMultiplier), interval, tail);
                     return (pld, pld);
                 }
 
             case LaplaceEvent l:
                 {
-                    var pld = PrivacyLossDistribution.FromLossVariable(new LaplaceRemoveLoss(1.0, l.Scale), interval, tail);
+                    var pld = Discretise(new LaplaceRemoveLoss(1.0, l.Scale), interval, tail);
                     return (pld, pld);
                 }
 
             case RandomizedResponseEvent rr:
-                return BuildRandomizedResponse(rr, interval);
+                return BuildRandomizedResponse(rr, interval, pessimistic);
 
             case PoissonSampledEvent { SamplingProbability: 1.0 } p:
-                return BuildSupported(p.Event);
+                return BuildSupported(p.Event, pessimistic);
 
             case PoissonSampledEvent { Event: GaussianEvent g } p:
                 return (
-                    PrivacyLossDistribution.FromLossVariable(new GaussianRemoveLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail),
-                    PrivacyLossDistribution.FromLossVariable(new GaussianAddLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail));
+                    Discretise(new GaussianRemoveLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail),
+                    Discretise(new GaussianAddLoss(p.SamplingProbability, g.NoiseMultiplier), interval, tail));
 
             case PoissonSampledEvent { Event: LaplaceEvent l } p:
                 return (
-                    PrivacyLossDistribution.FromLossVariable(new LaplaceRemoveLoss(p.SamplingProbability, l.Scale), interval, tail),
-                    PrivacyLossDistribution.FromLossVariable(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
+                    Discretise(new LaplaceRemoveLoss(p.SamplingProbability, l.Scale), interval, tail),
+                    Discretise(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
 
             case PoissonSampledEvent { Event: RandomizedResponseEvent rr } p:
-                return BuildRandomizedResponse(rr, interval, p.SamplingProbability);
+                return BuildRandomizedResponse(rr, interval, pessimistic, p.SamplingProbability);
 
             case SelfComposedEvent { Event: GaussianEvent g } s:
                 // k Gaussian releases with σ are exactly one with σ/√k (dp_accounting's shortcut).
-                return BuildSupported(new GaussianEvent(g.NoiseMultiplier / Math.Sqrt(s.Count)));
+                return BuildSupported(new GaussianEvent(g.NoiseMultiplier / Math.Sqrt(s.Count)), pessimistic);
 
             case SelfComposedEvent s:
                 {
-                    var inner = BuildSupported(s.Event);
+                    var inner = BuildSupported(s.Event, pessimistic);
                     if (ReferenceEquals(inner.Remove, inner.Add))
                     {
                         var both = inner.Remove.SelfCompose(s.Count, tail);
@@ -362,7 +352,7 @@ public sealed class PldAccountant : IPrivacyAccountant
                     (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? acc = null;
                     foreach (var e in c.Events)
                     {
-                        var next = BuildSupported(e);
+                        var next = BuildSupported(e, pessimistic);
                         acc = acc is null ? next : Combine(acc.Value.Remove, acc.Value.Add, next);
                     }
 
@@ -381,7 +371,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// m₂ = q·b + (1 − q)·u elsewhere; the remove direction compares the mixture with uniform, the add direction
     /// uniform with the mixture. At q = 1 this is <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> RR.
     /// </summary>
-    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, double samplingProbability = 1.0)
+    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, bool pessimistic, double samplingProbability = 1.0)
     {
         var k = rr.BucketCount;
         var b = rr.NoiseParameter / k;
@@ -397,13 +387,13 @@ public sealed class PldAccountant : IPrivacyAccountant
         if (rr.Adjacency == RandomizedResponseAdjacency.ReplaceOne)
         {
             var pld = PrivacyLossDistribution.FromDiscrete(
-                [(Math.Log(a / b), a), (Math.Log(b / a), b), (0.0, (k - 2) * b)], interval);
+                [(Math.Log(a / b), a), (Math.Log(b / a), b), (0.0, (k - 2) * b)], interval, pessimistic);
             return (pld, pld);
         }
 
         var u = 1.0 / k;
-        var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval);
-        var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval);
+        var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval, pessimistic);
+        var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval, pessimistic);
         return (forward, backward);
     }
 
@@ -417,4 +407,82 @@ public sealed class PldAccountant : IPrivacyAccountant
 
     /// <summary>A cached self-composition of one run.</summary>
     private sealed record RunDistribution(PrivacyEvent Event, long Count, PrivacyLossDistribution Remove, PrivacyLossDistribution Add);
+
+    /// <summary>
+    /// One estimate (pessimistic or optimistic) of the composition, built from the runs when asked: the runs before the
+    /// last are folded once, in order, into a closed prefix; the last run's self-composition is cached for the count last
+    /// asked about (its current count, or the one a what-if asked), so that one composition and one question per training
+    /// step cost one self-composition. Every caller holds the owner's lock.
+    /// </summary>
+    private sealed class LazyComposition(PldAccountant owner, bool pessimistic)
+    {
+        private int _closedRuns;
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _closed;
+        private RunDistribution? _runCache;
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _total;
+
+        public void Invalidate() => _total = null;
+
+        /// <summary>The composition of every run (null before the first event).</summary>
+        public (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? Total()
+        {
+            var runs = owner._runs;
+            if (_total is null && runs.Count > 0)
+            {
+                CloseRunsBeforeLast();
+                var last = runs[^1];
+                _total = WithClosed(RunPld(last.Event, last.Count));
+            }
+
+            return _total;
+        }
+
+        /// <summary>The composition if <paramref name="privacyEvent"/> were composed now, in the same canonical form.</summary>
+        public (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) WhatIf(PrivacyEvent privacyEvent)
+        {
+            var runs = owner._runs;
+            var (inner, count) = Unwrap(privacyEvent, 1);
+            if (runs.Count > 0 && runs[^1].Event.Equals(inner))
+            {
+                CloseRunsBeforeLast();
+                return WithClosed(RunPld(inner, checked(runs[^1].Count + count)));
+            }
+
+            var next = RunPld(inner, count);
+            return Total() is { } total ? owner.Combine(total.Remove, total.Add, next) : next;
+        }
+
+        private void CloseRunsBeforeLast()
+        {
+            var runs = owner._runs;
+            while (_closedRuns < runs.Count - 1)
+            {
+                var run = runs[_closedRuns];
+                var pld = RunPld(run.Event, run.Count);
+                _closed = _closed is { } closed ? owner.Combine(closed.Remove, closed.Add, pld) : pld;
+                _closedRuns++;
+            }
+        }
+
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) WithClosed((PrivacyLossDistribution Remove, PrivacyLossDistribution Add) last) =>
+            _closed is { } closed ? owner.Combine(closed.Remove, closed.Add, last) : last;
+
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) RunPld(PrivacyEvent privacyEvent, long count)
+        {
+            if (_runCache is { } cached && cached.Count == count && cached.Event.Equals(privacyEvent))
+            {
+                return (cached.Remove, cached.Add);
+            }
+
+            var built = owner.BuildSupported(count == 1 ? privacyEvent : new SelfComposedEvent(privacyEvent, count), pessimistic);
+            _runCache = new RunDistribution(privacyEvent, count, built.Remove, built.Add);
+            return built;
+        }
+    }
 }
+
+/// <summary>An optimistic (lower) and a pessimistic (upper) estimate of a privacy parameter from a <see cref="PldAccountant"/>.</summary>
+/// <param name="Lower">The optimistic estimate: losses rounded down, a lower bound on the true value.</param>
+/// <param name="Upper">The pessimistic estimate: losses rounded up, an upper bound on the true value (what the accountant reports).</param>
+/// <remarks>Immutable and thread-safe.</remarks>
+public readonly record struct PldBounds(double Lower, double Upper);

@@ -160,6 +160,84 @@ public sealed record PoissonSampledEvent : PrivacyEvent
     public PrivacyEvent Event { get; }
 }
 
+/// <summary>Which pairs of datasets a privacy guarantee treats as neighbours.</summary>
+public enum NeighboringRelation
+{
+    /// <summary>One record added or removed (the dataset size is private). Poisson sampling is analysed under it; Opacus and dp_accounting use it by default.</summary>
+    AddOrRemoveOne = 0,
+
+    /// <summary>One record replaced by another (the dataset size is public). Fixed-size batches drawn without replacement are analysed under it.</summary>
+    ReplaceOne = 1,
+}
+
+/// <summary>
+/// An event run on a batch of exactly <see cref="SampleSize"/> distinct records drawn uniformly without replacement from
+/// <see cref="DatasetSize"/> records: the fixed-size batches of a shuffled epoch (dp_accounting's
+/// <c>SampledWithoutReplacementDpEvent</c>), analysed under the replace-one (substitution) relation.
+/// </summary>
+/// <remarks>
+/// <para>The inner event's noise is relative to the L2 sensitivity under substitution. For a sum of per-example
+/// gradients clipped to norm C that sensitivity is 2C (one clipped gradient replaced by another), so a DP-SGD step with
+/// noise standard deviation σC is <c>new SampledWithoutReplacementEvent(n, b, new GaussianEvent(σ / 2))</c>, which is
+/// what <see cref="DpSgdStep"/> builds; at b = n it has the RDP α/(2(σ/2)²) of the unsampled Gaussian, as in
+/// dp_accounting.</para>
+/// <para>Supported by <see cref="RdpAccountant"/> (Wang, Balle and Kasiviswanathan 2019, Theorem 27) when the inner
+/// event is a Gaussian, a zCDP event, or a composition of these; not by <see cref="PldAccountant"/>. An accountant does
+/// not mix it with Poisson-sampled events, which are analysed under add/remove. Accounting a shuffled epoch with
+/// <see cref="PoissonSampledEvent"/> is wrong: Poisson amplification does not hold for fixed-size batches.</para>
+/// <para>Immutable and thread-safe.</para>
+/// </remarks>
+public sealed record SampledWithoutReplacementEvent : PrivacyEvent
+{
+    /// <summary>Creates the event.</summary>
+    /// <param name="datasetSize">n, the number of records sampled from; ≥ 1.</param>
+    /// <param name="sampleSize">m, the batch size; in [0, n].</param>
+    /// <param name="event">The event run on the batch.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="datasetSize"/> is &lt; 1 or <paramref name="sampleSize"/> is outside [0, n].</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="event"/> is <see langword="null"/>.</exception>
+    public SampledWithoutReplacementEvent(long datasetSize, long sampleSize, PrivacyEvent @event)
+    {
+        if (datasetSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(datasetSize), datasetSize, "datasetSize must be >= 1.");
+        }
+
+        if (sampleSize < 0 || sampleSize > datasetSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleSize), sampleSize, $"sampleSize must be in [0, datasetSize = {datasetSize}].");
+        }
+
+        ArgumentNullException.ThrowIfNull(@event);
+        DatasetSize = datasetSize;
+        SampleSize = sampleSize;
+        Event = @event;
+    }
+
+    /// <summary>Gets n, the number of records sampled from.</summary>
+    public long DatasetSize { get; }
+
+    /// <summary>Gets m, the number of records in each batch.</summary>
+    public long SampleSize { get; }
+
+    /// <summary>Gets the sampling fraction q = m/n.</summary>
+    public double SamplingFraction => (double)SampleSize / DatasetSize;
+
+    /// <summary>Gets the event run on the batch.</summary>
+    public PrivacyEvent Event { get; }
+
+    /// <summary>
+    /// One DP-SGD step on a fixed-size batch: per-example gradients clipped to norm C, summed, plus N(0, σ²C²) noise.
+    /// Under substitution the clipped sum has sensitivity 2C, so the inner event is <c>new GaussianEvent(σ / 2)</c>.
+    /// </summary>
+    /// <param name="datasetSize">n, the number of training examples; ≥ 1.</param>
+    /// <param name="batchSize">b, the fixed batch size; in [0, n].</param>
+    /// <param name="noiseMultiplier">σ, DP-SGD's noise multiplier (noise standard deviation over the clipping norm); finite and &gt; 0.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
+    public static SampledWithoutReplacementEvent DpSgdStep(long datasetSize, long batchSize, double noiseMultiplier) =>
+        new(datasetSize, batchSize, new GaussianEvent(CheckPositiveFinite(noiseMultiplier, nameof(noiseMultiplier)) / 2.0));
+}
+
 /// <summary>The same event repeated <see cref="Count"/> times (e.g. T DP-SGD steps).</summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed record SelfComposedEvent : PrivacyEvent

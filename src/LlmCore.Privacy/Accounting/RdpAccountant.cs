@@ -35,7 +35,13 @@ public enum FractionalOrderSeries
 /// <remarks>
 /// <para>Supported events: <see cref="GaussianEvent"/> (α/(2σ²)), <see cref="LaplaceEvent"/> (Mironov 2017 Prop. 6),
 /// <see cref="RandomizedResponseEvent"/> (exact divergence of the output distributions), <see cref="ZCdpEvent"/> (αρ),
-/// <see cref="PoissonSampledEvent"/> of a Gaussian, and self-compositions and compositions of these.</para>
+/// <see cref="PoissonSampledEvent"/> of a Gaussian (add/remove neighbours), <see cref="SampledWithoutReplacementEvent"/> of a
+/// Gaussian (replace-one neighbours; Wang, Balle and Kasiviswanathan 2019, Theorem 27, as dp_accounting computes it), where
+/// "a Gaussian" may also be a zCDP event or a composition of Gaussians (one equivalent Gaussian), and self-compositions and
+/// compositions of these.</para>
+/// <para>Neighbouring relation: unsampled events fit either relation; the first sampled event fixes it
+/// (<see cref="NeighboringRelation"/>), and an event sampled under the other relation is then refused (dp_accounting
+/// configures the relation per accountant and refuses the same events).</para>
 /// <para>Fractional orders use Opacus' signed generalized-binomial series, which is exact up to its e^-30 cut-off;
 /// dp_accounting (since 2024) sums absolute values instead, an upper bound that is 3.2% larger at q = 0.01, σ = 2.5,
 /// α = 1.5. If rounding ever makes a partial sum negative, that order's RDP is +∞ (never a wrong finite value).</para>
@@ -55,6 +61,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     private readonly List<PrivacyEvent> _history = [];
     private readonly ILogger _logger;
     private readonly FractionalOrderSeries _series;
+    private RelationUse _relations;
 
     // The RDP curve of the last event composed or asked about: DP-SGD composes the same event at every step, and its
     // curve (fractional orders need long series) is then computed once, not once per step.
@@ -100,6 +107,27 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         }
     }
 
+    /// <summary>
+    /// Gets the neighbouring relation the composed events fix: <see cref="NeighboringRelation.AddOrRemoveOne"/> after a
+    /// Poisson-sampled event, <see cref="NeighboringRelation.ReplaceOne"/> after a sampled-without-replacement event, or
+    /// <see langword="null"/> while only unsampled events (which fit either) have been composed.
+    /// </summary>
+    public NeighboringRelation? NeighboringRelation
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _relations switch
+                {
+                    RelationUse.AddOrRemoveOne => Accounting.NeighboringRelation.AddOrRemoveOne,
+                    RelationUse.ReplaceOne => Accounting.NeighboringRelation.ReplaceOne,
+                    _ => null,
+                };
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public IReadOnlyList<PrivacyEvent> History
     {
@@ -116,7 +144,15 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     public bool Supports(PrivacyEvent privacyEvent)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
-        return RdpMath.Supports(privacyEvent);
+        if (!RdpMath.Supports(privacyEvent))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            return !Conflicts(_relations, RdpMath.Relations(privacyEvent));
+        }
     }
 
     /// <inheritdoc/>
@@ -129,8 +165,11 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         }
 
         var curve = CachedCurve(privacyEvent);
+        var relations = RdpMath.Relations(privacyEvent);
         lock (_lock)
         {
+            ThrowIfConflicting(_relations, relations, privacyEvent);
+            _relations |= relations;
             for (var i = 0; i < _rdp.Length; i++)
             {
                 _rdp[i] += count * curve[i];
@@ -187,6 +226,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         var curve = (double[])CachedCurve(privacyEvent).Clone();
         lock (_lock)
         {
+            ThrowIfConflicting(_relations, RdpMath.Relations(privacyEvent), privacyEvent);
             for (var i = 0; i < curve.Length; i++)
             {
                 curve[i] += _rdp[i];
@@ -203,6 +243,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         var curve = (double[])CachedCurve(privacyEvent).Clone();
         lock (_lock)
         {
+            ThrowIfConflicting(_relations, RdpMath.Relations(privacyEvent), privacyEvent);
             for (var i = 0; i < curve.Length; i++)
             {
                 curve[i] += _rdp[i];
@@ -235,6 +276,32 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         }
 
         return RdpMath.SampledGaussian(samplingProbability, noiseMultiplier, order, series);
+    }
+
+    /// <summary>
+    /// RDP of the Gaussian mechanism on a fixed-size batch sampled without replacement, under replace-one neighbours, at one
+    /// order for one step: Wang, Balle and Kasiviswanathan 2019, Theorem 27 (the Gaussian form dp_accounting uses), with
+    /// linear interpolation of the cumulant between integer orders (their Corollary 10).
+    /// </summary>
+    /// <param name="samplingFraction">q = m/n, in [0, 1] (0 gives 0; 1 gives the Gaussian α/(2σ²)).</param>
+    /// <param name="noiseMultiplier">σ relative to the replace-one sensitivity (for DP-SGD: the noise multiplier over 2), finite and &gt; 0.</param>
+    /// <param name="order">α &gt; 1 (+∞ gives +∞ for q &gt; 0).</param>
+    /// <returns>An upper bound on RDP(α), ≥ 0, possibly +∞.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
+    public static double ComputeSampledWithoutReplacementGaussianRdp(double samplingFraction, double noiseMultiplier, double order)
+    {
+        if (!(samplingFraction >= 0.0 && samplingFraction <= 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(samplingFraction), samplingFraction, "samplingFraction must be in [0, 1].");
+        }
+
+        PrivacyEvent.CheckPositiveFinite(noiseMultiplier, nameof(noiseMultiplier));
+        if (!(order > 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(order), order, "order must be > 1.");
+        }
+
+        return WithoutReplacementRdp.Rdp(samplingFraction, noiseMultiplier, order);
     }
 
     /// <summary>The RDP of one run of <paramref name="privacyEvent"/> at each order.</summary>
@@ -404,7 +471,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         if (!RdpMath.Supports(privacyEvent))
         {
             throw new UnsupportedPrivacyEventException(
-                $"The RDP accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace, randomized-response and zCDP events, Poisson-sampled Gaussians, and their compositions.");
+                $"The RDP accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace, randomized-response and zCDP events, Gaussians that are Poisson-sampled or sampled without replacement, and their compositions, with one neighbouring relation (Poisson sampling is add/remove, sampling without replacement is replace-one).");
         }
 
         var curve = new double[orders.Length];
@@ -434,6 +501,19 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         }
 
         return curve;
+    }
+
+    private static bool Conflicts(RelationUse composed, RelationUse next) =>
+        (composed | next) == (RelationUse.AddOrRemoveOne | RelationUse.ReplaceOne);
+
+    private static void ThrowIfConflicting(RelationUse composed, RelationUse next, PrivacyEvent privacyEvent)
+    {
+        if (Conflicts(composed, next))
+        {
+            var (have, want) = composed.HasFlag(RelationUse.ReplaceOne) ? ("replace-one (sampling without replacement)", "add/remove (Poisson sampling)") : ("add/remove (Poisson sampling)", "replace-one (sampling without replacement)");
+            throw new UnsupportedPrivacyEventException(
+                $"The RDP accountant has composed events under {have} neighbours; {privacyEvent.GetType().Name} is analysed under {want} neighbours, and the two guarantees do not compose. Use one accountant per neighbouring relation.");
+        }
     }
 
     private RdpEpsilonResult ConvertAndWarn(double[] rdp, double delta)

@@ -24,7 +24,7 @@ public sealed record AuditResult(double EpsilonLowerBound, long HitsOnFirst, lon
 /// its complement. A bound above the claimed ε shows the claim false with the stated confidence; a bound below it
 /// shows nothing either way.</para>
 /// </remarks>
-public static class PrivacyAudit
+public static partial class PrivacyAudit
 {
     /// <summary>Runs the audit.</summary>
     /// <param name="onFirst">One run of the mechanism on the first input.</param>
@@ -43,10 +43,7 @@ public static class PrivacyAudit
         ArgumentNullException.ThrowIfNull(isEvent);
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
         Guard.Delta(delta);
-        if (!(confidence > 0 && confidence < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1).");
-        }
+        CheckConfidence(confidence);
 
         long first = 0, second = 0;
         for (var i = 0; i < trials; i++)
@@ -81,10 +78,7 @@ public static class PrivacyAudit
         ArgumentOutOfRangeException.ThrowIfNegative(hitsOnSecond);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hitsOnSecond, trials);
         Guard.Delta(delta);
-        if (!(confidence > 0 && confidence < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1).");
-        }
+        CheckConfidence(confidence);
 
         var alpha = (1 - confidence) / 2;
         var bound = 0.0;

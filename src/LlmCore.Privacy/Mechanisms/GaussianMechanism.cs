@@ -18,7 +18,7 @@ namespace LlmCore.Privacy.Mechanisms;
 /// use the same grid with binomial noise; the integer-only discrete Gaussian is <see cref="DiscreteGaussianMechanism"/>.</para>
 /// <para>The guarantee is (ε, δ)-DP; <see cref="Rho"/> gives the ρ-zCDP bound (Δ₂ + g)²/(2σ²) as well.</para>
 /// </remarks>
-public sealed class GaussianMechanism : IPrivacyMechanism
+public sealed class GaussianMechanism : IPrivacyMechanism, IGridNoise
 {
     private const double GranularityBits = 1L << 40;
     private readonly IRandomSource _source;
@@ -98,34 +98,11 @@ public sealed class GaussianMechanism : IPrivacyMechanism
     /// <param name="values">The true values, finite.</param>
     /// <param name="destination">Receives the noisy values; same length; may be the same span.</param>
     /// <param name="budget">An optional budget; the spend happens before any noise is drawn.</param>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentException">The lengths differ, or the spans overlap without being the same span.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is NaN or infinite.</exception>
     /// <exception cref="PrivacyBudgetExceededException">The budget cannot pay for the release.</exception>
-    public void Release(ReadOnlySpan<double> values, Span<double> destination, PrivacyBudget? budget = null)
-    {
-        if (values.Length != destination.Length)
-        {
-            throw new ArgumentException($"must have the length of values ({values.Length}); got {destination.Length}.", nameof(destination));
-        }
-
-        foreach (var v in values)
-        {
-            Guard.Finite(v, nameof(values));
-        }
-
-        budget?.Spend(Guarantee);
-        for (var i = 0; i < values.Length; i++)
-        {
-            destination[i] = RoundToGrid(values[i]);
-        }
-
-        var noise = new double[values.Length];
-        GridNoise.FillGaussian(_source, Sigma, Granularity, noise);
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] += noise[i];
-        }
-    }
+    public void Release(ReadOnlySpan<double> values, Span<double> destination, PrivacyBudget? budget = null) =>
+        GridRelease.Release(this, values, destination, budget);
 
     /// <summary>Fills <paramref name="destination"/> with the mechanism's noise alone (multiples of <see cref="Granularity"/>).</summary>
     /// <param name="destination">The values to overwrite.</param>

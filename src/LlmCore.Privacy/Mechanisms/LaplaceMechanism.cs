@@ -23,7 +23,7 @@ namespace LlmCore.Privacy.Mechanisms;
 /// possible outputs does not depend on the input. For integer data with an exact, bit-level guarantee use
 /// <see cref="DiscreteLaplaceMechanism"/> (integer-only sampler of Canonne, Kamath and Steinke 2020).</para>
 /// </remarks>
-public sealed class LaplaceMechanism : IPrivacyMechanism
+public sealed class LaplaceMechanism : IPrivacyMechanism, IGridNoise
 {
     private const double GranularityBits = 1L << 40;
     private readonly IRandomSource _source;
@@ -92,34 +92,11 @@ public sealed class LaplaceMechanism : IPrivacyMechanism
     /// <param name="values">The true values, finite.</param>
     /// <param name="destination">Receives the noisy values; same length as <paramref name="values"/>; may be the same span.</param>
     /// <param name="budget">An optional budget; the spend happens before any noise is drawn.</param>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentException">The lengths differ, or the spans overlap without being the same span.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is NaN or infinite.</exception>
     /// <exception cref="PrivacyBudgetExceededException">The budget cannot pay for the release.</exception>
-    public void Release(ReadOnlySpan<double> values, Span<double> destination, PrivacyBudget? budget = null)
-    {
-        if (values.Length != destination.Length)
-        {
-            throw new ArgumentException($"must have the length of values ({values.Length}); got {destination.Length}.", nameof(destination));
-        }
-
-        foreach (var v in values)
-        {
-            Guard.Finite(v, nameof(values));
-        }
-
-        budget?.Spend(Guarantee);
-        for (var i = 0; i < values.Length; i++)
-        {
-            destination[i] = RoundToGrid(values[i]);
-        }
-
-        var noise = new double[values.Length];
-        GridNoise.FillLaplace(_source, _gridScale, Granularity, noise);
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] += noise[i];
-        }
-    }
+    public void Release(ReadOnlySpan<double> values, Span<double> destination, PrivacyBudget? budget = null) =>
+        GridRelease.Release(this, values, destination, budget);
 
     /// <summary>Fills <paramref name="destination"/> with the mechanism's noise alone (multiples of <see cref="Granularity"/>).</summary>
     /// <param name="destination">The values to overwrite.</param>

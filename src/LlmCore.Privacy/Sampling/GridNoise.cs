@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
@@ -53,35 +54,44 @@ internal static class GridNoise
     }
 
     /// <summary>
-    /// Fills <paramref name="destination"/> with g·round(σ/g · Z), Z standard normal (Box–Muller): the grid rounding of a
-    /// continuous Gaussian, i.e. post-processing of N(0, σ²) noise.
+    /// Fills <paramref name="destination"/> with g·round(σ/g · Z), Z standard normal (<see cref="GaussianSampler"/>): the
+    /// grid rounding of a continuous Gaussian, i.e. post-processing of N(0, σ²) noise.
     /// </summary>
-    public static void FillGaussian(IRandomSource source, double sigma, double granularity, Span<double> destination)
+    public static void FillGaussian(IRandomSource source, double sigma, double granularity, Span<double> destination) =>
+        FillGaussian(source, sigma, granularity, destination, vectorised: true);
+
+    /// <summary>Scalar reference of <see cref="FillGaussian(IRandomSource, double, double, Span{double})"/>, drawing the same words in the same order.</summary>
+    public static void FillGaussianScalar(IRandomSource source, double sigma, double granularity, Span<double> destination) =>
+        FillGaussian(source, sigma, granularity, destination, vectorised: false);
+
+    private static void FillGaussian(IRandomSource source, double sigma, double granularity, Span<double> destination, bool vectorised)
     {
-        var half = LaplaceSampler.ChunkLength / 2;
-        Span<ulong> words = stackalloc ulong[LaplaceSampler.ChunkLength];
-        Span<double> radius = stackalloc double[half];
-        Span<double> angle = stackalloc double[half];
-        Span<double> sin = stackalloc double[half];
-        Span<double> cos = stackalloc double[half];
         var factor = sigma / granularity;
         while (!destination.IsEmpty)
         {
-            var pairs = Math.Min(half, (destination.Length + 1) / 2);
-            var w = words[..(2 * pairs)];
-            source.Fill(w);
-            GaussianSampler.StandardPairs(w, radius[..pairs], angle[..pairs], sin[..pairs], cos[..pairs]);
-            var first = Math.Min(pairs, destination.Length);
-            RoundToGrid(cos[..first], factor, granularity, destination[..first]);
-            var second = Math.Min(pairs, destination.Length - first);
-            RoundToGrid(sin[..second], factor, granularity, destination.Slice(first, second));
-            destination = destination[(first + second)..];
+            // Chunks of the sampler's own size keep the two passes in L1.
+            var chunk = destination[..Math.Min(LaplaceSampler.ChunkLength, destination.Length)];
+            GaussianSampler.FillScaled(source, factor, chunk, vectorised);
+            if (vectorised)
+            {
+                RoundToGrid(chunk, 1.0, granularity, chunk);
+            }
+            else
+            {
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    chunk[i] = Math.Floor(chunk[i] + 0.5) * granularity;
+                }
+            }
+
+            destination = destination[chunk.Length..];
         }
     }
 
     internal static double LaplaceOffset(double t) => t * (Math.Log(2) - PrivacyMath.Log1p(Math.Exp(-1 / t)));
 
     /// <summary>destination[i] = ±g·⌊−t·destination[i] + c⌋ with the sign from bit 0 of words[i]; input holds ln u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LaplaceFromLog(ReadOnlySpan<ulong> words, double t, double c, double granularity, Span<double> destination)
     {
         var i = 0;
@@ -110,6 +120,7 @@ internal static class GridNoise
     }
 
     /// <summary>destination[i] = g·⌊factor·z[i] + ½⌋.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RoundToGrid(ReadOnlySpan<double> z, double factor, double granularity, Span<double> destination)
     {
         var i = 0;

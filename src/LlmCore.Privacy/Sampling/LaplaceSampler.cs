@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
@@ -64,6 +65,7 @@ public static class LaplaceSampler
     internal static double OpenUnit(ulong word) => 2.0 - BitConverter.UInt64BitsToDouble((word >> 12) | OneBits);
 
     /// <summary>Vectorised <see cref="OpenUnit(ulong)"/> over a span, with a scalar tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WordsToOpenUnit(ReadOnlySpan<ulong> words, Span<double> destination)
     {
         var i = 0;
@@ -87,6 +89,7 @@ public static class LaplaceSampler
     }
 
     /// <summary>destination[i] = factor · destination[i], negated when bit 0 of words[i] is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ApplySignAndScale(ReadOnlySpan<ulong> words, double factor, Span<double> destination)
     {
         var i = 0;

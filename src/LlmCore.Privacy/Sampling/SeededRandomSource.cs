@@ -95,6 +95,7 @@ public sealed class SeededRandomSource : IRandomSource
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillUnlocked(Span<ulong> destination)
     {
         if (destination.Length < VectorThreshold)

@@ -16,8 +16,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SlurmServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ISlurmClient"/> (one <see cref="SlurmRestClient"/> per container, holding one kept-open
-    /// connection to slurmrestd) and <see cref="SlurmHealthCheck"/>.
+    /// Adds <see cref="ISlurmClient"/> (one <see cref="SlurmRestClient"/> per container) on two named
+    /// <see cref="IHttpClientFactory"/> clients, <see cref="SlurmRestClient.HttpClientName"/> (submits, releases,
+    /// cancels) and <see cref="SlurmRestClient.PollHttpClientName"/> (reads), each with kept-open connections to
+    /// slurmrestd behind the standard resilience handler of Microsoft.Extensions.Http.Resilience, and
+    /// <see cref="SlurmHealthCheck"/>.
     /// </summary>
     /// <param name="services">The service collection to add to.</param>
     /// <param name="configure">Changes to the <see cref="SlurmOptions"/> (at least a base address with a JWT, or a unix socket).</param>
@@ -27,7 +30,9 @@ public static class SlurmServiceCollectionExtensions
     /// when the host starts (ranges, and exactly one of <see cref="SlurmOptions.BaseAddress"/> with
     /// <see cref="SlurmOptions.UserName"/> and <see cref="SlurmOptions.Token"/>, or
     /// <see cref="SlurmOptions.UnixSocketPath"/>). Add the health check with
-    /// <c>services.AddHealthChecks().AddCheck&lt;SlurmHealthCheck&gt;("slurm")</c>.
+    /// <c>services.AddHealthChecks().AddCheck&lt;SlurmHealthCheck&gt;("slurm")</c>. A host may add its own handlers
+    /// to the named clients (<c>services.AddHttpClient(SlurmRestClient.HttpClientName).AddHttpMessageHandler(...)</c>).
+    /// The REST API version is negotiated at the first request unless <see cref="SlurmOptions.ApiVersion"/> pins it.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     public static IServiceCollection AddLlmCoreSlurmClient(this IServiceCollection services, Action<SlurmOptions>? configure = null)
@@ -44,10 +49,12 @@ public static class SlurmServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlurmOptions>, SlurmOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlurmOptions>, SlurmOptionsCustomValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        SlurmHttpClients.Add(services);
         services.TryAddSingleton(sp =>
         {
             var loggerFactory = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
             return new SlurmRestClient(
+                sp.GetRequiredService<IHttpClientFactory>(),
                 sp.GetRequiredService<IOptions<SlurmOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 loggerFactory.CreateLogger<SlurmRestClient>());

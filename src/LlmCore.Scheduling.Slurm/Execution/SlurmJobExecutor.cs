@@ -8,16 +8,22 @@ namespace LlmCore.Scheduling.Slurm.Execution;
 
 /// <summary>
 /// Runs LlmCore's scheduling decisions on a Slurm cluster: each launch becomes a held batch job named after the
-/// LlmCore job (comment <c>llmcore:&lt;id&gt;</c>) with its GPUs as gres, released at once; preemption requeues it
-/// held (<c>scontrol requeuehold</c>, REST v0.0.38 has no requeue call) and the next launch of the job releases the
-/// same Slurm job again; cancellation cancels it. One background loop polls Slurm's job table
-/// (<c>GET /jobs?update_time=</c>, with backoff while nothing changes) and reports
-/// <see cref="JobRunEvent.Started"/>, <see cref="JobRunEvent.Completed"/>, <see cref="JobRunEvent.Failed"/> and
-/// <see cref="JobRunEvent.Preempted"/>.
+/// LlmCore job (comment <c>llmcore:&lt;id&gt;</c>) with its GPUs as gres, released by a background releaser that
+/// releases the jobs admitted in one pass together, in admission order; preemption requeues it held
+/// (<c>scontrol requeuehold</c>: no REST API version up to v0.0.44 has a requeue call) and the next launch of the job
+/// releases the same Slurm job again; cancellation cancels it. One background loop polls the followed jobs (one by
+/// one while few, else the job table with <c>update_time</c>, with backoff while nothing changes) on the client's read
+/// connection and reports <see cref="JobRunEvent.Started"/>, <see cref="JobRunEvent.Completed"/>,
+/// <see cref="JobRunEvent.Failed"/> and <see cref="JobRunEvent.Preempted"/>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Placement is advisory on Slurm: REST API v0.0.38 cannot pin a job to named nodes, so the job asks for
+/// <see cref="StartAsync"/> returns once the held job is submitted and its release is queued (the hand-over of
+/// <see cref="IJobExecutor"/>'s contract); the submit of the next launch does not wait for the release, which goes
+/// out on another connection of the client (<see cref="SlurmOptions.MaxConnections"/>).
+/// </para>
+/// <para>
+/// Placement is advisory on Slurm: the executor does not pin a job to named nodes, so the job asks for
 /// <c>Nodes = placement's node count</c> and <c>gpu:N</c> per node (N = the largest per-node share of the placement)
 /// and Slurm picks the nodes. With <c>SchedulerType=sched/builtin</c> (strict FIFO) and LlmCore releasing only what it
 /// admitted, Slurm starts exactly the jobs LlmCore admitted, in LlmCore's order; the nodes may differ from LlmCore's
@@ -36,6 +42,7 @@ namespace LlmCore.Scheduling.Slurm.Execution;
 public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, IDisposable
 {
     private const int PerJobPollLimit = 48;
+    private const double CostSmoothing = 0.3;
     private static readonly TimeSpan s_releaseRetry = TimeSpan.FromSeconds(1);
 
     private readonly ISlurmClient _client;
@@ -49,7 +56,12 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
     private Dictionary<string, long>? _known;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly Queue<Run> _releases = new();
+    private readonly SemaphoreSlim _releaseSignal = new(0);
     private Task? _loop;
+    private Task? _releaser;
+    private double _perJobReadTicks;
+    private double _tableReadTicks;
     private int _disposed;
 
     /// <summary>Creates the executor.</summary>
@@ -169,12 +181,12 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             _runs[launch.JobId] = run;
         }
 
+        EnsureLoop();
         if (existing is null || existing.State == SlurmJobState.Held)
         {
-            await TryReleaseAsync(run, cancellationToken).ConfigureAwait(false);
+            EnqueueRelease(run);
         }
 
-        EnsureLoop();
         _wake.Release();
     }
 
@@ -300,11 +312,16 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is { } loop)
+        foreach (var task in new[] { _loop, _releaser })
         {
+            if (task is null)
+            {
+                continue;
+            }
+
             try
             {
-                await loop.ConfigureAwait(false);
+                await task.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -314,6 +331,7 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
 
         _stop.Dispose();
         _wake.Dispose();
+        _releaseSignal.Dispose();
         _snapshotGate.Dispose();
     }
 
@@ -334,7 +352,9 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             {
                 if (_known is null)
                 {
+                    var read = System.Diagnostics.Stopwatch.StartNew();
                     var jobs = await _client.GetJobsAsync(cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _tableReadTicks, read.Elapsed.Ticks);
                     var known = new Dictionary<string, long>(StringComparer.Ordinal);
                     foreach (var job in jobs.Where(j => j.Comment.StartsWith("llmcore:", StringComparison.Ordinal)).OrderBy(j => j.JobId))
                     {
@@ -378,6 +398,65 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             : "#!/bin/bash\ntrue\n";
     }
 
+    /// <summary>Queues a run's release for the releaser (at most once at a time).</summary>
+    private void EnqueueRelease(Run run)
+    {
+        lock (_lock)
+        {
+            if (run.ReleaseQueued)
+            {
+                return;
+            }
+
+            run.ReleaseQueued = true;
+            run.LastRelease = _time.GetUtcNow();
+            _releases.Enqueue(run);
+        }
+
+        _releaseSignal.Release();
+    }
+
+    /// <summary>
+    /// Releases what is queued: all the runs queued since the last round (the jobs admitted in one scheduling pass
+    /// arrive together), in admission order, so that Slurm's FIFO starts them in LlmCore's order. A release that fails
+    /// is tried again by the poll loop once the job still shows held a second later.
+    /// </summary>
+    private async Task ReleaseLoopAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<Run>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await _releaseSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            while (_releaseSignal.CurrentCount > 0)
+            {
+                await _releaseSignal.WaitAsync(0, cancellationToken).ConfigureAwait(false);
+            }
+
+            batch.Clear();
+            lock (_lock)
+            {
+                while (_releases.TryDequeue(out var queued))
+                {
+                    queued.ReleaseQueued = false;
+                    if (_runs.TryGetValue(queued.Launch.JobId, out var current) && ReferenceEquals(current, queued))
+                    {
+                        batch.Add(queued);
+                    }
+                }
+            }
+
+            foreach (var run in batch)
+            {
+                await TryReleaseAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (batch.Count > 0)
+            {
+                Log.Released(_logger, batch.Count);
+            }
+        }
+    }
+
     private async Task TryReleaseAsync(Run run, CancellationToken cancellationToken)
     {
         run.LastRelease = _time.GetUtcNow();
@@ -385,9 +464,10 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         {
             await _client.ReleaseAsync(run.SlurmJobId, cancellationToken).ConfigureAwait(false);
         }
-        catch (SlurmException ex) when (!ex.IsTransient)
+        catch (SlurmException ex)
         {
-            // E.g. still completing after a requeue: the poll loop releases it once it shows held.
+            // E.g. still completing after a requeue, or slurmrestd unreachable beyond the client's retries: the poll
+            // loop releases it again once it still shows held a second later.
             Log.ReleaseDeferred(_logger, run.Launch.JobId, run.SlurmJobId, ex.Message);
         }
     }
@@ -397,6 +477,7 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         lock (_lock)
         {
             _loop ??= Task.Run(() => PollLoopAsync(_stop.Token));
+            _releaser ??= Task.Run(() => ReleaseLoopAsync(_stop.Token));
         }
     }
 
@@ -427,8 +508,8 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                 IReadOnlyList<SlurmJob>? jobs;
                 if (FollowedIds() is { } ids)
                 {
-                    // Few runs: read just those jobs (a few KB each) instead of the whole table, which holds every job
-                    // of the last MinJobAge seconds (about 2 MB for 1,000 jobs on Slurm 22.05).
+                    // Read just the followed jobs (a few KB each) when that costs less than the whole table, which
+                    // holds every job of the last MinJobAge seconds (about 2 MB for 1,000 jobs on Slurm 22.05).
                     var list = new List<SlurmJob>(ids.Count);
                     foreach (var id in ids)
                     {
@@ -440,6 +521,7 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
 
                     jobs = list;
                     lastPoll = null;
+                    Smooth(ref _perJobReadTicks, (double)watch.Elapsed.Ticks / Math.Max(1, ids.Count));
                 }
                 else
                 {
@@ -448,6 +530,10 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                         ? await _client.GetJobsIfChangedAsync(since.AddSeconds(-1), cancellationToken).ConfigureAwait(false)
                         : await _client.GetJobsAsync(cancellationToken).ConfigureAwait(false);
                     lastPoll = pollStart;
+                    if (jobs is not null)
+                    {
+                        Smooth(ref _tableReadTicks, watch.Elapsed.Ticks);
+                    }
                 }
 
                 if (jobs is null)
@@ -460,8 +546,9 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
                     delay = _options.PollInterval;
                 }
 
-                // Leave the connection and the controller to submits and releases at least two thirds of the time.
-                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(2 * watch.Elapsed.Ticks, _options.MaxPollInterval.Ticks)));
+                // The poll has its own connection, but shares slurmrestd's and slurmctld's CPU with submits and releases:
+                // leave them at least two thirds of the time, however long a read takes.
+                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, 2 * watch.Elapsed.Ticks));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -482,13 +569,23 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         }
     }
 
+    /// <summary>
+    /// The followed jobs' ids when they are read one by one: always up to <see cref="PerJobPollLimit"/> of them, and
+    /// more while that is measured to cost less than one read of the whole table; else <see langword="null"/>.
+    /// </summary>
     private List<long>? FollowedIds()
     {
+        var perJob = Volatile.Read(ref _perJobReadTicks);
+        var table = Volatile.Read(ref _tableReadTicks);
         lock (_lock)
         {
-            return _runs.Count <= PerJobPollLimit ? [.. _runs.Values.Select(r => r.SlurmJobId)] : null;
+            var oneByOne = _runs.Count <= PerJobPollLimit || (perJob > 0 && table > 0 && _runs.Count * perJob <= table);
+            return oneByOne ? [.. _runs.Values.Select(r => r.SlurmJobId)] : null;
         }
     }
+
+    private static void Smooth(ref double average, double sample) =>
+        Volatile.Write(ref average, average <= 0 ? sample : (CostSmoothing * sample) + ((1 - CostSmoothing) * average));
 
     private async Task ApplyAsync(IReadOnlyList<SlurmJob> jobs, DateTimeOffset pollStart, CancellationToken cancellationToken)
     {
@@ -527,7 +624,7 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
             case SlurmJobState.Held:
                 if (_time.GetUtcNow() - run.LastRelease >= s_releaseRetry)
                 {
-                    await TryReleaseAsync(run, cancellationToken).ConfigureAwait(false);
+                    EnqueueRelease(run);
                 }
 
                 break;
@@ -624,6 +721,9 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
         public bool StartedReported { get; set; }
 
         public DateTimeOffset LastRelease { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the run waits in the release queue (guarded by the executor's lock).</summary>
+        public bool ReleaseQueued { get; set; }
     }
 
     private static partial class Log
@@ -648,5 +748,8 @@ public sealed partial class SlurmJobExecutor : IJobExecutor, IAsyncDisposable, I
 
         [LoggerMessage(7, LogLevel.Warning, "Polling Slurm's jobs failed; retrying")]
         public static partial void PollFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(8, LogLevel.Debug, "Released {Count} Slurm jobs")]
+        public static partial void Released(ILogger logger, int count);
     }
 }

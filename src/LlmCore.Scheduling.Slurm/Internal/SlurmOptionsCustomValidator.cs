@@ -39,9 +39,9 @@ internal sealed class SlurmOptionsCustomValidator : IValidateOptions<SlurmOption
             }
         }
 
-        if (options.ApiVersion is null || !System.Text.RegularExpressions.Regex.IsMatch(options.ApiVersion, @"^v0\.0\.[0-9]{2}$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        if (options.ApiVersion is not null && !Api.SlurmDialect.IsSupported(options.ApiVersion))
         {
-            yield return $"SlurmOptions.ApiVersion must look like v0.0.38; got '{options.ApiVersion}'.";
+            yield return $"SlurmOptions.ApiVersion must be null (negotiate) or one of {string.Join(", ", Api.SlurmDialect.Supported)}; got '{options.ApiVersion}'.";
         }
 
         if (options.MaxRetryAttempts is < 0 or > 50)

@@ -66,6 +66,78 @@ public class AccountingCommandTests
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("order").ValueKind);
     }
 
+    // dp_accounting (google/differential-privacy b5b0286e) RdpAccountant(Opacus' 151 orders, REPLACE_ONE) composing
+    // SelfComposed(SampledWithoutReplacementDpEvent(60000, 256, GaussianDpEvent(1.1 / 2)), 14063), run with NumPy/SciPy:
+    // ε = 24.082411615411814 at α = 2 for δ = 1e-5. The CLI's --noise-multiplier is DP-SGD's, halved for the 2C sensitivity.
+    [Fact]
+    public void Epsilon_WithoutReplacement_DatasetForm_MatchesDpAccounting()
+    {
+        var (code, output, error) = CliRunner.Run("privacy", "epsilon", "--dataset-size", "60000", "--batch-size", "256", "--epochs", "60", "--noise-multiplier", "1.1", "--delta", "1e-5", "--sampling", "without-replacement", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(24.082411615411814, root.GetProperty("epsilon").GetDouble(), 8);
+        Assert.Equal(2.0, root.GetProperty("order").GetDouble());
+        Assert.Equal("without-replacement", root.GetProperty("sampling").GetString());
+        Assert.Equal("replace-one", root.GetProperty("neighboringRelation").GetString());
+        Assert.Equal(14063, root.GetProperty("steps").GetInt64());
+    }
+
+    // Same source, SampledWithoutReplacementDpEvent(100, 1, GaussianDpEvent(2 / 2)) × 1000, δ = 1e-5: ε = 3.576111482350549
+    // at α = 6. With --sample-rate only the fraction b/n = 0.01 matters.
+    [Fact]
+    public void Epsilon_WithoutReplacement_SampleRateForm_MatchesDpAccounting()
+    {
+        var (code, output, error) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.01", "--steps", "1000", "--noise-multiplier", "2", "--delta", "1e-5", "--sampling", "without-replacement", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(3.576111482350549, doc.RootElement.GetProperty("epsilon").GetDouble(), 8);
+        Assert.Equal(6.0, doc.RootElement.GetProperty("order").GetDouble());
+    }
+
+    [Fact]
+    public void Epsilon_DefaultSampling_IsPoissonAndSaysSo()
+    {
+        var (code, output, _) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.01", "--steps", "1000", "--noise-multiplier", "2", "--delta", "1e-5", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("poisson", doc.RootElement.GetProperty("sampling").GetString());
+        Assert.Equal("add-or-remove-one", doc.RootElement.GetProperty("neighboringRelation").GetString());
+
+        // Theory (WBK19 Theorem 27 vs the exact Poisson RDP, term by term): fixed-size batches never cost less.
+        var (_, wor, _) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.01", "--steps", "1000", "--noise-multiplier", "1", "--delta", "1e-5", "--json", "--sampling", "without-replacement");
+        var (_, poisson, _) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.01", "--steps", "1000", "--noise-multiplier", "1", "--delta", "1e-5", "--json");
+        Assert.True(JsonDocument.Parse(wor).RootElement.GetProperty("epsilon").GetDouble() > JsonDocument.Parse(poisson).RootElement.GetProperty("epsilon").GetDouble());
+    }
+
+    // The optimistic PLD estimate (dp_accounting's pessimistic_estimate = False) is reported next to the pessimistic one.
+    [Fact]
+    public void Epsilon_Pld_ReportsTheOptimisticEstimateBelowThePessimistic()
+    {
+        var (code, output, error) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.05", "--noise-multiplier", "1.0", "--steps", "50", "--delta", "1e-5", "--accountant", "pld", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var upper = doc.RootElement.GetProperty("epsilon").GetDouble();
+        var lower = doc.RootElement.GetProperty("epsilonLower").GetDouble();
+        Assert.InRange(lower, 0.9 * upper, upper);
+        Assert.False(doc.RootElement.TryGetProperty("order", out _));
+
+        var (_, human, _) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.05", "--noise-multiplier", "1.0", "--steps", "50", "--delta", "1e-5", "--accountant", "pld");
+        Assert.Contains("optimistic", human, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Epsilon_PldWithoutReplacement_ExitsTwoNamingTheAccountant()
+    {
+        var (code, output, error) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.01", "--steps", "10", "--noise-multiplier", "1", "--delta", "1e-5", "--accountant", "pld", "--sampling", "without-replacement", "--json");
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("--accountant", error, StringComparison.Ordinal);
+        Assert.Contains("--sampling without-replacement", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData("--sample-rate", "0")]
     [InlineData("--sample-rate", "1.5")]
@@ -76,6 +148,7 @@ public class AccountingCommandTests
     [InlineData("--steps", "0")]
     [InlineData("--accountant", "gdp")]
     [InlineData("--orders", "0.5,2")]
+    [InlineData("--sampling", "shuffle")]
     public void Epsilon_BadInput_ExitsTwoNamingOption(string option, string value)
     {
         var args = new Dictionary<string, string>

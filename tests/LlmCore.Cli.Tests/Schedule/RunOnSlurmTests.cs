@@ -36,6 +36,45 @@ public sealed class RunOnSlurmTests : IDisposable
         Assert.Equal(RunCommandTests.EventOrder(localEvents), RunCommandTests.EventOrder(slurmEvents));
         Assert.All(File.ReadLines(slurmEvents).Skip(1), l => Assert.EndsWith(",completed", l, StringComparison.Ordinal));
     }
+
+    [SlurmClusterFact]
+    public void Run_OnSlurm_EndsWithTheAccountingOfEveryJobReadThroughSlurmrestd()
+    {
+        var env = SlurmClusterFactAttribute.Settings()
+            ?? throw new InvalidOperationException($"No local Slurm cluster settings at {SlurmClusterFactAttribute.EnvFile}; start it with scripts/slurm/local-cluster.sh start.");
+        var trace = Path.Combine(_dir, "t.csv");
+        File.WriteAllText(trace, RunCommandTests.Trace);
+        string[] connection = ["--executor", "slurm", "--slurm-url", env["SLURMRESTD_URL"], "--slurm-token", env["SLURMRESTD_TOKEN"], "--slurm-user", env["SLURMRESTD_USER"], "--time-scale", "10"];
+
+        // No --slurm-api-version: negotiated from slurmrestd's GET /openapi/v3 (the local cluster serves only v0.0.38).
+        var json = CliRunner.Run(["schedule", "run", "--trace", trace, "--policy", "sjf", .. connection, "--json"]);
+        var text = CliRunner.Run(["schedule", "run", "--trace", trace, "--policy", "fifo", .. connection]);
+
+        Assert.True(json.ExitCode == 0, json.Error);
+        Assert.True(text.ExitCode == 0, text.Error);
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.Equal("v0.0.38", doc.RootElement.GetProperty("slurmApiVersion").GetString());
+        var rows = doc.RootElement.GetProperty("accounting").EnumerateArray().ToDictionary(r => r.GetProperty("jobId").GetString()!);
+
+        // The trace's jobs (RunCommandTests.Trace): GPUs, and a sleep of duration/10 s each, so Slurm's elapsed time
+        // (whole seconds) is at least the sleep's whole seconds.
+        var expected = new Dictionary<string, (int Gpus, double Sleep)> { ["j0"] = (32, 2.0), ["j1"] = (32, 0.8), ["j2"] = (16, 0.4), ["j3"] = (32, 0.6), ["j4"] = (8, 0.2) };
+        Assert.Equal(expected.Keys.Order(), rows.Keys.Order());
+        foreach (var (id, (gpus, sleep)) in expected)
+        {
+            var row = rows[id];
+            Assert.Equal("COMPLETED", row.GetProperty("state").GetString());
+            Assert.Equal(gpus, row.GetProperty("gpus").GetInt32());
+            Assert.Equal(0, row.GetProperty("exitCode").GetInt32());
+            Assert.Equal(0, row.GetProperty("restarts").GetInt32());
+            Assert.True(row.GetProperty("elapsedSeconds").GetDouble() >= Math.Floor(sleep), $"{id}: elapsed {row.GetProperty("elapsedSeconds")}");
+            Assert.True(row.GetProperty("slurmJobId").GetInt64() > 0);
+        }
+
+        Assert.Contains("Slurm accounting", text.Output, StringComparison.Ordinal);
+        Assert.Contains("AllocGPUs", text.Output, StringComparison.Ordinal);
+        Assert.Contains("COMPLETED", text.Output, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>A fact that needs the local Slurm cluster: skipped outside CI when it is not running, failing in CI.</summary>

@@ -1,4 +1,6 @@
 using LlmCore.Scheduling.Slurm.Internal;
+using System.Text.Json;
+using LlmCore.Scheduling.Slurm.Internal.Api;
 
 namespace LlmCore.Scheduling.Slurm.Tests.Client;
 
@@ -86,5 +88,51 @@ public class SlurmMappingTests
         var node = SlurmMapping.ToNode(new NodeDto { Name = "n1", State = state, Gres = "gpu:8" });
 
         Assert.Equal(usable, node.IsUsable);
+    }
+
+    // The {set, infinite, number} objects of data_parser v0.0.40+ (uint32_no_val_struct, uint64_no_val_struct in
+    // SchedMD's schemas): set and finite is the number; infinite or unset is no number. A bare number is accepted too.
+    [Theory]
+    [InlineData("""{"set":true,"infinite":false,"number":10}""", 10L, false)]
+    [InlineData("""{"set":true,"infinite":true,"number":0}""", null, true)]
+    [InlineData("""{"set":false,"infinite":false,"number":0}""", null, false)]
+    [InlineData("""{"number":7}""", null, false)]
+    [InlineData("""{"set":true,"infinite":false,"number":4294967294,"extra":[1,2]}""", 4294967294L, false)]
+    [InlineData("12", 12L, false)]
+    [InlineData("null", null, false)]
+    public void NoValNumber_SlurmShapes_ReadAsSlurmMeansThem(string json, long? value, bool infinite)
+    {
+        var wrapper = JsonSerializer.Deserialize("""{"jobs":[{"job_id":1,"priority":""" + json + "}]}", DataParserJsonContext.Default.DpJobsResponse)!;
+        var number = wrapper.Jobs![0].Priority;
+
+        Assert.Equal(value, number.Value);
+        Assert.Equal(infinite, number.Infinite);
+    }
+
+    [Fact]
+    public void NoValNumber_Written_IsTheThreeFieldObject()
+    {
+        var body = JsonSerializer.Serialize(new DpJobDescription { TimeLimit = NoValNumber.Of(10) }, DataParserJsonContext.Default.DpJobDescription);
+
+        Assert.Contains("\"time_limit\":{\"set\":true,\"infinite\":false,\"number\":10}", body, StringComparison.Ordinal);
+    }
+
+    // Slurm's job_state_string() (src/common/slurm_protocol_defs.c): the flags COMPLETING, STAGE_OUT, CONFIGURING,
+    // EXPEDITING, RESIZING, REQUEUED, REQUEUE_FED, REQUEUE_HOLD, SPECIAL_EXIT, STOPPED, REVOKED, RESV_DEL_HOLD,
+    // SIGNALING name the state in that order before the base state does; LAUNCH_FAILED and the like do not.
+    [Theory]
+    [InlineData("PENDING", "PENDING")]
+    [InlineData("RUNNING,CONFIGURING", "CONFIGURING")]
+    [InlineData("COMPLETED,COMPLETING", "COMPLETING")]
+    [InlineData("CANCELLED,COMPLETING,SIGNALING", "COMPLETING")]
+    [InlineData("PENDING,REQUEUED", "REQUEUED")]
+    [InlineData("PENDING,REQUEUE_HOLD,SPECIAL_EXIT", "REQUEUE_HOLD")]
+    [InlineData("RUNNING,STAGE_OUT,CONFIGURING", "STAGE_OUT")]
+    [InlineData("FAILED,LAUNCH_FAILED", "FAILED")]
+    [InlineData("PENDING,POWER_UP_NODE", "PENDING")]
+    [InlineData("", "")]
+    public void ReduceJobState_FlagLists_NameTheStateAsSlurmDoes(string flags, string expected)
+    {
+        Assert.Equal(expected, SlurmMapping.ReduceJobState(flags.Length == 0 ? [] : flags.Split(',')));
     }
 }

@@ -16,7 +16,7 @@ public class SlurmRegistrationTests
         Assert.Single(services, d => d.ServiceType == typeof(ISlurmClient));
         using var provider = services.BuildServiceProvider();
         Assert.Same(provider.GetRequiredService<ISlurmClient>(), provider.GetRequiredService<SlurmRestClient>());
-        Assert.Equal("v0.0.38", provider.GetRequiredService<ISlurmClient>().ApiVersion);
+        Assert.Equal(string.Empty, provider.GetRequiredService<ISlurmClient>().ApiVersion); // negotiated at the first request
         Assert.NotNull(provider.GetRequiredService<SlurmHealthCheck>());
     }
 
@@ -53,8 +53,9 @@ public class SlurmRegistrationTests
     [Fact]
     public async Task CheckHealthAsync_ControllerUp_IsHealthy()
     {
-        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, "/slurm/v0.0.38/ping", "ping.response.json");
-        var check = new SlurmHealthCheck(new SlurmRestClient(new HttpClient(handler), new SlurmOptions { UnixSocketPath = "/run/s.sock" }));
+        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, "/slurm/v0.0.38/ping", "v0.0.38/ping.response.json");
+        using var slurm = handler.Client(new SlurmOptions { UnixSocketPath = "/run/s.sock", ApiVersion = "v0.0.38" });
+        var check = new SlurmHealthCheck(slurm.Client);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
@@ -66,11 +67,25 @@ public class SlurmRegistrationTests
     public async Task CheckHealthAsync_NoAnswer_IsUnhealthy()
     {
         var handler = new FakeSlurmHandler().Throw(HttpMethod.Get, "/slurm/v0.0.38/ping", new HttpRequestException("connection refused"));
-        var options = new SlurmOptions { UnixSocketPath = "/run/s.sock", MaxRetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var check = new SlurmHealthCheck(new SlurmRestClient(new HttpClient(handler), options));
+        var options = new SlurmOptions { UnixSocketPath = "/run/s.sock", MaxRetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(1), ApiVersion = "v0.0.38" };
+        using var slurm = handler.Client(options);
+        var check = new SlurmHealthCheck(slurm.Client);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    [Theory]
+    [InlineData(0, 100)]          // no retries, the shortest attempt time-out
+    [InlineData(50, 600_000)]     // the most retries, the longest attempt time-out
+    public async Task AddLlmCoreSlurmClient_OptionsAtTheirLimits_BuildAValidStandardResilienceHandler(int retries, int timeoutMs)
+    {
+        // The standard handler validates its own options (total > attempt time-out, sampling >= 2 x attempt time-out).
+        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, "/slurm/v0.0.38/ping", "v0.0.38/ping.response.json");
+        var options = new SlurmOptions { UnixSocketPath = "/run/s.sock", ApiVersion = "v0.0.38", MaxRetryAttempts = retries, RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) };
+        using var slurm = handler.Client(options);
+
+        Assert.True((await slurm.Client.PingAsync()).IsUp);
     }
 }

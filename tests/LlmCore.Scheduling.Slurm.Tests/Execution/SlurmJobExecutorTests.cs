@@ -20,7 +20,7 @@ public class SlurmJobExecutorTests
 
     private static string Job11(string state, string reason = "None", int restarts = 0, int exitCode = 0)
     {
-        var body = JsonNode.Parse(FakeSlurmHandler.Recorded("job-11-running.response.json"))!;
+        var body = JsonNode.Parse(FakeSlurmHandler.Recorded("v0.0.38/job-11-running.response.json"))!;
         var job = body["jobs"]![0]!;
         job["job_state"] = state;
         job["state_reason"] = reason;
@@ -32,13 +32,14 @@ public class SlurmJobExecutorTests
     private static (SlurmJobExecutor Executor, FakeSlurmHandler Handler) Create(string scontrol = "true")
     {
         var handler = new FakeSlurmHandler();
-        var client = new SlurmRestClient(new HttpClient(handler), new SlurmOptions
+        var client = handler.Client(new SlurmOptions
         {
             UnixSocketPath = "/run/s.sock",
             RetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryAttempts = 1,
             ScontrolPath = scontrol,
-        });
+            ApiVersion = "v0.0.38",
+        }).Client;
         var executor = new SlurmJobExecutor(client, new SlurmExecutorOptions
         {
             JobNamePrefix = "t-",
@@ -55,23 +56,38 @@ public class SlurmJobExecutorTests
 
     private static FakeSlurmHandler Submitting(FakeSlurmHandler handler, params string[] polls)
     {
-        handler.OnRecorded(HttpMethod.Get, P + "jobs", "jobs-list.response.json");
-        handler.OnRecorded(HttpMethod.Post, P + "job/submit", "submit-hold.response.json");
-        handler.OnRecorded(HttpMethod.Post, P + "job/11", "release.response.json");
+        // The release goes out from the executor's releaser; the scripted job states are answered only after it, as
+        // slurmctld would (a held job does not run before its release).
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = FakeSlurmHandler.Recorded("v0.0.38/release.response.json");
+        handler.OnRecorded(HttpMethod.Get, P + "jobs", "v0.0.38/jobs-list.response.json");
+        handler.OnRecorded(HttpMethod.Post, P + "job/submit", "v0.0.38/submit-hold.response.json");
+        handler.On(HttpMethod.Post, P + "job/11", () =>
+        {
+            released.TrySetResult();
+            return Json(release);
+        });
         foreach (var poll in polls)
         {
             // With few runs the executor polls each job (GET /job/{id}) instead of the whole table.
-            handler.On(HttpMethod.Get, P + "job/11", HttpStatusCode.OK, poll);
+            handler.On(HttpMethod.Get, P + "job/11", () =>
+            {
+                released.Task.Wait(TimeSpan.FromSeconds(10));
+                return Json(poll);
+            });
         }
 
         return handler;
     }
 
+    private static HttpResponseMessage Json(string body) =>
+        new(HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+
     [Fact]
     public async Task StartAsync_RecordedLifecycle_SubmitsHeldReleasesAndReportsStartedThenCompleted()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-running.response.json"), Job11("COMPLETED"));
+        Submitting(handler, FakeSlurmHandler.Recorded("v0.0.38/job-11-running.response.json"), Job11("COMPLETED"));
         var reporter = new RecordingReporter();
 
         await executor.StartAsync(Launch(), reporter, CancellationToken.None);
@@ -91,10 +107,45 @@ public class SlurmJobExecutorTests
     }
 
     [Fact]
+    public async Task StartAsync_LaunchesOfOnePass_HandsOverWithoutWaitingAndReleasesInAdmissionOrder()
+    {
+        // Five launches, as one scheduling pass admits them. Every release is held back until all five StartAsync
+        // calls returned: if a start waited for its release, this would time out.
+        var (executor, handler) = Create();
+        var handedOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = JsonNode.Parse(FakeSlurmHandler.Recorded("v0.0.38/submit-hold.response.json"))!;
+        var release = FakeSlurmHandler.Recorded("v0.0.38/release.response.json");
+        handler.OnRecorded(HttpMethod.Get, P + "jobs", "v0.0.38/jobs-list.response.json");
+        for (var id = 101; id <= 105; id++)
+        {
+            held["job_id"] = id;
+            handler.On(HttpMethod.Post, P + "job/submit", HttpStatusCode.OK, held.ToJsonString());
+            handler.On(HttpMethod.Post, P + "job/" + id, () =>
+            {
+                Assert.True(handedOver.Task.Wait(TimeSpan.FromSeconds(10)), "a release was sent before every start returned");
+                return Json(release);
+            });
+            handler.OnRecorded(HttpMethod.Get, P + "job/" + id, "v0.0.38/job-11-held.response.json");
+        }
+
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            await executor.StartAsync(Launch(name), new RecordingReporter(), CancellationToken.None);
+        }
+
+        handedOver.SetResult();
+        await handler.WaitForRequestAsync(r => r.Method == HttpMethod.Post && r.Path == P + "job/105", TimeSpan.FromSeconds(10));
+        await executor.DisposeAsync();
+
+        var releases = handler.Requests.Where(r => r.Method == HttpMethod.Post && !r.Path.EndsWith("submit", StringComparison.Ordinal)).Select(r => r.Path).ToList();
+        Assert.Equal([P + "job/101", P + "job/102", P + "job/103", P + "job/104", P + "job/105"], releases);
+    }
+
+    [Fact]
     public async Task StartAsync_GangOverTwoNodes_RequestsTwoNodesWithGpusPerNode()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-held.response.json"));
+        Submitting(handler, FakeSlurmHandler.Recorded("v0.0.38/job-11-held.response.json"));
 
         await executor.StartAsync(Launch(gpusPerNode: 8, nodes: 2), new RecordingReporter(), CancellationToken.None);
         await executor.DisposeAsync();
@@ -108,7 +159,7 @@ public class SlurmJobExecutorTests
     public async Task Poll_RecordedFailedExitStatus768_ReportsFailedWithExitCode3()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-running.response.json"), Job11("FAILED", "NonZeroExitCode", exitCode: 768));
+        Submitting(handler, FakeSlurmHandler.Recorded("v0.0.38/job-11-running.response.json"), Job11("FAILED", "NonZeroExitCode", exitCode: 768));
         var reporter = new RecordingReporter();
 
         await executor.StartAsync(Launch(), reporter, CancellationToken.None);
@@ -123,7 +174,7 @@ public class SlurmJobExecutorTests
     public async Task Poll_SlurmRequeuedRunningJob_ReportsPreemptedAndHoldsIt()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-running.response.json"), Job11("PENDING", "BeginTime", restarts: 1));
+        Submitting(handler, FakeSlurmHandler.Recorded("v0.0.38/job-11-running.response.json"), Job11("PENDING", "BeginTime", restarts: 1));
         var reporter = new RecordingReporter();
 
         await executor.StartAsync(Launch(), reporter, CancellationToken.None);
@@ -139,7 +190,7 @@ public class SlurmJobExecutorTests
     public async Task PreemptAsync_ThenNextAttempt_RequeuesAndReleasesTheSameSlurmJob()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-running.response.json"), FakeSlurmHandler.Recorded("job-11-held.response.json"));
+        Submitting(handler, FakeSlurmHandler.Recorded("v0.0.38/job-11-running.response.json"), FakeSlurmHandler.Recorded("v0.0.38/job-11-held.response.json"));
         var reporter = new RecordingReporter();
         await executor.StartAsync(Launch(), reporter, CancellationToken.None);
         await reporter.WaitForAsync("a", JobRunEvent.Started, TimeSpan.FromSeconds(10));
@@ -148,6 +199,7 @@ public class SlurmJobExecutorTests
         await executor.PreemptAsync(Launch(), CancellationToken.None);
         Assert.Equal(0, executor.ActiveRuns);
         await executor.StartAsync(Launch(attempt: 2), reporter, CancellationToken.None);
+        await handler.WaitForRequestAsync(r => r.Method == HttpMethod.Post && r.Path.EndsWith("job/11", StringComparison.Ordinal) && r.Body!.Contains("false", StringComparison.Ordinal) && handler.Requests.Count(x => x.Method == HttpMethod.Post && x.Path.EndsWith("job/11", StringComparison.Ordinal)) == 2, TimeSpan.FromSeconds(10));
         await executor.DisposeAsync();
 
         Assert.Equal(11, executor.GetSlurmJobId("a"));
@@ -159,8 +211,8 @@ public class SlurmJobExecutorTests
     public async Task CancelAsync_JobSlurmNoLongerKnows_IsANoOp()
     {
         var (executor, handler) = Create();
-        Submitting(handler, FakeSlurmHandler.Recorded("job-11-held.response.json"));
-        handler.OnRecorded(HttpMethod.Delete, P + "job/11", "cancel-unknown.response.json", HttpStatusCode.InternalServerError);
+        Submitting(handler, FakeSlurmHandler.Recorded("v0.0.38/job-11-held.response.json"));
+        handler.OnRecorded(HttpMethod.Delete, P + "job/11", "v0.0.38/cancel-unknown.response.json", HttpStatusCode.InternalServerError);
         await executor.StartAsync(Launch(), new RecordingReporter(), CancellationToken.None);
 
         await executor.CancelAsync(Launch(), CancellationToken.None);
@@ -184,8 +236,8 @@ public class SlurmJobExecutorTests
     [Fact]
     public async Task ReadClusterAsync_RecordedNodes_FourNodesWithEightGpus()
     {
-        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, P + "nodes", "nodes.response.json");
-        using var client = new SlurmRestClient(new HttpClient(handler), new SlurmOptions { UnixSocketPath = "/run/s.sock" });
+        var handler = new FakeSlurmHandler().OnRecorded(HttpMethod.Get, P + "nodes", "v0.0.38/nodes.response.json");
+        using var client = new SlurmRestClient(new HttpClient(handler), new SlurmOptions { UnixSocketPath = "/run/s.sock", ApiVersion = "v0.0.38" });
 
         var cluster = await SlurmClusterReader.ReadClusterAsync(client);
 

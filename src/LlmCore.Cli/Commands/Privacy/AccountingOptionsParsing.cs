@@ -16,6 +16,16 @@ internal static class AccountingOptionsParsing
 
     public static string Name(PrivacyAccountantKind kind) => kind == PrivacyAccountantKind.Rdp ? "rdp" : "pld";
 
+    /// <summary>Parses <c>--sampling</c>: <see langword="true"/> for without-replacement (fixed-size batches).</summary>
+    public static bool ParseSampling(string? value) => value?.ToUpperInvariant() switch
+    {
+        null or "POISSON" => false,
+        "WITHOUT-REPLACEMENT" => true,
+        _ => throw CliUsageException.ForOption("--sampling", "must be poisson or without-replacement", value),
+    };
+
+    public static string SamplingName(bool withoutReplacement) => withoutReplacement ? "without-replacement" : "poisson";
+
     public static double[]? ParseOrders(string? value)
     {
         if (value is null)

@@ -8,9 +8,11 @@ using Spectre.Console;
 namespace LlmCore.Cli.Commands.Privacy;
 
 /// <summary>
-/// <c>llmcore privacy epsilon</c>: ε of DP-SGD (Poisson-sampled Gaussian) after T steps, by the RDP or the PLD accountant.
-/// JSON keys: <c>epsilon</c>, <c>delta</c>, <c>accountant</c>, and <c>order</c> for rdp (null when ε is infinite).
-/// An infinite ε is written as the JSON string "Infinity" (never a finite stand-in).
+/// <c>llmcore privacy epsilon</c>: ε of DP-SGD after T steps, by the RDP or the PLD accountant, for Poisson-sampled
+/// batches (add/remove neighbours) or fixed-size batches sampled without replacement (replace-one neighbours, RDP only).
+/// JSON keys: <c>epsilon</c>, <c>delta</c>, <c>accountant</c>, <c>sampling</c>, <c>neighboringRelation</c>, <c>order</c>
+/// for rdp (null when ε is infinite), <c>epsilonLower</c> (the optimistic estimate) for pld. An infinite ε is written as
+/// the JSON string "Infinity" (never a finite stand-in).
 /// </summary>
 internal static class EpsilonCommand
 {
@@ -26,9 +28,14 @@ internal static class EpsilonCommand
         var accountant = new Option<string>("--accountant") { Description = "rdp (default) or pld.", DefaultValueFactory = _ => "rdp" };
         var orders = new Option<string?>("--orders") { Description = "Comma-separated Renyi orders for rdp (default: Opacus' 151 orders)." };
         var plot = new Option<string?>("--plot") { Description = "Write a PNG of epsilon against epochs 1..E for rdp and pld (needs --dataset-size/--batch-size/--epochs)." };
+        var sampling = new Option<string>("--sampling")
+        {
+            Description = "poisson (default: each example joins a batch with probability Q; add/remove neighbours) or without-replacement (fixed-size batches of a shuffled epoch; replace-one neighbours, so the clipped sum's sensitivity is 2C; rdp only).",
+            DefaultValueFactory = _ => "poisson",
+        };
 
-        var command = new Command("epsilon", "Epsilon of DP-SGD (Poisson-sampled Gaussian) after T steps.");
-        foreach (var o in new Option[] { sampleRate, noise, steps, delta, datasetSize, batchSize, epochs, accountant, orders, plot })
+        var command = new Command("epsilon", "Epsilon of DP-SGD (Poisson-sampled or fixed-size batches) after T steps.");
+        foreach (var o in new Option[] { sampleRate, noise, steps, delta, datasetSize, batchSize, epochs, accountant, orders, plot, sampling })
         {
             command.Options.Add(o);
         }
@@ -36,6 +43,12 @@ internal static class EpsilonCommand
         command.SetAction((Func<ParseResult, int>)(parseResult =>
         {
             var kind = AccountingOptionsParsing.ParseAccountant(parseResult.GetValue(accountant));
+            var withoutReplacement = AccountingOptionsParsing.ParseSampling(parseResult.GetValue(sampling));
+            if (withoutReplacement && kind == PrivacyAccountantKind.Pld)
+            {
+                throw CliUsageException.ForOption("--accountant", "must be rdp with --sampling without-replacement (PLD accounting of fixed-size batches is not supported)", "pld");
+            }
+
             var orderList = AccountingOptionsParsing.ParseOrders(parseResult.GetValue(orders));
             var sigma = parseResult.GetValue(noise);
             var d = parseResult.GetValue(delta);
@@ -45,8 +58,9 @@ internal static class EpsilonCommand
                 parseResult.GetValue(sampleRate), parseResult.GetValue(steps),
                 parseResult.GetValue(datasetSize), parseResult.GetValue(batchSize), parseResult.GetValue(epochs));
 
-            var step = new PoissonSampledEvent(q, new GaussianEvent(sigma));
+            PrivacyEvent step = withoutReplacement ? WithoutReplacementStep(q, dataset, sigma) : new PoissonSampledEvent(q, new GaussianEvent(sigma));
             double epsilon;
+            double? epsilonLower = null;
             double? order = null;
             var atBoundary = false;
             if (kind == PrivacyAccountantKind.Rdp)
@@ -62,7 +76,9 @@ internal static class EpsilonCommand
             {
                 var pld = new PldAccountant();
                 pld.Compose(step, t);
-                epsilon = pld.GetEpsilon(d);
+                var bounds = pld.GetEpsilonBounds(d);
+                epsilon = bounds.Upper;
+                epsilonLower = bounds.Lower;
             }
 
             var plotPath = parseResult.GetValue(plot);
@@ -73,7 +89,7 @@ internal static class EpsilonCommand
                     throw CliUsageException.ForOption("--plot", "needs --dataset-size, --batch-size and --epochs", plotPath);
                 }
 
-                EpsilonPlot.Write(plotPath, dataset.Value.N, dataset.Value.B, dataset.Value.E, sigma, d, orderList);
+                EpsilonPlot.Write(plotPath, dataset.Value.N, dataset.Value.B, dataset.Value.E, step, sigma, d, orderList);
             }
 
             if (parseResult.GetValue(CliContext.JsonOption))
@@ -86,11 +102,17 @@ internal static class EpsilonCommand
                     ["sampleRate"] = q,
                     ["noiseMultiplier"] = sigma,
                     ["steps"] = t,
+                    ["sampling"] = AccountingOptionsParsing.SamplingName(withoutReplacement),
+                    ["neighboringRelation"] = withoutReplacement ? "replace-one" : "add-or-remove-one",
                 };
                 if (kind == PrivacyAccountantKind.Rdp)
                 {
                     json["order"] = order;
                     json["orderAtBoundary"] = atBoundary;
+                }
+                else
+                {
+                    json["epsilonLower"] = epsilonLower;
                 }
 
                 context.WriteJson(json);
@@ -99,11 +121,16 @@ internal static class EpsilonCommand
 
             var table = new Table().AddColumn("quantity").AddColumn("value");
             table.AddRow("accountant", AccountingOptionsParsing.Name(kind));
-            table.AddRow("sample rate q", q.ToString("G6", CultureInfo.InvariantCulture));
+            table.AddRow("sampling", withoutReplacement ? "without replacement (fixed-size batches, replace-one neighbours)" : "Poisson (add/remove neighbours)");
+            table.AddRow(withoutReplacement ? "batch fraction b/n" : "sample rate q", q.ToString("G6", CultureInfo.InvariantCulture));
             table.AddRow("noise multiplier", sigma.ToString("G6", CultureInfo.InvariantCulture));
             table.AddRow("steps", t.ToString(CultureInfo.InvariantCulture));
             table.AddRow("delta", d.ToString("G6", CultureInfo.InvariantCulture));
-            table.AddRow("epsilon", double.IsPositiveInfinity(epsilon) ? "infinite" : epsilon.ToString("F6", CultureInfo.InvariantCulture));
+            table.AddRow(kind == PrivacyAccountantKind.Pld ? "epsilon (pessimistic, upper)" : "epsilon", FormatEpsilon(epsilon));
+            if (epsilonLower is { } lower)
+            {
+                table.AddRow("epsilon (optimistic, lower)", FormatEpsilon(lower));
+            }
             if (kind == PrivacyAccountantKind.Rdp)
             {
                 table.AddRow("optimal order", order?.ToString("G6", CultureInfo.InvariantCulture) ?? "-");
@@ -124,6 +151,25 @@ internal static class EpsilonCommand
         }));
 
         return command;
+    }
+
+    private static string FormatEpsilon(double epsilon) =>
+        double.IsPositiveInfinity(epsilon) ? "infinite" : epsilon.ToString("F6", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// One DP-SGD step on a fixed-size batch. With --dataset-size/--batch-size the event has those sizes; with --sample-rate
+    /// only the fraction matters to the accounting, so it is written as B/2^62 with B = round(Q·2^62) (exact to an ulp).
+    /// </summary>
+    private static SampledWithoutReplacementEvent WithoutReplacementStep(double q, (long N, long B, double E)? dataset, double sigma)
+    {
+        if (dataset is { } sizes)
+        {
+            return SampledWithoutReplacementEvent.DpSgdStep(sizes.N, sizes.B, sigma);
+        }
+
+        const long n = 1L << 62;
+        var b = (long)Math.Round(Math.ScaleB(q, 62));
+        return SampledWithoutReplacementEvent.DpSgdStep(n, Math.Clamp(b, 1, n), sigma);
     }
 
     private static (double Q, long T, (long N, long B, double E)? Dataset) ResolveSamplingAndSteps(

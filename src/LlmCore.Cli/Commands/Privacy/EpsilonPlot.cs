@@ -2,13 +2,14 @@ using LlmCore.Privacy.Accounting;
 
 namespace LlmCore.Cli.Commands.Privacy;
 
-/// <summary>The PNG of <c>privacy epsilon --plot</c>: ε against epochs for the RDP and the PLD accountant.</summary>
+/// <summary>
+/// The PNG of <c>privacy epsilon --plot</c>: ε against epochs for the RDP accountant and, when it supports the step
+/// (Poisson sampling), the PLD accountant.
+/// </summary>
 internal static class EpsilonPlot
 {
-    public static void Write(string path, long n, long b, double epochs, double sigma, double delta, double[]? orders)
+    public static void Write(string path, long n, long b, double epochs, PrivacyEvent step, double sigma, double delta, double[]? orders)
     {
-        var q = (double)b / n;
-        var step = new PoissonSampledEvent(q, new GaussianEvent(sigma));
         var maxEpoch = Math.Max(1, (int)Math.Floor(epochs));
 
         // RDP: one curve for a single step, scaled by T (composition is addition), for every epoch.
@@ -39,7 +40,8 @@ internal static class EpsilonPlot
 
         var pldX = new List<double>();
         var pldY = new List<double>();
-        foreach (var e in pldEpochs)
+        var pldSupported = new PldAccountant().Supports(step);
+        foreach (var e in pldSupported ? pldEpochs : [])
         {
             var pld = new PldAccountant();
             pld.Compose(step, NoiseCalibration.StepsForEpochs(e, n, b));
@@ -51,9 +53,14 @@ internal static class EpsilonPlot
         var rdpLine = plot.Add.Scatter(rdpX, rdpY);
         rdpLine.LegendText = "RDP (improved conversion, Opacus orders)";
         rdpLine.MarkerSize = 0;
-        var pldLine = plot.Add.Scatter(pldX.ToArray(), pldY.ToArray());
-        pldLine.LegendText = "PLD (connect-the-dots, interval 1e-4)";
-        plot.Title($"DP-SGD epsilon at delta = {delta:G3}: N = {n}, batch = {b}, sigma = {sigma:G3}");
+        if (pldSupported)
+        {
+            var pldLine = plot.Add.Scatter(pldX.ToArray(), pldY.ToArray());
+            pldLine.LegendText = "PLD (connect-the-dots, interval 1e-4)";
+        }
+
+        var batches = step is SampledWithoutReplacementEvent ? "fixed-size batches" : "Poisson sampling";
+        plot.Title($"DP-SGD epsilon at delta = {delta:G3}: N = {n}, batch = {b}, sigma = {sigma:G3}, {batches}");
         plot.XLabel("epochs");
         plot.YLabel("epsilon");
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);

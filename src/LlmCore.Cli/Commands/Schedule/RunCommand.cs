@@ -15,9 +15,9 @@ namespace LlmCore.Cli.Commands.Schedule;
 
 /// <summary>
 /// <c>llmcore schedule run --trace FILE.csv --policy NAME --executor slurm|local [--slurm-url URL] [--slurm-token JWT]
-/// [--slurm-api-version v0.0.38] [--time-scale K] [--events FILE.csv]</c>: replays a trace in real time (divided by K)
-/// through LlmCore's online scheduler, each job running on a real executor: a Slurm batch job sleeping duration/K s
-/// on its GPUs, or an in-process run.
+/// [--slurm-api-version auto|v0.0.NN] [--time-scale K] [--events FILE.csv]</c>: replays a trace in real time (divided by
+/// K) through LlmCore's online scheduler, each job running on a real executor: a Slurm batch job sleeping duration/K s
+/// on its GPUs, or an in-process run. On Slurm it ends with an accounting view (sacct-like) read through slurmrestd.
 /// </summary>
 internal static class RunCommand
 {
@@ -29,7 +29,7 @@ internal static class RunCommand
         var urlOption = new Option<string?>("--slurm-url") { Description = "slurmrestd's URL (e.g. http://127.0.0.1:6820); default $SLURMRESTD_URL." };
         var tokenOption = new Option<string?>("--slurm-token") { Description = "JWT for slurmrestd (scontrol token); default $SLURMRESTD_TOKEN." };
         var userOption = new Option<string?>("--slurm-user") { Description = "User name sent with the JWT; default $SLURMRESTD_USER, else $USER." };
-        var apiOption = new Option<string>("--slurm-api-version") { Description = "slurmrestd API version (v0.0.38 for Slurm 22.05).", DefaultValueFactory = _ => "v0.0.38" };
+        var apiOption = new Option<string>("--slurm-api-version") { Description = "slurmrestd REST API version: auto (the highest both sides speak, from slurmrestd's GET /openapi/v3) or one of " + string.Join(", ", SlurmRestClient.SupportedApiVersions) + ".", DefaultValueFactory = _ => "auto" };
         var scaleOption = new Option<double>("--time-scale") { Description = "Replay K times faster than the trace (each job sleeps duration/K s); > 0.", DefaultValueFactory = _ => 1.0 };
         var eventsOption = new Option<string?>("--events") { Description = "Write one row per run segment: job_id,placement,gpus,start_s,end_s,outcome." };
         var nodesOption = new Option<int>("--nodes") { Description = "Nodes of the in-process cluster (--executor local; Slurm reports its own).", DefaultValueFactory = _ => 4 };
@@ -76,6 +76,8 @@ internal static class RunCommand
             var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!);
             var settings = new ReplaySettings(policyName, scale);
             ReplayResult result;
+            IReadOnlyList<SlurmAccountingRow>? accounting = null;
+            var apiVersion = string.Empty;
             if (executor == "local")
             {
                 using var inProcess = new InProcessJobExecutor(TimeProvider.System);
@@ -89,6 +91,8 @@ internal static class RunCommand
                 var executorOptions = new SlurmExecutorOptions { JobNamePrefix = $"llmcore-run-{Guid.NewGuid():N}"[..20] + "-", PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromSeconds(1) };
                 using var slurm = new SlurmJobExecutor(client, executorOptions);
                 result = Replay.RunAsync(trace, cluster, slurm, settings, CancellationToken.None).GetAwaiter().GetResult();
+                accounting = SlurmAccounting.ReadAsync(client, executorOptions.JobNamePrefix, CancellationToken.None).GetAwaiter().GetResult();
+                apiVersion = client.ApiVersion;
             }
 
             if (parseResult.GetValue(eventsOption) is { } eventsPath)
@@ -100,6 +104,7 @@ internal static class RunCommand
             var m = result.Metrics;
             if (parseResult.GetValue(CliContext.JsonOption))
             {
+                // accounting and slurmApiVersion only with --executor slurm (null values are not written).
                 context.WriteJson(new
                 {
                     m.Jobs,
@@ -112,6 +117,19 @@ internal static class RunCommand
                     m.GpuUtilization,
                     m.Preemptions,
                     executor,
+                    slurmApiVersion = accounting is null ? null : apiVersion,
+                    accounting = accounting?.Select(static r => new
+                    {
+                        slurmJobId = r.SlurmJobId,
+                        jobId = r.JobId,
+                        state = r.State,
+                        elapsedSeconds = r.ElapsedSeconds,
+                        gpus = r.Gpus,
+                        exitCode = r.ExitCode,
+                        signal = r.Signal,
+                        restarts = r.Restarts,
+                        nodes = r.Nodes,
+                    }),
                 });
                 return 0;
             }
@@ -129,6 +147,11 @@ internal static class RunCommand
             Row("GPU utilization", m.GpuUtilization.ToString("P1", CultureInfo.InvariantCulture));
             Row("preemptions", m.Preemptions.ToString(CultureInfo.InvariantCulture));
             context.Console.Write(table);
+            if (accounting is not null)
+            {
+                context.Console.Write(SlurmAccounting.ToTable(accounting, trace.Count, apiVersion));
+            }
+
             return 0;
         }));
         return command;
@@ -149,9 +172,10 @@ internal static class RunCommand
             throw CliUsageException.ForOption("--slurm-token", "must be a JWT from 'scontrol token' (or set SLURMRESTD_TOKEN)", token);
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(apiVersion, @"^v0\.0\.[0-9]{2}$"))
+        var auto = string.Equals(apiVersion, "auto", StringComparison.OrdinalIgnoreCase);
+        if (!auto && !SlurmRestClient.SupportedApiVersions.Contains(apiVersion, StringComparer.Ordinal))
         {
-            throw CliUsageException.ForOption("--slurm-api-version", "must look like v0.0.38", apiVersion);
+            throw CliUsageException.ForOption("--slurm-api-version", "must be auto or one of " + string.Join(", ", SlurmRestClient.SupportedApiVersions), apiVersion);
         }
 
         return new SlurmOptions
@@ -159,7 +183,7 @@ internal static class RunCommand
             BaseAddress = uri,
             Token = token,
             UserName = user,
-            ApiVersion = apiVersion,
+            ApiVersion = auto ? null : apiVersion,
             SlurmConfPath = Environment.GetEnvironmentVariable("SLURM_CONF"),
         };
     }

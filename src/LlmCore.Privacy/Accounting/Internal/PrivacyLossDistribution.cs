@@ -7,19 +7,25 @@ namespace LlmCore.Privacy.Accounting.Internal;
 /// A discretised privacy loss distribution (Meiser and Mohammadi 2018; Koskela, Jälkö and Honkela 2020; Doroshenko et al.
 /// 2022 as in dp_accounting): mass <c>Pmf[i]</c> at loss <c>(Offset + i)·Interval</c> plus a mass at +∞.
 /// Discretisation is pessimistic: every loss is rounded up to the grid, and truncated upper tails go to +∞, so δ(ε)
-/// computed from it is an upper bound.
+/// computed from it is an upper bound. An optimistic distribution (dp_accounting's <c>pessimistic_estimate=False</c>)
+/// rounds every loss down instead and drops truncated lower tails (loss −∞), so δ(ε) computed from it is a lower bound;
+/// its masses may sum to less than 1, the missing mass having loss −∞.
 /// </summary>
 internal sealed class PrivacyLossDistribution
 {
     private const long DirectConvolutionLimit = 4_000_000;
 
-    public PrivacyLossDistribution(double interval, long offset, double[] pmf, double infinityMass)
+    public PrivacyLossDistribution(double interval, long offset, double[] pmf, double infinityMass, bool pessimistic = true)
     {
         Interval = interval;
         Offset = offset;
         Pmf = pmf;
         InfinityMass = Math.Clamp(infinityMass, 0.0, 1.0);
+        IsPessimistic = pessimistic;
     }
+
+    /// <summary>Gets a value indicating whether losses were rounded up (an upper bound) rather than down (a lower bound).</summary>
+    public bool IsPessimistic { get; }
 
     public double Interval { get; }
 
@@ -67,8 +73,40 @@ internal sealed class PrivacyLossDistribution
         return new PrivacyLossDistribution(interval, kLo, pmf, infinity);
     }
 
-    /// <summary>Discretises a finite list of (loss, probability) pairs; losses of +∞ go to the infinity mass.</summary>
-    public static PrivacyLossDistribution FromDiscrete(IReadOnlyList<(double Loss, double Probability)> atoms, double interval)
+    /// <summary>
+    /// The optimistic discretisation, dp_accounting's privacy buckets with <c>pessimistic_estimate=False</c>: the mass of
+    /// the loss in (kΔ, (k+1)Δ] goes to kΔ (rounded down), the upper tail beyond the truncation point to the last grid
+    /// point below it, and the lower tail (mass ≤ <paramref name="tail"/>) is dropped (loss −∞). Each loss only decreases,
+    /// so δ(ε) from the result is a lower bound on the mechanism's. Bucket masses are differences of the CDF below the
+    /// median and of the survival function above it, so that small tail masses keep their relative accuracy.
+    /// </summary>
+    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail)
+    {
+        var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
+        var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
+
+        // One extra bucket below, so that an atom exactly at the lowest loss is kept rather than dropped.
+        var kLo = (long)Math.Floor(lower / interval) - 1;
+        var kHi = Math.Max(kLo + 1, (long)Math.Ceiling(upper / interval));
+        var n = checked((int)(kHi - kLo + 1));
+        var pmf = new double[n];
+        for (var i = 0; i < n - 1; i++)
+        {
+            var a = (kLo + i) * interval;
+            var b = a + interval;
+            var cdfA = loss.Cdf(a);
+            pmf[i] = cdfA < 0.5 ? Math.Max(0.0, loss.Cdf(b) - cdfA) : Math.Max(0.0, loss.Sf(a) - loss.Sf(b));
+        }
+
+        pmf[n - 1] = loss.Sf(kHi * interval);
+        return new PrivacyLossDistribution(interval, kLo, pmf, 0.0, pessimistic: false);
+    }
+
+    /// <summary>
+    /// Discretises a finite list of (loss, probability) pairs, rounding each loss up (pessimistic) or down (optimistic);
+    /// losses of +∞ go to the infinity mass.
+    /// </summary>
+    public static PrivacyLossDistribution FromDiscrete(IReadOnlyList<(double Loss, double Probability)> atoms, double interval, bool pessimistic = true)
     {
         var infinity = 0.0;
         var finite = new List<(long Index, double P)>();
@@ -85,13 +123,13 @@ internal sealed class PrivacyLossDistribution
             }
             else
             {
-                finite.Add(((long)Math.Ceiling(l / interval), p));
+                finite.Add((pessimistic ? (long)Math.Ceiling(l / interval) : (long)Math.Floor(l / interval), p));
             }
         }
 
         if (finite.Count == 0)
         {
-            return new PrivacyLossDistribution(interval, 0, [0.0], infinity);
+            return new PrivacyLossDistribution(interval, 0, [0.0], infinity, pessimistic);
         }
 
         var lo = finite.Min(static f => f.Index);
@@ -102,7 +140,7 @@ internal sealed class PrivacyLossDistribution
             pmf[index - lo] += p;
         }
 
-        return new PrivacyLossDistribution(interval, lo, pmf, infinity);
+        return new PrivacyLossDistribution(interval, lo, pmf, infinity, pessimistic);
     }
 
     /// <summary>δ(ε) = Σ p_k (1 − e^{ε − ℓ_k})₊ + P(ℓ = ∞).</summary>
@@ -210,7 +248,7 @@ internal sealed class PrivacyLossDistribution
         }
 
         var infinity = 1.0 - (1.0 - InfinityMass) * (1.0 - other.InfinityMass);
-        return Truncate(Interval, Offset + other.Offset, result, infinity, tail);
+        return Truncate(Interval, Offset + other.Offset, result, infinity, tail, IsPessimistic);
     }
 
     /// <summary>The <paramref name="count"/>-fold composition with itself: one FFT raised to the power <paramref name="count"/>, on a support chosen by Chernoff bounds (as dp_accounting's <c>self_convolve</c>).</summary>
@@ -271,8 +309,11 @@ internal sealed class PrivacyLossDistribution
             result[i] = Math.Max(0.0, f[j]);
         }
 
-        // The mass beyond the Chernoff upper bound (≤ tail) is not represented: count it at +∞ (pessimistic).
-        return Truncate(Interval, lo, result, Math.Min(1.0, infinity + tail), tail);
+        // The mass beyond the Chernoff bounds (≤ tail) is not represented: pessimistically it is counted at +∞,
+        // optimistically it is left out (loss −∞).
+        return IsPessimistic
+            ? Truncate(Interval, lo, result, Math.Min(1.0, infinity + tail), tail, pessimistic: true)
+            : Truncate(Interval, lo, result, infinity, tail, pessimistic: false);
     }
 
     private (long Lo, long Hi) ChernoffBounds(long count, double tail)
@@ -319,9 +360,10 @@ internal sealed class PrivacyLossDistribution
         return max + Math.Log(sum);
     }
 
-    private static PrivacyLossDistribution Truncate(double interval, long offset, double[] pmf, double infinity, double tail)
+    private static PrivacyLossDistribution Truncate(double interval, long offset, double[] pmf, double infinity, double tail, bool pessimistic)
     {
-        // Lower tail: move it up onto the first kept point (pessimistic). Upper tail: to +∞ (pessimistic).
+        // Pessimistic: the lower tail moves up onto the first kept point, the upper tail to +∞.
+        // Optimistic: the lower tail is dropped (loss −∞), the upper tail moves down onto the last kept point.
         var start = 0;
         var lowMass = 0.0;
         while (start < pmf.Length - 1 && lowMass + pmf[start] <= tail / 2)
@@ -340,13 +382,19 @@ internal sealed class PrivacyLossDistribution
 
         if (start == 0 && end == pmf.Length - 1)
         {
-            return new PrivacyLossDistribution(interval, offset, pmf, infinity);
+            return new PrivacyLossDistribution(interval, offset, pmf, infinity, pessimistic);
         }
 
         var kept = new double[end - start + 1];
         Array.Copy(pmf, start, kept, 0, kept.Length);
-        kept[0] += lowMass;
-        return new PrivacyLossDistribution(interval, offset + start, kept, infinity + highMass);
+        if (pessimistic)
+        {
+            kept[0] += lowMass;
+            return new PrivacyLossDistribution(interval, offset + start, kept, infinity + highMass, pessimistic: true);
+        }
+
+        kept[^1] += highMass;
+        return new PrivacyLossDistribution(interval, offset + start, kept, infinity, pessimistic: false);
     }
 
     /// <summary>A zero-padded copy of length size + 2, the layout of MathNet's packed real FFT.</summary>

@@ -14,19 +14,9 @@ internal static class RdpMath
 
     public static double SampledGaussian(double q, double sigma, double order, FractionalOrderSeries series = FractionalOrderSeries.Signed)
     {
-        if (q == 0.0)
+        if (SampledEdgeCase(q, sigma, order) is { } edge)
         {
-            return 0.0;
-        }
-
-        if (q == 1.0)
-        {
-            return order / (2.0 * sigma * sigma);
-        }
-
-        if (double.IsPositiveInfinity(order))
-        {
-            return double.PositiveInfinity;
+            return edge;
         }
 
         var logA = order == Math.Floor(order) && order < int.MaxValue
@@ -34,6 +24,16 @@ internal static class RdpMath
             : series == FractionalOrderSeries.Signed ? LogAFractional(q, sigma, order) : LogAFractionalAbsolute(q, sigma, order);
         return logA / (order - 1.0);
     }
+
+    /// <summary>
+    /// The cases every sampled Gaussian shares, whatever the sampling scheme: q = 0 costs nothing, q = 1 is the Gaussian
+    /// α/(2σ²), and α = ∞ is +∞ (no pure DP); <see langword="null"/> otherwise.
+    /// </summary>
+    public static double? SampledEdgeCase(double q, double sigma, double order) =>
+        q == 0.0 ? 0.0
+        : q == 1.0 ? order / (2.0 * sigma * sigma)
+        : double.IsPositiveInfinity(order) ? double.PositiveInfinity
+        : null;
 
     /// <summary>ln A_α for integer α: ln Σ_{k=0..α} C(α,k) (1−q)^{α−k} q^k exp((k²−k)/(2σ²)).</summary>
     public static double LogAInteger(double q, double sigma, int alpha)
@@ -228,20 +228,73 @@ internal static class RdpMath
         LaplaceEvent l => Laplace(l.Scale, order),
         RandomizedResponseEvent r => RandomizedResponse(r.NoiseParameter, r.BucketCount, r.Adjacency, order),
         ZCdpEvent z => order * z.Rho,
-        PoissonSampledEvent { Event: GaussianEvent g } p => SampledGaussian(p.SamplingProbability, g.NoiseMultiplier, order, series),
         PoissonSampledEvent { SamplingProbability: 1.0 } p => EventRdp(p.Event, order, series),
+        PoissonSampledEvent p when EffectiveNoiseMultiplier(p.Event) is { } sigma => SampledGaussian(p.SamplingProbability, sigma, order, series),
+        SampledWithoutReplacementEvent w when EffectiveNoiseMultiplier(w.Event) is { } sigma => WithoutReplacementRdp.Rdp(w.SamplingFraction, sigma, order),
         SelfComposedEvent s => EventRdp(s.Event, order, series) * s.Count,
         ComposedEvent c => SumComposed(c, order, series),
         _ => null,
     };
 
-    public static bool Supports(PrivacyEvent privacyEvent) => privacyEvent switch
+    /// <summary>Whether the event can be analysed: a supported shape whose sampled parts do not mix neighbouring relations.</summary>
+    public static bool Supports(PrivacyEvent privacyEvent) =>
+        Relations(privacyEvent) != (RelationUse.AddOrRemoveOne | RelationUse.ReplaceOne) && SupportsShape(privacyEvent);
+
+    /// <summary>
+    /// The neighbouring relations an event commits an accountant to: Poisson sampling (q &lt; 1) to add/remove, sampling
+    /// without replacement to replace-one; unsampled events to neither (their noise is relative to the sensitivity under
+    /// whichever relation the composition uses).
+    /// </summary>
+    public static RelationUse Relations(PrivacyEvent privacyEvent) => privacyEvent switch
+    {
+        PoissonSampledEvent p => (p.SamplingProbability < 1.0 ? RelationUse.AddOrRemoveOne : RelationUse.None) | Relations(p.Event),
+        SampledWithoutReplacementEvent w => RelationUse.ReplaceOne | Relations(w.Event),
+        SelfComposedEvent s => Relations(s.Event),
+        ComposedEvent c => c.Events.Aggregate(RelationUse.None, static (acc, e) => acc | Relations(e)),
+        _ => RelationUse.None,
+    };
+
+    /// <summary>
+    /// The noise multiplier of the single Gaussian equivalent to <paramref name="privacyEvent"/> (a Gaussian, a zCDP event
+    /// with ρ = 1/(2σ²), or compositions of these: σ = (Σ σᵢ⁻²)^−½), or <see langword="null"/> for anything else
+    /// (dp_accounting's <c>_effective_gaussian_noise_multiplier</c>).
+    /// </summary>
+    public static double? EffectiveNoiseMultiplier(PrivacyEvent privacyEvent)
+    {
+        switch (privacyEvent)
+        {
+            case GaussianEvent g:
+                return g.NoiseMultiplier;
+            case ZCdpEvent z:
+                return 1.0 / Math.Sqrt(2.0 * z.Rho);
+            case SelfComposedEvent s:
+                return EffectiveNoiseMultiplier(s.Event) is { } sigma ? sigma / Math.Sqrt(s.Count) : null;
+            case ComposedEvent c:
+                var inverseSquares = 0.0;
+                foreach (var e in c.Events)
+                {
+                    if (EffectiveNoiseMultiplier(e) is not { } inner)
+                    {
+                        return null;
+                    }
+
+                    inverseSquares += 1.0 / (inner * inner);
+                }
+
+                return 1.0 / Math.Sqrt(inverseSquares);
+            default:
+                return null;
+        }
+    }
+
+    private static bool SupportsShape(PrivacyEvent privacyEvent) => privacyEvent switch
     {
         GaussianEvent or LaplaceEvent or RandomizedResponseEvent or ZCdpEvent => true,
-        PoissonSampledEvent { Event: GaussianEvent } => true,
-        PoissonSampledEvent { SamplingProbability: 1.0 } p => Supports(p.Event),
-        SelfComposedEvent s => Supports(s.Event),
-        ComposedEvent c => c.Events.All(Supports),
+        PoissonSampledEvent { SamplingProbability: 1.0 } p => SupportsShape(p.Event),
+        PoissonSampledEvent p => EffectiveNoiseMultiplier(p.Event) is not null,
+        SampledWithoutReplacementEvent w => EffectiveNoiseMultiplier(w.Event) is not null,
+        SelfComposedEvent s => SupportsShape(s.Event),
+        ComposedEvent c => c.Events.All(SupportsShape),
         _ => false,
     };
 
@@ -261,4 +314,13 @@ internal static class RdpMath
 
         return sum;
     }
+}
+
+/// <summary>The neighbouring relations a composition commits to (see <see cref="RdpMath.Relations"/>).</summary>
+[Flags]
+internal enum RelationUse
+{
+    None = 0,
+    AddOrRemoveOne = 1,
+    ReplaceOne = 2,
 }
