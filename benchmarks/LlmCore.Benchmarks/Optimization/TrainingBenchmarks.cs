@@ -74,31 +74,37 @@ public class TrainingBenchmarks
         return loss;
     }
 
-    private sealed class PerExampleOnly : IBatchGradientTransform<float>
+    /// <summary>Per-example gradients with weight 1/B each: the mean gradient, through the weighted (per-example) path.</summary>
+    private sealed class PerExampleOnly : IGradientTransform<float>, IExampleWeighting<float>
     {
-        public bool RequiresPerExampleGradients => true;
+        public IExampleWeighting<float>? ExampleWeighting => this;
 
-        public void Transform(IReadOnlyList<Parameter<float>> parameters, PerExampleGradients<float>? perExample, int batchSize)
+        public ClippingMode ClippingMode => ClippingMode.Materialized;
+
+        public void ComputeWeights(ReadOnlySpan<float> norms, Span<float> weights) => weights.Fill(1f / norms.Length);
+
+        public void Apply(IReadOnlyList<Parameter<float>> parameters, in GradientTransformContext context)
         {
         }
     }
 
-    private sealed class ClipEachExample(float c) : IBatchGradientTransform<float>
+    /// <summary>DP-SGD's clipping without noise: weights min(1, c/‖gᵢ‖)/B.</summary>
+    private sealed class ClipEachExample(float c) : IGradientTransform<float>, IExampleWeighting<float>
     {
-        private readonly float[] _norms = new float[Batch];
+        public IExampleWeighting<float>? ExampleWeighting => this;
 
-        public bool RequiresPerExampleGradients => true;
+        public ClippingMode ClippingMode => ClippingMode.Materialized;
 
-        public void Transform(IReadOnlyList<Parameter<float>> parameters, PerExampleGradients<float>? perExample, int batchSize)
+        public void ComputeWeights(ReadOnlySpan<float> norms, Span<float> weights)
         {
-            var norms = _norms.AsSpan(0, batchSize);
-            perExample!.ComputeNorms(norms);
-            for (var i = 0; i < batchSize; i++)
+            for (var i = 0; i < norms.Length; i++)
             {
-                norms[i] = MathF.Min(1, c / MathF.Max(norms[i], 1e-12f)) / batchSize;
+                weights[i] = MathF.Min(1, c / MathF.Max(norms[i], 1e-12f)) / norms.Length;
             }
+        }
 
-            perExample.AccumulateWeighted(norms);
+        public void Apply(IReadOnlyList<Parameter<float>> parameters, in GradientTransformContext context)
+        {
         }
     }
 }

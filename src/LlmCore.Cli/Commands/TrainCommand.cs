@@ -96,7 +96,7 @@ internal static class TrainCommand
         IMetric<double> metric = classification ? new Accuracy<double>() : new RSquared<double>();
         var factory = TrainOptimizers.Resolve(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, request.Momentum, request.WeightDecay));
         privateSettings?.Validate(request.BatchSize, train.Count);
-        var trainer = privateSettings is null ? new Trainer<double>(model, loss, factory, [metric]) : null;
+        var trainer = new Trainer<double>(model, loss, factory, [metric]);
         var options = new FitOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, Seed = request.Seed };
 
         History history;
@@ -109,7 +109,7 @@ internal static class TrainCommand
                 context.Console.Progress().Start(ctx =>
                 {
                     var bar = ctx.AddTask("private training", maxValue: request.Epochs);
-                    run = PrivateTraining.Fit(model, loss, metric, factory, train, test, request.Epochs, request.BatchSize, privateSettings, (e, epsilon) =>
+                    run = PrivateTraining.Fit(trainer, train, test, request.Epochs, request.BatchSize, privateSettings, (e, epsilon) =>
                     {
                         bar.Increment(1);
                         bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}  ε {epsilon.ToString("F3", CultureInfo.InvariantCulture)}";
@@ -119,7 +119,7 @@ internal static class TrainCommand
             }
             else
             {
-                (history, privacy) = PrivateTraining.Fit(model, loss, metric, factory, train, test, request.Epochs, request.BatchSize, privateSettings, null);
+                (history, privacy) = PrivateTraining.Fit(trainer, train, test, request.Epochs, request.BatchSize, privateSettings, null);
             }
         }
         else if (context.ShowProgress(parseResult))
@@ -128,7 +128,7 @@ internal static class TrainCommand
             context.Console.Progress().Start(ctx =>
             {
                 var bar = ctx.AddTask("training", maxValue: request.Epochs);
-                result = trainer!.Fit(train, options, test, new Reporter(e =>
+                result = trainer.Fit(train, options, test, new Reporter(e =>
                 {
                     bar.Increment(1);
                     bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}";
@@ -138,10 +138,10 @@ internal static class TrainCommand
         }
         else
         {
-            history = trainer!.Fit(train, options, test);
+            history = trainer.Fit(train, options, test);
         }
 
-        var metricValue = trainer?.Evaluate(test).Metrics[metric.Name] ?? history.Epochs[^1].ValidationMetrics[metric.Name];
+        var metricValue = trainer.Evaluate(test).Metrics[metric.Name];
         if (request.Plot is not null)
         {
             TrainPlot.Write(request.Plot, history, request.DatasetLabel);

@@ -79,19 +79,25 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Guard.NonNegative(maxNorm, nameof(maxNorm));
-        var list = parameters as IReadOnlyCollection<Parameter<T>> ?? parameters.ToList();
+        var list = parameters as Parameter<T>[] ?? [.. parameters];
         var total = GlobalNorm(list, normType);
-        var coefficient = Math.Min(maxNorm / (total + 1e-6), 1.0);
-        var c = T.CreateChecked(coefficient);
-        foreach (var parameter in list)
+        Scale(list, Coefficient(maxNorm, total));
+        return total;
+    }
+
+    /// <summary>L2 global-norm clipping over an array, without allocating (the training loop's per-step path).</summary>
+    internal static double ClipByGlobalNorm<T>(ReadOnlySpan<Parameter<T>> parameters, double maxNorm)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var total = 0.0;
+        foreach (var parameter in parameters)
         {
-            var g = parameter.Gradient;
-            for (var i = 0; i < g.Length; i++)
-            {
-                g[i] *= c;
-            }
+            var norm = Norms.L2<T>(parameter.Gradient);
+            total += norm * norm;
         }
 
+        total = Math.Sqrt(total);
+        Scale(parameters, Coefficient(maxNorm, total));
         return total;
     }
 
@@ -110,6 +116,24 @@ public static class GradientClipping
         foreach (var parameter in parameters)
         {
             System.Numerics.Tensors.TensorPrimitives.Clamp<T>(parameter.Gradient, -high, high, parameter.Gradient);
+        }
+    }
+
+    /// <summary>min(c/(n + 10⁻⁶), 1), as <c>clip_grad_norm_</c>.</summary>
+    private static double Coefficient(double maxNorm, double total) => Math.Min(maxNorm / (total + 1e-6), 1.0);
+
+    /// <summary>Multiplies every gradient by the coefficient (always, even when it is 1, as PyTorch does).</summary>
+    private static void Scale<T>(ReadOnlySpan<Parameter<T>> parameters, double coefficient)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var c = T.CreateChecked(coefficient);
+        foreach (var parameter in parameters)
+        {
+            var g = parameter.Gradient;
+            for (var i = 0; i < g.Length; i++)
+            {
+                g[i] *= c;
+            }
         }
     }
 }

@@ -18,6 +18,14 @@ public interface ILoss<T>
     /// <returns>The target width (1 for class indices, otherwise <paramref name="outputSize"/>).</returns>
     int TargetSize(int outputSize);
 
+    /// <summary>
+    /// Gets a value indicating whether the loss is a categorical cross-entropy in nats (the mean negative
+    /// log-likelihood of the target class or token), so that exp(loss) is a perplexity; <see cref="Training.Trainer{T}"/>
+    /// then reports <see cref="Training.EpochResult.ValidationPerplexity"/>.
+    /// </summary>
+    /// <value>The default implementation returns <see langword="false"/>.</value>
+    bool IsCrossEntropy => false;
+
     /// <summary>Computes the mean loss (1/B)·Σᵢ ℓᵢ and, when asked, each example's gradient ∂ℓᵢ/∂predictionᵢ.</summary>
     /// <param name="predictions">The model outputs, <paramref name="batchSize"/> rows.</param>
     /// <param name="targets">The targets, <paramref name="batchSize"/> rows of <see cref="TargetSize"/> values.</param>

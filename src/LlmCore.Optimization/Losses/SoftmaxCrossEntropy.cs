@@ -18,6 +18,10 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T>
     public int TargetSize(int outputSize) => 1;
 
     /// <inheritdoc />
+    /// <value><see langword="true"/>: exp(loss) is the perplexity over the classes.</value>
+    public bool IsCrossEntropy => true;
+
+    /// <inheritdoc />
     public double Compute(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, int batchSize, Span<T> gradient)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);

@@ -1,5 +1,6 @@
 using System.Text;
 using LlmCore.Optimization.Internal;
+using LlmCore.Optimization.Training;
 
 namespace LlmCore.Optimization.Schedules;
 
@@ -17,10 +18,10 @@ namespace LlmCore.Optimization.Schedules;
 /// <para>
 /// State (<see cref="SaveState"/>): a <see cref="BinaryWriter"/> stream holding the tag <c>"llmcore.schedule"</c>,
 /// version 1, the kind, the step count, the current rate and the schedule's own counters; a restored schedule
-/// continues bit-identically. Schedules are not thread-safe.
+/// continues bit-identically; <see cref="Trainer{T}"/> saves it with its checkpoints. Schedules are not thread-safe.
 /// </para>
 /// </remarks>
-public abstract class LearningRateSchedule : ILearningRateSchedule
+public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointParticipant
 {
     private const string Tag = "llmcore.schedule";
 

@@ -6,10 +6,14 @@ namespace LlmCore.Optimization.Training;
 /// </summary>
 /// <remarks>
 /// Monitors the validation loss when validation data is in use, else the training loss (Prechelt 1998,
-/// "Early stopping — but when?"). One instance serves one run at a time; not thread-safe.
+/// "Early stopping — but when?"). Its memory (the best loss, the epochs waited, the best parameters) is saved in
+/// checkpoints (<see cref="ICheckpointParticipant"/>), so a resumed run stops where an uninterrupted one would.
+/// One instance serves one run at a time; not thread-safe.
 /// </remarks>
-public sealed class EarlyStopping : ITrainingCallback
+public sealed class EarlyStopping : ITrainingCallback, ICheckpointParticipant
 {
+    private const string StateTag = "llmcore.early-stopping.v1";
+
     private MemoryStream? _best;
     private double _bestValue;
     private int _wait;
@@ -99,4 +103,42 @@ public sealed class EarlyStopping : ITrainingCallback
             trainer.LoadParameters(_best);
         }
     }
+
+    /// <inheritdoc />
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, StateTag, writer =>
+    {
+        writer.Write(_bestValue);
+        writer.Write(_wait);
+        writer.Write(BestEpoch);
+        writer.Write(StoppedEpoch);
+        writer.Write(_best is not null);
+        if (_best is not null)
+        {
+            writer.Write(checked((int)_best.Length));
+            writer.Write(_best.GetBuffer(), 0, (int)_best.Length);
+        }
+    });
+
+    /// <inheritdoc />
+    public void LoadState(Stream source) => CheckpointState.Read(source, StateTag, "early stopping", reader =>
+    {
+        _bestValue = reader.ReadDouble();
+        _wait = reader.ReadInt32();
+        BestEpoch = reader.ReadInt32();
+        StoppedEpoch = reader.ReadInt32();
+        _best?.Dispose();
+        _best = null;
+        if (reader.ReadBoolean())
+        {
+            var length = reader.ReadInt32();
+            var bytes = reader.ReadBytes(Math.Max(0, length));
+            if (length < 0 || bytes.Length != length)
+            {
+                throw new EndOfStreamException();
+            }
+
+            _best = new MemoryStream();
+            _best.Write(bytes);
+        }
+    });
 }

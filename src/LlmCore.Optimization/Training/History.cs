@@ -1,11 +1,17 @@
 namespace LlmCore.Optimization.Training;
 
 /// <summary>The per-epoch record of a training run (Keras' <c>History</c>).</summary>
-/// <param name="Epochs">One entry per completed epoch, in order.</param>
-/// <param name="StoppedEarly">Whether a callback stopped the run before the requested number of epochs.</param>
+/// <param name="Epochs">One entry per epoch run by this call, in order; the last is partial (<see cref="EpochResult.IsPartial"/>) when the run stopped inside an epoch.</param>
+/// <param name="StoppedEarly">Whether a callback stopped the run early: an epoch callback before the requested number of epochs, or a step callback that refused a step.</param>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed record History(IReadOnlyList<EpochResult> Epochs, bool StoppedEarly)
 {
+    /// <summary>Gets why the run ended.</summary>
+    public TrainingStopReason StopReason { get; init; }
+
+    /// <summary>Gets the optimizer steps taken by this call.</summary>
+    public long Steps { get; init; }
+
     /// <summary>Gets the training loss per epoch.</summary>
     public IReadOnlyList<double> Loss => [.. Epochs.Select(static e => e.Loss)];
 

@@ -6,10 +6,15 @@ namespace LlmCore.Optimization.Training;
 /// </summary>
 /// <remarks>
 /// The file is written to a temporary name and then moved over the old one, so a crash never leaves a half-written
-/// checkpoint. The monitored loss is the validation loss when there is one. One instance serves one run; not thread-safe.
+/// checkpoint. The monitored loss is the validation loss when there is one. A checkpoint holds the state the run's
+/// participants have when it is written: list this callback after the callbacks whose state it should capture (after
+/// <see cref="EarlyStopping"/>, for example). Its own best loss is saved too (<see cref="ICheckpointParticipant"/>).
+/// Checkpoints are written at the end of complete epochs only. One instance serves one run; not thread-safe.
 /// </remarks>
-public sealed class ModelCheckpoint : ITrainingCallback
+public sealed class ModelCheckpoint : ITrainingCallback, ICheckpointParticipant
 {
+    private const string StateTag = "llmcore.model-checkpoint.v1";
+
     private double _best = double.PositiveInfinity;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCheckpoint"/> class.</summary>
@@ -67,4 +72,10 @@ public sealed class ModelCheckpoint : ITrainingCallback
     public void OnTrainEnd(ITrainingSession trainer, History history)
     {
     }
+
+    /// <inheritdoc />
+    public void SaveState(Stream destination) => CheckpointState.Write(destination, StateTag, writer => writer.Write(_best));
+
+    /// <inheritdoc />
+    public void LoadState(Stream source) => CheckpointState.Read(source, StateTag, "a model checkpoint callback", reader => _best = reader.ReadDouble());
 }

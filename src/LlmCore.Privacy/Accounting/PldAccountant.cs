@@ -18,8 +18,12 @@ namespace LlmCore.Privacy.Accounting;
 /// <see cref="GetDelta"/> answer with the pessimistic one, an upper bound; <see cref="GetEpsilonBounds"/> and
 /// <see cref="GetDeltaBounds"/> add the optimistic one, a lower bound, whose distribution rounds every loss down and drops
 /// truncated lower tails (privacy buckets, Meiser and Mohammadi 2018). The true value lies between the two, so their gap
-/// shows how much the discretisation costs; both converge to it as the interval shrinks. The optimistic distributions
-/// are built from <see cref="History"/> the first time they are asked for and kept up to date from then on.</para>
+/// shows how much the discretisation costs; both converge to it as the interval shrinks.</para>
+/// <para>Composition is lazy and canonical: <see cref="Compose"/> records the event; distributions (pessimistic, and
+/// optimistic once bounds are asked for) are built when ε or δ is asked for, runs of equal consecutive events are
+/// self-composed with one FFT power (one DP-SGD step composed per training step costs one self-composition when ε is
+/// read, not a convolution of the whole history per step), and the answer does not depend on when or how often it was
+/// asked; <see cref="GetEpsilonIfComposed"/> equals <see cref="GetEpsilon"/> after composing.</para>
 /// <para>Adjacency is add/remove-one. Poisson-sampled events have different loss distributions in the add and the
 /// remove direction; both are composed and the worse (larger δ, larger ε) is reported, as dp_accounting does
 /// (Opacus' PRV accountant uses the remove direction only).</para>
@@ -40,11 +44,13 @@ public sealed class PldAccountant : IPrivacyAccountant
 
     private readonly Lock _lock = new();
     private readonly List<PrivacyEvent> _history = [];
-    private PrivacyLossDistribution? _remove;
-    private PrivacyLossDistribution? _add;
-    private PrivacyLossDistribution? _optimisticRemove;
-    private PrivacyLossDistribution? _optimisticAdd;
-    private int _optimisticEvents;
+
+    // The composition, run-length encoded: consecutive compositions of one event form one run, whose distribution is
+    // one FFT self-composition. Each estimate (pessimistic, optimistic) builds its distributions from the runs lazily
+    // and caches them (see LazyComposition).
+    private readonly List<Run> _runs = [];
+    private readonly LazyComposition _pessimistic;
+    private readonly LazyComposition _optimistic;
 
     /// <summary>Creates an empty accountant.</summary>
     /// <param name="discretizationInterval">Grid width in nats, in [1e-6, 0.1]; smaller is tighter and slower.</param>
@@ -64,6 +70,8 @@ public sealed class PldAccountant : IPrivacyAccountant
 
         DiscretizationInterval = discretizationInterval;
         TailMassTruncation = tailMassTruncation;
+        _pessimistic = new LazyComposition(this, pessimistic: true);
+        _optimistic = new LazyComposition(this, pessimistic: false);
     }
 
     /// <summary>Gets the grid width of the privacy loss, in nats.</summary>
@@ -92,6 +100,11 @@ public sealed class PldAccountant : IPrivacyAccountant
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Composition is lazy: the event is recorded, and its privacy loss distribution is built when ε or δ is next
+    /// asked for. Consecutive compositions of equal events (one per DP-SGD step, say) are self-composed together with
+    /// one FFT power, so the result does not depend on when, or how often, ε is read.
+    /// </remarks>
     public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count = 1)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
@@ -101,11 +114,22 @@ public sealed class PldAccountant : IPrivacyAccountant
         }
 
         var e = count == 1 ? privacyEvent : new SelfComposedEvent(privacyEvent, count);
-        var built = Build(e);
+        EnsureSupported(e);
+        var (inner, repetitions) = Unwrap(privacyEvent, count);
         lock (_lock)
         {
-            (_remove, _add) = Combine(_remove, _add, built);
+            if (_runs.Count > 0 && _runs[^1].Event.Equals(inner))
+            {
+                _runs[^1].Count = checked(_runs[^1].Count + repetitions);
+            }
+            else
+            {
+                _runs.Add(new Run(inner, repetitions));
+            }
+
             _history.Add(e);
+            _pessimistic.Invalidate();
+            _optimistic.Invalidate();
         }
 
         return this;
@@ -117,7 +141,8 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckDelta(delta, nameof(delta));
         lock (_lock)
         {
-            return Epsilon(_remove, _add, delta);
+            var total = _pessimistic.Total();
+            return Epsilon(total?.Remove, total?.Add, delta);
         }
     }
 
@@ -127,7 +152,8 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
         lock (_lock)
         {
-            return Delta(_remove, _add, epsilon);
+            var total = _pessimistic.Total();
+            return Delta(total?.Remove, total?.Add, epsilon);
         }
     }
 
@@ -143,8 +169,9 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckDelta(delta, nameof(delta));
         lock (_lock)
         {
-            var (remove, add) = Optimistic();
-            return new PldBounds(Epsilon(remove, add, delta), Epsilon(_remove, _add, delta));
+            var lower = _optimistic.Total();
+            var upper = _pessimistic.Total();
+            return new PldBounds(Epsilon(lower?.Remove, lower?.Add, delta), Epsilon(upper?.Remove, upper?.Add, delta));
         }
     }
 
@@ -160,8 +187,9 @@ public sealed class PldAccountant : IPrivacyAccountant
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
         lock (_lock)
         {
-            var (remove, add) = Optimistic();
-            return new PldBounds(Delta(remove, add, epsilon), Delta(_remove, _add, epsilon));
+            var lower = _optimistic.Total();
+            var upper = _pessimistic.Total();
+            return new PldBounds(Delta(lower?.Remove, lower?.Add, epsilon), Delta(upper?.Remove, upper?.Add, epsilon));
         }
     }
 
@@ -170,10 +198,10 @@ public sealed class PldAccountant : IPrivacyAccountant
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
         RdpAccountant.CheckDelta(delta, nameof(delta));
-        var built = Build(privacyEvent);
+        EnsureSupported(privacyEvent);
         lock (_lock)
         {
-            var (r, a) = Combine(_remove, _add, built);
+            var (r, a) = _pessimistic.WhatIf(privacyEvent);
             return Epsilon(r, a, delta);
         }
     }
@@ -183,24 +211,24 @@ public sealed class PldAccountant : IPrivacyAccountant
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
-        var built = Build(privacyEvent);
+        EnsureSupported(privacyEvent);
         lock (_lock)
         {
-            var (r, a) = Combine(_remove, _add, built);
+            var (r, a) = _pessimistic.WhatIf(privacyEvent);
             return Delta(r, a, epsilon);
         }
     }
 
-    /// <summary>The optimistic pair, brought up to date with <see cref="History"/> (called under the lock).</summary>
-    private (PrivacyLossDistribution? Remove, PrivacyLossDistribution? Add) Optimistic()
+    /// <summary>Strips self-compositions: (e, k) with e not a <see cref="SelfComposedEvent"/>.</summary>
+    private static (PrivacyEvent Event, long Count) Unwrap(PrivacyEvent privacyEvent, long count)
     {
-        for (; _optimisticEvents < _history.Count; _optimisticEvents++)
+        while (privacyEvent is SelfComposedEvent s)
         {
-            var built = BuildSupported(_history[_optimisticEvents], pessimistic: false);
-            (_optimisticRemove, _optimisticAdd) = Combine(_optimisticRemove, _optimisticAdd, built);
+            count = checked(count * s.Count);
+            privacyEvent = s.Event;
         }
 
-        return (_optimisticRemove, _optimisticAdd);
+        return (privacyEvent, count);
     }
 
     private static double Epsilon(PrivacyLossDistribution? remove, PrivacyLossDistribution? add, double delta)
@@ -249,15 +277,13 @@ public sealed class PldAccountant : IPrivacyAccountant
         _ => false,
     };
 
-    private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) Build(PrivacyEvent privacyEvent)
+    private static void EnsureSupported(PrivacyEvent privacyEvent)
     {
         if (!IsSupported(privacyEvent))
         {
             throw new UnsupportedPrivacyEventException(
                 $"The PLD accountant cannot analyse {privacyEvent.GetType().Name}: it supports Gaussian, Laplace and randomized-response events, Poisson-sampled Gaussians and Laplaces, Poisson-sampled randomized response with ReplaceSpecial (add/remove) adjacency, and their compositions. Poisson sampling pairs with add/remove adjacency, so a sampled ReplaceOne randomized response has no defined neighbour. Sampling without replacement (fixed-size batches) is analysed by the RDP accountant only.");
         }
-
-        return BuildSupported(privacyEvent);
     }
 
     private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildSupported(PrivacyEvent privacyEvent, bool pessimistic = true)
@@ -369,6 +395,89 @@ public sealed class PldAccountant : IPrivacyAccountant
         var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval, pessimistic);
         var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval, pessimistic);
         return (forward, backward);
+    }
+
+    /// <summary>One run of the composition: an event (not itself a self-composition) and how many times in a row it ran.</summary>
+    private sealed class Run(PrivacyEvent privacyEvent, long count)
+    {
+        public PrivacyEvent Event { get; } = privacyEvent;
+
+        public long Count { get; set; } = count;
+    }
+
+    /// <summary>A cached self-composition of one run.</summary>
+    private sealed record RunDistribution(PrivacyEvent Event, long Count, PrivacyLossDistribution Remove, PrivacyLossDistribution Add);
+
+    /// <summary>
+    /// One estimate (pessimistic or optimistic) of the composition, built from the runs when asked: the runs before the
+    /// last are folded once, in order, into a closed prefix; the last run's self-composition is cached for the count last
+    /// asked about (its current count, or the one a what-if asked), so that one composition and one question per training
+    /// step cost one self-composition. Every caller holds the owner's lock.
+    /// </summary>
+    private sealed class LazyComposition(PldAccountant owner, bool pessimistic)
+    {
+        private int _closedRuns;
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _closed;
+        private RunDistribution? _runCache;
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _total;
+
+        public void Invalidate() => _total = null;
+
+        /// <summary>The composition of every run (null before the first event).</summary>
+        public (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? Total()
+        {
+            var runs = owner._runs;
+            if (_total is null && runs.Count > 0)
+            {
+                CloseRunsBeforeLast();
+                var last = runs[^1];
+                _total = WithClosed(RunPld(last.Event, last.Count));
+            }
+
+            return _total;
+        }
+
+        /// <summary>The composition if <paramref name="privacyEvent"/> were composed now, in the same canonical form.</summary>
+        public (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) WhatIf(PrivacyEvent privacyEvent)
+        {
+            var runs = owner._runs;
+            var (inner, count) = Unwrap(privacyEvent, 1);
+            if (runs.Count > 0 && runs[^1].Event.Equals(inner))
+            {
+                CloseRunsBeforeLast();
+                return WithClosed(RunPld(inner, checked(runs[^1].Count + count)));
+            }
+
+            var next = RunPld(inner, count);
+            return Total() is { } total ? owner.Combine(total.Remove, total.Add, next) : next;
+        }
+
+        private void CloseRunsBeforeLast()
+        {
+            var runs = owner._runs;
+            while (_closedRuns < runs.Count - 1)
+            {
+                var run = runs[_closedRuns];
+                var pld = RunPld(run.Event, run.Count);
+                _closed = _closed is { } closed ? owner.Combine(closed.Remove, closed.Add, pld) : pld;
+                _closedRuns++;
+            }
+        }
+
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) WithClosed((PrivacyLossDistribution Remove, PrivacyLossDistribution Add) last) =>
+            _closed is { } closed ? owner.Combine(closed.Remove, closed.Add, last) : last;
+
+        private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) RunPld(PrivacyEvent privacyEvent, long count)
+        {
+            if (_runCache is { } cached && cached.Count == count && cached.Event.Equals(privacyEvent))
+            {
+                return (cached.Remove, cached.Add);
+            }
+
+            var built = owner.BuildSupported(count == 1 ? privacyEvent : new SelfComposedEvent(privacyEvent, count), pessimistic);
+            _runCache = new RunDistribution(privacyEvent, count, built.Remove, built.Add);
+            return built;
+        }
     }
 }
 

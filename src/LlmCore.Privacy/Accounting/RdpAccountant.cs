@@ -63,6 +63,10 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     private readonly FractionalOrderSeries _series;
     private RelationUse _relations;
 
+    // The RDP curve of the last event composed or asked about: DP-SGD composes the same event at every step, and its
+    // curve (fractional orders need long series) is then computed once, not once per step.
+    private (PrivacyEvent Event, double[] Curve)? _lastCurve;
+
     /// <summary>Creates an empty accountant.</summary>
     /// <param name="orders">The Rényi orders α (each finite and &gt; 1); <see langword="null"/> means <see cref="DefaultOrders"/>.</param>
     /// <param name="logger">Where the "optimal order at an end of the list" warning goes; <see langword="null"/> for none.</param>
@@ -160,7 +164,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
             throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 1.");
         }
 
-        var curve = ComputeCurve(privacyEvent, _orders, _series);
+        var curve = CachedCurve(privacyEvent);
         var relations = RdpMath.Relations(privacyEvent);
         lock (_lock)
         {
@@ -219,7 +223,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
         CheckDelta(delta, nameof(delta));
-        var curve = ComputeCurve(privacyEvent, _orders, _series);
+        var curve = (double[])CachedCurve(privacyEvent).Clone();
         lock (_lock)
         {
             ThrowIfConflicting(_relations, RdpMath.Relations(privacyEvent), privacyEvent);
@@ -236,7 +240,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     public double GetDeltaIfComposed(PrivacyEvent privacyEvent, double epsilon)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
-        var curve = ComputeCurve(privacyEvent, _orders, _series);
+        var curve = (double[])CachedCurve(privacyEvent).Clone();
         lock (_lock)
         {
             ThrowIfConflicting(_relations, RdpMath.Relations(privacyEvent), privacyEvent);
@@ -474,6 +478,26 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         for (var i = 0; i < orders.Length; i++)
         {
             curve[i] = RdpMath.EventRdp(privacyEvent, orders[i], series)!.Value;
+        }
+
+        return curve;
+    }
+
+    /// <summary>The curve of <paramref name="privacyEvent"/>, from the one-entry cache when it is the last event seen; never mutate the result.</summary>
+    private double[] CachedCurve(PrivacyEvent privacyEvent)
+    {
+        lock (_lock)
+        {
+            if (_lastCurve is { } last && last.Event.Equals(privacyEvent))
+            {
+                return last.Curve;
+            }
+        }
+
+        var curve = ComputeCurve(privacyEvent, _orders, _series);
+        lock (_lock)
+        {
+            _lastCurve = (privacyEvent, curve);
         }
 
         return curve;

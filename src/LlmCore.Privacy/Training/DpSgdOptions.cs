@@ -1,10 +1,11 @@
+using LlmCore.Optimization.Models;
 using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
 
 namespace LlmCore.Privacy.Training;
 
 /// <summary>The settings of a DP-SGD run (Abadi et al. 2016): sampling, clipping, noise, accounting and the ε cap.</summary>
-/// <remarks>This type is not thread-safe; set it up before constructing a <see cref="PrivateTrainer{T}"/>, which copies what it needs.</remarks>
+/// <remarks>This type is not thread-safe; set it up before constructing a <see cref="PrivateTrainer{T}"/>, which copies what it needs (and never changes it).</remarks>
 public sealed class DpSgdOptions
 {
     /// <summary>Gets or sets the expected batch size B; the sample rate is q = B/N. Range [1, N]. Default 32.</summary>
@@ -33,6 +34,9 @@ public sealed class DpSgdOptions
 
     /// <summary>Gets or sets the accountant used when the trainer creates its own. Default <see cref="PrivacyAccountantKind.Rdp"/>.</summary>
     public PrivacyAccountantKind Accountant { get; set; } = PrivacyAccountantKind.Rdp;
+
+    /// <summary>Gets or sets how the model computes per-example gradient norms (ghost norms, materialised per-example gradients, or the cheaper per layer). Default <see cref="ClippingMode.Automatic"/>.</summary>
+    public ClippingMode ClippingMode { get; set; } = ClippingMode.Automatic;
 
     /// <summary>
     /// Gets or sets the random source of the sampling and the noise; <see langword="null"/> (default) uses
@@ -72,5 +76,12 @@ public sealed class DpSgdOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(MaxPhysicalBatchSize, nameof(MaxPhysicalBatchSize));
+        if (!Enum.IsDefined(ClippingMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClippingMode), ClippingMode, "Unknown clipping mode.");
+        }
     }
+
+    /// <summary>A copy of these options.</summary>
+    internal DpSgdOptions Clone() => (DpSgdOptions)MemberwiseClone();
 }

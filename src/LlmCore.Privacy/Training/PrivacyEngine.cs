@@ -1,8 +1,9 @@
 using System.Numerics;
 using LlmCore.Optimization;
 using LlmCore.Optimization.Data;
-using LlmCore.Optimization.Layers;
 using LlmCore.Optimization.Losses;
+using LlmCore.Optimization.Models;
+using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
 
@@ -18,11 +19,22 @@ public interface IPrivacyEngineFactory
     /// <param name="loss">The loss.</param>
     /// <param name="optimizer">The optimizer over the model's parameters.</param>
     /// <param name="train">The private training data.</param>
-    /// <param name="options">The settings; a <see langword="null"/> <see cref="DpSgdOptions.RandomSource"/> takes the registered source.</param>
+    /// <param name="options">The settings (not changed); a <see langword="null"/> <see cref="DpSgdOptions.RandomSource"/> means the registered source.</param>
     /// <returns>A new trainer.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
-    PrivateTrainer<T> Create<T>(Sequential<T> model, ILoss<T> loss, IOptimizer<T> optimizer, Dataset<T> train, DpSgdOptions options)
+    PrivateTrainer<T> Create<T>(IModel<T> model, ILoss<T> loss, IOptimizer<T> optimizer, IDataset<T> train, DpSgdOptions options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+
+    /// <summary>Makes an existing trainer private (<see cref="PrivateTrainer{T}(Trainer{T}, IDataset{T}, DpSgdOptions, IPrivacyAccountant?)"/>); its accountant comes from the factory.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="trainer">The trainer (metrics, model, loss and optimizer are its own).</param>
+    /// <param name="train">The private training data.</param>
+    /// <param name="options">The settings (not changed); a <see langword="null"/> <see cref="DpSgdOptions.RandomSource"/> means the registered source.</param>
+    /// <returns>A new private trainer around <paramref name="trainer"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
+    PrivateTrainer<T> Create<T>(Trainer<T> trainer, IDataset<T> train, DpSgdOptions options)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>;
 
     /// <summary>The noise multiplier σ for a target ε after ⌈epochs·N/B⌉ steps at q = B/N (see <see cref="PrivacyEngine.CalibrateNoiseMultiplier"/>).</summary>
@@ -101,12 +113,23 @@ public sealed class PrivacyEngineFactory : IPrivacyEngineFactory
     }
 
     /// <inheritdoc />
-    public PrivateTrainer<T> Create<T>(Sequential<T> model, ILoss<T> loss, IOptimizer<T> optimizer, Dataset<T> train, DpSgdOptions options)
+    public PrivateTrainer<T> Create<T>(IModel<T> model, ILoss<T> loss, IOptimizer<T> optimizer, IDataset<T> train, DpSgdOptions options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return Create(new Trainer<T>(model, loss, optimizer), train, options);
+    }
+
+    /// <inheritdoc />
+    public PrivateTrainer<T> Create<T>(Trainer<T> trainer, IDataset<T> train, DpSgdOptions options)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.RandomSource ??= _source;
-        return new PrivateTrainer<T>(model, loss, optimizer, train, options, _accountants.Create(options.Accountant));
+        var settings = options.Clone();
+        settings.RandomSource ??= _source;
+        return new PrivateTrainer<T>(trainer, train, settings, _accountants.Create(settings.Accountant));
     }
 
     /// <inheritdoc />

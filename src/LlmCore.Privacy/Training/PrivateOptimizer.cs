@@ -21,6 +21,8 @@ namespace LlmCore.Privacy.Training;
 /// of Opacus' <c>BatchMemoryManager</c>. Noise is drawn once per logical step.</para>
 /// <para>Noise comes from the given <see cref="IRandomSource"/>: <see cref="SecureRandomSource.Instance"/> by
 /// default; a <see cref="SeededRandomSource"/> is an explicit opt-in for reproducible experiments.</para>
+/// <para>This is the Opacus-style building block for a hand-written loop. The one training loop uses the same
+/// arithmetic as <see cref="PrivateGradientTransform{T}"/> (see <see cref="PrivateTrainer{T}"/>).</para>
 /// <para>This type is not thread-safe: one training loop uses it at a time.</para>
 /// </remarks>
 public sealed class PrivateOptimizer<T>
@@ -48,22 +50,12 @@ public sealed class PrivateOptimizer<T>
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(parameters);
-        Guard.NonNegativeFinite(noiseMultiplier);
-        if (!(maxGradNorm > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxGradNorm), maxGradNorm, "The clipping bound C must be > 0 (+Infinity disables clipping).");
-        }
-
+        DpSgdKernels.CheckNoiseAndClip(noiseMultiplier, maxGradNorm);
         Guard.PositiveFinite(expectedBatchSize);
         _parameters = [.. parameters];
         if (_parameters.Length == 0)
         {
             throw new ArgumentException("At least one parameter is required.", nameof(parameters));
-        }
-
-        if (noiseMultiplier > 0 && double.IsPositiveInfinity(maxGradNorm))
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxGradNorm), maxGradNorm, "Noise σ·C is infinite: an unbounded C needs σ = 0.");
         }
 
         Optimizer = optimizer;
@@ -161,27 +153,8 @@ public sealed class PrivateOptimizer<T>
         var std = NoiseMultiplier * MaxGradNorm;
         for (var p = 0; p < _parameters.Length; p++)
         {
-            var gradient = _parameters[p].Gradient;
-            var sum = _sums[p];
-            if (std > 0)
-            {
-                var noise = _noise.AsSpan(0, sum.Length);
-                var noiseT = _noiseT.AsSpan(0, sum.Length);
-                GaussianSampler.Fill(_source, std, noise);
-                for (var i = 0; i < noise.Length; i++)
-                {
-                    noiseT[i] = T.CreateTruncating(noise[i]);
-                }
-
-                TensorPrimitives.Add(sum, noiseT, gradient);
-                TensorPrimitives.Multiply(gradient, scale, gradient);
-            }
-            else
-            {
-                TensorPrimitives.Multiply(sum, scale, gradient);
-            }
-
-            Array.Clear(sum);
+            DpSgdKernels.AddNoiseAndScale<T>(_sums[p], _parameters[p].Gradient, _source, std, scale, _noise, _noiseT);
+            Array.Clear(_sums[p]);
         }
 
         AccumulatedExamples = 0;
@@ -207,28 +180,7 @@ public sealed class PrivateOptimizer<T>
         ClippedExamples = 0;
     }
 
-    /// <summary>
-    /// The clipping weights wᵢ = min(1, C/(‖gᵢ‖ + 10⁻⁶)) (Opacus' factor: the 10⁻⁶ keeps ‖wᵢgᵢ‖ ≤ C despite
-    /// rounding); returns how many are below 1.
-    /// </summary>
-    internal static int ComputeClipWeights(ReadOnlySpan<T> norms, T maxNorm, Span<T> weights)
-    {
-        var clipped = 0;
-        var tiny = T.CreateTruncating(1e-6);
-        for (var i = 0; i < norms.Length; i++)
-        {
-            var norm = norms[i];
-            if (norm + tiny > maxNorm)
-            {
-                weights[i] = maxNorm / (norm + tiny);
-                clipped++;
-            }
-            else
-            {
-                weights[i] = T.One;
-            }
-        }
-
-        return clipped;
-    }
+    /// <summary>The clipping weights wᵢ = min(1, C/(‖gᵢ‖ + 10⁻⁶)); returns how many are below 1.</summary>
+    internal static int ComputeClipWeights(ReadOnlySpan<T> norms, T maxNorm, Span<T> weights) =>
+        DpSgdKernels.ComputeClipWeights(norms, maxNorm, weights);
 }

@@ -1,114 +1,127 @@
 using System.Numerics;
 using LlmCore.Optimization;
 using LlmCore.Optimization.Data;
-using LlmCore.Optimization.Layers;
 using LlmCore.Optimization.Losses;
+using LlmCore.Optimization.Models;
+using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
 
 namespace LlmCore.Privacy.Training;
 
 /// <summary>
-/// The DP-SGD engine: trains a <see cref="Sequential{T}"/> with any <see cref="IOptimizer{T}"/> on one dataset with
-/// Poisson-sampled batches, per-example clipping, Gaussian noise and step-by-step privacy accounting
-/// (Abadi et al. 2016, "Deep learning with differential privacy").
+/// DP-SGD (Abadi et al. 2016, "Deep learning with differential privacy") as a composition of the one training loop:
+/// a <see cref="Trainer{T}"/> with a <see cref="PoissonBatchSampler"/>, a <see cref="PrivateGradientTransform{T}"/>
+/// and a <see cref="PrivacyAccountingCallback"/>, set up from <see cref="DpSgdOptions"/>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <remarks>
-/// <para>One step: sample each example with probability q = B/N (<see cref="PoissonBatchSampler"/>); for each
-/// physical chunk of the batch run one forward and backward pass for the per-example gradients and clip them
-/// (<see cref="PrivateOptimizer{T}.ClipAndAccumulate"/>); add N(0, σ²C²), divide by q·N and step the optimizer;
-/// then compose <c>PoissonSampledEvent(q, GaussianEvent(σ))</c> in the accountant. Consecutive identical steps are
-/// composed as one <c>SelfComposedEvent</c> whenever the accountant, ε or the target check is consulted (the same
-/// privacy, one RDP curve or one PLD self-convolution instead of one per step).</para>
-/// <para>With <see cref="DpSgdOptions.TargetEpsilon"/> set, every step first asks the accountant what ε would be
-/// after it (<see cref="IPrivacyAccountant.GetEpsilonIfComposed"/>) and refuses the step — before sampling or
-/// drawing any noise — when that exceeds the target (fail closed).</para>
-/// <para>ε protects each <em>example</em> of the dataset: the trained parameters (and everything computed from
-/// them) change in distribution by at most a factor e^ε (plus δ) whether or not any one example was in it.</para>
+/// <para>One step of the trainer then is: the accounting callback asks the accountant what ε would be after the step
+/// (<see cref="IPrivacyAccountant.GetEpsilonIfComposed"/>) and refuses it — before sampling or drawing any noise —
+/// when that exceeds <see cref="DpSgdOptions.TargetEpsilon"/> (fail closed); each example is sampled with probability
+/// q = B/N; for each physical chunk of the batch (<see cref="DpSgdOptions.MaxPhysicalBatchSize"/>) the model adds its
+/// examples' clipped gradients; N(0, σ²C²) is added once and the sum divided by q·N; the optimizer steps; and the
+/// callback composes <c>PoissonSampledEvent(q, GaussianEvent(σ))</c> into the accountant.</para>
+/// <para>Because it is the one <see cref="Trainer{T}"/>, everything else works as it does without privacy:
+/// <see cref="Fit(FitOptions, IDataset{T}?, IProgress{EpochResult}?, CancellationToken)"/> takes the same
+/// <see cref="FitOptions"/> (validation data, metrics, early stopping, <see cref="ModelCheckpoint"/>, schedules, step
+/// progress) and checkpoints resume the run and its accounting. The raw composition — setting
+/// <see cref="Trainer{T}.GradientTransform"/>, <see cref="FitOptions.BatchSampler"/> and
+/// <see cref="FitOptions.StepCallbacks"/> yourself — is equivalent.</para>
+/// <para>ε protects each <em>example</em> of the training data: the trained parameters (and everything computed from
+/// them) change in distribution by at most a factor e^ε (plus δ) whether or not any one example was in it. Losses and
+/// metrics measured on the training data are not covered.</para>
 /// <para>This type is not thread-safe: one training loop uses it at a time.</para>
 /// </remarks>
 public sealed class PrivateTrainer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly Dataset<T> _train;
-    private readonly ILoss<T> _loss;
-    private readonly PoissonBatchSampler _sampler;
-    private readonly PrivacyEvent _stepEvent;
-    private readonly List<int> _batch = [];
-    private readonly int _targetSize;
-    private readonly int _chunkLimit;
-    private readonly IPrivacyAccountant _accountant;
-    private PerExampleGradients<T>? _perExample;
-    private T[] _x = [];
-    private T[] _y = [];
-    private long _pending;
+    private readonly IDataset<T> _train;
+    private readonly int _maxPhysicalBatchSize;
+    private readonly LastStep _lastStep = new();
+    private FitOptions? _stepOptions;
 
-    /// <summary>Initializes a new instance of the <see cref="PrivateTrainer{T}"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="PrivateTrainer{T}"/> class, with a new <see cref="Trainer{T}"/>.</summary>
     /// <param name="model">The model to train.</param>
-    /// <param name="loss">The loss (a mean over the batch).</param>
+    /// <param name="loss">The per-example loss.</param>
     /// <param name="optimizer">The optimizer over <paramref name="model"/>'s parameters.</param>
     /// <param name="train">The private training data (N = its count).</param>
-    /// <param name="options">The DP-SGD settings, validated against N.</param>
+    /// <param name="options">The DP-SGD settings, validated against N and copied.</param>
     /// <param name="accountant">The accountant to compose into; <see langword="null"/> creates one of <see cref="DpSgdOptions.Accountant"/>'s kind.</param>
     /// <exception cref="ArgumentNullException">An argument other than <paramref name="accountant"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
-    /// <exception cref="ArgumentException">The data does not fit the model or the loss.</exception>
-    public PrivateTrainer(Sequential<T> model, ILoss<T> loss, IOptimizer<T> optimizer, Dataset<T> train, DpSgdOptions options, IPrivacyAccountant? accountant = null)
+    /// <exception cref="ArgumentException">The data does not fit the model or the loss, or the accountant cannot analyse the Poisson-sampled Gaussian.</exception>
+    public PrivateTrainer(IModel<T> model, ILoss<T> loss, IOptimizer<T> optimizer, IDataset<T> train, DpSgdOptions options, IPrivacyAccountant? accountant = null)
+        : this(new Trainer<T>(model, loss, optimizer), train, options, accountant)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(optimizer);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PrivateTrainer{T}"/> class around an existing trainer (its metrics serve private runs too).</summary>
+    /// <param name="trainer">The trainer; its <see cref="Trainer{T}.GradientTransform"/> is set to <see cref="GradientTransform"/>.</param>
+    /// <param name="train">The private training data (N = its count).</param>
+    /// <param name="options">The DP-SGD settings, validated against N and copied.</param>
+    /// <param name="accountant">The accountant to compose into; <see langword="null"/> creates one of <see cref="DpSgdOptions.Accountant"/>'s kind.</param>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="accountant"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the model or the loss, or the accountant cannot analyse the Poisson-sampled Gaussian.</exception>
+    public PrivateTrainer(Trainer<T> trainer, IDataset<T> train, DpSgdOptions options, IPrivacyAccountant? accountant = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(train.Count);
+        var model = trainer.Model;
         if (train.FeatureCount != model.InputSize)
         {
             throw new ArgumentException($"The data has {train.FeatureCount} features; the model takes {model.InputSize}.", nameof(train));
         }
 
-        _targetSize = loss.TargetSize(model.OutputSize);
-        if (train.Targets.Length != train.Count * _targetSize)
+        var targetSize = trainer.Loss.TargetSize(model.OutputSize);
+        if (train.TargetCount != targetSize)
         {
-            throw new ArgumentException($"{loss.Name} needs {_targetSize} target value(s) per example; the data has {train.Targets.Length / train.Count}.", nameof(train));
+            throw new ArgumentException($"{trainer.Loss.Name} needs {targetSize} target value(s) per example; the data has {train.TargetCount}.", nameof(train));
         }
 
-        Model = model;
-        _loss = loss;
+        Trainer = trainer;
         _train = train;
+        _maxPhysicalBatchSize = options.MaxPhysicalBatchSize;
         Delta = options.Delta;
         TargetEpsilon = options.TargetEpsilon;
         ExpectedBatchSize = options.ExpectedBatchSize;
-        SampleRate = (double)options.ExpectedBatchSize / train.Count;
+        SampleRate = PrivacyEngine.SampleRate(train.Count, options.ExpectedBatchSize);
         NoiseMultiplier = options.NoiseMultiplier;
         MaxGradNorm = options.MaxGradNorm;
-        _chunkLimit = options.MaxPhysicalBatchSize;
         var source = options.RandomSource ?? SecureRandomSource.Instance;
-        _accountant = accountant ?? new PrivacyAccountantFactory().Create(options.Accountant);
-        _sampler = new PoissonBatchSampler(train.Count, SampleRate, source);
-        Optimizer = new PrivateOptimizer<T>(optimizer, model.Parameters, NoiseMultiplier, MaxGradNorm, SampleRate * train.Count, source);
-        _stepEvent = new PoissonSampledEvent(SampleRate, new GaussianEvent(NoiseMultiplier));
-        if (!_accountant.Supports(_stepEvent))
+        accountant ??= new PrivacyAccountantFactory().Create(options.Accountant);
+        Sampler = new PoissonBatchSampler(train.Count, SampleRate, source);
+        GradientTransform = new PrivateGradientTransform<T>(NoiseMultiplier, MaxGradNorm, source, options.ClippingMode);
+        var stepEvent = PrivacyAccountingCallback.StepEventFor(Sampler, NoiseMultiplier);
+        if (!accountant.Supports(stepEvent))
         {
             throw new ArgumentException("The accountant does not support the Poisson-sampled Gaussian.", nameof(accountant));
         }
+
+        Accounting = new PrivacyAccountingCallback(accountant, stepEvent, Delta, TargetEpsilon);
+        trainer.GradientTransform = GradientTransform;
     }
+
+    /// <summary>Gets the one training loop this composition drives.</summary>
+    public Trainer<T> Trainer { get; }
 
     /// <summary>Gets the model being trained.</summary>
-    public Sequential<T> Model { get; }
+    public IModel<T> Model => Trainer.Model;
 
-    /// <summary>Gets the private optimizer (clipping and noise around the wrapped optimizer).</summary>
-    public PrivateOptimizer<T> Optimizer { get; }
+    /// <summary>Gets the Poisson sampler of the batches.</summary>
+    public PoissonBatchSampler Sampler { get; }
 
-    /// <summary>Gets the accountant every step is composed into (up to date whenever it is read).</summary>
-    public IPrivacyAccountant Accountant
-    {
-        get
-        {
-            Flush();
-            return _accountant;
-        }
-    }
+    /// <summary>Gets the clipping-and-noise transform (also the trainer's <see cref="Trainer{T}.GradientTransform"/>).</summary>
+    public PrivateGradientTransform<T> GradientTransform { get; }
+
+    /// <summary>Gets the accounting step callback.</summary>
+    public PrivacyAccountingCallback Accounting { get; }
+
+    /// <summary>Gets the accountant every step is composed into, when the step is taken (reading it changes nothing).</summary>
+    public IPrivacyAccountant Accountant => Accounting.Accountant;
 
     /// <summary>Gets the sample rate q = B/N.</summary>
     public double SampleRate { get; }
@@ -128,13 +141,13 @@ public sealed class PrivateTrainer<T>
     /// <summary>Gets the ε cap, if any.</summary>
     public double? TargetEpsilon { get; }
 
-    /// <summary>Gets the steps taken.</summary>
-    public long Steps { get; private set; }
+    /// <summary>Gets the steps taken and composed (including those restored from a checkpoint).</summary>
+    public long Steps => Accounting.ComposedSteps;
 
-    /// <summary>Gets ε at <see cref="Delta"/> for the steps taken so far (0 before the first step).</summary>
+    /// <summary>Gets ε at <see cref="Delta"/> for the steps taken so far (0 before the first step); composes nothing.</summary>
     public double Epsilon => Steps == 0 ? 0 : Accountant.GetEpsilon(Delta);
 
-    /// <summary>Gets ε at another δ for the steps taken so far.</summary>
+    /// <summary>Gets ε at another δ for the steps taken so far; composes nothing.</summary>
     /// <param name="delta">δ in (0, 1).</param>
     /// <returns>ε (0 before the first step).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1).</exception>
@@ -149,54 +162,21 @@ public sealed class PrivateTrainer<T>
     }
 
     /// <summary>
-    /// Takes one DP-SGD step unless it would take ε past <see cref="TargetEpsilon"/>; then nothing is sampled,
-    /// no noise is drawn and nothing changes.
+    /// Takes one DP-SGD step through the trainer (a run of one step) unless it would take ε past
+    /// <see cref="TargetEpsilon"/>; then nothing is sampled, no noise is drawn and nothing changes.
     /// </summary>
     /// <param name="loss">The mean loss of the sampled examples before the step (NaN for an empty batch or a refused step).</param>
     /// <param name="sampled">The size of the Poisson batch (0 for a refused step).</param>
     /// <returns><see langword="true"/> if the step was taken.</returns>
     public bool TryStep(out double loss, out int sampled)
     {
-        loss = double.NaN;
-        sampled = 0;
-        if (TargetEpsilon is { } target && !(_accountant.GetEpsilonIfComposed(PendingPlusOne(), Delta) <= target))
-        {
-            return false;
-        }
-
-        _sampler.Sample(_batch);
-        sampled = _batch.Count;
-        var chunk = _chunkLimit == 0 ? Math.Max(1, _batch.Count) : _chunkLimit;
-        EnsureCapacity(Math.Min(chunk, Math.Max(1, _batch.Count)));
-        Optimizer.ZeroGrad();
-        var lossSum = 0.0;
-        var features = _train.FeatureCount;
-        for (var start = 0; start < _batch.Count; start += chunk)
-        {
-            var count = Math.Min(chunk, _batch.Count - start);
-            var trainX = _train.Features;
-            var trainY = _train.Targets;
-            for (var j = 0; j < count; j++)
-            {
-                var row = _batch[start + j];
-                trainX.Slice(row * features, features).CopyTo(_x.AsSpan(j * features));
-                trainY.Slice(row * _targetSize, _targetSize).CopyTo(_y.AsSpan(j * _targetSize));
-            }
-
-            Model.ZeroGrad();
-            lossSum += count * Model.ComputeGradients(_x.AsSpan(0, count * features), _y.AsSpan(0, count * _targetSize), count, _loss, _perExample);
-            Optimizer.ClipAndAccumulate(_perExample!);
-        }
-
-        Optimizer.Step();
-        _pending++;
-        Steps++;
-        if (_batch.Count > 0)
-        {
-            loss = lossSum / _batch.Count;
-        }
-
-        return true;
+        CheckTransform();
+        _stepOptions ??= Privatize(new FitOptions { Epochs = 1, MaxSteps = 1, ComputeTrainingMetrics = false, StepProgress = _lastStep });
+        _lastStep.Step = null;
+        var history = Trainer.Fit(_train, _stepOptions);
+        loss = _lastStep.Step?.Loss ?? double.NaN;
+        sampled = _lastStep.Step?.BatchSize ?? 0;
+        return history.Steps == 1;
     }
 
     /// <summary>
@@ -207,79 +187,110 @@ public sealed class PrivateTrainer<T>
     /// <param name="progress">Receives a <see cref="PrivateEpochResult"/> after each epoch, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
     /// <returns>The loss history and the privacy spent.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not finite and positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not finite and positive, or too large.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public PrivateTrainingResult Fit(double epochs, IProgress<PrivateEpochResult>? progress = null, CancellationToken cancellationToken = default)
+    public PrivateTrainingResult Fit(double epochs, IProgress<PrivateEpochResult>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(epochs, new FitOptions { ComputeTrainingMetrics = false }, null, progress is null ? null : new EpochReporter(this, progress), cancellationToken);
+
+    /// <summary>
+    /// Trains for ⌈<paramref name="epochs"/>·N/B⌉ steps (the CLI contract's step count), or fewer if the target ε
+    /// would be crossed, with the rest of <paramref name="options"/> (validation, metrics, callbacks, schedule): a
+    /// copy whose <see cref="FitOptions.Epochs"/> is ⌈<paramref name="epochs"/>⌉ and <see cref="FitOptions.MaxSteps"/> the step count.
+    /// </summary>
+    /// <param name="epochs">The number of epochs, finite and &gt; 0 (fractions allowed).</param>
+    /// <param name="options">The other options, as for <see cref="Fit(FitOptions, IDataset{T}?, IProgress{EpochResult}?, CancellationToken)"/>; not changed.</param>
+    /// <param name="validation">Validation data, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives each epoch's result, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    /// <returns>The loss history, the privacy spent and the run's <see cref="History"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not finite and positive, or too large.</exception>
+    /// <exception cref="ArgumentException">The options set a sampler or a validation split.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public PrivateTrainingResult Fit(double epochs, FitOptions options, IDataset<T>? validation = null, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Guard.PositiveFinite(epochs);
+        if (epochs > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"epochs must be at most {int.MaxValue}.");
+        }
+
         var planned = NoiseCalibration.StepsForEpochs(epochs, _train.Count, ExpectedBatchSize);
-        var history = new List<double>();
-        var stopped = false;
-        var epoch = 1;
-        var epochEnd = Math.Min(planned, NoiseCalibration.StepsForEpochs(1, _train.Count, ExpectedBatchSize));
-        double sum = 0;
-        long examples = 0;
-        for (long step = 1; step <= planned; step++)
+        var run = options.Clone();
+        run.Epochs = (int)Math.Ceiling(epochs);
+        run.MaxSteps = planned;
+        var history = Fit(run, validation, progress, cancellationToken);
+        return new PrivateTrainingResult(history.Loss, Steps, planned, Epsilon, Delta, SampleRate, NoiseMultiplier, MaxGradNorm, StoppedAtTarget(history))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!TryStep(out var loss, out var sampled))
-            {
-                stopped = true;
-                break;
-            }
-
-            if (sampled > 0)
-            {
-                sum += loss * sampled;
-                examples += sampled;
-            }
-
-            if (step == epochEnd || step == planned)
-            {
-                var epochLoss = examples > 0 ? sum / examples : double.NaN;
-                history.Add(epochLoss);
-                progress?.Report(new PrivateEpochResult(epoch, epochLoss, Steps, Epsilon));
-                epoch++;
-                epochEnd = Math.Min(planned, NoiseCalibration.StepsForEpochs(epoch, _train.Count, ExpectedBatchSize));
-                sum = 0;
-                examples = 0;
-            }
-        }
-
-        if (stopped && examples > 0)
-        {
-            history.Add(sum / examples);
-        }
-
-        return new PrivateTrainingResult(history, Steps, planned, Epsilon, Delta, SampleRate, NoiseMultiplier, MaxGradNorm, stopped);
+            History = history,
+        };
     }
 
-    private PrivacyEvent PendingPlusOne() => _pending == 0 ? _stepEvent : new SelfComposedEvent(_stepEvent, _pending + 1);
-
-    private void Flush()
+    /// <summary>
+    /// Runs the trainer privately with any <see cref="FitOptions"/>: a copy of <paramref name="options"/> with the
+    /// Poisson sampler and the accounting callback (first among the step callbacks) added; the caller's options are not changed.
+    /// </summary>
+    /// <param name="options">Epochs, steps, validation, callbacks, schedule and progress; <see cref="FitOptions.BatchSampler"/> and <see cref="FitOptions.ValidationSplit"/> must be unset (the Poisson sampler covers the whole private set; give validation data explicitly).</param>
+    /// <param name="validation">Validation data, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives each epoch's result, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    /// <returns>The history of the run; <see cref="TrainingStopReason.StepRefused"/> when the target ε stopped it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options set a sampler or a validation split.</exception>
+    /// <exception cref="InvalidOperationException">The trainer's gradient transform is no longer <see cref="GradientTransform"/>.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public History Fit(FitOptions options, IDataset<T>? validation = null, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (_pending > 0)
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.BatchSampler is not null)
         {
-            _accountant.Compose(_stepEvent, _pending);
-            _pending = 0;
+            throw new ArgumentException("DP-SGD draws its own Poisson batches: leave FitOptions.BatchSampler unset.", nameof(options));
+        }
+
+        if (options.ValidationSplit != 0)
+        {
+            throw new ArgumentException("DP-SGD samples from the whole private set: give validation data instead of FitOptions.ValidationSplit.", nameof(options));
+        }
+
+        CheckTransform();
+        return Trainer.Fit(_train, Privatize(options.Clone()), validation, progress, cancellationToken);
+    }
+
+    /// <summary>Adds the Poisson sampler, the default physical batch size and the accounting callback (first) to <paramref name="run"/>.</summary>
+    private FitOptions Privatize(FitOptions run)
+    {
+        run.BatchSampler = Sampler;
+        if (run.MaxPhysicalBatchSize is null && _maxPhysicalBatchSize > 0)
+        {
+            run.MaxPhysicalBatchSize = _maxPhysicalBatchSize;
+        }
+
+        run.StepCallbacks.Insert(0, Accounting);
+        return run;
+    }
+
+    private void CheckTransform()
+    {
+        if (!ReferenceEquals(Trainer.GradientTransform, GradientTransform))
+        {
+            throw new InvalidOperationException("The trainer's gradient transform was replaced; private training needs PrivateTrainer.GradientTransform.");
         }
     }
 
-    private void EnsureCapacity(int size)
+    private bool StoppedAtTarget(History history) => history.StopReason == TrainingStopReason.StepRefused && Accounting.TargetReached;
+
+    /// <summary>Keeps the last step's result (reported synchronously by the trainer).</summary>
+    private sealed class LastStep : IProgress<StepResult>
     {
-        if (_perExample is not null && _perExample.Capacity >= size)
-        {
-            return;
-        }
+        public StepResult? Step { get; set; }
 
-        var capacity = Math.Max(size, _perExample?.Capacity * 2 ?? 0);
-        if (_chunkLimit > 0)
-        {
-            capacity = Math.Min(capacity, _chunkLimit);
-        }
+        public void Report(StepResult value) => Step = value;
+    }
 
-        _perExample = Model.CreatePerExampleGradients(capacity);
-        _x = new T[capacity * _train.FeatureCount];
-        _y = new T[capacity * _targetSize];
+    /// <summary>Turns the trainer's epoch results into <see cref="PrivateEpochResult"/>s with the ε spent so far.</summary>
+    private sealed class EpochReporter(PrivateTrainer<T> owner, IProgress<PrivateEpochResult> progress) : IProgress<EpochResult>
+    {
+        public void Report(EpochResult value) => progress.Report(new PrivateEpochResult(value.Epoch, value.Loss, owner.Steps, owner.Epsilon));
     }
 }

@@ -1,3 +1,5 @@
+using LlmCore.Optimization.Training;
+
 namespace LlmCore.Privacy.Training;
 
 /// <summary>The outcome of a private training run.</summary>
@@ -10,6 +12,7 @@ namespace LlmCore.Privacy.Training;
 /// <param name="NoiseMultiplier">σ.</param>
 /// <param name="MaxGradNorm">C.</param>
 /// <param name="StoppedAtTargetEpsilon"><see langword="true"/> when the run stopped early because the next step would have crossed the target ε.</param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public sealed record PrivateTrainingResult(
     IReadOnlyList<double> LossHistory,
     long Steps,
@@ -19,11 +22,16 @@ public sealed record PrivateTrainingResult(
     double SampleRate,
     double NoiseMultiplier,
     double MaxGradNorm,
-    bool StoppedAtTargetEpsilon);
+    bool StoppedAtTargetEpsilon)
+{
+    /// <summary>Gets the trainer's history of the run (validation losses, metrics, stop reason).</summary>
+    public History? History { get; init; }
+}
 
 /// <summary>Progress of a private training run after each epoch.</summary>
 /// <param name="Epoch">The epoch, from 1.</param>
 /// <param name="Loss">The mean training loss over the examples sampled in the epoch (NaN if none was).</param>
 /// <param name="Steps">The steps taken so far.</param>
 /// <param name="Epsilon">ε at the run's δ so far.</param>
+/// <remarks>Immutable and thread-safe.</remarks>
 public readonly record struct PrivateEpochResult(int Epoch, double Loss, long Steps, double Epsilon);

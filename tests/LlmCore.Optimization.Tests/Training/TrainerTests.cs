@@ -217,7 +217,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void TrainStep_GradientTransform_ReceivesPerExampleGradientsAndReplacesGradient()
+    public void TrainStep_GradientTransform_WeightsEachExampleAndSeesTheBatch()
     {
         // A DP-SGD-like transform: clip each example to C, sum, divide by B (no noise, so the step is checkable).
         var model = ModelFactory.Mlp<double>(3, [4], 2, seed: 7);
@@ -264,19 +264,22 @@ public class TrainerTests
         public void Report(EpochResult value) => report(value);
     }
 
-    private sealed class ClipTransform(double c) : IBatchGradientTransform<double>
+    private sealed class ClipTransform(double c) : IGradientTransform<double>, IExampleWeighting<double>
     {
         public int LastBatchSize { get; private set; }
 
-        public bool RequiresPerExampleGradients => true;
+        public IExampleWeighting<double>? ExampleWeighting => this;
 
-        public void Transform(IReadOnlyList<Parameter<double>> parameters, PerExampleGradients<double>? perExample, int batchSize)
+        public ClippingMode ClippingMode => ClippingMode.Materialized;
+
+        public void ComputeWeights(ReadOnlySpan<double> norms, Span<double> weights)
         {
-            ArgumentNullException.ThrowIfNull(perExample);
-            LastBatchSize = batchSize;
-            var norms = new double[batchSize];
-            perExample.ComputeNorms(norms);
-            perExample.AccumulateWeighted(norms.Select(n => Math.Min(1, c / n) / batchSize).ToArray());
+            for (var i = 0; i < norms.Length; i++)
+            {
+                weights[i] = Math.Min(1, c / norms[i]) / norms.Length;
+            }
         }
+
+        public void Apply(IReadOnlyList<Parameter<double>> parameters, in GradientTransformContext context) => LastBatchSize = context.BatchSize;
     }
 }

@@ -115,4 +115,52 @@ public class PldAccountantTests
         Assert.Equal(0, new PldAccountant().GetEpsilon(1e-5));
         Assert.Equal(0, new PldAccountant().GetDelta(0.5));
     }
+
+    [Fact]
+    public void Compose_OneStepAtATime_EqualsOneSelfCompositionWhateverIsReadBetween()
+    {
+        // DP-SGD composes one event per step; the accountant records them and self-composes the run once, so 40
+        // single compositions (with ε read and a what-if asked after some of them) give exactly the ε of one
+        // 40-fold composition, and what-if equals the value after composing.
+        var step = new PoissonSampledEvent(0.1, new GaussianEvent(1.0));
+        var stepwise = new PldAccountant(1e-3);
+        for (var k = 1; k <= 40; k++)
+        {
+            if (k % 7 == 0)
+            {
+                var whatIf = stepwise.GetEpsilonIfComposed(step, 1e-5);
+                stepwise.Compose(step);
+                Assert.Equal(whatIf, stepwise.GetEpsilon(1e-5));
+            }
+            else
+            {
+                stepwise.Compose(step);
+            }
+
+            if (k % 5 == 0)
+            {
+                Assert.Equal(new PldAccountant(1e-3).Compose(step, k).GetEpsilon(1e-5), stepwise.GetEpsilon(1e-5));
+            }
+        }
+
+        Assert.Equal(40, stepwise.History.Count);
+        Assert.Equal(new PldAccountant(1e-3).Compose(step, 40).GetDelta(1.0), stepwise.GetDelta(1.0));
+    }
+
+    [Fact]
+    public void Compose_RunsOfDifferentEvents_FoldInOrder()
+    {
+        // Two runs (a, a, b, b, b) equal a² composed with b³ however they were composed or read.
+        var a = new PoissonSampledEvent(0.1, new GaussianEvent(1.0));
+        var b = new GaussianEvent(4.0);
+        var stepwise = new PldAccountant(1e-3);
+        stepwise.Compose(a).Compose(a);
+        _ = stepwise.GetEpsilon(1e-5);
+        stepwise.Compose(b).Compose(b);
+        _ = stepwise.GetDelta(1.0);
+        stepwise.Compose(b);
+        var batched = new PldAccountant(1e-3).Compose(a, 2).Compose(new SelfComposedEvent(b, 3));
+        Assert.Equal(batched.GetEpsilon(1e-5), stepwise.GetEpsilon(1e-5));
+        Assert.Equal(5, stepwise.History.Count);
+    }
 }

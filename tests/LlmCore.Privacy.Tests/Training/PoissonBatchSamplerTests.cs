@@ -1,3 +1,4 @@
+using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Sampling;
 using LlmCore.Privacy.Training;
 using MathNet.Numerics.Distributions;
@@ -70,5 +71,47 @@ public sealed class PoissonBatchSamplerTests
     public void Constructor_BadArguments_Throw(int n, double q, string name)
     {
         Assert.Throws<ArgumentOutOfRangeException>(name, () => new PoissonBatchSampler(n, q));
+    }
+
+    [Fact]
+    public void Next_Passes_EndAtTheContractsStepCounts()
+    {
+        // N = 10,000, B = 64 (q = 0.0064): pass e ends after ⌈e·10000/64⌉ batches in all: 157, 313, 469, 625, 782
+        // (the 782 steps of 5 epochs in TF Privacy's compute_dp_sgd_privacy statement).
+        var sampler = new PoissonBatchSampler(10_000, 64.0 / 10_000, new SeededRandomSource(1));
+        var batch = new List<int>();
+        var ends = new List<int>();
+        for (var b = 1; b <= 782; b++)
+        {
+            if (sampler.Next(batch))
+            {
+                ends.Add(b);
+            }
+        }
+
+        Assert.Equal([157, 313, 469, 625, 782], ends);
+        Assert.Equal(BatchSamplingScheme.Poisson, sampler.Scheme);
+    }
+
+    [Fact]
+    public void SaveAndLoadState_ContinuesThePassCount_AndRejectsAnotherConfiguration()
+    {
+        var sampler = new PoissonBatchSampler(100, 0.1, new SeededRandomSource(1));
+        var batch = new List<int>();
+        for (var b = 0; b < 13; b++)
+        {
+            sampler.Next(batch);
+        }
+
+        using var state = new MemoryStream();
+        sampler.SaveState(state);
+        state.Position = 0;
+        var restored = new PoissonBatchSampler(100, 0.1, new SeededRandomSource(2));
+        restored.LoadState(state);
+        // q·N = 10: passes end at batches 10, 20, 30; the restored sampler knows it has drawn 13.
+        var ends = Enumerable.Range(14, 20).Where(_ => restored.Next(batch)).ToArray();
+        Assert.Equal([20, 30], ends);
+        state.Position = 0;
+        Assert.Throws<InvalidDataException>(() => new PoissonBatchSampler(100, 0.2).LoadState(state));
     }
 }

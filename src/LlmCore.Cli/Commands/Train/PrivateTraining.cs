@@ -1,9 +1,5 @@
 using LlmCore.Cli.Infrastructure;
-using LlmCore.Optimization;
 using LlmCore.Optimization.Data;
-using LlmCore.Optimization.Layers;
-using LlmCore.Optimization.Losses;
-using LlmCore.Optimization.Metrics;
 using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Training;
@@ -13,13 +9,17 @@ namespace LlmCore.Cli.Commands.Train;
 /// <summary>
 /// The <c>--private</c> path of <c>llmcore train</c>: DP-SGD with Poisson sampling (q = B/N), ⌈epochs·N/B⌉ steps,
 /// clipping to <c>--max-grad-norm</c>, noise σ from <c>--noise-multiplier</c> or calibrated for <c>--target-epsilon</c>,
-/// noise and sampling from the secure random source, ε from the RDP accountant at <c>--delta</c>.
+/// noise and sampling from the secure random source, ε from the RDP accountant at <c>--delta</c>: the one
+/// <see cref="Trainer{T}"/> of the non-private path, made private by <see cref="PrivateTrainer{T}"/>.
 /// </summary>
 internal static class PrivateTraining
 {
     /// <summary>The private options as parsed.</summary>
     public sealed record Settings(double? NoiseMultiplier, double? TargetEpsilon, double? MaxGradNorm, double? Delta)
     {
+        /// <summary>Gets the accountant ε is computed with (RDP; <c>--accountant</c> will set it).</summary>
+        public PrivacyAccountantKind Accountant { get; init; } = PrivacyAccountantKind.Rdp;
+
         /// <summary>Checks the combination and the ranges; throws the usage error naming the option.</summary>
         public void Validate(int batchSize, int trainCount)
         {
@@ -55,12 +55,12 @@ internal static class PrivateTraining
         }
     }
 
-    /// <summary>Trains privately and returns the history (training and held-out loss and metric per epoch) and the privacy spent.</summary>
+    /// <summary>
+    /// Trains privately through the one training loop (<see cref="PrivateTrainer{T}"/> around <paramref name="trainer"/>)
+    /// and returns the history (training loss, held-out loss and metric per epoch) and the privacy spent.
+    /// </summary>
     public static (History History, PrivateTrainingResult Result) Fit(
-        Sequential<double> model,
-        ILoss<double> loss,
-        IMetric<double> metric,
-        Func<IEnumerable<Parameter<double>>, IOptimizer<double>> optimizerFactory,
+        Trainer<double> trainer,
         Dataset<double> train,
         Dataset<double> test,
         int epochs,
@@ -69,7 +69,7 @@ internal static class PrivateTraining
         Action<EpochResult, double>? onEpoch)
     {
         var sigma = settings.NoiseMultiplier ?? PrivacyEngine.CalibrateNoiseMultiplier(
-            settings.TargetEpsilon!.Value, settings.Delta!.Value, train.Count, batchSize, epochs, () => new RdpAccountant()).NoiseMultiplier;
+            settings.TargetEpsilon!.Value, settings.Delta!.Value, train.Count, batchSize, epochs, () => CreateAccountant(settings)).NoiseMultiplier;
         var options = new DpSgdOptions
         {
             ExpectedBatchSize = batchSize,
@@ -77,31 +77,21 @@ internal static class PrivateTraining
             MaxGradNorm = settings.MaxGradNorm!.Value,
             Delta = settings.Delta!.Value,
             TargetEpsilon = settings.TargetEpsilon,
+            Accountant = settings.Accountant,
         };
-        var trainer = new PrivateTrainer<double>(model, loss, optimizerFactory(model.Parameters), train, options);
-        var epochsRun = new List<EpochResult>();
-        var predictions = new double[test.Count * model.OutputSize];
-        var gradient = new double[predictions.Length];
-        var result = trainer.Fit(epochs, new Reporter(e =>
-        {
-            model.Predict(test.Features, predictions, test.Count);
-            var heldOutLoss = loss.Compute(predictions, test.Targets, test.Count, gradient);
-            var heldOutMetric = metric.Compute(predictions, test.Targets, test.Count);
-            var epoch = new EpochResult(
-                e.Epoch,
-                e.Loss,
-                heldOutLoss,
-                new Dictionary<string, double>(),
-                new Dictionary<string, double> { [metric.Name] = heldOutMetric },
-                trainer.Optimizer.Optimizer.LearningRate);
-            epochsRun.Add(epoch);
-            onEpoch?.Invoke(epoch, e.Epsilon);
-        }));
-        return (new History(epochsRun, result.StoppedAtTargetEpsilon), result);
+        var privateTrainer = new PrivateTrainer<double>(trainer, train, options, CreateAccountant(settings));
+        var progress = onEpoch is null ? null : new Reporter(e => onEpoch(e, privateTrainer.Epsilon));
+
+        // Training-set metrics are not private releases: only the held-out ones are computed.
+        var result = privateTrainer.Fit(epochs, new FitOptions { ComputeTrainingMetrics = false }, test, progress);
+        return (result.History!, result);
     }
 
-    private sealed class Reporter(Action<PrivateEpochResult> report) : IProgress<PrivateEpochResult>
+    /// <summary>The accountant of the run (RDP unless the settings say otherwise).</summary>
+    private static IPrivacyAccountant CreateAccountant(Settings settings) => new PrivacyAccountantFactory().Create(settings.Accountant);
+
+    private sealed class Reporter(Action<EpochResult> report) : IProgress<EpochResult>
     {
-        public void Report(PrivateEpochResult value) => report(value);
+        public void Report(EpochResult value) => report(value);
     }
 }
