@@ -1,0 +1,179 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using LlmCore.Optimization.Internal;
+
+namespace LlmCore.Optimization.Layers.Sequence;
+
+/// <summary>
+/// Causal multi-head scaled dot-product attention on a fused [Q | K | V] input of width 3C (Vaswani et al. 2017):
+/// per sequence and head h, Yₕ = softmax(QₕKₕᵀ/√dₕ + M)·Vₕ with M the causal mask (−∞ above the diagonal),
+/// dₕ = C/H; the heads' outputs are concatenated into C values per position. No parameters of its own (the
+/// projections around it are <see cref="LinearLayer{T}"/>s).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// <para>
+/// Every product runs through <see cref="Gemm.Multiply{T}"/> on strided slices of the fused projection (no copies):
+/// S = QKᵀ, Y = PV forward; dP = dY·Vᵀ, dV = Pᵀ·dY, dS = P⊙(dP − rowsum(dP⊙P)), dQ = dS·K/√dₕ, dK = dSᵀ·Q/√dₕ backward.
+/// The softmax subtracts each row's maximum over the causal positions before exponentiating, and masked entries
+/// are exactly zero, so no position ever reads a later one. Optional dropout on the probabilities (GPT-2's
+/// <c>attn_dropout</c>) uses <see cref="DropoutMask"/>.
+/// </para>
+/// <para>Not thread-safe.</para>
+/// </remarks>
+internal sealed class AttentionCore<T> : SequenceLayer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly int _width;
+    private readonly int _headSize;
+    private T[] _probabilities = [];
+    private T[] _mask = [];
+    private T[] _dropped = [];
+    private bool _dropout;
+
+    /// <summary>Initializes a new instance of the <see cref="AttentionCore{T}"/> class.</summary>
+    /// <param name="width">C, a multiple of <paramref name="heads"/>.</param>
+    /// <param name="heads">H ≥ 1.</param>
+    /// <param name="dropout">The attention-probability dropout rate in [0, 1).</param>
+    /// <param name="site">The dropout site number.</param>
+    public AttentionCore(int width, int heads, double dropout, int site)
+        : base(3 * width, width)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
+        if (width % heads != 0)
+        {
+            throw new ArgumentException($"The head count {heads} must divide the width {width}.", nameof(heads));
+        }
+
+        if (!(dropout >= 0 && dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "The dropout probability must be in [0, 1).");
+        }
+
+        _width = width;
+        Heads = heads;
+        _headSize = width / heads;
+        Dropout = dropout;
+        Site = site;
+    }
+
+    /// <summary>Gets H.</summary>
+    public int Heads { get; }
+
+    /// <summary>Gets the attention-probability dropout rate.</summary>
+    public double Dropout { get; }
+
+    /// <summary>Gets the dropout site number.</summary>
+    public int Site { get; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Parameter<T>> Parameters => [];
+
+    /// <summary>Gets the attention probabilities of the last forward pass, [B, H, T, T] (for tests).</summary>
+    internal ReadOnlySpan<T> Probabilities => _probabilities.AsSpan(0, Batch * Heads * Length * Length);
+
+    /// <inheritdoc />
+    protected override void ForwardCore(T[] input, in ForwardPass pass)
+    {
+        var length = Length;
+        var c = _width;
+        var dh = _headSize;
+        var area = length * length;
+        var heads = Batch * Heads;
+        var probabilities = Ensure(ref _probabilities, heads * area);
+        var y = EnsureOutput();
+        _dropout = pass.Training && Dropout > 0;
+        if (_dropout)
+        {
+            var mask = Ensure(ref _mask, heads * area).AsSpan(0, heads * area);
+            DropoutMask.Fill(DropoutMask.Key(pass.Seed, pass.Counter, Site), 0, Dropout, mask);
+            Ensure(ref _dropped, heads * area);
+        }
+
+        var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
+        for (var bh = 0; bh < heads; bh++)
+        {
+            var b = bh / Heads;
+            var h = bh % Heads;
+            var rowOffset = b * length * 3 * c;
+            ReadOnlySpan<T> q = input.AsSpan(rowOffset + (h * dh));
+            ReadOnlySpan<T> k = input.AsSpan(rowOffset + c + (h * dh));
+            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * c) + (h * dh));
+            var p = probabilities.AsSpan(bh * area, area);
+            Gemm.Multiply(false, true, length, length, dh, scale, q, 3 * c, k, 3 * c, T.Zero, p, length);
+            for (var t = 0; t < length; t++)
+            {
+                var row = p.Slice(t * length, length);
+                var live = row[..(t + 1)];
+                var max = TensorPrimitives.Max<T>(live);
+                TensorPrimitives.Subtract(live, max, live);
+                TensorPrimitives.Exp<T>(live, live);
+                TensorPrimitives.Multiply(live, T.One / TensorPrimitives.Sum<T>(live), live);
+                row[(t + 1)..].Clear();
+            }
+
+            ReadOnlySpan<T> used = p;
+            if (_dropout)
+            {
+                var dropped = _dropped.AsSpan(bh * area, area);
+                TensorPrimitives.Multiply(p, _mask.AsSpan(bh * area, area), dropped);
+                used = dropped;
+            }
+
+            Gemm.Multiply(false, false, length, dh, length, T.One, used, length, v, 3 * c, T.Zero, y.AsSpan((b * length * c) + (h * dh)), c);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void BackwardCore(T[] outputGradient, BackwardContext<T> context)
+    {
+        var length = Length;
+        var c = _width;
+        var dh = _headSize;
+        var area = length * length;
+        var heads = Batch * Heads;
+        var dx = EnsureInputGradient();
+        var input = Input;
+        var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
+        var dp = context.Scratch(area);
+        for (var bh = 0; bh < heads; bh++)
+        {
+            var b = bh / Heads;
+            var h = bh % Heads;
+            var rowOffset = b * length * 3 * c;
+            var headOffset = h * dh;
+            ReadOnlySpan<T> q = input.AsSpan(rowOffset + headOffset);
+            ReadOnlySpan<T> k = input.AsSpan(rowOffset + c + headOffset);
+            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * c) + headOffset);
+            var dq = dx.AsSpan(rowOffset + headOffset);
+            var dk = dx.AsSpan(rowOffset + c + headOffset);
+            var dv = dx.AsSpan(rowOffset + (2 * c) + headOffset);
+            ReadOnlySpan<T> dy = outputGradient.AsSpan((b * length * c) + headOffset);
+            ReadOnlySpan<T> p = _probabilities.AsSpan(bh * area, area);
+            ReadOnlySpan<T> used = _dropout ? _dropped.AsSpan(bh * area, area) : p;
+
+            // dV = P̃ᵀ·dY and dP̃ = dY·Vᵀ (P̃ the probabilities after dropout), then dP = dP̃⊙mask.
+            Gemm.Multiply(true, false, length, dh, length, T.One, used, length, dy, c, T.Zero, dv, 3 * c);
+            Gemm.Multiply(false, true, length, length, dh, T.One, dy, c, v, 3 * c, T.Zero, dp, length);
+            if (_dropout)
+            {
+                TensorPrimitives.Multiply(dp, _mask.AsSpan(bh * area, area), dp);
+            }
+
+            // dS = P⊙(dP − Σ dP⊙P) on the causal part, zero above the diagonal.
+            for (var t = 0; t < length; t++)
+            {
+                var row = dp.Slice(t * length, length);
+                var live = row[..(t + 1)];
+                var pr = p.Slice(t * length, t + 1);
+                var dot = TensorPrimitives.Dot(live, pr);
+                TensorPrimitives.Subtract(live, dot, live);
+                TensorPrimitives.Multiply(live, pr, live);
+                row[(t + 1)..].Clear();
+            }
+
+            Gemm.Multiply(false, false, length, dh, length, scale, dp, length, k, 3 * c, T.Zero, dq, 3 * c);
+            Gemm.Multiply(true, false, length, dh, length, scale, dp, length, q, 3 * c, T.Zero, dk, 3 * c);
+        }
+    }
+}

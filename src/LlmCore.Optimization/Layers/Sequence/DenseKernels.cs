@@ -1,0 +1,311 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using LlmCore.Optimization.Internal;
+using LlmCore.Optimization.Models;
+
+namespace LlmCore.Optimization.Layers.Sequence;
+
+/// <summary>
+/// The arithmetic of a dense projection y = factor·x·Wᵀ + b (W of shape [p, d], torch.nn.Linear's layout) over
+/// <c>rows</c> = B·T input rows, T consecutive rows per example: forward, input gradient, batch gradient,
+/// per-example gradients, per-example squared norms (ghost or materialised) and the book-keeping weighted sum.
+/// Every product goes through <see cref="Gemm.Multiply{T}"/>. Used by <see cref="Dense{T}"/> (T = 1) and by every
+/// projection of the sequence layers.
+/// </summary>
+/// <remarks>
+/// Ghost norm (Li, Tramèr, Liang, Hashimoto 2022): ‖Gᵢᵀ Xᵢ‖²_F = ⟨Xᵢ Xᵢᵀ, Gᵢ Gᵢᵀ⟩_F, O(T²(d + p)) instead of
+/// O(T·d·p); for T = 1 it is ‖x‖²‖g‖². Book-keeping (Bu, Wang, Zha, Karypis 2023): Σᵢ wᵢ Gᵢᵀ Xᵢ = Gᵀ diag(w) X, one
+/// product over the stored activations and output gradients.
+/// </remarks>
+internal static class DenseKernels
+{
+    /// <summary>Whether a dense weight of d inputs and p outputs at <paramref name="length"/> positions uses ghost norms under <paramref name="mode"/>.</summary>
+    public static bool UseGhost(ClippingMode mode, int length, int inputs, int outputs) =>
+        mode == ClippingMode.Ghost || (mode == ClippingMode.Automatic && 2L * length * length < (long)inputs * outputs);
+
+    /// <summary>y = factor·x·Wᵀ (+ b), or y += factor·x·Wᵀ when <paramref name="accumulate"/>.</summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, int rows, int d, int p, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, T factor, Span<T> y, bool accumulate)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        Gemm.Multiply(false, true, rows, p, d, factor, x, d, weight, d, accumulate ? T.One : T.Zero, y, p);
+        if (!bias.IsEmpty)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                var row = y.Slice(r * p, p);
+                TensorPrimitives.Add(row, bias, row);
+            }
+        }
+    }
+
+    /// <summary>dx = factor·g·W, or dx += factor·g·W when <paramref name="accumulate"/>.</summary>
+    public static void InputGradient<T>(ReadOnlySpan<T> g, int rows, int d, int p, ReadOnlySpan<T> weight, T factor, Span<T> dx, bool accumulate)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        Gemm.Multiply(false, false, rows, d, p, factor, g, p, weight, d, accumulate ? T.One : T.Zero, dx, d);
+    }
+
+    /// <summary>Adds alpha·Gᵀ X to the weight's gradient and alpha·Σ rows of G to the bias's (each when given).</summary>
+    public static void AddBatchGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int rows, int d, int p, T alpha, Span<T> weightGradient, Span<T> biasGradient)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        if (!weightGradient.IsEmpty)
+        {
+            Gemm.Multiply(true, false, p, d, rows, alpha, g, p, x, d, T.One, weightGradient, d);
+        }
+
+        if (!biasGradient.IsEmpty)
+        {
+            AddColumnSums(g, rows, p, alpha, biasGradient);
+        }
+    }
+
+    /// <summary>destination += alpha·Σ_r g[r, :].</summary>
+    public static void AddColumnSums<T>(ReadOnlySpan<T> g, int rows, int p, T alpha, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (alpha == T.One)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                TensorPrimitives.Add(g.Slice(r * p, p), destination, destination);
+            }
+        }
+        else
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                TensorPrimitives.MultiplyAdd(g.Slice(r * p, p), alpha, destination, destination);
+            }
+        }
+    }
+
+    /// <summary>Writes each example's factor·Gᵢᵀ Xᵢ and factor·Σₜ gᵢₜ into the per-example blocks (each when not empty).</summary>
+    public static void WritePerExample<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int batch, int length, int d, int p, T factor, Span<T> weightBlock, Span<T> biasBlock)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < batch; i++)
+        {
+            var xi = x.Slice(i * length * d, length * d);
+            var gi = g.Slice(i * length * p, length * p);
+            if (!weightBlock.IsEmpty)
+            {
+                Gemm.Multiply(true, false, p, d, length, factor, gi, p, xi, d, T.Zero, weightBlock.Slice(i * p * d, p * d), d);
+            }
+
+            if (!biasBlock.IsEmpty)
+            {
+                var row = biasBlock.Slice(i * p, p);
+                row.Clear();
+                AddColumnSums(gi, length, p, factor, row);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds factor²·(‖Gᵢᵀ Xᵢ‖² + ‖Σₜ gᵢₜ‖²) (the terms of the trainable parts) to each example's squared norm, the
+    /// weight's by ghost norm or by a materialised per-example gradient in scratch memory.
+    /// </summary>
+    public static void AddSquaredNorms<T>(
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> g,
+        int batch,
+        int length,
+        int d,
+        int p,
+        T factor,
+        bool weight,
+        bool bias,
+        bool ghost,
+        Span<double> squaredNorms,
+        BackwardContext<T> context)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (!weight && !bias)
+        {
+            return;
+        }
+
+        var f2 = double.CreateTruncating(factor) * double.CreateTruncating(factor);
+        var scratchLength = Math.Max(bias ? p : 0, weight ? (ghost ? 2 * length * length : p * d) : 0);
+        var scratch = context.Scratch(scratchLength);
+        for (var i = 0; i < batch; i++)
+        {
+            var xi = x.Slice(i * length * d, length * d);
+            var gi = g.Slice(i * length * p, length * p);
+            var sum = 0.0;
+            if (weight)
+            {
+                if (ghost)
+                {
+                    sum += GhostSquaredNorm(xi, gi, length, d, p, scratch);
+                }
+                else
+                {
+                    var block = scratch[..(p * d)];
+                    Gemm.Multiply(true, false, p, d, length, T.One, gi, p, xi, d, T.Zero, block, d);
+                    sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(block));
+                }
+            }
+
+            if (bias)
+            {
+                var row = scratch[..p];
+                row.Clear();
+                AddColumnSums(gi, length, p, T.One, row);
+                sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(row));
+            }
+
+            squaredNorms[i] += f2 * sum;
+        }
+    }
+
+    /// <summary>‖Gᵀ X‖²_F for one example's X (T×d) and G (T×p): ⟨X Xᵀ, G Gᵀ⟩_F, or ‖x‖²‖g‖² at one position.</summary>
+    public static double GhostSquaredNorm<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int length, int d, int p, Span<T> scratch)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (length == 1)
+        {
+            return double.CreateTruncating(TensorPrimitives.SumOfSquares(x[..d])) * double.CreateTruncating(TensorPrimitives.SumOfSquares(g[..p]));
+        }
+
+        var area = length * length;
+        var xx = scratch[..area];
+        var gg = scratch.Slice(area, area);
+        Gemm.Multiply(false, true, length, length, d, T.One, x, d, x, d, T.Zero, xx, length);
+        Gemm.Multiply(false, true, length, length, p, T.One, g, p, g, p, T.Zero, gg, length);
+        return double.CreateTruncating(TensorPrimitives.Dot<T>(xx, gg));
+    }
+
+    /// <summary>Adds factor·Gᵀ diag(w) X to the weight's gradient and factor·Σᵢ wᵢ Σₜ gᵢₜ to the bias's (book-keeping).</summary>
+    public static void AddWeighted<T>(
+        ReadOnlySpan<T> weights,
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> g,
+        int batch,
+        int length,
+        int d,
+        int p,
+        T factor,
+        Span<T> weightGradient,
+        Span<T> biasGradient,
+        BackwardContext<T> context)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var rows = batch * length;
+        if (rows == 0)
+        {
+            return;
+        }
+
+        if (!weightGradient.IsEmpty)
+        {
+            if (p <= d)
+            {
+                var scaled = context.Scratch(rows * p);
+                ScaleRows(g, weights, batch, length * p, scaled);
+                Gemm.Multiply(true, false, p, d, rows, factor, scaled, p, x, d, T.One, weightGradient, d);
+            }
+            else
+            {
+                var scaled = context.Scratch(rows * d);
+                ScaleRows(x, weights, batch, length * d, scaled);
+                Gemm.Multiply(true, false, p, d, rows, factor, g, p, scaled, d, T.One, weightGradient, d);
+            }
+        }
+
+        if (!biasGradient.IsEmpty)
+        {
+            for (var i = 0; i < batch; i++)
+            {
+                AddColumnSums(g.Slice(i * length * p, length * p), length, p, factor * weights[i], biasGradient);
+            }
+        }
+    }
+
+    /// <summary>destination[i-th block] = w[i]·source[i-th block] for consecutive blocks of <paramref name="blockLength"/> values.</summary>
+    public static void ScaleRows<T>(ReadOnlySpan<T> source, ReadOnlySpan<T> weights, int blocks, int blockLength, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < blocks; i++)
+        {
+            TensorPrimitives.Multiply(source.Slice(i * blockLength, blockLength), weights[i], destination.Slice(i * blockLength, blockLength));
+        }
+    }
+
+    /// <summary>
+    /// Runs a backward pass's parameter part for y = factor·x·Wᵀ + b: the batch gradient, per-example gradients, or
+    /// per-example squared norms, for whichever of <paramref name="weight"/> and <paramref name="bias"/> is trainable.
+    /// </summary>
+    public static void Backward<T>(BackwardContext<T> context, ReadOnlySpan<T> x, ReadOnlySpan<T> g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var w = weight is { RequiresGrad: true };
+        var b = bias is { RequiresGrad: true };
+        if (!w && !b)
+        {
+            return;
+        }
+
+        var rows = batch * length;
+        if (context.AddsBatchGradient)
+        {
+            AddBatchGradient(x, g, rows, d, p, context.Scale * factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default);
+        }
+
+        switch (context.Pass)
+        {
+            case GradientPass.PerExample:
+                WritePerExample(x, g, batch, length, d, p, factor, w ? context.Block(weight!) : default, b ? context.Block(bias!) : default);
+                break;
+            case GradientPass.Norms:
+                AddSquaredNorms(x, g, batch, length, d, p, factor, w, b, UseGhost(context.Clipping, length, d, p), context.SquaredNorms, context);
+                break;
+        }
+    }
+
+    /// <summary>The book-keeping counterpart of <see cref="Backward{T}"/> after a norms pass.</summary>
+    public static void ApplyWeights<T>(ReadOnlySpan<T> weights, BackwardContext<T> context, ReadOnlySpan<T> x, ReadOnlySpan<T> g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var w = weight is { RequiresGrad: true };
+        var b = bias is { RequiresGrad: true };
+        if (!w && !b)
+        {
+            return;
+        }
+
+        AddWeighted(weights, x, g, batch, length, d, p, factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default, context);
+    }
+
+    /// <summary>Adds the plan entries of a dense weight and bias.</summary>
+    public static void Describe<T>(ClippingMode mode, int length, int d, int p, Parameter<T>? weight, Parameter<T>? bias, List<ParameterClipping> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var method = UseGhost(mode, length, d, p) ? PerExampleNormMethod.Ghost : PerExampleNormMethod.Materialized;
+        if (weight is { RequiresGrad: true })
+        {
+            destination.Add(new ParameterClipping(weight.Name, method));
+        }
+
+        if (bias is { RequiresGrad: true })
+        {
+            destination.Add(new ParameterClipping(bias.Name, method));
+        }
+    }
+}
