@@ -103,7 +103,16 @@ internal static class DenseKernels
         {
             var xi = x.Slice(i * length * d, length * d);
             var gi = g.Slice(i * length * p, length * p);
-            if (!weightBlock.IsEmpty)
+            if (!weightBlock.IsEmpty && length == 1)
+            {
+                // One position: the outer product gᵢxᵢᵀ, row by row.
+                var block = weightBlock.Slice(i * p * d, p * d);
+                for (var o = 0; o < p; o++)
+                {
+                    TensorPrimitives.Multiply(xi, factor * gi[o], block.Slice(o * d, d));
+                }
+            }
+            else if (!weightBlock.IsEmpty)
             {
                 Gemm.Multiply(true, false, p, d, length, factor, gi, p, xi, d, T.Zero, weightBlock.Slice(i * p * d, p * d), d);
             }
