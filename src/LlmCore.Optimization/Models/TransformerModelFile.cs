@@ -13,6 +13,7 @@ internal static class TransformerModelFile
 {
     private const string Tag = "LLMCORE-TRANSFORMER";
     private const int Version = 1;
+    private const int MaxText = 1 << 16;
 
     public static void Write<T>(TransformerModel<T> model, Stream destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -96,17 +97,7 @@ internal static class TransformerModelFile
     private static TransformerModel<T> ReadCore<T>(BinaryReader reader)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        string tag;
-        try
-        {
-            tag = reader.ReadString();
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidDataException("The file is not an LlmCore transformer model.", e);
-        }
-
-        if (tag != Tag)
+        if (ReadText(reader, Tag.Length) != Tag)
         {
             throw new InvalidDataException("The file is not an LlmCore transformer model.");
         }
@@ -117,7 +108,7 @@ internal static class TransformerModelFile
             throw new InvalidDataException($"The model file has format version {version}; this library reads version {Version}.");
         }
 
-        var kind = reader.ReadString();
+        var kind = ReadText(reader, 16);
         var elementSize = reader.ReadInt32();
         if (elementSize is not (4 or 8))
         {
@@ -196,8 +187,8 @@ internal static class TransformerModelFile
 
         for (var i = 0; i < metadata; i++)
         {
-            var key = reader.ReadString();
-            model.Metadata[key] = reader.ReadString();
+            var key = ReadText(reader, MaxText);
+            model.Metadata[key] = ReadText(reader, MaxText);
         }
 
         var count = reader.ReadInt32();
@@ -209,7 +200,7 @@ internal static class TransformerModelFile
         var bytes = Array.Empty<byte>();
         foreach (var parameter in model.Parameters)
         {
-            var name = reader.ReadString();
+            var name = ReadText(reader, MaxText);
             var trainable = reader.ReadBoolean();
             var length = reader.ReadInt32();
             if (name != parameter.Name || length != parameter.Length)
@@ -254,5 +245,32 @@ internal static class TransformerModelFile
         }
 
         return model;
+    }
+
+    /// <summary>Reads a length-prefixed UTF-8 string (BinaryWriter's format) of at most <paramref name="maxBytes"/> bytes.</summary>
+    private static string ReadText(BinaryReader reader, int maxBytes)
+    {
+        int length;
+        try
+        {
+            length = reader.Read7BitEncodedInt();
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException("The file is not an LlmCore transformer model.", e);
+        }
+
+        if (length < 0 || length > maxBytes)
+        {
+            throw new InvalidDataException("The file is not an LlmCore transformer model (a text field has an impossible length).");
+        }
+
+        var bytes = reader.ReadBytes(length);
+        if (bytes.Length != length)
+        {
+            throw new EndOfStreamException();
+        }
+
+        return Encoding.UTF8.GetString(bytes);
     }
 }
