@@ -279,9 +279,10 @@ public sealed class Sequential<T> : IModel<T>, IClippingPlanner
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {
-        foreach (var parameter in Parameters)
+        var parameters = Parameters;
+        for (var p = 0; p < parameters.Count; p++)
         {
-            parameter.ZeroGrad();
+            parameters[p].ZeroGrad();
         }
     }
 
