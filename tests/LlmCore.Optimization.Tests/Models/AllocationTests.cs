@@ -4,9 +4,27 @@ using static LlmCore.Optimization.Tests.Models.GptTestModels;
 
 namespace LlmCore.Optimization.Tests.Models;
 
-/// <summary>Steady-state training steps allocate nothing (buffers are sized on first use and reused); a few warm-up rounds let the JIT settle.</summary>
+/// <summary>Steady-state training steps allocate nothing (buffers are sized on first use and reused).</summary>
 public class AllocationTests
 {
+    /// <summary>
+    /// The fewest bytes one round of <paramref name="steps"/> allocates over five measured rounds: a per-step
+    /// allocation shows in every round, while the runtime's own occasional allocations on the thread (tiered
+    /// compilation while other tests run in parallel) do not.
+    /// </summary>
+    private static long MeasuredAllocation(Action steps)
+    {
+        var least = long.MaxValue;
+        for (var round = 0; round < 5; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            steps();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
+    }
+
     [Fact]
     public void GptSteps_AfterWarmUp_AllocateNothing()
     {
@@ -35,9 +53,7 @@ public class AllocationTests
             Steps();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Steps();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, MeasuredAllocation(Steps));
     }
 
     [Fact]
@@ -61,8 +77,6 @@ public class AllocationTests
             Steps();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Steps();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, MeasuredAllocation(Steps));
     }
 }

@@ -13,7 +13,7 @@ namespace LlmCore.Optimization.Layers.Sequence;
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <remarks>
 /// <para>
-/// Every product runs through <see cref="Gemm.Multiply{T}"/> on strided slices of the fused projection (no copies):
+/// Every product runs through <see cref="Gemm"/> on strided slices of the fused projection (no copies):
 /// S = QKᵀ, Y = PV forward; dP = dY·Vᵀ, dV = Pᵀ·dY, dS = P⊙(dP − rowsum(dP⊙P)), dQ = dS·K/√dₕ, dK = dSᵀ·Q/√dₕ backward.
 /// The softmax subtracts each row's maximum over the causal positions before exponentiating, and masked entries
 /// are exactly zero, so no position ever reads a later one. Optional dropout on the probabilities (GPT-2's
@@ -25,7 +25,6 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly int _width;
-    private readonly int _headSize;
     private T[] _probabilities = [];
     private T[] _mask = [];
     private T[] _dropped = [];
@@ -52,7 +51,6 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
 
         _width = width;
         Heads = heads;
-        _headSize = width / heads;
         Dropout = dropout;
         Site = site;
     }
@@ -75,10 +73,7 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
     /// <inheritdoc />
     protected override void ForwardCore(T[] input, in ForwardPass pass)
     {
-        var length = Length;
-        var c = _width;
-        var dh = _headSize;
-        var area = length * length;
+        var area = Length * Length;
         var heads = Batch * Heads;
         var probabilities = Ensure(ref _probabilities, heads * area);
         var y = EnsureOutput();
@@ -90,17 +85,33 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
             Ensure(ref _dropped, heads * area);
         }
 
-        var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
-        for (var bh = 0; bh < heads; bh++)
+        SequenceParallel.For(heads, new ForwardWork(input, probabilities, _mask, _dropped, y, Length, _width, Heads, _dropout));
+    }
+
+    /// <inheritdoc />
+    protected override void BackwardCore(T[] outputGradient, BackwardContext<T> context)
+    {
+        var heads = Batch * Heads;
+        var scores = context.Buffer(ScratchSlot.Attention, heads * Length * Length);
+        SequenceParallel.For(heads, new BackwardWork(Input, _probabilities, _mask, _dropped, outputGradient, EnsureInputGradient(), scores, Length, _width, Heads, _dropout));
+    }
+
+    /// <summary>One (sequence, head) of the forward pass.</summary>
+    private readonly struct ForwardWork(T[] input, T[] probabilities, T[] mask, T[] dropped, T[] output, int length, int width, int heads, bool dropout) : ISequenceWork
+    {
+        public void Invoke(int index)
         {
-            var b = bh / Heads;
-            var h = bh % Heads;
-            var rowOffset = b * length * 3 * c;
+            var b = index / heads;
+            var h = index % heads;
+            var dh = width / heads;
+            var area = length * length;
+            var rowOffset = b * length * 3 * width;
             ReadOnlySpan<T> q = input.AsSpan(rowOffset + (h * dh));
-            ReadOnlySpan<T> k = input.AsSpan(rowOffset + c + (h * dh));
-            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * c) + (h * dh));
-            var p = probabilities.AsSpan(bh * area, area);
-            Gemm.Multiply(false, true, length, length, dh, scale, q, 3 * c, k, 3 * c, T.Zero, p, length);
+            ReadOnlySpan<T> k = input.AsSpan(rowOffset + width + (h * dh));
+            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * width) + (h * dh));
+            var p = probabilities.AsSpan(index * area, area);
+            var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
+            Gemm.Multiply(false, true, length, length, dh, scale, q, 3 * width, k, 3 * width, T.Zero, p, length);
             for (var t = 0; t < length; t++)
             {
                 var row = p.Slice(t * length, length);
@@ -113,51 +124,46 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
             }
 
             ReadOnlySpan<T> used = p;
-            if (_dropout)
+            if (dropout)
             {
-                var dropped = _dropped.AsSpan(bh * area, area);
-                TensorPrimitives.Multiply(p, _mask.AsSpan(bh * area, area), dropped);
-                used = dropped;
+                var kept = dropped.AsSpan(index * area, area);
+                TensorPrimitives.Multiply(p, mask.AsSpan(index * area, area), kept);
+                used = kept;
             }
 
-            Gemm.Multiply(false, false, length, dh, length, T.One, used, length, v, 3 * c, T.Zero, y.AsSpan((b * length * c) + (h * dh)), c);
+            Gemm.Multiply(false, false, length, dh, length, T.One, used, length, v, 3 * width, T.Zero, output.AsSpan((b * length * width) + (h * dh)), width);
         }
     }
 
-    /// <inheritdoc />
-    protected override void BackwardCore(T[] outputGradient, BackwardContext<T> context)
+    /// <summary>One (sequence, head) of the backward pass.</summary>
+    private readonly struct BackwardWork(T[] input, T[] probabilities, T[] mask, T[] dropped, T[] outputGradient, T[] inputGradient, T[] scores, int length, int width, int heads, bool dropout) : ISequenceWork
     {
-        var length = Length;
-        var c = _width;
-        var dh = _headSize;
-        var area = length * length;
-        var heads = Batch * Heads;
-        var dx = EnsureInputGradient();
-        var input = Input;
-        var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
-        var dp = context.Scratch(area);
-        for (var bh = 0; bh < heads; bh++)
+        public void Invoke(int index)
         {
-            var b = bh / Heads;
-            var h = bh % Heads;
-            var rowOffset = b * length * 3 * c;
+            var b = index / heads;
+            var h = index % heads;
+            var dh = width / heads;
+            var area = length * length;
+            var rowOffset = b * length * 3 * width;
             var headOffset = h * dh;
             ReadOnlySpan<T> q = input.AsSpan(rowOffset + headOffset);
-            ReadOnlySpan<T> k = input.AsSpan(rowOffset + c + headOffset);
-            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * c) + headOffset);
-            var dq = dx.AsSpan(rowOffset + headOffset);
-            var dk = dx.AsSpan(rowOffset + c + headOffset);
-            var dv = dx.AsSpan(rowOffset + (2 * c) + headOffset);
-            ReadOnlySpan<T> dy = outputGradient.AsSpan((b * length * c) + headOffset);
-            ReadOnlySpan<T> p = _probabilities.AsSpan(bh * area, area);
-            ReadOnlySpan<T> used = _dropout ? _dropped.AsSpan(bh * area, area) : p;
+            ReadOnlySpan<T> k = input.AsSpan(rowOffset + width + headOffset);
+            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * width) + headOffset);
+            var dq = inputGradient.AsSpan(rowOffset + headOffset);
+            var dk = inputGradient.AsSpan(rowOffset + width + headOffset);
+            var dv = inputGradient.AsSpan(rowOffset + (2 * width) + headOffset);
+            ReadOnlySpan<T> dy = outputGradient.AsSpan((b * length * width) + headOffset);
+            ReadOnlySpan<T> p = probabilities.AsSpan(index * area, area);
+            ReadOnlySpan<T> used = dropout ? dropped.AsSpan(index * area, area) : p;
+            var dp = scores.AsSpan(index * area, area);
+            var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
 
             // dV = P̃ᵀ·dY and dP̃ = dY·Vᵀ (P̃ the probabilities after dropout), then dP = dP̃⊙mask.
-            Gemm.Multiply(true, false, length, dh, length, T.One, used, length, dy, c, T.Zero, dv, 3 * c);
-            Gemm.Multiply(false, true, length, length, dh, T.One, dy, c, v, 3 * c, T.Zero, dp, length);
-            if (_dropout)
+            Gemm.Multiply(true, false, length, dh, length, T.One, used, length, dy, width, T.Zero, dv, 3 * width);
+            Gemm.Multiply(false, true, length, length, dh, T.One, dy, width, v, 3 * width, T.Zero, dp, length);
+            if (dropout)
             {
-                TensorPrimitives.Multiply(dp, _mask.AsSpan(bh * area, area), dp);
+                TensorPrimitives.Multiply(dp, mask.AsSpan(index * area, area), dp);
             }
 
             // dS = P⊙(dP − Σ dP⊙P) on the causal part, zero above the diagonal.
@@ -172,8 +178,8 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
                 row[(t + 1)..].Clear();
             }
 
-            Gemm.Multiply(false, false, length, dh, length, scale, dp, length, k, 3 * c, T.Zero, dq, 3 * c);
-            Gemm.Multiply(true, false, length, dh, length, scale, dp, length, q, 3 * c, T.Zero, dk, 3 * c);
+            Gemm.Multiply(false, false, length, dh, length, scale, dp, length, k, 3 * width, T.Zero, dq, 3 * width);
+            Gemm.Multiply(true, false, length, dh, length, scale, dp, length, q, 3 * width, T.Zero, dk, 3 * width);
         }
     }
 }

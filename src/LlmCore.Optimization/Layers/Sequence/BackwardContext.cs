@@ -32,9 +32,9 @@ internal enum GradientPass
 internal sealed class BackwardContext<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private readonly T[][] _buffers = [[], [], [], [], []];
     private double[] _squaredNorms = [];
-    private T[] _scratch = [];
-    private T[] _scratch2 = [];
+    private double[] _exampleValues = [];
 
     /// <summary>Gets the kind of pass.</summary>
     public GradientPass Pass { get; private set; }
@@ -98,26 +98,62 @@ internal sealed class BackwardContext<T>
     public Span<T> Block(Parameter<T> parameter) => PerExample!.BlockFor(parameter);
 
     /// <summary>Gets transient scratch memory of at least <paramref name="length"/> values (contents undefined).</summary>
-    public Span<T> Scratch(int length)
+    public Span<T> Scratch(int length) => Buffer(ScratchSlot.General, length).AsSpan(0, length);
+
+    /// <summary>Gets a transient scratch array for one use (contents undefined); arrays of different slots are distinct.</summary>
+    public T[] Buffer(ScratchSlot slot, int length)
     {
-        if (_scratch.Length < length)
+        ref var buffer = ref _buffers[(int)slot];
+        if (buffer.Length < length)
         {
-            _scratch = new T[length];
+            buffer = new T[length];
         }
 
-        return _scratch.AsSpan(0, length);
+        return buffer;
     }
 
-    /// <summary>Gets a second transient scratch area, distinct from <see cref="Scratch"/>.</summary>
-    public Span<T> Scratch2(int length)
+    /// <summary>Gets one double per example, for per-example results of parallel work (contents undefined).</summary>
+    public double[] ExampleValues(int batch)
     {
-        if (_scratch2.Length < length)
+        if (_exampleValues.Length < batch)
         {
-            _scratch2 = new T[length];
+            _exampleValues = new double[batch];
         }
 
-        return _scratch2.AsSpan(0, length);
+        return _exampleValues;
     }
+
+    /// <summary>Writes each row's weight (example i's weight repeated over its <paramref name="length"/> rows).</summary>
+    public T[] RowWeights(ReadOnlySpan<T> weights, int length)
+    {
+        var rows = weights.Length * length;
+        var buffer = Buffer(ScratchSlot.RowWeights, rows);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            buffer.AsSpan(i * length, length).Fill(weights[i]);
+        }
+
+        return buffer;
+    }
+}
+
+/// <summary>The distinct transient buffers a <see cref="BackwardContext{T}"/> hands out.</summary>
+internal enum ScratchSlot
+{
+    /// <summary>General scratch of one call.</summary>
+    General,
+
+    /// <summary>Per-worker scratch of parallel per-example norms.</summary>
+    Workers,
+
+    /// <summary>The attention-score gradients of one layer.</summary>
+    Attention,
+
+    /// <summary>The rows' book-keeping weights.</summary>
+    RowWeights,
+
+    /// <summary>Scratch of the scaled product.</summary>
+    Scaled,
 }
 
 /// <summary>The flags of one forward pass: training (dropout on) and the dropout stream's coordinates.</summary>

@@ -9,7 +9,7 @@ namespace LlmCore.Optimization.Layers.Sequence;
 /// The arithmetic of a dense projection y = factor·x·Wᵀ + b (W of shape [p, d], torch.nn.Linear's layout) over
 /// <c>rows</c> = B·T input rows, T consecutive rows per example: forward, input gradient, batch gradient,
 /// per-example gradients, per-example squared norms (ghost or materialised) and the book-keeping weighted sum.
-/// Every product goes through <see cref="Gemm.Multiply{T}"/>. Used by <see cref="Dense{T}"/> (T = 1) and by every
+/// Every product goes through <see cref="Gemm"/>. Used by <see cref="Dense{T}"/> (T = 1) and by every
 /// projection of the sequence layers.
 /// </summary>
 /// <remarks>
@@ -128,7 +128,7 @@ internal static class DenseKernels
 
     /// <summary>
     /// Adds factor²·(‖Gᵢᵀ Xᵢ‖² + ‖Σₜ gᵢₜ‖²) (the terms of the trainable parts) to each example's squared norm, the
-    /// weight's by ghost norm or by a materialised per-example gradient in scratch memory.
+    /// weight's by ghost norm or by a materialised per-example gradient in scratch memory, one example after another.
     /// </summary>
     public static void AddSquaredNorms<T>(
         ReadOnlySpan<T> x,
@@ -151,38 +151,74 @@ internal static class DenseKernels
         }
 
         var f2 = double.CreateTruncating(factor) * double.CreateTruncating(factor);
-        var scratchLength = Math.Max(bias ? p : 0, weight ? (ghost ? 2 * length * length : p * d) : 0);
-        var scratch = context.Scratch(scratchLength);
+        var scratch = context.Scratch(ExampleScratch(length, d, p, weight, bias, ghost));
         for (var i = 0; i < batch; i++)
         {
-            var xi = x.Slice(i * length * d, length * d);
-            var gi = g.Slice(i * length * p, length * p);
-            var sum = 0.0;
-            if (weight)
-            {
-                if (ghost)
-                {
-                    sum += GhostSquaredNorm(xi, gi, length, d, p, scratch);
-                }
-                else
-                {
-                    var block = scratch[..(p * d)];
-                    Gemm.Multiply(true, false, p, d, length, T.One, gi, p, xi, d, T.Zero, block, d);
-                    sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(block));
-                }
-            }
-
-            if (bias)
-            {
-                var row = scratch[..p];
-                row.Clear();
-                AddColumnSums(gi, length, p, T.One, row);
-                sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(row));
-            }
-
-            squaredNorms[i] += f2 * sum;
+            squaredNorms[i] += f2 * ExampleSquaredNorm(x.Slice(i * length * d, length * d), g.Slice(i * length * p, length * p), length, d, p, weight, bias, ghost, scratch);
         }
     }
+
+    /// <summary>
+    /// <see cref="AddSquaredNorms{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, int, int, T, bool, bool, bool, Span{double}, BackwardContext{T})"/>
+    /// with the examples spread across cores (rounds of one example per worker, each with its own scratch).
+    /// </summary>
+    public static void AddSquaredNorms<T>(T[] x, T[] g, int batch, int length, int d, int p, T factor, bool weight, bool bias, bool ghost, BackwardContext<T> context)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (!weight && !bias)
+        {
+            return;
+        }
+
+        var slot = ExampleScratch(length, d, p, weight, bias, ghost);
+        var workers = Math.Min(SequenceParallel.Workers, batch);
+        var scratch = context.Buffer(ScratchSlot.Workers, workers * slot);
+        var values = context.ExampleValues(batch);
+        for (var first = 0; first < batch; first += workers)
+        {
+            SequenceParallel.For(Math.Min(workers, batch - first), new NormWork<T>(x, g, length, d, p, weight, bias, ghost, scratch, slot, first, values));
+        }
+
+        var f2 = double.CreateTruncating(factor) * double.CreateTruncating(factor);
+        var squaredNorms = context.SquaredNorms;
+        for (var i = 0; i < batch; i++)
+        {
+            squaredNorms[i] += f2 * values[i];
+        }
+    }
+
+    /// <summary>One example's ‖GᵢᵀXᵢ‖² (when <paramref name="weight"/>) + ‖Σₜ gᵢₜ‖² (when <paramref name="bias"/>).</summary>
+    public static double ExampleSquaredNorm<T>(ReadOnlySpan<T> xi, ReadOnlySpan<T> gi, int length, int d, int p, bool weight, bool bias, bool ghost, Span<T> scratch)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var sum = 0.0;
+        if (weight)
+        {
+            if (ghost)
+            {
+                sum += GhostSquaredNorm(xi, gi, length, d, p, scratch);
+            }
+            else
+            {
+                var block = scratch[..(p * d)];
+                Gemm.Multiply(true, false, p, d, length, T.One, gi, p, xi, d, T.Zero, block, d);
+                sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(block));
+            }
+        }
+
+        if (bias)
+        {
+            var row = scratch[..p];
+            row.Clear();
+            AddColumnSums(gi, length, p, T.One, row);
+            sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(row));
+        }
+
+        return sum;
+    }
+
+    private static int ExampleScratch(int length, int d, int p, bool weight, bool bias, bool ghost) =>
+        Math.Max(bias ? p : 0, weight ? (ghost ? 2 * length * length : p * d) : 0);
 
     /// <summary>‖Gᵀ X‖²_F for one example's X (T×d) and G (T×p): ⟨X Xᵀ, G Gᵀ⟩_F, or ‖x‖²‖g‖² at one position.</summary>
     public static double GhostSquaredNorm<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int length, int d, int p, Span<T> scratch)
@@ -224,18 +260,8 @@ internal static class DenseKernels
 
         if (!weightGradient.IsEmpty)
         {
-            if (p <= d)
-            {
-                var scaled = context.Scratch(rows * p);
-                ScaleRows(g, weights, batch, length * p, scaled);
-                Gemm.Multiply(true, false, p, d, rows, factor, scaled, p, x, d, T.One, weightGradient, d);
-            }
-            else
-            {
-                var scaled = context.Scratch(rows * d);
-                ScaleRows(x, weights, batch, length * d, scaled);
-                Gemm.Multiply(true, false, p, d, rows, factor, g, p, scaled, d, T.One, weightGradient, d);
-            }
+            var rowWeights = context.RowWeights(weights, length);
+            SequenceParallel.MultiplyScaled(true, false, p, d, rows, factor, g, p, rowWeights.AsSpan(0, rows), x, d, T.One, weightGradient, d, context.Buffer(ScratchSlot.Scaled, rows * d));
         }
 
         if (!biasGradient.IsEmpty)
@@ -247,21 +273,11 @@ internal static class DenseKernels
         }
     }
 
-    /// <summary>destination[i-th block] = w[i]·source[i-th block] for consecutive blocks of <paramref name="blockLength"/> values.</summary>
-    public static void ScaleRows<T>(ReadOnlySpan<T> source, ReadOnlySpan<T> weights, int blocks, int blockLength, Span<T> destination)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        for (var i = 0; i < blocks; i++)
-        {
-            TensorPrimitives.Multiply(source.Slice(i * blockLength, blockLength), weights[i], destination.Slice(i * blockLength, blockLength));
-        }
-    }
-
     /// <summary>
     /// Runs a backward pass's parameter part for y = factor·x·Wᵀ + b: the batch gradient, per-example gradients, or
     /// per-example squared norms, for whichever of <paramref name="weight"/> and <paramref name="bias"/> is trainable.
     /// </summary>
-    public static void Backward<T>(BackwardContext<T> context, ReadOnlySpan<T> x, ReadOnlySpan<T> g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
+    public static void Backward<T>(BackwardContext<T> context, T[] x, T[] g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var w = weight is { RequiresGrad: true };
@@ -274,22 +290,22 @@ internal static class DenseKernels
         var rows = batch * length;
         if (context.AddsBatchGradient)
         {
-            AddBatchGradient(x, g, rows, d, p, context.Scale * factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default);
+            AddBatchGradient<T>(x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), rows, d, p, context.Scale * factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default);
         }
 
         switch (context.Pass)
         {
             case GradientPass.PerExample:
-                WritePerExample(x, g, batch, length, d, p, factor, w ? context.Block(weight!) : default, b ? context.Block(bias!) : default);
+                WritePerExample<T>(x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), batch, length, d, p, factor, w ? context.Block(weight!) : default, b ? context.Block(bias!) : default);
                 break;
             case GradientPass.Norms:
-                AddSquaredNorms(x, g, batch, length, d, p, factor, w, b, UseGhost(context.Clipping, length, d, p), context.SquaredNorms, context);
+                AddSquaredNorms(x, g, batch, length, d, p, factor, w, b, UseGhost(context.Clipping, length, d, p), context);
                 break;
         }
     }
 
     /// <summary>The book-keeping counterpart of <see cref="Backward{T}"/> after a norms pass.</summary>
-    public static void ApplyWeights<T>(ReadOnlySpan<T> weights, BackwardContext<T> context, ReadOnlySpan<T> x, ReadOnlySpan<T> g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
+    public static void ApplyWeights<T>(ReadOnlySpan<T> weights, BackwardContext<T> context, T[] x, T[] g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var w = weight is { RequiresGrad: true };
@@ -299,7 +315,8 @@ internal static class DenseKernels
             return;
         }
 
-        AddWeighted(weights, x, g, batch, length, d, p, factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default, context);
+        var rows = batch * length;
+        AddWeighted<T>(weights, x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), batch, length, d, p, factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default, context);
     }
 
     /// <summary>Adds the plan entries of a dense weight and bias.</summary>
@@ -315,6 +332,17 @@ internal static class DenseKernels
         if (bias is { RequiresGrad: true })
         {
             destination.Add(new ParameterClipping(bias.Name, method));
+        }
+    }
+
+    /// <summary>One example's squared norm per index (examples first … first + count − 1), each in its own scratch slot.</summary>
+    private readonly struct NormWork<T>(T[] x, T[] g, int length, int d, int p, bool weight, bool bias, bool ghost, T[] scratch, int slot, int first, double[] values) : ISequenceWork
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        public void Invoke(int index)
+        {
+            var i = first + index;
+            values[i] = ExampleSquaredNorm<T>(x.AsSpan(i * length * d, length * d), g.AsSpan(i * length * p, length * p), length, d, p, weight, bias, ghost, scratch.AsSpan(index * slot, slot));
         }
     }
 }

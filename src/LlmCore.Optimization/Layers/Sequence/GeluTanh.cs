@@ -167,17 +167,38 @@ internal sealed class GeluTanhLayer<T> : SequenceLayer<T>
     /// <inheritdoc />
     public override IReadOnlyList<Parameter<T>> Parameters => [];
 
+    private const int Chunk = 1 << 13;
+
     /// <inheritdoc />
     protected override void ForwardCore(T[] input, in ForwardPass pass)
     {
         var n = Rows * InputWidth;
-        GeluTanh.Forward<T>(input.AsSpan(0, n), EnsureOutput().AsSpan(0, n));
+        SequenceParallel.For(SequenceParallel.Chunks(n, Chunk), new Work(input, null, EnsureOutput(), n));
     }
 
     /// <inheritdoc />
     protected override void BackwardCore(T[] outputGradient, BackwardContext<T> context)
     {
         var n = Rows * InputWidth;
-        GeluTanh.Backward<T>(Input.AsSpan(0, n), outputGradient.AsSpan(0, n), EnsureInputGradient().AsSpan(0, n));
+        SequenceParallel.For(SequenceParallel.Chunks(n, Chunk), new Work(Input, outputGradient, EnsureInputGradient(), n));
+    }
+
+    /// <summary>One chunk of the forward (no output gradient) or backward pass.</summary>
+    private readonly struct Work(T[] x, T[]? dy, T[] destination, int length) : ISequenceWork
+    {
+        public void Invoke(int index)
+        {
+            var chunks = SequenceParallel.Chunks(length, Chunk);
+            var start = (int)((long)index * length / chunks);
+            var count = (int)((long)(index + 1) * length / chunks) - start;
+            if (dy is null)
+            {
+                GeluTanh.Forward<T>(x.AsSpan(start, count), destination.AsSpan(start, count));
+            }
+            else
+            {
+                GeluTanh.Backward<T>(x.AsSpan(start, count), dy.AsSpan(start, count), destination.AsSpan(start, count));
+            }
+        }
     }
 }

@@ -132,28 +132,26 @@ internal sealed class LinearLayer<T> : SequenceLayer<T>
         var rows = Rows;
         var d = InputWidth;
         var p = OutputWidth;
-        ReadOnlySpan<T> x = Input.AsSpan(0, rows * d);
-        ReadOnlySpan<T> g = outputGradient.AsSpan(0, rows * p);
+        var x = Input;
         var lora = LoraA is not null && (LoraA.RequiresGrad || LoraB!.RequiresGrad || NeedsInputGradient);
         if (lora)
         {
             var r = LoraRank;
-            ReadOnlySpan<T> u = _hidden.AsSpan(0, rows * r);
-            DenseKernels.Backward(context, u, g, Batch, Length, r, p, _loraScale, LoraB, null);
+            DenseKernels.Backward(context, _hidden, outputGradient, Batch, Length, r, p, _loraScale, LoraB, null);
             if (LoraA!.RequiresGrad || NeedsInputGradient)
             {
                 var du = Ensure(ref _hiddenGradient, rows * r);
-                DenseKernels.InputGradient<T>(g, rows, r, p, LoraB!.Values, _loraScale, du, accumulate: false);
-                DenseKernels.Backward<T>(context, x, du.AsSpan(0, rows * r), Batch, Length, d, r, T.One, LoraA, null);
+                DenseKernels.InputGradient<T>(outputGradient.AsSpan(0, rows * p), rows, r, p, LoraB!.Values, _loraScale, du, accumulate: false);
+                DenseKernels.Backward(context, x, du, Batch, Length, d, r, T.One, LoraA, null);
             }
         }
 
         var weight = WeightNormsHandledByModel && context.Pass == GradientPass.Norms ? null : Weight;
-        DenseKernels.Backward(context, x, g, Batch, Length, d, p, T.One, weight, Bias);
+        DenseKernels.Backward(context, x, outputGradient, Batch, Length, d, p, T.One, weight, Bias);
         if (NeedsInputGradient)
         {
             var dx = EnsureInputGradient();
-            DenseKernels.InputGradient(g, rows, d, p, Weight.Values, T.One, dx, accumulate: false);
+            DenseKernels.InputGradient<T>(outputGradient.AsSpan(0, rows * p), rows, d, p, Weight.Values, T.One, dx, accumulate: false);
             if (lora)
             {
                 DenseKernels.InputGradient<T>(_hiddenGradient.AsSpan(0, rows * LoraRank), rows, d, LoraRank, LoraA!.Values, T.One, dx, accumulate: true);
@@ -164,19 +162,16 @@ internal sealed class LinearLayer<T> : SequenceLayer<T>
     /// <inheritdoc />
     public override void ApplyWeights(ReadOnlySpan<T> weights, BackwardContext<T> context)
     {
-        var rows = Rows;
         var d = InputWidth;
         var p = OutputWidth;
-        ReadOnlySpan<T> x = Input.AsSpan(0, rows * d);
-        ReadOnlySpan<T> g = LastOutputGradient.AsSpan(0, rows * p);
         if (LoraA is not null)
         {
             var r = LoraRank;
-            DenseKernels.ApplyWeights(weights, context, _hidden.AsSpan(0, rows * r), g, Batch, Length, r, p, _loraScale, LoraB, null);
-            DenseKernels.ApplyWeights<T>(weights, context, x, _hiddenGradient.AsSpan(0, rows * r), Batch, Length, d, r, T.One, LoraA, null);
+            DenseKernels.ApplyWeights(weights, context, _hidden, LastOutputGradient, Batch, Length, r, p, _loraScale, LoraB, null);
+            DenseKernels.ApplyWeights(weights, context, Input, _hiddenGradient, Batch, Length, d, r, T.One, LoraA, null);
         }
 
-        DenseKernels.ApplyWeights(weights, context, x, g, Batch, Length, d, p, T.One, WeightNormsHandledByModel ? null : Weight, Bias);
+        DenseKernels.ApplyWeights(weights, context, Input, LastOutputGradient, Batch, Length, d, p, T.One, WeightNormsHandledByModel ? null : Weight, Bias);
     }
 
     /// <inheritdoc />

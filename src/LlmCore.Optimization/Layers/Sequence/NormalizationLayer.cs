@@ -27,6 +27,7 @@ internal sealed class NormalizationLayer<T> : SequenceLayer<T>
     private T[] _inverseScale = [];
     private T[] _gainRows = [];
     private T[] _biasRows = [];
+    private T[] _scratchRows = [];
 
     /// <summary>Initializes a new instance of the <see cref="NormalizationLayer{T}"/> class with γ = 1 and β = 0.</summary>
     /// <param name="name">The parameter-name prefix (<c>{name}.weight</c>, <c>{name}.bias</c>).</param>
@@ -45,6 +46,8 @@ internal sealed class NormalizationLayer<T> : SequenceLayer<T>
         _epsilon = T.CreateTruncating(epsilon);
         _parameters = Bias is null ? [Gain] : [Gain, Bias];
     }
+
+    private const int RowsPerChunk = 64;
 
     /// <summary>Gets γ.</summary>
     public Parameter<T> Gain { get; }
@@ -66,139 +69,55 @@ internal sealed class NormalizationLayer<T> : SequenceLayer<T>
         var y = EnsureOutput();
         var xhat = Ensure(ref _normalized, rows * c);
         var inverse = Ensure(ref _inverseScale, rows);
-        var count = T.CreateTruncating(c);
-        ReadOnlySpan<T> gain = Gain.Values;
-        ReadOnlySpan<T> beta = Bias is null ? default : Bias.Values;
-        for (var r = 0; r < rows; r++)
-        {
-            var x = input.AsSpan(r * c, c);
-            var n = xhat.AsSpan(r * c, c);
-            if (IsRms)
-            {
-                x.CopyTo(n);
-            }
-            else
-            {
-                TensorPrimitives.Subtract(x, TensorPrimitives.Sum<T>(x) / count, n);
-            }
-
-            var scale = T.One / T.Sqrt((TensorPrimitives.SumOfSquares<T>(n) / count) + _epsilon);
-            inverse[r] = scale;
-            TensorPrimitives.Multiply(n, scale, n);
-            var o = y.AsSpan(r * c, c);
-            if (beta.IsEmpty)
-            {
-                TensorPrimitives.Multiply(n, gain, o);
-            }
-            else
-            {
-                TensorPrimitives.MultiplyAdd(n, gain, beta, o);
-            }
-        }
+        var chunks = SequenceParallel.Chunks((long)rows * c, RowsPerChunk * c);
+        SequenceParallel.For(chunks, new ForwardWork(input, y, xhat, inverse, Gain.ValueArray, Bias?.ValueArray, rows, c, chunks, IsRms, _epsilon));
     }
 
     /// <inheritdoc />
     protected override void BackwardCore(T[] outputGradient, BackwardContext<T> context)
     {
         var c = InputWidth;
-        var length = Length;
         var batch = Batch;
         var gainOn = Gain.RequiresGrad;
         var biasOn = Bias is { RequiresGrad: true };
         var pass = context.Pass;
+        Ensure(ref _gainRows, batch * c);
+        Ensure(ref _biasRows, batch * c);
+        var scratch = Ensure(ref _scratchRows, batch * c);
         var dx = NeedsInputGradient ? EnsureInputGradient() : null;
-        var scratch = context.Scratch(3 * c);
-        var dxhat = scratch[..c];
-        var gainAccumulator = scratch.Slice(c, c);
-        var biasAccumulator = scratch.Slice(2 * c, c);
-        if (pass == GradientPass.Norms)
-        {
-            Ensure(ref _gainRows, batch * c);
-            Ensure(ref _biasRows, batch * c);
-        }
+        SequenceParallel.For(batch, new BackwardWork(outputGradient, _normalized, _inverseScale, Gain.ValueArray, dx, _gainRows, _biasRows, scratch, Length, c, IsRms, gainOn, biasOn));
 
-        var perGain = gainOn && pass == GradientPass.PerExample ? context.Block(Gain) : default;
-        var perBias = biasOn && pass == GradientPass.PerExample ? context.Block(Bias!) : default;
-        var count = T.CreateTruncating(c);
-        ReadOnlySpan<T> gain = Gain.Values;
+        // Per-example Σₜ dy⊙x̂ and Σₜ dy are now rows of _gainRows/_biasRows; reduce them in example order.
+        var scale = context.Scale;
         for (var i = 0; i < batch; i++)
         {
-            // Where this example's Σₜ dy⊙x̂ and Σₜ dy go: its per-example row, or the shared batch accumulator.
-            Span<T> gi = pass switch
+            var gi = _gainRows.AsSpan(i * c, c);
+            var bi = _biasRows.AsSpan(i * c, c);
+            switch (pass)
             {
-                GradientPass.PerExample when gainOn => perGain.Slice(i * c, c),
-                GradientPass.Norms when gainOn => _gainRows.AsSpan(i * c, c),
-                _ => gainAccumulator,
-            };
-            Span<T> bi = pass switch
-            {
-                GradientPass.PerExample when biasOn => perBias.Slice(i * c, c),
-                GradientPass.Norms when biasOn => _biasRows.AsSpan(i * c, c),
-                _ => biasAccumulator,
-            };
-            if (pass != GradientPass.Batch || i == 0)
-            {
-                gi.Clear();
-                bi.Clear();
-            }
-
-            for (var t = 0; t < length; t++)
-            {
-                var r = (i * length) + t;
-                var dy = outputGradient.AsSpan(r * c, c);
-                var n = _normalized.AsSpan(r * c, c);
-                if (gainOn)
-                {
-                    TensorPrimitives.MultiplyAdd(dy, n, gi, gi);
-                }
-
-                if (biasOn)
-                {
-                    TensorPrimitives.Add(dy, bi, bi);
-                }
-
-                if (dx is not null)
-                {
-                    TensorPrimitives.Multiply(dy, gain, dxhat);
-                    var meanDotN = TensorPrimitives.Dot<T>(dxhat, n) / count;
-                    var target = dx.AsSpan(r * c, c);
-                    if (!IsRms)
+                case GradientPass.Norms:
+                    context.SquaredNorms[i] += (gainOn ? double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(gi)) : 0)
+                        + (biasOn ? double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(bi)) : 0);
+                    break;
+                case GradientPass.PerExample:
+                    if (gainOn)
                     {
-                        TensorPrimitives.Subtract(dxhat, TensorPrimitives.Sum<T>(dxhat) / count, dxhat);
+                        gi.CopyTo(context.Block(Gain).Slice(i * c, c));
                     }
 
-                    // dx = r·(dx̂ − [mean dx̂] − x̂·mean(dx̂⊙x̂))
-                    TensorPrimitives.MultiplyAdd(n, -meanDotN, dxhat, target);
-                    TensorPrimitives.Multiply(target, _inverseScale[r], target);
-                }
+                    if (biasOn)
+                    {
+                        bi.CopyTo(context.Block(Bias!).Slice(i * c, c));
+                    }
+
+                    break;
             }
 
-            if (pass == GradientPass.Norms)
+            if (context.AddsBatchGradient)
             {
-                var sum = 0.0;
-                if (gainOn)
-                {
-                    sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(gi));
-                }
-
-                if (biasOn)
-                {
-                    sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(bi));
-                }
-
-                context.SquaredNorms[i] += sum;
+                AddScaled(gainOn, gi, Gain, scale);
+                AddScaled(biasOn, bi, Bias, scale);
             }
-            else if (pass == GradientPass.PerExample && context.AccumulateBatch)
-            {
-                AddScaled(gainOn, gi, Gain, context.Scale);
-                AddScaled(biasOn, bi, Bias, context.Scale);
-            }
-        }
-
-        if (pass == GradientPass.Batch)
-        {
-            AddScaled(gainOn, gainAccumulator, Gain, context.Scale);
-            AddScaled(biasOn, biasAccumulator, Bias, context.Scale);
         }
     }
 
@@ -233,6 +152,89 @@ internal sealed class NormalizationLayer<T> : SequenceLayer<T>
         {
             var gradient = parameter!.Gradient;
             TensorPrimitives.MultiplyAdd(values, scale, gradient, gradient);
+        }
+    }
+
+    /// <summary>Normalises the rows of one chunk.</summary>
+    private readonly struct ForwardWork(T[] input, T[] output, T[] normalized, T[] inverseScale, T[] gain, T[]? bias, int rows, int width, int chunks, bool rms, T epsilon) : ISequenceWork
+    {
+        public void Invoke(int index)
+        {
+            var c = width;
+            var count = T.CreateTruncating(c);
+            var start = (int)((long)index * rows / chunks);
+            var end = (int)((long)(index + 1) * rows / chunks);
+            for (var r = start; r < end; r++)
+            {
+                var x = input.AsSpan(r * c, c);
+                var n = normalized.AsSpan(r * c, c);
+                if (rms)
+                {
+                    x.CopyTo(n);
+                }
+                else
+                {
+                    TensorPrimitives.Subtract(x, TensorPrimitives.Sum<T>(x) / count, n);
+                }
+
+                var scale = T.One / T.Sqrt((TensorPrimitives.SumOfSquares<T>(n) / count) + epsilon);
+                inverseScale[r] = scale;
+                TensorPrimitives.Multiply(n, scale, n);
+                var o = output.AsSpan(r * c, c);
+                if (bias is null)
+                {
+                    TensorPrimitives.Multiply(n, gain, o);
+                }
+                else
+                {
+                    TensorPrimitives.MultiplyAdd(n, gain, bias, o);
+                }
+            }
+        }
+    }
+
+    /// <summary>One sequence of the backward pass: its input gradient rows and its Σₜ dy⊙x̂, Σₜ dy.</summary>
+    private readonly struct BackwardWork(T[] outputGradient, T[] normalized, T[] inverseScale, T[] gain, T[]? inputGradient, T[] gainRows, T[] biasRows, T[] scratch, int length, int width, bool rms, bool gainOn, bool biasOn) : ISequenceWork
+    {
+        public void Invoke(int index)
+        {
+            var c = width;
+            var count = T.CreateTruncating(c);
+            var gi = gainRows.AsSpan(index * c, c);
+            var bi = biasRows.AsSpan(index * c, c);
+            var dxhat = scratch.AsSpan(index * c, c);
+            gi.Clear();
+            bi.Clear();
+            for (var t = 0; t < length; t++)
+            {
+                var r = (index * length) + t;
+                var dy = outputGradient.AsSpan(r * c, c);
+                var n = normalized.AsSpan(r * c, c);
+                if (gainOn)
+                {
+                    TensorPrimitives.MultiplyAdd(dy, n, gi, gi);
+                }
+
+                if (biasOn)
+                {
+                    TensorPrimitives.Add(dy, bi, bi);
+                }
+
+                if (inputGradient is not null)
+                {
+                    // dx = r·(dx̂ − [mean dx̂] − x̂·mean(dx̂⊙x̂)), dx̂ = γ⊙dy.
+                    TensorPrimitives.Multiply(dy, gain, dxhat);
+                    var meanDotN = TensorPrimitives.Dot<T>(dxhat, n) / count;
+                    if (!rms)
+                    {
+                        TensorPrimitives.Subtract(dxhat, TensorPrimitives.Sum<T>(dxhat) / count, dxhat);
+                    }
+
+                    var target = inputGradient.AsSpan(r * c, c);
+                    TensorPrimitives.MultiplyAdd(n, -meanDotN, dxhat, target);
+                    TensorPrimitives.Multiply(target, inverseScale[r], target);
+                }
+            }
         }
     }
 }
