@@ -117,7 +117,7 @@ public sealed class Dense<T> : ILayer<T>, IBookkeepingLayer<T>
             DenseKernels.InputGradient<T>(outputGradient, batchSize, InputSize, OutputSize, Weight.Values, T.One, inputGradient, accumulate: false);
         }
 
-        DenseKernels.AddBatchGradient(input, outputGradient, batchSize, InputSize, OutputSize, scale, Weight.RequiresGrad ? Weight.Gradient : default, Bias.RequiresGrad ? Bias.Gradient : default);
+        DenseKernels.AddBatchGradient(input, outputGradient, batchSize, InputSize, OutputSize, scale, DenseKernels.GradientOf(Weight), DenseKernels.GradientOf(Bias));
         if (perExample is not null)
         {
             DenseKernels.WritePerExample(input, outputGradient, batchSize, 1, InputSize, OutputSize, T.One, perExample.TryBlockFor(Weight), perExample.TryBlockFor(Bias));
@@ -139,7 +139,7 @@ public sealed class Dense<T> : ILayer<T>, IBookkeepingLayer<T>
 
     /// <inheritdoc />
     void IBookkeepingLayer<T>.AddWeighted(ReadOnlySpan<T> weights, ReadOnlySpan<T> input, ReadOnlySpan<T> outputGradient, int batchSize, BackwardContext<T> context) =>
-        DenseKernels.AddWeighted(weights, input, outputGradient, batchSize, 1, InputSize, OutputSize, T.One, Weight.RequiresGrad ? Weight.Gradient : default, Bias.RequiresGrad ? Bias.Gradient : default, context);
+        DenseKernels.AddWeighted(weights, input, outputGradient, batchSize, 1, InputSize, OutputSize, T.One, DenseKernels.GradientOf(Weight), DenseKernels.GradientOf(Bias), context);
 
     /// <inheritdoc />
     void IBookkeepingLayer<T>.DescribeNorms(ClippingMode mode, List<ParameterClipping> destination) =>

@@ -148,17 +148,7 @@ public sealed class Sequential<T> : IModel<T>, IClippingPlanner
     /// </remarks>
     public double ComputeWeightedGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, IExampleWeighting<T> weighting, Span<T> norms, ClippingMode mode = ClippingMode.Automatic)
     {
-        ArgumentNullException.ThrowIfNull(weighting);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown clipping mode.");
-        }
-
-        if (norms.Length < batchSize)
-        {
-            throw new ArgumentException($"The norms buffer holds {norms.Length} values but the batch has {batchSize} examples.", nameof(norms));
-        }
+        ClippingGuards.WeightedCall(weighting, batchSize, norms.Length, mode);
 
         if (_clipWeights.Length < batchSize)
         {
@@ -244,10 +234,7 @@ public sealed class Sequential<T> : IModel<T>, IClippingPlanner
     /// <inheritdoc />
     public ClippingPlan PlanClipping(ClippingMode mode)
     {
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown clipping mode.");
-        }
+        ClippingGuards.Mode(mode);
 
         var entries = new List<ParameterClipping>();
         foreach (var layer in _layers)

@@ -77,3 +77,28 @@ public interface IClippingPlanner
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     ClippingPlan PlanClipping(ClippingMode mode);
 }
+
+/// <summary>The argument checks shared by the models' <see cref="IModel{T}.ComputeWeightedGradients"/> and <see cref="IClippingPlanner.PlanClipping"/>.</summary>
+internal static class ClippingGuards
+{
+    /// <summary>Checks a clipping mode.</summary>
+    public static void Mode(ClippingMode mode)
+    {
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown clipping mode.");
+        }
+    }
+
+    /// <summary>Checks the arguments of a weighted-gradient call that are not the data.</summary>
+    public static void WeightedCall(object weighting, int batchSize, int normsLength, ClippingMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(weighting);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Mode(mode);
+        if (normsLength < batchSize)
+        {
+            throw new ArgumentException($"The norms buffer holds {normsLength} values but the batch has {batchSize} examples.", "norms");
+        }
+    }
+}

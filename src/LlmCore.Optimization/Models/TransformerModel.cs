@@ -197,17 +197,7 @@ public abstract class TransformerModel<T> : IModel<T>, IModelState, IClippingPla
     /// <inheritdoc />
     public double ComputeWeightedGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, IExampleWeighting<T> weighting, Span<T> norms, ClippingMode mode = ClippingMode.Automatic)
     {
-        ArgumentNullException.ThrowIfNull(weighting);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown clipping mode.");
-        }
-
-        if (norms.Length < batchSize)
-        {
-            throw new ArgumentException($"The norms buffer holds {norms.Length} values but the batch has {batchSize} examples.", nameof(norms));
-        }
+        ClippingGuards.WeightedCall(weighting, batchSize, norms.Length, mode);
 
         var value = ForwardAndLoss(input, targets, batchSize, loss);
         if (_weights.Length < batchSize)
@@ -273,10 +263,7 @@ public abstract class TransformerModel<T> : IModel<T>, IModelState, IClippingPla
     /// <inheritdoc />
     public ClippingPlan PlanClipping(ClippingMode mode)
     {
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown clipping mode.");
-        }
+        ClippingGuards.Mode(mode);
 
         var entries = new List<ParameterClipping>();
         if (mode == ClippingMode.Materialized)

@@ -101,14 +101,12 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
     {
         public void Invoke(int index)
         {
-            var b = index / heads;
-            var h = index % heads;
-            var dh = width / heads;
-            var area = length * length;
-            var rowOffset = b * length * 3 * width;
-            ReadOnlySpan<T> q = input.AsSpan(rowOffset + (h * dh));
-            ReadOnlySpan<T> k = input.AsSpan(rowOffset + width + (h * dh));
-            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * width) + (h * dh));
+            var at = new HeadSlices(index, length, width, heads);
+            var dh = at.HeadSize;
+            var area = at.Area;
+            ReadOnlySpan<T> q = input.AsSpan(at.Query);
+            ReadOnlySpan<T> k = input.AsSpan(at.Key);
+            ReadOnlySpan<T> v = input.AsSpan(at.Value);
             var p = probabilities.AsSpan(index * area, area);
             var scale = T.One / T.Sqrt(T.CreateTruncating(dh));
             Gemm.Multiply(false, true, length, length, dh, scale, q, 3 * width, k, 3 * width, T.Zero, p, length);
@@ -131,7 +129,7 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
                 used = kept;
             }
 
-            Gemm.Multiply(false, false, length, dh, length, T.One, used, length, v, 3 * width, T.Zero, output.AsSpan((b * length * width) + (h * dh)), width);
+            Gemm.Multiply(false, false, length, dh, length, T.One, used, length, v, 3 * width, T.Zero, output.AsSpan(at.Output), width);
         }
     }
 
@@ -140,19 +138,16 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
     {
         public void Invoke(int index)
         {
-            var b = index / heads;
-            var h = index % heads;
-            var dh = width / heads;
-            var area = length * length;
-            var rowOffset = b * length * 3 * width;
-            var headOffset = h * dh;
-            ReadOnlySpan<T> q = input.AsSpan(rowOffset + headOffset);
-            ReadOnlySpan<T> k = input.AsSpan(rowOffset + width + headOffset);
-            ReadOnlySpan<T> v = input.AsSpan(rowOffset + (2 * width) + headOffset);
-            var dq = inputGradient.AsSpan(rowOffset + headOffset);
-            var dk = inputGradient.AsSpan(rowOffset + width + headOffset);
-            var dv = inputGradient.AsSpan(rowOffset + (2 * width) + headOffset);
-            ReadOnlySpan<T> dy = outputGradient.AsSpan((b * length * width) + headOffset);
+            var at = new HeadSlices(index, length, width, heads);
+            var dh = at.HeadSize;
+            var area = at.Area;
+            ReadOnlySpan<T> q = input.AsSpan(at.Query);
+            ReadOnlySpan<T> k = input.AsSpan(at.Key);
+            ReadOnlySpan<T> v = input.AsSpan(at.Value);
+            var dq = inputGradient.AsSpan(at.Query);
+            var dk = inputGradient.AsSpan(at.Key);
+            var dv = inputGradient.AsSpan(at.Value);
+            ReadOnlySpan<T> dy = outputGradient.AsSpan(at.Output);
             ReadOnlySpan<T> p = probabilities.AsSpan(index * area, area);
             ReadOnlySpan<T> used = dropout ? dropped.AsSpan(index * area, area) : p;
             var dp = scores.AsSpan(index * area, area);
@@ -181,5 +176,33 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
             Gemm.Multiply(false, false, length, dh, length, scale, dp, length, k, 3 * width, T.Zero, dq, 3 * width);
             Gemm.Multiply(true, false, length, dh, length, scale, dp, length, q, 3 * width, T.Zero, dk, 3 * width);
         }
+    }
+
+    /// <summary>Where one (sequence, head) lives: offsets of its Q, K, V columns in the fused [B·T, 3C] input and of its columns in the [B·T, C] output.</summary>
+    private readonly struct HeadSlices
+    {
+        public HeadSlices(int index, int length, int width, int heads)
+        {
+            var b = index / heads;
+            HeadSize = width / heads;
+            Area = length * length;
+            var column = (index % heads) * HeadSize;
+            Query = (b * length * 3 * width) + column;
+            Key = Query + width;
+            Value = Query + (2 * width);
+            Output = (b * length * width) + column;
+        }
+
+        public int HeadSize { get; }
+
+        public int Area { get; }
+
+        public int Query { get; }
+
+        public int Key { get; }
+
+        public int Value { get; }
+
+        public int Output { get; }
     }
 }

@@ -280,8 +280,8 @@ internal static class DenseKernels
     public static void Backward<T>(BackwardContext<T> context, T[] x, T[] g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var w = weight is { RequiresGrad: true };
-        var b = bias is { RequiresGrad: true };
+        var w = IsTrainable(weight);
+        var b = IsTrainable(bias);
         if (!w && !b)
         {
             return;
@@ -290,7 +290,7 @@ internal static class DenseKernels
         var rows = batch * length;
         if (context.AddsBatchGradient)
         {
-            AddBatchGradient<T>(x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), rows, d, p, context.Scale * factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default);
+            AddBatchGradient<T>(x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), rows, d, p, context.Scale * factor, GradientOf(weight), GradientOf(bias));
         }
 
         switch (context.Pass)
@@ -308,16 +308,21 @@ internal static class DenseKernels
     public static void ApplyWeights<T>(ReadOnlySpan<T> weights, BackwardContext<T> context, T[] x, T[] g, int batch, int length, int d, int p, T factor, Parameter<T>? weight, Parameter<T>? bias)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var w = weight is { RequiresGrad: true };
-        var b = bias is { RequiresGrad: true };
-        if (!w && !b)
+        if (!IsTrainable(weight) && !IsTrainable(bias))
         {
             return;
         }
 
         var rows = batch * length;
-        AddWeighted<T>(weights, x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), batch, length, d, p, factor, w ? weight!.Gradient : default, b ? bias!.Gradient : default, context);
+        AddWeighted<T>(weights, x.AsSpan(0, rows * d), g.AsSpan(0, rows * p), batch, length, d, p, factor, GradientOf(weight), GradientOf(bias), context);
     }
+
+    /// <summary>Gets a trainable parameter's gradient, or an empty span for an absent or frozen one.</summary>
+    public static Span<T> GradientOf<T>(Parameter<T>? parameter)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => IsTrainable(parameter) ? parameter!.Gradient : default;
+
+    private static bool IsTrainable<T>(Parameter<T>? parameter)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => parameter is { RequiresGrad: true };
 
     /// <summary>Adds the plan entries of a dense weight and bias.</summary>
     public static void Describe<T>(ClippingMode mode, int length, int d, int p, Parameter<T>? weight, Parameter<T>? bias, List<ParameterClipping> destination)

@@ -85,16 +85,7 @@ internal static class SequenceHarness
     }
 
     /// <summary>(f(x + h) − f(x − h))/2h.</summary>
-    public static double Central(Func<double> f, Span<double> values, int index)
-    {
-        var saved = values[index];
-        values[index] = saved + Step;
-        var plus = f();
-        values[index] = saved - Step;
-        var minus = f();
-        values[index] = saved;
-        return (plus - minus) / (2 * Step);
-    }
+    public static double Central(Func<double> f, Span<double> values, int index) => GradientCheck.Central(f, values, index, Step);
 
     /// <summary>The result of one layer's passes over one batch.</summary>
     public sealed record Passes(double[][] Batch, PerExampleGradients<double> PerExample, double[] MaterializedNorms, double[] NormsPass, double[][] Weighted, double[] Weights);
