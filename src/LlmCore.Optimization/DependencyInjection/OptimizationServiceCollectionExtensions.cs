@@ -1,5 +1,6 @@
 using LlmCore.Optimization.DependencyInjection;
 using LlmCore.Optimization.Factories;
+using LlmCore.Optimization.Text;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OptimizationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the LlmCore.Optimization services: <see cref="IOptimizerFactory"/> and <see cref="ILearningRateScheduleFactory"/>.
+    /// Adds the LlmCore.Optimization services: <see cref="IOptimizerFactory"/>, <see cref="ILearningRateScheduleFactory"/> and <see cref="ITokenizerFactory"/>.
     /// </summary>
     /// <param name="services">The service collection to add to.</param>
     /// <param name="configure">Optional changes to the <see cref="OptimizationOptions"/>.</param>
@@ -36,6 +37,7 @@ public static class OptimizationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IOptimizerFactory>(static sp => new OptimizerFactory(sp.GetRequiredService<IOptions<OptimizationOptions>>()));
         services.TryAddSingleton<ILearningRateScheduleFactory, LearningRateScheduleFactory>();
+        services.TryAddSingleton<ITokenizerFactory, TokenizerFactory>();
 
         return services;
     }
