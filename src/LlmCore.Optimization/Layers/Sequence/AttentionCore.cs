@@ -97,7 +97,7 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
     }
 
     /// <summary>One (sequence, head) of the forward pass.</summary>
-    private readonly struct ForwardWork(T[] input, T[] probabilities, T[] mask, T[] dropped, T[] output, int length, int width, int heads, bool dropout) : ISequenceWork
+    private readonly struct ForwardWork(T[] input, T[] probabilities, T[] mask, T[] dropped, T[] output, int length, int width, int heads, bool dropout) : IParallelBody
     {
         public void Invoke(int index)
         {
@@ -134,7 +134,7 @@ internal sealed class AttentionCore<T> : SequenceLayer<T>
     }
 
     /// <summary>One (sequence, head) of the backward pass.</summary>
-    private readonly struct BackwardWork(T[] input, T[] probabilities, T[] mask, T[] dropped, T[] outputGradient, T[] inputGradient, T[] scores, int length, int width, int heads, bool dropout) : ISequenceWork
+    private readonly struct BackwardWork(T[] input, T[] probabilities, T[] mask, T[] dropped, T[] outputGradient, T[] inputGradient, T[] scores, int length, int width, int heads, bool dropout) : IParallelBody
     {
         public void Invoke(int index)
         {

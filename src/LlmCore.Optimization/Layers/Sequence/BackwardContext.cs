@@ -32,7 +32,7 @@ internal enum GradientPass
 internal sealed class BackwardContext<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly T[][] _buffers = [[], [], [], [], []];
+    private readonly T[][] _buffers = [[], [], [], []];
     private double[] _squaredNorms = [];
     private double[] _exampleValues = [];
 
@@ -151,9 +151,6 @@ internal enum ScratchSlot
 
     /// <summary>The rows' book-keeping weights.</summary>
     RowWeights,
-
-    /// <summary>Scratch of the scaled product.</summary>
-    Scaled,
 }
 
 /// <summary>The flags of one forward pass: training (dropout on) and the dropout stream's coordinates.</summary>

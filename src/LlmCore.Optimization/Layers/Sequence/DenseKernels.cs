@@ -261,7 +261,7 @@ internal static class DenseKernels
         if (!weightGradient.IsEmpty)
         {
             var rowWeights = context.RowWeights(weights, length);
-            SequenceParallel.MultiplyScaled(true, false, p, d, rows, factor, g, p, rowWeights.AsSpan(0, rows), x, d, T.One, weightGradient, d, context.Buffer(ScratchSlot.Scaled, rows * d));
+            Gemm.MultiplyScaled(true, false, p, d, rows, factor, g, p, rowWeights.AsSpan(0, rows), x, d, T.One, weightGradient, d);
         }
 
         if (!biasGradient.IsEmpty)
@@ -341,7 +341,7 @@ internal static class DenseKernels
     }
 
     /// <summary>One example's squared norm per index (examples first … first + count − 1), each in its own scratch slot.</summary>
-    private readonly struct NormWork<T>(T[] x, T[] g, int length, int d, int p, bool weight, bool bias, bool ghost, T[] scratch, int slot, int first, double[] values) : ISequenceWork
+    private readonly struct NormWork<T>(T[] x, T[] g, int length, int d, int p, bool weight, bool bias, bool ghost, T[] scratch, int slot, int first, double[] values) : IParallelBody
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         public void Invoke(int index)

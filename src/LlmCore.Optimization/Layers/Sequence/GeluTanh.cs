@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LlmCore.Optimization.Internal;
 
 namespace LlmCore.Optimization.Layers.Sequence;
 
@@ -184,7 +185,7 @@ internal sealed class GeluTanhLayer<T> : SequenceLayer<T>
     }
 
     /// <summary>One chunk of the forward (no output gradient) or backward pass.</summary>
-    private readonly struct Work(T[] x, T[]? dy, T[] destination, int length) : ISequenceWork
+    private readonly struct Work(T[] x, T[]? dy, T[] destination, int length) : IParallelBody
     {
         public void Invoke(int index)
         {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LlmCore.Optimization.Internal;
 using LlmCore.Optimization.Models;
 
 namespace LlmCore.Optimization.Layers.Sequence;
@@ -156,7 +157,7 @@ internal sealed class NormalizationLayer<T> : SequenceLayer<T>
     }
 
     /// <summary>Normalises the rows of one chunk.</summary>
-    private readonly struct ForwardWork(T[] input, T[] output, T[] normalized, T[] inverseScale, T[] gain, T[]? bias, int rows, int width, int chunks, bool rms, T epsilon) : ISequenceWork
+    private readonly struct ForwardWork(T[] input, T[] output, T[] normalized, T[] inverseScale, T[] gain, T[]? bias, int rows, int width, int chunks, bool rms, T epsilon) : IParallelBody
     {
         public void Invoke(int index)
         {
@@ -194,7 +195,7 @@ internal sealed class NormalizationLayer<T> : SequenceLayer<T>
     }
 
     /// <summary>One sequence of the backward pass: its input gradient rows and its Σₜ dy⊙x̂, Σₜ dy.</summary>
-    private readonly struct BackwardWork(T[] outputGradient, T[] normalized, T[] inverseScale, T[] gain, T[]? inputGradient, T[] gainRows, T[] biasRows, T[] scratch, int length, int width, bool rms, bool gainOn, bool biasOn) : ISequenceWork
+    private readonly struct BackwardWork(T[] outputGradient, T[] normalized, T[] inverseScale, T[] gain, T[]? inputGradient, T[] gainRows, T[] biasRows, T[] scratch, int length, int width, bool rms, bool gainOn, bool biasOn) : IParallelBody
     {
         public void Invoke(int index)
         {
