@@ -160,7 +160,7 @@ internal static class DenseKernels
 
     /// <summary>
     /// <see cref="AddSquaredNorms{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, int, int, T, bool, bool, bool, Span{double}, BackwardContext{T})"/>
-    /// with the examples spread across cores (rounds of one example per worker, each with its own scratch).
+    /// with the examples spread across cores, each with its own scratch.
     /// </summary>
     public static void AddSquaredNorms<T>(T[] x, T[] g, int batch, int length, int d, int p, T factor, bool weight, bool bias, bool ghost, BackwardContext<T> context)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -170,13 +170,15 @@ internal static class DenseKernels
             return;
         }
 
+        // Ghost norms need 2T² scratch values per example: every example gets its own and one fork-join covers the
+        // batch. A materialised gradient needs p·d: rounds of one example per worker bound the scratch.
         var slot = ExampleScratch(length, d, p, weight, bias, ghost);
-        var workers = Math.Min(SequenceParallel.Workers, batch);
-        var scratch = context.Buffer(ScratchSlot.Workers, workers * slot);
+        var perRound = ghost || !weight ? batch : Math.Min(SequenceParallel.Workers, batch);
+        var scratch = context.Buffer(ScratchSlot.Workers, perRound * slot);
         var values = context.ExampleValues(batch);
-        for (var first = 0; first < batch; first += workers)
+        for (var first = 0; first < batch; first += perRound)
         {
-            SequenceParallel.For(Math.Min(workers, batch - first), new NormWork<T>(x, g, length, d, p, weight, bias, ghost, scratch, slot, first, values));
+            SequenceParallel.For(Math.Min(perRound, batch - first), new NormWork<T>(x, g, length, d, p, weight, bias, ghost, scratch, slot, first, values));
         }
 
         var f2 = double.CreateTruncating(factor) * double.CreateTruncating(factor);
