@@ -122,19 +122,6 @@ internal sealed class BackwardContext<T>
 
         return _exampleValues;
     }
-
-    /// <summary>Writes each row's weight (example i's weight repeated over its <paramref name="length"/> rows).</summary>
-    public T[] RowWeights(ReadOnlySpan<T> weights, int length)
-    {
-        var rows = weights.Length * length;
-        var buffer = Buffer(ScratchSlot.RowWeights, rows);
-        for (var i = 0; i < weights.Length; i++)
-        {
-            buffer.AsSpan(i * length, length).Fill(weights[i]);
-        }
-
-        return buffer;
-    }
 }
 
 /// <summary>The distinct transient buffers a <see cref="BackwardContext{T}"/> hands out.</summary>
@@ -149,8 +136,8 @@ internal enum ScratchSlot
     /// <summary>The attention-score gradients of one layer.</summary>
     Attention,
 
-    /// <summary>The rows' book-keeping weights.</summary>
-    RowWeights,
+    /// <summary>The row-scaled copy of a book-keeping product's operand.</summary>
+    Scaled,
 }
 
 /// <summary>The flags of one forward pass: training (dropout on) and the dropout stream's coordinates.</summary>

@@ -262,8 +262,20 @@ internal static class DenseKernels
 
         if (!weightGradient.IsEmpty)
         {
-            var rowWeights = context.RowWeights(weights, length);
-            Gemm.MultiplyScaled(true, false, p, d, rows, factor, g, p, rowWeights.AsSpan(0, rows), x, d, T.One, weightGradient, d);
+            // Gᵀ·diag(w)·X with the smaller of G and X scaled row by row into scratch, then the plain product: measured
+            // faster here than the kernel's scaled packing of a transposed A (about 1.7× the plain product's time).
+            if (p <= d)
+            {
+                var scaled = context.Buffer(ScratchSlot.Scaled, rows * p).AsSpan(0, rows * p);
+                ScaleRows(g, weights, batch, length * p, scaled);
+                Gemm.Multiply(true, false, p, d, rows, factor, scaled, p, x, d, T.One, weightGradient, d);
+            }
+            else
+            {
+                var scaled = context.Buffer(ScratchSlot.Scaled, rows * d).AsSpan(0, rows * d);
+                ScaleRows(x, weights, batch, length * d, scaled);
+                Gemm.Multiply(true, false, p, d, rows, factor, g, p, scaled, d, T.One, weightGradient, d);
+            }
         }
 
         if (!biasGradient.IsEmpty)
@@ -325,6 +337,16 @@ internal static class DenseKernels
 
     private static bool IsTrainable<T>(Parameter<T>? parameter)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> => parameter is { RequiresGrad: true };
+
+    /// <summary>destination[i-th block] = w[i]·source[i-th block] for consecutive blocks of <paramref name="blockLength"/> values.</summary>
+    public static void ScaleRows<T>(ReadOnlySpan<T> source, ReadOnlySpan<T> weights, int blocks, int blockLength, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < blocks; i++)
+        {
+            TensorPrimitives.Multiply(source.Slice(i * blockLength, blockLength), weights[i], destination.Slice(i * blockLength, blockLength));
+        }
+    }
 
     /// <summary>Adds the plan entries of a dense weight and bias.</summary>
     public static void Describe<T>(ClippingMode mode, int length, int d, int p, Parameter<T>? weight, Parameter<T>? bias, List<ParameterClipping> destination)
