@@ -36,9 +36,11 @@ public class AllocationTests
         var norms = new float[4];
         var perExample = model.CreatePerExampleGradients(4);
         var output = new float[4 * model.OutputSize];
+        var optimizer = new LlmCore.Optimization.Optimizers.AdamW<float>(model.Parameters);
         void Steps()
         {
             model.ComputeGradients(x, y, 4, loss, 0.25f);
+            optimizer.Step();
             model.ComputeGradients(x, y, 4, loss, 0.25f, perExample);
             model.ComputeWeightedGradients(x, y, 4, loss, clip, norms, ClippingMode.Ghost);
             model.ComputeWeightedGradients(x, y, 4, loss, clip, norms, ClippingMode.Automatic);
@@ -65,9 +67,11 @@ public class AllocationTests
         var loss = new SoftmaxCrossEntropy<float>();
         var clip = new ClipFloat(1f);
         var norms = new float[16];
+        var optimizer = new LlmCore.Optimization.Optimizers.Sgd<float>(model.Parameters, 0.01, momentum: 0.9);
         void Steps()
         {
             model.ComputeGradients(x, y, 16, loss, 1f / 16);
+            optimizer.Step();
             model.ComputeWeightedGradients(x, y, 16, loss, clip, norms, ClippingMode.Ghost);
             model.ZeroGrad();
         }
