@@ -125,12 +125,17 @@ public abstract class Optimizer<T> : IOptimizer<T>
     /// <inheritdoc />
     public void Step()
     {
-        foreach (var group in ParameterGroups)
+        // Indexed loops: a foreach over the IReadOnlyList interfaces would allocate two enumerators per step.
+        var groups = ParameterGroups;
+        for (var gi = 0; gi < groups.Count; gi++)
         {
+            var group = groups[gi];
             var lr = group.LearningRate ?? _learningRate;
             var wd = group.WeightDecay ?? WeightDecay;
-            foreach (var parameter in group.Parameters)
+            var parameters = group.Parameters;
+            for (var pi = 0; pi < parameters.Count; pi++)
             {
+                var parameter = parameters[pi];
                 if (!parameter.RequiresGrad)
                 {
                     continue;
@@ -163,11 +168,13 @@ public abstract class Optimizer<T> : IOptimizer<T>
     /// <inheritdoc />
     public void ZeroGrad()
     {
-        foreach (var group in ParameterGroups)
+        var groups = ParameterGroups;
+        for (var gi = 0; gi < groups.Count; gi++)
         {
-            foreach (var parameter in group.Parameters)
+            var parameters = groups[gi].Parameters;
+            for (var pi = 0; pi < parameters.Count; pi++)
             {
-                parameter.ZeroGrad();
+                parameters[pi].ZeroGrad();
             }
         }
     }

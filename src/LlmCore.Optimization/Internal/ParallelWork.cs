@@ -120,10 +120,26 @@ internal static class ParallelWork
     private static void RunInline<TBody>(int count, TBody body)
         where TBody : struct, IParallelBody
     {
-        for (var i = 0; i < count; i++)
+        // Same contract as the parallel path: every index runs, and the first exception is rethrown at the end.
+        ExceptionDispatchInfo? first = null;
+        var i = 0;
+        while (i < count)
         {
-            body.Invoke(i);
+            try
+            {
+                for (; i < count; i++)
+                {
+                    body.Invoke(i);
+                }
+            }
+            catch (Exception ex)
+            {
+                first ??= ExceptionDispatchInfo.Capture(ex);
+                i++;
+            }
         }
+
+        first?.Throw();
     }
 
     private static Worker[] StartWorkers()

@@ -1,5 +1,6 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using LlmCore.Optimization.Layers.Sequence;
+using LlmCore.Optimization.Models;
 
 namespace LlmCore.Optimization.Layers;
 
@@ -10,12 +11,14 @@ namespace LlmCore.Optimization.Layers;
 /// <remarks>
 /// <para>
 /// Backward: ∂ℓ/∂x = δ·W, ∂ℓ/∂W = Σᵢ δᵢ xᵢᵀ, ∂ℓ/∂b = Σᵢ δᵢ. Per-example gradients are the outer products δᵢ xᵢᵀ
-/// and δᵢ, formed in the same backward pass (Goodfellow 2015, arXiv:1510.01799). Rows are processed with
-/// <see cref="TensorPrimitives"/> dot products and multiply-adds.
+/// and δᵢ, formed in the same backward pass (Goodfellow 2015, arXiv:1510.01799). The batch products X·Wᵀ, δ·W and
+/// δᵀ·X run through the library's one matrix-product kernel. For DP-SGD inside a <see cref="Sequential{T}"/>, the
+/// per-example gradient norm of the layer is ‖δᵢ‖²(‖xᵢ‖² + 1) (ghost clipping at one position) and the clipped
+/// sum is δᵀ·diag(w)·X, so no per-example gradient is formed.
 /// </para>
 /// <para>This type is not thread-safe while its parameters are updated.</para>
 /// </remarks>
-public sealed class Dense<T> : ILayer<T>
+public sealed class Dense<T> : ILayer<T>, IBookkeepingLayer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Initializes a new instance of the <see cref="Dense{T}"/> class with seeded random weights.</summary>
@@ -98,64 +101,49 @@ public sealed class Dense<T> : ILayer<T>
     public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {
         LayerGuards.CheckForward(input.Length, output.Length, batchSize, InputSize, OutputSize);
-        ReadOnlySpan<T> w = Weight.Values;
-        ReadOnlySpan<T> b = Bias.Values;
-        for (var i = 0; i < batchSize; i++)
+        DenseKernels.Forward<T>(input, batchSize, InputSize, OutputSize, Weight.Values, Bias.Values, T.One, output, accumulate: false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A frozen parameter (<see cref="Parameter{T}.RequiresGrad"/> false) receives no gradient, and a frozen weight
+    /// costs no weight-gradient product; per-example gradients are written for every parameter the buffer tracks.
+    /// </remarks>
+    public void Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize, T scale, PerExampleGradients<T>? perExample)
+    {
+        LayerGuards.CheckBackward(input.Length, output.Length, outputGradient.Length, inputGradient.Length, batchSize, InputSize, OutputSize);
+        if (!inputGradient.IsEmpty)
         {
-            var x = input.Slice(i * InputSize, InputSize);
-            var y = output.Slice(i * OutputSize, OutputSize);
-            for (var o = 0; o < OutputSize; o++)
-            {
-                y[o] = TensorPrimitives.Dot(x, w.Slice(o * InputSize, InputSize)) + b[o];
-            }
+            DenseKernels.InputGradient<T>(outputGradient, batchSize, InputSize, OutputSize, Weight.Values, T.One, inputGradient, accumulate: false);
+        }
+
+        DenseKernels.AddBatchGradient(input, outputGradient, batchSize, InputSize, OutputSize, scale, DenseKernels.GradientOf(Weight), DenseKernels.GradientOf(Bias));
+        if (perExample is not null)
+        {
+            DenseKernels.WritePerExample(input, outputGradient, batchSize, 1, InputSize, OutputSize, T.One, perExample.TryBlockFor(Weight), perExample.TryBlockFor(Bias));
         }
     }
 
     /// <inheritdoc />
-    public void Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize, T scale, PerExampleGradients<T>? perExample)
+    void IBookkeepingLayer<T>.BackwardInput(ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
     {
-        LayerGuards.CheckBackward(input.Length, output.Length, outputGradient.Length, inputGradient.Length, batchSize, InputSize, OutputSize);
-        ReadOnlySpan<T> w = Weight.Values;
-        var gw = Weight.Gradient;
-        var gb = Bias.Gradient;
-        var exampleWeights = perExample is null ? default : perExample.BlockFor(Weight);
-        var exampleBias = perExample is null ? default : perExample.BlockFor(Bias);
-        var needInput = !inputGradient.IsEmpty;
-        for (var i = 0; i < batchSize; i++)
+        if (!inputGradient.IsEmpty)
         {
-            var x = input.Slice(i * InputSize, InputSize);
-            var delta = outputGradient.Slice(i * OutputSize, OutputSize);
-            var dx = needInput ? inputGradient.Slice(i * InputSize, InputSize) : default;
-            if (needInput)
-            {
-                dx.Clear();
-            }
-
-            if (perExample is not null)
-            {
-                delta.CopyTo(exampleBias.Slice(i * OutputSize, OutputSize));
-            }
-
-            for (var o = 0; o < OutputSize; o++)
-            {
-                var d = delta[o];
-                var row = o * InputSize;
-                if (needInput)
-                {
-                    TensorPrimitives.MultiplyAdd(w.Slice(row, InputSize), d, dx, dx);
-                }
-
-                if (perExample is not null)
-                {
-                    TensorPrimitives.Multiply(x, d, exampleWeights.Slice((i * w.Length) + row, InputSize));
-                }
-
-                var target = gw.Slice(row, InputSize);
-                TensorPrimitives.MultiplyAdd(x, scale * d, target, target);
-                gb[o] += scale * d;
-            }
+            DenseKernels.InputGradient<T>(outputGradient, batchSize, InputSize, OutputSize, Weight.Values, T.One, inputGradient, accumulate: false);
         }
     }
+
+    /// <inheritdoc />
+    void IBookkeepingLayer<T>.AddSquaredNorms(ReadOnlySpan<T> input, ReadOnlySpan<T> outputGradient, int batchSize, BackwardContext<T> context) =>
+        DenseKernels.AddSquaredNorms(input, outputGradient, batchSize, 1, InputSize, OutputSize, T.One, Weight.RequiresGrad, Bias.RequiresGrad, DenseKernels.UseGhost(context.Clipping, 1, InputSize, OutputSize), context.SquaredNorms, context);
+
+    /// <inheritdoc />
+    void IBookkeepingLayer<T>.AddWeighted(ReadOnlySpan<T> weights, ReadOnlySpan<T> input, ReadOnlySpan<T> outputGradient, int batchSize, BackwardContext<T> context) =>
+        DenseKernels.AddWeighted(weights, input, outputGradient, batchSize, 1, InputSize, OutputSize, T.One, DenseKernels.GradientOf(Weight), DenseKernels.GradientOf(Bias), context);
+
+    /// <inheritdoc />
+    void IBookkeepingLayer<T>.DescribeNorms(ClippingMode mode, List<ParameterClipping> destination) =>
+        DenseKernels.Describe(mode, 1, InputSize, OutputSize, Weight, Bias, destination);
 
     private static void FillUniform(T[] destination, double limit, Random random)
     {

@@ -170,6 +170,10 @@ public sealed class PerExampleGradients<T>
         BatchSize = batchSize;
     }
 
+    /// <summary>Gets the block of a parameter (all examples), or an empty span when the buffer does not track it.</summary>
+    internal Span<T> TryBlockFor(Parameter<T> parameter) =>
+        _index.TryGetValue(parameter, out var p) ? _blocks[p].AsSpan(0, BatchSize * parameter.Length) : default;
+
     /// <summary>Gets the block of a parameter (all examples), for layers to write into.</summary>
     internal Span<T> BlockFor(Parameter<T> parameter)
     {

@@ -23,7 +23,17 @@ public sealed class Relu<T> : ActivationLayer<T>
     /// <inheritdoc />
     protected override void ApplyGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
-        for (var i = 0; i < input.Length; i++)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= input.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var x = new Vector<T>(input[i..]);
+                Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), new Vector<T>(outputGradient[i..]), Vector<T>.Zero).CopyTo(inputGradient[i..]);
+            }
+        }
+
+        for (; i < input.Length; i++)
         {
             inputGradient[i] = input[i] > T.Zero ? outputGradient[i] : T.Zero;
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using LlmCore.Optimization.Layers.Sequence;
 using LlmCore.Optimization.Losses;
 using LlmCore.Optimization.Models;
 
@@ -13,7 +14,7 @@ namespace LlmCore.Optimization.Layers;
 /// The model keeps its activation buffers between calls so that steady-state training allocates nothing.
 /// This type is not thread-safe: one training loop uses a model at a time.
 /// </remarks>
-public sealed class Sequential<T> : IModel<T>
+public sealed class Sequential<T> : IModel<T>, IClippingPlanner
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly ILayer<T>[] _layers;
@@ -22,6 +23,8 @@ public sealed class Sequential<T> : IModel<T>
     private int _capacity;
     private PerExampleGradients<T>? _clipping;
     private T[] _clipWeights = [];
+    private readonly BackwardContext<T> _context = new();
+    private readonly PerExampleGradients<T>?[] _fallback;
 
     /// <summary>Initializes a new instance of the <see cref="Sequential{T}"/> class.</summary>
     /// <param name="layers">The layers, at least one; each layer's input width must equal the previous output width.</param>
@@ -59,6 +62,7 @@ public sealed class Sequential<T> : IModel<T>
         }
 
         _layers = (ILayer<T>[])layers.Clone();
+        _fallback = new PerExampleGradients<T>?[_layers.Length];
         Parameters = parameters;
         _activations = [];
         _gradients = [];
@@ -111,23 +115,8 @@ public sealed class Sequential<T> : IModel<T>
     /// <inheritdoc />
     public double ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, T scale, PerExampleGradients<T>? perExample = null)
     {
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (input.Length != batchSize * InputSize)
-        {
-            throw new ArgumentException($"Expected {batchSize}×{InputSize} input values; got {input.Length}.", nameof(input));
-        }
-
-        var targetSize = loss.TargetSize(OutputSize);
-        if (targets.Length != batchSize * targetSize)
-        {
-            throw new ArgumentException($"Expected {batchSize}×{targetSize} target values for {loss.Name}; got {targets.Length}.", nameof(targets));
-        }
-
+        var value = ForwardAndLoss(input, targets, batchSize, loss);
         perExample?.Reset(batchSize);
-        RunForward(input, batchSize);
-        var outputGradient = _gradients[^1].AsSpan(0, batchSize * OutputSize);
-        var value = loss.Compute(_activations[^1].AsSpan(0, batchSize * OutputSize), targets, batchSize, outputGradient);
         for (var l = _layers.Length - 1; l >= 0; l--)
         {
             var layer = _layers[l];
@@ -147,29 +136,125 @@ public sealed class Sequential<T> : IModel<T>
     }
 
     /// <inheritdoc />
-    /// <remarks>This implementation materialises the per-example gradients of the batch (<paramref name="mode"/> is not consulted).</remarks>
+    /// <remarks>
+    /// <para>
+    /// Under <see cref="ClippingMode.Ghost"/> and <see cref="ClippingMode.Automatic"/> a <see cref="Dense{T}"/> layer's
+    /// per-example squared norm is ‖δᵢ‖²(‖xᵢ‖² + 1) for its weight and bias (ghost clipping at one position: ‖δᵢxᵢᵀ‖² =
+    /// ‖δᵢ‖²‖xᵢ‖²), computed during one backward pass that forms input gradients only; after the weighting returns,
+    /// each dense layer adds δᵀ·diag(w)·X and Σᵢwᵢδᵢ from its stored input and output gradient (book-keeping, Bu et al.
+    /// 2023). Other layers with trainable parameters materialise their per-example gradients.
+    /// <see cref="ClippingMode.Materialized"/> forms every per-example gradient (Goodfellow 2015), as Opacus does.
+    /// </para>
+    /// </remarks>
     public double ComputeWeightedGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss, IExampleWeighting<T> weighting, Span<T> norms, ClippingMode mode = ClippingMode.Automatic)
     {
-        ArgumentNullException.ThrowIfNull(weighting);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (norms.Length < batchSize)
-        {
-            throw new ArgumentException($"The norms buffer holds {norms.Length} values but the batch has {batchSize} examples.", nameof(norms));
-        }
+        ClippingGuards.WeightedCall(weighting, batchSize, norms.Length, mode);
 
-        if (_clipping is null || _clipping.Capacity < batchSize)
+        if (_clipWeights.Length < batchSize)
         {
-            _clipping = new PerExampleGradients<T>(Parameters, batchSize);
             _clipWeights = new T[batchSize];
         }
 
-        var value = ComputeGradients(input, targets, batchSize, loss, T.Zero, _clipping);
         var exampleNorms = norms[..batchSize];
-        _clipping.ComputeNorms(exampleNorms, trainableOnly: true);
         var weights = _clipWeights.AsSpan(0, batchSize);
+        if (mode == ClippingMode.Materialized)
+        {
+            if (_clipping is null || _clipping.Capacity < batchSize)
+            {
+                _clipping = new PerExampleGradients<T>(Parameters, batchSize);
+            }
+
+            var result = ComputeGradients(input, targets, batchSize, loss, T.Zero, _clipping);
+            _clipping.ComputeNorms(exampleNorms, trainableOnly: true);
+            weighting.ComputeWeights(exampleNorms, weights);
+            _clipping.AddWeighted(weights, trainableOnly: true);
+            return result;
+        }
+
+        var value = ForwardAndLoss(input, targets, batchSize, loss);
+        _context.BeginNorms(batchSize, mode);
+        for (var l = _layers.Length - 1; l >= 0; l--)
+        {
+            var layer = _layers[l];
+            ReadOnlySpan<T> layerInput = l == 0 ? input : _activations[l - 1].AsSpan(0, batchSize * layer.InputSize);
+            ReadOnlySpan<T> outputGradient = _gradients[l].AsSpan(0, batchSize * layer.OutputSize);
+            var inputGradient = l == 0 ? Span<T>.Empty : _gradients[l - 1].AsSpan(0, batchSize * layer.InputSize);
+            if (layer is IBookkeepingLayer<T> bookkeeping)
+            {
+                bookkeeping.BackwardInput(outputGradient, inputGradient, batchSize);
+                bookkeeping.AddSquaredNorms(layerInput, outputGradient, batchSize, _context);
+            }
+            else if (HasTrainable(layer))
+            {
+                var buffer = FallbackBuffer(l, batchSize);
+                buffer.Reset(batchSize);
+                layer.Backward(layerInput, _activations[l].AsSpan(0, batchSize * layer.OutputSize), outputGradient, inputGradient, batchSize, T.Zero, buffer);
+                var squared = _context.SquaredNorms;
+                for (var p = 0; p < buffer.Parameters.Count; p++)
+                {
+                    if (buffer.Parameters[p].RequiresGrad)
+                    {
+                        for (var i = 0; i < batchSize; i++)
+                        {
+                            squared[i] += double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.SumOfSquares<T>(buffer.Get(p, i)));
+                        }
+                    }
+                }
+            }
+            else
+            {
+                layer.Backward(layerInput, _activations[l].AsSpan(0, batchSize * layer.OutputSize), outputGradient, inputGradient, batchSize, T.Zero, null);
+            }
+        }
+
+        var sums = _context.SquaredNorms;
+        for (var i = 0; i < batchSize; i++)
+        {
+            exampleNorms[i] = T.CreateTruncating(Math.Sqrt(sums[i]));
+        }
+
         weighting.ComputeWeights(exampleNorms, weights);
-        _clipping.AddWeighted(weights, trainableOnly: true);
+        for (var l = 0; l < _layers.Length; l++)
+        {
+            var layer = _layers[l];
+            ReadOnlySpan<T> layerInput = l == 0 ? input : _activations[l - 1].AsSpan(0, batchSize * layer.InputSize);
+            if (layer is IBookkeepingLayer<T> bookkeeping)
+            {
+                bookkeeping.AddWeighted(weights, layerInput, _gradients[l].AsSpan(0, batchSize * layer.OutputSize), batchSize, _context);
+            }
+            else if (HasTrainable(layer))
+            {
+                _fallback[l]!.AddWeighted(weights, trainableOnly: true);
+            }
+        }
+
         return value;
+    }
+
+    /// <inheritdoc />
+    public ClippingPlan PlanClipping(ClippingMode mode)
+    {
+        ClippingGuards.Mode(mode);
+
+        var entries = new List<ParameterClipping>();
+        foreach (var layer in _layers)
+        {
+            if (mode != ClippingMode.Materialized && layer is IBookkeepingLayer<T> bookkeeping)
+            {
+                bookkeeping.DescribeNorms(mode, entries);
+                continue;
+            }
+
+            foreach (var parameter in layer.Parameters)
+            {
+                if (parameter.RequiresGrad)
+                {
+                    entries.Add(new ParameterClipping(parameter.Name, PerExampleNormMethod.Materialized));
+                }
+            }
+        }
+
+        return new ClippingPlan(entries);
     }
 
     /// <summary>Creates a buffer for the per-example gradients of batches of up to <paramref name="capacity"/> examples.</summary>
@@ -181,10 +266,57 @@ public sealed class Sequential<T> : IModel<T>
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {
-        foreach (var parameter in Parameters)
+        var parameters = Parameters;
+        for (var p = 0; p < parameters.Count; p++)
         {
-            parameter.ZeroGrad();
+            parameters[p].ZeroGrad();
         }
+    }
+
+    private double ForwardAndLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> targets, int batchSize, ILoss<T> loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (input.Length != batchSize * InputSize)
+        {
+            throw new ArgumentException($"Expected {batchSize}×{InputSize} input values; got {input.Length}.", nameof(input));
+        }
+
+        var targetSize = loss.TargetSize(OutputSize);
+        if (targets.Length != batchSize * targetSize)
+        {
+            throw new ArgumentException($"Expected {batchSize}×{targetSize} target values for {loss.Name}; got {targets.Length}.", nameof(targets));
+        }
+
+        RunForward(input, batchSize);
+        var outputGradient = _gradients[^1].AsSpan(0, batchSize * OutputSize);
+        return loss.Compute(_activations[^1].AsSpan(0, batchSize * OutputSize), targets, batchSize, outputGradient);
+    }
+
+    private static bool HasTrainable(ILayer<T> layer)
+    {
+        var parameters = layer.Parameters;
+        for (var p = 0; p < parameters.Count; p++)
+        {
+            if (parameters[p].RequiresGrad)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private PerExampleGradients<T> FallbackBuffer(int layer, int batchSize)
+    {
+        var buffer = _fallback[layer];
+        if (buffer is null || buffer.Capacity < batchSize)
+        {
+            buffer = new PerExampleGradients<T>(_layers[layer].Parameters, batchSize);
+            _fallback[layer] = buffer;
+        }
+
+        return buffer;
     }
 
     private void RunForward(ReadOnlySpan<T> input, int batchSize)

@@ -85,4 +85,54 @@ public static class ModelFactory
             Activation.Sigmoid => new Sigmoid<T>(size),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
         };
+
+    /// <summary>Creates a GPT-2-style language model (see <see cref="GptModel{T}"/>).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="options">The architecture.</param>
+    /// <returns>The model, initialised from <see cref="TransformerOptions.Seed"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the head count does not divide the width.</exception>
+    public static GptModel<T> Gpt<T>(GptOptions options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => new(options);
+
+    /// <summary>Creates a transformer sequence classifier (see <see cref="SequenceClassifier{T}"/>).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="options">The architecture.</param>
+    /// <returns>The model, initialised from <see cref="TransformerOptions.Seed"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the head count does not divide the width.</exception>
+    public static SequenceClassifier<T> SequenceClassifier<T>(SequenceClassifierOptions options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => new(options);
+
+    /// <summary>
+    /// Rebuilds a transformer (a <see cref="GptModel{T}"/> or a <see cref="SequenceClassifier{T}"/>) from a file
+    /// written by <see cref="TransformerModel{T}.Save(Stream)"/>: options, adapters, trainable flags, metadata and values
+    /// (converted when the file was saved with the other element type).
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="source">A readable stream positioned at the start of the model file.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">The data is not a model file of this version, or is truncated or inconsistent.</exception>
+    public static TransformerModel<T> LoadTransformer<T>(Stream source)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return TransformerModelFile.Read<T>(source);
+    }
+
+    /// <summary>Rebuilds a transformer from a model file on disk (see <see cref="LoadTransformer{T}(Stream)"/>).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model file of this version, or is truncated or inconsistent.</exception>
+    public static TransformerModel<T> LoadTransformer<T>(string path)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var stream = File.OpenRead(path);
+        return TransformerModelFile.Read<T>(stream);
+    }
 }

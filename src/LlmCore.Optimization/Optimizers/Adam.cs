@@ -167,9 +167,12 @@ internal static class AdamUpdate
             return;
         }
 
-        var p = parameter.ValueArray;
-        var g = parameter.GradientArray;
+        ApplyParallel(parameter.ValueArray, parameter.GradientArray, m, v, vmax, s, threshold);
+    }
+
+    // A separate method, so that the serial path does not allocate the lambda's closure.
+    private static void ApplyParallel<T>(T[] p, T[] g, T[] m, T[] v, T[] vmax, AdamScalars<T> s, int threshold)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Kernels.Run(p.Length, threshold, (start, count) => AdamKernel.Vectorized<T>(
             p.AsSpan(start, count), g.AsSpan(start, count), m.AsSpan(start, count), v.AsSpan(start, count), vmax.Length == 0 ? default : vmax.AsSpan(start, count), s));
-    }
 }

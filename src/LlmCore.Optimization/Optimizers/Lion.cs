@@ -74,9 +74,11 @@ public sealed class Lion<T> : Optimizer<T>
             return;
         }
 
-        var p = parameter.ValueArray;
-        var g = parameter.GradientArray;
-        Kernels.Run(p.Length, ParallelThreshold, (start, count) => LionKernel.Vectorized<T>(
-            p.AsSpan(start, count), g.AsSpan(start, count), m.AsSpan(start, count), decay, decoupled, b1, omb1, b2, omb2, negLr));
+        UpdateParallel(parameter.ValueArray, parameter.GradientArray, m, decay, decoupled, b1, omb1, b2, omb2, negLr, ParallelThreshold);
     }
+
+    // A separate method, so that the serial path does not allocate the lambda's closure.
+    private static void UpdateParallel(T[] p, T[] g, T[] m, T decay, bool decoupled, T b1, T omb1, T b2, T omb2, T negLr, int threshold) =>
+        Kernels.Run(p.Length, threshold, (start, count) => LionKernel.Vectorized<T>(
+            p.AsSpan(start, count), g.AsSpan(start, count), m.AsSpan(start, count), decay, decoupled, b1, omb1, b2, omb2, negLr));
 }

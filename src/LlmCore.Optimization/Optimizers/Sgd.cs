@@ -79,11 +79,13 @@ public sealed class Sgd<T> : Optimizer<T>
             return;
         }
 
-        var p = parameter.ValueArray;
-        var g = parameter.GradientArray;
-        Kernels.Run(p.Length, ParallelThreshold, (start, count) => SgdKernel.Vectorized<T>(
-            p.AsSpan(start, count), g.AsSpan(start, count), momentum ? buffer.AsSpan(start, count) : default, negLr, wd, mu, omd, momentum, first, nesterov));
+        UpdateParallel(parameter.ValueArray, parameter.GradientArray, buffer, negLr, wd, mu, omd, momentum, first, nesterov, ParallelThreshold);
     }
+
+    // A separate method, so that the serial path does not allocate the lambda's closure.
+    private static void UpdateParallel(T[] p, T[] g, T[] buffer, T negLr, T wd, T mu, T omd, bool momentum, bool first, bool nesterov, int threshold) =>
+        Kernels.Run(p.Length, threshold, (start, count) => SgdKernel.Vectorized<T>(
+            p.AsSpan(start, count), g.AsSpan(start, count), momentum ? buffer.AsSpan(start, count) : default, negLr, wd, mu, omd, momentum, first, nesterov));
 
     private static (double Momentum, double Dampening, bool Nesterov) Validate(double momentum, double dampening, bool nesterov)
     {

@@ -147,7 +147,7 @@ public class PerExampleGradientsTests
     [InlineData(33)]
     public void ComputeGradients_PerExample_SumToBatchSizeTimesBatchGradient(int batch)
     {
-        var model = Models.ModelFactory.Mlp<double>(5, [8, 6], 3, Models.Activation.Tanh, seed: 2);
+        var model = Optimization.Models.ModelFactory.Mlp<double>(5, [8, 6], 3, Optimization.Models.Activation.Tanh, seed: 2);
         var x = GradientCheck.Random(batch * 5, 11);
         var y = Enumerable.Range(0, batch).Select(i => (double)(i % 3)).ToArray();
         var perExample = model.CreatePerExampleGradients(batch);
@@ -177,7 +177,7 @@ public class PerExampleGradientsTests
     public void ComputeGradients_PerExample_EqualsSingleExamplePasses()
     {
         // The batched per-example gradient of example i equals the gradient of a batch holding example i alone.
-        var model = Models.ModelFactory.Mlp<double>(4, [5], 1, Models.Activation.Gelu, seed: 3);
+        var model = Optimization.Models.ModelFactory.Mlp<double>(4, [5], 1, Optimization.Models.Activation.Gelu, seed: 3);
         const int batch = 6;
         var x = GradientCheck.Random(batch * 4, 12);
         var y = GradientCheck.Random(batch, 13);
@@ -204,7 +204,7 @@ public class PerExampleGradientsTests
     [Fact]
     public void AccumulateWeighted_ClipWeights_BoundsEveryContribution()
     {
-        var model = Models.ModelFactory.Mlp<double>(3, [4], 2, Models.Activation.Relu, seed: 4);
+        var model = Optimization.Models.ModelFactory.Mlp<double>(3, [4], 2, Optimization.Models.Activation.Relu, seed: 4);
         const int batch = 5;
         var x = GradientCheck.Random(batch * 3, 14, 5);
         var y = Enumerable.Range(0, batch).Select(i => (double)(i % 2)).ToArray();

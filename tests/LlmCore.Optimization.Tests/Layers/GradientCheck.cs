@@ -7,15 +7,15 @@ internal static class GradientCheck
 {
     public const double Step = 1e-6;
 
-    public static double Central(Func<double> f, Span<double> values, int index)
+    public static double Central(Func<double> f, Span<double> values, int index, double step = Step)
     {
         var saved = values[index];
-        values[index] = saved + Step;
+        values[index] = saved + step;
         var plus = f();
-        values[index] = saved - Step;
+        values[index] = saved - step;
         var minus = f();
         values[index] = saved;
-        return (plus - minus) / (2 * Step);
+        return (plus - minus) / (2 * step);
     }
 
     public static double[] Random(int length, int seed, double scale = 1.0)
