@@ -487,7 +487,9 @@ internal sealed class PassPlanner
             _victimOrder = [];
             foreach (var v in _engine.Running)
             {
-                if (v.Spec.Preemptible)
+                // A run started at this instant is never a victim now: preempting it would leave a zero-length
+                // segment (started and stopped at once, e.g. a job backfilled by the pass before at the same instant).
+                if (v.Spec.Preemptible && v.RunStartedAt != _now)
                 {
                     _victimOrder.Add((v, _policy.Preemption.VictimCost(v, _now)));
                 }

@@ -138,11 +138,21 @@ public sealed record SchedulingPolicy(
     bool Backfill = true,
     bool PreemptionEnabled = true)
 {
-    /// <summary>Gets the policy names <see cref="Create(string, bool, bool)"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["fifo", "priority", "sjf", "srtf", "las", "multifactor", "drf"];
+    /// <summary>Gets the policy names <see cref="Create(string, bool, bool)"/> accepts, from the one registry of named
+    /// orderings (each name is the <see cref="IJobOrdering.Name"/> of the ordering it creates).</summary>
+    public static IReadOnlyList<string> Names => PolicyCatalog.Names;
 
     /// <summary>Gets the name of the ordering.</summary>
     public string Name => Ordering.Name;
+
+    /// <summary>
+    /// Gets a one-line warning when this configuration keeps the ordering from behaving as its name says, or
+    /// <see langword="null"/>: a preemptive ordering (<c>srtf</c>, <c>las</c>) with preemption off never preempts, so
+    /// <c>las</c> degenerates to first-come first-served for jobs that never ran and <c>srtf</c> to shortest job first.
+    /// </summary>
+    public string? ConfigurationWarning => Ordering.IsPreemptive && !PreemptionEnabled
+        ? $"policy {Ordering.Name} is preemptive by definition but preemption is off: running jobs are never preempted, so it only orders the queue ({(string.Equals(Ordering.Name, "las", StringComparison.Ordinal) ? "jobs that never ran all rank alike, as in FIFO" : "as a non-preemptive ordering")})"
+        : null;
 
     /// <summary>Gets the most pending jobs that may preempt others in one pass (≥ 0); later ones wait for the next pass.</summary>
     /// <value>The default value is 8. It bounds a pass's cost: each preemption attempt scans the running jobs.</value>
@@ -177,17 +187,8 @@ public sealed record SchedulingPolicy(
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(parameters);
-        IJobOrdering ordering = name.ToUpperInvariant() switch
-        {
-            "FIFO" => new FifoOrdering(),
-            "PRIORITY" => new PriorityAgingOrdering(parameters.AgingPointsPerHour),
-            "SJF" => new ShortestJobFirstOrdering(),
-            "SRTF" => new ShortestRemainingTimeFirstOrdering(),
-            "LAS" => new LeastAttainedServiceOrdering(parameters.LasThresholdsGpuSeconds, parameters.LasStarvationFactor),
-            "MULTIFACTOR" => new MultifactorOrdering(parameters.Multifactor),
-            "DRF" => new DominantResourceFairnessOrdering(),
-            _ => throw new ArgumentException($"Unknown policy '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
-        };
+        var ordering = PolicyCatalog.CreateOrdering(name, parameters)
+            ?? throw new ArgumentException($"Unknown policy '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name));
         return new SchedulingPolicy(ordering, CohortQuotaAdmission.Instance, BestFitTopologyPlacement.Instance, LeastLostWorkPreemption.Instance, backfill, preemption);
     }
 }

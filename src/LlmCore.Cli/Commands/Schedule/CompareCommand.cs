@@ -21,7 +21,7 @@ internal static class CompareCommand
         {
             var cluster = support.BuildCluster(parseResult);
             var backfill = parseResult.GetValue(support.Backfill);
-            var preemption = parseResult.GetValue(support.Preemption);
+            var preemption = support.PreemptionEnabled(parseResult);
             var names = parseResult.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (names.Length == 0)
             {
@@ -29,6 +29,7 @@ internal static class CompareCommand
             }
 
             var built = names.Select(n => ScheduleCliSupport.BuildPolicy(n, backfill, preemption, "--policies")).ToArray();
+            ScheduleCliSupport.WarnAboutConfiguration(context, built);
             var options = support.BuildOptions(parseResult);
             var trace = support.LoadTrace(parseResult);
             var results = new List<SimulationResult>(built.Length);

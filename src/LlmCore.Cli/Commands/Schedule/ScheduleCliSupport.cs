@@ -19,7 +19,9 @@ internal sealed class ScheduleCliSupport
 
     public Option<bool> Backfill { get; } = new("--backfill") { Description = "Enable EASY backfill (uses the runtime estimates)." };
 
-    public Option<bool> Preemption { get; } = new("--preemption") { Description = "Enable preemption (needed by srtf and las to preempt, and by priorities)." };
+    public Option<bool> Preemption { get; } = new("--preemption") { Description = "Preemption is on by default, as in the library; this flag is accepted for compatibility." };
+
+    public Option<bool> NoPreemption { get; } = new("--no-preemption") { Description = "Turn preemption off (priority, quota reclaim and the srtf/las orderings never preempt; srtf and las then only order the queue)." };
 
     public Option<string> Estimates { get; } = new("--estimates")
     {
@@ -45,7 +47,7 @@ internal sealed class ScheduleCliSupport
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, Backfill, Preemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until })
+        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, Backfill, Preemption, NoPreemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until })
         {
             command.Options.Add(option);
         }
@@ -100,6 +102,18 @@ internal sealed class ScheduleCliSupport
         return Cluster.Uniform(nodes, gpus);
     }
 
+    /// <summary>Whether preemption is on: the library's default (on) unless <c>--no-preemption</c> is given.</summary>
+    public bool PreemptionEnabled(ParseResult parseResult)
+    {
+        var off = parseResult.GetValue(NoPreemption);
+        if (off && parseResult.GetValue(Preemption))
+        {
+            throw new CliUsageException("--no-preemption: cannot be combined with --preemption.");
+        }
+
+        return !off;
+    }
+
     public static SchedulingPolicy BuildPolicy(string name, bool backfill, bool preemption, string option)
     {
         var normalized = name.Trim().ToLowerInvariant();
@@ -109,6 +123,16 @@ internal sealed class ScheduleCliSupport
         }
 
         return SchedulingPolicy.Create(normalized, backfill, preemption);
+    }
+
+    /// <summary>Writes one warning line to stderr for the policies that cannot act as named in this configuration (e.g. <c>las</c> without preemption).</summary>
+    public static void WarnAboutConfiguration(CliContext context, IEnumerable<SchedulingPolicy> policies)
+    {
+        var warnings = policies.Select(p => p.ConfigurationWarning).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        if (warnings.Length > 0)
+        {
+            context.Error.WriteLine("warning: " + string.Join("; ", warnings) + "; drop --no-preemption to let it preempt.");
+        }
     }
 
     public SimulationOptions BuildOptions(ParseResult parseResult)

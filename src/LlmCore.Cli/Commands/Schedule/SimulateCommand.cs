@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Scheduling.Metrics;
+using LlmCore.Scheduling.Policies;
 using LlmCore.Scheduling.Simulation;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ internal static class SimulateCommand
     public static Command Create(CliContext context)
     {
         var support = new ScheduleCliSupport();
-        var policy = new Option<string>("--policy") { Description = "fifo, priority, sjf, srtf, las, multifactor or drf.", Required = true };
+        var policy = new Option<string>("--policy") { Description = string.Join(", ", SchedulingPolicy.Names) + ".", Required = true };
         var events = new Option<string?>("--events") { Description = "Write every run segment to this CSV: job_id,placement,gpus,start_s,end_s,outcome." };
         var plot = new Option<string?>("--plot") { Description = "Write a PNG of GPU utilization and queue length over time." };
         var command = new Command("simulate", "Replay a job trace on a simulated GPU cluster with one scheduling policy (discrete-event, deterministic).");
@@ -23,7 +24,8 @@ internal static class SimulateCommand
         command.SetAction((Func<ParseResult, int>)(parseResult =>
         {
             var cluster = support.BuildCluster(parseResult);
-            var schedulingPolicy = ScheduleCliSupport.BuildPolicy(parseResult.GetValue(policy)!, parseResult.GetValue(support.Backfill), parseResult.GetValue(support.Preemption), "--policy");
+            var schedulingPolicy = ScheduleCliSupport.BuildPolicy(parseResult.GetValue(policy)!, parseResult.GetValue(support.Backfill), support.PreemptionEnabled(parseResult), "--policy");
+            ScheduleCliSupport.WarnAboutConfiguration(context, [schedulingPolicy]);
             var options = support.BuildOptions(parseResult);
             var trace = support.LoadTrace(parseResult);
             var simulator = new Simulator(cluster, schedulingPolicy, options);
