@@ -11,8 +11,17 @@ public sealed record JobLaunch(JobSpec Spec, int Attempt, Placement Placement, d
     /// <summary>Gets the job's id.</summary>
     public string JobId => Spec.Id;
 
-    /// <summary>Gets the expected wall time of this run from the estimate (remaining work + restart cost), or <see langword="null"/>.</summary>
-    public double? ExpectedRunSeconds => Spec.RuntimeEstimate is { } e ? Math.Max(0, e.TotalSeconds - ProgressSeconds) + RestartCostSeconds : null;
+    /// <summary>Gets the run's speed relative to the job's speed on the reference GPU type at <see cref="JobSpec.Gpus"/>
+    /// (the job class's relative throughput on the placement's GPU type, times an elastic job's scaling at this size).</summary>
+    /// <value>The default value is 1.</value>
+    public double Speed { get; init; } = 1;
+
+    /// <summary>Gets the run's GPUs (below <see cref="JobSpec.Gpus"/> for an elastic job started or resized smaller).</summary>
+    public int Gpus => Placement.Gpus;
+
+    /// <summary>Gets the expected wall time of this run from the estimate (remaining work at <see cref="Speed"/> + restart
+    /// cost), or <see langword="null"/>.</summary>
+    public double? ExpectedRunSeconds => Spec.RuntimeEstimate is { } e ? (Math.Max(0, e.TotalSeconds - ProgressSeconds) / Speed) + RestartCostSeconds : null;
 }
 
 /// <summary>Why a running job is preempted.</summary>
@@ -58,7 +67,8 @@ public sealed class SchedulingPlan
         IReadOnlyList<JobPreemption> preemptions,
         IReadOnlyList<JobExpiry> expired,
         Reservation? reservation,
-        IReadOnlyList<(Job Job, string Reason)> reasons)
+        IReadOnlyList<(Job Job, string Reason)> reasons,
+        Internal.IDeferredReasons? deferred = null)
     {
         Now = now;
         Version = version;
@@ -67,6 +77,7 @@ public sealed class SchedulingPlan
         Expired = expired;
         Reservation = reservation;
         Reasons = reasons;
+        Deferred = deferred;
     }
 
     /// <summary>Gets the time the pass was computed for.</summary>
@@ -90,4 +101,7 @@ public sealed class SchedulingPlan
     internal long Version { get; }
 
     internal IReadOnlyList<(Job Job, string Reason)> Reasons { get; }
+
+    /// <summary>The reasons of the pending jobs the pass did not reach (it stops once nothing more can start).</summary>
+    internal Internal.IDeferredReasons? Deferred { get; }
 }

@@ -143,7 +143,7 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
         _preemptions = _meter.CreateCounter<long>("llmcore.scheduling.preemptions", "{job}", "Runs preempted or lost to node failures.");
         _wait = _meter.CreateHistogram<double>("llmcore.scheduling.queue.wait", "s", "Time from queueing to start of each run.");
         _passDuration = _meter.CreateHistogram<double>("llmcore.scheduling.pass.duration", "s", "Wall time of a scheduling pass.");
-        _meter.CreateObservableGauge("llmcore.scheduling.jobs.pending", () => { lock (_lock) { return _engine.Pending.Count; } }, "{job}", "Pending jobs.");
+        _meter.CreateObservableGauge("llmcore.scheduling.jobs.pending", () => { lock (_lock) { return _engine.PendingCount; } }, "{job}", "Pending jobs.");
         _meter.CreateObservableGauge("llmcore.scheduling.jobs.running", () => { lock (_lock) { return _engine.Running.Count; } }, "{job}", "Running jobs.");
         _meter.CreateObservableGauge("llmcore.scheduling.gpus.allocated", () => { lock (_lock) { return _engine.AllocatedGpus; } }, "{gpu}", "GPUs allocated to running jobs.");
     }
@@ -214,7 +214,7 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
         {
             if (_engine.Jobs.TryGetValue(jobId, out var job) && job.State == JobState.Running)
             {
-                launch = new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds);
+                launch = new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds) { Speed = job.RunSpeed };
             }
 
             before = _engine.Cancel(jobId, now);
@@ -359,7 +359,7 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
                 foreach (var p in plan.Preemptions)
                 {
                     var v = _engine.Jobs[p.JobId];
-                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, p.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds)));
+                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, p.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds) { Speed = v.RunSpeed }));
                 }
             }
 

@@ -3,18 +3,21 @@ using LlmCore.Scheduling.Policies;
 
 namespace LlmCore.Scheduling.Internal;
 
-/// <summary>One scheduling pass over a copy of the engine's free capacity. Not thread-safe; used once.</summary>
+/// <summary>
+/// One scheduling pass. It changes the engine's <see cref="CapacityLedger"/> tentatively as it decides (starts,
+/// preemption trials, reservation replays) and rolls every change back before it returns, so the engine is as it was.
+/// The pass walks the pending jobs in order and stops as soon as no later job can change the outcome: after a blocked
+/// head without a reservation, or once no GPU is free; the jobs it did not reach get their reasons on demand
+/// (<see cref="DeferredReasons"/>). Not thread-safe; used once.
+/// </summary>
 internal sealed class PassPlanner
 {
     private readonly SchedulingEngine _engine;
     private readonly DateTimeOffset _now;
     private readonly Cluster _cluster;
     private readonly SchedulingPolicy _policy;
-    private readonly int[] _gpus;
-    private readonly double[] _cpu;
-    private readonly double[] _memory;
-    private readonly int[] _freeByType;
-    private readonly int[] _used;
+    private readonly CapacityLedger _ledger;
+    private readonly TenantLedger _tenants;
     private readonly ClusterCapacityView _view;
     private readonly AdmissionContext _admission;
     private readonly OrderingContext _ordering;
@@ -23,15 +26,23 @@ internal sealed class PassPlanner
     private readonly List<JobExpiry> _expired = [];
     private readonly List<(Job Job, string Reason)> _reasons = [];
     private readonly HashSet<Job> _preempted = [];
-    private readonly List<(double End, JobSpec Spec, Placement Placement)> _startedEnds = [];
-    private readonly HashSet<(int Gpus, TopologyLevel Span, string Types, double Cpu, double Memory, bool Limited)> _failedShapes = [];
-    private readonly Dictionary<int, (int Gpus, string Reason)> _quotaRejections = [];
-    private readonly Dictionary<(int, TopologyLevel, string), string> _descriptions = [];
+    private readonly HashSet<Job> _ineligible = [];
+    private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds = [];
+    private readonly HashSet<(int Gpus, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
+    private readonly Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> _quotaRejections = [];
+    private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
-    private readonly bool _quotaTextsCacheable;
-    private readonly string?[] _quotaTexts;
+    private readonly List<int> _admitted = [];
     private Dictionary<Job, double>? _runningKeys;
     private List<(Job Victim, double Cost)>? _victimOrder;
+    private Job? _head;
+    private Reservation? _reservation;
+    private int[]? _gpuLimit;
+    private double[]? _cpuLimit;
+    private double[]? _memLimit;
+    private string? _blockedReason;
+    private string? _noRoomReason;
+    private int _preemptors;
 
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
     {
@@ -39,203 +50,257 @@ internal sealed class PassPlanner
         _now = now;
         _cluster = engine.Cluster;
         _policy = engine.Policy;
-        _gpus = [.. engine.FreeGpusArray];
-        _cpu = [.. engine.FreeCpuArray];
-        _memory = [.. engine.FreeMemoryArray];
-        _used = [.. engine.Ledger.UsedGpus];
-        _view = new ClusterCapacityView(_cluster, _gpus, _cpu, _memory, engine.UpArray);
-        _admission = new AdmissionContext(engine.Ledger, _used);
-        _ordering = new OrderingContext(now, _cluster, engine.Ledger);
-        _quotaTextsCacheable = _policy.Admission is CohortQuotaAdmission;
-        _quotaTexts = new string?[engine.Ledger.Count * 2];
-        _freeByType = new int[_cluster.GpuTypes.Count];
-        for (var n = 0; n < _gpus.Length; n++)
-        {
-            if (engine.UpArray[n])
-            {
-                _freeByType[_cluster.TypeOf[n]] += _gpus[n];
-            }
-        }
+        _ledger = engine.Capacity;
+        _tenants = engine.Ledger;
+        _view = new ClusterCapacityView(_ledger);
+        _admission = new AdmissionContext(_tenants, _cluster, _ledger.UsedGpus, _ledger.UsedByType, () => _ledger.Version);
+        _ordering = new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
     }
 
     public SchedulingPlan Run()
     {
-        var candidates = new List<Job>(_engine.Pending.Count);
-        foreach (var job in _engine.Pending)
+        var mark = _ledger.Mark();
+        try
         {
-            if (CheckEligible(job))
+            foreach (var job in _engine.ConditionalPending)
             {
-                candidates.Add(job);
-            }
-        }
-
-        var keys = new double[candidates.Count];
-        _policy.Ordering.ComputeKeys(_ordering, candidates, keys);
-        var order = new OrderEntry[candidates.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
-        }
-
-        order.AsSpan().Sort(default(OrderEntryComparer));
-        Job? head = null;
-        Reservation? reservation = null;
-        int[]? gpuLimit = null;
-        double[]? cpuLimit = null;
-        double[]? memLimit = null;
-        string? blockedReason = null;
-        string? noRoomReason = null;
-        var preemptors = 0;
-        for (var k = 0; k < order.Length; k++)
-        {
-            var job = candidates[order[k].Index];
-            var spec = job.Spec;
-            // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs
-            // is refused any larger job too.
-            if (_quotaRejections.TryGetValue(job.TenantIndex, out var refused) && spec.Gpus >= refused.Gpus)
-            {
-                _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
-                continue;
-            }
-
-            if (QuotaReason(job) is { } quotaReason)
-            {
-                if (!_quotaRejections.TryGetValue(job.TenantIndex, out var known) || spec.Gpus < known.Gpus)
+                if (!CheckEligible(job))
                 {
-                    _quotaRejections[job.TenantIndex] = (spec.Gpus, quotaReason);
+                    _ineligible.Add(job);
                 }
-
-                _reasons.Add((job, Joined(Describe(spec), quotaReason)));
-                continue;
             }
 
-            var fits = FreeOfTypes(spec) >= spec.Gpus;
-            if (head is null)
+            var complete = true;
+            if (_engine.Queue is not null && _engine.RefreshQueueKeys(_ordering) && _engine.Queue is { } queue)
             {
-                var placement = fits ? Place(spec, limited: false) : null;
-                if (placement is not null)
+                foreach (var job in queue)
                 {
-                    Start(job, placement);
-                    continue;
-                }
-
-                if (_policy.PreemptionEnabled && preemptors < _policy.MaxPreemptorsPerPass)
-                {
-                    preemptors++;
-
-                    if (TryPreempt(job))
+                    if (!_ineligible.Contains(job) && !Examine(job))
                     {
-                        continue;
-                    }
-                }
-
-                head = job;
-                var free = FreeOfTypes(spec);
-                if (_policy.Backfill)
-                {
-                    (reservation, gpuLimit, cpuLimit, memLimit) = Reserve(job);
-                }
-
-                var at = reservation is null ? string.Empty : "; reserved to start by " + reservation.StartAt.ToString("u", CultureInfo.InvariantCulture);
-                _reasons.Add((job, Describe(spec) + $"; {free} suitable GPUs free{at}"));
-                blockedReason = reservation is null
-                    ? $"waiting behind {job.Spec.Id} (strict order: no reservation can be computed without runtime estimates)"
-                    : $"waiting: starting now would delay the reservation of {job.Spec.Id} at {reservation.StartAt.ToString("u", CultureInfo.InvariantCulture)}";
-                noRoomReason = $"waiting for GPUs behind {job.Spec.Id}";
-                continue;
-            }
-
-            if (reservation is null)
-            {
-                _reasons.Add((job, blockedReason!));
-                continue;
-            }
-
-            if (!fits)
-            {
-                _reasons.Add((job, noRoomReason!));
-                continue;
-            }
-
-            var remaining = job.RemainingSeconds(_now);
-            var endsBeforeShadow = remaining is { } r && _now.AddSeconds(r) <= reservation.StartAt;
-            if (!endsBeforeShadow)
-            {
-                _view.GpuLimit = gpuLimit;
-                _view.CpuLimit = cpuLimit;
-                _view.MemoryLimit = memLimit;
-            }
-
-            var backfill = Place(spec, limited: !endsBeforeShadow);
-            _view.GpuLimit = null;
-            _view.CpuLimit = null;
-            _view.MemoryLimit = null;
-            if (backfill is null)
-            {
-                _reasons.Add((job, blockedReason!));
-                continue;
-            }
-
-            Start(job, backfill);
-            if (!endsBeforeShadow)
-            {
-                foreach (var a in backfill.Nodes)
-                {
-                    if (gpuLimit![a.NodeIndex] != int.MaxValue)
-                    {
-                        gpuLimit[a.NodeIndex] -= a.Gpus;
-                        cpuLimit![a.NodeIndex] -= spec.CpuPerGpu * a.Gpus;
-                        memLimit![a.NodeIndex] -= spec.MemoryPerGpu * a.Gpus;
+                        complete = false;
+                        break;
                     }
                 }
             }
-        }
+            else
+            {
+                var candidates = new List<Job>(_engine.PendingCount);
+                foreach (var job in _engine.PendingBySequence)
+                {
+                    if (!_ineligible.Contains(job))
+                    {
+                        candidates.Add(job);
+                    }
+                }
 
-        return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, reservation, _reasons);
+                var keys = new double[candidates.Count];
+                _policy.Ordering.ComputeKeys(_ordering, candidates, keys);
+                var order = new OrderEntry[candidates.Count];
+                for (var i = 0; i < order.Length; i++)
+                {
+                    order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
+                }
+
+                order.AsSpan().Sort(default(OrderEntryComparer));
+                for (var k = 0; k < order.Length; k++)
+                {
+                    if (!Examine(candidates[order[k].Index]))
+                    {
+                        complete = false;
+                        break;
+                    }
+                }
+            }
+
+            var deferred = complete ? null : new DeferredReasons(this);
+            return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, _reservation, _reasons, deferred);
+        }
+        finally
+        {
+            _ledger.Rollback(mark);
+        }
     }
 
-    /// <summary>The quota refusal of <paramref name="job"/>, or <see langword="null"/>. With the built-in
-    /// <see cref="CohortQuotaAdmission"/> the text is built once per tenant and verdict until usage changes (it does
-    /// not depend on the job's size), so a pass over many refused jobs does not format a string per job.</summary>
-    private string? QuotaReason(Job job)
+    /// <summary>Decides for one pending job; <see langword="false"/> when no later job can start or preempt any more.</summary>
+    private bool Examine(Job job)
     {
-        if (!_quotaTextsCacheable)
+        var spec = job.Spec;
+        var types = TypeCandidates(job, out var mask);
+
+        // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs of some
+        // types is refused any larger job on those types too.
+        if (_quotaRejections.TryGetValue((job.TenantIndex, mask), out var refused) && spec.SmallestGang >= refused.Gpus)
         {
+            _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
+            return true;
+        }
+
+        if (Admit(job, types) is { } quotaReason)
+        {
+            if (!_quotaRejections.TryGetValue((job.TenantIndex, mask), out var known) || spec.SmallestGang < known.Gpus)
+            {
+                _quotaRejections[(job.TenantIndex, mask)] = (spec.SmallestGang, quotaReason);
+            }
+
+            _reasons.Add((job, Joined(Describe(spec), quotaReason)));
+            return true;
+        }
+
+        _view.TypeOrder = _admitted.Count == 0 ? types : [.. _admitted];
+        try
+        {
+            return Decide(job);
+        }
+        finally
+        {
+            _view.TypeOrder = null;
+        }
+    }
+
+    private bool Decide(Job job)
+    {
+        var spec = job.Spec;
+        var fits = FreeOfAcceptable(spec) >= spec.SmallestGang;
+        if (_head is null)
+        {
+            var placement = fits ? Place(job, limited: false) : null;
+            if (placement is not null)
+            {
+                Start(job, placement);
+                return true;
+            }
+
+            if (_policy.PreemptionEnabled && _preemptors < _policy.MaxPreemptorsPerPass)
+            {
+                _preemptors++;
+                if (TryPreempt(job))
+                {
+                    return true;
+                }
+            }
+
+            _head = job;
+            var free = FreeOfAcceptable(spec);
+            if (_policy.Backfill)
+            {
+                (_reservation, _gpuLimit, _cpuLimit, _memLimit) = Reserve(job);
+            }
+
+            var at = _reservation is null ? string.Empty : "; reserved to start by " + _reservation.StartAt.ToString("u", CultureInfo.InvariantCulture);
+            _reasons.Add((job, Describe(spec) + $"; {free} suitable GPUs free{at}"));
+            _blockedReason = _reservation is null
+                ? $"waiting behind {spec.Id} (strict order: no reservation can be computed without runtime estimates)"
+                : $"waiting: starting now would delay the reservation of {spec.Id} at {_reservation.StartAt.ToString("u", CultureInfo.InvariantCulture)}";
+            _noRoomReason = $"waiting for GPUs behind {spec.Id}";
+
+            // Without a reservation every later job waits; with one, only free GPUs let a later job start.
+            return _reservation is not null && _ledger.MaxFreeOfAnyType() > 0;
+        }
+
+        if (_reservation is null)
+        {
+            _reasons.Add((job, _blockedReason!));
+            return false;
+        }
+
+        if (!fits)
+        {
+            _reasons.Add((job, _noRoomReason!));
+            return true;
+        }
+
+        var remaining = job.RemainingSeconds(_now);
+        var endsBeforeShadow = remaining is { } r && _now.AddSeconds(r) <= _reservation.StartAt;
+        if (!endsBeforeShadow)
+        {
+            _view.GpuLimit = _gpuLimit;
+            _view.CpuLimit = _cpuLimit;
+            _view.MemoryLimit = _memLimit;
+        }
+
+        var backfill = Place(job, limited: !endsBeforeShadow);
+        _view.GpuLimit = null;
+        _view.CpuLimit = null;
+        _view.MemoryLimit = null;
+        if (backfill is null)
+        {
+            _reasons.Add((job, _blockedReason!));
+            return true;
+        }
+
+        Start(job, backfill);
+        if (!endsBeforeShadow)
+        {
+            foreach (var a in backfill.Nodes)
+            {
+                if (_gpuLimit![a.NodeIndex] != int.MaxValue)
+                {
+                    _gpuLimit[a.NodeIndex] -= a.Gpus;
+                    _cpuLimit![a.NodeIndex] -= spec.CpuPerGpu * a.Gpus;
+                    _memLimit![a.NodeIndex] -= spec.MemoryPerGpu * a.Gpus;
+                }
+            }
+        }
+
+        return _ledger.MaxFreeOfAnyType() > 0;
+    }
+
+    /// <summary>
+    /// The GPU types to try for <paramref name="job"/>, in order, or <see langword="null"/> for the default order (the
+    /// job's list, or every type of the cluster): a tenant with flavours tries its flavours in its order; a
+    /// heterogeneity-aware policy tries types by normalised throughput; a class never goes where its throughput is 0.
+    /// <paramref name="mask"/> is the set of those types (for memos).
+    /// </summary>
+    private int[]? TypeCandidates(Job job, out ulong mask) => _engine.TypeCandidates(job, out mask);
+
+    /// <summary>The quota refusal of <paramref name="job"/>, or <see langword="null"/>; for a tenant with flavours, the
+    /// admitted types are left in <see cref="_admitted"/> in order.</summary>
+    private string? Admit(Job job, int[]? types)
+    {
+        _admitted.Clear();
+        if (_tenants.Quotas[job.TenantIndex] is not { Flavors.Count: > 0 } || types is null)
+        {
+            _admission.GpuTypeIndex = -1;
             return _policy.Admission.Check(job, _admission);
         }
 
-        var verdict = CohortQuotaAdmission.Evaluate(job, _admission);
-        if (verdict == QuotaVerdict.Admit)
+        string? first = null;
+        foreach (var t in types)
         {
-            return null;
+            _admission.GpuTypeIndex = t;
+            var reason = _policy.Admission.Check(job, _admission);
+            if (reason is null)
+            {
+                _admitted.Add(t);
+            }
+            else
+            {
+                first ??= reason;
+            }
         }
 
-        var slot = (job.TenantIndex * 2) + (int)verdict - 1;
-        return _quotaTexts[slot] ??= CohortQuotaAdmission.Explain(verdict, job, _admission);
+        _admission.GpuTypeIndex = -1;
+        return _admitted.Count > 0 ? null : first ?? "no GPU type the job accepts is in its tenant's flavours";
     }
 
     /// <summary><c>description + "; " + reason</c>, shared between jobs that get the same two string instances.</summary>
     private string Joined(string description, string reason)
     {
-        if (!_quotaTextsCacheable)
-        {
-            return description + "; " + reason;
-        }
-
         if (!_joined.TryGetValue((description, reason), out var text))
         {
             text = description + "; " + reason;
-            _joined.Add((description, reason), text);
+            if (_joined.Count < 4096)
+            {
+                _joined.Add((description, reason), text);
+            }
         }
 
         return text;
     }
 
-    private void UsageChanged() => Array.Clear(_quotaTexts);
-
     private string Describe(JobSpec spec)
     {
-        var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes));
+        var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes), spec.Topology);
         if (!_descriptions.TryGetValue(key, out var text))
         {
             text = SchedulingEngine.Describe(spec);
@@ -247,23 +312,59 @@ internal sealed class PassPlanner
 
     /// <summary>Places on the pass's capacity, remembering failed shapes: capacity only shrinks while a pass admits
     /// jobs, so a shape that did not fit will not fit later in the pass (the memo is cleared when a preemption frees GPUs).</summary>
-    private Placement? Place(JobSpec spec, bool limited)
+    private Placement? Place(Job job, bool limited)
     {
-        var types = spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes);
-        var key = (spec.Gpus, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited);
+        var spec = job.Spec;
+        var types = TypeMask(spec);
+        var key = (spec.Gpus, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited, spec.Topology);
         if (_failedShapes.Contains(key) || (limited && _failedShapes.Contains(key with { limited = false })))
         {
             return null;
         }
 
-        var placement = _policy.Placement.TryPlace(spec, _view);
-
+        var placement = _engine.PlaceLargest(job, _view);
         if (placement is null)
         {
             _failedShapes.Add(key);
         }
 
         return placement;
+    }
+
+    /// <summary>The set of types the view lets the current job use (bit per type; all ones for more than 64 types).</summary>
+    private ulong TypeMask(JobSpec spec)
+    {
+        if (_cluster.GpuTypes.Count > 64)
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        if (_view.TypeOrder is { } order)
+        {
+            foreach (var t in order)
+            {
+                mask |= 1UL << t;
+            }
+
+            return mask;
+        }
+
+        if (spec.GpuTypes.Count == 0)
+        {
+            return _cluster.GpuTypes.Count == 64 ? ulong.MaxValue : (1UL << _cluster.GpuTypes.Count) - 1;
+        }
+
+        foreach (var name in spec.GpuTypes)
+        {
+            var t = _cluster.TypeIndex(name);
+            if (t >= 0)
+            {
+                mask |= 1UL << t;
+            }
+        }
+
+        return mask;
     }
 
     private bool CheckEligible(Job job)
@@ -303,59 +404,40 @@ internal sealed class PassPlanner
         return true;
     }
 
-    private int FreeOfTypes(JobSpec spec)
+    /// <summary>The largest free GPUs of one type the current job may use (up nodes).</summary>
+    private int FreeOfAcceptable(JobSpec spec)
     {
-        if (spec.GpuTypes.Count == 0)
+        if (_view.TypeOrder is { } order)
         {
-            var max = 0;
-            foreach (var f in _freeByType)
+            var best = 0;
+            foreach (var t in order)
             {
-                max = Math.Max(max, f);
+                best = Math.Max(best, _ledger.FreeByType[t]);
             }
 
-            return max;
+            return best;
         }
 
-        var best = 0;
-        foreach (var name in spec.GpuTypes)
-        {
-            var t = _cluster.TypeIndex(name);
-            if (t >= 0)
-            {
-                best = Math.Max(best, _freeByType[t]);
-            }
-        }
-
-        return best;
+        return _ledger.FreeOfTypes(spec);
     }
 
     private void Start(Job job, Placement placement)
     {
         var spec = job.Spec;
-        Take(_gpus, _cpu, _memory, spec, placement, -1);
-        _freeByType[_cluster.TypeOf[placement.Nodes[0].NodeIndex]] -= spec.Gpus;
-        _used[job.TenantIndex] += spec.Gpus;
-        UsageChanged();
-        var launch = new JobLaunch(spec, job.Attempts + 1, placement, job.ProgressSeconds, job.RestartCostSecondsForRun);
-        _starts.Add(launch);
-        _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement));
-    }
-
-    private static void Take(int[] gpus, double[] cpu, double[] memory, JobSpec spec, Placement placement, int sign)
-    {
-        foreach (var a in placement.Nodes)
+        _ledger.Take(spec, placement, job.TenantIndex);
+        var launch = new JobLaunch(spec, job.Attempts + 1, placement, job.ProgressSeconds, job.RestartCostSecondsForRun)
         {
-            gpus[a.NodeIndex] += sign * a.Gpus;
-            cpu[a.NodeIndex] += sign * spec.CpuPerGpu * a.Gpus;
-            memory[a.NodeIndex] += sign * spec.MemoryPerGpu * a.Gpus;
-        }
+            Speed = _engine.SpeedOf(spec, placement),
+        };
+        _starts.Add(launch);
+        _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement, job.TenantIndex));
     }
 
     private bool TryPreempt(Job job)
     {
         var spec = job.Spec;
-        var quota = _engine.Ledger.Quotas[job.TenantIndex];
-        var withinNominal = quota is not null && _used[job.TenantIndex] + spec.Gpus <= quota.NominalGpus;
+        var quota = _tenants.Quotas[job.TenantIndex];
+        var withinNominal = WithinNominal(job);
         var victims = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
         double? jobKey = null;
 
@@ -371,8 +453,8 @@ internal sealed class PassPlanner
 
             // A job that would borrow must not take GPUs from another tenant that stays within its nominal quota
             // (Kueue: borrowing workloads do not preempt nominal ones); otherwise reclaim and priority could alternate.
-            var victimQuota = _engine.Ledger.Quotas[v.TenantIndex];
-            var victimBorrowing = victimQuota is not null && _used[v.TenantIndex] > victimQuota.NominalGpus;
+            var victimQuota = _tenants.Quotas[v.TenantIndex];
+            var victimBorrowing = victimQuota is not null && IsBorrowing(v, victimQuota);
             var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || withinNominal || victimBorrowing;
             PreemptionReason? reason = null;
             if (v.Spec.Priority < spec.Priority && mayTouch)
@@ -404,80 +486,98 @@ internal sealed class PassPlanner
             return false;
         }
 
-        int[] gpus = [.. _gpus];
-        double[] cpu = [.. _cpu];
-        double[] memory = [.. _memory];
-        var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
-        int[] byType = [.. _freeByType];
+        // Trial on the ledger: free victims in order until the gang fits, then take back the ones it does not need.
+        var trial = _ledger.Mark();
         var chosen = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
         var found = false;
         foreach (var v in victims)
         {
-            Take(gpus, cpu, memory, v.Victim.Spec, v.Victim.Placement!, 1);
-            AddByType(byType, v.Victim.Placement!, 1);
+            _ledger.Give(v.Victim.Spec, v.Victim.Placement!, v.Victim.TenantIndex);
             chosen.Add(v);
-            if (!HasRoom(byType, spec))
-            {
-                continue;
-            }
-
-            if (Fits(spec, trial))
+            if (FreeOfAcceptable(spec) >= spec.SmallestGang && Fits(spec))
             {
                 found = true;
                 break;
             }
         }
 
-        if (!found)
+        Placement? placement = null;
+        if (found)
+        {
+            for (var i = chosen.Count - 2; i >= 0; i--)
+            {
+                var v = chosen[i].Victim;
+                _ledger.Take(v.Spec, v.Placement!, v.TenantIndex);
+                if (FreeOfAcceptable(spec) >= spec.SmallestGang && Fits(spec))
+                {
+                    chosen.RemoveAt(i);
+                }
+                else
+                {
+                    _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
+                }
+            }
+
+            placement = _engine.PlaceLargest(job, _view);
+        }
+
+        _ledger.Rollback(trial);
+        if (placement is null)
         {
             return false;
         }
 
-        for (var i = chosen.Count - 2; i >= 0; i--)
-        {
-            var v = chosen[i].Victim;
-            AddByType(byType, v.Placement!, -1);
-            if (!HasRoom(byType, spec))
-            {
-                AddByType(byType, v.Placement!, 1);
-                continue;
-            }
-
-            Take(gpus, cpu, memory, v.Spec, v.Placement!, -1);
-            if (Fits(spec, trial))
-            {
-                chosen.RemoveAt(i);
-            }
-            else
-            {
-                Take(gpus, cpu, memory, v.Spec, v.Placement!, 1);
-                AddByType(byType, v.Placement!, 1);
-            }
-        }
-
-        var placement = _policy.Placement.TryPlace(spec, trial)!;
         foreach (var (v, reason, _) in chosen)
         {
-            Take(_gpus, _cpu, _memory, v.Spec, v.Placement!, 1);
-            _freeByType[_cluster.TypeOf[v.Placement!.Nodes[0].NodeIndex]] += v.Spec.Gpus;
-            _used[v.TenantIndex] -= v.Spec.Gpus;
+            _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
             _preempted.Add(v);
-            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.Spec.Gpus * v.SecondsSinceCheckpoint(_now)));
+            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)));
         }
 
         _failedShapes.Clear();
         _quotaRejections.Clear();
-        UsageChanged();
         Start(job, placement);
         return true;
     }
 
-    /// <summary>Whether the placement strategy would place <paramref name="spec"/> on <paramref name="capacity"/>;
-    /// the built-in strategy answers without building the placement.</summary>
-    private bool Fits(JobSpec spec, ClusterCapacityView capacity) =>
-        _policy.Placement is BestFitTopologyPlacement
-            ? BestFitTopologyPlacement.Fits(spec, capacity)
-            : _policy.Placement.TryPlace(spec, capacity) is not null;
+    private bool WithinNominal(Job job)
+    {
+        if (_tenants.Quotas[job.TenantIndex] is not { } quota)
+        {
+            return false;
+        }
+
+        if (quota.Flavors.Count == 0)
+        {
+            return _ledger.UsedGpus[job.TenantIndex] + job.Spec.SmallestGang <= quota.NominalGpus;
+        }
+
+        foreach (var t in _view.TypeOrder ?? [])
+        {
+            if (quota.Flavor(_cluster.GpuTypes[t]) is { } f && _ledger.UsedByType[job.TenantIndex][t] + job.Spec.SmallestGang <= f.NominalGpus)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsBorrowing(Job victim, TenantQuota quota)
+    {
+        if (quota.Flavors.Count == 0)
+        {
+            return _ledger.UsedGpus[victim.TenantIndex] > quota.NominalGpus;
+        }
+
+        var type = _cluster.TypeOf[victim.Placement!.Nodes[0].NodeIndex];
+        return quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[victim.TenantIndex][type] > f.NominalGpus;
+    }
+
+    /// <summary>Whether the placement strategy would place the current job's smallest gang on the ledger now.</summary>
+    private bool Fits(JobSpec spec) => spec.IsElastic
+        ? _policy.Placement.TryPlace(spec, spec.SmallestGang, _view) is not null
+        : _policy.Placement.Fits(spec, _view);
 
     /// <summary>The preemptible running jobs sorted once per pass by victim cost, then priority, then newest first.</summary>
     private List<(Job Victim, double Cost)> VictimOrder()
@@ -511,17 +611,6 @@ internal sealed class PassPlanner
         return _victimOrder;
     }
 
-    private void AddByType(int[] byType, Placement placement, int sign)
-    {
-        foreach (var a in placement.Nodes)
-        {
-            if (_engine.UpArray[a.NodeIndex])
-            {
-                byType[_cluster.TypeOf[a.NodeIndex]] += sign * a.Gpus;
-            }
-        }
-    }
-
     private double KeyOf(Job job)
     {
         Span<double> key = stackalloc double[1];
@@ -548,12 +637,12 @@ internal sealed class PassPlanner
 
     private (Reservation?, int[]?, double[]?, double[]?) Reserve(Job head)
     {
-        var ends = new List<(double End, JobSpec Spec, Placement Placement)>();
+        var ends = new List<(double End, JobSpec Spec, Placement Placement, int Tenant)>();
         foreach (var r in _engine.Running)
         {
             if (!_preempted.Contains(r) && r.RemainingSeconds(_now) is { } left)
             {
-                ends.Add((left, r.Spec, r.Placement!));
+                ends.Add((left, r.Spec, r.Placement!, r.TenantIndex));
             }
         }
 
@@ -566,80 +655,48 @@ internal sealed class PassPlanner
         }
 
         ends.Sort((a, b) => a.End.CompareTo(b.End));
-        int[] gpus = [.. _gpus];
-        double[] cpu = [.. _cpu];
-        double[] memory = [.. _memory];
-        int[] byType = [.. _freeByType];
-        var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
         var spec = head.Spec;
-        for (var i = 0; i < ends.Count; i++)
+        var mark = _ledger.Mark();
+        try
         {
-            var e = ends[i];
-            Take(gpus, cpu, memory, e.Spec, e.Placement, 1);
-            foreach (var a in e.Placement.Nodes)
+            for (var i = 0; i < ends.Count; i++)
             {
-                if (_engine.UpArray[a.NodeIndex])
+                var e = ends[i];
+                _ledger.Give(e.Spec, e.Placement, e.Tenant);
+                if (i + 1 < ends.Count && ends[i + 1].End == e.End)
                 {
-                    byType[_cluster.TypeOf[a.NodeIndex]] += a.Gpus;
+                    continue;
                 }
-            }
 
-            if (i + 1 < ends.Count && ends[i + 1].End == e.End)
-            {
-                continue;
-            }
-
-            if (!HasRoom(byType, spec) || !Fits(spec, trial))
-            {
-                continue;
-            }
-
-            var placement = _policy.Placement.TryPlace(spec, trial)!;
-
-            var gpuLimit = new int[gpus.Length];
-            var cpuLimit = new double[gpus.Length];
-            var memLimit = new double[gpus.Length];
-            Array.Fill(gpuLimit, int.MaxValue);
-            Array.Fill(cpuLimit, double.PositiveInfinity);
-            Array.Fill(memLimit, double.PositiveInfinity);
-            foreach (var a in placement.Nodes)
-            {
-                gpuLimit[a.NodeIndex] = gpus[a.NodeIndex] - a.Gpus;
-                cpuLimit[a.NodeIndex] = cpu[a.NodeIndex] - (spec.CpuPerGpu * a.Gpus);
-                memLimit[a.NodeIndex] = memory[a.NodeIndex] - (spec.MemoryPerGpu * a.Gpus);
-            }
-
-            return (new Reservation(spec.Id, _now.AddSeconds(e.End), placement), gpuLimit, cpuLimit, memLimit);
-        }
-
-        return (null, null, null, null);
-    }
-
-    private bool HasRoom(int[] byType, JobSpec spec)
-    {
-        if (spec.GpuTypes.Count == 0)
-        {
-            foreach (var f in byType)
-            {
-                if (f >= spec.Gpus)
+                if (FreeOfAcceptable(spec) < spec.SmallestGang || !Fits(spec))
                 {
-                    return true;
+                    continue;
                 }
+
+                var placement = _engine.PlaceLargest(head, _view)!;
+                var n = _ledger.FreeGpus.Length;
+                var gpuLimit = new int[n];
+                var cpuLimit = new double[n];
+                var memLimit = new double[n];
+                Array.Fill(gpuLimit, int.MaxValue);
+                Array.Fill(cpuLimit, double.PositiveInfinity);
+                Array.Fill(memLimit, double.PositiveInfinity);
+                foreach (var a in placement.Nodes)
+                {
+                    gpuLimit[a.NodeIndex] = _ledger.FreeGpus[a.NodeIndex] - a.Gpus;
+                    cpuLimit[a.NodeIndex] = _ledger.FreeCpu[a.NodeIndex] - (spec.CpuPerGpu * a.Gpus);
+                    memLimit[a.NodeIndex] = _ledger.FreeMemory[a.NodeIndex] - (spec.MemoryPerGpu * a.Gpus);
+                }
+
+                return (new Reservation(spec.Id, _now.AddSeconds(e.End), placement), gpuLimit, cpuLimit, memLimit);
             }
 
-            return false;
+            return (null, null, null, null);
         }
-
-        foreach (var name in spec.GpuTypes)
+        finally
         {
-            var t = _cluster.TypeIndex(name);
-            if (t >= 0 && byType[t] >= spec.Gpus)
-            {
-                return true;
-            }
+            _ledger.Rollback(mark);
         }
-
-        return false;
     }
 
     private readonly record struct OrderEntry(double Key, long Sequence, int Index);
@@ -663,5 +720,63 @@ internal sealed class PassPlanner
 
         public int GetHashCode((string, string) obj) =>
             HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
+    }
+
+    /// <summary>
+    /// The reasons of the pending jobs a pass stopped before: the quota refusal at the end of the pass (usage as the
+    /// pass left it), else what blocked the queue (the head without a reservation, or no free GPUs behind it).
+    /// </summary>
+    private sealed class DeferredReasons : IDeferredReasons
+    {
+        private readonly SchedulingEngine _engine;
+        private readonly IAdmissionPolicy _admission;
+        private readonly AdmissionContext _context;
+        private readonly string _waiting;
+
+        public DeferredReasons(PassPlanner pass)
+        {
+            _engine = pass._engine;
+            _admission = pass._policy.Admission;
+            var ledger = pass._ledger;
+            var used = ledger.UsedGpus.ToArray();
+            var byType = ledger.UsedByType.Select(a => (int[])a.Clone()).ToArray();
+            _context = new AdmissionContext(pass._tenants, pass._cluster, used, byType, version: null);
+            _waiting = (pass._reservation is null ? pass._blockedReason : pass._noRoomReason) ?? "waiting";
+        }
+
+        public string? For(Job job)
+        {
+            if (job.TenantIndex >= _context.Ledger.Count)
+            {
+                return null;
+            }
+
+            string? refusal;
+            var types = _engine.TypeCandidates(job, out _);
+            if (_context.Ledger.Quotas[job.TenantIndex] is { Flavors.Count: > 0 } && types is not null)
+            {
+                refusal = null;
+                foreach (var t in types)
+                {
+                    _context.GpuTypeIndex = t;
+                    var r = _admission.Check(job, _context);
+                    if (r is null)
+                    {
+                        refusal = null;
+                        break;
+                    }
+
+                    refusal ??= r;
+                }
+
+                _context.GpuTypeIndex = -1;
+            }
+            else
+            {
+                refusal = _admission.Check(job, _context);
+            }
+
+            return refusal is null ? _waiting : SchedulingEngine.Describe(job.Spec) + "; " + refusal;
+        }
     }
 }

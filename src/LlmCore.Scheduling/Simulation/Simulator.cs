@@ -119,6 +119,7 @@ public sealed class Simulator
         private readonly List<ClusterSample> _samples = [];
         private readonly Random _random;
         private readonly LeastAttainedServiceOrdering? _las;
+        private readonly bool _normalized;
         private long _sequence;
         private long _passes;
         private double _restartGpuSeconds;
@@ -132,6 +133,7 @@ public sealed class Simulator
             _options = owner.Options;
             _random = new Random(_options.Seed);
             _las = owner.Policy.Ordering as LeastAttainedServiceOrdering;
+            _normalized = owner.Policy.HeterogeneityAware && owner.Policy.Throughputs is not null;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
         }
 
@@ -331,9 +333,10 @@ public sealed class Simulator
 
             foreach (var s in plan.Starts)
             {
-                var gpus = s.Spec.Gpus;
+                var gpus = s.Gpus;
                 _open[s.JobId] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds);
-                var length = Math.Max(0, _duration[s.JobId] - s.ProgressSeconds) + s.RestartCostSeconds;
+                var work = Math.Max(0, _duration[s.JobId] - s.ProgressSeconds);
+                var length = (s.Speed == 1 ? work : work / s.Speed) + s.RestartCostSeconds;
                 if (_options.JobFailureProbability > 0 && _random.NextDouble() < _options.JobFailureProbability)
                 {
                     Push(t + (_random.NextDouble() * length), new SimEvent(EventKind.RunFail, s.JobId, s.Attempt, 0));
@@ -345,10 +348,12 @@ public sealed class Simulator
 
                 if (_las is not null)
                 {
-                    var attained = _engine.Jobs[s.JobId].AttainedGpuSecondsBeforeRun;
+                    var job = _engine.Jobs[s.JobId];
+                    var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
+                    var rate = _normalized ? gpus * s.Speed : gpus;
                     foreach (var threshold in _las.ThresholdsGpuSeconds)
                     {
-                        var crossAt = t + ((threshold - attained) / gpus) + WakeSlackSeconds;
+                        var crossAt = t + ((threshold - attained) / rate) + WakeSlackSeconds;
                         if (threshold > attained && crossAt < t + length)
                         {
                             Push(crossAt, new SimEvent(EventKind.Wake, s.JobId, s.Attempt, 0));
@@ -378,7 +383,7 @@ public sealed class Simulator
         private void Sample(double t)
         {
             var busy = _engine.AllocatedGpus;
-            var queued = _engine.Pending.Count;
+            var queued = _engine.PendingCount;
             if (_samples.Count > 0)
             {
                 var last = _samples[^1];

@@ -411,7 +411,7 @@ internal static class Replay
                 }
             }
 
-            if (next == trace.Count && scheduler.Inspect(e => e.Pending.Count + e.Running.Count) == 0)
+            if (next == trace.Count && scheduler.Inspect(e => e.PendingCount + e.Running.Count) == 0)
             {
                 break;
             }
