@@ -88,7 +88,7 @@ public sealed class Job
 
     /// <summary>Gets why the job is pending or why it ended, or <see langword="null"/>. For a pending job that the last
     /// scheduling pass did not reach (it stopped once nothing more could start), the reason names what blocked the queue
-    /// then, or the job's quota as it stood at the end of that pass.</summary>
+    /// then, or the refusal of the job's tenant quota as it stands when asked.</summary>
     public string? Reason =>
         State == JobState.Pending && _board is { } board && ReasonStamp != board.Stamp && board.Deferred is { } deferred
             ? deferred.For(this) ?? ReasonText
@@ -125,6 +125,9 @@ public sealed class Job
     internal int RunningIndex { get; set; } = -1;
 
     internal double CurrentSpeed { get; set; } = 1;
+
+    /// <summary>The pass that chose the job as a preemption victim (a pass compares it with its own number).</summary>
+    internal long PreemptedInPass { get; set; }
 
     internal double RestartCostSecondsForRun => Attempts > 0 || ProgressSeconds > 0 ? Spec.RestartCost.TotalSeconds : 0;
 

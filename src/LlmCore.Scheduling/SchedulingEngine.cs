@@ -34,6 +34,7 @@ public sealed class SchedulingEngine
     private readonly Dictionary<(int, int, ulong), int[]?> _typeCandidates = [];
     private readonly Dictionary<(int, TopologyLevel, ulong, double, double, TopologyRequest?), bool> _feasible = [];
     private readonly int[] _matrixColumn;
+    private readonly SortedDictionary<int, int> _preemptibleByPriority = [];
     private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
     private long _sequence;
     private long _version;
@@ -93,6 +94,9 @@ public sealed class SchedulingEngine
     public int AllocatedGpus => _capacity.AllocatedGpus;
 
     internal long Version => _version;
+
+    /// <summary>Buffers the passes reuse (they never overlap: a pass runs to completion before the next).</summary>
+    internal PassScratch Scratch { get; } = new();
 
     internal TenantLedger Ledger => _ledger;
 
@@ -374,6 +378,10 @@ public sealed class SchedulingEngine
             _capacity.Take(job.Spec, s.Placement, job.TenantIndex);
             job.RunningIndex = _running.Count;
             _running.Add(job);
+            if (job.Spec.Preemptible)
+            {
+                _preemptibleByPriority[job.Spec.Priority] = _preemptibleByPriority.GetValueOrDefault(job.Spec.Priority) + 1;
+            }
         }
 
         foreach (var (job, reason) in plan.Reasons)
@@ -520,6 +528,17 @@ public sealed class SchedulingEngine
         }
 
         return null;
+    }
+
+    /// <summary>The lowest priority among running preemptible jobs (<see cref="int.MaxValue"/> when there are none).</summary>
+    internal int LowestRunningPreemptiblePriority()
+    {
+        foreach (var (priority, _) in _preemptibleByPriority)
+        {
+            return priority;
+        }
+
+        return int.MaxValue;
     }
 
     /// <summary>Recomputes the queue keys that expired by <paramref name="context"/>'s time; <see langword="false"/> when the
@@ -761,6 +780,11 @@ public sealed class SchedulingEngine
         last.RunningIndex = job.RunningIndex;
         _running.RemoveAt(_running.Count - 1);
         job.RunningIndex = -1;
+        if (job.Spec.Preemptible && --_preemptibleByPriority[job.Spec.Priority] == 0)
+        {
+            _preemptibleByPriority.Remove(job.Spec.Priority);
+        }
+
         job.Placement = null;
         job.RunStartedAt = null;
         job.CurrentSpeed = 1;
@@ -793,5 +817,18 @@ public sealed class SchedulingEngine
             var c = x!.QueueKey.CompareTo(y!.QueueKey);
             return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
         }
+    }
+
+    /// <summary>Buffers reused by every pass of an engine.</summary>
+    internal sealed class PassScratch
+    {
+        public Job[] One { get; } = new Job[1];
+
+        /// <summary>Counts passes, so a job can carry "preempted in pass n" instead of a per-pass set.</summary>
+        public long Passes { get; set; }
+
+        public Job[] VictimJobs { get; set; } = [];
+
+        public PassPlanner.VictimKey[] VictimKeys { get; set; } = [];
     }
 }

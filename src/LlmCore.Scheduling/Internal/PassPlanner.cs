@@ -25,7 +25,7 @@ internal sealed class PassPlanner
     private readonly List<JobPreemption> _preemptions = [];
     private readonly List<JobExpiry> _expired = [];
     private readonly List<(Job Job, string Reason)> _reasons = [];
-    private readonly HashSet<Job> _preempted = [];
+    private readonly long _pass;
     private readonly HashSet<Job> _ineligible = [];
     private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds = [];
     private readonly HashSet<(int Gpus, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
@@ -33,8 +33,8 @@ internal sealed class PassPlanner
     private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
     private readonly List<int> _admitted = [];
-    private Dictionary<Job, double>? _runningKeys;
-    private List<(Job Victim, double Cost)>? _victimOrder;
+    private double[]? _runningKeys;
+    private VictimSequence? _victims;
     private Job? _head;
     private Reservation? _reservation;
     private int[]? _gpuLimit;
@@ -55,6 +55,7 @@ internal sealed class PassPlanner
         _view = new ClusterCapacityView(_ledger);
         _admission = new AdmissionContext(_tenants, _cluster, _ledger.UsedGpus, _ledger.UsedByType, () => _ledger.Version);
         _ordering = new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+        _pass = ++engine.Scratch.Passes;
     }
 
     public SchedulingPlan Run()
@@ -438,62 +439,61 @@ internal sealed class PassPlanner
         var spec = job.Spec;
         var quota = _tenants.Quotas[job.TenantIndex];
         var withinNominal = WithinNominal(job);
-        var victims = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
+        if (!AnyVictimPossible(job, withinNominal))
+        {
+            return false;
+        }
+
         double? jobKey = null;
 
-        // The running jobs in victim order (cost, priority, newest first) are the same for every preemptor of the
-        // pass; only who may be touched differs, so filter the pass's sorted list (a total order: same result as
-        // sorting each preemptor's victims).
-        foreach (var (v, cost) in VictimOrder())
+        // Who borrows is judged on the usage before the trial frees anything.
+        var borrowing = _tenants.HasQuotas ? BorrowingNow() : null;
+
+        // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
+        // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
+        // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
+        var victims = Victims();
+        var eligible = new List<(int Index, PreemptionReason Reason)>();
+        for (var i = 0; i < victims.Count; i++)
         {
-            if (_preempted.Contains(v))
+            var v = victims.Job(i);
+            if (v.PreemptedInPass == _pass)
             {
                 continue;
             }
 
-            // A job that would borrow must not take GPUs from another tenant that stays within its nominal quota
-            // (Kueue: borrowing workloads do not preempt nominal ones); otherwise reclaim and priority could alternate.
             var victimQuota = _tenants.Quotas[v.TenantIndex];
-            var victimBorrowing = victimQuota is not null && IsBorrowing(v, victimQuota);
+            var victimBorrowing = victimQuota is not null && borrowing![v.TenantIndex][victimQuota.Flavors.Count == 0 ? 0 : _cluster.TypeOf[v.Placement!.Nodes[0].NodeIndex]];
             var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || withinNominal || victimBorrowing;
-            PreemptionReason? reason = null;
             if (v.Spec.Priority < spec.Priority && mayTouch)
             {
-                reason = PreemptionReason.Priority;
+                eligible.Add((i, PreemptionReason.Priority));
             }
             else if (withinNominal && victimBorrowing && string.Equals(victimQuota!.Cohort, quota!.Cohort, StringComparison.Ordinal)
                 && v.TenantIndex != job.TenantIndex)
             {
-                reason = PreemptionReason.QuotaReclaim;
+                eligible.Add((i, PreemptionReason.QuotaReclaim));
             }
             else if (_policy.Ordering.IsPreemptive && v.Spec.Priority <= spec.Priority && mayTouch)
             {
                 jobKey ??= KeyOf(job);
                 if (jobKey < RunningKey(v))
                 {
-                    reason = PreemptionReason.Ordering;
+                    eligible.Add((i, PreemptionReason.Ordering));
                 }
             }
-
-            if (reason is { } r)
-            {
-                victims.Add((v, r, cost));
-            }
         }
 
-        if (victims.Count == 0)
-        {
-            return false;
-        }
-
-        // Trial on the ledger: free victims in order until the gang fits, then take back the ones it does not need.
+        // Trial on the ledger: free the eligible victims in victim order (cost, priority, newest first) until the gang
+        // fits, then take back the ones it does not need. The order is produced lazily: usually one or two suffice.
         var trial = _ledger.Mark();
-        var chosen = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
+        var chosen = new List<(Job Victim, PreemptionReason Reason)>();
         var found = false;
-        foreach (var v in victims)
+        foreach (var (index, reason) in victims.InOrder(eligible))
         {
-            _ledger.Give(v.Victim.Spec, v.Victim.Placement!, v.Victim.TenantIndex);
-            chosen.Add(v);
+            var v = victims.Job(index);
+            _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
+            chosen.Add((v, reason));
             if (FreeOfAcceptable(spec) >= spec.SmallestGang && Fits(spec))
             {
                 found = true;
@@ -527,10 +527,10 @@ internal sealed class PassPlanner
             return false;
         }
 
-        foreach (var (v, reason, _) in chosen)
+        foreach (var (v, reason) in chosen)
         {
             _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
-            _preempted.Add(v);
+            v.PreemptedInPass = _pass;
             _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)));
         }
 
@@ -539,6 +539,14 @@ internal sealed class PassPlanner
         Start(job, placement);
         return true;
     }
+
+    /// <summary>Whether any running job could be a victim of <paramref name="job"/>: one of lower priority, a borrower
+    /// its tenant may reclaim from, or any job under a preemptive ordering. Answers without looking at the jobs in the
+    /// common case of one priority, no quotas and a non-preemptive ordering.</summary>
+    private bool AnyVictimPossible(Job job, bool withinNominal) =>
+        _policy.Ordering.IsPreemptive
+        || (withinNominal && _tenants.HasQuotas)
+        || _engine.LowestRunningPreemptiblePriority() < job.Spec.Priority;
 
     private bool WithinNominal(Job job)
     {
@@ -563,15 +571,27 @@ internal sealed class PassPlanner
         return false;
     }
 
-    private bool IsBorrowing(Job victim, TenantQuota quota)
+    /// <summary>Per tenant (and, with flavours, per GPU type): whether it holds more than its nominal quota now.</summary>
+    private bool[][] BorrowingNow()
     {
-        if (quota.Flavors.Count == 0)
+        var result = new bool[_tenants.Count][];
+        for (var t = 0; t < result.Length; t++)
         {
-            return _ledger.UsedGpus[victim.TenantIndex] > quota.NominalGpus;
+            var quota = _tenants.Quotas[t];
+            if (quota is null || quota.Flavors.Count == 0)
+            {
+                result[t] = [quota is not null && _ledger.UsedGpus[t] > quota.NominalGpus];
+                continue;
+            }
+
+            result[t] = new bool[_cluster.GpuTypes.Count];
+            for (var type = 0; type < result[t].Length; type++)
+            {
+                result[t][type] = quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[t][type] > f.NominalGpus;
+            }
         }
 
-        var type = _cluster.TypeOf[victim.Placement!.Nodes[0].NodeIndex];
-        return quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[victim.TenantIndex][type] > f.NominalGpus;
+        return result;
     }
 
     /// <summary>Whether the placement strategy would place the current job's smallest gang on the ledger now.</summary>
@@ -579,60 +599,65 @@ internal sealed class PassPlanner
         ? _policy.Placement.TryPlace(spec, spec.SmallestGang, _view) is not null
         : _policy.Placement.Fits(spec, _view);
 
-    /// <summary>The preemptible running jobs sorted once per pass by victim cost, then priority, then newest first.</summary>
-    private List<(Job Victim, double Cost)> VictimOrder()
+    /// <summary>The preemptible running jobs in victim order (cost, then priority, then newest first), produced lazily
+    /// from a heap built once per pass: a preemptor usually needs the first few only.</summary>
+    private VictimSequence Victims()
     {
-        if (_victimOrder is null)
+        if (_victims is null)
         {
-            _victimOrder = [];
-            foreach (var v in _engine.Running)
+            var running = _engine.Running;
+            var scratch = _engine.Scratch;
+            if (scratch.VictimJobs.Length < running.Count)
+            {
+                scratch.VictimJobs = new Job[running.Count * 2];
+                scratch.VictimKeys = new VictimKey[running.Count * 2];
+            }
+
+            var count = 0;
+            foreach (var v in running)
             {
                 // A run started at this instant is never a victim now: preempting it would leave a zero-length
                 // segment (started and stopped at once, e.g. a job backfilled by the pass before at the same instant).
                 if (v.Spec.Preemptible && v.RunStartedAt != _now)
                 {
-                    _victimOrder.Add((v, _policy.Preemption.VictimCost(v, _now)));
+                    scratch.VictimJobs[count] = v;
+                    scratch.VictimKeys[count++] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
                 }
             }
 
-            _victimOrder.Sort((a, b) =>
-            {
-                var c = a.Cost.CompareTo(b.Cost);
-                if (c != 0)
-                {
-                    return c;
-                }
-
-                c = a.Victim.Spec.Priority.CompareTo(b.Victim.Spec.Priority);
-                return c != 0 ? c : b.Victim.Sequence.CompareTo(a.Victim.Sequence);
-            });
+            _victims = new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
         }
 
-        return _victimOrder;
+        return _victims;
     }
 
     private double KeyOf(Job job)
     {
+        var one = _engine.Scratch.One;
+        one[0] = job;
         Span<double> key = stackalloc double[1];
-        _policy.Ordering.ComputeKeys(_ordering, [job], key);
+        _policy.Ordering.ComputeKeys(_ordering, one, key);
+        one[0] = null!;
         return key[0];
     }
 
+    /// <summary>The ordering key of a running job: computed alone when the ordering's keys are independent of each
+    /// other, else from one computation over all running jobs per pass.</summary>
     private double RunningKey(Job job)
     {
+        if (_policy.Ordering.KeysAreIndependent)
+        {
+            return KeyOf(job);
+        }
+
         if (_runningKeys is null)
         {
             var running = _engine.Running;
-            var keys = new double[running.Count];
-            _policy.Ordering.ComputeKeys(_ordering, running, keys);
-            _runningKeys = [];
-            for (var i = 0; i < keys.Length; i++)
-            {
-                _runningKeys[running[i]] = keys[i];
-            }
+            _runningKeys = new double[running.Count];
+            _policy.Ordering.ComputeKeys(_ordering, running, _runningKeys);
         }
 
-        return _runningKeys[job];
+        return _runningKeys[job.RunningIndex];
     }
 
     private (Reservation?, int[]?, double[]?, double[]?) Reserve(Job head)
@@ -640,7 +665,7 @@ internal sealed class PassPlanner
         var ends = new List<(double End, JobSpec Spec, Placement Placement, int Tenant)>();
         foreach (var r in _engine.Running)
         {
-            if (!_preempted.Contains(r) && r.RemainingSeconds(_now) is { } left)
+            if (r.PreemptedInPass != _pass && r.RemainingSeconds(_now) is { } left)
             {
                 ends.Add((left, r.Spec, r.Placement!, r.TenantIndex));
             }
@@ -722,30 +747,121 @@ internal sealed class PassPlanner
             HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
     }
 
+    /// <summary>Victim order: smaller cost first, then lower priority, then the newest (larger sequence).</summary>
+    internal readonly record struct VictimKey(double Cost, int Priority, long Sequence) : IComparable<VictimKey>
+    {
+        public int CompareTo(VictimKey other)
+        {
+            var c = Cost.CompareTo(other.Cost);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Priority.CompareTo(other.Priority);
+            return c != 0 ? c : other.Sequence.CompareTo(Sequence);
+        }
+    }
+
     /// <summary>
-    /// The reasons of the pending jobs a pass stopped before: the quota refusal at the end of the pass (usage as the
-    /// pass left it), else what blocked the queue (the head without a reservation, or no free GPUs behind it).
+    /// The preemptible running jobs of a pass with their victim keys, and their order: <see cref="InOrder"/> yields a
+    /// subset in victim order, the first few by linear scans for the next smallest key (a preemptor usually needs one
+    /// or two), the rest by one sort once more are asked for. The key order is total (it ends with the submission
+    /// sequence), so this equals a full sort. Buffers are the engine's, reused across passes.
+    /// </summary>
+    private sealed class VictimSequence(Job[] jobs, VictimKey[] keys, int count, IPreemptionPolicy policy, DateTimeOffset now)
+    {
+        private const int ScansBeforeSort = 4;
+
+        public int Count => count;
+
+        public Job Job(int index) => jobs[index];
+
+        public IEnumerable<(int Index, PreemptionReason Reason)> InOrder(List<(int Index, PreemptionReason Reason)> subset)
+        {
+            // Costs only of the victims a preemptor may take, once per pass.
+            foreach (var (index, _) in subset)
+            {
+                if (double.IsNaN(keys[index].Cost))
+                {
+                    keys[index] = keys[index] with { Cost = policy.VictimCost(jobs[index], now) };
+                }
+            }
+
+            var taken = 0;
+            var hasLast = false;
+            VictimKey last = default;
+            while (taken < subset.Count)
+            {
+                if (taken == ScansBeforeSort)
+                {
+                    var rest = new List<(int Index, PreemptionReason Reason)>(subset.Count);
+                    foreach (var item in subset)
+                    {
+                        if (keys[item.Index].CompareTo(last) > 0)
+                        {
+                            rest.Add(item);
+                        }
+                    }
+
+                    rest.Sort((a, b) => keys[a.Index].CompareTo(keys[b.Index]));
+                    foreach (var item in rest)
+                    {
+                        yield return item;
+                    }
+
+                    yield break;
+                }
+
+                var best = -1;
+                for (var i = 0; i < subset.Count; i++)
+                {
+                    var k = keys[subset[i].Index];
+                    if ((!hasLast || k.CompareTo(last) > 0) && (best < 0 || k.CompareTo(keys[subset[best].Index]) < 0))
+                    {
+                        best = i;
+                    }
+                }
+
+                last = keys[subset[best].Index];
+                hasLast = true;
+                taken++;
+                yield return subset[best];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reasons of the pending jobs a pass stopped before: the refusal of the tenant quota (usage as it stands when
+    /// asked; right after the plan is applied, as the pass left it), else what blocked the queue (the head without a
+    /// reservation, or no free GPUs behind it).
     /// </summary>
     private sealed class DeferredReasons : IDeferredReasons
     {
         private readonly SchedulingEngine _engine;
         private readonly IAdmissionPolicy _admission;
-        private readonly AdmissionContext _context;
+        private readonly AdmissionContext? _context;
         private readonly string _waiting;
 
         public DeferredReasons(PassPlanner pass)
         {
             _engine = pass._engine;
             _admission = pass._policy.Admission;
+
+            // The plan this belongs to is applied as computed, so the engine's usage after it is what the pass ended with;
+            // later changes show in the reasons too (quota as it stands when asked).
             var ledger = pass._ledger;
-            var used = ledger.UsedGpus.ToArray();
-            var byType = ledger.UsedByType.Select(a => (int[])a.Clone()).ToArray();
-            _context = new AdmissionContext(pass._tenants, pass._cluster, used, byType, version: null);
+            _context = pass._tenants.HasQuotas ? new AdmissionContext(pass._tenants, pass._cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version) : null;
             _waiting = (pass._reservation is null ? pass._blockedReason : pass._noRoomReason) ?? "waiting";
         }
 
         public string? For(Job job)
         {
+            if (_context is null)
+            {
+                return _waiting;
+            }
+
             if (job.TenantIndex >= _context.Ledger.Count)
             {
                 return null;

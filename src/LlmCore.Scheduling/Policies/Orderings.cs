@@ -12,6 +12,12 @@ public interface IJobOrdering
     /// <summary>Gets a value indicating whether a pending job with a smaller key may preempt a running preemptible job with a larger one (SRTF, 2D-LAS).</summary>
     bool IsPreemptive { get; }
 
+    /// <summary>Gets a value indicating whether a job's key depends only on the job and the context, not on the other
+    /// jobs passed with it, so the engine may compute one job's key alone (all built-in orderings except DRF, whose key
+    /// accumulates a tenant's earlier jobs).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    bool KeysAreIndependent => false;
+
     /// <summary>Computes the keys of <paramref name="jobs"/> (given in submission order) into <paramref name="keys"/>.</summary>
     /// <param name="context">The pass's time, cluster and tenant shares.</param>
     /// <param name="jobs">The jobs, in submission order.</param>
@@ -47,6 +53,9 @@ public sealed class FifoOrdering : IJobOrdering
 
     /// <inheritdoc/>
     public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
 
     /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
@@ -95,6 +104,9 @@ public sealed class PriorityAgingOrdering : IJobOrdering
     public bool IsPreemptive => false;
 
     /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -139,6 +151,9 @@ public sealed class ShortestJobFirstOrdering : IJobOrdering
     public bool IsPreemptive => false;
 
     /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
     {
         ArgumentNullException.ThrowIfNull(jobs);
@@ -167,6 +182,9 @@ public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
 
     /// <inheritdoc/>
     public bool IsPreemptive => true;
+
+    /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
 
     /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
@@ -239,6 +257,9 @@ public sealed class LeastAttainedServiceOrdering : IJobOrdering
 
     /// <inheritdoc/>
     public bool IsPreemptive => true;
+
+    /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
 
     /// <summary>Gets the queue of a job: the number of thresholds its attained service has reached, or 0 when promoted.</summary>
     /// <param name="job">The job.</param>
@@ -357,6 +378,9 @@ public sealed class MultifactorOrdering : IJobOrdering
 
     /// <inheritdoc/>
     public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
 
     /// <summary>Computes a job's multifactor priority (larger runs first).</summary>
     /// <param name="context">The pass context.</param>
