@@ -45,6 +45,28 @@ public enum PreemptionReason
 /// <param name="LostGpuSeconds">GPU-seconds of work since the victim's last checkpoint, charged to its restart.</param>
 public sealed record JobPreemption(string JobId, int Attempt, string ForJobId, PreemptionReason Reason, double LostGpuSeconds);
 
+/// <summary>Why an elastic job is resized.</summary>
+public enum ResizeKind
+{
+    /// <summary>GPUs were idle and no pending job could use them: the job grows towards its maximum.</summary>
+    Grow = 0,
+
+    /// <summary>A pending job needed its GPUs: the job shrinks (towards its minimum) instead of being preempted.</summary>
+    Shrink = 1,
+}
+
+/// <summary>
+/// A decision to resize a running elastic job: its run <paramref name="Attempt"/> checkpoints and stops, and
+/// <paramref name="Launch"/> restarts it at once on another number of GPUs (paying its restart cost; no work is lost).
+/// An executor stops the old run and starts the new one.
+/// </summary>
+/// <param name="JobId">The job.</param>
+/// <param name="Attempt">The run being stopped.</param>
+/// <param name="Launch">The new run (attempt <paramref name="Attempt"/> + 1).</param>
+/// <param name="Kind">Grow or shrink.</param>
+/// <param name="ForJobId">For a shrink, the job that takes the GPUs; otherwise <see langword="null"/>.</param>
+public sealed record JobResize(string JobId, int Attempt, JobLaunch Launch, ResizeKind Kind, string? ForJobId);
+
 /// <summary>A decision to cancel a pending job that can never run (failed dependency, missed deadline).</summary>
 /// <param name="JobId">The job.</param>
 /// <param name="Reason">Why.</param>
@@ -68,8 +90,10 @@ public sealed class SchedulingPlan
         IReadOnlyList<JobExpiry> expired,
         Reservation? reservation,
         IReadOnlyList<(Job Job, string Reason)> reasons,
-        Internal.IDeferredReasons? deferred = null)
+        Internal.IDeferredReasons? deferred = null,
+        IReadOnlyList<JobResize>? resizes = null)
     {
+        Resizes = resizes ?? [];
         Now = now;
         Version = version;
         Starts = starts;
@@ -89,6 +113,9 @@ public sealed class SchedulingPlan
     /// <summary>Gets the running jobs to preempt.</summary>
     public IReadOnlyList<JobPreemption> Preemptions { get; }
 
+    /// <summary>Gets the running elastic jobs to resize (applied after the preemptions, before the starts).</summary>
+    public IReadOnlyList<JobResize> Resizes { get; }
+
     /// <summary>Gets the pending jobs to cancel because they can never run.</summary>
     public IReadOnlyList<JobExpiry> Expired { get; }
 
@@ -96,7 +123,7 @@ public sealed class SchedulingPlan
     public Reservation? Reservation { get; }
 
     /// <summary>Gets a value indicating whether the plan has no decision.</summary>
-    public bool IsEmpty => Starts.Count == 0 && Preemptions.Count == 0 && Expired.Count == 0;
+    public bool IsEmpty => Starts.Count == 0 && Preemptions.Count == 0 && Expired.Count == 0 && Resizes.Count == 0;
 
     internal long Version { get; }
 

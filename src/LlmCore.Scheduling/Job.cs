@@ -86,6 +86,9 @@ public sealed class Job
     /// <summary>Gets the number of times the job was preempted or lost to a node failure.</summary>
     public int Preemptions { get; internal set; }
 
+    /// <summary>Gets the number of times the elastic job was resized (grown or shrunk, each a checkpoint and restart).</summary>
+    public int Resizes { get; internal set; }
+
     /// <summary>Gets why the job is pending or why it ended, or <see langword="null"/>. For a pending job that the last
     /// scheduling pass did not reach (it stopped once nothing more could start), the reason names what blocked the queue
     /// then, or the refusal of the job's tenant quota as it stands when asked.</summary>
@@ -184,6 +187,20 @@ public sealed class Job
 
         var elapsed = Math.Max(0, (now - s).TotalSeconds);
         return elapsed - SavedSeconds(elapsed);
+    }
+
+    /// <summary>The progress a checkpoint taken at <paramref name="now"/> would hold (a planned resize loses nothing but
+    /// the restart cost it pays), capped at the estimate.</summary>
+    internal double ProgressAtCheckpoint(DateTimeOffset now)
+    {
+        if (State != JobState.Running || RunStartedAt is not { } s)
+        {
+            return ProgressSeconds;
+        }
+
+        var useful = Math.Max(0, (now - s).TotalSeconds - CurrentRestartCostSeconds);
+        var progress = ProgressSeconds + (useful * CurrentSpeed);
+        return Spec.RuntimeEstimate is { } e ? Math.Min(progress, e.TotalSeconds) : progress;
     }
 
     internal double SavedSeconds(double elapsed)

@@ -28,6 +28,9 @@ public enum SchedulerEventKind
 
     /// <summary>A job was cancelled (by a user, a failed dependency or its deadline).</summary>
     Cancelled = 6,
+
+    /// <summary>An elastic job was resized: its run stopped at a checkpoint and a new run started on another number of GPUs.</summary>
+    Resized = 7,
 }
 
 /// <summary>An event of the online scheduler.</summary>
@@ -361,11 +364,23 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
                     var v = _engine.Jobs[p.JobId];
                     _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, p.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds) { Speed = v.RunSpeed }));
                 }
+
+                // A resize stops the old run (at a checkpoint) before the pass's starts, and starts the new one with them.
+                foreach (var r in plan.Resizes)
+                {
+                    var v = _engine.Jobs[r.JobId];
+                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, r.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds) { Speed = v.RunSpeed }));
+                }
             }
 
             _engine.Apply(plan);
             if (_commands is not null)
             {
+                foreach (var r in plan.Resizes)
+                {
+                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Start, r.Launch));
+                }
+
                 foreach (var s in plan.Starts)
                 {
                     _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Start, s));
@@ -384,6 +399,11 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
         {
             _preemptions.Add(1);
             Raise(SchedulerEventKind.Requeued, p.JobId, now, $"preempted ({p.Reason}) for {p.ForJobId}");
+        }
+
+        foreach (var r in plan.Resizes)
+        {
+            Raise(SchedulerEventKind.Resized, r.JobId, now, $"{r.Kind.ToString().ToLowerInvariant()} to {r.Launch.Placement}");
         }
 
         for (var i = 0; i < plan.Starts.Count; i++)

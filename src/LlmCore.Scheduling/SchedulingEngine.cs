@@ -35,6 +35,7 @@ public sealed class SchedulingEngine
     private readonly Dictionary<(int, TopologyLevel, ulong, double, double, TopologyRequest?), bool> _feasible = [];
     private readonly int[] _matrixColumn;
     private readonly SortedDictionary<int, int> _preemptibleByPriority = [];
+    private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
     private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
     private long _sequence;
     private long _version;
@@ -104,6 +105,9 @@ public sealed class SchedulingEngine
 
     /// <summary>The pending jobs in submission order.</summary>
     internal SortedSet<Job> PendingBySequence => _pending;
+
+    /// <summary>The running elastic jobs in submission order.</summary>
+    internal SortedSet<Job> RunningElastic => _runningElastic;
 
     /// <summary>The pending jobs with dependencies or deadlines, in submission order (every pass checks them).</summary>
     internal SortedSet<Job> ConditionalPending => _conditional;
@@ -363,25 +367,21 @@ public sealed class SchedulingEngine
             RequeueRunning(job, now, $"preempted ({p.Reason}) for {p.ForJobId}");
         }
 
+        foreach (var r in plan.Resizes)
+        {
+            // A planned resize checkpoints first: no work is lost; the new run pays the restart cost.
+            var job = _jobs[r.JobId];
+            Release(job, now);
+            job.ProgressSeconds = r.Launch.ProgressSeconds;
+            job.Resizes++;
+            Launch(job, r.Launch, now);
+        }
+
         foreach (var s in plan.Starts)
         {
             var job = _jobs[s.JobId];
             Dequeue(job);
-            job.State = JobState.Running;
-            job.Attempts = s.Attempt;
-            job.Placement = s.Placement;
-            job.RunStartedAt = now;
-            job.FirstStartedAt ??= now;
-            job.CurrentRestartCostSeconds = s.RestartCostSeconds;
-            job.CurrentSpeed = s.Speed;
-            job.SetReason(null);
-            _capacity.Take(job.Spec, s.Placement, job.TenantIndex);
-            job.RunningIndex = _running.Count;
-            _running.Add(job);
-            if (job.Spec.Preemptible)
-            {
-                _preemptibleByPriority[job.Spec.Priority] = _preemptibleByPriority.GetValueOrDefault(job.Spec.Priority) + 1;
-            }
+            Launch(job, s, now);
         }
 
         foreach (var (job, reason) in plan.Reasons)
@@ -509,8 +509,9 @@ public sealed class SchedulingEngine
     }
 
     /// <summary>Places <paramref name="job"/> on <paramref name="view"/>: a rigid gang as it is, an elastic one at the
-    /// largest size from <see cref="JobSpec.Gpus"/> down to its minimum that fits (in whole slices).</summary>
-    internal Placement? PlaceLargest(Job job, ClusterCapacityView view)
+    /// largest size from <paramref name="maxGpus"/> (at most <see cref="JobSpec.Gpus"/>) down to its minimum that fits
+    /// (in whole slices).</summary>
+    internal Placement? PlaceLargest(Job job, ClusterCapacityView view, int maxGpus)
     {
         var spec = job.Spec;
         if (!spec.IsElastic)
@@ -519,7 +520,7 @@ public sealed class SchedulingEngine
         }
 
         var step = spec.Topology?.SliceGpus ?? 1;
-        for (var g = spec.Gpus; g >= spec.SmallestGang; g--)
+        for (var g = Math.Min(maxGpus, spec.Gpus); g >= spec.SmallestGang; g--)
         {
             if (g % step == 0 && _policy.Placement.TryPlace(spec, g, view) is { } placement)
             {
@@ -753,6 +754,30 @@ public sealed class SchedulingEngine
         _queue?.Remove(job);
     }
 
+    private void Launch(Job job, JobLaunch launch, DateTimeOffset now)
+    {
+        job.State = JobState.Running;
+        job.Attempts = launch.Attempt;
+        job.Placement = launch.Placement;
+        job.RunStartedAt = now;
+        job.FirstStartedAt ??= now;
+        job.CurrentRestartCostSeconds = launch.RestartCostSeconds;
+        job.CurrentSpeed = launch.Speed;
+        job.SetReason(null);
+        _capacity.Take(job.Spec, launch.Placement, job.TenantIndex);
+        job.RunningIndex = _running.Count;
+        _running.Add(job);
+        if (job.Spec.Preemptible)
+        {
+            _preemptibleByPriority[job.Spec.Priority] = _preemptibleByPriority.GetValueOrDefault(job.Spec.Priority) + 1;
+        }
+
+        if (job.Spec.IsElastic)
+        {
+            _runningElastic.Add(job);
+        }
+    }
+
     private void RequeueRunning(Job job, DateTimeOffset now, string reason)
     {
         var elapsed = Math.Max(0, (now - job.RunStartedAt!.Value).TotalSeconds);
@@ -783,6 +808,11 @@ public sealed class SchedulingEngine
         if (job.Spec.Preemptible && --_preemptibleByPriority[job.Spec.Priority] == 0)
         {
             _preemptibleByPriority.Remove(job.Spec.Priority);
+        }
+
+        if (job.Spec.IsElastic)
+        {
+            _runningElastic.Remove(job);
         }
 
         job.Placement = null;

@@ -28,7 +28,8 @@ internal sealed class PassPlanner
     private readonly long _pass;
     private readonly HashSet<Job> _ineligible = [];
     private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds = [];
-    private readonly HashSet<(int Gpus, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
+    private readonly HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
+    private readonly List<JobResize> _resizes = [];
     private readonly Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> _quotaRejections = [];
     private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
@@ -113,8 +114,13 @@ internal sealed class PassPlanner
                 }
             }
 
+            if (complete && _head is null && _engine.RunningElastic.Count > 0)
+            {
+                GrowElasticJobs();
+            }
+
             var deferred = complete ? null : new DeferredReasons(this);
-            return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, _reservation, _reasons, deferred);
+            return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, _reservation, _reasons, deferred, _resizes);
         }
         finally
         {
@@ -317,19 +323,57 @@ internal sealed class PassPlanner
     {
         var spec = job.Spec;
         var types = TypeMask(spec);
-        var key = (spec.Gpus, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited, spec.Topology);
+        var largest = MaxAdmittedGang(job);
+        var key = (largest, spec.SmallestGang, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited, spec.Topology);
         if (_failedShapes.Contains(key) || (limited && _failedShapes.Contains(key with { limited = false })))
         {
             return null;
         }
 
-        var placement = _engine.PlaceLargest(job, _view);
+        var placement = _engine.PlaceLargest(job, _view, largest);
         if (placement is null)
         {
             _failedShapes.Add(key);
         }
 
         return placement;
+    }
+
+    /// <summary>The largest gang of <paramref name="job"/> its tenant's quota admits now: its gang for a rigid job; for an
+    /// elastic one, from <see cref="JobSpec.Gpus"/> down to its minimum (on every GPU type the pass allows it).</summary>
+    private int MaxAdmittedGang(Job job)
+    {
+        var spec = job.Spec;
+        if (!spec.IsElastic || _tenants.Quotas[job.TenantIndex] is null)
+        {
+            return spec.Gpus;
+        }
+
+        var flavoured = _tenants.Quotas[job.TenantIndex]!.Flavors.Count > 0;
+        var types = flavoured ? _view.TypeOrder ?? [] : [-1];
+        var step = spec.Topology?.SliceGpus ?? 1;
+        var best = spec.Gpus;
+        foreach (var t in types)
+        {
+            _admission.GpuTypeIndex = t;
+            var g = best;
+            while (g > spec.SmallestGang)
+            {
+                _admission.GangOverride = g;
+                if (g % step == 0 && _policy.Admission.Check(job, _admission) is null)
+                {
+                    break;
+                }
+
+                g--;
+            }
+
+            best = Math.Min(best, g);
+        }
+
+        _admission.GangOverride = 0;
+        _admission.GpuTypeIndex = -1;
+        return best;
     }
 
     /// <summary>The set of types the view lets the current job use (bit per type; all ones for more than 64 types).</summary>
@@ -518,7 +562,7 @@ internal sealed class PassPlanner
                 }
             }
 
-            placement = _engine.PlaceLargest(job, _view);
+            placement = _engine.PlaceLargest(job, _view, MaxAdmittedGang(job));
         }
 
         _ledger.Rollback(trial);
@@ -527,17 +571,96 @@ internal sealed class PassPlanner
             return false;
         }
 
-        foreach (var (v, reason) in chosen)
+        foreach (var (v, _) in chosen)
         {
             _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
             v.PreemptedInPass = _pass;
-            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)));
         }
 
         _failedShapes.Clear();
         _quotaRejections.Clear();
         Start(job, placement);
+
+        // Shrink before preempting: an elastic victim restarts at once on what is left (at most its current size, at
+        // least its minimum, as its quota admits) instead of going back to the queue.
+        foreach (var (v, reason) in chosen)
+        {
+            if (v.Spec.IsElastic && Relaunch(v, v.RunningGpus) is { } smaller)
+            {
+                _resizes.Add(new JobResize(v.Spec.Id, v.Attempts, smaller, ResizeKind.Shrink, spec.Id));
+                continue;
+            }
+
+            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)));
+        }
+
         return true;
+    }
+
+    /// <summary>Places a running elastic job anew, at most <paramref name="maxGpus"/> GPUs, on the ledger as it is (its own
+    /// GPUs already given back), and takes them: the launch of its resized run, or <see langword="null"/>.</summary>
+    private JobLaunch? Relaunch(Job job, int maxGpus)
+    {
+        var saved = _view.TypeOrder;
+        _view.TypeOrder = _engine.TypeCandidates(job, out _);
+        try
+        {
+            var largest = Math.Min(maxGpus, MaxAdmittedGang(job));
+            if (largest < job.Spec.SmallestGang || _engine.PlaceLargest(job, _view, largest) is not { } placement)
+            {
+                return null;
+            }
+
+            _ledger.Take(job.Spec, placement, job.TenantIndex);
+            return new JobLaunch(job.Spec, job.Attempts + 1, placement, job.ProgressAtCheckpoint(_now), job.Spec.RestartCost.TotalSeconds)
+            {
+                Speed = _engine.SpeedOf(job.Spec, placement),
+            };
+        }
+        finally
+        {
+            _view.TypeOrder = saved;
+        }
+    }
+
+    /// <summary>Grows running elastic jobs into GPUs no pending job can use (in submission order), each to the largest
+    /// size that fits and its quota admits, when the gain outweighs the restart (with an estimate) or always (without).</summary>
+    private void GrowElasticJobs()
+    {
+        foreach (var job in _engine.RunningElastic)
+        {
+            if (job.RunningGpus >= job.Spec.Gpus || job.PreemptedInPass == _pass || job.RunStartedAt == _now || _ledger.MaxFreeOfAnyType() == 0)
+            {
+                continue;
+            }
+
+            var trial = _ledger.Mark();
+            _ledger.Give(job.Spec, job.Placement!, job.TenantIndex);
+            var launch = Relaunch(job, job.Spec.Gpus);
+            _ledger.Rollback(trial);
+            if (launch is null || launch.Gpus <= job.RunningGpus || !WorthGrowing(job, launch))
+            {
+                continue;
+            }
+
+            _ledger.Give(job.Spec, job.Placement!, job.TenantIndex);
+            _ledger.Take(job.Spec, launch.Placement, job.TenantIndex);
+            job.PreemptedInPass = _pass;
+            _resizes.Add(new JobResize(job.Spec.Id, job.Attempts, launch, ResizeKind.Grow, null));
+        }
+    }
+
+    /// <summary>Whether restarting on more GPUs finishes sooner: restart cost + work left at the new speed below the time left
+    /// at the current speed (always, without an estimate).</summary>
+    private bool WorthGrowing(Job job, JobLaunch launch)
+    {
+        if (job.Spec.RuntimeEstimate is not { } estimate)
+        {
+            return true;
+        }
+
+        var work = Math.Max(0, estimate.TotalSeconds - launch.ProgressSeconds);
+        return launch.RestartCostSeconds + (work / launch.Speed) < work / job.CurrentSpeed;
     }
 
     /// <summary>Whether any running job could be a victim of <paramref name="job"/>: one of lower priority, a borrower
@@ -698,7 +821,7 @@ internal sealed class PassPlanner
                     continue;
                 }
 
-                var placement = _engine.PlaceLargest(head, _view)!;
+                var placement = _engine.PlaceLargest(head, _view, MaxAdmittedGang(head))!;
                 var n = _ledger.FreeGpus.Length;
                 var gpuLimit = new int[n];
                 var cpuLimit = new double[n];

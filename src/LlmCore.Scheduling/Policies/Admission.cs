@@ -58,7 +58,7 @@ public sealed class CohortQuotaAdmission : IAdmissionPolicy
         }
 
         var used = context.UsedGpus(job);
-        var verdict = Verdict(job.Spec.SmallestGang, used, quota.NominalGpus, quota.BorrowingLimitGpus, out var borrowNeeded);
+        var verdict = Verdict(context.RequestedGpus(job), used, quota.NominalGpus, quota.BorrowingLimitGpus, out var borrowNeeded);
         if (verdict != QuotaVerdict.CohortExhausted)
         {
             return verdict;
@@ -113,10 +113,10 @@ public sealed class CohortQuotaAdmission : IAdmissionPolicy
 
         if (quota.Flavors.Count > 0)
         {
-            return context.GpuType is { } type && quota.Flavor(type) is { } f && context.UsedGpus(job, type) + job.Spec.SmallestGang <= f.NominalGpus;
+            return context.GpuType is { } type && quota.Flavor(type) is { } f && context.UsedGpus(job, type) + context.RequestedGpus(job) <= f.NominalGpus;
         }
 
-        return context.UsedGpus(job) + job.Spec.SmallestGang <= quota.NominalGpus;
+        return context.UsedGpus(job) + context.RequestedGpus(job) <= quota.NominalGpus;
     }
 
     /// <summary>The most GPUs (of <paramref name="gpuType"/>, or of any type without flavours) the tenant could ever hold:
@@ -193,7 +193,7 @@ public sealed class CohortQuotaAdmission : IAdmissionPolicy
         }
 
         var used = context.UsedGpus(job, type);
-        var verdict = Verdict(job.Spec.SmallestGang, used, flavor.NominalGpus, flavor.BorrowingLimitGpus, out var borrowNeeded);
+        var verdict = Verdict(context.RequestedGpus(job), used, flavor.NominalGpus, flavor.BorrowingLimitGpus, out var borrowNeeded);
         if (verdict != QuotaVerdict.CohortExhausted)
         {
             return verdict;

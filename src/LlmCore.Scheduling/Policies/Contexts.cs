@@ -246,6 +246,19 @@ public sealed class AdmissionContext
     /// <summary>The GPU type (index) the pass is considering for the job, or −1 when it considers every acceptable type at once.</summary>
     internal int GpuTypeIndex { get; set; } = -1;
 
+    /// <summary>The gang size the pass is considering for an elastic job, or 0 for its smallest gang.</summary>
+    internal int GangOverride { get; set; }
+
+    /// <summary>Gets the GPUs the job asks for at this point of the pass: its gang, or for an elastic job the size the pass
+    /// considers (its minimum when admitting it; a larger size when choosing how large to start or grow it).</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The GPUs.</returns>
+    public int RequestedGpus(Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return GangOverride > 0 ? GangOverride : job.Spec.SmallestGang;
+    }
+
     /// <summary>Gets the GPU type (resource flavour) the pass is considering for the job, or <see langword="null"/> when the
     /// job's tenant has no per-type quotas (then the quota counts GPUs of every type together).</summary>
     public string? GpuType => GpuTypeIndex < 0 ? null : Cluster.GpuTypes[GpuTypeIndex];

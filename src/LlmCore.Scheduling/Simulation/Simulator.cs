@@ -331,7 +331,13 @@ public sealed class Simulator
                 ScheduleStarvationWake(p.JobId, t);
             }
 
-            foreach (var s in plan.Starts)
+            foreach (var r in plan.Resizes)
+            {
+                var closed = Close(r.JobId, t, RunOutcome.Resized);
+                _restartGpuSeconds += closed.Gpus * Math.Min(closed.Restart, t - closed.Start);
+            }
+
+            foreach (var s in plan.Resizes.Select(r => r.Launch).Concat(plan.Starts))
             {
                 var gpus = s.Gpus;
                 _open[s.JobId] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds);
