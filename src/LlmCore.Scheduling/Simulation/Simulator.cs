@@ -123,6 +123,7 @@ public sealed class Simulator
         private long _sequence;
         private long _passes;
         private double _restartGpuSeconds;
+        private int _resizes;
 
         public SimulationRun(Simulator owner, Trace trace, IProgress<double>? progress, CancellationToken cancellationToken)
         {
@@ -333,6 +334,7 @@ public sealed class Simulator
 
             foreach (var r in plan.Resizes)
             {
+                _resizes++;
                 var closed = Close(r.JobId, t, RunOutcome.Resized);
                 _restartGpuSeconds += closed.Gpus * Math.Min(closed.Restart, t - closed.Start);
             }
@@ -390,22 +392,103 @@ public sealed class Simulator
         {
             var busy = _engine.AllocatedGpus;
             var queued = _engine.PendingCount;
+            var running = _engine.Running.Count;
             if (_samples.Count > 0)
             {
                 var last = _samples[^1];
-                if (last.BusyGpus == busy && last.QueuedJobs == queued)
+                if (last.BusyGpus == busy && last.QueuedJobs == queued && last.RunningJobs == running)
                 {
                     return;
                 }
 
                 if (last.Seconds == t)
                 {
-                    _samples[^1] = new ClusterSample(t, busy, queued);
+                    _samples[^1] = new ClusterSample(t, busy, queued) { RunningJobs = running };
                     return;
                 }
             }
 
-            _samples.Add(new ClusterSample(t, busy, queued));
+            _samples.Add(new ClusterSample(t, busy, queued) { RunningJobs = running });
+        }
+
+        /// <summary>Per GPU type: GPU-seconds of the segments on it over its GPUs × the makespan.</summary>
+        private Dictionary<string, double> UtilizationByType(IReadOnlyList<JobRunSegment> segments, double makespan)
+        {
+            var cluster = _owner.Cluster;
+            var gpuSeconds = new double[cluster.GpuTypes.Count];
+            foreach (var segment in segments)
+            {
+                var colon = segment.Placement.IndexOf(':', StringComparison.Ordinal);
+                var node = int.Parse(segment.Placement.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture);
+                gpuSeconds[cluster.TypeOf[node]] += segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
+            }
+
+            var result = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (var t = 0; t < gpuSeconds.Length; t++)
+            {
+                result[cluster.GpuTypes[t]] = makespan <= 0 ? 0 : Math.Min(1, gpuSeconds[t] / (cluster.GpusOfType[t] * makespan));
+            }
+
+            return result;
+        }
+
+        /// <summary>Finish-time fairness ρ = JCT / T_isolated of every completed job (see <see cref="SimulationMetrics.FinishTimeFairnessMean"/>).</summary>
+        private (double Mean, double Max) FinishTimeFairness(IReadOnlyList<JobOutcomeRecord> records)
+        {
+            // Prefix integral of the jobs in the system (waiting or running) over the samples, which hold from their time on.
+            var times = new double[_samples.Count];
+            var area = new double[_samples.Count];
+            for (var i = 0; i < _samples.Count; i++)
+            {
+                times[i] = _samples[i].Seconds;
+                area[i] = i == 0 ? 0 : area[i - 1] + ((_samples[i - 1].QueuedJobs + _samples[i - 1].RunningJobs) * (times[i] - times[i - 1]));
+            }
+
+            double Integral(double t)
+            {
+                var i = Array.BinarySearch(times, t);
+                i = i >= 0 ? i : ~i - 1;
+                return i < 0 ? 0 : area[i] + ((_samples[i].QueuedJobs + _samples[i].RunningJobs) * (t - times[i]));
+            }
+
+            var cluster = _owner.Cluster;
+            var matrix = _owner.Policy.Throughputs;
+            var speeds = new double[cluster.GpuTypes.Count];
+            double sum = 0;
+            double max = 0;
+            var count = 0;
+            for (var j = 0; j < records.Count; j++)
+            {
+                var record = records[j];
+                if (record.CompletedSeconds is not { } done)
+                {
+                    continue;
+                }
+
+                var jct = done - record.SubmitSeconds;
+                var inSystem = jct > 0 ? (Integral(done) - Integral(record.SubmitSeconds)) / jct : 1;
+                var n = Math.Max(1, inSystem);
+                var spec = _trace.Jobs[j].Spec;
+                var row = matrix?.ClassIndex(spec.JobClass) ?? -1;
+                double share = 0;
+                double fastest = 0;
+                for (var t = 0; t < speeds.Length; t++)
+                {
+                    var column = row < 0 ? -1 : matrix!.TypeIndex(cluster.GpuTypes[t]);
+                    var speed = row < 0 ? 1 : column < 0 ? 0 : matrix!.RelativeSpeed(row, column);
+                    share += cluster.GpusOfType[t] * speed;
+                    fastest = Math.Max(fastest, speed);
+                }
+
+                var rate = Math.Min(fastest, share / (n * spec.Gpus));
+                var isolated = rate > 0 ? _trace.Jobs[j].DurationSeconds / rate : 0;
+                var rho = isolated > 0 ? jct / isolated : 1;
+                sum += rho;
+                max = Math.Max(max, rho);
+                count++;
+            }
+
+            return count == 0 ? (0, 0) : (sum / count, max);
         }
 
         private SimulationResult Finish(double stop)
@@ -455,6 +538,7 @@ public sealed class Simulator
             all.AddRange(_segments);
             all.AddRange(open);
             var metrics = ScheduleMetrics.Compute(records, all, _owner.Cluster.TotalGpus);
+            var (ftfMean, ftfMax) = FinishTimeFairness(records);
             var details = SimulationStatistics.Compute(_trace, records, all, _owner.Cluster.TotalGpus) with
             {
                 Rejected = rejected,
@@ -463,6 +547,10 @@ public sealed class Simulator
                 LostGpuHours = lostGpuSeconds / 3600,
                 RestartGpuHours = _restartGpuSeconds / 3600,
                 Passes = _passes,
+                FinishTimeFairnessMean = ftfMean,
+                FinishTimeFairnessMax = ftfMax,
+                UtilizationByGpuType = UtilizationByType(all, metrics.MakespanSeconds),
+                Resizes = _resizes,
             };
             return new SimulationResult(_owner.Policy.Name, metrics, details, records, _segments, open, unfinished, _samples);
         }
