@@ -19,6 +19,9 @@ public sealed record JobLaunch(JobSpec Spec, int Attempt, Placement Placement, d
     /// <summary>Gets the run's GPUs (below <see cref="JobSpec.Gpus"/> for an elastic job started or resized smaller).</summary>
     public int Gpus => Placement.Gpus;
 
+    /// <summary>The engine's job, when the engine made the launch (lets a driver skip looking the id up).</summary>
+    internal Job? Job { get; init; }
+
     /// <summary>Gets the expected wall time of this run from the estimate (remaining work at <see cref="Speed"/> + restart
     /// cost), or <see langword="null"/>.</summary>
     public double? ExpectedRunSeconds => Spec.RuntimeEstimate is { } e ? (Math.Max(0, e.TotalSeconds - ProgressSeconds) / Speed) + RestartCostSeconds : null;
@@ -43,7 +46,11 @@ public enum PreemptionReason
 /// <param name="ForJobId">The job that takes its GPUs.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="LostGpuSeconds">GPU-seconds of work since the victim's last checkpoint, charged to its restart.</param>
-public sealed record JobPreemption(string JobId, int Attempt, string ForJobId, PreemptionReason Reason, double LostGpuSeconds);
+public sealed record JobPreemption(string JobId, int Attempt, string ForJobId, PreemptionReason Reason, double LostGpuSeconds)
+{
+    /// <summary>The engine's job (the victim).</summary>
+    internal Job? Job { get; init; }
+}
 
 /// <summary>Why an elastic job is resized.</summary>
 public enum ResizeKind

@@ -254,7 +254,13 @@ public sealed class SchedulingEngine
     public bool Finish(string jobId, int attempt, bool succeeded, DateTimeOffset now, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        if (!_jobs.TryGetValue(jobId, out var job) || job.State != JobState.Running || job.Attempts != attempt)
+        return _jobs.TryGetValue(jobId, out var job) && Finish(job, attempt, succeeded, now, reason);
+    }
+
+    /// <summary><see cref="Finish(string, int, bool, DateTimeOffset, string?)"/> for a job the caller holds.</summary>
+    internal bool Finish(Job job, int attempt, bool succeeded, DateTimeOffset now, string? reason)
+    {
+        if (job.State != JobState.Running || job.Attempts != attempt)
         {
             return false;
         }
@@ -309,7 +315,7 @@ public sealed class SchedulingEngine
         var affected = new List<JobLaunch>(hit.Count);
         foreach (var job in hit)
         {
-            affected.Add(new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds) { Speed = job.CurrentSpeed });
+            affected.Add(new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds) { Speed = job.CurrentSpeed, Job = job });
             RequeueRunning(job, now, $"node {_cluster.Nodes[node].Name} failed");
         }
 

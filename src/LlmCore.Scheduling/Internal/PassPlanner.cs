@@ -473,6 +473,7 @@ internal sealed class PassPlanner
         var launch = new JobLaunch(spec, job.Attempts + 1, placement, job.ProgressSeconds, job.RestartCostSecondsForRun)
         {
             Speed = _engine.SpeedOf(spec, placement),
+            Job = job,
         };
         _starts.Add(launch);
         _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement, job.TenantIndex));
@@ -591,7 +592,7 @@ internal sealed class PassPlanner
                 continue;
             }
 
-            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)));
+            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)) { Job = v });
         }
 
         return true;
@@ -615,6 +616,7 @@ internal sealed class PassPlanner
             return new JobLaunch(job.Spec, job.Attempts + 1, placement, job.ProgressAtCheckpoint(_now), job.Spec.RestartCost.TotalSeconds)
             {
                 Speed = _engine.SpeedOf(job.Spec, placement),
+                Job = job,
             };
         }
         finally

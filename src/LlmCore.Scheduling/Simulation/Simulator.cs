@@ -85,9 +85,10 @@ public sealed class Simulator
         Wake = 4,
     }
 
-    private readonly record struct SimEvent(EventKind Kind, string? JobId, int Attempt, int Node);
+    /// <summary>An event; <see cref="Job"/> is the job's index in the trace (its submission sequence).</summary>
+    private readonly record struct SimEvent(EventKind Kind, int Job, int Attempt, int Node);
 
-    private sealed class OpenRun(int attempt, double start, string placement, int gpus, double restart)
+    private sealed class OpenRun(int attempt, double start, string placement, int gpus, double restart, int type)
     {
         public int Attempt { get; } = attempt;
 
@@ -98,8 +99,12 @@ public sealed class Simulator
         public int Gpus { get; } = gpus;
 
         public double Restart { get; } = restart;
+
+        public int Type { get; } = type;
     }
 
+    /// <summary>One run of a trace. Jobs are addressed by their index in the trace, which is also their submission
+    /// sequence in the engine (the simulator is the engine's only submitter), so the run keeps arrays, not maps by id.</summary>
     private sealed class SimulationRun
     {
         private const double WakeSlackSeconds = 1e-3;
@@ -110,16 +115,20 @@ public sealed class Simulator
         private readonly SimulationOptions _options;
         private readonly SchedulingEngine _engine;
         private readonly PriorityQueue<SimEvent, (double Time, int Kind, long Sequence)> _events = new();
-        private readonly Dictionary<string, double> _duration = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, double> _submit = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, OpenRun> _open = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, double> _completed = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+        private readonly Job?[] _jobs;
+        private readonly OpenRun?[] _open;
+        private readonly double[] _completed;
+        private readonly double[] _firstStart;
+        private readonly int[] _failures;
         private readonly List<JobRunSegment> _segments = [];
         private readonly List<ClusterSample> _samples = [];
+        private readonly SegmentTotals _totals = new();
+        private readonly Dictionary<string, double> _gpuSecondsByTenant = new(StringComparer.Ordinal);
+        private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
         private readonly LeastAttainedServiceOrdering? _las;
         private readonly bool _normalized;
+        private int _openCount;
         private long _sequence;
         private long _passes;
         private double _restartGpuSeconds;
@@ -136,6 +145,15 @@ public sealed class Simulator
             _las = owner.Policy.Ordering as LeastAttainedServiceOrdering;
             _normalized = owner.Policy.HeterogeneityAware && owner.Policy.Throughputs is not null;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
+            var n = trace.Jobs.Count;
+            _jobs = new Job?[n];
+            _open = new OpenRun?[n];
+            _completed = new double[n];
+            _firstStart = new double[n];
+            _failures = new int[n];
+            Array.Fill(_completed, double.NaN);
+            Array.Fill(_firstStart, double.NaN);
+            _gpuSecondsByType = new double[owner.Cluster.GpuTypes.Count];
         }
 
         public SimulationResult Execute()
@@ -143,10 +161,10 @@ public sealed class Simulator
             var specs = BuildSpecs();
             foreach (var f in _options.NodeFailures)
             {
-                Push(f.AtSeconds, new SimEvent(EventKind.NodeFail, null, 0, f.Node));
+                Push(f.AtSeconds, new SimEvent(EventKind.NodeFail, -1, 0, f.Node));
                 if (double.IsFinite(f.RepairSeconds))
                 {
-                    Push(f.AtSeconds + f.RepairSeconds, new SimEvent(EventKind.NodeRecover, null, 0, f.Node));
+                    Push(f.AtSeconds + f.RepairSeconds, new SimEvent(EventKind.NodeRecover, -1, 0, f.Node));
                 }
             }
 
@@ -181,6 +199,7 @@ public sealed class Simulator
                 }
 
                 batch.Clear();
+                var first = next;
                 while (next < jobs.Count && jobs[next].SubmitSeconds <= t)
                 {
                     batch.Add(specs[next]);
@@ -189,7 +208,12 @@ public sealed class Simulator
 
                 if (batch.Count > 0)
                 {
-                    _engine.Submit(batch, at);
+                    var submitted = _engine.Submit(batch, at);
+                    for (var i = 0; i < submitted.Count; i++)
+                    {
+                        _jobs[first + i] = submitted[i];
+                    }
+
                     needPass = true;
                     var percent = (int)(100L * next / jobs.Count);
                     if (_progress is not null && percent != lastReported)
@@ -240,8 +264,6 @@ public sealed class Simulator
                     CheckpointInterval = _options.CheckpointInterval,
                     RestartCost = _options.RestartCost,
                 };
-                _duration[job.Id] = job.DurationSeconds;
-                _submit[job.Id] = job.SubmitSeconds;
             }
 
             return specs;
@@ -264,11 +286,11 @@ public sealed class Simulator
             switch (e.Kind)
             {
                 case EventKind.RunEnd:
-                    if (IsCurrent(e) && _engine.Finish(e.JobId!, e.Attempt, succeeded: true, at))
+                    if (IsCurrent(e) && _engine.Finish(_jobs[e.Job]!, e.Attempt, succeeded: true, at, null))
                     {
-                        var run = Close(e.JobId!, t, RunOutcome.Completed);
+                        var run = Close(e.Job, t, RunOutcome.Completed);
                         _restartGpuSeconds += run.Gpus * run.Restart;
-                        _completed[e.JobId!] = t;
+                        _completed[e.Job] = t;
                         return true;
                     }
 
@@ -279,15 +301,15 @@ public sealed class Simulator
                         return false;
                     }
 
-                    var failures = _failures.GetValueOrDefault(e.JobId!) + 1;
-                    _failures[e.JobId!] = failures;
+                    var failures = ++_failures[e.Job];
+                    var job = _jobs[e.Job]!;
                     var changed = failures <= _options.MaxRetries
-                        ? _engine.Requeue(e.JobId!, e.Attempt, at, "run failed (injected); retrying")
-                        : _engine.Finish(e.JobId!, e.Attempt, succeeded: false, at, "run failed (injected) after " + _options.MaxRetries + " retries");
+                        ? _engine.Requeue(job.Spec.Id, e.Attempt, at, "run failed (injected); retrying")
+                        : _engine.Finish(job, e.Attempt, succeeded: false, at, "run failed (injected) after " + _options.MaxRetries + " retries");
                     if (changed)
                     {
-                        Close(e.JobId!, t, RunOutcome.Failed);
-                        ScheduleStarvationWake(e.JobId!, t);
+                        Close(e.Job, t, RunOutcome.Failed);
+                        ScheduleStarvationWake(e.Job, t);
                     }
 
                     return changed;
@@ -295,8 +317,9 @@ public sealed class Simulator
                     var lost = _engine.FailNode(e.Node, at);
                     foreach (var launch in lost)
                     {
-                        Close(launch.JobId, t, RunOutcome.Failed);
-                        ScheduleStarvationWake(launch.JobId, t);
+                        var index = IndexOf(launch);
+                        Close(index, t, RunOutcome.Failed);
+                        ScheduleStarvationWake(index, t);
                     }
 
                     return true;
@@ -305,87 +328,116 @@ public sealed class Simulator
                     return true;
                 default:
                     // A LAS queue change: only worth a pass while the job is still in the state it was scheduled for.
-                    if (!_engine.Jobs.TryGetValue(e.JobId!, out var job))
-                    {
-                        return false;
-                    }
-
-                    return e.Attempt > 0 ? job.State == JobState.Running && job.Attempts == e.Attempt : job.State == JobState.Pending;
+                    var woken = _jobs[e.Job]!;
+                    return e.Attempt > 0 ? woken.State == JobState.Running && woken.Attempts == e.Attempt : woken.State == JobState.Pending;
             }
         }
 
-        private bool IsCurrent(SimEvent e) => _open.TryGetValue(e.JobId!, out var run) && run.Attempt == e.Attempt;
+        /// <summary>The trace index of a launch's job (its submission sequence).</summary>
+        private static int IndexOf(JobLaunch launch) => (int)launch.Job!.Sequence;
 
-        private OpenRun Close(string jobId, double t, RunOutcome outcome)
+        private bool IsCurrent(SimEvent e) => _open[e.Job] is { } run && run.Attempt == e.Attempt;
+
+        private OpenRun Close(int index, double t, RunOutcome outcome)
         {
-            var run = _open[jobId];
-            _open.Remove(jobId);
-            _segments.Add(new JobRunSegment(jobId, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome));
+            var run = _open[index]!;
+            _open[index] = null;
+            _openCount--;
+            Record(index, new JobRunSegment(_trace.Jobs[index].Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome), run.Type, finished: true);
             return run;
+        }
+
+        /// <summary>Adds a segment to the totals in segment order (finished ones in the order they ended, then open ones).</summary>
+        private void Record(int index, JobRunSegment segment, int type, bool finished)
+        {
+            if (finished)
+            {
+                _segments.Add(segment);
+            }
+
+            var used = segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
+            _totals.Add(segment, _firstStart, index);
+            var tenant = _trace.Jobs[index].Spec.Tenant;
+            _gpuSecondsByTenant[tenant] = _gpuSecondsByTenant.GetValueOrDefault(tenant) + used;
+            _gpuSecondsByType[type] += used;
         }
 
         private void Apply(SchedulingPlan plan, double t)
         {
             foreach (var p in plan.Preemptions)
             {
-                Close(p.JobId, t, RunOutcome.Preempted);
-                ScheduleStarvationWake(p.JobId, t);
+                var index = (int)p.Job!.Sequence;
+                Close(index, t, RunOutcome.Preempted);
+                ScheduleStarvationWake(index, t);
             }
 
             foreach (var r in plan.Resizes)
             {
                 _resizes++;
-                var closed = Close(r.JobId, t, RunOutcome.Resized);
+                var closed = Close(IndexOf(r.Launch), t, RunOutcome.Resized);
                 _restartGpuSeconds += closed.Gpus * Math.Min(closed.Restart, t - closed.Start);
             }
 
-            foreach (var s in plan.Resizes.Select(r => r.Launch).Concat(plan.Starts))
+            foreach (var r in plan.Resizes)
             {
-                var gpus = s.Gpus;
-                _open[s.JobId] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds);
-                var work = Math.Max(0, _duration[s.JobId] - s.ProgressSeconds);
-                var length = (s.Speed == 1 ? work : work / s.Speed) + s.RestartCostSeconds;
-                if (_options.JobFailureProbability > 0 && _random.NextDouble() < _options.JobFailureProbability)
-                {
-                    Push(t + (_random.NextDouble() * length), new SimEvent(EventKind.RunFail, s.JobId, s.Attempt, 0));
-                }
-                else
-                {
-                    Push(t + length, new SimEvent(EventKind.RunEnd, s.JobId, s.Attempt, 0));
-                }
+                Launch(r.Launch, t);
+            }
 
-                if (_las is not null)
+            foreach (var s in plan.Starts)
+            {
+                Launch(s, t);
+            }
+        }
+
+        private void Launch(JobLaunch s, double t)
+        {
+            var index = IndexOf(s);
+            var gpus = s.Gpus;
+            var type = _owner.Cluster.TypeOf[s.Placement.Nodes[0].NodeIndex];
+            _open[index] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds, type);
+            _openCount++;
+            var work = Math.Max(0, _trace.Jobs[index].DurationSeconds - s.ProgressSeconds);
+            var length = (s.Speed == 1 ? work : work / s.Speed) + s.RestartCostSeconds;
+            if (_options.JobFailureProbability > 0 && _random.NextDouble() < _options.JobFailureProbability)
+            {
+                Push(t + (_random.NextDouble() * length), new SimEvent(EventKind.RunFail, index, s.Attempt, 0));
+            }
+            else
+            {
+                Push(t + length, new SimEvent(EventKind.RunEnd, index, s.Attempt, 0));
+            }
+
+            if (_las is not null)
+            {
+                var job = _jobs[index]!;
+                var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
+                var rate = _normalized ? gpus * s.Speed : gpus;
+                foreach (var threshold in _las.ThresholdsGpuSeconds)
                 {
-                    var job = _engine.Jobs[s.JobId];
-                    var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
-                    var rate = _normalized ? gpus * s.Speed : gpus;
-                    foreach (var threshold in _las.ThresholdsGpuSeconds)
+                    var crossAt = t + ((threshold - attained) / rate) + WakeSlackSeconds;
+                    if (threshold > attained && crossAt < t + length)
                     {
-                        var crossAt = t + ((threshold - attained) / rate) + WakeSlackSeconds;
-                        if (threshold > attained && crossAt < t + length)
-                        {
-                            Push(crossAt, new SimEvent(EventKind.Wake, s.JobId, s.Attempt, 0));
-                        }
+                        Push(crossAt, new SimEvent(EventKind.Wake, index, s.Attempt, 0));
                     }
                 }
             }
         }
 
-        private void ScheduleStarvationWake(string jobId, double t)
+        private void ScheduleStarvationWake(int index, double t)
         {
             if (_las is null || _las.StarvationFactor <= 0 || _las.ThresholdsGpuSeconds.Count == 0)
             {
                 return;
             }
 
-            var job = _engine.Jobs[jobId];
+            var job = _jobs[index]!;
             var attained = job.AttainedGpuSecondsBeforeRun;
             if (job.State != JobState.Pending || attained < _las.ThresholdsGpuSeconds[0])
             {
                 return;
             }
 
-            Push(t + (_las.StarvationFactor * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, jobId, 0, 0));
+            Push(t + (_las.StarvationFactor * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, index, 0, 0));
         }
 
         private void Sample(double t)
@@ -412,21 +464,13 @@ public sealed class Simulator
         }
 
         /// <summary>Per GPU type: GPU-seconds of the segments on it over its GPUs × the makespan.</summary>
-        private Dictionary<string, double> UtilizationByType(IReadOnlyList<JobRunSegment> segments, double makespan)
+        private Dictionary<string, double> UtilizationByType(double makespan)
         {
             var cluster = _owner.Cluster;
-            var gpuSeconds = new double[cluster.GpuTypes.Count];
-            foreach (var segment in segments)
-            {
-                var colon = segment.Placement.IndexOf(':', StringComparison.Ordinal);
-                var node = int.Parse(segment.Placement.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture);
-                gpuSeconds[cluster.TypeOf[node]] += segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
-            }
-
             var result = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (var t = 0; t < gpuSeconds.Length; t++)
+            for (var t = 0; t < _gpuSecondsByType.Length; t++)
             {
-                result[cluster.GpuTypes[t]] = makespan <= 0 ? 0 : Math.Min(1, gpuSeconds[t] / (cluster.GpusOfType[t] * makespan));
+                result[cluster.GpuTypes[t]] = makespan <= 0 ? 0 : Math.Min(1, _gpuSecondsByType[t] / (cluster.GpusOfType[t] * makespan));
             }
 
             return result;
@@ -493,26 +537,33 @@ public sealed class Simulator
 
         private SimulationResult Finish(double stop)
         {
-            var open = new List<JobRunSegment>(_open.Count);
-            foreach (var job in _trace.Jobs)
+            var jobs = _trace.Jobs;
+            var open = new List<JobRunSegment>(_openCount);
+            for (var i = 0; i < jobs.Count; i++)
             {
-                if (_open.TryGetValue(job.Id, out var run))
+                if (_open[i] is { } run)
                 {
-                    open.Add(new JobRunSegment(job.Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled));
+                    var segment = new JobRunSegment(jobs[i].Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
+                    open.Add(segment);
+                    Record(i, segment, run.Type, finished: false);
                 }
             }
 
-            var records = new List<JobOutcomeRecord>(_trace.Jobs.Count);
+            var records = new JobOutcomeRecord[jobs.Count];
+            var submit = new double[jobs.Count];
+            var durations = new double[jobs.Count];
             var unfinished = new List<string>();
             var rejected = 0;
             var failed = 0;
             double lostGpuSeconds = 0;
-            foreach (var job in _trace.Jobs)
+            for (var i = 0; i < jobs.Count; i++)
             {
-                _completed.TryGetValue(job.Id, out var done);
-                var isDone = _completed.ContainsKey(job.Id);
-                records.Add(new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, isDone ? done : null));
-                if (!_engine.Jobs.TryGetValue(job.Id, out var state))
+                var job = jobs[i];
+                var done = _completed[i];
+                records[i] = new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, double.IsNaN(done) ? null : done);
+                submit[i] = job.SubmitSeconds;
+                durations[i] = job.DurationSeconds;
+                if (_jobs[i] is not { } state)
                 {
                     unfinished.Add(job.Id);
                     continue;
@@ -534,12 +585,10 @@ public sealed class Simulator
                 }
             }
 
-            var all = new List<JobRunSegment>(_segments.Count + open.Count);
-            all.AddRange(_segments);
-            all.AddRange(open);
-            var metrics = ScheduleMetrics.Compute(records, all, _owner.Cluster.TotalGpus);
+            var clusterGpus = _owner.Cluster.TotalGpus;
+            var metrics = ScheduleMetrics.FromIndexed(submit, _completed, _firstStart, _totals, clusterGpus);
             var (ftfMean, ftfMax) = FinishTimeFairness(records);
-            var details = SimulationStatistics.Compute(_trace, records, all, _owner.Cluster.TotalGpus) with
+            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant, _totals.GpuSeconds) with
             {
                 Rejected = rejected,
                 Failed = failed,
@@ -549,7 +598,7 @@ public sealed class Simulator
                 Passes = _passes,
                 FinishTimeFairnessMean = ftfMean,
                 FinishTimeFairnessMax = ftfMax,
-                UtilizationByGpuType = UtilizationByType(all, metrics.MakespanSeconds),
+                UtilizationByGpuType = UtilizationByType(metrics.MakespanSeconds),
                 Resizes = _resizes,
             };
             return new SimulationResult(_owner.Policy.Name, metrics, details, records, _segments, open, unfinished, _samples);
