@@ -79,6 +79,18 @@ public sealed record NodeSpec
     /// <summary>Gets the rack the node belongs to, or <see langword="null"/> when it is its own rack.</summary>
     public string? Rack { get; init; }
 
+    /// <summary>
+    /// Gets the node's domain at each named topology level of a cluster built with levels
+    /// (<see cref="Cluster(IEnumerable{NodeSpec}, IEnumerable{string})"/>), by level name (case-insensitive), e.g.
+    /// <c>{ "block": "b1", "rack": "r7", "nvl72": "d3" }</c>. A node without a label at a level is a domain of its own
+    /// there and at every narrower level. For the levels named <c>rack</c> and <c>nvlink</c>, <see cref="Rack"/> and
+    /// <see cref="NvLinkDomain"/> stand in for a missing label.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = s_noLabels;
+
+    private static readonly IReadOnlyDictionary<string, string> s_noLabels = new Dictionary<string, string>();
+
     internal static void ThrowIfNegativeOrNaN(double value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (double.IsNaN(value) || value < 0)
@@ -89,19 +101,52 @@ public sealed record NodeSpec
 }
 
 /// <summary>
-/// An immutable description of a GPU cluster: its nodes and their topology (node ⊂ NVLink domain ⊂ rack ⊂ cluster).
+/// An immutable description of a GPU cluster: its nodes, their GPU types and their topology. The topology is a tree of
+/// any depth: node ⊂ each named level, narrowest to widest ⊂ cluster (for example node ⊂ NVLink domain ⊂ rack ⊂ block).
 /// Node failures and allocations are state of a <see cref="SchedulingEngine"/>, not of this description.
 /// </summary>
-/// <remarks>Immutable and thread-safe.</remarks>
+/// <remarks>
+/// Without levels (<see cref="Cluster(IEnumerable{NodeSpec})"/>) the levels are <c>rack</c> and <c>nvlink</c> from
+/// <see cref="NodeSpec.Rack"/> and <see cref="NodeSpec.NvLinkDomain"/>, each grouping nodes by its own value. With
+/// levels, a node's domain at a level is the path of its <see cref="NodeSpec.Labels"/> from the widest level down to
+/// that one, so a domain always lies inside one domain of every wider level (Kueue's Topology levels; Slurm
+/// <c>topology/tree</c>). <see cref="TopologyLevel.NvLinkDomain"/> and <see cref="TopologyLevel.Rack"/> refer to the
+/// levels named <c>nvlink</c> and <c>rack</c>; a cluster without such a level treats every node as its own domain there.
+/// Immutable and thread-safe.
+/// </remarks>
 public sealed class Cluster
 {
+    /// <summary>The name of the implicit narrowest level (one node).</summary>
+    public const string NodeLevel = "node";
+
+    /// <summary>The name of the implicit widest level (the whole cluster).</summary>
+    public const string ClusterLevel = "cluster";
+
     private readonly Dictionary<string, int> _indexByName;
+    private readonly string[] _levelNames;
 
     /// <summary>Creates a cluster from its nodes; nodes are numbered from 0 in the given order.</summary>
     /// <param name="nodes">The nodes, at least one, with unique names.</param>
     /// <exception cref="ArgumentNullException"><paramref name="nodes"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a name.</exception>
     public Cluster(IEnumerable<NodeSpec> nodes)
+        : this(nodes, null, labeled: false)
+    {
+    }
+
+    /// <summary>Creates a cluster whose topology has the named levels, from the widest (e.g. <c>block</c>) to the narrowest
+    /// above a node (e.g. <c>nvlink</c>); each node names its domain at each level in <see cref="NodeSpec.Labels"/>.</summary>
+    /// <param name="nodes">The nodes, at least one, with unique names; numbered from 0 in the given order.</param>
+    /// <param name="topologyLevels">The level names, widest first, unique (case-insensitive), none of them <c>node</c> or <c>cluster</c>; may be empty.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a
+    /// name, or a level name is empty, repeated or reserved.</exception>
+    public Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string> topologyLevels)
+        : this(nodes, topologyLevels ?? throw new ArgumentNullException(nameof(topologyLevels)), labeled: true)
+    {
+    }
+
+    private Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string>? topologyLevels, bool labeled)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         var list = nodes.ToArray();
@@ -110,12 +155,26 @@ public sealed class Cluster
             throw new ArgumentException("A cluster needs at least one node.", nameof(nodes));
         }
 
+        string[] levels;
+        if (!labeled || topologyLevels is null)
+        {
+            levels = ["rack", "nvlink"];
+        }
+        else
+        {
+            levels = [.. topologyLevels];
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { NodeLevel, ClusterLevel };
+            foreach (var level in levels)
+            {
+                if (string.IsNullOrWhiteSpace(level) || !seen.Add(level))
+                {
+                    throw new ArgumentException($"Topology level '{level}' is empty, repeated or reserved (node and cluster are implicit).", nameof(topologyLevels));
+                }
+            }
+        }
+
         _indexByName = new Dictionary<string, int>(StringComparer.Ordinal);
-        var domains = new Dictionary<string, int>(StringComparer.Ordinal);
-        var racks = new Dictionary<string, int>(StringComparer.Ordinal);
         var types = new List<string>();
-        DomainOf = new int[list.Length];
-        RackOf = new int[list.Length];
         TypeOf = new int[list.Length];
         for (var i = 0; i < list.Length; i++)
         {
@@ -125,8 +184,6 @@ public sealed class Cluster
                 throw new ArgumentException($"Node name '{node.Name}' appears twice.", nameof(nodes));
             }
 
-            DomainOf[i] = GroupIndex(domains, node.NvLinkDomain, "node:" + node.Name);
-            RackOf[i] = GroupIndex(racks, node.Rack, "node:" + node.Name);
             var t = types.FindIndex(x => string.Equals(x, node.GpuType, StringComparison.OrdinalIgnoreCase));
             if (t < 0)
             {
@@ -139,10 +196,83 @@ public sealed class Cluster
             MaxGpusPerNode = Math.Max(MaxGpusPerNode, node.Gpus);
         }
 
+        // Internal level indices run from the node (0) through the named levels, narrowest first, to the cluster.
+        var count = levels.Length + 2;
+        _levelNames = new string[count];
+        _levelNames[0] = NodeLevel;
+        _levelNames[count - 1] = ClusterLevel;
+        DomainOf = new int[count][];
+        DomainCounts = new int[count];
+        DomainOf[0] = [.. Enumerable.Range(0, list.Length)];
+        DomainCounts[0] = list.Length;
+        DomainOf[count - 1] = new int[list.Length];
+        DomainCounts[count - 1] = 1;
+        var paths = new string[list.Length];
+        for (var l = 0; l < levels.Length; l++)
+        {
+            // Widest named level first, so each narrower level can extend the path of the wider ones.
+            var level = levels[l];
+            var index = count - 2 - l;
+            _levelNames[index] = level;
+            var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+            DomainOf[index] = new int[list.Length];
+            for (var i = 0; i < list.Length; i++)
+            {
+                var node = list[i];
+                string? label;
+                if (topologyLevels is null)
+                {
+                    label = l == 0 ? node.Rack : node.NvLinkDomain;
+                }
+                else
+                {
+                    label = LabelOf(node, level);
+                    paths[i] = label is null ? paths[i] + "\0" + node.Name + "/" : paths[i] + label + "/";
+                    label = label is null ? null : paths[i];
+                }
+
+                DomainOf[index][i] = GroupIndex(groups, label, "node:" + node.Name);
+            }
+
+            DomainCounts[index] = groups.Count;
+        }
+
+        DomainNodes = new int[count][];
+        DomainStart = new int[count][];
+        for (var level = 0; level < count; level++)
+        {
+            var starts = new int[DomainCounts[level] + 1];
+            foreach (var d in DomainOf[level])
+            {
+                starts[d + 1]++;
+            }
+
+            for (var d = 0; d < DomainCounts[level]; d++)
+            {
+                starts[d + 1] += starts[d];
+            }
+
+            var fill = (int[])starts.Clone();
+            var members = new int[list.Length];
+            for (var n = 0; n < list.Length; n++)
+            {
+                members[fill[DomainOf[level][n]]++] = n;
+            }
+
+            DomainStart[level] = starts;
+            DomainNodes[level] = members;
+        }
+
         Nodes = new ReadOnlyCollection<NodeSpec>(list);
         GpuTypes = types.AsReadOnly();
-        DomainCount = domains.Count;
-        RackCount = racks.Count;
+        TopologyLevels = Array.AsReadOnly(levels);
+        NvLinkLevel = LevelIndexOf("nvlink") ?? 0;
+        RackLevel = LevelIndexOf("rack") ?? 0;
+        GpusOfType = new int[types.Count];
+        for (var n = 0; n < list.Length; n++)
+        {
+            GpusOfType[TypeOf[n]] += list[n].Gpus;
+        }
     }
 
     /// <summary>Gets the nodes, indexed from 0.</summary>
@@ -151,21 +281,40 @@ public sealed class Cluster
     /// <summary>Gets the distinct GPU types, in order of first appearance.</summary>
     public IReadOnlyList<string> GpuTypes { get; }
 
+    /// <summary>Gets the named topology levels, widest first (<c>rack</c>, <c>nvlink</c> for a cluster built without levels).</summary>
+    public IReadOnlyList<string> TopologyLevels { get; }
+
     /// <summary>Gets the total number of GPUs.</summary>
     public int TotalGpus { get; }
 
     /// <summary>Gets the largest number of GPUs on one node.</summary>
     public int MaxGpusPerNode { get; }
 
-    internal int[] DomainOf { get; }
+    /// <summary>The level index of each node's domain: <c>DomainOf[level][node]</c>; level 0 is the node, the last the cluster.</summary>
+    internal int[][] DomainOf { get; }
 
-    internal int[] RackOf { get; }
+    /// <summary>The number of domains per level.</summary>
+    internal int[] DomainCounts { get; }
+
+    /// <summary>The nodes of each domain: <c>DomainNodes[level][DomainStart[level][d] .. DomainStart[level][d + 1]]</c>, ascending.</summary>
+    internal int[][] DomainNodes { get; }
+
+    /// <summary>The offsets into <see cref="DomainNodes"/> per level.</summary>
+    internal int[][] DomainStart { get; }
+
+    internal int LevelCount => _levelNames.Length;
+
+    internal int TopLevel => _levelNames.Length - 1;
+
+    /// <summary>The level index <see cref="TopologyLevel.NvLinkDomain"/> refers to (0 when the cluster has no <c>nvlink</c> level).</summary>
+    internal int NvLinkLevel { get; }
+
+    /// <summary>The level index <see cref="TopologyLevel.Rack"/> refers to (0 when the cluster has no <c>rack</c> level).</summary>
+    internal int RackLevel { get; }
 
     internal int[] TypeOf { get; }
 
-    internal int DomainCount { get; }
-
-    internal int RackCount { get; }
+    internal int[] GpusOfType { get; }
 
     /// <summary>Creates a homogeneous cluster of <paramref name="nodes"/> nodes named <c>node0</c>, <c>node1</c>, ...</summary>
     /// <param name="nodes">The number of nodes, at least 1.</param>
@@ -199,6 +348,53 @@ public sealed class Cluster
         return index;
     }
 
+    /// <summary>Gets whether <paramref name="level"/> names a level of this cluster: <c>node</c>, <c>cluster</c> or one of <see cref="TopologyLevels"/> (case-insensitive).</summary>
+    /// <param name="level">The level name.</param>
+    /// <returns><see langword="true"/> when the level exists.</returns>
+    public bool HasTopologyLevel(string level) => level is not null && LevelIndexOf(level) is not null;
+
+    /// <summary>Gets the number of domains at a level (the number of nodes at <c>node</c>, 1 at <c>cluster</c>).</summary>
+    /// <param name="level">The level name.</param>
+    /// <returns>The number of domains.</returns>
+    /// <exception cref="ArgumentException">The cluster has no such level.</exception>
+    public int DomainCount(string level)
+    {
+        ArgumentNullException.ThrowIfNull(level);
+        return DomainCounts[LevelIndexOf(level) ?? throw new ArgumentException($"The cluster has no topology level '{level}'; its levels are {string.Join(", ", _levelNames)}.", nameof(level))];
+    }
+
+    internal string LevelName(int level) => _levelNames[level];
+
+    /// <summary>The internal index of a level name, or <see langword="null"/>.</summary>
+    internal int? LevelIndexOf(string level)
+    {
+        for (var i = 0; i < _levelNames.Length; i++)
+        {
+            if (string.Equals(_levelNames[i], level, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The internal level index of a <see cref="TopologyLevel"/>.</summary>
+    internal int LevelIndexOf(TopologyLevel level) => level switch
+    {
+        TopologyLevel.Node => 0,
+        TopologyLevel.NvLinkDomain => NvLinkLevel,
+        TopologyLevel.Rack => RackLevel,
+        _ => TopLevel,
+    };
+
+    /// <summary>The tightest <see cref="TopologyLevel"/> whose level contains level index <paramref name="level"/>.</summary>
+    internal TopologyLevel ToTopologyLevel(int level) =>
+        level == 0 ? TopologyLevel.Node
+        : NvLinkLevel >= level ? TopologyLevel.NvLinkDomain
+        : RackLevel >= level ? TopologyLevel.Rack
+        : TopologyLevel.Cluster;
+
     internal int TypeIndex(string gpuType)
     {
         for (var i = 0; i < GpuTypes.Count; i++)
@@ -210,6 +406,21 @@ public sealed class Cluster
         }
 
         return -1;
+    }
+
+    private static string? LabelOf(NodeSpec node, string level)
+    {
+        foreach (var (key, value) in node.Labels)
+        {
+            if (string.Equals(key, level, StringComparison.OrdinalIgnoreCase))
+            {
+                return string.IsNullOrWhiteSpace(value) ? null : value;
+            }
+        }
+
+        return string.Equals(level, "rack", StringComparison.OrdinalIgnoreCase) ? node.Rack
+            : string.Equals(level, "nvlink", StringComparison.OrdinalIgnoreCase) ? node.NvLinkDomain
+            : null;
     }
 
     private static int GroupIndex(Dictionary<string, int> groups, string? key, string fallback)

@@ -11,8 +11,20 @@ public sealed record JobLaunch(JobSpec Spec, int Attempt, Placement Placement, d
     /// <summary>Gets the job's id.</summary>
     public string JobId => Spec.Id;
 
-    /// <summary>Gets the expected wall time of this run from the estimate (remaining work + restart cost), or <see langword="null"/>.</summary>
-    public double? ExpectedRunSeconds => Spec.RuntimeEstimate is { } e ? Math.Max(0, e.TotalSeconds - ProgressSeconds) + RestartCostSeconds : null;
+    /// <summary>Gets the run's speed relative to the job's speed on the reference GPU type at <see cref="JobSpec.Gpus"/>
+    /// (the job class's relative throughput on the placement's GPU type, times an elastic job's scaling at this size).</summary>
+    /// <value>The default value is 1.</value>
+    public double Speed { get; init; } = 1;
+
+    /// <summary>Gets the run's GPUs (below <see cref="JobSpec.Gpus"/> for an elastic job started or resized smaller).</summary>
+    public int Gpus => Placement.Gpus;
+
+    /// <summary>The engine's job, when the engine made the launch (lets a driver skip looking the id up).</summary>
+    internal Job? Job { get; init; }
+
+    /// <summary>Gets the expected wall time of this run from the estimate (remaining work at <see cref="Speed"/> + restart
+    /// cost), or <see langword="null"/>.</summary>
+    public double? ExpectedRunSeconds => Spec.RuntimeEstimate is { } e ? (Math.Max(0, e.TotalSeconds - ProgressSeconds) / Speed) + RestartCostSeconds : null;
 }
 
 /// <summary>Why a running job is preempted.</summary>
@@ -34,7 +46,33 @@ public enum PreemptionReason
 /// <param name="ForJobId">The job that takes its GPUs.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="LostGpuSeconds">GPU-seconds of work since the victim's last checkpoint, charged to its restart.</param>
-public sealed record JobPreemption(string JobId, int Attempt, string ForJobId, PreemptionReason Reason, double LostGpuSeconds);
+public sealed record JobPreemption(string JobId, int Attempt, string ForJobId, PreemptionReason Reason, double LostGpuSeconds)
+{
+    /// <summary>The engine's job (the victim).</summary>
+    internal Job? Job { get; init; }
+}
+
+/// <summary>Why an elastic job is resized.</summary>
+public enum ResizeKind
+{
+    /// <summary>GPUs were idle and no pending job could use them: the job grows towards its maximum.</summary>
+    Grow = 0,
+
+    /// <summary>A pending job needed its GPUs: the job shrinks (towards its minimum) instead of being preempted.</summary>
+    Shrink = 1,
+}
+
+/// <summary>
+/// A decision to resize a running elastic job: its run <paramref name="Attempt"/> checkpoints and stops, and
+/// <paramref name="Launch"/> restarts it at once on another number of GPUs (paying its restart cost; no work is lost).
+/// An executor stops the old run and starts the new one.
+/// </summary>
+/// <param name="JobId">The job.</param>
+/// <param name="Attempt">The run being stopped.</param>
+/// <param name="Launch">The new run (attempt <paramref name="Attempt"/> + 1).</param>
+/// <param name="Kind">Grow or shrink.</param>
+/// <param name="ForJobId">For a shrink, the job that takes the GPUs; otherwise <see langword="null"/>.</param>
+public sealed record JobResize(string JobId, int Attempt, JobLaunch Launch, ResizeKind Kind, string? ForJobId);
 
 /// <summary>A decision to cancel a pending job that can never run (failed dependency, missed deadline).</summary>
 /// <param name="JobId">The job.</param>
@@ -58,8 +96,11 @@ public sealed class SchedulingPlan
         IReadOnlyList<JobPreemption> preemptions,
         IReadOnlyList<JobExpiry> expired,
         Reservation? reservation,
-        IReadOnlyList<(Job Job, string Reason)> reasons)
+        IReadOnlyList<(Job Job, string Reason)> reasons,
+        Internal.IDeferredReasons? deferred = null,
+        IReadOnlyList<JobResize>? resizes = null)
     {
+        Resizes = resizes ?? [];
         Now = now;
         Version = version;
         Starts = starts;
@@ -67,6 +108,7 @@ public sealed class SchedulingPlan
         Expired = expired;
         Reservation = reservation;
         Reasons = reasons;
+        Deferred = deferred;
     }
 
     /// <summary>Gets the time the pass was computed for.</summary>
@@ -78,6 +120,9 @@ public sealed class SchedulingPlan
     /// <summary>Gets the running jobs to preempt.</summary>
     public IReadOnlyList<JobPreemption> Preemptions { get; }
 
+    /// <summary>Gets the running elastic jobs to resize (applied after the preemptions, before the starts).</summary>
+    public IReadOnlyList<JobResize> Resizes { get; }
+
     /// <summary>Gets the pending jobs to cancel because they can never run.</summary>
     public IReadOnlyList<JobExpiry> Expired { get; }
 
@@ -85,9 +130,12 @@ public sealed class SchedulingPlan
     public Reservation? Reservation { get; }
 
     /// <summary>Gets a value indicating whether the plan has no decision.</summary>
-    public bool IsEmpty => Starts.Count == 0 && Preemptions.Count == 0 && Expired.Count == 0;
+    public bool IsEmpty => Starts.Count == 0 && Preemptions.Count == 0 && Expired.Count == 0 && Resizes.Count == 0;
 
     internal long Version { get; }
 
     internal IReadOnlyList<(Job Job, string Reason)> Reasons { get; }
+
+    /// <summary>The reasons of the pending jobs the pass did not reach (it stops once nothing more can start).</summary>
+    internal Internal.IDeferredReasons? Deferred { get; }
 }

@@ -30,13 +30,18 @@ public enum JobState
 /// the thread that drives the engine (policies do), and use <see cref="JobInfo"/> snapshots elsewhere.</remarks>
 public sealed class Job
 {
-    internal Job(JobSpec spec, long sequence, int tenantIndex, DateTimeOffset submittedAt)
+    private readonly Internal.ReasonBoard? _board;
+
+    internal Job(JobSpec spec, long sequence, int tenantIndex, DateTimeOffset submittedAt, Internal.ReasonBoard? board = null)
     {
         Spec = spec;
         Sequence = sequence;
         TenantIndex = tenantIndex;
         SubmittedAt = submittedAt;
         QueuedSince = submittedAt;
+        _board = board;
+        ReasonStamp = board?.Stamp ?? 0;
+        Conditional = spec.Dependencies.Count > 0 || spec.Deadline is not null;
     }
 
     /// <summary>Gets the request.</summary>
@@ -81,10 +86,51 @@ public sealed class Job
     /// <summary>Gets the number of times the job was preempted or lost to a node failure.</summary>
     public int Preemptions { get; internal set; }
 
-    /// <summary>Gets why the job is pending or why it ended, or <see langword="null"/>.</summary>
-    public string? Reason { get; internal set; }
+    /// <summary>Gets the number of times the elastic job was resized (grown or shrunk, each a checkpoint and restart).</summary>
+    public int Resizes { get; internal set; }
+
+    /// <summary>Gets why the job is pending or why it ended, or <see langword="null"/>. For a pending job that the last
+    /// scheduling pass did not reach (it stopped once nothing more could start), the reason names what blocked the queue
+    /// then, or the refusal of the job's tenant quota as it stands when asked.</summary>
+    public string? Reason =>
+        State == JobState.Pending && _board is { } board && ReasonStamp != board.Stamp && board.Deferred is { } deferred
+            ? deferred.For(this) ?? ReasonText
+            : ReasonText;
+
+    /// <summary>Gets the GPUs of the current run (its placement's size; an elastic job may run on fewer than
+    /// <see cref="JobSpec.Gpus"/>), or 0 when not running.</summary>
+    public int RunningGpus => Placement?.Gpus ?? 0;
+
+    /// <summary>Gets the speed of the current run relative to the job's speed on the reference GPU type at its full size
+    /// (1 without a throughput matrix and for a rigid job), or 1 when not running.</summary>
+    public double RunSpeed => State == JobState.Running ? CurrentSpeed : 1;
+
+    /// <summary>Gets the normalised GPU-seconds attained by finished runs: GPUs × seconds × relative speed, the service a
+    /// heterogeneity-aware policy counts (Gavel's normalised units).</summary>
+    public double AttainedNormalizedGpuSecondsBeforeRun { get; internal set; }
+
+    internal string? ReasonText { get; private set; }
+
+    internal long ReasonStamp { get; private set; }
 
     internal int TenantIndex { get; }
+
+    /// <summary>Whether the job has dependencies or a deadline (checked by every pass).</summary>
+    internal bool Conditional { get; }
+
+    /// <summary>The job's key in the engine's sorted queue (orderings with stable queue keys).</summary>
+    internal double QueueKey { get; set; }
+
+    /// <summary>Until when <see cref="QueueKey"/> holds.</summary>
+    internal DateTimeOffset QueueKeyValidUntil { get; set; }
+
+    /// <summary>The job's index in the engine's running list, or −1.</summary>
+    internal int RunningIndex { get; set; } = -1;
+
+    internal double CurrentSpeed { get; set; } = 1;
+
+    /// <summary>The pass that chose the job as a preemption victim (a pass compares it with its own number).</summary>
+    internal long PreemptedInPass { get; set; }
 
     internal double RestartCostSecondsForRun => Attempts > 0 || ProgressSeconds > 0 ? Spec.RestartCost.TotalSeconds : 0;
 
@@ -94,7 +140,21 @@ public sealed class Job
     /// <param name="now">The current time.</param>
     /// <returns>The attained GPU-seconds.</returns>
     public double AttainedGpuSeconds(DateTimeOffset now) =>
-        AttainedGpuSecondsBeforeRun + (State == JobState.Running && RunStartedAt is { } s ? Spec.Gpus * Math.Max(0, (now - s).TotalSeconds) : 0);
+        AttainedGpuSecondsBeforeRun + (State == JobState.Running && RunStartedAt is { } s ? RunningGpus * Math.Max(0, (now - s).TotalSeconds) : 0);
+
+    /// <summary>Gets the normalised GPU-seconds attained by <paramref name="now"/>: GPUs × seconds × relative speed of each
+    /// run (equal to <see cref="AttainedGpuSeconds"/> when every run went at reference speed).</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>The normalised GPU-seconds.</returns>
+    public double AttainedNormalizedGpuSeconds(DateTimeOffset now) =>
+        AttainedNormalizedGpuSecondsBeforeRun + (State == JobState.Running && RunStartedAt is { } s ? RunningGpus * CurrentSpeed * Math.Max(0, (now - s).TotalSeconds) : 0);
+
+    /// <summary>Sets the reason as of the engine's latest pass.</summary>
+    internal void SetReason(string? text)
+    {
+        ReasonText = text;
+        ReasonStamp = _board?.Stamp ?? 0;
+    }
 
     /// <summary>Gets the estimated remaining run time in seconds at <paramref name="now"/>, or <see langword="null"/> without an estimate.</summary>
     /// <param name="now">The current time.</param>
@@ -109,7 +169,7 @@ public sealed class Job
         var left = Math.Max(0, estimate.TotalSeconds - ProgressSeconds);
         if (State == JobState.Running && RunStartedAt is { } s)
         {
-            return Math.Max(0, left + CurrentRestartCostSeconds - (now - s).TotalSeconds);
+            return Math.Max(0, (CurrentSpeed == 1 ? left : left / CurrentSpeed) + CurrentRestartCostSeconds - (now - s).TotalSeconds);
         }
 
         return left + RestartCostSecondsForRun;
@@ -127,6 +187,20 @@ public sealed class Job
 
         var elapsed = Math.Max(0, (now - s).TotalSeconds);
         return elapsed - SavedSeconds(elapsed);
+    }
+
+    /// <summary>The progress a checkpoint taken at <paramref name="now"/> would hold (a planned resize loses nothing but
+    /// the restart cost it pays), capped at the estimate.</summary>
+    internal double ProgressAtCheckpoint(DateTimeOffset now)
+    {
+        if (State != JobState.Running || RunStartedAt is not { } s)
+        {
+            return ProgressSeconds;
+        }
+
+        var useful = Math.Max(0, (now - s).TotalSeconds - CurrentRestartCostSeconds);
+        var progress = ProgressSeconds + (useful * CurrentSpeed);
+        return Spec.RuntimeEstimate is { } e ? Math.Min(progress, e.TotalSeconds) : progress;
     }
 
     internal double SavedSeconds(double elapsed)

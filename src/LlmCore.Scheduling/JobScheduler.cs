@@ -28,6 +28,9 @@ public enum SchedulerEventKind
 
     /// <summary>A job was cancelled (by a user, a failed dependency or its deadline).</summary>
     Cancelled = 6,
+
+    /// <summary>An elastic job was resized: its run stopped at a checkpoint and a new run started on another number of GPUs.</summary>
+    Resized = 7,
 }
 
 /// <summary>An event of the online scheduler.</summary>
@@ -143,7 +146,7 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
         _preemptions = _meter.CreateCounter<long>("llmcore.scheduling.preemptions", "{job}", "Runs preempted or lost to node failures.");
         _wait = _meter.CreateHistogram<double>("llmcore.scheduling.queue.wait", "s", "Time from queueing to start of each run.");
         _passDuration = _meter.CreateHistogram<double>("llmcore.scheduling.pass.duration", "s", "Wall time of a scheduling pass.");
-        _meter.CreateObservableGauge("llmcore.scheduling.jobs.pending", () => { lock (_lock) { return _engine.Pending.Count; } }, "{job}", "Pending jobs.");
+        _meter.CreateObservableGauge("llmcore.scheduling.jobs.pending", () => { lock (_lock) { return _engine.PendingCount; } }, "{job}", "Pending jobs.");
         _meter.CreateObservableGauge("llmcore.scheduling.jobs.running", () => { lock (_lock) { return _engine.Running.Count; } }, "{job}", "Running jobs.");
         _meter.CreateObservableGauge("llmcore.scheduling.gpus.allocated", () => { lock (_lock) { return _engine.AllocatedGpus; } }, "{gpu}", "GPUs allocated to running jobs.");
     }
@@ -214,7 +217,7 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
         {
             if (_engine.Jobs.TryGetValue(jobId, out var job) && job.State == JobState.Running)
             {
-                launch = new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds);
+                launch = new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds) { Speed = job.RunSpeed };
             }
 
             before = _engine.Cancel(jobId, now);
@@ -359,13 +362,25 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
                 foreach (var p in plan.Preemptions)
                 {
                     var v = _engine.Jobs[p.JobId];
-                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, p.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds)));
+                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, p.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds) { Speed = v.RunSpeed }));
+                }
+
+                // A resize stops the old run (at a checkpoint) before the pass's starts, and starts the new one with them.
+                foreach (var r in plan.Resizes)
+                {
+                    var v = _engine.Jobs[r.JobId];
+                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Preempt, new JobLaunch(v.Spec, r.Attempt, v.Placement!, v.ProgressSeconds, v.CurrentRestartCostSeconds) { Speed = v.RunSpeed }));
                 }
             }
 
             _engine.Apply(plan);
             if (_commands is not null)
             {
+                foreach (var r in plan.Resizes)
+                {
+                    _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Start, r.Launch));
+                }
+
                 foreach (var s in plan.Starts)
                 {
                     _commands.Writer.TryWrite(new ExecutorCommand(ExecutorCommandKind.Start, s));
@@ -384,6 +399,11 @@ public sealed class JobScheduler : IJobScheduler, IDisposable
         {
             _preemptions.Add(1);
             Raise(SchedulerEventKind.Requeued, p.JobId, now, $"preempted ({p.Reason}) for {p.ForJobId}");
+        }
+
+        foreach (var r in plan.Resizes)
+        {
+            Raise(SchedulerEventKind.Resized, r.JobId, now, $"{r.Kind.ToString().ToLowerInvariant()} to {r.Launch.Placement}");
         }
 
         for (var i = 0; i < plan.Starts.Count; i++)

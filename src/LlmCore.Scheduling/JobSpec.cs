@@ -183,7 +183,73 @@ public sealed record JobSpec
     /// <summary>Gets the time by which the job must finish; a job that can no longer finish by then is cancelled (Slurm <c>--deadline</c>).</summary>
     public DateTimeOffset? Deadline { get; init; }
 
+    /// <summary>Gets where the gang must or should sit in the topology (required or preferred level, slices, balance), or <see langword="null"/>.</summary>
+    public TopologyRequest? Topology { get; init; }
+
+    /// <summary>Gets the job's class in a <see cref="ThroughputMatrix"/> (for example <c>ResNet-50</c>), or <see langword="null"/> when
+    /// its speed does not depend on the GPU type.</summary>
+    /// <exception cref="ArgumentException">The value is empty or white space.</exception>
+    public string? JobClass
+    {
+        get;
+        init
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException("A job class must not be empty.", nameof(JobClass));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets the fewest GPUs an elastic job runs on (1 ≤ MinGpus ≤ <see cref="Gpus"/>), or <see langword="null"/> for a rigid
+    /// job. An elastic job starts at any size from MinGpus to <see cref="Gpus"/> (the largest that fits), grows when GPUs
+    /// are idle, and shrinks before it would be preempted; each resize is a checkpoint and restart that pays
+    /// <see cref="RestartCost"/>. Its duration and runtime estimate are at <see cref="Gpus"/> GPUs; at n GPUs it runs at
+    /// <see cref="Scaling"/>'s relative speed (Kueue KEP-77 elastic workloads; Pollux, Qiao et al., OSDI 2021).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int? MinGpus
+    {
+        get;
+        init
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MinGpus), value, "Must be ≥ 1 or null.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Gets how an elastic job's throughput grows with its GPUs.</summary>
+    /// <value>The default value is <see cref="ScalingCurve.Linear"/>.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public ScalingCurve Scaling
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Scaling));
+    } = ScalingCurve.Linear;
+
+    /// <summary>Gets a value indicating whether the job is elastic (<see cref="MinGpus"/> below <see cref="Gpus"/>).</summary>
+    public bool IsElastic => MinGpus is { } min && min < Gpus;
+
+    /// <summary>The smallest gang the engine may place: <see cref="MinGpus"/> for an elastic job, else <see cref="Gpus"/>.</summary>
+    internal int SmallestGang => IsElastic ? MinGpus!.Value : Gpus;
+
     internal double CpuPerGpu => CpuCores / Gpus;
+
+    /// <summary>A rigid copy with a gang of <paramref name="gpus"/>, each GPU with this job's CPU and memory per GPU.</summary>
+    internal JobSpec WithGang(int gpus) => gpus == Gpus ? this : this with
+    {
+        Gpus = gpus,
+        CpuCores = CpuPerGpu * gpus,
+        MemoryGib = MemoryPerGpu * gpus,
+        MinGpus = null,
+    };
 
     internal double MemoryPerGpu => MemoryGib / Gpus;
 

@@ -39,8 +39,25 @@ public sealed record Placement
     /// <summary>Gets the GPU type.</summary>
     public string GpuType { get; }
 
-    /// <summary>Gets the tightest topology level that contains the whole gang.</summary>
+    /// <summary>Gets the tightest of the four <see cref="TopologyLevel"/>s that contains the whole gang.</summary>
     public TopologyLevel Span { get; }
+
+    /// <summary>Gets the name of the tightest level of the cluster's topology that contains the whole gang (<c>node</c>,
+    /// one of <see cref="Cluster.TopologyLevels"/>, or <c>cluster</c>).</summary>
+    /// <value>The default value is the lower-case name of <see cref="Span"/> (<c>node</c>, <c>nvlink</c>, <c>rack</c>, <c>cluster</c>).</value>
+    public string SpanLevel
+    {
+        get => _spanLevel ?? Span switch
+        {
+            TopologyLevel.Node => Cluster.NodeLevel,
+            TopologyLevel.NvLinkDomain => "nvlink",
+            TopologyLevel.Rack => "rack",
+            _ => Cluster.ClusterLevel,
+        };
+        init => _spanLevel = value ?? throw new ArgumentNullException(nameof(SpanLevel));
+    }
+
+    private readonly string? _spanLevel;
 
     /// <summary>Gets the total GPUs.</summary>
     public int Gpus { get; }

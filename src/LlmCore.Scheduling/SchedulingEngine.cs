@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmCore.Scheduling.Internal;
 using LlmCore.Scheduling.Policies;
 
@@ -11,23 +12,31 @@ namespace LlmCore.Scheduling;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one thread at a time (<see cref="JobScheduler"/> is the thread-safe online wrapper).
-/// Ties are broken by submission order, so the same calls produce the same decisions.
+/// Ties are broken by submission order, so the same calls produce the same decisions. When the ordering gives keys that
+/// hold while jobs wait (<see cref="IJobOrdering.TryComputeQueueKey"/>: FIFO, priority, SJF, SRTF, LAS), the queue is
+/// kept sorted between passes and a pass reads it from the front, stopping once nothing more can start, so a pass costs
+/// what it decides rather than the length of the queue.
 /// EASY backfill: Lifka, "The ANL/IBM SP scheduling system", JSSPP 1995; Mu'alem and Feitelson, IEEE TPDS 2001.
 /// </remarks>
 public sealed class SchedulingEngine
 {
     private readonly Cluster _cluster;
     private readonly SchedulingPolicy _policy;
+    private readonly CapacityLedger _capacity;
     private readonly TenantLedger _ledger;
+    private readonly CapacityLedger _empty;
+    private readonly ReasonBoard _board = new();
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
-    private readonly List<Job> _pending = [];
+    private readonly SortedSet<Job> _pending = new(BySequence.Instance);
+    private readonly SortedSet<Job> _conditional = new(BySequence.Instance);
     private readonly List<Job> _running = [];
-    private readonly int[] _freeGpus;
-    private readonly double[] _freeCpu;
-    private readonly double[] _freeMemory;
-    private readonly bool[] _up;
-    private readonly ClusterCapacityView _emptyCluster;
-    private readonly Dictionary<(int, TopologyLevel, string, double, double), bool> _feasible = [];
+    private readonly PriorityQueue<Job, DateTimeOffset> _keyExpiry = new();
+    private readonly Dictionary<(int, int, ulong), int[]?> _typeCandidates = [];
+    private readonly Dictionary<(int, TopologyLevel, ulong, double, double, TopologyRequest?), bool> _feasible = [];
+    private readonly int[] _matrixColumn;
+    private readonly SortedDictionary<int, int> _preemptibleByPriority = [];
+    private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
+    private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
     private long _sequence;
     private long _version;
 
@@ -38,28 +47,30 @@ public sealed class SchedulingEngine
     /// <param name="start">The time the engine starts at (the origin of usage accounting).</param>
     /// <param name="fairShareHalfLife">The half-life of usage decay for fair share (Slurm PriorityDecayHalfLife); zero disables decay.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A tenant is configured twice.</exception>
+    /// <exception cref="ArgumentException">A tenant is configured twice, or a cohort mixes quotas with and without flavours.</exception>
     public SchedulingEngine(Cluster cluster, SchedulingPolicy policy, IEnumerable<TenantQuota>? tenants = null, DateTimeOffset start = default, TimeSpan? fairShareHalfLife = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(policy);
         _cluster = cluster;
         _policy = policy;
-        _ledger = new TenantLedger(tenants ?? [], cluster, (fairShareHalfLife ?? TimeSpan.FromDays(7)).TotalSeconds) { UsageUpdatedAt = start };
-        var n = cluster.Nodes.Count;
-        _freeGpus = new int[n];
-        _freeCpu = new double[n];
-        _freeMemory = new double[n];
-        _up = new bool[n];
-        for (var i = 0; i < n; i++)
+        _capacity = new CapacityLedger(cluster);
+        _empty = new CapacityLedger(cluster);
+        var quotas = (tenants ?? []).ToArray();
+        foreach (var cohort in quotas.GroupBy(q => q.Cohort, StringComparer.Ordinal))
         {
-            _freeGpus[i] = cluster.Nodes[i].Gpus;
-            _freeCpu[i] = cluster.Nodes[i].CpuCores;
-            _freeMemory[i] = cluster.Nodes[i].MemoryGib;
-            _up[i] = true;
+            if (cohort.Any(q => q.Flavors.Count > 0) && cohort.Any(q => q.Flavors.Count == 0))
+            {
+                throw new ArgumentException($"Cohort '{cohort.Key}' mixes quotas with and without flavours; give every tenant of a cohort per-type quotas, or none.", nameof(tenants));
+            }
         }
 
-        _emptyCluster = new ClusterCapacityView(cluster, [.. _freeGpus], [.. _freeCpu], [.. _freeMemory], [.. _up]);
+        _ledger = new TenantLedger(quotas, _capacity, (fairShareHalfLife ?? TimeSpan.FromDays(7)).TotalSeconds) { UsageUpdatedAt = start };
+        _matrixColumn = new int[cluster.GpuTypes.Count];
+        for (var t = 0; t < _matrixColumn.Length; t++)
+        {
+            _matrixColumn[t] = policy.Throughputs?.TypeIndex(cluster.GpuTypes[t]) ?? -1;
+        }
     }
 
     /// <summary>Gets the cluster.</summary>
@@ -71,40 +82,76 @@ public sealed class SchedulingEngine
     /// <summary>Gets every job ever submitted, by id.</summary>
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
 
-    /// <summary>Gets the pending jobs in submission order.</summary>
-    public IReadOnlyList<Job> Pending => _pending;
+    /// <summary>Gets a snapshot of the pending jobs in submission order (a new list on every call; O(pending)).</summary>
+    public IReadOnlyList<Job> Pending => [.. _pending];
 
-    /// <summary>Gets the running jobs.</summary>
+    /// <summary>Gets the number of pending jobs.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Gets the running jobs, in no particular order.</summary>
     public IReadOnlyList<Job> Running => _running;
 
     /// <summary>Gets the GPUs allocated to running jobs.</summary>
-    public int AllocatedGpus { get; private set; }
+    public int AllocatedGpus => _capacity.AllocatedGpus;
+
+    internal long Version => _version;
+
+    /// <summary>Buffers the passes reuse (they never overlap: a pass runs to completion before the next).</summary>
+    internal PassScratch Scratch { get; } = new();
+
+    internal TenantLedger Ledger => _ledger;
+
+    internal CapacityLedger Capacity => _capacity;
+
+    /// <summary>The pending jobs in submission order.</summary>
+    internal SortedSet<Job> PendingBySequence => _pending;
+
+    /// <summary>The running elastic jobs in submission order.</summary>
+    internal SortedSet<Job> RunningElastic => _runningElastic;
+
+    /// <summary>The pending jobs with dependencies or deadlines, in submission order (every pass checks them).</summary>
+    internal SortedSet<Job> ConditionalPending => _conditional;
+
+    /// <summary>The pending jobs sorted by their ordering's queue key, or <see langword="null"/> when keys are recomputed every pass.</summary>
+    internal SortedSet<Job>? Queue => _queue;
 
     /// <summary>Gets the free GPUs of node <paramref name="node"/> (0 when down).</summary>
     /// <param name="node">The node index.</param>
     /// <returns>Free GPUs.</returns>
-    public int FreeGpus(int node) => _up[node] ? _freeGpus[node] : 0;
+    public int FreeGpus(int node) => _capacity.Up[node] ? _capacity.FreeGpus[node] : 0;
 
     /// <summary>Gets whether node <paramref name="node"/> is up.</summary>
     /// <param name="node">The node index.</param>
     /// <returns><see langword="true"/> when up.</returns>
-    public bool IsUp(int node) => _up[node];
+    public bool IsUp(int node) => _capacity.Up[node];
 
     /// <summary>Gets the GPUs allocated on node <paramref name="node"/> by running jobs (for invariant checks).</summary>
     /// <param name="node">The node index.</param>
     /// <returns>Allocated GPUs.</returns>
-    public int AllocatedGpusOn(int node) => _cluster.Nodes[node].Gpus - _freeGpus[node];
+    public int AllocatedGpusOn(int node) => _cluster.Nodes[node].Gpus - _capacity.FreeGpus[node];
 
     /// <summary>Gets the GPUs the tenant uses now.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <returns>GPUs in use (0 for a tenant never seen).</returns>
-    public int TenantUsedGpus(string tenant)
+    public int TenantUsedGpus(string tenant) => TenantUsedGpus(tenant, null);
+
+    /// <summary>Gets the GPUs of one type the tenant uses now.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="gpuType">The GPU type, or <see langword="null"/> for every type.</param>
+    /// <returns>GPUs in use (0 for a tenant never seen or a type the cluster lacks).</returns>
+    public int TenantUsedGpus(string tenant, string? gpuType)
     {
         for (var t = 0; t < _ledger.Count; t++)
         {
             if (string.Equals(_ledger.Names[t], tenant, StringComparison.Ordinal))
             {
-                return _ledger.UsedGpus[t];
+                if (gpuType is null)
+                {
+                    return _ledger.UsedGpus[t];
+                }
+
+                var type = _cluster.TypeIndex(gpuType);
+                return type < 0 ? 0 : _capacity.UsedByType[t][type];
             }
         }
 
@@ -149,31 +196,18 @@ public sealed class SchedulingEngine
         var result = new List<Job>(specs.Count);
         foreach (var spec in specs)
         {
-            var job = new Job(spec, _sequence++, _ledger.IndexOf(spec.Tenant), now);
+            var job = new Job(spec, _sequence++, _ledger.IndexOf(spec.Tenant), now, _board);
             _jobs.Add(spec.Id, job);
             result.Add(job);
-            var shape = (spec.Gpus, spec.MaxSpan, string.Join('/', spec.GpuTypes), spec.CpuPerGpu, spec.MemoryPerGpu);
-            if (!_feasible.TryGetValue(shape, out var feasible))
-            {
-                feasible = _policy.Placement.TryPlace(spec, _emptyCluster) is not null;
-                _feasible.Add(shape, feasible);
-            }
-
-            if (!feasible)
+            if (RejectionReason(job) is { } reason)
             {
                 job.State = JobState.Rejected;
                 job.EndedAt = now;
-                job.Reason = "rejected: " + Describe(spec) + " and no such placement exists in the cluster (" + _cluster.TotalGpus + " GPUs, at most " + _cluster.MaxGpusPerNode + " per node)";
-            }
-            else if (QuotaCeiling(job.TenantIndex) is { } ceiling && spec.Gpus > ceiling)
-            {
-                job.State = JobState.Rejected;
-                job.EndedAt = now;
-                job.Reason = $"rejected: {Describe(spec)} but tenant {spec.Tenant} can never hold more than {ceiling} GPUs (nominal quota plus what it may borrow)";
+                job.SetReason("rejected: " + reason);
             }
             else
             {
-                _pending.Add(job);
+                Enqueue(job, now);
             }
         }
 
@@ -197,7 +231,7 @@ public sealed class SchedulingEngine
         var before = job.State;
         if (before == JobState.Pending)
         {
-            _pending.Remove(job);
+            Dequeue(job);
             End(job, JobState.Cancelled, now, reason);
         }
         else if (before == JobState.Running)
@@ -220,7 +254,13 @@ public sealed class SchedulingEngine
     public bool Finish(string jobId, int attempt, bool succeeded, DateTimeOffset now, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        if (!_jobs.TryGetValue(jobId, out var job) || job.State != JobState.Running || job.Attempts != attempt)
+        return _jobs.TryGetValue(jobId, out var job) && Finish(job, attempt, succeeded, now, reason);
+    }
+
+    /// <summary><see cref="Finish(string, int, bool, DateTimeOffset, string?)"/> for a job the caller holds.</summary>
+    internal bool Finish(Job job, int attempt, bool succeeded, DateTimeOffset now, string? reason)
+    {
+        if (job.State != JobState.Running || job.Attempts != attempt)
         {
             return false;
         }
@@ -259,29 +299,27 @@ public sealed class SchedulingEngine
     /// <summary>Marks a node down; jobs running on it are requeued (losing the work since their last checkpoint).</summary>
     /// <param name="node">The node index.</param>
     /// <param name="now">The current time.</param>
-    /// <returns>The requeued jobs' launches (executors should stop their other processes).</returns>
+    /// <returns>The requeued jobs' launches in submission order (executors should stop their other processes).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="node"/> is not a node index.</exception>
     public IReadOnlyList<JobLaunch> FailNode(int node, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(node);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(node, _cluster.Nodes.Count);
-        if (!_up[node])
+        if (!_capacity.Up[node])
         {
             return [];
         }
 
         _ledger.Accrue(now);
-        var affected = new List<JobLaunch>();
-        foreach (var job in _running.ToArray())
+        var hit = _running.Where(job => job.Placement!.Nodes.Any(a => a.NodeIndex == node)).OrderBy(job => job.Sequence).ToList();
+        var affected = new List<JobLaunch>(hit.Count);
+        foreach (var job in hit)
         {
-            if (job.Placement!.Nodes.Any(a => a.NodeIndex == node))
-            {
-                affected.Add(new JobLaunch(job.Spec, job.Attempts, job.Placement, job.ProgressSeconds, job.CurrentRestartCostSeconds));
-                RequeueRunning(job, now, $"node {_cluster.Nodes[node].Name} failed");
-            }
+            affected.Add(new JobLaunch(job.Spec, job.Attempts, job.Placement!, job.ProgressSeconds, job.CurrentRestartCostSeconds) { Speed = job.CurrentSpeed, Job = job });
+            RequeueRunning(job, now, $"node {_cluster.Nodes[node].Name} failed");
         }
 
-        _up[node] = false;
+        _capacity.SetUp(node, false);
         _version++;
         return affected;
     }
@@ -295,7 +333,7 @@ public sealed class SchedulingEngine
         ArgumentOutOfRangeException.ThrowIfNegative(node);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(node, _cluster.Nodes.Count);
         _ledger.Accrue(now);
-        _up[node] = true;
+        _capacity.SetUp(node, true);
         _version++;
     }
 
@@ -320,46 +358,44 @@ public sealed class SchedulingEngine
 
         var now = plan.Now;
         _ledger.Accrue(now);
+        _board.Stamp++;
+        _board.Deferred = plan.Deferred;
         foreach (var e in plan.Expired)
         {
             var job = _jobs[e.JobId];
-            _pending.Remove(job);
+            Dequeue(job);
             End(job, JobState.Cancelled, now, e.Reason);
         }
 
         foreach (var p in plan.Preemptions)
         {
             var job = _jobs[p.JobId];
-            job.Reason = $"preempted ({p.Reason}) for {p.ForJobId}";
-            RequeueRunning(job, now, job.Reason);
+            RequeueRunning(job, now, $"preempted ({p.Reason}) for {p.ForJobId}");
         }
 
-        if (plan.Starts.Count > 0)
+        foreach (var r in plan.Resizes)
         {
-            var started = new HashSet<Job>();
-            foreach (var s in plan.Starts)
-            {
-                var job = _jobs[s.JobId];
-                job.State = JobState.Running;
-                job.Attempts = s.Attempt;
-                job.Placement = s.Placement;
-                job.RunStartedAt = now;
-                job.FirstStartedAt ??= now;
-                job.CurrentRestartCostSeconds = s.RestartCostSeconds;
-                job.Reason = null;
-                Allocate(job, s.Placement, -1);
-                _ledger.Allocate(job.TenantIndex, job.Spec, 1);
-                AllocatedGpus += job.Spec.Gpus;
-                _running.Add(job);
-                started.Add(job);
-            }
+            // A planned resize checkpoints first: no work is lost; the new run pays the restart cost.
+            var job = _jobs[r.JobId];
+            Release(job, now);
+            job.ProgressSeconds = r.Launch.ProgressSeconds;
+            job.Resizes++;
+            Launch(job, r.Launch, now);
+        }
 
-            _pending.RemoveAll(started.Contains);
+        foreach (var s in plan.Starts)
+        {
+            var job = _jobs[s.JobId];
+            Dequeue(job);
+            Launch(job, s, now);
         }
 
         foreach (var (job, reason) in plan.Reasons)
         {
-            job.Reason = reason;
+            if (job.State == JobState.Pending)
+            {
+                job.SetReason(reason);
+            }
         }
 
         _version++;
@@ -375,18 +411,6 @@ public sealed class SchedulingEngine
         return plan;
     }
 
-    internal long Version => _version;
-
-    internal TenantLedger Ledger => _ledger;
-
-    internal int[] FreeGpusArray => _freeGpus;
-
-    internal double[] FreeCpuArray => _freeCpu;
-
-    internal double[] FreeMemoryArray => _freeMemory;
-
-    internal bool[] UpArray => _up;
-
     internal static string Describe(JobSpec spec)
     {
         var type = spec.GpuTypes.Count == 0 ? string.Empty : " " + string.Join("/", spec.GpuTypes);
@@ -397,26 +421,256 @@ public sealed class SchedulingEngine
             TopologyLevel.Rack => " in one rack",
             _ => string.Empty,
         };
-        return $"needs {spec.Gpus}{type} GPUs{span}";
-    }
-
-    private int? QuotaCeiling(int tenant)
-    {
-        if (_ledger.Quotas[tenant] is not { } q)
+        var gpus = spec.IsElastic ? $"{spec.MinGpus}–{spec.Gpus}" : spec.Gpus.ToString(CultureInfo.InvariantCulture);
+        var topology = string.Empty;
+        if (spec.Topology is { } t)
         {
-            return null;
-        }
-
-        long lendable = 0;
-        for (var t = 0; t < _ledger.Count; t++)
-        {
-            if (t != tenant && _ledger.Quotas[t] is { } other && string.Equals(other.Cohort, q.Cohort, StringComparison.Ordinal))
+            if (t.RequiredLevel is { } required)
             {
-                lendable += Math.Min(other.LendingLimitGpus ?? int.MaxValue, other.NominalGpus);
+                topology += $" in one {required}";
+            }
+
+            if (t.SliceGpus is { } k)
+            {
+                topology += $" in slices of {k} per {t.SliceLevel}";
             }
         }
 
-        return (int)Math.Min(int.MaxValue, q.NominalGpus + Math.Min(q.BorrowingLimitGpus ?? int.MaxValue, lendable));
+        return $"needs {gpus}{type} GPUs{span}{topology}";
+    }
+
+    /// <summary>
+    /// The GPU types to try for <paramref name="job"/>, in order, or <see langword="null"/> for the default order (the
+    /// job's list, or every type of the cluster): a tenant with flavours tries its flavours in its order; a
+    /// heterogeneity-aware policy tries types by normalised throughput; a class never goes where its throughput is 0 or
+    /// unknown. <paramref name="mask"/> is the set of the types (bit per type index).
+    /// </summary>
+    internal int[]? TypeCandidates(Job job, out ulong mask)
+    {
+        var spec = job.Spec;
+        var acceptable = AcceptableMask(spec);
+        var flavored = _ledger.Quotas[job.TenantIndex] is { Flavors.Count: > 0 };
+        var row = _policy.Throughputs?.ClassIndex(spec.JobClass) ?? -1;
+        if (!flavored && row < 0)
+        {
+            mask = acceptable;
+            return null;
+        }
+
+        var key = (flavored ? job.TenantIndex : -1, row, acceptable);
+        if (!_typeCandidates.TryGetValue(key, out var order))
+        {
+            IEnumerable<int> types;
+            if (flavored)
+            {
+                types = _ledger.Quotas[job.TenantIndex]!.Flavors.Select(f => _cluster.TypeIndex(f.GpuType)).Where(t => t >= 0 && (acceptable & Bit(t)) != 0);
+            }
+            else if (spec.GpuTypes.Count > 0)
+            {
+                types = spec.GpuTypes.Select(_cluster.TypeIndex).Where(t => t >= 0).Distinct();
+            }
+            else
+            {
+                types = Enumerable.Range(0, _cluster.GpuTypes.Count);
+            }
+
+            var list = types.ToList();
+            if (row >= 0)
+            {
+                var matrix = _policy.Throughputs!;
+                list.RemoveAll(t => _matrixColumn[t] < 0 || matrix.RelativeSpeed(row, _matrixColumn[t]) <= 0);
+                if (_policy.HeterogeneityAware && !flavored)
+                {
+                    // Comparative advantage: where the class is fastest relative to what an average class gets there.
+                    list = [.. list.Select((t, i) => (t, i, score: matrix.RelativeSpeed(row, _matrixColumn[t]) / matrix.MeanThroughput[_matrixColumn[t]]))
+                        .OrderByDescending(x => x.score).ThenBy(x => x.i).Select(x => x.t)];
+                }
+            }
+
+            order = [.. list];
+            _typeCandidates[key] = order;
+        }
+
+        mask = 0;
+        foreach (var t in order!)
+        {
+            mask |= Bit(t);
+        }
+
+        return order;
+    }
+
+    /// <summary>The speed of a run of <paramref name="spec"/> on <paramref name="placement"/> relative to the job's speed on
+    /// the reference GPU type at its full size.</summary>
+    internal double SpeedOf(JobSpec spec, Placement placement)
+    {
+        var speed = 1.0;
+        if (_policy.Throughputs is { } matrix && matrix.ClassIndex(spec.JobClass) is var row && row >= 0)
+        {
+            var column = _matrixColumn[_cluster.TypeOf[placement.Nodes[0].NodeIndex]];
+            speed = column < 0 ? 1 : matrix.RelativeSpeed(row, column);
+        }
+
+        return spec.IsElastic ? speed * spec.Scaling.RelativeSpeed(placement.Gpus, spec.Gpus) : speed;
+    }
+
+    /// <summary>Places <paramref name="job"/> on <paramref name="view"/>: a rigid gang as it is, an elastic one at the
+    /// largest size from <paramref name="maxGpus"/> (at most <see cref="JobSpec.Gpus"/>) down to its minimum that fits
+    /// (in whole slices).</summary>
+    internal Placement? PlaceLargest(Job job, ClusterCapacityView view, int maxGpus)
+    {
+        var spec = job.Spec;
+        if (!spec.IsElastic)
+        {
+            return _policy.Placement.TryPlace(spec, view);
+        }
+
+        var step = spec.Topology?.SliceGpus ?? 1;
+        for (var g = Math.Min(maxGpus, spec.Gpus); g >= spec.SmallestGang; g--)
+        {
+            if (g % step == 0 && _policy.Placement.TryPlace(spec, g, view) is { } placement)
+            {
+                return placement;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The lowest priority among running preemptible jobs (<see cref="int.MaxValue"/> when there are none).</summary>
+    internal int LowestRunningPreemptiblePriority()
+    {
+        foreach (var (priority, _) in _preemptibleByPriority)
+        {
+            return priority;
+        }
+
+        return int.MaxValue;
+    }
+
+    /// <summary>Recomputes the queue keys that expired by <paramref name="context"/>'s time; <see langword="false"/> when the
+    /// ordering stopped giving stable keys (the engine then recomputes every pass).</summary>
+    internal bool RefreshQueueKeys(OrderingContext context)
+    {
+        if (_queue is null)
+        {
+            return false;
+        }
+
+        while (_keyExpiry.TryPeek(out var job, out var until) && until <= context.Now)
+        {
+            _keyExpiry.Dequeue();
+            if (job.State != JobState.Pending || job.QueueKeyValidUntil != until)
+            {
+                continue;
+            }
+
+            _queue.Remove(job);
+            if (!AssignQueueKey(job, context))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ulong Bit(int type) => type < 64 ? 1UL << type : 0;
+
+    private ulong AcceptableMask(JobSpec spec)
+    {
+        if (spec.GpuTypes.Count == 0)
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        foreach (var name in spec.GpuTypes)
+        {
+            var t = _cluster.TypeIndex(name);
+            if (t >= 0)
+            {
+                mask |= Bit(t);
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>Why no placement or quota could ever satisfy the job, or <see langword="null"/>.</summary>
+    private string? RejectionReason(Job job)
+    {
+        var spec = job.Spec;
+        if (spec.MinGpus is { } min && min > spec.Gpus)
+        {
+            return $"{Describe(spec)} but its MinGpus ({min}) exceeds its Gpus ({spec.Gpus})";
+        }
+
+        if (spec.Topology is { } topology)
+        {
+            foreach (var level in new[] { topology.RequiredLevel, topology.PreferredLevel, topology.SliceGpus is null ? null : topology.SliceLevel })
+            {
+                if (level is not null && !_cluster.HasTopologyLevel(level))
+                {
+                    return $"{Describe(spec)} but the cluster has no topology level '{level}' (its levels: {Cluster.NodeLevel}, {string.Join(", ", _cluster.TopologyLevels.Reverse())}, {Cluster.ClusterLevel})";
+                }
+            }
+
+            if (topology.SliceGpus is { } k && (spec.Gpus % k != 0 || spec.SmallestGang % k != 0))
+            {
+                return $"{Describe(spec)} but its gang is not a whole number of slices";
+            }
+        }
+
+        if (_policy.Throughputs is { } matrix && spec.JobClass is { } jobClass && !matrix.Contains(jobClass))
+        {
+            return $"{Describe(spec)} but its job class '{jobClass}' is not in the throughput matrix";
+        }
+
+        var types = TypeCandidates(job, out var mask);
+        if (types is { Length: 0 })
+        {
+            return $"{Describe(spec)} but no GPU type it accepts is available to it (its tenant's flavours, the throughput matrix)";
+        }
+
+        var key = (spec.SmallestGang, spec.MaxSpan, mask, spec.CpuPerGpu, spec.MemoryPerGpu, spec.Topology);
+        if (!_feasible.TryGetValue(key, out var feasible))
+        {
+            var view = new ClusterCapacityView(_empty) { TypeOrder = types };
+            feasible = _policy.Placement.TryPlace(spec, spec.SmallestGang, view) is not null;
+            _feasible.Add(key, feasible);
+        }
+
+        if (!feasible)
+        {
+            return Describe(spec) + " and no such placement exists in the cluster (" + _cluster.TotalGpus + " GPUs, at most " + _cluster.MaxGpusPerNode + " per node)";
+        }
+
+        if (_ledger.Quotas[job.TenantIndex] is { } quota)
+        {
+            if (quota.Flavors.Count == 0)
+            {
+                if (CohortQuotaAdmission.Ceiling(_ledger, job.TenantIndex, null) is { } ceiling && spec.SmallestGang > ceiling)
+                {
+                    return $"{Describe(spec)} but tenant {spec.Tenant} can never hold more than {ceiling} GPUs (nominal quota plus what it may borrow)";
+                }
+            }
+            else
+            {
+                var best = 0;
+                foreach (var t in types!)
+                {
+                    best = Math.Max(best, CohortQuotaAdmission.Ceiling(_ledger, job.TenantIndex, _cluster.GpuTypes[t]) ?? int.MaxValue);
+                }
+
+                if (spec.SmallestGang > best)
+                {
+                    return $"{Describe(spec)} but tenant {spec.Tenant} can never hold more than {best} GPUs of one of its flavours (nominal quota plus what it may borrow)";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static void ThrowIfCycle(IReadOnlyList<JobSpec> specs, Dictionary<string, JobSpec> batch)
@@ -460,49 +714,157 @@ public sealed class SchedulingEngine
         }
     }
 
+    private void Enqueue(Job job, DateTimeOffset now)
+    {
+        _pending.Add(job);
+        if (job.Conditional)
+        {
+            _conditional.Add(job);
+        }
+
+        if (_queue is not null)
+        {
+            AssignQueueKey(job, new OrderingContext(now, _cluster, _ledger, _policy.HeterogeneityAware && _policy.Throughputs is not null));
+        }
+    }
+
+    /// <summary>Computes the job's queue key and (re)inserts it; switches to recomputing every pass when the ordering declines.</summary>
+    private bool AssignQueueKey(Job job, OrderingContext context)
+    {
+        if (!_policy.Ordering.TryComputeQueueKey(context, job, out var key, out var validUntil))
+        {
+            _queue = null;
+            _keyExpiry.Clear();
+            return false;
+        }
+
+        job.QueueKey = key;
+        job.QueueKeyValidUntil = validUntil;
+        _queue!.Add(job);
+        if (validUntil != DateTimeOffset.MaxValue)
+        {
+            _keyExpiry.Enqueue(job, validUntil);
+        }
+
+        return true;
+    }
+
+    private void Dequeue(Job job)
+    {
+        _pending.Remove(job);
+        if (job.Conditional)
+        {
+            _conditional.Remove(job);
+        }
+
+        _queue?.Remove(job);
+    }
+
+    private void Launch(Job job, JobLaunch launch, DateTimeOffset now)
+    {
+        job.State = JobState.Running;
+        job.Attempts = launch.Attempt;
+        job.Placement = launch.Placement;
+        job.RunStartedAt = now;
+        job.FirstStartedAt ??= now;
+        job.CurrentRestartCostSeconds = launch.RestartCostSeconds;
+        job.CurrentSpeed = launch.Speed;
+        job.SetReason(null);
+        _capacity.Take(job.Spec, launch.Placement, job.TenantIndex);
+        job.RunningIndex = _running.Count;
+        _running.Add(job);
+        if (job.Spec.Preemptible)
+        {
+            _preemptibleByPriority[job.Spec.Priority] = _preemptibleByPriority.GetValueOrDefault(job.Spec.Priority) + 1;
+        }
+
+        if (job.Spec.IsElastic)
+        {
+            _runningElastic.Add(job);
+        }
+    }
+
     private void RequeueRunning(Job job, DateTimeOffset now, string reason)
     {
         var elapsed = Math.Max(0, (now - job.RunStartedAt!.Value).TotalSeconds);
         var saved = job.SavedSeconds(elapsed);
         var lost = elapsed - saved;
-        job.LostGpuSeconds += lost * job.Spec.Gpus;
-        job.ProgressSeconds += saved;
+        job.LostGpuSeconds += lost * job.RunningGpus;
+        job.ProgressSeconds += job.CurrentSpeed == 1 ? saved : saved * job.CurrentSpeed;
         job.Preemptions++;
         Release(job, now);
         job.State = JobState.Pending;
         job.QueuedSince = now;
-        job.Reason = reason;
-        _pending.Add(job);
-        _pending.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        job.SetReason(reason);
+        Enqueue(job, now);
     }
 
     private void Release(Job job, DateTimeOffset now)
     {
-        job.AttainedGpuSecondsBeforeRun += job.Spec.Gpus * Math.Max(0, (now - job.RunStartedAt!.Value).TotalSeconds);
-        Allocate(job, job.Placement!, 1);
-        _ledger.Allocate(job.TenantIndex, job.Spec, -1);
-        AllocatedGpus -= job.Spec.Gpus;
-        _running.Remove(job);
+        var elapsed = Math.Max(0, (now - job.RunStartedAt!.Value).TotalSeconds);
+        var gpus = job.RunningGpus;
+        job.AttainedGpuSecondsBeforeRun += gpus * elapsed;
+        job.AttainedNormalizedGpuSecondsBeforeRun += gpus * job.CurrentSpeed * elapsed;
+        _capacity.Give(job.Spec, job.Placement!, job.TenantIndex);
+        var last = _running[^1];
+        _running[job.RunningIndex] = last;
+        last.RunningIndex = job.RunningIndex;
+        _running.RemoveAt(_running.Count - 1);
+        job.RunningIndex = -1;
+        if (job.Spec.Preemptible && --_preemptibleByPriority[job.Spec.Priority] == 0)
+        {
+            _preemptibleByPriority.Remove(job.Spec.Priority);
+        }
+
+        if (job.Spec.IsElastic)
+        {
+            _runningElastic.Remove(job);
+        }
+
         job.Placement = null;
         job.RunStartedAt = null;
+        job.CurrentSpeed = 1;
         _version++;
-    }
-
-    private void Allocate(Job job, Placement placement, int sign)
-    {
-        foreach (var a in placement.Nodes)
-        {
-            _freeGpus[a.NodeIndex] += sign * a.Gpus;
-            _freeCpu[a.NodeIndex] += sign * job.Spec.CpuPerGpu * a.Gpus;
-            _freeMemory[a.NodeIndex] += sign * job.Spec.MemoryPerGpu * a.Gpus;
-        }
     }
 
     private void End(Job job, JobState state, DateTimeOffset now, string? reason)
     {
         job.State = state;
         job.EndedAt = now;
-        job.Reason = reason;
+        job.SetReason(reason);
         _version++;
+    }
+
+    /// <summary>Submission order.</summary>
+    private sealed class BySequence : IComparer<Job>
+    {
+        public static BySequence Instance { get; } = new();
+
+        public int Compare(Job? x, Job? y) => x!.Sequence.CompareTo(y!.Sequence);
+    }
+
+    /// <summary>Queue key, then submission order.</summary>
+    private sealed class ByQueueKey : IComparer<Job>
+    {
+        public static ByQueueKey Instance { get; } = new();
+
+        public int Compare(Job? x, Job? y)
+        {
+            var c = x!.QueueKey.CompareTo(y!.QueueKey);
+            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+        }
+    }
+
+    /// <summary>Buffers reused by every pass of an engine.</summary>
+    internal sealed class PassScratch
+    {
+        public Job[] One { get; } = new Job[1];
+
+        /// <summary>Counts passes, so a job can carry "preempted in pass n" instead of a per-pass set.</summary>
+        public long Passes { get; set; }
+
+        public Job[] VictimJobs { get; set; } = [];
+
+        public PassPlanner.VictimKey[] VictimKeys { get; set; } = [];
     }
 }

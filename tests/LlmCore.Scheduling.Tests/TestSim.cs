@@ -86,10 +86,10 @@ internal sealed class TestSim
 
             var plan = Engine.RunPass(At(Now));
             Plans.Add((Now, plan));
-            foreach (var s in plan.Starts)
+            foreach (var s in plan.Resizes.Select(r => r.Launch).Concat(plan.Starts))
             {
                 Starts.Add((Now, s));
-                var left = Math.Max(0, _actual[s.JobId] - s.ProgressSeconds) + s.RestartCostSeconds;
+                var left = (Math.Max(0, _actual[s.JobId] - s.ProgressSeconds) / s.Speed) + s.RestartCostSeconds;
                 Push(Now + left, new Event(EventKind.Completion, null, s.JobId, s.Attempt, 0));
             }
 

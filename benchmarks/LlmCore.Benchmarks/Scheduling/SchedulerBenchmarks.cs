@@ -6,10 +6,13 @@ namespace LlmCore.Benchmarks.Scheduling;
 
 /// <summary>
 /// One scheduling pass (<see cref="SchedulingEngine.Plan"/>, which changes nothing, so every iteration sees the same
-/// state) over <see cref="PendingJobs"/> pending jobs on 1,000 nodes × 8 GPUs (racks of 32 nodes, 4 tenants) with EASY
-/// backfill and preemption on. Half the nodes run 8-GPU jobs, the rest hold a mix of 1–4-GPU jobs, so the pass starts
-/// some jobs, computes a reservation for the head and tries backfill for the rest. The baseline is plain sorting of the
-/// pending jobs by submission order, the floor of any ordering.
+/// state) over <see cref="PendingJobs"/> pending jobs on 1,000 nodes × 8 GPUs (4 tenants) with EASY backfill and
+/// preemption on. <see cref="Shape"/> <c>Racks</c>: one GPU type, racks of 32 nodes (the original benchmark);
+/// <c>FourLevels</c>: a 4-level topology (node ⊂ NVLink domain of 8 nodes ⊂ rack of 4 domains ⊂ block of 8 racks) and 3
+/// GPU types (H100, A100, L40S by rack), with jobs that accept one, two or every type, and a quarter of them requiring or
+/// preferring an NVLink domain or a rack. Half the nodes run 8-GPU jobs, the rest hold a mix of 1–4-GPU jobs, so the pass
+/// starts some jobs, computes a reservation for the head and tries backfill for the rest. The baseline is plain sorting
+/// of the pending jobs by submission order, the floor of any ordering.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Scheduling")]
@@ -20,11 +23,16 @@ public class SchedulerBenchmarks
     private SchedulingEngine _multifactor = null!;
     private SchedulingEngine _drf = null!;
     private long[] _sequence = [];
+    private IReadOnlyList<Job> _pending = [];
     private DateTimeOffset _now;
 
     /// <summary>Gets or sets the pending jobs.</summary>
     [Params(1_000, 10_000, 100_000)]
     public int PendingJobs { get; set; }
+
+    /// <summary>Gets or sets the cluster's shape: <c>Racks</c> (one type, one level) or <c>FourLevels</c> (4 levels, 3 types).</summary>
+    [Params("Racks", "FourLevels")]
+    public string Shape { get; set; } = "Racks";
 
     [GlobalSetup]
     public void Setup()
@@ -34,12 +42,13 @@ public class SchedulerBenchmarks
         _multifactor = Build("multifactor");
         _drf = Build("drf");
         _sequence = new long[PendingJobs];
+        _pending = _fifo.Pending;
     }
 
     [Benchmark(Baseline = true)]
     public long SortPendingBySubmission()
     {
-        var pending = _fifo.Pending;
+        var pending = _pending;
         for (var i = 0; i < _sequence.Length; i++)
         {
             _sequence[i] = pending[_sequence.Length - 1 - i].Sequence;
@@ -61,7 +70,18 @@ public class SchedulerBenchmarks
     private SchedulingEngine Build(string policy)
     {
         var random = new Random(42);
-        var cluster = new Cluster(Enumerable.Range(0, 1000).Select(i => new NodeSpec("n" + i, 8, "H100") { Rack = "r" + (i / 32), CpuCores = 96, MemoryGib = 1024 }));
+        var fourLevels = Shape == "FourLevels";
+        string[] types = ["H100", "A100", "L40S"];
+        var cluster = fourLevels
+            ? new Cluster(
+                Enumerable.Range(0, 1000).Select(i => new NodeSpec("n" + i, 8, types[(i / 32) % 3])
+                {
+                    CpuCores = 96,
+                    MemoryGib = 1024,
+                    Labels = new Dictionary<string, string> { ["block"] = "b" + (i / 256), ["rack"] = "r" + (i / 32), ["nvlink"] = "d" + (i / 8) },
+                }),
+                ["block", "rack", "nvlink"])
+            : new Cluster(Enumerable.Range(0, 1000).Select(i => new NodeSpec("n" + i, 8, "H100") { Rack = "r" + (i / 32), CpuCores = 96, MemoryGib = 1024 }));
         var tenants = Enumerable.Range(0, 4).Select(t => new TenantQuota("t" + t, 2000)).ToArray();
         var engine = new SchedulingEngine(cluster, SchedulingPolicy.Create(policy), tenants, s_start);
 
@@ -84,13 +104,28 @@ public class SchedulerBenchmarks
         var sizes = new[] { 1, 1, 2, 4, 8, 8, 16, 32, 64 };
         for (var i = 0; i < PendingJobs; i++)
         {
-            pending.Add(new JobSpec("p" + i, sizes[random.Next(sizes.Length)])
+            var spec = new JobSpec("p" + i, sizes[random.Next(sizes.Length)])
             {
                 Tenant = "t" + random.Next(4),
                 Priority = random.Next(3) * 100,
                 RuntimeEstimate = TimeSpan.FromSeconds(random.Next(60, 72000)),
                 Preemptible = true,
-            });
+            };
+            if (fourLevels)
+            {
+                spec = spec with
+                {
+                    GpuTypes = random.Next(3) switch { 0 => [], 1 => [types[random.Next(3)]], _ => [types[random.Next(3)], types[random.Next(3)]] },
+                    Topology = random.Next(4) switch
+                    {
+                        0 => new TopologyRequest { RequiredLevel = spec.Gpus <= 64 ? "nvlink" : "rack" },
+                        1 => new TopologyRequest { PreferredLevel = "rack" },
+                        _ => null,
+                    },
+                };
+            }
+
+            pending.Add(spec);
         }
 
         engine.Submit(pending, s_start.AddMinutes(1));

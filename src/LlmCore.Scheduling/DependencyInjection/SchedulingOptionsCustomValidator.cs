@@ -1,3 +1,4 @@
+using LlmCore.Scheduling.Policies;
 using Microsoft.Extensions.Options;
 
 namespace LlmCore.Scheduling.DependencyInjection;
@@ -8,6 +9,11 @@ internal sealed class SchedulingOptionsCustomValidator : IValidateOptions<Schedu
     public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
     {
         var builder = new ValidateOptionsResultBuilder();
+        if (options.Policy is not null && !PolicyCatalog.Contains(options.Policy))
+        {
+            builder.AddError($"must be one of {string.Join(", ", PolicyCatalog.Names)}; was '{options.Policy}'", nameof(options.Policy));
+        }
+
         if (options.PassInterval <= TimeSpan.Zero || options.PassInterval > TimeSpan.FromHours(1))
         {
             builder.AddError($"must be in (0, 1 h]; was {options.PassInterval}", nameof(options.PassInterval));

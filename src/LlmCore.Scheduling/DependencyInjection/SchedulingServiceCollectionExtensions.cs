@@ -12,7 +12,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers LlmCore.Scheduling with a host's <see cref="IServiceCollection"/>.
 /// </summary>
-public static class SchedulingServiceCollectionExtensions
+public static partial class SchedulingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the LlmCore.Scheduling services: <see cref="IJobScheduler"/> (a <see cref="JobScheduler"/> with the policy
@@ -46,7 +46,13 @@ public static class SchedulingServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var cluster = options.Cluster ?? new Cluster([new NodeSpec("local", options.LocalGpus)]);
-            var engine = new SchedulingEngine(cluster, options.CreatePolicy(), options.Tenants, time.GetUtcNow(), options.FairShareHalfLife);
+            var policy = options.CreatePolicy();
+            if (policy.ConfigurationWarning is { } warning)
+            {
+                Log.PolicyWarning((sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<JobScheduler>(), warning);
+            }
+
+            var engine = new SchedulingEngine(cluster, policy, options.Tenants, time.GetUtcNow(), options.FairShareHalfLife);
             return new JobScheduler(engine, time, queueExecutorCommands: true, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         });
         services.TryAddSingleton<IJobExecutor>(sp => new InProcessJobExecutor(sp.GetRequiredService<TimeProvider>()));
@@ -62,5 +68,11 @@ public static class SchedulingServiceCollectionExtensions
         }));
 
         return services;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Scheduling policy: {Warning}")]
+        public static partial void PolicyWarning(ILogger logger, string warning);
     }
 }

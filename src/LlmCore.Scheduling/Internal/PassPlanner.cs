@@ -3,18 +3,21 @@ using LlmCore.Scheduling.Policies;
 
 namespace LlmCore.Scheduling.Internal;
 
-/// <summary>One scheduling pass over a copy of the engine's free capacity. Not thread-safe; used once.</summary>
+/// <summary>
+/// One scheduling pass. It changes the engine's <see cref="CapacityLedger"/> tentatively as it decides (starts,
+/// preemption trials, reservation replays) and rolls every change back before it returns, so the engine is as it was.
+/// The pass walks the pending jobs in order and stops as soon as no later job can change the outcome: after a blocked
+/// head without a reservation, or once no GPU is free; the jobs it did not reach get their reasons on demand
+/// (<see cref="DeferredReasons"/>). Not thread-safe; used once.
+/// </summary>
 internal sealed class PassPlanner
 {
     private readonly SchedulingEngine _engine;
     private readonly DateTimeOffset _now;
     private readonly Cluster _cluster;
     private readonly SchedulingPolicy _policy;
-    private readonly int[] _gpus;
-    private readonly double[] _cpu;
-    private readonly double[] _memory;
-    private readonly int[] _freeByType;
-    private readonly int[] _used;
+    private readonly CapacityLedger _ledger;
+    private readonly TenantLedger _tenants;
     private readonly ClusterCapacityView _view;
     private readonly AdmissionContext _admission;
     private readonly OrderingContext _ordering;
@@ -22,16 +25,25 @@ internal sealed class PassPlanner
     private readonly List<JobPreemption> _preemptions = [];
     private readonly List<JobExpiry> _expired = [];
     private readonly List<(Job Job, string Reason)> _reasons = [];
-    private readonly HashSet<Job> _preempted = [];
-    private readonly List<(double End, JobSpec Spec, Placement Placement)> _startedEnds = [];
-    private readonly HashSet<(int Gpus, TopologyLevel Span, string Types, double Cpu, double Memory, bool Limited)> _failedShapes = [];
-    private readonly Dictionary<int, (int Gpus, string Reason)> _quotaRejections = [];
-    private readonly Dictionary<(int, TopologyLevel, string), string> _descriptions = [];
+    private readonly long _pass;
+    private readonly HashSet<Job> _ineligible = [];
+    private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds = [];
+    private readonly HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
+    private readonly List<JobResize> _resizes = [];
+    private readonly Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> _quotaRejections = [];
+    private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
-    private readonly bool _quotaTextsCacheable;
-    private readonly string?[] _quotaTexts;
-    private Dictionary<Job, double>? _runningKeys;
-    private List<(Job Victim, double Cost)>? _victimOrder;
+    private readonly List<int> _admitted = [];
+    private double[]? _runningKeys;
+    private VictimSequence? _victims;
+    private Job? _head;
+    private Reservation? _reservation;
+    private int[]? _gpuLimit;
+    private double[]? _cpuLimit;
+    private double[]? _memLimit;
+    private string? _blockedReason;
+    private string? _noRoomReason;
+    private int _preemptors;
 
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
     {
@@ -39,203 +51,263 @@ internal sealed class PassPlanner
         _now = now;
         _cluster = engine.Cluster;
         _policy = engine.Policy;
-        _gpus = [.. engine.FreeGpusArray];
-        _cpu = [.. engine.FreeCpuArray];
-        _memory = [.. engine.FreeMemoryArray];
-        _used = [.. engine.Ledger.UsedGpus];
-        _view = new ClusterCapacityView(_cluster, _gpus, _cpu, _memory, engine.UpArray);
-        _admission = new AdmissionContext(engine.Ledger, _used);
-        _ordering = new OrderingContext(now, _cluster, engine.Ledger);
-        _quotaTextsCacheable = _policy.Admission is CohortQuotaAdmission;
-        _quotaTexts = new string?[engine.Ledger.Count * 2];
-        _freeByType = new int[_cluster.GpuTypes.Count];
-        for (var n = 0; n < _gpus.Length; n++)
-        {
-            if (engine.UpArray[n])
-            {
-                _freeByType[_cluster.TypeOf[n]] += _gpus[n];
-            }
-        }
+        _ledger = engine.Capacity;
+        _tenants = engine.Ledger;
+        _view = new ClusterCapacityView(_ledger);
+        _admission = new AdmissionContext(_tenants, _cluster, _ledger.UsedGpus, _ledger.UsedByType, () => _ledger.Version);
+        _ordering = new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+        _pass = ++engine.Scratch.Passes;
     }
 
     public SchedulingPlan Run()
     {
-        var candidates = new List<Job>(_engine.Pending.Count);
-        foreach (var job in _engine.Pending)
+        var mark = _ledger.Mark();
+        try
         {
-            if (CheckEligible(job))
+            foreach (var job in _engine.ConditionalPending)
             {
-                candidates.Add(job);
-            }
-        }
-
-        var keys = new double[candidates.Count];
-        _policy.Ordering.ComputeKeys(_ordering, candidates, keys);
-        var order = new OrderEntry[candidates.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
-        }
-
-        order.AsSpan().Sort(default(OrderEntryComparer));
-        Job? head = null;
-        Reservation? reservation = null;
-        int[]? gpuLimit = null;
-        double[]? cpuLimit = null;
-        double[]? memLimit = null;
-        string? blockedReason = null;
-        string? noRoomReason = null;
-        var preemptors = 0;
-        for (var k = 0; k < order.Length; k++)
-        {
-            var job = candidates[order[k].Index];
-            var spec = job.Spec;
-            // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs
-            // is refused any larger job too.
-            if (_quotaRejections.TryGetValue(job.TenantIndex, out var refused) && spec.Gpus >= refused.Gpus)
-            {
-                _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
-                continue;
-            }
-
-            if (QuotaReason(job) is { } quotaReason)
-            {
-                if (!_quotaRejections.TryGetValue(job.TenantIndex, out var known) || spec.Gpus < known.Gpus)
+                if (!CheckEligible(job))
                 {
-                    _quotaRejections[job.TenantIndex] = (spec.Gpus, quotaReason);
+                    _ineligible.Add(job);
                 }
-
-                _reasons.Add((job, Joined(Describe(spec), quotaReason)));
-                continue;
             }
 
-            var fits = FreeOfTypes(spec) >= spec.Gpus;
-            if (head is null)
+            var complete = true;
+            if (_engine.Queue is not null && _engine.RefreshQueueKeys(_ordering) && _engine.Queue is { } queue)
             {
-                var placement = fits ? Place(spec, limited: false) : null;
-                if (placement is not null)
+                foreach (var job in queue)
                 {
-                    Start(job, placement);
-                    continue;
-                }
-
-                if (_policy.PreemptionEnabled && preemptors < _policy.MaxPreemptorsPerPass)
-                {
-                    preemptors++;
-
-                    if (TryPreempt(job))
+                    if (!_ineligible.Contains(job) && !Examine(job))
                     {
-                        continue;
-                    }
-                }
-
-                head = job;
-                var free = FreeOfTypes(spec);
-                if (_policy.Backfill)
-                {
-                    (reservation, gpuLimit, cpuLimit, memLimit) = Reserve(job);
-                }
-
-                var at = reservation is null ? string.Empty : "; reserved to start by " + reservation.StartAt.ToString("u", CultureInfo.InvariantCulture);
-                _reasons.Add((job, Describe(spec) + $"; {free} suitable GPUs free{at}"));
-                blockedReason = reservation is null
-                    ? $"waiting behind {job.Spec.Id} (strict order: no reservation can be computed without runtime estimates)"
-                    : $"waiting: starting now would delay the reservation of {job.Spec.Id} at {reservation.StartAt.ToString("u", CultureInfo.InvariantCulture)}";
-                noRoomReason = $"waiting for GPUs behind {job.Spec.Id}";
-                continue;
-            }
-
-            if (reservation is null)
-            {
-                _reasons.Add((job, blockedReason!));
-                continue;
-            }
-
-            if (!fits)
-            {
-                _reasons.Add((job, noRoomReason!));
-                continue;
-            }
-
-            var remaining = job.RemainingSeconds(_now);
-            var endsBeforeShadow = remaining is { } r && _now.AddSeconds(r) <= reservation.StartAt;
-            if (!endsBeforeShadow)
-            {
-                _view.GpuLimit = gpuLimit;
-                _view.CpuLimit = cpuLimit;
-                _view.MemoryLimit = memLimit;
-            }
-
-            var backfill = Place(spec, limited: !endsBeforeShadow);
-            _view.GpuLimit = null;
-            _view.CpuLimit = null;
-            _view.MemoryLimit = null;
-            if (backfill is null)
-            {
-                _reasons.Add((job, blockedReason!));
-                continue;
-            }
-
-            Start(job, backfill);
-            if (!endsBeforeShadow)
-            {
-                foreach (var a in backfill.Nodes)
-                {
-                    if (gpuLimit![a.NodeIndex] != int.MaxValue)
-                    {
-                        gpuLimit[a.NodeIndex] -= a.Gpus;
-                        cpuLimit![a.NodeIndex] -= spec.CpuPerGpu * a.Gpus;
-                        memLimit![a.NodeIndex] -= spec.MemoryPerGpu * a.Gpus;
+                        complete = false;
+                        break;
                     }
                 }
             }
-        }
+            else
+            {
+                var candidates = new List<Job>(_engine.PendingCount);
+                foreach (var job in _engine.PendingBySequence)
+                {
+                    if (!_ineligible.Contains(job))
+                    {
+                        candidates.Add(job);
+                    }
+                }
 
-        return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, reservation, _reasons);
+                var keys = new double[candidates.Count];
+                _policy.Ordering.ComputeKeys(_ordering, candidates, keys);
+                var order = new OrderEntry[candidates.Count];
+                for (var i = 0; i < order.Length; i++)
+                {
+                    order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
+                }
+
+                order.AsSpan().Sort(default(OrderEntryComparer));
+                for (var k = 0; k < order.Length; k++)
+                {
+                    if (!Examine(candidates[order[k].Index]))
+                    {
+                        complete = false;
+                        break;
+                    }
+                }
+            }
+
+            if (complete && _head is null && _engine.RunningElastic.Count > 0)
+            {
+                GrowElasticJobs();
+            }
+
+            var deferred = complete ? null : new DeferredReasons(this);
+            return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, _reservation, _reasons, deferred, _resizes);
+        }
+        finally
+        {
+            _ledger.Rollback(mark);
+        }
     }
 
-    /// <summary>The quota refusal of <paramref name="job"/>, or <see langword="null"/>. With the built-in
-    /// <see cref="CohortQuotaAdmission"/> the text is built once per tenant and verdict until usage changes (it does
-    /// not depend on the job's size), so a pass over many refused jobs does not format a string per job.</summary>
-    private string? QuotaReason(Job job)
+    /// <summary>Decides for one pending job; <see langword="false"/> when no later job can start or preempt any more.</summary>
+    private bool Examine(Job job)
     {
-        if (!_quotaTextsCacheable)
+        var spec = job.Spec;
+        var types = TypeCandidates(job, out var mask);
+
+        // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs of some
+        // types is refused any larger job on those types too.
+        if (_quotaRejections.TryGetValue((job.TenantIndex, mask), out var refused) && spec.SmallestGang >= refused.Gpus)
         {
+            _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
+            return true;
+        }
+
+        if (Admit(job, types) is { } quotaReason)
+        {
+            if (!_quotaRejections.TryGetValue((job.TenantIndex, mask), out var known) || spec.SmallestGang < known.Gpus)
+            {
+                _quotaRejections[(job.TenantIndex, mask)] = (spec.SmallestGang, quotaReason);
+            }
+
+            _reasons.Add((job, Joined(Describe(spec), quotaReason)));
+            return true;
+        }
+
+        _view.TypeOrder = _admitted.Count == 0 ? types : [.. _admitted];
+        try
+        {
+            return Decide(job);
+        }
+        finally
+        {
+            _view.TypeOrder = null;
+        }
+    }
+
+    private bool Decide(Job job)
+    {
+        var spec = job.Spec;
+        var fits = FreeOfAcceptable(spec) >= spec.SmallestGang;
+        if (_head is null)
+        {
+            var placement = fits ? Place(job, limited: false) : null;
+            if (placement is not null)
+            {
+                Start(job, placement);
+                return true;
+            }
+
+            if (_policy.PreemptionEnabled && _preemptors < _policy.MaxPreemptorsPerPass)
+            {
+                _preemptors++;
+                if (TryPreempt(job))
+                {
+                    return true;
+                }
+            }
+
+            _head = job;
+            var free = FreeOfAcceptable(spec);
+            if (_policy.Backfill)
+            {
+                (_reservation, _gpuLimit, _cpuLimit, _memLimit) = Reserve(job);
+            }
+
+            var at = _reservation is null ? string.Empty : "; reserved to start by " + _reservation.StartAt.ToString("u", CultureInfo.InvariantCulture);
+            _reasons.Add((job, Describe(spec) + $"; {free} suitable GPUs free{at}"));
+            _blockedReason = _reservation is null
+                ? $"waiting behind {spec.Id} (strict order: no reservation can be computed without runtime estimates)"
+                : $"waiting: starting now would delay the reservation of {spec.Id} at {_reservation.StartAt.ToString("u", CultureInfo.InvariantCulture)}";
+            _noRoomReason = $"waiting for GPUs behind {spec.Id}";
+
+            // Without a reservation every later job waits; with one, only free GPUs let a later job start.
+            return _reservation is not null && _ledger.MaxFreeOfAnyType() > 0;
+        }
+
+        if (_reservation is null)
+        {
+            _reasons.Add((job, _blockedReason!));
+            return false;
+        }
+
+        if (!fits)
+        {
+            _reasons.Add((job, _noRoomReason!));
+            return true;
+        }
+
+        var remaining = job.RemainingSeconds(_now);
+        var endsBeforeShadow = remaining is { } r && _now.AddSeconds(r) <= _reservation.StartAt;
+        if (!endsBeforeShadow)
+        {
+            _view.GpuLimit = _gpuLimit;
+            _view.CpuLimit = _cpuLimit;
+            _view.MemoryLimit = _memLimit;
+        }
+
+        var backfill = Place(job, limited: !endsBeforeShadow);
+        _view.GpuLimit = null;
+        _view.CpuLimit = null;
+        _view.MemoryLimit = null;
+        if (backfill is null)
+        {
+            _reasons.Add((job, _blockedReason!));
+            return true;
+        }
+
+        Start(job, backfill);
+        if (!endsBeforeShadow)
+        {
+            foreach (var a in backfill.Nodes)
+            {
+                if (_gpuLimit![a.NodeIndex] != int.MaxValue)
+                {
+                    _gpuLimit[a.NodeIndex] -= a.Gpus;
+                    _cpuLimit![a.NodeIndex] -= spec.CpuPerGpu * a.Gpus;
+                    _memLimit![a.NodeIndex] -= spec.MemoryPerGpu * a.Gpus;
+                }
+            }
+        }
+
+        return _ledger.MaxFreeOfAnyType() > 0;
+    }
+
+    /// <summary>
+    /// The GPU types to try for <paramref name="job"/>, in order, or <see langword="null"/> for the default order (the
+    /// job's list, or every type of the cluster): a tenant with flavours tries its flavours in its order; a
+    /// heterogeneity-aware policy tries types by normalised throughput; a class never goes where its throughput is 0.
+    /// <paramref name="mask"/> is the set of those types (for memos).
+    /// </summary>
+    private int[]? TypeCandidates(Job job, out ulong mask) => _engine.TypeCandidates(job, out mask);
+
+    /// <summary>The quota refusal of <paramref name="job"/>, or <see langword="null"/>; for a tenant with flavours, the
+    /// admitted types are left in <see cref="_admitted"/> in order.</summary>
+    private string? Admit(Job job, int[]? types)
+    {
+        _admitted.Clear();
+        if (_tenants.Quotas[job.TenantIndex] is not { Flavors.Count: > 0 } || types is null)
+        {
+            _admission.GpuTypeIndex = -1;
             return _policy.Admission.Check(job, _admission);
         }
 
-        var verdict = CohortQuotaAdmission.Evaluate(job, _admission);
-        if (verdict == QuotaVerdict.Admit)
+        string? first = null;
+        foreach (var t in types)
         {
-            return null;
+            _admission.GpuTypeIndex = t;
+            var reason = _policy.Admission.Check(job, _admission);
+            if (reason is null)
+            {
+                _admitted.Add(t);
+            }
+            else
+            {
+                first ??= reason;
+            }
         }
 
-        var slot = (job.TenantIndex * 2) + (int)verdict - 1;
-        return _quotaTexts[slot] ??= CohortQuotaAdmission.Explain(verdict, job, _admission);
+        _admission.GpuTypeIndex = -1;
+        return _admitted.Count > 0 ? null : first ?? "no GPU type the job accepts is in its tenant's flavours";
     }
 
     /// <summary><c>description + "; " + reason</c>, shared between jobs that get the same two string instances.</summary>
     private string Joined(string description, string reason)
     {
-        if (!_quotaTextsCacheable)
-        {
-            return description + "; " + reason;
-        }
-
         if (!_joined.TryGetValue((description, reason), out var text))
         {
             text = description + "; " + reason;
-            _joined.Add((description, reason), text);
+            if (_joined.Count < 4096)
+            {
+                _joined.Add((description, reason), text);
+            }
         }
 
         return text;
     }
 
-    private void UsageChanged() => Array.Clear(_quotaTexts);
-
     private string Describe(JobSpec spec)
     {
-        var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes));
+        var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes), spec.Topology);
         if (!_descriptions.TryGetValue(key, out var text))
         {
             text = SchedulingEngine.Describe(spec);
@@ -247,23 +319,97 @@ internal sealed class PassPlanner
 
     /// <summary>Places on the pass's capacity, remembering failed shapes: capacity only shrinks while a pass admits
     /// jobs, so a shape that did not fit will not fit later in the pass (the memo is cleared when a preemption frees GPUs).</summary>
-    private Placement? Place(JobSpec spec, bool limited)
+    private Placement? Place(Job job, bool limited)
     {
-        var types = spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes);
-        var key = (spec.Gpus, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited);
+        var spec = job.Spec;
+        var types = TypeMask(spec);
+        var largest = MaxAdmittedGang(job);
+        var key = (largest, spec.SmallestGang, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited, spec.Topology);
         if (_failedShapes.Contains(key) || (limited && _failedShapes.Contains(key with { limited = false })))
         {
             return null;
         }
 
-        var placement = _policy.Placement.TryPlace(spec, _view);
-
+        var placement = _engine.PlaceLargest(job, _view, largest);
         if (placement is null)
         {
             _failedShapes.Add(key);
         }
 
         return placement;
+    }
+
+    /// <summary>The largest gang of <paramref name="job"/> its tenant's quota admits now: its gang for a rigid job; for an
+    /// elastic one, from <see cref="JobSpec.Gpus"/> down to its minimum (on every GPU type the pass allows it).</summary>
+    private int MaxAdmittedGang(Job job)
+    {
+        var spec = job.Spec;
+        if (!spec.IsElastic || _tenants.Quotas[job.TenantIndex] is null)
+        {
+            return spec.Gpus;
+        }
+
+        var flavoured = _tenants.Quotas[job.TenantIndex]!.Flavors.Count > 0;
+        var types = flavoured ? _view.TypeOrder ?? [] : [-1];
+        var step = spec.Topology?.SliceGpus ?? 1;
+        var best = spec.Gpus;
+        foreach (var t in types)
+        {
+            _admission.GpuTypeIndex = t;
+            var g = best;
+            while (g > spec.SmallestGang)
+            {
+                _admission.GangOverride = g;
+                if (g % step == 0 && _policy.Admission.Check(job, _admission) is null)
+                {
+                    break;
+                }
+
+                g--;
+            }
+
+            best = Math.Min(best, g);
+        }
+
+        _admission.GangOverride = 0;
+        _admission.GpuTypeIndex = -1;
+        return best;
+    }
+
+    /// <summary>The set of types the view lets the current job use (bit per type; all ones for more than 64 types).</summary>
+    private ulong TypeMask(JobSpec spec)
+    {
+        if (_cluster.GpuTypes.Count > 64)
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        if (_view.TypeOrder is { } order)
+        {
+            foreach (var t in order)
+            {
+                mask |= 1UL << t;
+            }
+
+            return mask;
+        }
+
+        if (spec.GpuTypes.Count == 0)
+        {
+            return _cluster.GpuTypes.Count == 64 ? ulong.MaxValue : (1UL << _cluster.GpuTypes.Count) - 1;
+        }
+
+        foreach (var name in spec.GpuTypes)
+        {
+            var t = _cluster.TypeIndex(name);
+            if (t >= 0)
+            {
+                mask |= 1UL << t;
+            }
+        }
+
+        return mask;
     }
 
     private bool CheckEligible(Job job)
@@ -303,255 +449,350 @@ internal sealed class PassPlanner
         return true;
     }
 
-    private int FreeOfTypes(JobSpec spec)
+    /// <summary>The largest free GPUs of one type the current job may use (up nodes).</summary>
+    private int FreeOfAcceptable(JobSpec spec)
     {
-        if (spec.GpuTypes.Count == 0)
+        if (_view.TypeOrder is { } order)
         {
-            var max = 0;
-            foreach (var f in _freeByType)
+            var best = 0;
+            foreach (var t in order)
             {
-                max = Math.Max(max, f);
+                best = Math.Max(best, _ledger.FreeByType[t]);
             }
 
-            return max;
+            return best;
         }
 
-        var best = 0;
-        foreach (var name in spec.GpuTypes)
-        {
-            var t = _cluster.TypeIndex(name);
-            if (t >= 0)
-            {
-                best = Math.Max(best, _freeByType[t]);
-            }
-        }
-
-        return best;
+        return _ledger.FreeOfTypes(spec);
     }
 
     private void Start(Job job, Placement placement)
     {
         var spec = job.Spec;
-        Take(_gpus, _cpu, _memory, spec, placement, -1);
-        _freeByType[_cluster.TypeOf[placement.Nodes[0].NodeIndex]] -= spec.Gpus;
-        _used[job.TenantIndex] += spec.Gpus;
-        UsageChanged();
-        var launch = new JobLaunch(spec, job.Attempts + 1, placement, job.ProgressSeconds, job.RestartCostSecondsForRun);
-        _starts.Add(launch);
-        _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement));
-    }
-
-    private static void Take(int[] gpus, double[] cpu, double[] memory, JobSpec spec, Placement placement, int sign)
-    {
-        foreach (var a in placement.Nodes)
+        _ledger.Take(spec, placement, job.TenantIndex);
+        var launch = new JobLaunch(spec, job.Attempts + 1, placement, job.ProgressSeconds, job.RestartCostSecondsForRun)
         {
-            gpus[a.NodeIndex] += sign * a.Gpus;
-            cpu[a.NodeIndex] += sign * spec.CpuPerGpu * a.Gpus;
-            memory[a.NodeIndex] += sign * spec.MemoryPerGpu * a.Gpus;
-        }
+            Speed = _engine.SpeedOf(spec, placement),
+            Job = job,
+        };
+        _starts.Add(launch);
+        _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement, job.TenantIndex));
     }
 
     private bool TryPreempt(Job job)
     {
         var spec = job.Spec;
-        var quota = _engine.Ledger.Quotas[job.TenantIndex];
-        var withinNominal = quota is not null && _used[job.TenantIndex] + spec.Gpus <= quota.NominalGpus;
-        var victims = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
+        var quota = _tenants.Quotas[job.TenantIndex];
+        var withinNominal = WithinNominal(job);
+        if (!AnyVictimPossible(job, withinNominal))
+        {
+            return false;
+        }
+
         double? jobKey = null;
 
-        // The running jobs in victim order (cost, priority, newest first) are the same for every preemptor of the
-        // pass; only who may be touched differs, so filter the pass's sorted list (a total order: same result as
-        // sorting each preemptor's victims).
-        foreach (var (v, cost) in VictimOrder())
+        // Who borrows is judged on the usage before the trial frees anything.
+        var borrowing = _tenants.HasQuotas ? BorrowingNow() : null;
+
+        // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
+        // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
+        // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
+        var victims = Victims();
+        var eligible = new List<(int Index, PreemptionReason Reason)>();
+        for (var i = 0; i < victims.Count; i++)
         {
-            if (_preempted.Contains(v))
+            var v = victims.Job(i);
+            if (v.PreemptedInPass == _pass)
             {
                 continue;
             }
 
-            // A job that would borrow must not take GPUs from another tenant that stays within its nominal quota
-            // (Kueue: borrowing workloads do not preempt nominal ones); otherwise reclaim and priority could alternate.
-            var victimQuota = _engine.Ledger.Quotas[v.TenantIndex];
-            var victimBorrowing = victimQuota is not null && _used[v.TenantIndex] > victimQuota.NominalGpus;
+            var victimQuota = _tenants.Quotas[v.TenantIndex];
+            var victimBorrowing = victimQuota is not null && borrowing![v.TenantIndex][victimQuota.Flavors.Count == 0 ? 0 : _cluster.TypeOf[v.Placement!.Nodes[0].NodeIndex]];
             var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || withinNominal || victimBorrowing;
-            PreemptionReason? reason = null;
             if (v.Spec.Priority < spec.Priority && mayTouch)
             {
-                reason = PreemptionReason.Priority;
+                eligible.Add((i, PreemptionReason.Priority));
             }
             else if (withinNominal && victimBorrowing && string.Equals(victimQuota!.Cohort, quota!.Cohort, StringComparison.Ordinal)
                 && v.TenantIndex != job.TenantIndex)
             {
-                reason = PreemptionReason.QuotaReclaim;
+                eligible.Add((i, PreemptionReason.QuotaReclaim));
             }
             else if (_policy.Ordering.IsPreemptive && v.Spec.Priority <= spec.Priority && mayTouch)
             {
                 jobKey ??= KeyOf(job);
                 if (jobKey < RunningKey(v))
                 {
-                    reason = PreemptionReason.Ordering;
+                    eligible.Add((i, PreemptionReason.Ordering));
                 }
             }
-
-            if (reason is { } r)
-            {
-                victims.Add((v, r, cost));
-            }
         }
 
-        if (victims.Count == 0)
-        {
-            return false;
-        }
-
-        int[] gpus = [.. _gpus];
-        double[] cpu = [.. _cpu];
-        double[] memory = [.. _memory];
-        var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
-        int[] byType = [.. _freeByType];
-        var chosen = new List<(Job Victim, PreemptionReason Reason, double Cost)>();
+        // Trial on the ledger: free the eligible victims in victim order (cost, priority, newest first) until the gang
+        // fits, then take back the ones it does not need. The order is produced lazily: usually one or two suffice.
+        var trial = _ledger.Mark();
+        var chosen = new List<(Job Victim, PreemptionReason Reason)>();
         var found = false;
-        foreach (var v in victims)
+        foreach (var (index, reason) in victims.InOrder(eligible))
         {
-            Take(gpus, cpu, memory, v.Victim.Spec, v.Victim.Placement!, 1);
-            AddByType(byType, v.Victim.Placement!, 1);
-            chosen.Add(v);
-            if (!HasRoom(byType, spec))
-            {
-                continue;
-            }
-
-            if (Fits(spec, trial))
+            var v = victims.Job(index);
+            _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
+            chosen.Add((v, reason));
+            if (FreeOfAcceptable(spec) >= spec.SmallestGang && Fits(spec))
             {
                 found = true;
                 break;
             }
         }
 
-        if (!found)
+        Placement? placement = null;
+        if (found)
+        {
+            for (var i = chosen.Count - 2; i >= 0; i--)
+            {
+                var v = chosen[i].Victim;
+                _ledger.Take(v.Spec, v.Placement!, v.TenantIndex);
+                if (FreeOfAcceptable(spec) >= spec.SmallestGang && Fits(spec))
+                {
+                    chosen.RemoveAt(i);
+                }
+                else
+                {
+                    _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
+                }
+            }
+
+            placement = _engine.PlaceLargest(job, _view, MaxAdmittedGang(job));
+        }
+
+        _ledger.Rollback(trial);
+        if (placement is null)
         {
             return false;
         }
 
-        for (var i = chosen.Count - 2; i >= 0; i--)
+        foreach (var (v, _) in chosen)
         {
-            var v = chosen[i].Victim;
-            AddByType(byType, v.Placement!, -1);
-            if (!HasRoom(byType, spec))
-            {
-                AddByType(byType, v.Placement!, 1);
-                continue;
-            }
-
-            Take(gpus, cpu, memory, v.Spec, v.Placement!, -1);
-            if (Fits(spec, trial))
-            {
-                chosen.RemoveAt(i);
-            }
-            else
-            {
-                Take(gpus, cpu, memory, v.Spec, v.Placement!, 1);
-                AddByType(byType, v.Placement!, 1);
-            }
-        }
-
-        var placement = _policy.Placement.TryPlace(spec, trial)!;
-        foreach (var (v, reason, _) in chosen)
-        {
-            Take(_gpus, _cpu, _memory, v.Spec, v.Placement!, 1);
-            _freeByType[_cluster.TypeOf[v.Placement!.Nodes[0].NodeIndex]] += v.Spec.Gpus;
-            _used[v.TenantIndex] -= v.Spec.Gpus;
-            _preempted.Add(v);
-            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.Spec.Gpus * v.SecondsSinceCheckpoint(_now)));
+            _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
+            v.PreemptedInPass = _pass;
         }
 
         _failedShapes.Clear();
         _quotaRejections.Clear();
-        UsageChanged();
         Start(job, placement);
+
+        // Shrink before preempting: an elastic victim restarts at once on what is left (at most its current size, at
+        // least its minimum, as its quota admits) instead of going back to the queue.
+        foreach (var (v, reason) in chosen)
+        {
+            if (v.Spec.IsElastic && Relaunch(v, v.RunningGpus) is { } smaller)
+            {
+                _resizes.Add(new JobResize(v.Spec.Id, v.Attempts, smaller, ResizeKind.Shrink, spec.Id));
+                continue;
+            }
+
+            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)) { Job = v });
+        }
+
         return true;
     }
 
-    /// <summary>Whether the placement strategy would place <paramref name="spec"/> on <paramref name="capacity"/>;
-    /// the built-in strategy answers without building the placement.</summary>
-    private bool Fits(JobSpec spec, ClusterCapacityView capacity) =>
-        _policy.Placement is BestFitTopologyPlacement
-            ? BestFitTopologyPlacement.Fits(spec, capacity)
-            : _policy.Placement.TryPlace(spec, capacity) is not null;
-
-    /// <summary>The preemptible running jobs sorted once per pass by victim cost, then priority, then newest first.</summary>
-    private List<(Job Victim, double Cost)> VictimOrder()
+    /// <summary>Places a running elastic job anew, at most <paramref name="maxGpus"/> GPUs, on the ledger as it is (its own
+    /// GPUs already given back), and takes them: the launch of its resized run, or <see langword="null"/>.</summary>
+    private JobLaunch? Relaunch(Job job, int maxGpus)
     {
-        if (_victimOrder is null)
+        var saved = _view.TypeOrder;
+        _view.TypeOrder = _engine.TypeCandidates(job, out _);
+        try
         {
-            _victimOrder = [];
-            foreach (var v in _engine.Running)
+            var largest = Math.Min(maxGpus, MaxAdmittedGang(job));
+            if (largest < job.Spec.SmallestGang || _engine.PlaceLargest(job, _view, largest) is not { } placement)
             {
-                if (v.Spec.Preemptible)
-                {
-                    _victimOrder.Add((v, _policy.Preemption.VictimCost(v, _now)));
-                }
+                return null;
             }
 
-            _victimOrder.Sort((a, b) =>
+            _ledger.Take(job.Spec, placement, job.TenantIndex);
+            return new JobLaunch(job.Spec, job.Attempts + 1, placement, job.ProgressAtCheckpoint(_now), job.Spec.RestartCost.TotalSeconds)
             {
-                var c = a.Cost.CompareTo(b.Cost);
-                if (c != 0)
-                {
-                    return c;
-                }
-
-                c = a.Victim.Spec.Priority.CompareTo(b.Victim.Spec.Priority);
-                return c != 0 ? c : b.Victim.Sequence.CompareTo(a.Victim.Sequence);
-            });
+                Speed = _engine.SpeedOf(job.Spec, placement),
+                Job = job,
+            };
         }
-
-        return _victimOrder;
+        finally
+        {
+            _view.TypeOrder = saved;
+        }
     }
 
-    private void AddByType(int[] byType, Placement placement, int sign)
+    /// <summary>Grows running elastic jobs into GPUs no pending job can use (in submission order), each to the largest
+    /// size that fits and its quota admits, when the gain outweighs the restart (with an estimate) or always (without).</summary>
+    private void GrowElasticJobs()
     {
-        foreach (var a in placement.Nodes)
+        foreach (var job in _engine.RunningElastic)
         {
-            if (_engine.UpArray[a.NodeIndex])
+            if (job.RunningGpus >= job.Spec.Gpus || job.PreemptedInPass == _pass || job.RunStartedAt == _now || _ledger.MaxFreeOfAnyType() == 0)
             {
-                byType[_cluster.TypeOf[a.NodeIndex]] += sign * a.Gpus;
+                continue;
+            }
+
+            var trial = _ledger.Mark();
+            _ledger.Give(job.Spec, job.Placement!, job.TenantIndex);
+            var launch = Relaunch(job, job.Spec.Gpus);
+            _ledger.Rollback(trial);
+            if (launch is null || launch.Gpus <= job.RunningGpus || !WorthGrowing(job, launch))
+            {
+                continue;
+            }
+
+            _ledger.Give(job.Spec, job.Placement!, job.TenantIndex);
+            _ledger.Take(job.Spec, launch.Placement, job.TenantIndex);
+            job.PreemptedInPass = _pass;
+            _resizes.Add(new JobResize(job.Spec.Id, job.Attempts, launch, ResizeKind.Grow, null));
+        }
+    }
+
+    /// <summary>Whether restarting on more GPUs finishes sooner: restart cost + work left at the new speed below the time left
+    /// at the current speed (always, without an estimate).</summary>
+    private bool WorthGrowing(Job job, JobLaunch launch)
+    {
+        if (job.Spec.RuntimeEstimate is not { } estimate)
+        {
+            return true;
+        }
+
+        var work = Math.Max(0, estimate.TotalSeconds - launch.ProgressSeconds);
+        return launch.RestartCostSeconds + (work / launch.Speed) < work / job.CurrentSpeed;
+    }
+
+    /// <summary>Whether any running job could be a victim of <paramref name="job"/>: one of lower priority, a borrower
+    /// its tenant may reclaim from, or any job under a preemptive ordering. Answers without looking at the jobs in the
+    /// common case of one priority, no quotas and a non-preemptive ordering.</summary>
+    private bool AnyVictimPossible(Job job, bool withinNominal) =>
+        _policy.Ordering.IsPreemptive
+        || (withinNominal && _tenants.HasQuotas)
+        || _engine.LowestRunningPreemptiblePriority() < job.Spec.Priority;
+
+    private bool WithinNominal(Job job)
+    {
+        if (_tenants.Quotas[job.TenantIndex] is not { } quota)
+        {
+            return false;
+        }
+
+        if (quota.Flavors.Count == 0)
+        {
+            return _ledger.UsedGpus[job.TenantIndex] + job.Spec.SmallestGang <= quota.NominalGpus;
+        }
+
+        foreach (var t in _view.TypeOrder ?? [])
+        {
+            if (quota.Flavor(_cluster.GpuTypes[t]) is { } f && _ledger.UsedByType[job.TenantIndex][t] + job.Spec.SmallestGang <= f.NominalGpus)
+            {
+                return true;
             }
         }
+
+        return false;
+    }
+
+    /// <summary>Per tenant (and, with flavours, per GPU type): whether it holds more than its nominal quota now.</summary>
+    private bool[][] BorrowingNow()
+    {
+        var result = new bool[_tenants.Count][];
+        for (var t = 0; t < result.Length; t++)
+        {
+            var quota = _tenants.Quotas[t];
+            if (quota is null || quota.Flavors.Count == 0)
+            {
+                result[t] = [quota is not null && _ledger.UsedGpus[t] > quota.NominalGpus];
+                continue;
+            }
+
+            result[t] = new bool[_cluster.GpuTypes.Count];
+            for (var type = 0; type < result[t].Length; type++)
+            {
+                result[t][type] = quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[t][type] > f.NominalGpus;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether the placement strategy would place the current job's smallest gang on the ledger now.</summary>
+    private bool Fits(JobSpec spec) => spec.IsElastic
+        ? _policy.Placement.TryPlace(spec, spec.SmallestGang, _view) is not null
+        : _policy.Placement.Fits(spec, _view);
+
+    /// <summary>The preemptible running jobs in victim order (cost, then priority, then newest first), produced lazily
+    /// from a heap built once per pass: a preemptor usually needs the first few only.</summary>
+    private VictimSequence Victims()
+    {
+        if (_victims is null)
+        {
+            var running = _engine.Running;
+            var scratch = _engine.Scratch;
+            if (scratch.VictimJobs.Length < running.Count)
+            {
+                scratch.VictimJobs = new Job[running.Count * 2];
+                scratch.VictimKeys = new VictimKey[running.Count * 2];
+            }
+
+            var count = 0;
+            foreach (var v in running)
+            {
+                // A run started at this instant is never a victim now: preempting it would leave a zero-length
+                // segment (started and stopped at once, e.g. a job backfilled by the pass before at the same instant).
+                if (v.Spec.Preemptible && v.RunStartedAt != _now)
+                {
+                    scratch.VictimJobs[count] = v;
+                    scratch.VictimKeys[count++] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
+                }
+            }
+
+            _victims = new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
+        }
+
+        return _victims;
     }
 
     private double KeyOf(Job job)
     {
+        var one = _engine.Scratch.One;
+        one[0] = job;
         Span<double> key = stackalloc double[1];
-        _policy.Ordering.ComputeKeys(_ordering, [job], key);
+        _policy.Ordering.ComputeKeys(_ordering, one, key);
+        one[0] = null!;
         return key[0];
     }
 
+    /// <summary>The ordering key of a running job: computed alone when the ordering's keys are independent of each
+    /// other, else from one computation over all running jobs per pass.</summary>
     private double RunningKey(Job job)
     {
+        if (_policy.Ordering.KeysAreIndependent)
+        {
+            return KeyOf(job);
+        }
+
         if (_runningKeys is null)
         {
             var running = _engine.Running;
-            var keys = new double[running.Count];
-            _policy.Ordering.ComputeKeys(_ordering, running, keys);
-            _runningKeys = [];
-            for (var i = 0; i < keys.Length; i++)
-            {
-                _runningKeys[running[i]] = keys[i];
-            }
+            _runningKeys = new double[running.Count];
+            _policy.Ordering.ComputeKeys(_ordering, running, _runningKeys);
         }
 
-        return _runningKeys[job];
+        return _runningKeys[job.RunningIndex];
     }
 
     private (Reservation?, int[]?, double[]?, double[]?) Reserve(Job head)
     {
-        var ends = new List<(double End, JobSpec Spec, Placement Placement)>();
+        var ends = new List<(double End, JobSpec Spec, Placement Placement, int Tenant)>();
         foreach (var r in _engine.Running)
         {
-            if (!_preempted.Contains(r) && r.RemainingSeconds(_now) is { } left)
+            if (r.PreemptedInPass != _pass && r.RemainingSeconds(_now) is { } left)
             {
-                ends.Add((left, r.Spec, r.Placement!));
+                ends.Add((left, r.Spec, r.Placement!, r.TenantIndex));
             }
         }
 
@@ -564,80 +805,48 @@ internal sealed class PassPlanner
         }
 
         ends.Sort((a, b) => a.End.CompareTo(b.End));
-        int[] gpus = [.. _gpus];
-        double[] cpu = [.. _cpu];
-        double[] memory = [.. _memory];
-        int[] byType = [.. _freeByType];
-        var trial = new ClusterCapacityView(_cluster, gpus, cpu, memory, _engine.UpArray);
         var spec = head.Spec;
-        for (var i = 0; i < ends.Count; i++)
+        var mark = _ledger.Mark();
+        try
         {
-            var e = ends[i];
-            Take(gpus, cpu, memory, e.Spec, e.Placement, 1);
-            foreach (var a in e.Placement.Nodes)
+            for (var i = 0; i < ends.Count; i++)
             {
-                if (_engine.UpArray[a.NodeIndex])
+                var e = ends[i];
+                _ledger.Give(e.Spec, e.Placement, e.Tenant);
+                if (i + 1 < ends.Count && ends[i + 1].End == e.End)
                 {
-                    byType[_cluster.TypeOf[a.NodeIndex]] += a.Gpus;
+                    continue;
                 }
-            }
 
-            if (i + 1 < ends.Count && ends[i + 1].End == e.End)
-            {
-                continue;
-            }
-
-            if (!HasRoom(byType, spec) || !Fits(spec, trial))
-            {
-                continue;
-            }
-
-            var placement = _policy.Placement.TryPlace(spec, trial)!;
-
-            var gpuLimit = new int[gpus.Length];
-            var cpuLimit = new double[gpus.Length];
-            var memLimit = new double[gpus.Length];
-            Array.Fill(gpuLimit, int.MaxValue);
-            Array.Fill(cpuLimit, double.PositiveInfinity);
-            Array.Fill(memLimit, double.PositiveInfinity);
-            foreach (var a in placement.Nodes)
-            {
-                gpuLimit[a.NodeIndex] = gpus[a.NodeIndex] - a.Gpus;
-                cpuLimit[a.NodeIndex] = cpu[a.NodeIndex] - (spec.CpuPerGpu * a.Gpus);
-                memLimit[a.NodeIndex] = memory[a.NodeIndex] - (spec.MemoryPerGpu * a.Gpus);
-            }
-
-            return (new Reservation(spec.Id, _now.AddSeconds(e.End), placement), gpuLimit, cpuLimit, memLimit);
-        }
-
-        return (null, null, null, null);
-    }
-
-    private bool HasRoom(int[] byType, JobSpec spec)
-    {
-        if (spec.GpuTypes.Count == 0)
-        {
-            foreach (var f in byType)
-            {
-                if (f >= spec.Gpus)
+                if (FreeOfAcceptable(spec) < spec.SmallestGang || !Fits(spec))
                 {
-                    return true;
+                    continue;
                 }
+
+                var placement = _engine.PlaceLargest(head, _view, MaxAdmittedGang(head))!;
+                var n = _ledger.FreeGpus.Length;
+                var gpuLimit = new int[n];
+                var cpuLimit = new double[n];
+                var memLimit = new double[n];
+                Array.Fill(gpuLimit, int.MaxValue);
+                Array.Fill(cpuLimit, double.PositiveInfinity);
+                Array.Fill(memLimit, double.PositiveInfinity);
+                foreach (var a in placement.Nodes)
+                {
+                    gpuLimit[a.NodeIndex] = _ledger.FreeGpus[a.NodeIndex] - a.Gpus;
+                    cpuLimit[a.NodeIndex] = _ledger.FreeCpu[a.NodeIndex] - (spec.CpuPerGpu * a.Gpus);
+                    memLimit[a.NodeIndex] = _ledger.FreeMemory[a.NodeIndex] - (spec.MemoryPerGpu * a.Gpus);
+                }
+
+                return (new Reservation(spec.Id, _now.AddSeconds(e.End), placement), gpuLimit, cpuLimit, memLimit);
             }
 
-            return false;
+            return (null, null, null, null);
         }
-
-        foreach (var name in spec.GpuTypes)
+        finally
         {
-            var t = _cluster.TypeIndex(name);
-            if (t >= 0 && byType[t] >= spec.Gpus)
-            {
-                return true;
-            }
+            _ledger.Rollback(mark);
         }
-
-        return false;
     }
 
     private readonly record struct OrderEntry(double Key, long Sequence, int Index);
@@ -661,5 +870,154 @@ internal sealed class PassPlanner
 
         public int GetHashCode((string, string) obj) =>
             HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
+    }
+
+    /// <summary>Victim order: smaller cost first, then lower priority, then the newest (larger sequence).</summary>
+    internal readonly record struct VictimKey(double Cost, int Priority, long Sequence) : IComparable<VictimKey>
+    {
+        public int CompareTo(VictimKey other)
+        {
+            var c = Cost.CompareTo(other.Cost);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Priority.CompareTo(other.Priority);
+            return c != 0 ? c : other.Sequence.CompareTo(Sequence);
+        }
+    }
+
+    /// <summary>
+    /// The preemptible running jobs of a pass with their victim keys, and their order: <see cref="InOrder"/> yields a
+    /// subset in victim order, the first few by linear scans for the next smallest key (a preemptor usually needs one
+    /// or two), the rest by one sort once more are asked for. The key order is total (it ends with the submission
+    /// sequence), so this equals a full sort. Buffers are the engine's, reused across passes.
+    /// </summary>
+    private sealed class VictimSequence(Job[] jobs, VictimKey[] keys, int count, IPreemptionPolicy policy, DateTimeOffset now)
+    {
+        private const int ScansBeforeSort = 4;
+
+        public int Count => count;
+
+        public Job Job(int index) => jobs[index];
+
+        public IEnumerable<(int Index, PreemptionReason Reason)> InOrder(List<(int Index, PreemptionReason Reason)> subset)
+        {
+            // Costs only of the victims a preemptor may take, once per pass.
+            foreach (var (index, _) in subset)
+            {
+                if (double.IsNaN(keys[index].Cost))
+                {
+                    keys[index] = keys[index] with { Cost = policy.VictimCost(jobs[index], now) };
+                }
+            }
+
+            var taken = 0;
+            var hasLast = false;
+            VictimKey last = default;
+            while (taken < subset.Count)
+            {
+                if (taken == ScansBeforeSort)
+                {
+                    var rest = new List<(int Index, PreemptionReason Reason)>(subset.Count);
+                    foreach (var item in subset)
+                    {
+                        if (keys[item.Index].CompareTo(last) > 0)
+                        {
+                            rest.Add(item);
+                        }
+                    }
+
+                    rest.Sort((a, b) => keys[a.Index].CompareTo(keys[b.Index]));
+                    foreach (var item in rest)
+                    {
+                        yield return item;
+                    }
+
+                    yield break;
+                }
+
+                var best = -1;
+                for (var i = 0; i < subset.Count; i++)
+                {
+                    var k = keys[subset[i].Index];
+                    if ((!hasLast || k.CompareTo(last) > 0) && (best < 0 || k.CompareTo(keys[subset[best].Index]) < 0))
+                    {
+                        best = i;
+                    }
+                }
+
+                last = keys[subset[best].Index];
+                hasLast = true;
+                taken++;
+                yield return subset[best];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reasons of the pending jobs a pass stopped before: the refusal of the tenant quota (usage as it stands when
+    /// asked; right after the plan is applied, as the pass left it), else what blocked the queue (the head without a
+    /// reservation, or no free GPUs behind it).
+    /// </summary>
+    private sealed class DeferredReasons : IDeferredReasons
+    {
+        private readonly SchedulingEngine _engine;
+        private readonly IAdmissionPolicy _admission;
+        private readonly AdmissionContext? _context;
+        private readonly string _waiting;
+
+        public DeferredReasons(PassPlanner pass)
+        {
+            _engine = pass._engine;
+            _admission = pass._policy.Admission;
+
+            // The plan this belongs to is applied as computed, so the engine's usage after it is what the pass ended with;
+            // later changes show in the reasons too (quota as it stands when asked).
+            var ledger = pass._ledger;
+            _context = pass._tenants.HasQuotas ? new AdmissionContext(pass._tenants, pass._cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version) : null;
+            _waiting = (pass._reservation is null ? pass._blockedReason : pass._noRoomReason) ?? "waiting";
+        }
+
+        public string? For(Job job)
+        {
+            if (_context is null)
+            {
+                return _waiting;
+            }
+
+            if (job.TenantIndex >= _context.Ledger.Count)
+            {
+                return null;
+            }
+
+            string? refusal;
+            var types = _engine.TypeCandidates(job, out _);
+            if (_context.Ledger.Quotas[job.TenantIndex] is { Flavors.Count: > 0 } && types is not null)
+            {
+                refusal = null;
+                foreach (var t in types)
+                {
+                    _context.GpuTypeIndex = t;
+                    var r = _admission.Check(job, _context);
+                    if (r is null)
+                    {
+                        refusal = null;
+                        break;
+                    }
+
+                    refusal ??= r;
+                }
+
+                _context.GpuTypeIndex = -1;
+            }
+            else
+            {
+                refusal = _admission.Check(job, _context);
+            }
+
+            return refusal is null ? _waiting : SchedulingEngine.Describe(job.Spec) + "; " + refusal;
+        }
     }
 }

@@ -1,14 +1,18 @@
 namespace LlmCore.Scheduling.Internal;
 
-/// <summary>Per-tenant quotas, weights, allocations and decayed usage of one engine. Not thread-safe.</summary>
+/// <summary>Per-tenant quotas, weights and decayed usage of one engine; what each tenant holds now is counted by the
+/// <see cref="CapacityLedger"/>. Not thread-safe.</summary>
 internal sealed class TenantLedger
 {
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly double _halfLifeSeconds;
+    private readonly CapacityLedger _capacity;
 
-    public TenantLedger(IEnumerable<TenantQuota> quotas, Cluster cluster, double halfLifeSeconds)
+    public TenantLedger(IEnumerable<TenantQuota> quotas, CapacityLedger capacity, double halfLifeSeconds)
     {
         _halfLifeSeconds = halfLifeSeconds;
+        _capacity = capacity;
+        var cluster = capacity.Cluster;
         foreach (var q in quotas)
         {
             if (_index.ContainsKey(q.Name))
@@ -40,11 +44,11 @@ internal sealed class TenantLedger
 
     public double TotalWeight { get; private set; }
 
-    public List<int> UsedGpus { get; } = [];
+    public List<int> UsedGpus => _capacity.UsedGpus;
 
-    public List<double> UsedCpu { get; } = [];
+    public List<double> UsedCpu => _capacity.UsedCpu;
 
-    public List<double> UsedMemory { get; } = [];
+    public List<double> UsedMemory => _capacity.UsedMemory;
 
     public List<double> DecayedUsage { get; } = [];
 
@@ -69,13 +73,6 @@ internal sealed class TenantLedger
         }
 
         return Add(tenant, null);
-    }
-
-    public void Allocate(int tenant, JobSpec spec, int sign)
-    {
-        UsedGpus[tenant] += sign * spec.Gpus;
-        UsedCpu[tenant] += sign * spec.CpuCores;
-        UsedMemory[tenant] += sign * spec.MemoryGib;
     }
 
     /// <summary>Decays usage to <paramref name="now"/> and accrues the GPU-seconds of the running allocation (Slurm PriorityDecayHalfLife).</summary>
@@ -126,9 +123,7 @@ internal sealed class TenantLedger
         Quotas.Add(quota);
         Weights.Add(quota?.Weight ?? 1);
         TotalWeight += quota?.Weight ?? 1;
-        UsedGpus.Add(0);
-        UsedCpu.Add(0);
-        UsedMemory.Add(0);
+        _capacity.AddTenant();
         DecayedUsage.Add(0);
         return i;
     }

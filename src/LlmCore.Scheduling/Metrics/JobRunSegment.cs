@@ -14,6 +14,9 @@ public enum RunOutcome
 
     /// <summary>The job was cancelled while running.</summary>
     Cancelled = 3,
+
+    /// <summary>An elastic job was resized: it checkpointed and restarted at once on another number of GPUs (no work lost).</summary>
+    Resized = 4,
 }
 
 /// <summary>

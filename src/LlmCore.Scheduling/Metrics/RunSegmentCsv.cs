@@ -39,7 +39,7 @@ public static class RunSegmentCsv
 
     /// <summary>The lower-case name of an outcome, as the CSV writes it.</summary>
     /// <param name="outcome">The outcome.</param>
-    /// <returns><c>completed</c>, <c>preempted</c>, <c>failed</c> or <c>cancelled</c>.</returns>
+    /// <returns><c>completed</c>, <c>preempted</c>, <c>failed</c>, <c>cancelled</c> or <c>resized</c> (elastic jobs only).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is not a defined value.</exception>
     public static string OutcomeName(RunOutcome outcome) => outcome switch
     {
@@ -47,6 +47,7 @@ public static class RunSegmentCsv
         RunOutcome.Preempted => "preempted",
         RunOutcome.Failed => "failed",
         RunOutcome.Cancelled => "cancelled",
+        RunOutcome.Resized => "resized",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
     };
 

@@ -44,22 +44,27 @@ public sealed record ScheduleMetrics(
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
 
-        var byId = new Dictionary<string, JobOutcomeRecord>(jobs.Count, StringComparer.Ordinal);
+        var index = new Dictionary<string, int>(jobs.Count, StringComparer.Ordinal);
+        var submit = new double[jobs.Count];
+        var completed = new double[jobs.Count];
+        var i = 0;
         foreach (var job in jobs)
         {
-            if (!byId.TryAdd(job.JobId, job))
+            if (!index.TryAdd(job.JobId, i))
             {
                 throw new ArgumentException($"Job '{job.JobId}' appears twice.", nameof(jobs));
             }
+
+            submit[i] = job.SubmitSeconds;
+            completed[i++] = job.CompletedSeconds ?? double.NaN;
         }
 
-        var firstStart = new Dictionary<string, double>(StringComparer.Ordinal);
-        double gpuSeconds = 0;
-        var preemptions = 0;
-        var lastEnd = double.NegativeInfinity;
+        var firstStart = new double[jobs.Count];
+        Array.Fill(firstStart, double.NaN);
+        var totals = new SegmentTotals();
         foreach (var segment in segments)
         {
-            if (!byId.ContainsKey(segment.JobId))
+            if (!index.TryGetValue(segment.JobId, out var j))
             {
                 throw new ArgumentException($"A run segment names job '{segment.JobId}', which is not in the workload.", nameof(segments));
             }
@@ -71,49 +76,51 @@ public sealed record ScheduleMetrics(
                     nameof(segments));
             }
 
-            gpuSeconds += segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
-            lastEnd = Math.Max(lastEnd, segment.EndSeconds);
-            if (segment.Outcome == RunOutcome.Preempted)
-            {
-                preemptions++;
-            }
-
-            if (!firstStart.TryGetValue(segment.JobId, out var start) || segment.StartSeconds < start)
-            {
-                firstStart[segment.JobId] = segment.StartSeconds;
-            }
+            totals.Add(segment, firstStart, j);
         }
 
+        return FromIndexed(submit, completed, firstStart, totals, clusterGpus);
+    }
+
+    /// <summary>
+    /// The metrics from per-job arrays (submission, completion or NaN, first start or NaN, in one job order) and the
+    /// segment totals: the one place of the formulas, for <see cref="Compute"/> and the simulator.
+    /// </summary>
+    internal static ScheduleMetrics FromIndexed(double[] submit, double[] completed, double[] firstStart, SegmentTotals totals, int clusterGpus)
+    {
         var jcts = new List<double>();
         double queueDelaySum = 0;
+        var started = 0;
         var firstSubmit = double.PositiveInfinity;
-        foreach (var job in jobs)
+        var lastEnd = totals.LastEnd;
+        for (var j = 0; j < submit.Length; j++)
         {
-            firstSubmit = Math.Min(firstSubmit, job.SubmitSeconds);
-            if (job.CompletedSeconds is { } done)
+            firstSubmit = Math.Min(firstSubmit, submit[j]);
+            if (!double.IsNaN(completed[j]))
             {
-                jcts.Add(done - job.SubmitSeconds);
-                lastEnd = Math.Max(lastEnd, done);
+                jcts.Add(completed[j] - submit[j]);
+                lastEnd = Math.Max(lastEnd, completed[j]);
             }
 
-            if (firstStart.TryGetValue(job.JobId, out var start))
+            if (!double.IsNaN(firstStart[j]))
             {
-                queueDelaySum += start - job.SubmitSeconds;
+                queueDelaySum += firstStart[j] - submit[j];
+                started++;
             }
         }
 
         jcts.Sort();
-        var makespan = jobs.Count == 0 || double.IsNegativeInfinity(lastEnd) ? 0 : Math.Max(0, lastEnd - firstSubmit);
+        var makespan = submit.Length == 0 || double.IsNegativeInfinity(lastEnd) ? 0 : Math.Max(0, lastEnd - firstSubmit);
         return new ScheduleMetrics(
-            Jobs: jobs.Count,
+            Jobs: submit.Length,
             Completed: jcts.Count,
             AvgJctSeconds: jcts.Count == 0 ? 0 : jcts.Average(),
             P50JctSeconds: Percentile(jcts, 0.50),
             P99JctSeconds: Percentile(jcts, 0.99),
-            AvgQueueDelaySeconds: firstStart.Count == 0 ? 0 : queueDelaySum / firstStart.Count,
+            AvgQueueDelaySeconds: started == 0 ? 0 : queueDelaySum / started,
             MakespanSeconds: makespan,
-            GpuUtilization: makespan <= 0 ? 0 : Math.Min(1, gpuSeconds / (clusterGpus * makespan)),
-            Preemptions: preemptions);
+            GpuUtilization: makespan <= 0 ? 0 : Math.Min(1, totals.GpuSeconds / (clusterGpus * makespan)),
+            Preemptions: totals.Preemptions);
     }
 
     /// <summary>The p-quantile of sorted values, interpolating linearly between closest ranks (NumPy's default).</summary>
@@ -138,5 +145,31 @@ public sealed record ScheduleMetrics(
         var lower = (int)Math.Floor(position);
         var upper = Math.Min(lower + 1, sorted.Count - 1);
         return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
+    }
+}
+
+/// <summary>What the metrics need from the run segments, accumulated in segment order.</summary>
+internal sealed class SegmentTotals
+{
+    public double GpuSeconds { get; private set; }
+
+    public double LastEnd { get; private set; } = double.NegativeInfinity;
+
+    public int Preemptions { get; private set; }
+
+    /// <summary>Adds a segment of job <paramref name="job"/>, keeping the earliest start per job in <paramref name="firstStart"/>.</summary>
+    public void Add(JobRunSegment segment, double[] firstStart, int job)
+    {
+        GpuSeconds += segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
+        LastEnd = Math.Max(LastEnd, segment.EndSeconds);
+        if (segment.Outcome == RunOutcome.Preempted)
+        {
+            Preemptions++;
+        }
+
+        if (double.IsNaN(firstStart[job]) || segment.StartSeconds < firstStart[job])
+        {
+            firstStart[job] = segment.StartSeconds;
+        }
     }
 }

@@ -15,6 +15,12 @@ public sealed class ClusterCapacityView
         Up = up;
     }
 
+    internal ClusterCapacityView(CapacityLedger ledger)
+        : this(ledger.Cluster, ledger.FreeGpus, ledger.FreeCpu, ledger.FreeMemory, ledger.Up)
+    {
+        Ledger = ledger;
+    }
+
     /// <summary>Gets the cluster.</summary>
     public Cluster Cluster { get; }
 
@@ -26,11 +32,23 @@ public sealed class ClusterCapacityView
 
     internal bool[] Up { get; }
 
+    /// <summary>The ledger behind the arrays, whose per-domain sums and free-GPU index answer without scanning nodes;
+    /// <see langword="null"/> for a view over bare arrays.</summary>
+    internal CapacityLedger? Ledger { get; }
+
     internal int[]? GpuLimit { get; set; }
 
     internal double[]? CpuLimit { get; set; }
 
     internal double[]? MemoryLimit { get; set; }
+
+    /// <summary>The GPU types (indices) the pass allows the current job, in the order to try them, or <see langword="null"/>
+    /// for the job's own list (or every type in cluster order when it names none).</summary>
+    internal int[]? TypeOrder { get; set; }
+
+    /// <summary>Whether the ledger's sums and index are exact for <paramref name="job"/>: free GPUs are what the job
+    /// can use on every up node (no backfill limit, and the job needs no CPU or memory).</summary>
+    internal bool SumsExactFor(JobSpec job) => Ledger is not null && GpuLimit is null && job.CpuCores <= 0 && job.MemoryGib <= 0;
 
     /// <summary>Gets a value indicating whether node <paramref name="node"/> is up.</summary>
     /// <param name="node">The node index.</param>
@@ -51,6 +69,35 @@ public sealed class ClusterCapacityView
     /// <param name="node">The node index.</param>
     /// <returns>The free GiB (infinite when not tracked).</returns>
     public double FreeMemory(int node) => MemoryLimit is { } l ? Math.Min(FreeMemoryArray[node], l[node]) : FreeMemoryArray[node];
+
+    /// <summary>
+    /// Gets the GPU types <paramref name="job"/> may be placed on now, in the order to try them: the pass's order when it
+    /// chose one (a tenant's flavour order, or the heterogeneity-aware order by normalised throughput), else the job's
+    /// own preference list, else every type of the cluster in order. Placement strategies place only on these.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The type names, in order.</returns>
+    public IReadOnlyList<string> AcceptableGpuTypes(JobSpec job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return [.. TypesToTry(job).Select(t => Cluster.GpuTypes[t])];
+    }
+
+    /// <summary>The indices behind <see cref="AcceptableGpuTypes"/>.</summary>
+    internal IEnumerable<int> TypesToTry(JobSpec job)
+    {
+        if (TypeOrder is { } order)
+        {
+            return order;
+        }
+
+        if (job.GpuTypes.Count == 0)
+        {
+            return Enumerable.Range(0, Cluster.GpuTypes.Count);
+        }
+
+        return job.GpuTypes.Select(Cluster.TypeIndex).Where(t => t >= 0);
+    }
 
     /// <summary>Gets how many of <paramref name="job"/>'s GPUs node <paramref name="node"/> could host now (GPUs, CPU and memory).</summary>
     /// <param name="job">The job.</param>
@@ -83,11 +130,46 @@ public sealed class ClusterCapacityView
 /// <remarks>Not thread-safe: valid only during the call that receives it.</remarks>
 public sealed class OrderingContext
 {
-    internal OrderingContext(DateTimeOffset now, Cluster cluster, TenantLedger ledger)
+    private double[]? _usage;
+    private double _usageTotal;
+
+    internal OrderingContext(DateTimeOffset now, Cluster cluster, TenantLedger ledger, bool heterogeneityAware = false)
     {
         Now = now;
         Cluster = cluster;
         Ledger = ledger;
+        HeterogeneityAware = heterogeneityAware;
+    }
+
+    /// <summary>Gets a value indicating whether the policy is heterogeneity-aware: service counts in normalised
+    /// GPU-seconds (GPUs × seconds × the run's speed relative to the reference GPU type) instead of plain GPU-seconds.</summary>
+    public bool HeterogeneityAware { get; }
+
+    /// <summary>Gets the service <paramref name="job"/> has attained by <see cref="Now"/>: normalised GPU-seconds when
+    /// <see cref="HeterogeneityAware"/>, else GPU-seconds (Tiresias' 2D attained service).</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The attained service.</returns>
+    public double AttainedService(Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return HeterogeneityAware ? job.AttainedNormalizedGpuSeconds(Now) : job.AttainedGpuSeconds(Now);
+    }
+
+    /// <summary>Each tenant's decayed usage at <see cref="Now"/> and their sum, computed once per context.</summary>
+    internal (double[] Usage, double Total) DecayedUsage()
+    {
+        if (_usage is null || _usage.Length != Ledger.Count)
+        {
+            _usage = new double[Ledger.Count];
+            _usageTotal = 0;
+            for (var t = 0; t < _usage.Length; t++)
+            {
+                _usage[t] = Ledger.DecayedUsageAt(t, Now);
+                _usageTotal += _usage[t];
+            }
+        }
+
+        return (_usage, _usageTotal);
     }
 
     /// <summary>Gets the pass's time.</summary>
@@ -122,13 +204,8 @@ public sealed class OrderingContext
     public double NormalizedUsage(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var total = 0.0;
-        for (var t = 0; t < Ledger.Count; t++)
-        {
-            total += Ledger.DecayedUsageAt(t, Now);
-        }
-
-        return total <= 0 ? 0 : Ledger.DecayedUsageAt(job.TenantIndex, Now) / total;
+        var (usage, total) = DecayedUsage();
+        return total <= 0 ? 0 : usage[job.TenantIndex] / total;
     }
 
     /// <summary>Gets the tenant's dominant share of the cluster right now: max over GPUs, CPU and memory of allocated / capacity.</summary>
@@ -147,15 +224,44 @@ public sealed class OrderingContext
 /// <remarks>Not thread-safe: valid only during the call that receives it.</remarks>
 public sealed class AdmissionContext
 {
-    internal AdmissionContext(TenantLedger ledger, int[] usedGpus)
+    private readonly IReadOnlyList<int> _used;
+    private readonly IReadOnlyList<int[]> _usedByType;
+    private readonly Func<long>? _version;
+    private readonly Dictionary<(int Tenant, int Type, int Verdict), string> _texts = [];
+    private long _textsVersion = -1;
+
+    internal AdmissionContext(TenantLedger ledger, Cluster cluster, IReadOnlyList<int> usedGpus, IReadOnlyList<int[]> usedByType, Func<long>? version)
     {
         Ledger = ledger;
-        UsedGpusArray = usedGpus;
+        Cluster = cluster;
+        _used = usedGpus;
+        _usedByType = usedByType;
+        _version = version;
     }
 
     internal TenantLedger Ledger { get; }
 
-    internal int[] UsedGpusArray { get; }
+    internal Cluster Cluster { get; }
+
+    /// <summary>The GPU type (index) the pass is considering for the job, or −1 when it considers every acceptable type at once.</summary>
+    internal int GpuTypeIndex { get; set; } = -1;
+
+    /// <summary>The gang size the pass is considering for an elastic job, or 0 for its smallest gang.</summary>
+    internal int GangOverride { get; set; }
+
+    /// <summary>Gets the GPUs the job asks for at this point of the pass: its gang, or for an elastic job the size the pass
+    /// considers (its minimum when admitting it; a larger size when choosing how large to start or grow it).</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The GPUs.</returns>
+    public int RequestedGpus(Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return GangOverride > 0 ? GangOverride : job.Spec.SmallestGang;
+    }
+
+    /// <summary>Gets the GPU type (resource flavour) the pass is considering for the job, or <see langword="null"/> when the
+    /// job's tenant has no per-type quotas (then the quota counts GPUs of every type together).</summary>
+    public string? GpuType => GpuTypeIndex < 0 ? null : Cluster.GpuTypes[GpuTypeIndex];
 
     /// <summary>Gets the quota of the job's tenant, or <see langword="null"/> when quotas are not configured.</summary>
     /// <param name="job">The job.</param>
@@ -166,13 +272,25 @@ public sealed class AdmissionContext
         return Ledger.Quotas[job.TenantIndex];
     }
 
-    /// <summary>Gets the GPUs the job's tenant uses (running and admitted earlier in this pass).</summary>
+    /// <summary>Gets the GPUs the job's tenant uses (running and admitted earlier in this pass), of every type.</summary>
     /// <param name="job">The job.</param>
     /// <returns>The GPUs in use.</returns>
     public int UsedGpus(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return UsedGpusArray[job.TenantIndex];
+        return _used[job.TenantIndex];
+    }
+
+    /// <summary>Gets the GPUs of <paramref name="gpuType"/> the job's tenant uses (running and admitted earlier in this pass).</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="gpuType">The GPU type.</param>
+    /// <returns>The GPUs in use (0 for a type the cluster lacks).</returns>
+    public int UsedGpus(Job job, string gpuType)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(gpuType);
+        var t = Cluster.TypeIndex(gpuType);
+        return t < 0 ? 0 : _usedByType[job.TenantIndex][t];
     }
 
     /// <summary>Gets the GPUs borrowed by all tenants of <paramref name="cohort"/> and the GPUs its members lend (unused nominal quota within lending limits).</summary>
@@ -189,7 +307,7 @@ public sealed class AdmissionContext
                 continue;
             }
 
-            var used = UsedGpusArray[t];
+            var used = _used[t];
             if (used > q.NominalGpus)
             {
                 borrowed += used - q.NominalGpus;
@@ -201,5 +319,58 @@ public sealed class AdmissionContext
         }
 
         return (borrowed, lendable);
+    }
+
+    /// <summary>Gets, for one GPU type (resource flavour), the GPUs borrowed by the tenants of <paramref name="cohort"/> and
+    /// the GPUs its members lend (unused nominal quota of that type within their lending limits).</summary>
+    /// <param name="cohort">The cohort.</param>
+    /// <param name="gpuType">The GPU type.</param>
+    /// <returns>The borrowed total and the lendable pool of that type.</returns>
+    public (int Borrowed, int Lendable) Cohort(string cohort, string gpuType)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        ArgumentNullException.ThrowIfNull(gpuType);
+        var type = Cluster.TypeIndex(gpuType);
+        var borrowed = 0;
+        var lendable = 0;
+        for (var t = 0; t < Ledger.Count; t++)
+        {
+            if (Ledger.Quotas[t] is not { } q || !string.Equals(q.Cohort, cohort, StringComparison.Ordinal) || q.Flavor(gpuType) is not { } f)
+            {
+                continue;
+            }
+
+            var used = type < 0 ? 0 : _usedByType[t][type];
+            if (used > f.NominalGpus)
+            {
+                borrowed += used - f.NominalGpus;
+            }
+            else
+            {
+                lendable += Math.Min(f.LendingLimitGpus ?? int.MaxValue, f.NominalGpus - used);
+            }
+        }
+
+        return (borrowed, lendable);
+    }
+
+    /// <summary>A refusal text cached per tenant, type and verdict until usage changes (texts that depend only on those,
+    /// so a pass over many refused jobs formats one string per tenant).</summary>
+    internal bool TryGetCachedText(int tenant, int verdict, out string text)
+    {
+        var version = _version?.Invoke() ?? 0;
+        if (version != _textsVersion)
+        {
+            _texts.Clear();
+            _textsVersion = version;
+        }
+
+        return _texts.TryGetValue((tenant, GpuTypeIndex, verdict), out text!);
+    }
+
+    internal string CacheText(int tenant, int verdict, string text)
+    {
+        _texts[(tenant, GpuTypeIndex, verdict)] = text;
+        return text;
     }
 }

@@ -12,11 +12,36 @@ public interface IJobOrdering
     /// <summary>Gets a value indicating whether a pending job with a smaller key may preempt a running preemptible job with a larger one (SRTF, 2D-LAS).</summary>
     bool IsPreemptive { get; }
 
+    /// <summary>Gets a value indicating whether a job's key depends only on the job and the context, not on the other
+    /// jobs passed with it, so the engine may compute one job's key alone (all built-in orderings except DRF, whose key
+    /// accumulates a tenant's earlier jobs).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    bool KeysAreIndependent => false;
+
     /// <summary>Computes the keys of <paramref name="jobs"/> (given in submission order) into <paramref name="keys"/>.</summary>
     /// <param name="context">The pass's time, cluster and tenant shares.</param>
     /// <param name="jobs">The jobs, in submission order.</param>
     /// <param name="keys">The destination, as long as <paramref name="jobs"/>.</param>
     void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys);
+
+    /// <summary>
+    /// Computes a key for a pending job that stays valid while the job waits, until <paramref name="validUntil"/>, so the
+    /// engine can keep its queue sorted between passes instead of computing and sorting every key every pass. Keys from
+    /// this method are compared only with each other (ties go to the earlier submission) and must order pending jobs
+    /// exactly as <see cref="ComputeKeys"/> would at any time before <paramref name="validUntil"/>.
+    /// </summary>
+    /// <param name="context">The time the job (re)entered the queue, or the time its previous key expired.</param>
+    /// <param name="job">A pending job.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="validUntil">When the key must be computed again (<see cref="DateTimeOffset.MaxValue"/>: never while it waits).</param>
+    /// <returns><see langword="false"/> (the default) when keys depend on other jobs or change in ways only a full
+    /// recomputation captures; the engine then computes and sorts every key every pass.</returns>
+    bool TryComputeQueueKey(OrderingContext context, Job job, out double key, out DateTimeOffset validUntil)
+    {
+        key = 0;
+        validUntil = default;
+        return false;
+    }
 }
 
 /// <summary>First in, first out: by submission order.</summary>
@@ -30,6 +55,9 @@ public sealed class FifoOrdering : IJobOrdering
     public bool IsPreemptive => false;
 
     /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
     {
         ArgumentNullException.ThrowIfNull(jobs);
@@ -37,6 +65,15 @@ public sealed class FifoOrdering : IJobOrdering
         {
             keys[i] = jobs[i].Sequence;
         }
+    }
+
+    /// <inheritdoc/>
+    public bool TryComputeQueueKey(OrderingContext context, Job job, out double key, out DateTimeOffset validUntil)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        key = job.Sequence;
+        validUntil = DateTimeOffset.MaxValue;
+        return true;
     }
 }
 
@@ -67,6 +104,9 @@ public sealed class PriorityAgingOrdering : IJobOrdering
     public bool IsPreemptive => false;
 
     /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -76,6 +116,27 @@ public sealed class PriorityAgingOrdering : IJobOrdering
             var hours = Math.Max(0, (context.Now - jobs[i].SubmittedAt).TotalHours);
             keys[i] = -(jobs[i].Spec.Priority + (PointsPerHour * hours));
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Every waiting job gains the same points per hour, so the order stands still while jobs wait: the key is
+    /// −(priority − points per hour × submission time in hours since the context's time), valid until the first
+    /// waiting job's age would have to be clamped at 0 (never, as ages only grow).</remarks>
+    public bool TryComputeQueueKey(OrderingContext context, Job job, out double key, out DateTimeOffset validUntil)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.SubmittedAt > context.Now)
+        {
+            // An age below 0 would be clamped: only a full recomputation orders such a job.
+            key = 0;
+            validUntil = default;
+            return false;
+        }
+
+        key = -(job.Spec.Priority - (PointsPerHour * (job.SubmittedAt - DateTimeOffset.UnixEpoch).TotalHours));
+        validUntil = DateTimeOffset.MaxValue;
+        return true;
     }
 }
 
@@ -90,6 +151,9 @@ public sealed class ShortestJobFirstOrdering : IJobOrdering
     public bool IsPreemptive => false;
 
     /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
     {
         ArgumentNullException.ThrowIfNull(jobs);
@@ -97,6 +161,15 @@ public sealed class ShortestJobFirstOrdering : IJobOrdering
         {
             keys[i] = jobs[i].Spec.RuntimeEstimate?.TotalSeconds ?? double.PositiveInfinity;
         }
+    }
+
+    /// <inheritdoc/>
+    public bool TryComputeQueueKey(OrderingContext context, Job job, out double key, out DateTimeOffset validUntil)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        key = job.Spec.RuntimeEstimate?.TotalSeconds ?? double.PositiveInfinity;
+        validUntil = DateTimeOffset.MaxValue;
+        return true;
     }
 }
 
@@ -111,6 +184,9 @@ public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
     public bool IsPreemptive => true;
 
     /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -119,6 +195,17 @@ public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
         {
             keys[i] = jobs[i].RemainingSeconds(context.Now) ?? double.PositiveInfinity;
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A waiting job's remaining time (estimate − checkpointed progress + restart cost) does not change until it runs.</remarks>
+    public bool TryComputeQueueKey(OrderingContext context, Job job, out double key, out DateTimeOffset validUntil)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(job);
+        key = job.RemainingSeconds(context.Now) ?? double.PositiveInfinity;
+        validUntil = DateTimeOffset.MaxValue;
+        return true;
     }
 }
 
@@ -171,6 +258,9 @@ public sealed class LeastAttainedServiceOrdering : IJobOrdering
     /// <inheritdoc/>
     public bool IsPreemptive => true;
 
+    /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
     /// <summary>Gets the queue of a job: the number of thresholds its attained service has reached, or 0 when promoted.</summary>
     /// <param name="job">The job.</param>
     /// <param name="now">The current time.</param>
@@ -178,23 +268,7 @@ public sealed class LeastAttainedServiceOrdering : IJobOrdering
     public int QueueOf(Job job, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var attained = job.AttainedGpuSeconds(now);
-        var queue = 0;
-        while (queue < _thresholds.Length && attained >= _thresholds[queue])
-        {
-            queue++;
-        }
-
-        if (queue > 0 && StarvationFactor > 0 && job.State == JobState.Pending)
-        {
-            var ran = attained / job.Spec.Gpus;
-            if ((now - job.QueuedSince).TotalSeconds >= StarvationFactor * ran)
-            {
-                queue = 0;
-            }
-        }
-
-        return queue;
+        return QueueOf(job, now, job.AttainedGpuSeconds(now));
     }
 
     /// <inheritdoc/>
@@ -204,8 +278,50 @@ public sealed class LeastAttainedServiceOrdering : IJobOrdering
         ArgumentNullException.ThrowIfNull(jobs);
         for (var i = 0; i < jobs.Count; i++)
         {
-            keys[i] = QueueOf(jobs[i], context.Now);
+            keys[i] = QueueOf(jobs[i], context.Now, context.AttainedService(jobs[i]));
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A waiting job's attained service does not change, so its queue changes only when the starvation guard
+    /// promotes it, at <c>QueuedSince + StarvationFactor × run time</c>; the key holds until then.</remarks>
+    public bool TryComputeQueueKey(OrderingContext context, Job job, out double key, out DateTimeOffset validUntil)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(job);
+        var now = context.Now;
+        var attained = context.AttainedService(job);
+        var queue = QueueOf(job, now, attained);
+        key = queue;
+        validUntil = DateTimeOffset.MaxValue;
+        if (queue > 0 && StarvationFactor > 0 && job.State == JobState.Pending)
+        {
+            var promoteAt = job.QueuedSince.AddTicks((long)Math.Ceiling(StarvationFactor * (job.AttainedGpuSeconds(now) / job.Spec.Gpus) * TimeSpan.TicksPerSecond));
+            validUntil = promoteAt > now ? promoteAt : now.AddTicks(1);
+        }
+
+        return true;
+    }
+
+    private int QueueOf(Job job, DateTimeOffset now, double attained)
+    {
+        var queue = 0;
+        while (queue < _thresholds.Length && attained >= _thresholds[queue])
+        {
+            queue++;
+        }
+
+        if (queue > 0 && StarvationFactor > 0 && job.State == JobState.Pending)
+        {
+            // The guard compares wall time: waited against run, whatever the GPUs' speed.
+            var ran = job.AttainedGpuSeconds(now) / job.Spec.Gpus;
+            if ((now - job.QueuedSince).TotalSeconds >= StarvationFactor * ran)
+            {
+                queue = 0;
+            }
+        }
+
+        return queue;
     }
 }
 
@@ -263,6 +379,9 @@ public sealed class MultifactorOrdering : IJobOrdering
     /// <inheritdoc/>
     public bool IsPreemptive => false;
 
+    /// <inheritdoc/>
+    public bool KeysAreIndependent => true;
+
     /// <summary>Computes a job's multifactor priority (larger runs first).</summary>
     /// <param name="context">The pass context.</param>
     /// <param name="job">The job.</param>
@@ -290,14 +409,7 @@ public sealed class MultifactorOrdering : IJobOrdering
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(jobs);
-        var usage = new double[context.Ledger.Count];
-        var total = 0.0;
-        for (var t = 0; t < usage.Length; t++)
-        {
-            usage[t] = context.Ledger.DecayedUsageAt(t, context.Now);
-            total += usage[t];
-        }
-
+        var (usage, total) = context.DecayedUsage();
         var w = Weights;
         for (var i = 0; i < jobs.Count; i++)
         {

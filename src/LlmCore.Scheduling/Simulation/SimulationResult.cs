@@ -7,7 +7,11 @@ namespace LlmCore.Scheduling.Simulation;
 /// <param name="BusyGpus">GPUs allocated to running jobs.</param>
 /// <param name="QueuedJobs">Jobs pending (waiting to start or restart).</param>
 /// <remarks>This type is immutable and thread-safe.</remarks>
-public readonly record struct ClusterSample(double Seconds, int BusyGpus, int QueuedJobs);
+public readonly record struct ClusterSample(double Seconds, int BusyGpus, int QueuedJobs)
+{
+    /// <summary>Gets the jobs running.</summary>
+    public int RunningJobs { get; init; }
+}
 
 /// <summary>What one tenant received.</summary>
 /// <param name="Tenant">The tenant.</param>
@@ -45,7 +49,27 @@ public sealed record SimulationMetrics(
     double LongestWaitSeconds,
     double JainFairnessIndex,
     IReadOnlyList<TenantShare> Tenants,
-    long Passes);
+    long Passes)
+{
+    /// <summary>
+    /// Gets the mean over completed jobs of finish-time fairness ρ = JCT / T_isolated (Themis: Mahajan et al., NSDI 2020),
+    /// where T_isolated is the job's run time on an equal 1/N share of the cluster, N the average number of jobs in the
+    /// system (waiting or running) while it was; ρ ≤ 1 means the job did at least as well as on its fair share.
+    /// </summary>
+    /// <remarks>On a 1/N share the job gets n_t / N GPUs of each type t; its rate is min(fastest speed,
+    /// Σ_t n_t·speed_t / (N·gpus)) of its speed on one full gang of the reference type (speed 1 for every type without a
+    /// throughput matrix), so T_isolated = duration / rate.</remarks>
+    public double FinishTimeFairnessMean { get; init; }
+
+    /// <summary>Gets the largest finish-time fairness ρ over completed jobs (the job treated worst).</summary>
+    public double FinishTimeFairnessMax { get; init; }
+
+    /// <summary>Gets, per GPU type, the GPU-seconds of all run segments on that type over its GPUs × the makespan.</summary>
+    public IReadOnlyDictionary<string, double> UtilizationByGpuType { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Gets the number of elastic resizes (each a checkpoint and restart on another number of GPUs).</summary>
+    public int Resizes { get; init; }
+}
 
 /// <summary>The outcome of a simulation.</summary>
 /// <param name="Policy">The policy's name.</param>

@@ -23,44 +23,60 @@ public static class SimulationStatistics
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
-        var firstStart = new Dictionary<string, double>(StringComparer.Ordinal);
-        var gpuSecondsByTenant = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        var tenantOf = new Dictionary<string, string>(jobs.Count, StringComparer.Ordinal);
-        foreach (var job in jobs)
+        var index = new Dictionary<string, int>(jobs.Count, StringComparer.Ordinal);
+        for (var j = 0; j < jobs.Count; j++)
         {
-            tenantOf[job.JobId] = job.Tenant;
-            gpuSecondsByTenant.TryAdd(job.Tenant, 0);
+            index.TryAdd(jobs[j].JobId, j);
         }
 
+        var firstStart = new double[jobs.Count];
+        Array.Fill(firstStart, double.NaN);
+        var gpuSecondsByTenant = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
         foreach (var s in segments)
         {
             var used = s.Gpus * (s.EndSeconds - s.StartSeconds);
             total += used;
-            if (tenantOf.TryGetValue(s.JobId, out var tenant))
+            if (index.TryGetValue(s.JobId, out var j))
             {
-                gpuSecondsByTenant[tenant] += used;
-            }
-
-            if (!firstStart.TryGetValue(s.JobId, out var start) || s.StartSeconds < start)
-            {
-                firstStart[s.JobId] = s.StartSeconds;
+                gpuSecondsByTenant[jobs[j].Tenant] = gpuSecondsByTenant.GetValueOrDefault(jobs[j].Tenant) + used;
+                if (double.IsNaN(firstStart[j]) || s.StartSeconds < firstStart[j])
+                {
+                    firstStart[j] = s.StartSeconds;
+                }
             }
         }
 
         var duration = new Dictionary<string, double>(trace.Jobs.Count, StringComparer.Ordinal);
-        foreach (var j in trace.Jobs)
+        foreach (var t in trace.Jobs)
         {
-            duration[j.Id] = j.DurationSeconds;
+            duration[t.Id] = t.DurationSeconds;
         }
 
+        var durations = new double[jobs.Count];
+        for (var j = 0; j < jobs.Count; j++)
+        {
+            durations[j] = duration.GetValueOrDefault(jobs[j].JobId);
+        }
+
+        return FromIndexed(trace.OfferedLoad(clusterGpus), jobs, durations, firstStart, gpuSecondsByTenant, total);
+    }
+
+    /// <summary>
+    /// The metrics from per-job arrays in the order of <paramref name="jobs"/> (durations; first starts or NaN) and the
+    /// GPU-seconds of the segments per tenant and in all: the one place of the formulas, for <see cref="Compute"/> and
+    /// the simulator.
+    /// </summary>
+    internal static SimulationMetrics FromIndexed(double offeredLoad, IReadOnlyList<JobOutcomeRecord> jobs, double[] durations, double[] firstStart, Dictionary<string, double> gpuSecondsByTenant, double total)
+    {
         var longestWait = 0.0;
         var perTenant = new Dictionary<string, (int Jobs, int Completed, double JctSum, double Work, double Held)>(StringComparer.Ordinal);
-        foreach (var job in jobs)
+        for (var j = 0; j < jobs.Count; j++)
         {
-            if (firstStart.TryGetValue(job.JobId, out var start))
+            var job = jobs[j];
+            if (!double.IsNaN(firstStart[j]))
             {
-                longestWait = Math.Max(longestWait, start - job.SubmitSeconds);
+                longestWait = Math.Max(longestWait, firstStart[j] - job.SubmitSeconds);
             }
 
             perTenant.TryGetValue(job.Tenant, out var acc);
@@ -70,20 +86,21 @@ public static class SimulationStatistics
                 var jct = done - job.SubmitSeconds;
                 acc.Completed++;
                 acc.JctSum += jct;
-                acc.Work += job.Gpus * duration.GetValueOrDefault(job.JobId);
+                acc.Work += job.Gpus * durations[j];
                 acc.Held += job.Gpus * jct;
             }
 
             perTenant[job.Tenant] = acc;
         }
 
-        var shares = new List<TenantShare>(gpuSecondsByTenant.Count);
+        var shares = new List<TenantShare>(perTenant.Count);
         double sum = 0;
         double sumSquares = 0;
         var n = 0;
-        foreach (var (tenant, used) in gpuSecondsByTenant)
+        foreach (var tenant in perTenant.Keys.Order(StringComparer.Ordinal))
         {
             var acc = perTenant[tenant];
+            var used = gpuSecondsByTenant.GetValueOrDefault(tenant);
             var rate = acc.Held > 0 ? Math.Min(1, acc.Work / acc.Held) : acc.Completed > 0 ? 1 : 0;
             shares.Add(new TenantShare(tenant, acc.Jobs, acc.Completed, used, total > 0 ? used / total : 0, acc.Completed > 0 ? acc.JctSum / acc.Completed : 0, rate));
             if (acc.Completed > 0)
@@ -95,7 +112,7 @@ public static class SimulationStatistics
         }
 
         return new SimulationMetrics(
-            OfferedLoad: trace.OfferedLoad(clusterGpus),
+            OfferedLoad: offeredLoad,
             Rejected: 0,
             Failed: 0,
             Unfinished: 0,

@@ -85,9 +85,10 @@ public sealed class Simulator
         Wake = 4,
     }
 
-    private readonly record struct SimEvent(EventKind Kind, string? JobId, int Attempt, int Node);
+    /// <summary>An event; <see cref="Job"/> is the job's index in the trace (its submission sequence).</summary>
+    private readonly record struct SimEvent(EventKind Kind, int Job, int Attempt, int Node);
 
-    private sealed class OpenRun(int attempt, double start, string placement, int gpus, double restart)
+    private sealed class OpenRun(int attempt, double start, string placement, int gpus, double restart, int type)
     {
         public int Attempt { get; } = attempt;
 
@@ -98,8 +99,12 @@ public sealed class Simulator
         public int Gpus { get; } = gpus;
 
         public double Restart { get; } = restart;
+
+        public int Type { get; } = type;
     }
 
+    /// <summary>One run of a trace. Jobs are addressed by their index in the trace, which is also their submission
+    /// sequence in the engine (the simulator is the engine's only submitter), so the run keeps arrays, not maps by id.</summary>
     private sealed class SimulationRun
     {
         private const double WakeSlackSeconds = 1e-3;
@@ -110,18 +115,24 @@ public sealed class Simulator
         private readonly SimulationOptions _options;
         private readonly SchedulingEngine _engine;
         private readonly PriorityQueue<SimEvent, (double Time, int Kind, long Sequence)> _events = new();
-        private readonly Dictionary<string, double> _duration = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, double> _submit = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, OpenRun> _open = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, double> _completed = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+        private readonly Job?[] _jobs;
+        private readonly OpenRun?[] _open;
+        private readonly double[] _completed;
+        private readonly double[] _firstStart;
+        private readonly int[] _failures;
         private readonly List<JobRunSegment> _segments = [];
         private readonly List<ClusterSample> _samples = [];
+        private readonly SegmentTotals _totals = new();
+        private readonly Dictionary<string, double> _gpuSecondsByTenant = new(StringComparer.Ordinal);
+        private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
         private readonly LeastAttainedServiceOrdering? _las;
+        private readonly bool _normalized;
+        private int _openCount;
         private long _sequence;
         private long _passes;
         private double _restartGpuSeconds;
+        private int _resizes;
 
         public SimulationRun(Simulator owner, Trace trace, IProgress<double>? progress, CancellationToken cancellationToken)
         {
@@ -132,7 +143,17 @@ public sealed class Simulator
             _options = owner.Options;
             _random = new Random(_options.Seed);
             _las = owner.Policy.Ordering as LeastAttainedServiceOrdering;
+            _normalized = owner.Policy.HeterogeneityAware && owner.Policy.Throughputs is not null;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
+            var n = trace.Jobs.Count;
+            _jobs = new Job?[n];
+            _open = new OpenRun?[n];
+            _completed = new double[n];
+            _firstStart = new double[n];
+            _failures = new int[n];
+            Array.Fill(_completed, double.NaN);
+            Array.Fill(_firstStart, double.NaN);
+            _gpuSecondsByType = new double[owner.Cluster.GpuTypes.Count];
         }
 
         public SimulationResult Execute()
@@ -140,10 +161,10 @@ public sealed class Simulator
             var specs = BuildSpecs();
             foreach (var f in _options.NodeFailures)
             {
-                Push(f.AtSeconds, new SimEvent(EventKind.NodeFail, null, 0, f.Node));
+                Push(f.AtSeconds, new SimEvent(EventKind.NodeFail, -1, 0, f.Node));
                 if (double.IsFinite(f.RepairSeconds))
                 {
-                    Push(f.AtSeconds + f.RepairSeconds, new SimEvent(EventKind.NodeRecover, null, 0, f.Node));
+                    Push(f.AtSeconds + f.RepairSeconds, new SimEvent(EventKind.NodeRecover, -1, 0, f.Node));
                 }
             }
 
@@ -178,6 +199,7 @@ public sealed class Simulator
                 }
 
                 batch.Clear();
+                var first = next;
                 while (next < jobs.Count && jobs[next].SubmitSeconds <= t)
                 {
                     batch.Add(specs[next]);
@@ -186,7 +208,12 @@ public sealed class Simulator
 
                 if (batch.Count > 0)
                 {
-                    _engine.Submit(batch, at);
+                    var submitted = _engine.Submit(batch, at);
+                    for (var i = 0; i < submitted.Count; i++)
+                    {
+                        _jobs[first + i] = submitted[i];
+                    }
+
                     needPass = true;
                     var percent = (int)(100L * next / jobs.Count);
                     if (_progress is not null && percent != lastReported)
@@ -237,8 +264,6 @@ public sealed class Simulator
                     CheckpointInterval = _options.CheckpointInterval,
                     RestartCost = _options.RestartCost,
                 };
-                _duration[job.Id] = job.DurationSeconds;
-                _submit[job.Id] = job.SubmitSeconds;
             }
 
             return specs;
@@ -261,11 +286,11 @@ public sealed class Simulator
             switch (e.Kind)
             {
                 case EventKind.RunEnd:
-                    if (IsCurrent(e) && _engine.Finish(e.JobId!, e.Attempt, succeeded: true, at))
+                    if (IsCurrent(e) && _engine.Finish(_jobs[e.Job]!, e.Attempt, succeeded: true, at, null))
                     {
-                        var run = Close(e.JobId!, t, RunOutcome.Completed);
+                        var run = Close(e.Job, t, RunOutcome.Completed);
                         _restartGpuSeconds += run.Gpus * run.Restart;
-                        _completed[e.JobId!] = t;
+                        _completed[e.Job] = t;
                         return true;
                     }
 
@@ -276,15 +301,15 @@ public sealed class Simulator
                         return false;
                     }
 
-                    var failures = _failures.GetValueOrDefault(e.JobId!) + 1;
-                    _failures[e.JobId!] = failures;
+                    var failures = ++_failures[e.Job];
+                    var job = _jobs[e.Job]!;
                     var changed = failures <= _options.MaxRetries
-                        ? _engine.Requeue(e.JobId!, e.Attempt, at, "run failed (injected); retrying")
-                        : _engine.Finish(e.JobId!, e.Attempt, succeeded: false, at, "run failed (injected) after " + _options.MaxRetries + " retries");
+                        ? _engine.Requeue(job.Spec.Id, e.Attempt, at, "run failed (injected); retrying")
+                        : _engine.Finish(job, e.Attempt, succeeded: false, at, "run failed (injected) after " + _options.MaxRetries + " retries");
                     if (changed)
                     {
-                        Close(e.JobId!, t, RunOutcome.Failed);
-                        ScheduleStarvationWake(e.JobId!, t);
+                        Close(e.Job, t, RunOutcome.Failed);
+                        ScheduleStarvationWake(e.Job, t);
                     }
 
                     return changed;
@@ -292,8 +317,9 @@ public sealed class Simulator
                     var lost = _engine.FailNode(e.Node, at);
                     foreach (var launch in lost)
                     {
-                        Close(launch.JobId, t, RunOutcome.Failed);
-                        ScheduleStarvationWake(launch.JobId, t);
+                        var index = IndexOf(launch);
+                        Close(index, t, RunOutcome.Failed);
+                        ScheduleStarvationWake(index, t);
                     }
 
                     return true;
@@ -302,123 +328,242 @@ public sealed class Simulator
                     return true;
                 default:
                     // A LAS queue change: only worth a pass while the job is still in the state it was scheduled for.
-                    if (!_engine.Jobs.TryGetValue(e.JobId!, out var job))
-                    {
-                        return false;
-                    }
-
-                    return e.Attempt > 0 ? job.State == JobState.Running && job.Attempts == e.Attempt : job.State == JobState.Pending;
+                    var woken = _jobs[e.Job]!;
+                    return e.Attempt > 0 ? woken.State == JobState.Running && woken.Attempts == e.Attempt : woken.State == JobState.Pending;
             }
         }
 
-        private bool IsCurrent(SimEvent e) => _open.TryGetValue(e.JobId!, out var run) && run.Attempt == e.Attempt;
+        /// <summary>The trace index of a launch's job (its submission sequence).</summary>
+        private static int IndexOf(JobLaunch launch) => (int)launch.Job!.Sequence;
 
-        private OpenRun Close(string jobId, double t, RunOutcome outcome)
+        private bool IsCurrent(SimEvent e) => _open[e.Job] is { } run && run.Attempt == e.Attempt;
+
+        private OpenRun Close(int index, double t, RunOutcome outcome)
         {
-            var run = _open[jobId];
-            _open.Remove(jobId);
-            _segments.Add(new JobRunSegment(jobId, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome));
+            var run = _open[index]!;
+            _open[index] = null;
+            _openCount--;
+            Record(index, new JobRunSegment(_trace.Jobs[index].Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome), run.Type, finished: true);
             return run;
+        }
+
+        /// <summary>Adds a segment to the totals in segment order (finished ones in the order they ended, then open ones).</summary>
+        private void Record(int index, JobRunSegment segment, int type, bool finished)
+        {
+            if (finished)
+            {
+                _segments.Add(segment);
+            }
+
+            var used = segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
+            _totals.Add(segment, _firstStart, index);
+            var tenant = _trace.Jobs[index].Spec.Tenant;
+            _gpuSecondsByTenant[tenant] = _gpuSecondsByTenant.GetValueOrDefault(tenant) + used;
+            _gpuSecondsByType[type] += used;
         }
 
         private void Apply(SchedulingPlan plan, double t)
         {
             foreach (var p in plan.Preemptions)
             {
-                Close(p.JobId, t, RunOutcome.Preempted);
-                ScheduleStarvationWake(p.JobId, t);
+                var index = (int)p.Job!.Sequence;
+                Close(index, t, RunOutcome.Preempted);
+                ScheduleStarvationWake(index, t);
+            }
+
+            foreach (var r in plan.Resizes)
+            {
+                _resizes++;
+                var closed = Close(IndexOf(r.Launch), t, RunOutcome.Resized);
+                _restartGpuSeconds += closed.Gpus * Math.Min(closed.Restart, t - closed.Start);
+            }
+
+            foreach (var r in plan.Resizes)
+            {
+                Launch(r.Launch, t);
             }
 
             foreach (var s in plan.Starts)
             {
-                var gpus = s.Spec.Gpus;
-                _open[s.JobId] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds);
-                var length = Math.Max(0, _duration[s.JobId] - s.ProgressSeconds) + s.RestartCostSeconds;
-                if (_options.JobFailureProbability > 0 && _random.NextDouble() < _options.JobFailureProbability)
-                {
-                    Push(t + (_random.NextDouble() * length), new SimEvent(EventKind.RunFail, s.JobId, s.Attempt, 0));
-                }
-                else
-                {
-                    Push(t + length, new SimEvent(EventKind.RunEnd, s.JobId, s.Attempt, 0));
-                }
+                Launch(s, t);
+            }
+        }
 
-                if (_las is not null)
+        private void Launch(JobLaunch s, double t)
+        {
+            var index = IndexOf(s);
+            var gpus = s.Gpus;
+            var type = _owner.Cluster.TypeOf[s.Placement.Nodes[0].NodeIndex];
+            _open[index] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds, type);
+            _openCount++;
+            var work = Math.Max(0, _trace.Jobs[index].DurationSeconds - s.ProgressSeconds);
+            var length = (s.Speed == 1 ? work : work / s.Speed) + s.RestartCostSeconds;
+            if (_options.JobFailureProbability > 0 && _random.NextDouble() < _options.JobFailureProbability)
+            {
+                Push(t + (_random.NextDouble() * length), new SimEvent(EventKind.RunFail, index, s.Attempt, 0));
+            }
+            else
+            {
+                Push(t + length, new SimEvent(EventKind.RunEnd, index, s.Attempt, 0));
+            }
+
+            if (_las is not null)
+            {
+                var job = _jobs[index]!;
+                var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
+                var rate = _normalized ? gpus * s.Speed : gpus;
+                foreach (var threshold in _las.ThresholdsGpuSeconds)
                 {
-                    var attained = _engine.Jobs[s.JobId].AttainedGpuSecondsBeforeRun;
-                    foreach (var threshold in _las.ThresholdsGpuSeconds)
+                    var crossAt = t + ((threshold - attained) / rate) + WakeSlackSeconds;
+                    if (threshold > attained && crossAt < t + length)
                     {
-                        var crossAt = t + ((threshold - attained) / gpus) + WakeSlackSeconds;
-                        if (threshold > attained && crossAt < t + length)
-                        {
-                            Push(crossAt, new SimEvent(EventKind.Wake, s.JobId, s.Attempt, 0));
-                        }
+                        Push(crossAt, new SimEvent(EventKind.Wake, index, s.Attempt, 0));
                     }
                 }
             }
         }
 
-        private void ScheduleStarvationWake(string jobId, double t)
+        private void ScheduleStarvationWake(int index, double t)
         {
             if (_las is null || _las.StarvationFactor <= 0 || _las.ThresholdsGpuSeconds.Count == 0)
             {
                 return;
             }
 
-            var job = _engine.Jobs[jobId];
+            var job = _jobs[index]!;
             var attained = job.AttainedGpuSecondsBeforeRun;
             if (job.State != JobState.Pending || attained < _las.ThresholdsGpuSeconds[0])
             {
                 return;
             }
 
-            Push(t + (_las.StarvationFactor * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, jobId, 0, 0));
+            Push(t + (_las.StarvationFactor * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, index, 0, 0));
         }
 
         private void Sample(double t)
         {
             var busy = _engine.AllocatedGpus;
-            var queued = _engine.Pending.Count;
+            var queued = _engine.PendingCount;
+            var running = _engine.Running.Count;
             if (_samples.Count > 0)
             {
                 var last = _samples[^1];
-                if (last.BusyGpus == busy && last.QueuedJobs == queued)
+                if (last.BusyGpus == busy && last.QueuedJobs == queued && last.RunningJobs == running)
                 {
                     return;
                 }
 
                 if (last.Seconds == t)
                 {
-                    _samples[^1] = new ClusterSample(t, busy, queued);
+                    _samples[^1] = new ClusterSample(t, busy, queued) { RunningJobs = running };
                     return;
                 }
             }
 
-            _samples.Add(new ClusterSample(t, busy, queued));
+            _samples.Add(new ClusterSample(t, busy, queued) { RunningJobs = running });
+        }
+
+        /// <summary>Per GPU type: GPU-seconds of the segments on it over its GPUs × the makespan.</summary>
+        private Dictionary<string, double> UtilizationByType(double makespan)
+        {
+            var cluster = _owner.Cluster;
+            var result = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (var t = 0; t < _gpuSecondsByType.Length; t++)
+            {
+                result[cluster.GpuTypes[t]] = makespan <= 0 ? 0 : Math.Min(1, _gpuSecondsByType[t] / (cluster.GpusOfType[t] * makespan));
+            }
+
+            return result;
+        }
+
+        /// <summary>Finish-time fairness ρ = JCT / T_isolated of every completed job (see <see cref="SimulationMetrics.FinishTimeFairnessMean"/>).</summary>
+        private (double Mean, double Max) FinishTimeFairness(IReadOnlyList<JobOutcomeRecord> records)
+        {
+            // Prefix integral of the jobs in the system (waiting or running) over the samples, which hold from their time on.
+            var times = new double[_samples.Count];
+            var area = new double[_samples.Count];
+            for (var i = 0; i < _samples.Count; i++)
+            {
+                times[i] = _samples[i].Seconds;
+                area[i] = i == 0 ? 0 : area[i - 1] + ((_samples[i - 1].QueuedJobs + _samples[i - 1].RunningJobs) * (times[i] - times[i - 1]));
+            }
+
+            double Integral(double t)
+            {
+                var i = Array.BinarySearch(times, t);
+                i = i >= 0 ? i : ~i - 1;
+                return i < 0 ? 0 : area[i] + ((_samples[i].QueuedJobs + _samples[i].RunningJobs) * (t - times[i]));
+            }
+
+            var cluster = _owner.Cluster;
+            var matrix = _owner.Policy.Throughputs;
+            var speeds = new double[cluster.GpuTypes.Count];
+            double sum = 0;
+            double max = 0;
+            var count = 0;
+            for (var j = 0; j < records.Count; j++)
+            {
+                var record = records[j];
+                if (record.CompletedSeconds is not { } done)
+                {
+                    continue;
+                }
+
+                var jct = done - record.SubmitSeconds;
+                var inSystem = jct > 0 ? (Integral(done) - Integral(record.SubmitSeconds)) / jct : 1;
+                var n = Math.Max(1, inSystem);
+                var spec = _trace.Jobs[j].Spec;
+                var row = matrix?.ClassIndex(spec.JobClass) ?? -1;
+                double share = 0;
+                double fastest = 0;
+                for (var t = 0; t < speeds.Length; t++)
+                {
+                    var column = row < 0 ? -1 : matrix!.TypeIndex(cluster.GpuTypes[t]);
+                    var speed = row < 0 ? 1 : column < 0 ? 0 : matrix!.RelativeSpeed(row, column);
+                    share += cluster.GpusOfType[t] * speed;
+                    fastest = Math.Max(fastest, speed);
+                }
+
+                var rate = Math.Min(fastest, share / (n * spec.Gpus));
+                var isolated = rate > 0 ? _trace.Jobs[j].DurationSeconds / rate : 0;
+                var rho = isolated > 0 ? jct / isolated : 1;
+                sum += rho;
+                max = Math.Max(max, rho);
+                count++;
+            }
+
+            return count == 0 ? (0, 0) : (sum / count, max);
         }
 
         private SimulationResult Finish(double stop)
         {
-            var open = new List<JobRunSegment>(_open.Count);
-            foreach (var job in _trace.Jobs)
+            var jobs = _trace.Jobs;
+            var open = new List<JobRunSegment>(_openCount);
+            for (var i = 0; i < jobs.Count; i++)
             {
-                if (_open.TryGetValue(job.Id, out var run))
+                if (_open[i] is { } run)
                 {
-                    open.Add(new JobRunSegment(job.Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled));
+                    var segment = new JobRunSegment(jobs[i].Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
+                    open.Add(segment);
+                    Record(i, segment, run.Type, finished: false);
                 }
             }
 
-            var records = new List<JobOutcomeRecord>(_trace.Jobs.Count);
+            var records = new JobOutcomeRecord[jobs.Count];
+            var submit = new double[jobs.Count];
+            var durations = new double[jobs.Count];
             var unfinished = new List<string>();
             var rejected = 0;
             var failed = 0;
             double lostGpuSeconds = 0;
-            foreach (var job in _trace.Jobs)
+            for (var i = 0; i < jobs.Count; i++)
             {
-                _completed.TryGetValue(job.Id, out var done);
-                var isDone = _completed.ContainsKey(job.Id);
-                records.Add(new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, isDone ? done : null));
-                if (!_engine.Jobs.TryGetValue(job.Id, out var state))
+                var job = jobs[i];
+                var done = _completed[i];
+                records[i] = new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, double.IsNaN(done) ? null : done);
+                submit[i] = job.SubmitSeconds;
+                durations[i] = job.DurationSeconds;
+                if (_jobs[i] is not { } state)
                 {
                     unfinished.Add(job.Id);
                     continue;
@@ -440,11 +585,10 @@ public sealed class Simulator
                 }
             }
 
-            var all = new List<JobRunSegment>(_segments.Count + open.Count);
-            all.AddRange(_segments);
-            all.AddRange(open);
-            var metrics = ScheduleMetrics.Compute(records, all, _owner.Cluster.TotalGpus);
-            var details = SimulationStatistics.Compute(_trace, records, all, _owner.Cluster.TotalGpus) with
+            var clusterGpus = _owner.Cluster.TotalGpus;
+            var metrics = ScheduleMetrics.FromIndexed(submit, _completed, _firstStart, _totals, clusterGpus);
+            var (ftfMean, ftfMax) = FinishTimeFairness(records);
+            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant, _totals.GpuSeconds) with
             {
                 Rejected = rejected,
                 Failed = failed,
@@ -452,6 +596,10 @@ public sealed class Simulator
                 LostGpuHours = lostGpuSeconds / 3600,
                 RestartGpuHours = _restartGpuSeconds / 3600,
                 Passes = _passes,
+                FinishTimeFairnessMean = ftfMean,
+                FinishTimeFairnessMax = ftfMax,
+                UtilizationByGpuType = UtilizationByType(metrics.MakespanSeconds),
+                Resizes = _resizes,
             };
             return new SimulationResult(_owner.Policy.Name, metrics, details, records, _segments, open, unfinished, _samples);
         }

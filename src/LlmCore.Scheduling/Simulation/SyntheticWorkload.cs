@@ -8,6 +8,18 @@ namespace LlmCore.Scheduling.Simulation;
 /// <remarks>This type is immutable and thread-safe.</remarks>
 public readonly record struct GpuCountWeight(int Gpus, double Weight);
 
+/// <summary>How <see cref="SyntheticWorkload"/> draws job durations.</summary>
+public enum DurationModel
+{
+    /// <summary>Log-normal with <see cref="SyntheticWorkloadOptions.MedianDurationSeconds"/> and
+    /// <see cref="SyntheticWorkloadOptions.DurationSigma"/>, capped at <see cref="SyntheticWorkloadOptions.MaxDurationSeconds"/>.</summary>
+    LogNormal = 0,
+
+    /// <summary>Gavel's fit to the Philly trace: with probability 0.8, 10^U(1.5, 3) minutes, else 10^U(3, 4) minutes
+    /// (Narayanan et al., OSDI 2020; <c>scheduler/utils.py</c> of the Gavel repository). The median and σ settings are ignored.</summary>
+    PhillyBands = 1,
+}
+
 /// <summary>The settings of <see cref="SyntheticWorkload.Generate"/>.</summary>
 /// <remarks>
 /// The defaults imitate the Philly October 2017 trace (Jeon et al., ATC 2019): median duration 1,684 s and p99
@@ -52,6 +64,14 @@ public sealed record SyntheticWorkloadOptions
     /// <summary>Gets the seed.</summary>
     /// <value>The default value is 1.</value>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Gets how durations are drawn.</summary>
+    /// <value>The default value is <see cref="DurationModel.LogNormal"/>.</value>
+    public DurationModel Durations { get; init; } = DurationModel.LogNormal;
+
+    /// <summary>Gets job classes (<see cref="JobSpec.JobClass"/>) drawn uniformly for each job; empty gives jobs no class.</summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyList<string> JobClasses { get; init; } = [];
 }
 
 /// <summary>
@@ -105,7 +125,9 @@ public static class SyntheticWorkload
             var u1 = 1.0 - random.NextDouble();
             var u2 = random.NextDouble();
             var z = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-            var duration = Math.Min(options.MaxDurationSeconds, Math.Max(1, Math.Round(Math.Exp(mu + (options.DurationSigma * z)))));
+            var duration = options.Durations == DurationModel.PhillyBands
+                ? Math.Max(1, Math.Round(60 * Math.Pow(10, u2 < 0.8 ? 1.5 + (1.5 * (1 - u1)) : 3 + (1 - u1))))
+                : Math.Min(options.MaxDurationSeconds, Math.Max(1, Math.Round(Math.Exp(mu + (options.DurationSigma * z)))));
             var pick = random.NextDouble() * totalWeight;
             var gpus = options.GpuMix[^1].Gpus;
             foreach (var m in options.GpuMix)
@@ -120,7 +142,8 @@ public static class SyntheticWorkload
             }
 
             var tenant = "tenant" + random.Next(options.Tenants).ToString(CultureInfo.InvariantCulture);
-            var spec = new JobSpec("syn-" + i.ToString(CultureInfo.InvariantCulture), gpus) { Tenant = tenant };
+            var jobClass = options.JobClasses.Count == 0 ? null : options.JobClasses[random.Next(options.JobClasses.Count)];
+            var spec = new JobSpec("syn-" + i.ToString(CultureInfo.InvariantCulture), gpus) { Tenant = tenant, JobClass = jobClass };
             jobs.Add(new TraceJob(spec, Math.Floor(clock), duration));
         }
 

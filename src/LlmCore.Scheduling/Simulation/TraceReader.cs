@@ -5,18 +5,29 @@ namespace LlmCore.Scheduling.Simulation;
 
 /// <summary>
 /// Reads the trace CSV of <c>llmcore schedule simulate</c>: a header row and the columns
-/// <c>job_id,submit_time_s,duration_s,gpus</c> with optional <c>tenant,priority</c>; other columns are ignored.
+/// <c>job_id,submit_time_s,duration_s,gpus</c> with optional <c>tenant,priority</c> and the optional columns of
+/// <see cref="OptionalColumns"/> (job class, accepted GPU types, elastic minimum, topology request); other columns are ignored.
 /// </summary>
 /// <remarks>
 /// Parsed with Sep (nietras/Sep). Every malformed row is collected and reported in one
 /// <see cref="TraceFormatException"/> with its line number. An empty <c>tenant</c> means <c>default</c>; an empty
 /// <c>priority</c> means <see cref="PriorityClasses.Normal"/>; a priority may be a class name (low, normal, high,
-/// critical) or an integer. This type is stateless and thread-safe.
+/// critical) or an integer. An empty optional cell means "not set". This type is stateless and thread-safe.
 /// </remarks>
 public static class TraceReader
 {
+    private static readonly string[] s_noCells = ["", "", "", "", "", "", ""];
+
     /// <summary>The required columns, in the documented order.</summary>
     public static IReadOnlyList<string> RequiredColumns { get; } = ["job_id", "submit_time_s", "duration_s", "gpus"];
+
+    /// <summary>
+    /// The optional columns besides <c>tenant</c> and <c>priority</c>: <c>job_class</c> (<see cref="JobSpec.JobClass"/>),
+    /// <c>gpu_type</c> (accepted GPU types in order, joined by <c>/</c>), <c>min_gpus</c> (an elastic job's minimum; then
+    /// <c>gpus</c> is its maximum and the duration is at that size), <c>required_level</c>, <c>preferred_level</c>,
+    /// <c>slice_gpus</c> and <c>slice_level</c> (<see cref="TopologyRequest"/>).
+    /// </summary>
+    public static IReadOnlyList<string> OptionalColumns { get; } = ["job_class", "gpu_type", "min_gpus", "required_level", "preferred_level", "slice_gpus", "slice_level"];
 
     /// <summary>Reads a trace file.</summary>
     /// <param name="path">The CSV file.</param>
@@ -69,7 +80,14 @@ public static class TraceReader
 
         var tenantIndex = csv.Header.TryIndexOf("tenant", out var t) ? t : -1;
         var priorityIndex = csv.Header.TryIndexOf("priority", out var p) ? p : -1;
+        var optional = new int[OptionalColumns.Count];
+        for (var c = 0; c < optional.Length; c++)
+        {
+            optional[c] = csv.Header.TryIndexOf(OptionalColumns[c], out var o) ? o : -1;
+        }
+
         var needed = Math.Max(indices.Max(), Math.Max(tenantIndex, priorityIndex)) + 1;
+        var anyOptional = optional.Any(o => o >= 0);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in csv)
         {
@@ -119,12 +137,50 @@ public static class TraceReader
                 }
             }
 
+            var cells = anyOptional ? new string[optional.Length] : s_noCells;
+            for (var c = 0; anyOptional && c < optional.Length; c++)
+            {
+                cells[c] = optional[c] >= 0 && optional[c] < row.ColCount ? row[optional[c]].ToString().Trim() : string.Empty;
+            }
+
+            var jobClass = cells[0];
+            var types = cells[1];
+            var minGpus = ParseCount(cells[2], "min_gpus", line, errors);
+            var required = cells[3];
+            var preferred = cells[4];
+            var sliceGpus = ParseCount(cells[5], "slice_gpus", line, errors);
+            var sliceLevel = cells[6];
+            if (minGpus is { } min && gpus >= 1 && min > gpus)
+            {
+                errors.Add(new TraceError(line, $"min_gpus ({min}) must not exceed gpus ({gpus})"));
+            }
+
             if (errors.Count > rowErrors)
             {
                 continue;
             }
 
-            var spec = new JobSpec(id, gpus) { Tenant = tenant.Length == 0 ? "default" : tenant, Priority = priority };
+            TopologyRequest? topology = null;
+            if (required.Length > 0 || preferred.Length > 0 || sliceGpus is not null)
+            {
+                topology = new TopologyRequest
+                {
+                    RequiredLevel = required.Length == 0 ? null : required,
+                    PreferredLevel = preferred.Length == 0 ? null : preferred,
+                    SliceGpus = sliceGpus,
+                    SliceLevel = sliceLevel.Length == 0 ? Cluster.NodeLevel : sliceLevel,
+                };
+            }
+
+            var spec = new JobSpec(id, gpus)
+            {
+                Tenant = tenant.Length == 0 ? "default" : tenant,
+                Priority = priority,
+                JobClass = jobClass.Length == 0 ? null : jobClass,
+                GpuTypes = types.Length == 0 ? [] : types.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                MinGpus = minGpus,
+                Topology = topology,
+            };
             jobs.Add(new TraceJob(spec, submit, duration));
         }
 
@@ -134,6 +190,22 @@ public static class TraceReader
         }
 
         return new Trace(jobs);
+    }
+
+    private static int? ParseCount(string text, string column, int line, List<TraceError> errors)
+    {
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            errors.Add(new TraceError(line, $"{column} must be an integer ≥ 1, got '{text}'"));
+            return null;
+        }
+
+        return value;
     }
 
     private static double ParseSeconds(ReadOnlySpan<char> text, string column, int line, List<TraceError> errors)

@@ -53,8 +53,24 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(s_sjfOrder, EventOrder(events));
         Assert.Equal("job_id,placement,gpus,start_s,end_s,outcome", File.ReadLines(events).First());
 
-        // The makespan cannot beat the serial lower bound: j0 (20 s), then {j4, j2} (4 s), j3 (6 s), j1 (8 s) = 38 s of trace time.
-        Assert.InRange(root.GetProperty("makespanSeconds").GetDouble(), 38, 60);
+        // The makespan cannot beat the serial lower bound: j0 (20 s), then {j4, j2} (4 s), j3 (6 s), j1 (8 s) = 38 s of
+        // trace time. How far above it a real-time run lands depends on the machine's load, so only the bound is checked
+        // here; ReplayTests checks the exact schedule on a virtual clock.
+        Assert.True(root.GetProperty("makespanSeconds").GetDouble() >= 38);
+    }
+
+    [Fact]
+    public void Run_LasWithNoPreemption_WarnsInOneLine()
+    {
+        var trace = Write("t.csv", "job_id,submit_time_s,duration_s,gpus\na,0,1,1\n");
+
+        var (exit, output, error) = CliRunner.Run("schedule", "run", "--trace", trace, "--policy", "las", "--executor", "local", "--time-scale", "100", "--no-preemption", "--json");
+
+        Assert.True(exit == 0, error);
+        Assert.StartsWith("warning: policy las is preemptive", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(1, json.RootElement.GetProperty("completed").GetInt32());
     }
 
     [Fact]

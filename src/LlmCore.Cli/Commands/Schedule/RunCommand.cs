@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
 using LlmCore.Cli.Infrastructure;
@@ -34,9 +33,10 @@ internal static class RunCommand
         var eventsOption = new Option<string?>("--events") { Description = "Write one row per run segment: job_id,placement,gpus,start_s,end_s,outcome." };
         var nodesOption = new Option<int>("--nodes") { Description = "Nodes of the in-process cluster (--executor local; Slurm reports its own).", DefaultValueFactory = _ => 4 };
         var gpusOption = new Option<int>("--gpus-per-node") { Description = "GPUs per node of the in-process cluster (--executor local).", DefaultValueFactory = _ => 8 };
+        var noPreemptionOption = new Option<bool>("--no-preemption") { Description = "Turn preemption off (on by default, as in the library and schedule simulate)." };
 
         var command = new Command("run", "Replay a trace on a real executor (Slurm or in-process) through LlmCore's scheduler.");
-        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption })
+        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption, noPreemptionOption })
         {
             command.Options.Add(option);
         }
@@ -74,7 +74,8 @@ internal static class RunCommand
             }
 
             var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!);
-            var settings = new ReplaySettings(policyName, scale);
+            var settings = new ReplaySettings(policyName, scale) { Preemption = !parseResult.GetValue(noPreemptionOption) };
+            ScheduleCliSupport.WarnAboutConfiguration(context, [settings.CreatePolicy()]);
             ReplayResult result;
             IReadOnlyList<SlurmAccountingRow>? accounting = null;
             var apiVersion = string.Empty;
@@ -225,7 +226,14 @@ internal static class ReplayTrace
 }
 
 /// <summary>The settings of a replay.</summary>
-internal sealed record ReplaySettings(string Policy, double TimeScale);
+internal sealed record ReplaySettings(string Policy, double TimeScale)
+{
+    /// <summary>Gets whether preemption is on (the library's default).</summary>
+    public bool Preemption { get; init; } = true;
+
+    /// <summary>Creates the policy: the named ordering with the library's defaults (backfill on) and <see cref="Preemption"/>.</summary>
+    public SchedulingPolicy CreatePolicy() => SchedulingPolicy.Create(Policy, backfill: true, preemption: Preemption);
+}
 
 /// <summary>What a replay measured.</summary>
 internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRunSegment> Segments, int ClusterGpus);
@@ -234,108 +242,125 @@ internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRu
 /// Replays a trace in real time through a <see cref="JobScheduler"/> and an <see cref="IJobExecutor"/>: job i is
 /// submitted at submit_time_s/K after the start with a runtime estimate of duration_s/K, and runs for that long. A
 /// run segment starts when the executor reports <see cref="JobRunEvent.Started"/> (for Slurm: when the poll sees the
-/// job RUNNING) and ends when the scheduler records its end; times are converted back to the trace's clock (× K).
+/// job RUNNING) and ends when its end is reported; times are converted back to the trace's clock (× K).
 /// </summary>
+/// <remarks>
+/// One loop owns the scheduler. Executors only queue their reports, stamped with the time they arrived; the loop takes
+/// the queued reports and the submissions that are due in time order, one instant at a time, runs a pass after each
+/// and hands the pass's commands to the executor, then waits for the next report or due submission. Decisions
+/// therefore depend on the order of those events, not on how threads interleave or how late the loop wakes up under
+/// load; with a virtual clock (the <c>idle</c> callback of <see cref="RunAsync(IReadOnlyList{ReplayJob}, Cluster, IJobExecutor, ReplaySettings, TimeProvider, Func{DateTimeOffset?, CancellationToken, ValueTask}?, CancellationToken)"/>)
+/// a replay is exactly reproducible.
+/// </remarks>
 internal static class Replay
 {
-    public static async Task<ReplayResult> RunAsync(IReadOnlyList<ReplayJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken)
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
+
+    public static Task<ReplayResult> RunAsync(IReadOnlyList<ReplayJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken) =>
+        RunAsync(trace, cluster, executor, settings, TimeProvider.System, idle: null, cancellationToken);
+
+    /// <summary>Replays <paramref name="trace"/> on <paramref name="time"/>'s clock.</summary>
+    /// <param name="trace">The jobs, in submission order.</param>
+    /// <param name="cluster">The cluster the scheduler places on.</param>
+    /// <param name="executor">Runs the jobs.</param>
+    /// <param name="settings">Policy, preemption and time scale.</param>
+    /// <param name="time">The clock of the scheduler and of the due submissions.</param>
+    /// <param name="cancellationToken">Stops the replay.</param>
+    /// <param name="idle">Called when nothing is left to do before <c>until</c> (the next due submission, or
+    /// <see langword="null"/> when all are submitted); it returns when a report may have arrived or time moved on.
+    /// <see langword="null"/> waits on <paramref name="time"/> for a report, the next submission or 100 ms.</param>
+    internal static async Task<ReplayResult> RunAsync(
+        IReadOnlyList<ReplayJob> trace,
+        Cluster cluster,
+        IJobExecutor executor,
+        ReplaySettings settings,
+        TimeProvider time,
+        Func<DateTimeOffset?, CancellationToken, ValueTask>? idle,
+        CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
-        using var scheduler = new JobScheduler(new SchedulingEngine(cluster, SchedulingPolicy.Create(settings.Policy), start: time.GetUtcNow()), time);
+        using var scheduler = new JobScheduler(new SchedulingEngine(cluster, settings.CreatePolicy(), start: time.GetUtcNow()), time);
         scheduler.RunSchedulingPass(); // warm-up, so that the first job is not delayed by the first pass
         var t0 = time.GetUtcNow();
         var k = settings.TimeScale;
         double TraceSeconds(DateTimeOffset at) => (at - t0).TotalSeconds * k;
+        DateTimeOffset Due(int i) => t0 + TimeSpan.FromSeconds(trace[i].SubmitSeconds / k);
 
-        var open = new ConcurrentDictionary<string, OpenSegment>(StringComparer.Ordinal);
+        var inbox = System.Threading.Channels.Channel.CreateUnbounded<(JobRunReport Report, DateTimeOffset At)>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        var reporter = new QueueingReporter(inbox.Writer, time);
+        var open = new Dictionary<string, OpenSegment>(StringComparer.Ordinal);
         var segments = new List<(JobRunSegment Segment, long Sequence)>();
-        var completed = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        var completed = new Dictionary<string, double>(StringComparer.Ordinal);
         var sequence = 0L;
-        var segmentLock = new Lock();
+        DateTimeOffset? reportedAt = null;
 
         void Close(string jobId, RunOutcome outcome, DateTimeOffset at)
         {
-            if (open.TryRemove(jobId, out var seg))
+            if (open.Remove(jobId, out var seg))
             {
                 var start = seg.StartedAt ?? seg.AdmittedAt;
-                var end = Math.Max(TraceSeconds(at), TraceSeconds(start));
-                lock (segmentLock)
-                {
-                    segments.Add((new JobRunSegment(jobId, seg.Placement, seg.Gpus, TraceSeconds(start), end, outcome), seg.Sequence));
-                }
+                segments.Add((new JobRunSegment(jobId, seg.Placement, seg.Gpus, TraceSeconds(start), Math.Max(TraceSeconds(at), TraceSeconds(start)), outcome), seg.Sequence));
             }
         }
 
+        // Raised on the loop's thread (it is the only caller of the scheduler); a reported end is dated when it arrived.
         scheduler.JobEvent += (_, e) =>
         {
+            var at = reportedAt ?? e.Time;
             switch (e.Kind)
             {
                 case SchedulerEventKind.Completed:
-                    completed[e.JobId] = TraceSeconds(e.Time);
-                    Close(e.JobId, RunOutcome.Completed, e.Time);
+                    completed[e.JobId] = TraceSeconds(at);
+                    Close(e.JobId, RunOutcome.Completed, at);
                     break;
                 case SchedulerEventKind.Failed:
-                    Close(e.JobId, RunOutcome.Failed, e.Time);
+                    Close(e.JobId, RunOutcome.Failed, at);
                     break;
                 case SchedulerEventKind.Requeued:
-                    Close(e.JobId, RunOutcome.Preempted, e.Time);
+                    Close(e.JobId, RunOutcome.Preempted, at);
                     break;
                 case SchedulerEventKind.Cancelled:
-                    Close(e.JobId, RunOutcome.Cancelled, e.Time);
+                    Close(e.JobId, RunOutcome.Cancelled, at);
                     break;
                 default:
                     break;
             }
         };
 
-        var reporter = new SegmentReporter(scheduler, time, cluster, open);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loop = Task.Run(() => DispatchLoopAsync(scheduler, executor, reporter, open, () => Interlocked.Increment(ref sequence), time, stop.Token), CancellationToken.None);
-
-        foreach (var job in trace)
+        void Apply(JobRunReport report, DateTimeOffset at)
         {
-            var due = t0 + TimeSpan.FromSeconds(job.SubmitSeconds / k);
-            if (due > time.GetUtcNow())
+            if (report.Event == JobRunEvent.Started)
             {
-                await Task.Delay(due - time.GetUtcNow(), time, cancellationToken).ConfigureAwait(false);
+                if (open.TryGetValue(report.JobId, out var seg) && seg.Attempt == report.Attempt)
+                {
+                    seg.StartedAt = at;
+                    if (report.Message is { } message && message.StartsWith("nodes=", StringComparison.Ordinal))
+                    {
+                        // Slurm chose the nodes (placement is advisory there): record where the job really ran.
+                        var names = message["nodes=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+                        var indexes = names.Select(n => cluster.Nodes.Select(x => x.Name).ToList().IndexOf(n)).ToList();
+                        if (names.Length > 0 && indexes.All(i => i >= 0))
+                        {
+                            var perNode = seg.Gpus / names.Length;
+                            seg.Placement = Format(indexes.Select(i => (i, perNode)));
+                        }
+                    }
+                }
+
+                return;
             }
 
-            scheduler.Submit(new JobSpec(job.Id, job.Gpus)
+            reportedAt = at;
+            try
             {
-                Tenant = job.Tenant,
-                Priority = job.Priority,
-                RuntimeEstimate = TimeSpan.FromSeconds(job.DurationSeconds / k),
-            });
+                scheduler.Report(report);
+            }
+            finally
+            {
+                reportedAt = null;
+            }
         }
 
-        while (scheduler.GetJobs().Any(j => j.State is JobState.Pending or JobState.Running))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
-        }
-
-        await stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-
-        var records = trace.Select(j => new JobOutcomeRecord(j.Id, j.Tenant, j.Gpus, j.SubmitSeconds, completed.TryGetValue(j.Id, out var c) ? c : null)).ToList();
-        List<JobRunSegment> ordered;
-        lock (segmentLock)
-        {
-            ordered = [.. segments.OrderBy(s => s.Sequence).Select(s => s.Segment)]; // admission order (one row per run)
-        }
-
-        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster.TotalGpus);
-    }
-
-    private static async Task DispatchLoopAsync(JobScheduler scheduler, IJobExecutor executor, IJobRunReporter reporter, ConcurrentDictionary<string, OpenSegment> open, Func<long> next, TimeProvider time, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
+        async Task PassAsync()
         {
             scheduler.RunSchedulingPass();
             while (scheduler.Commands.TryRead(out var command))
@@ -346,7 +371,7 @@ internal static class Replay
                     {
                         case ExecutorCommandKind.Start:
                             var launch = command.Launch;
-                            open[launch.JobId] = new OpenSegment(launch.Attempt, next(), time.GetUtcNow(), Format(launch.Placement.Nodes.Select(n => (n.NodeIndex, n.Gpus))), launch.Placement.Gpus);
+                            open[launch.JobId] = new OpenSegment(launch.Attempt, sequence++, time.GetUtcNow(), Format(launch.Placement.Nodes.Select(n => (n.NodeIndex, n.Gpus))), launch.Placement.Gpus);
                             await executor.StartAsync(launch, reporter, cancellationToken).ConfigureAwait(false);
                             break;
                         case ExecutorCommandKind.Preempt:
@@ -362,9 +387,78 @@ internal static class Replay
                     scheduler.Report(new JobRunReport(command.Launch.JobId, command.Launch.Attempt, JobRunEvent.Failed, "Slurm refused the job: " + ex.Message));
                 }
             }
-
-            await scheduler.WaitForWorkAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
         }
+
+        var next = 0;
+        var queued = new Queue<(JobRunReport Report, DateTimeOffset At)>();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            while (inbox.Reader.TryRead(out var item))
+            {
+                queued.Enqueue(item);
+            }
+
+            // The events that happened by now, in time order (reports first on a tie: a run that ended frees its GPUs
+            // for the jobs submitted at that instant), one pass after each instant.
+            var now = time.GetUtcNow();
+            while (queued.Count > 0 || (next < trace.Count && Due(next) <= now))
+            {
+                var due = next < trace.Count && Due(next) <= now ? Due(next) : DateTimeOffset.MaxValue;
+                if (queued.Count > 0 && queued.Peek().At <= due)
+                {
+                    var at = queued.Peek().At;
+                    while (queued.Count > 0 && queued.Peek().At == at)
+                    {
+                        var (report, reported) = queued.Dequeue();
+                        Apply(report, reported);
+                    }
+                }
+                else
+                {
+                    while (next < trace.Count && Due(next) == due)
+                    {
+                        var job = trace[next++];
+                        scheduler.Submit(new JobSpec(job.Id, job.Gpus)
+                        {
+                            Tenant = job.Tenant,
+                            Priority = job.Priority,
+                            RuntimeEstimate = TimeSpan.FromSeconds(job.DurationSeconds / k),
+                        });
+                    }
+                }
+
+                await PassAsync().ConfigureAwait(false);
+                while (inbox.Reader.TryRead(out var item))
+                {
+                    queued.Enqueue(item);
+                }
+            }
+
+            if (next == trace.Count && scheduler.Inspect(e => e.PendingCount + e.Running.Count) == 0)
+            {
+                break;
+            }
+
+            await PassAsync().ConfigureAwait(false); // aging and reservations move on with time
+            DateTimeOffset? until = next < trace.Count ? Due(next) : null;
+            if (idle is not null)
+            {
+                await idle(until, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var wait = until is { } u ? u - time.GetUtcNow() : s_pollInterval;
+            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > s_pollInterval ? s_pollInterval : wait;
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var arrived = inbox.Reader.WaitToReadAsync(cts.Token).AsTask();
+            await Task.WhenAny(arrived, Task.Delay(wait, time, cts.Token)).ConfigureAwait(false);
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+
+        var records = trace.Select(j => new JobOutcomeRecord(j.Id, j.Tenant, j.Gpus, j.SubmitSeconds, completed.TryGetValue(j.Id, out var c) ? c : null)).ToList();
+        List<JobRunSegment> ordered = [.. segments.OrderBy(s => s.Sequence).Select(s => s.Segment)]; // admission order (one row per run)
+        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster.TotalGpus);
     }
 
     internal static string Format(IEnumerable<(int Node, int Gpus)> nodes) =>
@@ -386,28 +480,9 @@ internal static class Replay
         public int Gpus { get; } = gpus;
     }
 
-    /// <summary>Records when runs really started (and, on Slurm, on which nodes), then forwards every report to the scheduler.</summary>
-    private sealed class SegmentReporter(JobScheduler scheduler, TimeProvider time, Cluster cluster, ConcurrentDictionary<string, OpenSegment> open) : IJobRunReporter
+    /// <summary>Queues an executor's reports, stamped with the time they arrived, for the replay's loop (thread-safe).</summary>
+    private sealed class QueueingReporter(System.Threading.Channels.ChannelWriter<(JobRunReport Report, DateTimeOffset At)> writer, TimeProvider time) : IJobRunReporter
     {
-        public void Report(JobRunReport report)
-        {
-            if (report.Event == JobRunEvent.Started && open.TryGetValue(report.JobId, out var seg) && seg.Attempt == report.Attempt)
-            {
-                seg.StartedAt = time.GetUtcNow();
-                if (report.Message is { } message && message.StartsWith("nodes=", StringComparison.Ordinal))
-                {
-                    // Slurm chose the nodes (placement is advisory there): record where the job really ran.
-                    var names = message["nodes=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries);
-                    var indexes = names.Select(n => cluster.Nodes.Select(x => x.Name).ToList().IndexOf(n)).ToList();
-                    if (names.Length > 0 && indexes.All(i => i >= 0))
-                    {
-                        var perNode = seg.Gpus / names.Length;
-                        seg.Placement = Format(indexes.Select(i => (i, perNode)));
-                    }
-                }
-            }
-
-            scheduler.Report(report);
-        }
+        public void Report(JobRunReport report) => writer.TryWrite((report, time.GetUtcNow()));
     }
 }

@@ -13,13 +13,25 @@ internal sealed class ScheduleCliSupport
 {
     public Option<string> Trace { get; } = new("--trace") { Description = "Trace CSV: job_id,submit_time_s,duration_s,gpus[,tenant,priority]; other columns are ignored.", Required = true };
 
-    public Option<int> Nodes { get; } = new("--nodes") { Description = "Nodes in the simulated cluster.", Required = true };
+    public Option<int?> Nodes { get; } = new("--nodes") { Description = "Nodes in the simulated cluster (required unless --cluster is given)." };
 
-    public Option<int> GpusPerNode { get; } = new("--gpus-per-node") { Description = "GPUs per node.", Required = true };
+    public Option<int?> GpusPerNode { get; } = new("--gpus-per-node") { Description = "GPUs per node (required unless --cluster is given)." };
+
+    public Option<string?> ClusterFilePath { get; } = new("--cluster") { Description = "A cluster file (JSON: topology levels, nodes and GPU types; see docs/scheduling.md) in place of --nodes and --gpus-per-node." };
+
+    public Option<string?> Throughputs { get; } = new("--throughputs") { Description = "A throughput file (JSON: steps/s of each job class on each GPU type); jobs of a class run at its speed on the GPU type they get." };
+
+    public Option<string> Heterogeneity { get; } = new("--heterogeneity")
+    {
+        Description = "With --throughputs: aware (place each job where its normalised throughput is highest, count service in normalised GPU-seconds) or agnostic.",
+        DefaultValueFactory = _ => "aware",
+    };
 
     public Option<bool> Backfill { get; } = new("--backfill") { Description = "Enable EASY backfill (uses the runtime estimates)." };
 
-    public Option<bool> Preemption { get; } = new("--preemption") { Description = "Enable preemption (needed by srtf and las to preempt, and by priorities)." };
+    public Option<bool> Preemption { get; } = new("--preemption") { Description = "Preemption is on by default, as in the library; this flag is accepted for compatibility." };
+
+    public Option<bool> NoPreemption { get; } = new("--no-preemption") { Description = "Turn preemption off (priority, quota reclaim and the srtf/las orderings never preempt; srtf and las then only order the queue)." };
 
     public Option<string> Estimates { get; } = new("--estimates")
     {
@@ -45,13 +57,16 @@ internal sealed class ScheduleCliSupport
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, Backfill, Preemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until })
+        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, ClusterFilePath, Throughputs, Heterogeneity, Backfill, Preemption, NoPreemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until })
         {
             command.Options.Add(option);
         }
     }
 
-    public Trace LoadTrace(ParseResult parseResult)
+    public Trace LoadTrace(ParseResult parseResult) => LoadTrace(parseResult, scale: true);
+
+    /// <summary>Reads <c>--trace</c>, keeps <c>--jobs</c>, and (when <paramref name="scale"/>) applies <c>--load-factor</c>.</summary>
+    public Trace LoadTrace(ParseResult parseResult, bool scale)
     {
         var path = parseResult.GetValue(Trace)!;
         Trace trace;
@@ -80,13 +95,39 @@ internal sealed class ScheduleCliSupport
             throw CliUsageException.ForOption("--load-factor", "must be > 0", factor);
         }
 
-        return factor == 1 ? trace : trace.ScaleLoad(factor);
+        return factor == 1 || !scale ? trace : trace.ScaleLoad(factor);
     }
 
     public Cluster BuildCluster(ParseResult parseResult)
     {
         var nodes = parseResult.GetValue(Nodes);
         var gpus = parseResult.GetValue(GpusPerNode);
+        if (parseResult.GetValue(ClusterFilePath) is { } path)
+        {
+            if (nodes is not null || gpus is not null)
+            {
+                throw new CliUsageException("--cluster: replaces --nodes and --gpus-per-node; give one or the other.");
+            }
+
+            try
+            {
+                return ClusterFile.Load(path);
+            }
+            catch (FileNotFoundException)
+            {
+                throw CliUsageException.ForOption("--cluster", "must name an existing JSON file", path);
+            }
+            catch (SchedulingFileException ex)
+            {
+                throw new CliUsageException("--cluster: " + ex.Message, ex);
+            }
+        }
+
+        if (nodes is null || gpus is null)
+        {
+            throw new CliUsageException("--nodes and --gpus-per-node are required unless --cluster gives the cluster.");
+        }
+
         if (nodes < 1)
         {
             throw CliUsageException.ForOption("--nodes", "must be ≥ 1", nodes);
@@ -97,7 +138,62 @@ internal sealed class ScheduleCliSupport
             throw CliUsageException.ForOption("--gpus-per-node", "must be ≥ 1", gpus);
         }
 
-        return Cluster.Uniform(nodes, gpus);
+        return Cluster.Uniform(nodes.Value, gpus.Value);
+    }
+
+    /// <summary>The throughput matrix of <c>--throughputs</c>, or <see langword="null"/>.</summary>
+    public ThroughputMatrix? LoadThroughputs(ParseResult parseResult)
+    {
+        if (parseResult.GetValue(Throughputs) is not { } path)
+        {
+            if (parseResult.GetResult(Heterogeneity) is { Implicit: false })
+            {
+                throw new CliUsageException("--heterogeneity: needs --throughputs (the speed of each job class on each GPU type).");
+            }
+
+            return null;
+        }
+
+        try
+        {
+            return ThroughputMatrix.Load(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw CliUsageException.ForOption("--throughputs", "must name an existing JSON file", path);
+        }
+        catch (SchedulingFileException ex)
+        {
+            throw new CliUsageException("--throughputs: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>The heterogeneity variants to run: aware, agnostic, or (when <paramref name="allowBoth"/>) both.</summary>
+    public bool[] HeterogeneityVariants(ParseResult parseResult, bool allowBoth)
+    {
+        return parseResult.GetValue(Heterogeneity)!.Trim().ToLowerInvariant() switch
+        {
+            "aware" => [true],
+            "agnostic" => [false],
+            "both" when allowBoth => [false, true],
+            var other => throw CliUsageException.ForOption("--heterogeneity", allowBoth ? "must be aware, agnostic or both" : "must be aware or agnostic", other),
+        };
+    }
+
+    /// <summary>A policy's label in tables, plots and JSON: its name, and with a throughput matrix its variant.</summary>
+    public static string Label(SchedulingPolicy policy) =>
+        policy.Throughputs is null ? policy.Name : $"{policy.Name} ({(policy.HeterogeneityAware ? "aware" : "agnostic")})";
+
+    /// <summary>Whether preemption is on: the library's default (on) unless <c>--no-preemption</c> is given.</summary>
+    public bool PreemptionEnabled(ParseResult parseResult)
+    {
+        var off = parseResult.GetValue(NoPreemption);
+        if (off && parseResult.GetValue(Preemption))
+        {
+            throw new CliUsageException("--no-preemption: cannot be combined with --preemption.");
+        }
+
+        return !off;
     }
 
     public static SchedulingPolicy BuildPolicy(string name, bool backfill, bool preemption, string option)
@@ -109,6 +205,20 @@ internal sealed class ScheduleCliSupport
         }
 
         return SchedulingPolicy.Create(normalized, backfill, preemption);
+    }
+
+    /// <summary><see cref="BuildPolicy(string, bool, bool, string)"/> with a throughput matrix and its variant.</summary>
+    public static SchedulingPolicy BuildPolicy(string name, bool backfill, bool preemption, string option, ThroughputMatrix? throughputs, bool aware) =>
+        BuildPolicy(name, backfill, preemption, option) with { Throughputs = throughputs, HeterogeneityAware = throughputs is not null && aware };
+
+    /// <summary>Writes one warning line to stderr for the policies that cannot act as named in this configuration (e.g. <c>las</c> without preemption).</summary>
+    public static void WarnAboutConfiguration(CliContext context, IEnumerable<SchedulingPolicy> policies)
+    {
+        var warnings = policies.Select(p => p.ConfigurationWarning).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        if (warnings.Length > 0)
+        {
+            context.Error.WriteLine("warning: " + string.Join("; ", warnings) + "; drop --no-preemption to let it preempt.");
+        }
     }
 
     public SimulationOptions BuildOptions(ParseResult parseResult)
@@ -176,6 +286,18 @@ internal sealed class ScheduleCliSupport
             result = simulator.Run(trace, new ActionProgress(f => bar.Value = f));
         });
         return result!;
+    }
+
+    /// <summary>The cluster for titles: "N × G GPUs" when uniform, else its GPUs per type and topology levels.</summary>
+    public static string Describe(Cluster cluster)
+    {
+        if (cluster.GpuTypes.Count == 1 && cluster.Nodes.All(n => n.Gpus == cluster.MaxGpusPerNode))
+        {
+            return $"{cluster.Nodes.Count} × {cluster.MaxGpusPerNode} GPUs";
+        }
+
+        var types = string.Join(" + ", cluster.GpuTypes.Select(t => $"{cluster.Nodes.Where(n => string.Equals(n.GpuType, t, StringComparison.OrdinalIgnoreCase)).Sum(n => n.Gpus)} {t}"));
+        return $"{types} GPUs on {cluster.Nodes.Count} nodes";
     }
 
     public static string Seconds(double value) => value.ToString("N0", CultureInfo.InvariantCulture) + " s";

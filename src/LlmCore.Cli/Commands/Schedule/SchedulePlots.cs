@@ -38,10 +38,10 @@ internal static class SchedulePlots
     }
 
     /// <summary>Empirical CDFs of job completion time, one line per policy, on a log10 axis.</summary>
-    public static void SaveJctCdf(string path, IReadOnlyList<SimulationResult> results, string title)
+    public static void SaveJctCdf(string path, IReadOnlyList<(string Label, SimulationResult Result)> results, string title)
     {
         var plot = new Plot();
-        foreach (var r in results)
+        foreach (var (label, r) in results)
         {
             var jcts = r.Jobs.Where(j => j.CompletedSeconds is not null).Select(j => Math.Max(1, j.CompletedSeconds!.Value - j.SubmitSeconds)).Order().ToArray();
             if (jcts.Length == 0)
@@ -62,12 +62,30 @@ internal static class SchedulePlots
             ys.Add(1);
             var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
             line.MarkerSize = 0;
-            line.LegendText = r.Policy;
+            line.LegendText = label;
         }
 
         plot.Title(title);
         plot.XLabel("log10 job completion time (s)");
         plot.YLabel("fraction of completed jobs");
+        plot.ShowLegend();
+        plot.SavePng(path, 900, 600);
+    }
+
+    /// <summary>Average JCT (hours) against offered load, one line with markers per policy.</summary>
+    public static void SaveJctAgainstLoad(string path, IReadOnlyList<(string Label, (double Load, double AvgJctSeconds)[] Points)> series, string title)
+    {
+        var plot = new Plot();
+        foreach (var (label, points) in series)
+        {
+            var line = plot.Add.Scatter(points.Select(p => p.Load).ToArray(), points.Select(p => p.AvgJctSeconds / 3600).ToArray());
+            line.MarkerSize = 7;
+            line.LegendText = label;
+        }
+
+        plot.Title(title);
+        plot.XLabel("offered load (GPU-seconds asked / GPU-seconds available during arrivals)");
+        plot.YLabel("average job completion time (hours)");
         plot.ShowLegend();
         plot.SavePng(path, 900, 600);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Scheduling.Metrics;
+using LlmCore.Scheduling.Policies;
 using LlmCore.Scheduling.Simulation;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ internal static class SimulateCommand
     public static Command Create(CliContext context)
     {
         var support = new ScheduleCliSupport();
-        var policy = new Option<string>("--policy") { Description = "fifo, priority, sjf, srtf, las, multifactor or drf.", Required = true };
+        var policy = new Option<string>("--policy") { Description = string.Join(", ", SchedulingPolicy.Names) + ".", Required = true };
         var events = new Option<string?>("--events") { Description = "Write every run segment to this CSV: job_id,placement,gpus,start_s,end_s,outcome." };
         var plot = new Option<string?>("--plot") { Description = "Write a PNG of GPU utilization and queue length over time." };
         var command = new Command("simulate", "Replay a job trace on a simulated GPU cluster with one scheduling policy (discrete-event, deterministic).");
@@ -23,7 +24,10 @@ internal static class SimulateCommand
         command.SetAction((Func<ParseResult, int>)(parseResult =>
         {
             var cluster = support.BuildCluster(parseResult);
-            var schedulingPolicy = ScheduleCliSupport.BuildPolicy(parseResult.GetValue(policy)!, parseResult.GetValue(support.Backfill), parseResult.GetValue(support.Preemption), "--policy");
+            var throughputs = support.LoadThroughputs(parseResult);
+            var aware = support.HeterogeneityVariants(parseResult, allowBoth: false)[0];
+            var schedulingPolicy = ScheduleCliSupport.BuildPolicy(parseResult.GetValue(policy)!, parseResult.GetValue(support.Backfill), support.PreemptionEnabled(parseResult), "--policy", throughputs, aware);
+            ScheduleCliSupport.WarnAboutConfiguration(context, [schedulingPolicy]);
             var options = support.BuildOptions(parseResult);
             var trace = support.LoadTrace(parseResult);
             var simulator = new Simulator(cluster, schedulingPolicy, options);
@@ -37,19 +41,19 @@ internal static class SimulateCommand
 
             if (parseResult.GetValue(plot) is { } plotPath)
             {
-                SchedulePlots.SaveTimeline(plotPath, result, cluster.TotalGpus, $"{schedulingPolicy.Name} on {cluster.Nodes.Count}×{cluster.MaxGpusPerNode} GPUs, {trace.Jobs.Count} jobs, offered load {ScheduleCliSupport.Fraction(result.Details.OfferedLoad)}");
+                SchedulePlots.SaveTimeline(plotPath, result, cluster.TotalGpus, $"{ScheduleCliSupport.Label(schedulingPolicy)} on {ScheduleCliSupport.Describe(cluster)}, {trace.Jobs.Count} jobs, offered load {ScheduleCliSupport.Fraction(result.Details.OfferedLoad)}");
             }
 
             var m = result.Metrics;
             var d = result.Details;
             if (parseResult.GetValue(CliContext.JsonOption))
             {
-                context.WriteJson(ToJson(result, cluster.TotalGpus));
+                context.WriteJson(ToJson(result, cluster.TotalGpus, schedulingPolicy));
                 return CliApp.Success;
             }
 
             var table = new Table().Border(TableBorder.Rounded)
-                .Title($"{schedulingPolicy.Name} on {cluster.Nodes.Count} × {cluster.MaxGpusPerNode} GPUs")
+                .Title(Markup.Escape($"{ScheduleCliSupport.Label(schedulingPolicy)} on {ScheduleCliSupport.Describe(cluster)}"))
                 .AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("jobs (completed)", $"{m.Jobs} ({m.Completed})");
             table.AddRow("rejected / failed / unfinished", $"{d.Rejected} / {d.Failed} / {d.Unfinished}");
@@ -62,19 +66,32 @@ internal static class SimulateCommand
             table.AddRow("GPU utilization", ScheduleCliSupport.Fraction(m.GpuUtilization));
             table.AddRow("preemptions (lost GPU-hours)", $"{m.Preemptions} ({d.LostGpuHours:N1})");
             table.AddRow("Jain fairness over tenants", ScheduleCliSupport.Fraction(d.JainFairnessIndex));
+            table.AddRow("finish-time fairness ρ mean / max", ScheduleCliSupport.Fraction(d.FinishTimeFairnessMean) + " / " + ScheduleCliSupport.Fraction(d.FinishTimeFairnessMax));
+            if (cluster.GpuTypes.Count > 1)
+            {
+                table.AddRow("utilization by GPU type", Markup.Escape(string.Join(", ", d.UtilizationByGpuType.Select(u => $"{u.Key} {ScheduleCliSupport.Fraction(u.Value)}"))));
+            }
+
+            if (d.Resizes > 0)
+            {
+                table.AddRow("elastic resizes", d.Resizes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
             context.Console.Write(table);
             return CliApp.Success;
         }));
         return command;
     }
 
-    internal static object ToJson(SimulationResult result, int clusterGpus)
+    internal static object ToJson(SimulationResult result, int clusterGpus, SchedulingPolicy policy, double? loadFactor = null)
     {
         var m = result.Metrics;
         var d = result.Details;
         return new
         {
             policy = result.Policy,
+            label = ScheduleCliSupport.Label(policy),
+            heterogeneity = policy.Throughputs is null ? null : policy.HeterogeneityAware ? "aware" : "agnostic",
+            loadFactor,
             jobs = m.Jobs,
             completed = m.Completed,
             avgJctSeconds = m.AvgJctSeconds,
@@ -92,6 +109,10 @@ internal static class SimulateCommand
             lostGpuHours = d.LostGpuHours,
             longestWaitSeconds = d.LongestWaitSeconds,
             jainFairnessIndex = d.JainFairnessIndex,
+            finishTimeFairnessMean = d.FinishTimeFairnessMean,
+            finishTimeFairnessMax = d.FinishTimeFairnessMax,
+            utilizationByGpuType = d.UtilizationByGpuType,
+            resizes = d.Resizes,
             tenants = d.Tenants.Select(t => new { tenant = t.Tenant, jobs = t.Jobs, completed = t.Completed, gpuHours = t.GpuSeconds / 3600, share = t.Share, avgJctSeconds = t.AvgJctSeconds, serviceRate = t.ServiceRate }).ToArray(),
         };
     }

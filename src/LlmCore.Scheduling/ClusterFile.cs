@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json;
+using LlmCore.Scheduling.Internal;
+
+namespace LlmCore.Scheduling;
+
+/// <summary>
+/// Reads a cluster (nodes, GPU types and a topology of any depth) from a JSON file: the input of
+/// <c>llmcore schedule simulate --cluster FILE.json</c>.
+/// </summary>
+/// <remarks>
+/// <para>The file is one object with optional <c>levels</c> (the named topology levels, widest first, e.g.
+/// <c>["block", "rack", "nvl72"]</c>) and the nodes, given either as a tree of <c>domains</c> or as a flat list of
+/// <c>nodes</c> (or both). A domain is <c>{ "name": "rack", "count": 4, "domains": [...] }</c> or
+/// <c>{ ..., "nodes": [...] }</c>; its depth in the tree is its level (the first level at the top). <c>count</c>
+/// repeats it, numbering the copies (<c>rack0</c>, <c>rack1</c>, …; without <c>count</c> the name is used as is). A node
+/// entry is <c>{ "gpus": 4, "gpuType": "GB200", "count": 18, "name": "gb", "cpuCores": 72, "memoryGib": 480,
+/// "labels": { "rack": "r3" } }</c>: <c>gpus</c> is required; <c>gpuType</c> defaults to <c>GPU</c>; <c>count</c> repeats
+/// the node (a named entry's copies are numbered, <c>gb0</c> … <c>gb17</c>; unnamed nodes are numbered across the cluster,
+/// <c>n0</c>, <c>n1</c>, …); a node's name is prefixed by its domain's path (<c>block0-rack2-nvl72-gb7</c>); <c>labels</c> give the
+/// node's domain at levels the tree does not (the flat form names every level this way).</para>
+/// <para>For example, two blocks of four racks, each rack one NVL72 domain of 18 four-GPU nodes:
+/// <c>{ "levels": ["block", "rack", "nvl72"], "domains": [ { "name": "block", "count": 2, "domains": [ { "name": "rack",
+/// "count": 4, "domains": [ { "name": "nvl72", "nodes": [ { "count": 18, "gpus": 4, "gpuType": "GB200" } ] } ] } ] } ] }</c>.</para>
+/// <para>Comments and trailing commas are allowed; unknown keys are errors (they are usually typos). Every error names
+/// the file, line and column (<see cref="SchedulingFileException"/>). Stateless and thread-safe.</para>
+/// </remarks>
+public static class ClusterFile
+{
+    private const int MaxNodes = 1_000_000;
+
+    private static readonly string[] s_rootKeys = ["levels", "domains", "nodes", "name", "description"];
+    private static readonly string[] s_domainKeys = ["name", "count", "domains", "nodes"];
+    private static readonly string[] s_nodeKeys = ["name", "count", "gpus", "gpuType", "cpuCores", "memoryGib", "labels"];
+
+    /// <summary>Reads a cluster file.</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <returns>The cluster.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="SchedulingFileException">The file is malformed (the message names line and column).</exception>
+    public static Cluster Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The cluster file '{path}' does not exist.", path);
+        }
+
+        return Parse(File.ReadAllText(path), Path.GetFileName(path));
+    }
+
+    /// <summary>Parses a cluster from JSON text.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">A name for messages (e.g. the file name).</param>
+    /// <returns>The cluster.</returns>
+    /// <exception cref="SchedulingFileException">The text is malformed (the message names line and column).</exception>
+    public static Cluster Parse(string json, string source = "cluster")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var root = PositionedJson.Parse(json, source).Expect(JsonValueKind.Object, source, "the cluster file");
+        CheckKeys(root, s_rootKeys, source, "the cluster");
+        var levels = new List<string>();
+        if (root.Get("levels") is { } levelsNode)
+        {
+            levelsNode.Expect(JsonValueKind.Array, source, "\"levels\"");
+            foreach (var item in levelsNode.Items)
+            {
+                var name = item.ExpectString(source, "a level name");
+                if (string.Equals(name, Cluster.NodeLevel, StringComparison.OrdinalIgnoreCase) || string.Equals(name, Cluster.ClusterLevel, StringComparison.OrdinalIgnoreCase)
+                    || levels.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw item.Error(source, $"level '{name}' is repeated or reserved (node and cluster are implicit)");
+                }
+
+                levels.Add(name);
+            }
+        }
+
+        var nodes = new List<NodeSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (root.Get("domains") is { } domains)
+        {
+            domains.Expect(JsonValueKind.Array, source, "\"domains\"");
+            foreach (var domain in domains.Items)
+            {
+                ReadDomain(domain, 0, [], string.Empty, levels, nodes, names, source);
+            }
+        }
+
+        if (root.Get("nodes") is { } flat)
+        {
+            flat.Expect(JsonValueKind.Array, source, "\"nodes\"");
+            foreach (var entry in flat.Items)
+            {
+                ReadNodes(entry, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), string.Empty, levels, nodes, names, source);
+            }
+        }
+
+        if (nodes.Count == 0)
+        {
+            throw root.Error(source, "the cluster has no nodes: give \"domains\" or \"nodes\"");
+        }
+
+        return new Cluster(nodes, levels);
+    }
+
+    private static void ReadDomain(PositionedJson node, int depth, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, string source)
+    {
+        node.Expect(JsonValueKind.Object, source, "a domain");
+        CheckKeys(node, s_domainKeys, source, "a domain");
+        if (depth >= levels.Count)
+        {
+            throw node.Error(source, $"a domain nested {depth + 1} deep, but \"levels\" names only {levels.Count} level(s); nest nodes instead, or add a level");
+        }
+
+        var name = node.Get("name")?.ExpectString(source, "a domain's \"name\"") ?? levels[depth];
+        var countNode = node.Get("count");
+        var count = countNode is null ? 1 : (int)countNode.ExpectNumber(source, "a domain's \"count\"", 1, MaxNodes, integer: true);
+        var children = node.Get("domains");
+        var members = node.Get("nodes");
+        if (children is null && members is null)
+        {
+            throw node.Error(source, $"domain '{name}' has neither \"domains\" nor \"nodes\"");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var label = countNode is null ? name : name + i.ToString(CultureInfo.InvariantCulture);
+            var childLabels = new Dictionary<string, string>(labels, StringComparer.OrdinalIgnoreCase) { [levels[depth]] = label };
+            var childPath = path.Length == 0 ? label : path + "-" + label;
+            if (children is not null)
+            {
+                children.Expect(JsonValueKind.Array, source, "\"domains\"");
+                foreach (var child in children.Items)
+                {
+                    ReadDomain(child, depth + 1, childLabels, childPath, levels, nodes, names, source);
+                }
+            }
+
+            if (members is not null)
+            {
+                members.Expect(JsonValueKind.Array, source, "\"nodes\"");
+                foreach (var entry in members.Items)
+                {
+                    ReadNodes(entry, childLabels, childPath, levels, nodes, names, source);
+                }
+            }
+        }
+    }
+
+    private static void ReadNodes(PositionedJson entry, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, string source)
+    {
+        entry.Expect(JsonValueKind.Object, source, "a node");
+        CheckKeys(entry, s_nodeKeys, source, "a node");
+        var gpusNode = entry.Get("gpus") ?? throw entry.Error(source, "a node needs \"gpus\" (GPUs per node, ≥ 1)");
+        var gpus = (int)gpusNode.ExpectNumber(source, "\"gpus\"", 1, 1_000_000, integer: true);
+        var gpuType = entry.Get("gpuType")?.ExpectString(source, "\"gpuType\"") ?? "GPU";
+        var cpu = entry.Get("cpuCores")?.ExpectNumber(source, "\"cpuCores\"", 0, double.MaxValue) ?? double.PositiveInfinity;
+        var memory = entry.Get("memoryGib")?.ExpectNumber(source, "\"memoryGib\"", 0, double.MaxValue) ?? double.PositiveInfinity;
+        var countNode = entry.Get("count");
+        var count = countNode is null ? 1 : (int)countNode.ExpectNumber(source, "a node's \"count\"", 1, MaxNodes, integer: true);
+        var name = entry.Get("name")?.ExpectString(source, "a node's \"name\"");
+        var own = new Dictionary<string, string>(labels, StringComparer.OrdinalIgnoreCase);
+        if (entry.Get("labels") is { } labelsNode)
+        {
+            labelsNode.Expect(JsonValueKind.Object, source, "\"labels\"");
+            foreach (var (level, value) in labelsNode.Properties)
+            {
+                if (!levels.Contains(level, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw value.Error(source, $"label '{level}' is not one of \"levels\" ({string.Join(", ", levels)})");
+                }
+
+                own[level] = value.ExpectString(source, $"the label '{level}'");
+            }
+        }
+
+        if (nodes.Count + count > MaxNodes)
+        {
+            throw entry.Error(source, $"the cluster would have more than {MaxNodes:N0} nodes");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            // A named entry keeps its name (numbered when repeated); an unnamed one is numbered across the cluster.
+            var suffix = name is null ? "n" + nodes.Count.ToString(CultureInfo.InvariantCulture)
+                : countNode is null ? name
+                : name + i.ToString(CultureInfo.InvariantCulture);
+            var nodeName = path.Length == 0 ? suffix : path + "-" + suffix;
+            if (!names.Add(nodeName))
+            {
+                throw entry.Error(source, $"node name '{nodeName}' appears twice");
+            }
+
+            nodes.Add(new NodeSpec(nodeName, gpus, gpuType) { CpuCores = cpu, MemoryGib = memory, Labels = own });
+        }
+    }
+
+    private static void CheckKeys(PositionedJson node, string[] allowed, string source, string what)
+    {
+        foreach (var (key, value) in node.Properties)
+        {
+            if (!allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw value.Error(source, $"unknown key '{key}' in {what}; expected one of {string.Join(", ", allowed)}");
+            }
+        }
+    }
+}
