@@ -71,7 +71,7 @@ measure_with_grep() {
     | sort -k1,1 -k2,2nr | awk '!seen[$1]++'
 }
 
-if command -v python3 >/dev/null 2>&1; then
+if [ "${COVERAGE_NO_PYTHON:-0}" != 1 ] && command -v python3 >/dev/null 2>&1; then
   measured=$(measure_with_python)
 else
   measured=$(measure_with_grep)

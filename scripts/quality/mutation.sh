@@ -78,7 +78,11 @@ import json, sys
 report, lib, scope, wall, load = sys.argv[1:6]
 data = json.load(open(report, encoding="utf-8"))
 counts = {}
-for f in data.get("files", {}).values():
+# Only the scope's files: Stryker reports every file of the project (the rest as "removed by mutate filter").
+prefix = f"/src/LlmCore.{lib}/{scope}"
+for path, f in data.get("files", {}).items():
+    if not (path.replace("\\", "/").find(prefix + "/") >= 0 or path.replace("\\", "/").endswith(prefix + ".cs")):
+        continue
     for m in f.get("mutants", []):
         counts[m["status"]] = counts.get(m["status"], 0) + 1
 killed = counts.get("Killed", 0)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Text.Json;
 using LlmCore.Cli;
 using LlmCore.Cli.Infrastructure;
@@ -41,7 +42,8 @@ internal sealed class CliArgumentsTarget : FuzzTarget
 
         var root = CliApp.BuildRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, interactive: false));
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 || !s_runnable.Contains(CommandPath(parse.CommandResult.Command, root)) || args.Any(WritesAFile))
+        // Help (-h, -?, --help, found even inside "-?steps") prints the help text, not the command's output.
+        if (parse.Errors.Count > 0 || parse.Action is HelpAction || !s_runnable.Contains(CommandPath(parse.CommandResult.Command, root)) || args.Any(WritesAFile))
         {
             return;
         }
