@@ -32,7 +32,7 @@ public static class CsvDataset
     /// <returns>The dataset.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="ArgumentException">The file is empty, has no such target column, or a cell is not a number.</exception>
+    /// <exception cref="ArgumentException">The file is empty, names a column twice, has no such target column, or a cell is not a number.</exception>
     public static Dataset<T> Load<T>(string path, string? targetColumn = null, LearningTask? task = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -54,7 +54,7 @@ public static class CsvDataset
     /// <param name="task">The task, or <see langword="null"/> to infer it.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The text is empty, has no such target column, or a cell is not a number.</exception>
+    /// <exception cref="ArgumentException">The text is empty, names a column twice, has no such target column, or a cell is not a number.</exception>
     public static Dataset<T> Load<T>(TextReader reader, string sourceName, string? targetColumn = null, LearningTask? task = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -86,6 +86,11 @@ public static class CsvDataset
         catch (InvalidDataException ex)
         {
             throw new ArgumentException($"{sourceName}: {ex.Message}", nameof(reader), ex);
+        }
+        catch (ArgumentException ex)
+        {
+            // Sep refuses a header that names a column twice ("Col name 'x' found 2 times ...").
+            throw new ArgumentException($"{sourceName}: the header names a column twice: {ex.Message}", nameof(reader), ex);
         }
 
         if (names.Length < 2)

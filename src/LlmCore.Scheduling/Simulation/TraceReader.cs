@@ -34,7 +34,7 @@ public static class TraceReader
     /// <returns>The trace.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="TraceFormatException">The header lacks a required column, or rows are malformed.</exception>
+    /// <exception cref="TraceFormatException">The header lacks a required column or names one twice, or rows are malformed.</exception>
     public static Trace ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -52,13 +52,13 @@ public static class TraceReader
     /// <param name="source">A name for messages (e.g. the file name).</param>
     /// <returns>The trace.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TraceFormatException">The header lacks a required column, or rows are malformed.</exception>
+    /// <exception cref="TraceFormatException">The header lacks a required column or names one twice, or rows are malformed.</exception>
     public static Trace Read(TextReader reader, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var errors = new List<TraceError>();
         var jobs = new List<TraceJob>();
-        using var csv = Sep.Reader(o => o with { Sep = new Sep(','), DisableColCountCheck = true, Unescape = true }).From(reader);
+        using var csv = OpenCsv(reader, source);
         if (csv.Header.IsEmpty)
         {
             throw new TraceFormatException([new TraceError(1, "the file is empty; expected a header " + string.Join(',', RequiredColumns))], source);
@@ -206,6 +206,19 @@ public static class TraceReader
         }
 
         return value;
+    }
+
+    private static SepReader OpenCsv(TextReader reader, string? source)
+    {
+        try
+        {
+            return Sep.Reader(o => o with { Sep = new Sep(','), DisableColCountCheck = true, Unescape = true }).From(reader);
+        }
+        catch (ArgumentException ex)
+        {
+            // Sep refuses a header that names a column twice ("Col name 'x' found 2 times ...").
+            throw new TraceFormatException([new TraceError(1, $"the header names a column twice: {ex.Message}")], source);
+        }
     }
 
     private static double ParseSeconds(ReadOnlySpan<char> text, string column, int line, List<TraceError> errors)
