@@ -6,7 +6,7 @@ namespace LlmCore.Cli;
 
 /// <summary>
 /// The <c>llmcore</c> command line: builds the command tree and maps outcomes to exit codes
-/// (0 success, 1 failure, 2 bad input).
+/// (0 success, 1 failure, 2 bad input, 3 a run that diverged).
 /// </summary>
 internal static class CliApp
 {
@@ -18,6 +18,9 @@ internal static class CliApp
 
     /// <summary>Exit code for bad input: an unknown option, a missing or invalid value.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Exit code for an optimization or training run whose loss or parameters became NaN or infinite.</summary>
+    public const int Diverged = 3;
 
     /// <summary>Builds the root command with every subcommand.</summary>
     public static RootCommand BuildRootCommand(CliContext context)
@@ -50,7 +53,7 @@ internal static class CliApp
         {
             // Unknown tokens are the most useful thing to name; then the rest, all on one line.
             var messages = parseResult.Errors
-                .Select(static e => CliContext.OneLine(e.Message))
+                .Select(CliMessages.Describe)
                 .OrderBy(static m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1)
                 .Distinct(StringComparer.Ordinal);
             error.WriteLine($"error: {string.Join(" ", messages)}");
@@ -68,32 +71,13 @@ internal static class CliApp
         {
             return parseResult.Invoke(configuration);
         }
-        catch (CliUsageException ex)
-        {
-            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
-            return BadInput;
-        }
-        catch (ArgumentException ex)
-        {
-            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
-            return BadInput;
-        }
-        catch (FileNotFoundException ex)
-        {
-            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
-            return BadInput;
-        }
-        catch (OperationCanceledException)
-        {
-            error.WriteLine("error: cancelled.");
-            return Failure;
-        }
-#pragma warning disable CA1031 // The CLI's last line of defence turns any failure into one line and exit code 1.
+#pragma warning disable CA1031 // The CLI's last line of defence turns any failure into one line and its exit code.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            error.WriteLine($"error: {CliContext.OneLine(ex.Message)}");
-            return Failure;
+            var (exitCode, message) = CliMessages.ForException(ex);
+            error.WriteLine($"error: {message}");
+            return exitCode;
         }
     }
 }

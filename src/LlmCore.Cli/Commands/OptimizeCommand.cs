@@ -10,6 +10,8 @@ namespace LlmCore.Cli.Commands;
 /// <summary>
 /// <c>llmcore optimize</c>: runs a torch.optim-style optimizer on a 2-D test function in double precision and prints
 /// the final parameters and loss (and the trajectory with <c>--history</c>, or a contour plot with <c>--plot</c>).
+/// A run whose loss, gradient or parameters become NaN or infinite stops at that step with exit code 3 (one line on
+/// stderr, nothing on stdout, no plot).
 /// </summary>
 internal static class OptimizeCommand
 {
@@ -54,7 +56,7 @@ internal static class OptimizeCommand
         var lrDecay = new Option<double?>("--lr-decay") { Description = "Adagrad's learning-rate decay (default 0)." };
         var initialAccumulator = new Option<double?>("--initial-accumulator-value") { Description = "Adagrad's initial accumulator (default 0)." };
         var history = new Option<bool>("--history") { Description = "Include the parameters after every step." };
-        var plot = new Option<FileInfo?>("--plot") { Description = "Write a PNG of the trajectory over the function's contours." };
+        var plot = CliOptions.Plot("Write a PNG of the trajectory over the function's contours");
 
         var command = new Command("optimize", "Run an optimizer (torch.optim semantics, double precision) on the Rosenbrock or a quadratic function.");
         foreach (var option in new Option[] { function, optimizer, steps, start, lr, betas, eps, weightDecay, decoupled, momentum, dampening, nesterov, amsgrad, centered, alpha, lrDecay, initialAccumulator, history, plot })
@@ -114,21 +116,28 @@ internal static class OptimizeCommand
                 parameter.Gradient[0] = gx;
                 parameter.Gradient[1] = gy;
                 instance.Step();
-                trajectory.Add(parameter.Values.ToArray());
+                var (x, y) = (parameter.Values[0], parameter.Values[1]);
+                if (Divergence(functionName, gx, gy, x, y) is { } what)
+                {
+                    throw CliDivergedException.AtStep(k + 1, what, "try a smaller --lr (or another --optimizer)");
+                }
+
+                trajectory.Add([x, y]);
             }
 
             var final = parameter.Values.ToArray();
             var loss = Loss(functionName, final[0], final[1]);
-            var plotFile = parseResult.GetValue(plot);
-            if (plotFile is not null)
+            var plotPath = parseResult.GetValue(plot) is { } plotName ? Path.GetFullPath(plotName) : null;
+            if (plotPath is not null)
             {
-                TrajectoryPlot.Save(plotFile.FullName, functionName, optimizerName, trajectory, Loss);
+                CliOptions.EnsureDirectoryFor(plotPath);
+                TrajectoryPlot.Save(plotPath, functionName, optimizerName, trajectory, Loss);
             }
 
             if (json)
             {
                 context.WriteJson(new OptimizeResult(functionName, optimizerName, final, loss, stepCount,
-                    parseResult.GetValue(history) ? trajectory.Skip(1).ToArray() : null, plotFile?.FullName));
+                    parseResult.GetValue(history) ? trajectory.Skip(1).ToArray() : null, plotPath));
                 return CliApp.Success;
             }
 
@@ -142,9 +151,9 @@ internal static class OptimizeCommand
 
             context.Console.MarkupLine($"[bold]{Markup.Escape(optimizerName)}[/] on [bold]{functionName}[/], {stepCount} steps (double precision, torch.optim semantics)");
             context.Console.Write(table);
-            if (plotFile is not null)
+            if (plotPath is not null)
             {
-                context.Console.MarkupLine($"Plot written to [underline]{Markup.Escape(plotFile.FullName)}[/].");
+                context.Console.MarkupLine($"Plot written to [underline]{Markup.Escape(plotPath)}[/].");
             }
 
             return CliApp.Success;
@@ -156,6 +165,24 @@ internal static class OptimizeCommand
     public static double Loss(string function, double x, double y) => function == "rosenbrock"
         ? ((1 - x) * (1 - x)) + (100 * (y - (x * x)) * (y - (x * x)))
         : 0.5 * ((x * x) + (10 * y * y));
+
+    /// <summary>What became non-finite after a step (the gradient that produced it, the parameters, or the loss), or <see langword="null"/>.</summary>
+    private static string? Divergence(string function, double gx, double gy, double x, double y)
+    {
+        static string Name(double v) => double.IsNaN(v) ? "NaN" : "infinite";
+        if (!double.IsFinite(gx) || !double.IsFinite(gy))
+        {
+            return $"the gradient is {Name(double.IsFinite(gx) ? gy : gx)}";
+        }
+
+        if (!double.IsFinite(x) || !double.IsFinite(y))
+        {
+            return $"the parameters are {Name(double.IsFinite(x) ? y : x)}";
+        }
+
+        var loss = Loss(function, x, y);
+        return double.IsFinite(loss) ? null : $"the loss is {Name(loss)}";
+    }
 
     private static (double X, double Y) Gradient(string function, double x, double y) => function == "rosenbrock"
         ? ((-2 * (1 - x)) - (400 * x * (y - (x * x))), 200 * (y - (x * x)))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Spectre.Console;
 
@@ -56,9 +57,69 @@ internal sealed class CliContext
     public static JsonSerializerOptions JsonOptions => s_json;
 
     /// <summary>Writes <paramref name="value"/> as the single JSON object of a <c>--json</c> run.</summary>
+    /// <remarks>
+    /// The contract allows one non-number in place of a number: an infinite ε, written as the string "Infinity" under a key
+    /// that names an ε. Any other NaN or infinity means a result overflowed; it is not printed (a script would read the
+    /// string as a value) but reported as a failure naming the key.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The value holds a NaN or an infinity where the contract does not allow one.</exception>
     public void WriteJson<T>(T value)
     {
-        Output.WriteLine(JsonSerializer.Serialize(value, s_json));
+        var node = JsonSerializer.SerializeToNode(value, s_json);
+        if (FindNonFinite(node, "$") is { } path)
+        {
+            throw new InvalidOperationException($"the result '{path}' is not a finite number (it overflowed); the inputs are outside the range this command can compute.");
+        }
+
+        Output.WriteLine(node is null ? "null" : node.ToJsonString(s_json));
+    }
+
+    /// <summary>The path of the first NaN or infinity the contract does not allow, or <see langword="null"/>.</summary>
+    internal static string? FindNonFinite(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    if (FindNonFinite(child, $"{path}.{key}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (FindNonFinite(a[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValue v when v.TryGetValue<string>(out var text):
+                return text switch
+                {
+                    "Infinity" when IsEpsilonKey(path) => null,
+                    "NaN" or "Infinity" or "-Infinity" => path,
+                    _ => null,
+                };
+            case JsonValue v when v.TryGetValue<double>(out var d) && !double.IsFinite(d):
+                return double.IsPositiveInfinity(d) && IsEpsilonKey(path) ? null : path;
+            case JsonValue v when v.TryGetValue<float>(out var f) && !float.IsFinite(f):
+                return path;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Whether the last key of <paramref name="path"/> names an ε (<c>epsilon</c>, <c>epsilonLower</c>, <c>auditEpsilonLower</c>, ...).</summary>
+    private static bool IsEpsilonKey(string path)
+    {
+        var key = path[(path.LastIndexOf('.') + 1)..];
+        return key.Contains("epsilon", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Whether progress bars may be shown: on a terminal and not under <c>--json</c>.</summary>

@@ -22,6 +22,11 @@ namespace LlmCore.Optimization.Losses;
 public sealed class SequenceCrossEntropy<T> : ILoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    /// <inheritdoc />
+    /// <value><see langword="true"/>: exp(loss) is the per-token perplexity (exactly so when every sequence has the same
+    /// number of non-ignored positions, as next-token windows do).</value>
+    public bool IsCrossEntropy => true;
+
     /// <summary>Initializes a new instance of the <see cref="SequenceCrossEntropy{T}"/> class.</summary>
     /// <param name="vocabularySize">V, the number of logits per position, ≥ 2.</param>
     /// <param name="ignoreIndex">A target id whose positions are skipped (PyTorch's <c>ignore_index</c>, e.g. −100), or <see langword="null"/>.</param>

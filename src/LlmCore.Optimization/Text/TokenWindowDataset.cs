@@ -18,7 +18,7 @@ namespace LlmCore.Optimization.Text;
 /// <para><see cref="TokensPerExample"/> (= T, the predicted tokens per example) turns examples/s into tokens/s.</para>
 /// <para>The dataset reads the corpus's memory and changes nothing; it is thread-safe for reading.</para>
 /// </remarks>
-public sealed class TokenWindowDataset<T> : IDataset<T>
+public sealed class TokenWindowDataset<T> : ITokenDataset<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly ReadOnlyMemory<int> _tokens;

@@ -19,4 +19,13 @@ public sealed class AccountingOptions
     /// <summary>Gets or sets the probability mass the PLD accountant may move to the tails when it truncates; in [1e-30, 1e-6].</summary>
     /// <value>The default value is 1e-15.</value>
     public double PldTailMassTruncation { get; set; } = PldAccountant.DefaultTailMassTruncation;
+
+    /// <summary>
+    /// Gets or sets the most points any one grid or FFT of the PLD accountant may have; a request that needs more is refused
+    /// with <see cref="AccountingLimitExceededException"/> before anything is allocated. In
+    /// [<see cref="PldAccountant.MinGridPointsLimit"/>, <see cref="PldAccountant.MaxGridPointsLimit"/>]; peak memory is about
+    /// eight arrays of this many doubles.
+    /// </summary>
+    /// <value>The default value is <see cref="PldAccountant.DefaultMaxGridPoints"/> (2^24 = 16,777,216 points, 128 MiB per array).</value>
+    public long PldMaxGridPoints { get; set; } = PldAccountant.DefaultMaxGridPoints;
 }

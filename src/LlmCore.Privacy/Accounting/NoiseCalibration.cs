@@ -6,7 +6,17 @@ namespace LlmCore.Privacy.Accounting;
 /// <param name="TargetEpsilon">The target ε.</param>
 /// <param name="Delta">δ.</param>
 /// <remarks>Immutable and thread-safe.</remarks>
-public sealed record NoiseCalibrationResult(double NoiseMultiplier, double Epsilon, double TargetEpsilon, double Delta);
+public sealed record NoiseCalibrationResult(double NoiseMultiplier, double Epsilon, double TargetEpsilon, double Delta)
+{
+    /// <summary>
+    /// Gets a value indicating whether the accountant refused to analyse smaller noise multipliers (an
+    /// <see cref="AccountingLimitExceededException"/>, e.g. the PLD accountant's grid limit), so that the search stopped at
+    /// the smallest σ it could certify: <see cref="Epsilon"/> is still ≤ the target, but may lie further below it than the
+    /// tolerance.
+    /// </summary>
+    /// <value><see langword="false"/> when the search ended within the tolerance as usual.</value>
+    public bool StoppedAtAccountantLimit { get; init; }
+}
 
 /// <summary>No parameter in the search range meets the privacy target (e.g. σ would have to exceed 1e6); carries the numbers.</summary>
 /// <remarks>Thread-safe (immutable).</remarks>
@@ -52,11 +62,21 @@ public static class NoiseCalibration
     /// <summary>The largest noise multiplier the search tries (Opacus' <c>MAX_SIGMA</c>): 1e6.</summary>
     public const double MaxNoiseMultiplier = 1e6;
 
+    /// <summary>How close (relative to σ) the search brackets the smallest σ an accountant can analyse when it refuses smaller ones.</summary>
+    private const double LimitedSearchRelativeWidth = 1e-3;
+
     /// <summary>
     /// The noise multiplier σ for DP-SGD with sampling rate q over T steps so that ε(δ) ≤ target, by Opacus'
     /// algorithm: σ_high = 10, doubled until ε(σ_high) ≤ target; then bisection on [0, σ_high] while
     /// target − ε(σ_high) &gt; tolerance. Returns σ_high, whose ε is ≤ the target and ≥ target − tolerance.
     /// </summary>
+    /// <remarks>
+    /// A large target ε drives the bisection towards tiny σ, where the PLD accountant's work grows without bound. A σ it
+    /// refuses (<see cref="AccountingLimitExceededException"/>) counts as too small: the search then ends at the smallest σ
+    /// it could certify (within 0.1 % of it), <see cref="NoiseCalibrationResult.StoppedAtAccountantLimit"/> says so, and
+    /// the returned ε is still ≤ the target. A refusal while σ_high is being doubled (too many steps even for large σ) is
+    /// passed on.
+    /// </remarks>
     /// <param name="targetEpsilon">The target ε, finite and &gt; 0.</param>
     /// <param name="delta">δ, in (0, 1).</param>
     /// <param name="sampleRate">q, in (0, 1].</param>
@@ -68,6 +88,7 @@ public static class NoiseCalibration
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="accountantFactory"/> is <see langword="null"/>.</exception>
     /// <exception cref="PrivacyCalibrationException">σ would have to exceed <see cref="MaxNoiseMultiplier"/>.</exception>
+    /// <exception cref="AccountingLimitExceededException">The accountant refused even the large σ of the doubling phase.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static NoiseCalibrationResult FindNoiseMultiplier(
         double targetEpsilon,
@@ -104,6 +125,7 @@ public static class NoiseCalibration
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
     /// <exception cref="ArgumentNullException">A delegate is <see langword="null"/>.</exception>
     /// <exception cref="PrivacyCalibrationException">σ would have to exceed <see cref="MaxNoiseMultiplier"/>.</exception>
+    /// <exception cref="AccountingLimitExceededException">The accountant refused even the large σ of the doubling phase.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static NoiseCalibrationResult FindNoiseMultiplier(
         double targetEpsilon,
@@ -145,10 +167,28 @@ public static class NoiseCalibration
             epsHigh = Epsilon(sigmaHigh);
         }
 
+        // sigmaLimit: the largest σ the accountant refused to analyse (0 while none was refused).
+        var sigmaLimit = 0.0;
         while (targetEpsilon - epsHigh > epsilonTolerance)
         {
+            if (sigmaLimit > 0 && sigmaHigh - sigmaLow <= LimitedSearchRelativeWidth * sigmaHigh)
+            {
+                break;
+            }
+
             var sigma = (sigmaLow + sigmaHigh) / 2;
-            var eps = Epsilon(sigma);
+            double eps;
+            try
+            {
+                eps = Epsilon(sigma);
+            }
+            catch (AccountingLimitExceededException)
+            {
+                sigmaLimit = sigma;
+                sigmaLow = sigma;
+                continue;
+            }
+
             if (eps < targetEpsilon)
             {
                 sigmaHigh = sigma;
@@ -160,7 +200,10 @@ public static class NoiseCalibration
             }
         }
 
-        return new NoiseCalibrationResult(sigmaHigh, epsHigh, targetEpsilon, delta);
+        return new NoiseCalibrationResult(sigmaHigh, epsHigh, targetEpsilon, delta)
+        {
+            StoppedAtAccountantLimit = sigmaLimit > 0 && targetEpsilon - epsHigh > epsilonTolerance,
+        };
     }
 
     /// <summary>
@@ -176,6 +219,7 @@ public static class NoiseCalibration
     /// <returns>The largest T in [0, <paramref name="maxSteps"/>].</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="AccountingLimitExceededException">The accountant refused to analyse a step count the search tried (the PLD accountant's grid limit).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static long MaxSteps(
         PrivacyEvent stepEvent,
@@ -255,6 +299,7 @@ public static class NoiseCalibration
     /// <returns>The largest E ≥ 0.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="accountantFactory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="AccountingLimitExceededException">The accountant refused to analyse a step count the search tried (the PLD accountant's grid limit).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static long MaxEpochs(
         long datasetSize,

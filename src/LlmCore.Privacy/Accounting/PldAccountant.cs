@@ -32,10 +32,29 @@ namespace LlmCore.Privacy.Accounting;
 /// <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> adjacency (add/remove: an absent record answers uniformly),
 /// and self-compositions and compositions of these. <see cref="SampledWithoutReplacementEvent"/> (fixed-size batches, replace-one
 /// neighbours) is not supported (dp_accounting's PLD accountant does not support it either): use <see cref="RdpAccountant"/>.</para>
+/// <para>Limits: time and memory grow with the width of the privacy loss (in grid points: its span in nats divided by
+/// the interval) and, for compositions, with the span of the composed loss. Before it allocates, the accountant estimates
+/// the largest grid or FFT length a request needs and refuses one above <see cref="MaxGridPoints"/> (default
+/// <see cref="DefaultMaxGridPoints"/> = 2^24 points, 128 MiB per array; a request at the limit takes about 1 GiB at its
+/// peak and seconds of CPU) with an <see cref="AccountingLimitExceededException"/>, an
+/// <see cref="ArgumentOutOfRangeException"/> that names the argument and both numbers. Typical DP-SGD settings need far
+/// less (σ = 1, q = 0.01 over 10⁵ steps: about 2^18 points). Requests that hit the limit are those with almost no noise
+/// (σ ≲ 0.01, where ε is in the hundreds or thousands of nats) or with extreme step counts; raise the limit (up to
+/// <see cref="MaxGridPointsLimit"/>) with the constructor or <see cref="AccountingOptions.PldMaxGridPoints"/>, coarsen the
+/// interval, or use <see cref="RdpAccountant"/>, whose cost does not depend on these.</para>
 /// <para>Thread-safe: every member takes a lock.</para>
 /// </remarks>
 public sealed class PldAccountant : IPrivacyAccountant
 {
+    /// <summary>The default limit on the points of any one grid or FFT: 2^24 = 16,777,216 (128 MiB per array of doubles).</summary>
+    public const long DefaultMaxGridPoints = 1L << 24;
+
+    /// <summary>The largest <see cref="MaxGridPoints"/> accepted: 2^28 = 268,435,456 points (2 GiB per array of doubles).</summary>
+    public const long MaxGridPointsLimit = 1L << 28;
+
+    /// <summary>The smallest <see cref="MaxGridPoints"/> accepted: 2^10 = 1024 points.</summary>
+    public const long MinGridPointsLimit = 1L << 10;
+
     /// <summary>The default grid width, 1e-4 nats (dp_accounting's <c>value_discretization_interval</c>).</summary>
     public const double DefaultDiscretizationInterval = 1e-4;
 
@@ -57,7 +76,25 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// <param name="tailMassTruncation">Probability mass that may be truncated to the tails per operation, in [1e-30, 1e-6].</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
     public PldAccountant(double discretizationInterval = DefaultDiscretizationInterval, double tailMassTruncation = DefaultTailMassTruncation)
+        : this(discretizationInterval, tailMassTruncation, DefaultMaxGridPoints)
     {
+    }
+
+    /// <summary>Creates an empty accountant with a limit on the work one request may do.</summary>
+    /// <param name="discretizationInterval">Grid width in nats, in [1e-6, 0.1]; smaller is tighter and slower.</param>
+    /// <param name="tailMassTruncation">Probability mass that may be truncated to the tails per operation, in [1e-30, 1e-6].</param>
+    /// <param name="maxGridPoints">The most points any one grid or FFT may have, in [<see cref="MinGridPointsLimit"/>,
+    /// <see cref="MaxGridPointsLimit"/>] (default <see cref="DefaultMaxGridPoints"/>); a request that needs more is refused
+    /// with <see cref="AccountingLimitExceededException"/> before anything is allocated. Peak memory is about eight arrays of
+    /// this many doubles.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
+    public PldAccountant(double discretizationInterval, double tailMassTruncation, long maxGridPoints)
+    {
+        if (maxGridPoints < MinGridPointsLimit || maxGridPoints > MaxGridPointsLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxGridPoints), maxGridPoints, $"maxGridPoints must be in [{MinGridPointsLimit}, {MaxGridPointsLimit}].");
+        }
+
         if (!(discretizationInterval >= 1e-6 && discretizationInterval <= 0.1))
         {
             throw new ArgumentOutOfRangeException(nameof(discretizationInterval), discretizationInterval, "discretizationInterval must be in [1e-6, 0.1].");
@@ -72,7 +109,11 @@ public sealed class PldAccountant : IPrivacyAccountant
         TailMassTruncation = tailMassTruncation;
         _pessimistic = new LazyComposition(this, pessimistic: true);
         _optimistic = new LazyComposition(this, pessimistic: false);
+        MaxGridPoints = maxGridPoints;
     }
+
+    /// <summary>Gets the most points any one grid or FFT may have; requests that need more are refused (see the remarks).</summary>
+    public long MaxGridPoints { get; }
 
     /// <summary>Gets the grid width of the privacy loss, in nats.</summary>
     public double DiscretizationInterval { get; }
@@ -105,6 +146,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// asked for. Consecutive compositions of equal events (one per DP-SGD step, say) are self-composed together with
     /// one FFT power, so the result does not depend on when, or how often, ε is read.
     /// </remarks>
+    /// <exception cref="AccountingLimitExceededException">The request needs more than <see cref="MaxGridPoints"/> grid points; nothing was composed.</exception>
     public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count = 1)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
@@ -118,7 +160,8 @@ public sealed class PldAccountant : IPrivacyAccountant
         var (inner, repetitions) = Unwrap(privacyEvent, count);
         lock (_lock)
         {
-            if (_runs.Count > 0 && _runs[^1].Event.Equals(inner))
+            var extended = _runs.Count > 0 && _runs[^1].Event.Equals(inner);
+            if (extended)
             {
                 _runs[^1].Count = checked(_runs[^1].Count + repetitions);
             }
@@ -130,6 +173,28 @@ public sealed class PldAccountant : IPrivacyAccountant
             _history.Add(e);
             _pessimistic.Invalidate();
             _optimistic.Invalidate();
+            try
+            {
+                // Build the (cached) pessimistic composition now, so that a request beyond MaxGridPoints is refused here
+                // with nothing composed, never later when ε is read; the next GetEpsilon reuses it.
+                _pessimistic.Total();
+            }
+            catch (AccountingLimitExceededException)
+            {
+                if (extended)
+                {
+                    _runs[^1].Count -= repetitions;
+                }
+                else
+                {
+                    _runs.RemoveAt(_runs.Count - 1);
+                }
+
+                _history.RemoveAt(_history.Count - 1);
+                _pessimistic.Reset();
+                _optimistic.Reset();
+                throw;
+            }
         }
 
         return this;
@@ -164,6 +229,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// <param name="delta">δ, in (0, 1).</param>
     /// <returns>The two estimates, each ≥ 0 and possibly +∞ (0 and 0 before any event).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1) or NaN.</exception>
+    /// <exception cref="AccountingLimitExceededException">Building the optimistic distributions (on the first call) needs more than <see cref="MaxGridPoints"/> grid points.</exception>
     public PldBounds GetEpsilonBounds(double delta)
     {
         RdpAccountant.CheckDelta(delta, nameof(delta));
@@ -182,6 +248,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// <param name="epsilon">ε ≥ 0 (+∞ gives the mass at infinite loss).</param>
     /// <returns>The two estimates, each in [0, 1].</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is negative or NaN.</exception>
+    /// <exception cref="AccountingLimitExceededException">Building the optimistic distributions (on the first call) needs more than <see cref="MaxGridPoints"/> grid points.</exception>
     public PldBounds GetDeltaBounds(double epsilon)
     {
         RdpAccountant.CheckEpsilon(epsilon, nameof(epsilon));
@@ -194,6 +261,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     }
 
     /// <inheritdoc/>
+    /// <exception cref="AccountingLimitExceededException">The request needs more than <see cref="MaxGridPoints"/> grid points.</exception>
     public double GetEpsilonIfComposed(PrivacyEvent privacyEvent, double delta)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
@@ -207,6 +275,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     }
 
     /// <inheritdoc/>
+    /// <exception cref="AccountingLimitExceededException">The request needs more than <see cref="MaxGridPoints"/> grid points.</exception>
     public double GetDeltaIfComposed(PrivacyEvent privacyEvent, double epsilon)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
@@ -261,8 +330,8 @@ public sealed class PldAccountant : IPrivacyAccountant
             return next;
         }
 
-        var r = remove.Convolve(next.Remove, TailMassTruncation);
-        var a = ReferenceEquals(remove, add) && ReferenceEquals(next.Remove, next.Add) ? r : add.Convolve(next.Add, TailMassTruncation);
+        var r = remove.Convolve(next.Remove, TailMassTruncation, MaxGridPoints);
+        var a = ReferenceEquals(remove, add) && ReferenceEquals(next.Remove, next.Add) ? r : add.Convolve(next.Add, TailMassTruncation, MaxGridPoints);
         return (r, a);
     }
 
@@ -290,9 +359,10 @@ public sealed class PldAccountant : IPrivacyAccountant
     {
         var interval = DiscretizationInterval;
         var tail = TailMassTruncation;
+        var limit = MaxGridPoints;
         PrivacyLossDistribution Discretise(LossVariable loss, double grid, double truncation) => pessimistic
-            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation)
-            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation);
+            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation, limit)
+            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation, limit);
         switch (privacyEvent)
         {
             case GaussianEvent g:
@@ -308,7 +378,7 @@ public sealed class PldAccountant : IPrivacyAccountant
                 }
 
             case RandomizedResponseEvent rr:
-                return BuildRandomizedResponse(rr, interval, pessimistic);
+                return BuildRandomizedResponse(rr, interval, limit, pessimistic);
 
             case PoissonSampledEvent { SamplingProbability: 1.0 } p:
                 return BuildSupported(p.Event, pessimistic);
@@ -324,7 +394,7 @@ public sealed class PldAccountant : IPrivacyAccountant
                     Discretise(new LaplaceAddLoss(p.SamplingProbability, l.Scale), interval, tail));
 
             case PoissonSampledEvent { Event: RandomizedResponseEvent rr } p:
-                return BuildRandomizedResponse(rr, interval, pessimistic, p.SamplingProbability);
+                return BuildRandomizedResponse(rr, interval, limit, pessimistic, p.SamplingProbability);
 
             case SelfComposedEvent { Event: GaussianEvent g } s:
                 // k Gaussian releases with σ are exactly one with σ/√k (dp_accounting's shortcut).
@@ -335,15 +405,25 @@ public sealed class PldAccountant : IPrivacyAccountant
                     var inner = BuildSupported(s.Event, pessimistic);
                     if (ReferenceEquals(inner.Remove, inner.Add))
                     {
-                        var both = inner.Remove.SelfCompose(s.Count, tail);
+                        var both = inner.Remove.SelfCompose(s.Count, tail, limit);
                         return (both, both);
                     }
 
-                    // The two directions are independent: compose them on two cores.
+                    // The two directions are independent: compose them on two cores. Each checks its own cost before it
+                    // allocates; a refusal comes out as itself, not wrapped in an AggregateException.
                     PrivacyLossDistribution? r = null, a = null;
-                    Parallel.Invoke(
-                        () => r = inner.Remove.SelfCompose(s.Count, tail),
-                        () => a = inner.Add.SelfCompose(s.Count, tail));
+                    try
+                    {
+                        Parallel.Invoke(
+                            () => r = inner.Remove.SelfCompose(s.Count, tail, limit),
+                            () => a = inner.Add.SelfCompose(s.Count, tail, limit));
+                    }
+                    catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+                        throw;
+                    }
+
                     return (r!, a!);
                 }
 
@@ -371,7 +451,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// m₂ = q·b + (1 − q)·u elsewhere; the remove direction compares the mixture with uniform, the add direction
     /// uniform with the mixture. At q = 1 this is <see cref="RandomizedResponseAdjacency.ReplaceSpecial"/> RR.
     /// </summary>
-    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, bool pessimistic, double samplingProbability = 1.0)
+    private static (PrivacyLossDistribution Remove, PrivacyLossDistribution Add) BuildRandomizedResponse(RandomizedResponseEvent rr, double interval, long limit, bool pessimistic, double samplingProbability = 1.0)
     {
         var k = rr.BucketCount;
         var b = rr.NoiseParameter / k;
@@ -387,13 +467,13 @@ public sealed class PldAccountant : IPrivacyAccountant
         if (rr.Adjacency == RandomizedResponseAdjacency.ReplaceOne)
         {
             var pld = PrivacyLossDistribution.FromDiscrete(
-                [(Math.Log(a / b), a), (Math.Log(b / a), b), (0.0, (k - 2) * b)], interval, pessimistic);
+                [(Math.Log(a / b), a), (Math.Log(b / a), b), (0.0, (k - 2) * b)], interval, limit, pessimistic);
             return (pld, pld);
         }
 
         var u = 1.0 / k;
-        var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval, pessimistic);
-        var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval, pessimistic);
+        var forward = PrivacyLossDistribution.FromDiscrete([(Math.Log(a / u), a), (Math.Log(b / u), (k - 1) * b)], interval, limit, pessimistic);
+        var backward = PrivacyLossDistribution.FromDiscrete([(Math.Log(u / a), u), (Math.Log(u / b), (k - 1) * u)], interval, limit, pessimistic);
         return (forward, backward);
     }
 
@@ -422,6 +502,16 @@ public sealed class PldAccountant : IPrivacyAccountant
         private (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? _total;
 
         public void Invalidate() => _total = null;
+
+        /// <summary>Forgets everything built (after a refused composition was rolled back, the closed prefix may hold a
+        /// run that is now the last one).</summary>
+        public void Reset()
+        {
+            _closedRuns = 0;
+            _closed = null;
+            _runCache = null;
+            _total = null;
+        }
 
         /// <summary>The composition of every run (null before the first event).</summary>
         public (PrivacyLossDistribution Remove, PrivacyLossDistribution Add)? Total()

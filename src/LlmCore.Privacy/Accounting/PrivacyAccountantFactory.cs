@@ -11,6 +11,7 @@ public sealed class PrivacyAccountantFactory : IPrivacyAccountantFactory
     private readonly double[]? _orders;
     private readonly double _interval;
     private readonly double _tail;
+    private readonly long _maxGridPoints;
     private readonly ILoggerFactory _loggerFactory;
 
     /// <summary>Creates the factory.</summary>
@@ -30,18 +31,19 @@ public sealed class PrivacyAccountantFactory : IPrivacyAccountantFactory
         _orders = options.RdpOrders?.ToArray();
         _interval = options.PldDiscretizationInterval;
         _tail = options.PldTailMassTruncation;
+        _maxGridPoints = options.PldMaxGridPoints;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
 
         // Fail now rather than on first use.
         _ = new RdpAccountant(_orders);
-        _ = new PldAccountant(_interval, _tail);
+        _ = new PldAccountant(_interval, _tail, _maxGridPoints);
     }
 
     /// <inheritdoc/>
     public IPrivacyAccountant Create(PrivacyAccountantKind kind) => kind switch
     {
         PrivacyAccountantKind.Rdp => new RdpAccountant(_orders, _loggerFactory.CreateLogger<RdpAccountant>()),
-        PrivacyAccountantKind.Pld => new PldAccountant(_interval, _tail),
+        PrivacyAccountantKind.Pld => new PldAccountant(_interval, _tail, _maxGridPoints),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be Rdp or Pld."),
     };
 

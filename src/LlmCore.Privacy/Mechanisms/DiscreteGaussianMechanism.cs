@@ -22,13 +22,13 @@ public sealed class DiscreteGaussianMechanism : IPrivacyMechanism
     private readonly BigInteger _varianceDenominator;
 
     /// <summary>Initializes a new instance of the <see cref="DiscreteGaussianMechanism"/> class.</summary>
-    /// <param name="sigma">σ, finite and &gt; 0.</param>
+    /// <param name="sigma">σ, in (0, <see cref="ExactSamplers.MaxScale"/>] (1e15: noise must fit in a <see cref="long"/>).</param>
     /// <param name="sensitivity">The integer L2 sensitivity Δ ≥ 1.</param>
     /// <param name="source">The random bits; <see langword="null"/> selects <see cref="SecureRandomSource.Instance"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public DiscreteGaussianMechanism(double sigma, long sensitivity = 1, IRandomSource? source = null)
     {
-        Guard.PositiveFinite(sigma);
+        ExactSamplers.CheckScale(sigma, nameof(sigma));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sensitivity);
         _source = source ?? SecureRandomSource.Instance;
         var (n, d) = ExactSamplers.ToRational(sigma);

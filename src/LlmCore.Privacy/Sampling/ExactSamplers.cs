@@ -18,6 +18,20 @@ namespace LlmCore.Privacy.Sampling;
 /// </remarks>
 public static class ExactSamplers
 {
+    /// <summary>
+    /// The largest scale (b of the discrete Laplace, σ of the discrete Gaussian) that the <see cref="double"/> overloads
+    /// and the discrete mechanisms accept: 1e15.
+    /// </summary>
+    /// <remarks>
+    /// Samples are returned as <see cref="long"/>: at scale 1e15 a sample exceeds 2^63 ≈ 9.2e18 in magnitude with
+    /// probability below e^{−9000} (discrete Laplace; the Gaussian's tail is far lighter), where a larger scale would soon
+    /// overflow. Every finite scale &gt; 0 up to it, down to the smallest subnormal double, is sampled exactly and fast:
+    /// the expected number of loop iterations is bounded by a constant at every scale, and the integers involved stay
+    /// below about 2,200 bits (at the smallest scales). Larger scales can be sampled with the <see cref="BigInteger"/>
+    /// overloads, which return a <see cref="BigInteger"/>.
+    /// </remarks>
+    public const double MaxScale = 1e15;
+
     /// <summary>Returns a uniform integer in [0, <paramref name="exclusiveUpperBound"/>) by rejection (no modulo bias).</summary>
     /// <param name="source">The random bits.</param>
     /// <param name="exclusiveUpperBound">The bound n ≥ 1.</param>
@@ -202,13 +216,13 @@ public static class ExactSamplers
 
     /// <summary>Returns a discrete Laplace sample whose scale is the exact rational value of <paramref name="scale"/>.</summary>
     /// <param name="source">The random bits.</param>
-    /// <param name="scale">The scale t (mass ∝ exp(−|x|/t)), finite and &gt; 0.</param>
+    /// <param name="scale">The scale t (mass ∝ exp(−|x|/t)), in (0, <see cref="MaxScale"/>].</param>
     /// <returns>An integer sample.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not finite and positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not in (0, <see cref="MaxScale"/>] (or is NaN).</exception>
     public static long DiscreteLaplace(IRandomSource source, double scale)
     {
-        Guard.PositiveFinite(scale, nameof(scale));
+        CheckScale(scale, nameof(scale));
         var (numerator, denominator) = ToRational(scale);
         return (long)DiscreteLaplace(source, numerator, denominator);
     }
@@ -257,15 +271,24 @@ public static class ExactSamplers
 
     /// <summary>Returns a discrete Gaussian sample whose σ is the exact binary64 value of <paramref name="sigma"/> (σ² computed exactly).</summary>
     /// <param name="source">The random bits.</param>
-    /// <param name="sigma">The scale σ (mass ∝ exp(−x²/(2σ²))), finite and &gt; 0.</param>
+    /// <param name="sigma">The scale σ (mass ∝ exp(−x²/(2σ²))), in (0, <see cref="MaxScale"/>].</param>
     /// <returns>An integer sample.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is not finite and positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is not in (0, <see cref="MaxScale"/>] (or is NaN).</exception>
     public static long DiscreteGaussian(IRandomSource source, double sigma)
     {
-        Guard.PositiveFinite(sigma, nameof(sigma));
+        CheckScale(sigma, nameof(sigma));
         var (numerator, denominator) = ToRational(sigma);
         return (long)DiscreteGaussian(source, numerator * numerator, denominator * denominator);
+    }
+
+    /// <summary>Throws unless <paramref name="scale"/> is in (0, <see cref="MaxScale"/>].</summary>
+    internal static void CheckScale(double scale, string name)
+    {
+        if (!(scale > 0 && scale <= MaxScale))
+        {
+            throw new ArgumentOutOfRangeException(name, scale, $"{name} must be in (0, 1e15] (ExactSamplers.MaxScale: samples must fit in a 64-bit integer).");
+        }
     }
 
     /// <summary>Returns the exact rational value m/2^k of a finite positive binary64 number.</summary>
@@ -314,7 +337,27 @@ public static class ExactSamplers
             return value;
         }
 
-        var x = (BigInteger)Math.Sqrt((double)value);
+        // A double holds values below 2^1024; beyond, start Newton's iteration from a power of two above the root.
+        BigInteger x;
+        if (value.GetBitLength() < 1000)
+        {
+            x = (BigInteger)Math.Sqrt((double)value);
+        }
+        else
+        {
+            x = BigInteger.One << (int)((value.GetBitLength() / 2) + 1);
+            while (true)
+            {
+                var next = (x + (value / x)) >> 1;
+                if (next >= x)
+                {
+                    break;
+                }
+
+                x = next;
+            }
+        }
+
         while (x * x > value)
         {
             x--;

@@ -71,4 +71,27 @@ public class NoiseCalibrationTests
         Assert.Equal(14063, NoiseCalibration.StepsForEpochs(60, 60000, 256));
         Assert.Equal(2250, NoiseCalibration.StepsForEpochs(90, 100, 4));
     }
+
+    // Issue 22: a large target ε drives the bisection towards tiny σ, where the PLD accountant's grid grows without bound.
+    // With a small grid limit (2^16 points) the accountant refuses σ below ~0.3 at q = 0.01, T = 10; the search must stop at
+    // the smallest σ it can certify, keep ε ≤ target, and say so.
+    [Fact]
+    public void FindNoiseMultiplier_PldRefusesSmallSigma_StopsAtTheLimitAndSaysSo()
+    {
+        static PldAccountant Small() => new(1e-4, 1e-15, 1 << 16);
+        var result = NoiseCalibration.FindNoiseMultiplier(200.0, 1e-5, 0.01, 10, Small);
+
+        Assert.True(result.StoppedAtAccountantLimit);
+        Assert.True(result.Epsilon <= 200.0);
+        var below = Small();
+        Assert.Throws<AccountingLimitExceededException>(() => below.Compose(new PoissonSampledEvent(0.01, new GaussianEvent(result.NoiseMultiplier * 0.99)), 10));
+    }
+
+    [Fact]
+    public void FindNoiseMultiplier_WithinLimits_DoesNotClaimTheLimit()
+    {
+        var result = NoiseCalibration.FindNoiseMultiplier(2.0, 1e-5, 0.01, 100, static () => new RdpAccountant());
+
+        Assert.False(result.StoppedAtAccountantLimit);
+    }
 }

@@ -85,6 +85,31 @@ internal static class AccountingOptionsParsing
         }
     }
 
+    /// <summary>
+    /// Runs PLD work, turning the accountant's refusal (its grid limit, <see cref="AccountingLimitExceededException"/>) into
+    /// bad input that names the options: the work a request needs grows as the noise multiplier shrinks and the steps grow.
+    /// </summary>
+    public static T WithinPldLimits<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (AccountingLimitExceededException ex)
+        {
+            throw new CliUsageException(
+                string.Create(CultureInfo.InvariantCulture, $"--accountant pld cannot analyse this request within its limit of {ex.MaxGridPoints} grid points (about 1 GiB of memory): it would need {ex.RequiredGridPoints:G3}. The PLD accountant's work grows as --noise-multiplier shrinks and as --steps grows; use a larger --noise-multiplier, fewer --steps, or --accountant rdp."),
+                ex);
+        }
+    }
+
+    /// <summary>Runs PLD work that returns nothing (see <see cref="WithinPldLimits{T}(Func{T})"/>).</summary>
+    public static void WithinPldLimits(Action work) => WithinPldLimits(() =>
+    {
+        work();
+        return true;
+    });
+
     public static IPrivacyAccountant Create(PrivacyAccountantKind kind, double[]? orders) =>
         kind == PrivacyAccountantKind.Rdp ? new RdpAccountant(orders) : new PldAccountant();
 }

@@ -27,7 +27,7 @@ internal static class EpsilonCommand
         var epochs = new Option<double?>("--epochs") { Description = "E, the number of epochs: T = ceil(E*N/B)." };
         var accountant = new Option<string>("--accountant") { Description = "rdp (default) or pld.", DefaultValueFactory = _ => "rdp" };
         var orders = new Option<string?>("--orders") { Description = "Comma-separated Renyi orders for rdp (default: Opacus' 151 orders)." };
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG of epsilon against epochs 1..E for rdp and pld (needs --dataset-size/--batch-size/--epochs)." };
+        var plot = CliOptions.Plot("Write a PNG of epsilon against epochs 1..E for rdp and pld (needs --dataset-size/--batch-size/--epochs)");
         var sampling = new Option<string>("--sampling")
         {
             Description = "poisson (default: each example joins a batch with probability Q; add/remove neighbours) or without-replacement (fixed-size batches of a shuffled epoch; replace-one neighbours, so the clipped sum's sensitivity is 2C; rdp only).",
@@ -74,9 +74,12 @@ internal static class EpsilonCommand
             }
             else
             {
-                var pld = new PldAccountant();
-                pld.Compose(step, t);
-                var bounds = pld.GetEpsilonBounds(d);
+                var bounds = AccountingOptionsParsing.WithinPldLimits(() =>
+                {
+                    var pld = new PldAccountant();
+                    pld.Compose(step, t);
+                    return pld.GetEpsilonBounds(d);
+                });
                 epsilon = bounds.Upper;
                 epsilonLower = bounds.Lower;
             }
@@ -89,7 +92,7 @@ internal static class EpsilonCommand
                     throw CliUsageException.ForOption("--plot", "needs --dataset-size, --batch-size and --epochs", plotPath);
                 }
 
-                EpsilonPlot.Write(plotPath, dataset.Value.N, dataset.Value.B, dataset.Value.E, step, sigma, d, orderList);
+                AccountingOptionsParsing.WithinPldLimits(() => EpsilonPlot.Write(plotPath, dataset.Value.N, dataset.Value.B, dataset.Value.E, step, sigma, d, orderList));
             }
 
             if (parseResult.GetValue(CliContext.JsonOption))

@@ -64,12 +64,7 @@ internal static class EpsilonPlot
         plot.XLabel("epochs");
         plot.YLabel("epsilon");
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        LlmCore.Cli.Infrastructure.CliOptions.EnsureDirectoryFor(path);
         plot.SavePng(path, 900, 560);
     }
 }

@@ -9,7 +9,9 @@ namespace LlmCore.Cli.Commands.Privacy;
 
 /// <summary>
 /// <c>llmcore privacy noise-multiplier</c>: the noise multiplier for a target ε by Opacus' search (returns the side whose
-/// ε ≤ target). JSON keys: <c>noiseMultiplier</c>, <c>epsilon</c>.
+/// ε ≤ target). JSON keys: <c>noiseMultiplier</c>, <c>epsilon</c>, plus <c>targetEpsilon</c>, <c>delta</c>, <c>sampleRate</c>,
+/// <c>steps</c>, <c>accountant</c> and <c>stoppedAtAccountantLimit</c> (true when the PLD accountant refused smaller noise
+/// multipliers, so that ε is further below the target than the tolerance; a warning line says so without <c>--json</c>).
 /// </summary>
 internal static class NoiseMultiplierCommand
 {
@@ -49,7 +51,7 @@ internal static class NoiseMultiplierCommand
             NoiseCalibrationResult result;
             try
             {
-                result = NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => AccountingOptionsParsing.Create(kind, null), tol);
+                result = AccountingOptionsParsing.WithinPldLimits(() => NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => AccountingOptionsParsing.Create(kind, null), tol));
             }
             catch (PrivacyCalibrationException ex)
             {
@@ -67,6 +69,7 @@ internal static class NoiseMultiplierCommand
                     ["sampleRate"] = q,
                     ["steps"] = t,
                     ["accountant"] = AccountingOptionsParsing.Name(kind),
+                    ["stoppedAtAccountantLimit"] = result.StoppedAtAccountantLimit,
                 });
                 return CliApp.Success;
             }
@@ -78,6 +81,11 @@ internal static class NoiseMultiplierCommand
             table.AddRow("target epsilon", e.ToString("G6", CultureInfo.InvariantCulture));
             table.AddRow("delta", d.ToString("G6", CultureInfo.InvariantCulture));
             context.Console.Write(table);
+            if (result.StoppedAtAccountantLimit)
+            {
+                context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]warning:[/] the PLD accountant cannot analyse noise multipliers below about {result.NoiseMultiplier:G4} within its grid limit, so the search stopped there: its epsilon is below the target by more than --epsilon-tolerance. --accountant rdp searches further."));
+            }
+
             return CliApp.Success;
         }));
 

@@ -1,14 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using LlmCore.Cli.Infrastructure;
-using LlmCore.Privacy.Mechanisms;
 using LlmCore.Privacy.Sampling;
 
 namespace LlmCore.Cli.Commands.Privacy;
 
-/// <summary><c>llmcore privacy sample</c>: draws noise samples, one per line (invariant culture, round-trip format).</summary>
+/// <summary>
+/// <c>llmcore privacy sample</c>: draws noise samples, one per line (invariant culture, round-trip format; integers for
+/// the discrete kinds). Under <c>--json</c> one object: <c>mechanism</c>, <c>scale</c>, <c>count</c>, <c>seeded</c> and
+/// <c>samples</c> (an array), or, with <c>--output</c>, <c>output</c> (the file that holds the samples, one per line) in
+/// place of <c>samples</c>. The samples are streamed, so memory does not grow with <c>--count</c>.
+/// </summary>
 internal static class SampleCommand
 {
+    /// <summary>The most samples one call draws: 10^8 (a 2 GB text file at most).</summary>
+    public const int MaxCount = 100_000_000;
+
     public static Command Create(CliContext context)
     {
         var mechanism = new Option<string>("--mechanism")
@@ -19,12 +26,12 @@ internal static class SampleCommand
         mechanism.AcceptOnlyFromAmong("laplace", "gaussian", "discrete-laplace", "discrete-gaussian");
         var scale = new Option<double>("--scale")
         {
-            Description = "b for the Laplace kinds (density or mass ∝ exp(−|x|/b)); σ for the Gaussian kinds (∝ exp(−x²/2σ²)).",
+            Description = "b for the Laplace kinds (density or mass ∝ exp(−|x|/b)); σ for the Gaussian kinds (∝ exp(−x²/2σ²)); finite and > 0, at most 1e15 for the discrete kinds.",
             Required = true,
         };
-        var count = new Option<int>("--count") { Description = "How many samples.", Required = true };
-        var seed = new Option<ulong?>("--seed") { Description = "Use the fast seeded source (reproducible); without it the secure source is used." };
-        var output = new Option<FileInfo?>("--output") { Description = "Write the samples to this file instead of stdout." };
+        var count = new Option<int>("--count") { Description = $"How many samples, in [0, {MaxCount}].", Required = true };
+        var seed = new Option<ulong?>("--seed") { Description = "Use the fast seeded source (reproducible), an integer in [0, 18446744073709551615]; without it the secure source is used." };
+        var output = new Option<FileInfo?>("--output") { Description = "Write the samples to this file (one per line) instead of stdout." };
 
         var command = new Command("sample", "Draw noise samples from a mechanism's noise distribution, one per line.");
         command.Options.Add(mechanism);
@@ -37,32 +44,73 @@ internal static class SampleCommand
             var kind = parseResult.GetValue(mechanism)!;
             var b = parseResult.GetValue(scale);
             var n = parseResult.GetValue(count);
+            var discrete = kind.StartsWith("discrete-", StringComparison.Ordinal);
+            if (discrete && !(b > 0 && b <= ExactSamplers.MaxScale))
+            {
+                throw CliUsageException.ForOption("--scale", "must be in (0, 1e15] for the discrete kinds (the exact samplers return 64-bit integers)", b);
+            }
+
             if (!double.IsFinite(b) || b <= 0)
             {
                 throw CliUsageException.ForOption("--scale", "must be finite and > 0", b);
             }
 
-            if (n < 0)
+            if (n < 0 || n > MaxCount)
             {
-                throw CliUsageException.ForOption("--count", "must be >= 0", n);
+                throw CliUsageException.ForOption("--count", $"must be in [0, {MaxCount}]", n);
             }
 
             var seedValue = parseResult.GetValue(seed);
             IRandomSource source = seedValue is { } s ? new SeededRandomSource(s) : SecureRandomSource.Instance;
             var file = parseResult.GetValue(output);
-            using var writer = file is null ? null : new StreamWriter(file.FullName);
-            var target = writer ?? context.Output;
-            Write(kind, b, n, source, target);
+            var json = parseResult.GetValue(CliContext.JsonOption);
+            if (file is not null)
+            {
+                using var writer = new StreamWriter(file.FullName);
+                Write(kind, b, n, source, writer, separator: null);
+            }
+
+            if (!json)
+            {
+                if (file is null)
+                {
+                    Write(kind, b, n, source, context.Output, separator: null);
+                }
+
+                return CliApp.Success;
+            }
+
+            // One JSON object, streamed: the samples never sit in memory all at once.
+            var o = context.Output;
+            o.Write("{\n");
+            o.Write($"  \"mechanism\": \"{kind}\",\n");
+            o.Write(string.Create(CultureInfo.InvariantCulture, $"  \"scale\": {b:R},\n"));
+            o.Write(string.Create(CultureInfo.InvariantCulture, $"  \"count\": {n},\n"));
+            o.Write($"  \"seeded\": {(seedValue is null ? "false" : "true")},\n");
+            if (file is not null)
+            {
+                o.Write($"  \"output\": {System.Text.Json.JsonSerializer.Serialize(file.FullName)}\n");
+            }
+            else
+            {
+                o.Write("  \"samples\": [");
+                Write(kind, b, n, source, o, separator: ",");
+                o.Write("]\n");
+            }
+
+            o.Write("}\n");
             return CliApp.Success;
         }));
         return command;
     }
 
-    private static void Write(string kind, double scale, int count, IRandomSource source, TextWriter target)
+    /// <summary>Writes the samples one per line (<paramref name="separator"/> null) or as the items of a JSON array.</summary>
+    private static void Write(string kind, double scale, int count, IRandomSource source, TextWriter target, string? separator)
     {
         const int Block = 4096;
         var buffer = new double[Math.Min(Block, Math.Max(count, 1))];
         var remaining = count;
+        var first = true;
         while (remaining > 0)
         {
             var n = Math.Min(buffer.Length, remaining);
@@ -75,28 +123,41 @@ internal static class SampleCommand
                 case "gaussian":
                     GaussianSampler.Fill(source, scale, span);
                     break;
-                case "discrete-laplace":
-                    for (var i = 0; i < n; i++)
-                    {
-                        span[i] = ExactSamplers.DiscreteLaplace(source, scale);
-                    }
-
-                    break;
                 default:
+                    // Integers below 1e15 · 40 or so in practice; written from the long, so they stay exact past 2^53.
                     for (var i = 0; i < n; i++)
                     {
-                        span[i] = ExactSamplers.DiscreteGaussian(source, scale);
+                        var value = kind == "discrete-laplace" ? ExactSamplers.DiscreteLaplace(source, scale) : ExactSamplers.DiscreteGaussian(source, scale);
+                        WriteItem(target, value.ToString(CultureInfo.InvariantCulture), separator, ref first);
                     }
 
-                    break;
+                    remaining -= n;
+                    continue;
             }
 
             foreach (var value in span)
             {
-                target.WriteLine(value.ToString("R", CultureInfo.InvariantCulture));
+                WriteItem(target, value.ToString("R", CultureInfo.InvariantCulture), separator, ref first);
             }
 
             remaining -= n;
         }
+    }
+
+    private static void WriteItem(TextWriter target, string text, string? separator, ref bool first)
+    {
+        if (separator is null)
+        {
+            target.WriteLine(text);
+            return;
+        }
+
+        if (!first)
+        {
+            target.Write(separator);
+        }
+
+        target.Write(text);
+        first = false;
     }
 }

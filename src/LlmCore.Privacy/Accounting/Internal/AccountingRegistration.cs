@@ -52,6 +52,11 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
             builder.AddError($"must be in [1e-30, 1e-6]; got {options.PldTailMassTruncation}.", nameof(AccountingOptions.PldTailMassTruncation));
         }
 
+        if (options.PldMaxGridPoints < PldAccountant.MinGridPointsLimit || options.PldMaxGridPoints > PldAccountant.MaxGridPointsLimit)
+        {
+            builder.AddError($"must be in [{PldAccountant.MinGridPointsLimit}, {PldAccountant.MaxGridPointsLimit}]; got {options.PldMaxGridPoints}.", nameof(AccountingOptions.PldMaxGridPoints));
+        }
+
         return builder.Build();
     }
 }

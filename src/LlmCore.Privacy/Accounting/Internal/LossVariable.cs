@@ -16,15 +16,41 @@ internal abstract class LossVariable
     /// <summary>Q(ℓ &gt; v): the same event under the "lower" distribution.</summary>
     public abstract double SfLower(double v);
 
+    /// <summary>ln Q(ℓ &gt; v); the default is the log of <see cref="SfLower"/>, which is −∞ once Q underflows (below e^−745).</summary>
+    public virtual double LogSfLower(double v) => Math.Log(SfLower(v));
+
     /// <summary>The hockey-stick divergence δ(ε) = P(ℓ &gt; ε) − e^ε·Q(ℓ &gt; ε) of the mechanism itself.</summary>
-    public double HockeyStick(double epsilon) => Math.Max(0.0, Sf(epsilon) - Math.Exp(epsilon) * SfLower(epsilon));
+    /// <remarks>
+    /// Beyond ε = 700 the product is formed as e^{ε + ln Q} (with ln Q from <see cref="LogSfLower"/>, exact in log space for
+    /// the Gaussian and the Laplace) so that e^ε cannot overflow to ∞ (∞·0 is NaN). Where ln Q is −∞ the product counts as
+    /// 0, which can only make δ larger: the discretisation stays pessimistic.
+    /// </remarks>
+    public double HockeyStick(double epsilon)
+    {
+        var scaled = epsilon <= OverflowSafeLoss ? Math.Exp(epsilon) * SfLower(epsilon) : Math.Exp(epsilon + LogSfLower(epsilon));
+        return Math.Max(0.0, Sf(epsilon) - scaled);
+    }
+
+    /// <summary>The loss above which e^v is formed in a form that cannot overflow (e^709.8 is the largest double).</summary>
+    protected const double OverflowSafeLoss = 700.0;
 
     /// <summary>ln((expm1(v) + q)/q), or NaN when the argument is ≤ 0.</summary>
+    /// <remarks>Beyond v = 700 it is v + ln(1 − (1 − q)e^{−v}) − ln q, the same value without forming e^v (which overflows past 709.8).</remarks>
     protected static double LogRatio(double v, double q)
     {
+        if (v > OverflowSafeLoss)
+        {
+            return v + LogMath.Log1P(-(1 - q) * Math.Exp(-v)) - Math.Log(q);
+        }
+
         var arg = LogMath.ExpM1(v) + q;
         return arg <= 0 ? double.NaN : Math.Log(arg / q);
     }
+
+    /// <summary>ln(1 − q + q·e^x) without overflow for large x (the loss of a Poisson-sampled mechanism whose unsampled loss is x).</summary>
+    protected static double LogMixture(double q, double x) => x <= OverflowSafeLoss
+        ? Math.Log(1 - q + (q * Math.Exp(x)))
+        : LogMath.LogAdd(LogMath.Log1P(-q), Math.Log(q) + x);
 }
 
 /// <summary>
@@ -71,6 +97,18 @@ internal sealed class GaussianRemoveLoss(double q, double sigma) : LossVariable
 
         var x = sigma * sigma * r + 0.5;
         return LogMath.NormalCdf(-x / sigma);
+    }
+
+    public override double LogSfLower(double v)
+    {
+        var r = LogRatio(v, q);
+        if (double.IsNaN(r))
+        {
+            return 0.0;
+        }
+
+        var x = sigma * sigma * r + 0.5;
+        return LogMath.LogNormalCdf(-x / sigma);
     }
 }
 
@@ -124,9 +162,9 @@ internal sealed class GaussianAddLoss(double q, double sigma) : LossVariable
 /// </summary>
 internal sealed class LaplaceRemoveLoss(double q, double b) : LossVariable
 {
-    public override double MinLoss => Math.Log(1 - q + q * Math.Exp(-1 / b));
+    public override double MinLoss => LogMixture(q, -1 / b);
 
-    public override double MaxLoss => Math.Log(1 - q + q * Math.Exp(1 / b));
+    public override double MaxLoss => LogMixture(q, 1 / b);
 
     public override double Cdf(double v)
     {
@@ -178,15 +216,27 @@ internal sealed class LaplaceRemoveLoss(double q, double b) : LossVariable
         return LaplaceCdf(-(t + 1) / 2, b);
     }
 
+    public override double LogSfLower(double v)
+    {
+        var t = b * LogRatio(v, q);
+        if (double.IsNaN(t) || t < -1)
+        {
+            return 0.0;
+        }
+
+        // Q(ℓ > v) = ½·e^{−(t + 1)/(2b)} for t in [−1, 1).
+        return t >= 1 ? double.NegativeInfinity : Math.Log(0.5) - ((t + 1) / (2 * b));
+    }
+
     internal static double LaplaceCdf(double x, double b) => x < 0 ? 0.5 * Math.Exp(x / b) : 1 - 0.5 * Math.Exp(-x / b);
 }
 
 /// <summary>Poisson-sampled Laplace, add direction: X ~ Lap(0,b), ℓ(x) = −ln(1 − q + q·e^{t(x)/b}).</summary>
 internal sealed class LaplaceAddLoss(double q, double b) : LossVariable
 {
-    public override double MinLoss => -Math.Log(1 - q + q * Math.Exp(1 / b));
+    public override double MinLoss => -LogMixture(q, 1 / b);
 
-    public override double MaxLoss => -Math.Log(1 - q + q * Math.Exp(-1 / b));
+    public override double MaxLoss => -LogMixture(q, -1 / b);
 
     public override double Cdf(double v)
     {

@@ -41,31 +41,33 @@ internal sealed class PrivacyLossDistribution
     /// grid point and interpolates it linearly in e^ε in between. δ as a function of e^ε is convex, so the result
     /// dominates the mechanism (its δ and ε are upper bounds) without the T·Δ/2 bias of rounding every loss up.
     /// </summary>
-    public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail)
+    public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail, long maxPoints)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
+        CheckGrid(lower, upper, interval, maxPoints, extra: 2);
         var kLo = (long)Math.Floor(lower / interval);
         var kHi = Math.Max(kLo + 1, (long)Math.Ceiling(upper / interval));
         var n = checked((int)(kHi - kLo + 1));
         var d = new double[n];
-        var x = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var eps = (kLo + i) * interval;
-            d[i] = loss.HockeyStick(eps);
-            x[i] = Math.Exp(eps);
+            d[i] = loss.HockeyStick((kLo + i) * interval);
         }
 
-        // D(x) = Σ p_j (1 − x/e_j)₊ + P(∞) is piecewise linear in x with slope jumps p_j/e_j at the atoms.
+        // D(x) = Σ p_j (1 − x/e_j)₊ + P(∞) is piecewise linear in x = e^ε with slope jumps p_j/e_j at the atoms, so
+        // p_i = x_i·(right slope − left slope). On the uniform grid x_{i±1} = x_i·e^{±Δ}, which gives the form below:
+        // no e^ε is ever formed, so losses beyond 709 nats (where e^ε overflows) are handled like any other.
+        var upStep = LogMath.ExpM1(interval);
+        var downStep = -LogMath.ExpM1(-interval);
         var infinity = d[n - 1];
         var pmf = new double[n];
         var total = 0.0;
         for (var i = n - 1; i >= 1; i--)
         {
-            var right = i == n - 1 ? 0.0 : (d[i + 1] - d[i]) / (x[i + 1] - x[i]);
-            var left = (d[i] - d[i - 1]) / (x[i] - x[i - 1]);
-            pmf[i] = Math.Max(0.0, x[i] * (right - left));
+            var right = i == n - 1 ? 0.0 : (d[i + 1] - d[i]) / upStep;
+            var left = (d[i] - d[i - 1]) / downStep;
+            pmf[i] = Math.Max(0.0, right - left);
             total += pmf[i];
         }
 
@@ -80,10 +82,11 @@ internal sealed class PrivacyLossDistribution
     /// so δ(ε) from the result is a lower bound on the mechanism's. Bucket masses are differences of the CDF below the
     /// median and of the survival function above it, so that small tail masses keep their relative accuracy.
     /// </summary>
-    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail)
+    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail, long maxPoints)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
+        CheckGrid(lower, upper, interval, maxPoints, extra: 3);
 
         // One extra bucket below, so that an atom exactly at the lowest loss is kept rather than dropped.
         var kLo = (long)Math.Floor(lower / interval) - 1;
@@ -106,7 +109,7 @@ internal sealed class PrivacyLossDistribution
     /// Discretises a finite list of (loss, probability) pairs, rounding each loss up (pessimistic) or down (optimistic);
     /// losses of +∞ go to the infinity mass.
     /// </summary>
-    public static PrivacyLossDistribution FromDiscrete(IReadOnlyList<(double Loss, double Probability)> atoms, double interval, bool pessimistic = true)
+    public static PrivacyLossDistribution FromDiscrete(IReadOnlyList<(double Loss, double Probability)> atoms, double interval, long maxPoints, bool pessimistic = true)
     {
         var infinity = 0.0;
         var finite = new List<(long Index, double P)>();
@@ -134,6 +137,7 @@ internal sealed class PrivacyLossDistribution
 
         var lo = finite.Min(static f => f.Index);
         var hi = finite.Max(static f => f.Index);
+        CheckLength((double)hi - lo + 1, maxPoints, "privacyEvent", FormattableString.Invariant($"to hold losses from {lo * interval:G4} to {hi * interval:G4} nats at a discretisation interval of {interval:G4}"));
         var pmf = new double[checked((int)(hi - lo + 1))];
         foreach (var (index, p) in finite)
         {
@@ -165,6 +169,11 @@ internal sealed class PrivacyLossDistribution
     /// The smallest ε ≥ 0 with δ(ε) ≤ <paramref name="delta"/>, exactly: between two atoms δ(ε) = P∞ + S₁ − e^ε·S₂ with
     /// S₁ = Σ p_j and S₂ = Σ p_j e^{−ℓ_j} over the atoms above, so ε = ln((P∞ + S₁ − δ)/S₂). +∞ when P∞ &gt; δ.
     /// </summary>
+    /// <remarks>
+    /// e^ε·S₂ is carried relative to the current atom, as t = Σ p_j e^{ℓ_i − ℓ_j} ≤ S₁ (t ← (t + p_i)·e^{−Δ} one step
+    /// down), so neither e^ℓ nor e^{−ℓ} is formed and losses of any size (beyond the 709 nats where e^ℓ overflows) give
+    /// the exact answer.
+    /// </remarks>
     public double GetEpsilon(double delta)
     {
         if (InfinityMass > delta)
@@ -172,8 +181,10 @@ internal sealed class PrivacyLossDistribution
             return double.PositiveInfinity;
         }
 
-        double s1 = 0, s2 = 0;
-        for (var i = Pmf.Length - 1; i >= 0; i--)
+        var decay = Math.Exp(-Interval);
+        double s1 = 0, t = 0;
+        var i = Pmf.Length - 1;
+        for (; i >= 0; i--)
         {
             var l = (Offset + i) * Interval;
             if (l <= 0)
@@ -181,34 +192,38 @@ internal sealed class PrivacyLossDistribution
                 break;
             }
 
-            // Atoms above index i are in the sums: δ on [ℓ_i, ℓ_{i+1}) is P∞ + s1 − e^ε s2.
-            var atLi = InfinityMass + s1 - Math.Exp(l) * s2;
+            // Atoms above index i are in the sums: δ on [ℓ_i, ℓ_{i+1}) is P∞ + s1 − e^{ε − ℓ_i}·t.
+            var atLi = InfinityMass + s1 - t;
             if (atLi > delta)
             {
-                return Math.Max(l, Math.Log((InfinityMass + s1 - delta) / s2));
+                return Math.Max(l, l + Math.Log((InfinityMass + s1 - delta) / t));
             }
 
             s1 += Pmf[i];
-            s2 += Pmf[i] * Math.Exp(-l);
+            t = (t + Pmf[i]) * decay;
         }
 
-        var atZero = InfinityMass + s1 - s2;
-        if (atZero <= delta || s2 <= 0)
+        // Every atom above zero is in the sums; t is relative to the loss ℓ_ref of index i (≤ 0), so e^{0}·S₂ = t·e^{−ℓ_ref}.
+        var reference = (Offset + i) * Interval;
+        var atZero = InfinityMass + s1 - (t * Math.Exp(-reference));
+        if (atZero <= delta || t <= 0)
         {
             return 0.0;
         }
 
-        return Math.Max(0.0, Math.Log((InfinityMass + s1 - delta) / s2));
+        return Math.Max(0.0, reference + Math.Log((InfinityMass + s1 - delta) / t));
     }
 
     /// <summary>The distribution of the sum of the two losses (composition), with tails of mass ≤ <paramref name="tail"/> truncated pessimistically.</summary>
-    public PrivacyLossDistribution Convolve(PrivacyLossDistribution other, double tail)
+    public PrivacyLossDistribution Convolve(PrivacyLossDistribution other, double tail, long maxPoints)
     {
         var a = Pmf;
         var b = other.Pmf;
         var length = a.Length + b.Length - 1;
+        var direct = (long)a.Length * b.Length <= DirectConvolutionLimit;
+        CheckLength(direct ? length : NextPowerOfTwo(length), maxPoints, "privacyEvent", FormattableString.Invariant($"to compose two privacy loss distributions of {a.Length:N0} and {b.Length:N0} points by FFT"));
         double[] result;
-        if ((long)a.Length * b.Length <= DirectConvolutionLimit)
+        if (direct)
         {
             result = new double[length];
             for (var i = 0; i < a.Length; i++)
@@ -252,7 +267,7 @@ internal sealed class PrivacyLossDistribution
     }
 
     /// <summary>The <paramref name="count"/>-fold composition with itself: one FFT raised to the power <paramref name="count"/>, on a support chosen by Chernoff bounds (as dp_accounting's <c>self_convolve</c>).</summary>
-    public PrivacyLossDistribution SelfCompose(long count, double tail)
+    public PrivacyLossDistribution SelfCompose(long count, double tail, long maxPoints)
     {
         if (count == 1)
         {
@@ -271,24 +286,42 @@ internal sealed class PrivacyLossDistribution
             {
                 if ((k & 1) == 1)
                 {
-                    acc = acc is null ? basePld : acc.Convolve(basePld, tail);
+                    acc = acc is null ? basePld : acc.Convolve(basePld, tail, maxPoints);
                 }
 
                 k >>= 1;
                 if (k > 0)
                 {
-                    basePld = basePld.Convolve(basePld, tail);
+                    basePld = basePld.Convolve(basePld, tail, maxPoints);
                 }
             }
 
             return acc!;
         }
 
-        var (lo, hi) = ChernoffBounds(count, tail);
+        // The window [lo, hi] of the composed loss (in grid indices) holds all but `tail` of the mass; its size decides the
+        // FFT length, so it is checked against the limit before anything is allocated. Indices are kept in double until
+        // then: count × offset overflows a long long before the limit is reached.
+        var (loD, hiD) = ChernoffBounds(count, tail);
+        var outLengthD = hiD - loD + 1;
+        CheckLength(
+            NextPowerOfTwoAtLeast(Math.Max(outLengthD, n)),
+            maxPoints,
+            "count",
+            FormattableString.Invariant($"to compose {count:N0} times a privacy loss of {n:N0} points (the composed loss spans {loD * Interval:G4} to {hiD * Interval:G4} nats at a discretisation interval of {Interval:G4})"));
+        const double IndexLimit = 4.6e18;
+        if (Math.Abs((double)count * Offset) > IndexLimit || Math.Abs((double)count * (Offset + n - 1)) > IndexLimit)
+        {
+            throw new AccountingLimitExceededException(
+                "count",
+                (double)count * n,
+                maxPoints,
+                FormattableString.Invariant($"The PLD accountant cannot index the composition of {count:N0} privacy losses of {n:N0} points: the composed loss's grid indices would exceed 4.6e18. Use fewer compositions, a coarser discretization interval, or the RDP accountant."));
+        }
+
+        var lo = (long)loD;
+        var hi = (long)hiD;
         var minIndex = count * Offset;
-        var maxIndex = count * (Offset + n - 1);
-        lo = Math.Max(lo, minIndex);
-        hi = Math.Min(hi, maxIndex);
         var outLength = checked((int)(hi - lo + 1));
         var size = NextPowerOfTwo(Math.Max(outLength, n));
         var f = ToPacked(Pmf, size);
@@ -316,7 +349,8 @@ internal sealed class PrivacyLossDistribution
             : Truncate(Interval, lo, result, infinity, tail, pessimistic: false);
     }
 
-    private (long Lo, long Hi) ChernoffBounds(long count, double tail)
+    /// <summary>The composed loss's window in grid indices (as doubles: the ends may lie beyond the range of a long).</summary>
+    private (double Lo, double Hi) ChernoffBounds(long count, double tail)
     {
         var logTail = Math.Log(tail);
         var bestHi = double.PositiveInfinity;
@@ -330,10 +364,10 @@ internal sealed class PrivacyLossDistribution
             bestLo = Math.Max(bestLo, lower);
         }
 
-        var minIndex = count * Offset;
-        var maxIndex = count * (Offset + Pmf.Length - 1);
-        var hi = double.IsFinite(bestHi) ? (long)Math.Min(maxIndex, Math.Ceiling(bestHi / Interval)) : maxIndex;
-        var lo = double.IsFinite(bestLo) ? (long)Math.Max(minIndex, Math.Floor(bestLo / Interval)) : minIndex;
+        var minIndex = (double)count * Offset;
+        var maxIndex = (double)count * (Offset + Pmf.Length - 1);
+        var hi = double.IsFinite(bestHi) ? Math.Min(maxIndex, Math.Ceiling(bestHi / Interval)) : maxIndex;
+        var lo = double.IsFinite(bestLo) ? Math.Max(minIndex, Math.Floor(bestLo / Interval)) : minIndex;
         return (lo, hi);
     }
 
@@ -404,6 +438,33 @@ internal sealed class PrivacyLossDistribution
         Array.Copy(values, c, values.Length);
         return c;
     }
+
+    /// <summary>Refuses a grid from <paramref name="lower"/> to <paramref name="upper"/> nats that would exceed the limit.</summary>
+    private static void CheckGrid(double lower, double upper, double interval, long maxPoints, int extra) =>
+        CheckLength(
+            ((upper - lower) / interval) + extra,
+            maxPoints,
+            "privacyEvent",
+            $"to discretise a privacy loss from {lower:G4} to {upper:G4} nats at a discretisation interval of {interval:G4}");
+
+    /// <summary>Throws <see cref="AccountingLimitExceededException"/> when <paramref name="required"/> points exceed the limit (or are not a number).</summary>
+    internal static void CheckLength(double required, long maxPoints, string paramName, string what)
+    {
+        if (required <= maxPoints)
+        {
+            return;
+        }
+
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        throw new AccountingLimitExceededException(
+            paramName,
+            required,
+            maxPoints,
+            string.Create(culture, $"The PLD accountant would need {required:G3} grid points {what}, more than its limit of {maxPoints:N0} (maxGridPoints; each array of that many points takes {maxPoints * 8.0 / (1 << 20):N0} MiB). Use more noise, fewer compositions, a coarser discretization interval, a larger maxGridPoints (at most {PldAccountant.MaxGridPointsLimit:N0}), or the RDP accountant, whose cost does not grow with these."));
+    }
+
+    /// <summary>The smallest power of two ≥ <paramref name="n"/>, as a double (no overflow for any n).</summary>
+    private static double NextPowerOfTwoAtLeast(double n) => n <= 1 ? 1 : Math.Pow(2, Math.Ceiling(Math.Log2(n)));
 
     private static int NextPowerOfTwo(long n)
     {
