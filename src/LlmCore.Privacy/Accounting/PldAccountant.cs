@@ -68,6 +68,8 @@ public sealed class PldAccountant : IPrivacyAccountant
     // one FFT self-composition. Each estimate (pessimistic, optimistic) builds its distributions from the runs lazily
     // and caches them (see LazyComposition).
     private readonly List<Run> _runs = [];
+    private int _validatedRuns;
+    private long _validatedCount;
     private readonly LazyComposition _pessimistic;
     private readonly LazyComposition _optimistic;
 
@@ -175,9 +177,7 @@ public sealed class PldAccountant : IPrivacyAccountant
             _optimistic.Invalidate();
             try
             {
-                // Build the (cached) pessimistic composition now, so that a request beyond MaxGridPoints is refused here
-                // with nothing composed, never later when ε is read; the next GetEpsilon reuses it.
-                _pessimistic.Total();
+                Validate();
             }
             catch (AccountingLimitExceededException)
             {
@@ -193,11 +193,42 @@ public sealed class PldAccountant : IPrivacyAccountant
                 _history.RemoveAt(_history.Count - 1);
                 _pessimistic.Reset();
                 _optimistic.Reset();
+                _validatedRuns = 0;
                 throw;
             }
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Checks, when an event is composed, that the composition stays within <see cref="MaxGridPoints"/>, so that a request
+    /// beyond it is refused by <see cref="Compose"/> with nothing composed, never later when ε is read. The grid only
+    /// grows with the count of the last run, so the check builds the composition once for the next power of two of that
+    /// count and skips every later count up to it: one build per doubling of a DP-SGD run, not one per step. Near the
+    /// limit, where the power of two does not fit, it checks the exact count. The caller holds the lock.
+    /// </summary>
+    private void Validate()
+    {
+        var last = _runs[^1];
+        if (_validatedRuns == _runs.Count && last.Count <= _validatedCount)
+        {
+            return;
+        }
+
+        var probe = last.Count >= (1L << 62) ? last.Count : (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)last.Count);
+        try
+        {
+            _pessimistic.TotalWithLastCount(probe);
+            _validatedCount = probe;
+        }
+        catch (AccountingLimitExceededException) when (probe != last.Count)
+        {
+            _pessimistic.TotalWithLastCount(last.Count);
+            _validatedCount = last.Count;
+        }
+
+        _validatedRuns = _runs.Count;
     }
 
     /// <inheritdoc/>
@@ -525,6 +556,19 @@ public sealed class PldAccountant : IPrivacyAccountant
             }
 
             return _total;
+        }
+
+        /// <summary>The composition with the last run counted <paramref name="count"/> times (a bound checked ahead).</summary>
+        public void TotalWithLastCount(long count)
+        {
+            var runs = owner._runs;
+            CloseRunsBeforeLast();
+            var last = runs[^1];
+            var built = WithClosed(RunPld(last.Event, count));
+            if (count == last.Count)
+            {
+                _total = built;
+            }
         }
 
         /// <summary>The composition if <paramref name="privacyEvent"/> were composed now, in the same canonical form.</summary>
