@@ -196,7 +196,7 @@ internal static class OptimizeCommand
             || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
             || !double.IsFinite(a) || !double.IsFinite(b))
         {
-            throw CliUsageException.ForOption(option, "must be two finite numbers A,B", text);
+            throw CliUsageException.ForOption(option, "must be two finite numbers X,Y", text);
         }
 
         return (a, b);

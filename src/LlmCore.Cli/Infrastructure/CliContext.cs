@@ -106,8 +106,9 @@ internal sealed class CliContext
                     "NaN" or "Infinity" or "-Infinity" => path,
                     _ => null,
                 };
-            case JsonValue v when v.TryGetValue<double>(out var d) && !double.IsFinite(d):
-                return double.IsPositiveInfinity(d) && IsEpsilonKey(path) ? null : path;
+            case JsonValue v when v.TryGetValue<double>(out var d):
+                // Checked as a double first: a finite double beyond float's range (1e50, say) reads as an infinite float.
+                return double.IsFinite(d) || (double.IsPositiveInfinity(d) && IsEpsilonKey(path)) ? null : path;
             case JsonValue v when v.TryGetValue<float>(out var f) && !float.IsFinite(f):
                 return path;
             default:

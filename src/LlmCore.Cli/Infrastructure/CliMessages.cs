@@ -35,7 +35,9 @@ internal static partial class CliMessages
                 : $"{option.Name}: '{given}' is not {Expectation(option.ValueType)}.{help}";
         }
 
-        return WithoutTypeNames(message);
+        // Other errors about an option's value (a value outside the accepted list, say) name the option first.
+        message = WithoutTypeNames(message);
+        return option is not null && !message.Contains(option.Name, StringComparison.Ordinal) ? $"{option.Name}: {message}" : message;
     }
 
     /// <summary>What a value of <paramref name="type"/> must look like, in words (with its range for integers).</summary>

@@ -58,7 +58,13 @@ public static class GaussianCalibration
 
         Guard.PositiveDelta(delta);
         Guard.PositiveFinite(sensitivity);
-        return sensitivity * Math.Sqrt(2 * Math.Log(1.25 / delta)) / epsilon;
+        var sigma = sensitivity * Math.Sqrt(2 * Math.Log(1.25 / delta)) / epsilon;
+        if (!double.IsNormal(sigma))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"the classic sigma for epsilon = {epsilon:R}, delta = {delta:R} and sensitivity = {sensitivity:R} is not a finite, normal double; give a larger epsilon or a smaller sensitivity.");
+        }
+
+        return sigma;
     }
 
     /// <summary>Returns the smallest σ for which N(0, σ²) noise gives (ε, δ)-DP at L2 sensitivity Δ (Balle and Wang 2018).</summary>
@@ -69,6 +75,8 @@ public static class GaussianCalibration
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public static double AnalyticSigma(double epsilon, double delta, double sensitivity)
     {
+        const double MaxLogSigma = 709.0; // e^709.78 is the largest double
+        const double MinLogSigma = -708.0; // e^-708.4 is the smallest normal double
         Guard.PositiveFinite(epsilon);
         Guard.PositiveDelta(delta);
         Guard.PositiveFinite(sensitivity);
@@ -80,6 +88,10 @@ public static class GaussianCalibration
         while (F(hi) > 0)
         {
             hi += Math.Log(2);
+            if (hi > MaxLogSigma)
+            {
+                throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"the sigma for epsilon = {epsilon:R}, delta = {delta:R} and sensitivity = {sensitivity:R} exceeds the largest double; give a larger epsilon or a smaller sensitivity.");
+            }
         }
 
         var lo = hi - Math.Log(2);
@@ -90,6 +102,11 @@ public static class GaussianCalibration
             {
                 return Math.Exp(hi);
             }
+        }
+
+        if (double.IsNaN(F(lo)) || double.IsNaN(F(hi)) || lo < MinLogSigma)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"the sigma for epsilon = {epsilon:R}, delta = {delta:R} and sensitivity = {sensitivity:R} cannot be computed in double precision (sigma/sensitivity below 1e-300 or epsilon·sigma overflowing); give a smaller epsilon or a larger sensitivity.");
         }
 
         var root = Brent.FindRoot(F, lo, hi, 1e-14, 200);
@@ -105,9 +122,14 @@ public static class GaussianCalibration
             sigma = Math.BitIncrement(sigma);
         }
 
-        while (TooLarge(sigma))
+        for (var i = 0; i < 1_000_000 && TooLarge(sigma); i++)
         {
             sigma *= 1 + 1e-12;
+        }
+
+        if (!double.IsNormal(sigma) || TooLarge(sigma))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"no representable sigma gives epsilon = {epsilon:R} and delta = {delta:R} at sensitivity = {sensitivity:R}; the inputs are outside the range of double precision.");
         }
 
         return sigma;

@@ -47,7 +47,17 @@ internal static class GaussianSigmaCommand
                 throw CliUsageException.ForOption("--sensitivity", "must be finite and > 0", s);
             }
 
-            var sigma = GaussianCalibration.Sigma(e, d, s, m);
+            double sigma;
+            try
+            {
+                sigma = GaussianCalibration.Sigma(e, d, s, m);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                // In range one by one, but together beyond what a double holds (ε = 1e-320, say).
+                throw new CliUsageException($"--epsilon, --delta and --sensitivity together are outside the computable range: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+            }
+
             var methodName = m == GaussianCalibrationMethod.Classic ? "classic" : "analytic";
             if (parseResult.GetValue(CliContext.JsonOption))
             {

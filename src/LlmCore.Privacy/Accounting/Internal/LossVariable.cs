@@ -47,6 +47,21 @@ internal abstract class LossVariable
         return arg <= 0 ? double.NaN : Math.Log(arg / q);
     }
 
+    /// <summary>x/σ and (x − 1)/σ for x = σ²·r + ½, formed without σ² when σ is so large that σ² would overflow
+    /// (σ·r·σ is then ∞ and ∞·0 gives NaN); for σ ≤ 1e100 exactly as (σ²r + ½)/σ, so results there do not change.</summary>
+    protected static (double Upper, double Lower) Standardize(double r, double sigma)
+    {
+        if (sigma <= 1e100)
+        {
+            var x = (sigma * sigma * r) + 0.5;
+            return (x / sigma, (x - 1) / sigma);
+        }
+
+        var centre = sigma * r;
+        var half = 0.5 / sigma;
+        return (centre + half, centre - half);
+    }
+
     /// <summary>ln(1 − q + q·e^x) without overflow for large x (the loss of a Poisson-sampled mechanism whose unsampled loss is x).</summary>
     protected static double LogMixture(double q, double x) => x <= OverflowSafeLoss
         ? Math.Log(1 - q + (q * Math.Exp(x)))
@@ -71,8 +86,8 @@ internal sealed class GaussianRemoveLoss(double q, double sigma) : LossVariable
             return 0.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return (1 - q) * LogMath.NormalCdf(x / sigma) + q * LogMath.NormalCdf((x - 1) / sigma);
+        var (zp, zm) = Standardize(r, sigma);
+        return (1 - q) * LogMath.NormalCdf(zp) + q * LogMath.NormalCdf(zm);
     }
 
     public override double Sf(double v)
@@ -83,8 +98,8 @@ internal sealed class GaussianRemoveLoss(double q, double sigma) : LossVariable
             return 1.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return (1 - q) * LogMath.NormalCdf(-x / sigma) + q * LogMath.NormalCdf((1 - x) / sigma);
+        var (zp, zm) = Standardize(r, sigma);
+        return (1 - q) * LogMath.NormalCdf(-zp) + q * LogMath.NormalCdf(-zm);
     }
 
     public override double SfLower(double v)
@@ -95,8 +110,8 @@ internal sealed class GaussianRemoveLoss(double q, double sigma) : LossVariable
             return 1.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return LogMath.NormalCdf(-x / sigma);
+        var (zp, _) = Standardize(r, sigma);
+        return LogMath.NormalCdf(-zp);
     }
 
     public override double LogSfLower(double v)
@@ -107,8 +122,8 @@ internal sealed class GaussianRemoveLoss(double q, double sigma) : LossVariable
             return 0.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return LogMath.LogNormalCdf(-x / sigma);
+        var (zp, _) = Standardize(r, sigma);
+        return LogMath.LogNormalCdf(-zp);
     }
 }
 
@@ -127,8 +142,8 @@ internal sealed class GaussianAddLoss(double q, double sigma) : LossVariable
             return 1.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return LogMath.NormalCdf(-x / sigma);
+        var (zp, _) = Standardize(r, sigma);
+        return LogMath.NormalCdf(-zp);
     }
 
     public override double Sf(double v)
@@ -139,8 +154,8 @@ internal sealed class GaussianAddLoss(double q, double sigma) : LossVariable
             return 0.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return LogMath.NormalCdf(x / sigma);
+        var (zp, _) = Standardize(r, sigma);
+        return LogMath.NormalCdf(zp);
     }
 
     public override double SfLower(double v)
@@ -151,8 +166,8 @@ internal sealed class GaussianAddLoss(double q, double sigma) : LossVariable
             return 0.0;
         }
 
-        var x = sigma * sigma * r + 0.5;
-        return (1 - q) * LogMath.NormalCdf(x / sigma) + q * LogMath.NormalCdf((x - 1) / sigma);
+        var (zp, zm) = Standardize(r, sigma);
+        return (1 - q) * LogMath.NormalCdf(zp) + q * LogMath.NormalCdf(zm);
     }
 }
 

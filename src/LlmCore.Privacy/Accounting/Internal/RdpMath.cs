@@ -22,7 +22,11 @@ internal static class RdpMath
         var logA = order == Math.Floor(order) && order < int.MaxValue
             ? LogAInteger(q, sigma, (int)order)
             : series == FractionalOrderSeries.Signed ? LogAFractional(q, sigma, order) : LogAFractionalAbsolute(q, sigma, order);
-        return logA / (order - 1.0);
+        // ln A_α ≥ 0 exactly (A_α is a moment of a likelihood ratio ≥ 1 by Jensen); the series can round to −1e−13 when
+        // σ is huge and every term is ~0, and RDP must never be negative.
+        // When σ is so small that 1/(2σ²) overflows, the series meets ∞ − ∞ (NaN): the true value is beyond any double,
+        // and +∞ is the bound that stays sound.
+        return double.IsNaN(logA) ? double.PositiveInfinity : Math.Max(0.0, logA) / (order - 1.0);
     }
 
     /// <summary>
