@@ -58,13 +58,15 @@ internal static class TrainCommand
         var evalInterval = new Option<int?>("--eval-interval") { Description = "With --model: steps between held-out evaluations (default: a tenth of --steps; one pass with --epochs)." };
         var evalBatches = new Option<int>("--eval-batches") { Description = "With --model: the held-out batches each evaluation reads at most.", DefaultValueFactory = _ => 20 };
         var save = new Option<string?>("--save") { Description = "With --model: write the trained model to this file (for llmcore generate).", HelpName = "FILE" };
+        var initModel = new Option<string?>("--init-model") { Description = "With --model: start from this model file (its shape and tokenizer) instead of new weights, e.g. to fine-tune.", HelpName = "FILE" };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "With --init-model: fine-tune only LoRA adapters of this rank on the attention's query/key/value projection (α = 8; a classifier also trains its head)." };
 
         var command = new Command("train", "Train a dense model on a built-in dataset or a CSV file, or a small GPT / transformer classifier on text, and report its losses and held-out metric.");
         foreach (var option in new Option[]
         {
             dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot,
             isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping,
-            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save,
+            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank,
         })
         {
             command.Options.Add(option);
@@ -92,7 +94,7 @@ internal static class TrainCommand
             var modelName = parseResult.GetValue(model);
             if (modelName is null)
             {
-                var transformerOnly = new Option[] { text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save };
+                var transformerOnly = new Option[] { text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank };
                 if (transformerOnly.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } stray)
                 {
                     throw CliUsageException.ForOption(stray.Name, "applies to --model gpt or --model classifier", "no --model");
@@ -132,6 +134,12 @@ internal static class TrainCommand
                 throw CliUsageException.ForOption(dense.Name, "applies to the dense model (without --model)", $"--model {modelName}");
             }
 
+            if (parseResult.GetValue(initModel) is not null
+                && new Option[] { tokenizer, layers, heads, embd, block }.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } shape)
+            {
+                throw CliUsageException.ForOption(shape.Name, "comes from the --init-model file; omit it", parseResult.GetValue(initModel));
+            }
+
             var textName = parseResult.GetValue(text)
                 ?? throw CliUsageException.ForOption("--text", $"is required with --model {kind.ToString().ToLowerInvariant()}: names, spamassassin or a UTF-8 text file", "nothing");
             var transformer = new TransformerTraining.Request(
@@ -152,7 +160,11 @@ internal static class TrainCommand
                 parseResult.GetValue(weightDecay) ?? 0.1,
                 parseResult.GetValue(seed),
                 parseResult.GetValue(save),
-                parseResult.GetValue(plot));
+                parseResult.GetValue(plot))
+            {
+                InitModel = parseResult.GetValue(initModel),
+                LoraRank = parseResult.GetValue(loraRank),
+            };
             return TransformerTraining.Run(context, parseResult, transformer, privateSettings);
         }));
         return command;

@@ -179,6 +179,26 @@ public sealed class TransformerTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void GptPrivateLora_FineTunesOnlyTheAdapters_OfAPretrainedModel()
+    {
+        var pretrained = Path.Combine(_dir, "base.bin");
+        var tuned = Path.Combine(_dir, "lora.bin");
+        var base_ = RunJson([.. s_tinyGpt, "--steps", "3", "--save", pretrained]);
+        var root = RunJson(
+            "train", "--model", "gpt", "--text", "names", "--init-model", pretrained, "--lora-rank", "2", "--steps", "3", "--batch-size", "64",
+            "--private", "--noise-multiplier", "1", "--max-grad-norm", "1", "--delta", "1e-5", "--clipping", "ghost", "--save", tuned);
+
+        // LoRA on the fused query/key/value projection (C → 3C) of one layer: A is r × C, B is 3C × r → 2·16 + 48·2 = 128.
+        Assert.Equal(128, root.GetProperty("trainableParameterCount").GetInt64());
+        Assert.Equal(base_.GetProperty("parameterCount").GetInt64() + 128, root.GetProperty("parameterCount").GetInt64());
+        Assert.Equal(8, root.GetProperty("block").GetInt32()); // the shape comes from the file
+
+        // docs/optimization.md: a LoRA-only model under Ghost reports "ghost".
+        Assert.Equal("ghost", root.GetProperty("clipping").GetString());
+        Assert.Equal(3, RunJson("generate", "--model", tuned, "--prompt", "Jo", "--tokens", "3", "--temperature", "0").GetProperty("generatedTokens").GetInt32());
+    }
+
+    [Fact]
     public void DensePrivate_AccountantSamplerAndAudit_ApplyToo()
     {
         var root = RunJson(

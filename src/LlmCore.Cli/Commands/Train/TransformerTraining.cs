@@ -62,6 +62,12 @@ internal static class TransformerTraining
         string? Save,
         string? Plot)
     {
+        /// <summary>Gets the model file to start from (<c>--init-model</c>), or <see langword="null"/> for a new model.</summary>
+        public string? InitModel { get; init; }
+
+        /// <summary>Gets the LoRA rank for fine-tuning <see cref="InitModel"/> (<c>--lora-rank</c>), or <see langword="null"/> to train every parameter.</summary>
+        public int? LoraRank { get; init; }
+
         /// <summary>Gets the model's name as the CLI prints it.</summary>
         public string ModelName => Model == ModelKind.Gpt ? "gpt" : "classifier";
 
@@ -136,6 +142,16 @@ internal static class TransformerTraining
             {
                 throw CliUsageException.ForOption("--save", "must name a file to write the model to", Save);
             }
+
+            if (LoraRank is { } rank)
+            {
+                if (InitModel is null)
+                {
+                    throw CliUsageException.ForOption("--lora-rank", "needs --init-model FILE (LoRA adapts a pretrained model)", rank);
+                }
+
+                CheckRange("--lora-rank", rank, 1, Embedding);
+            }
         }
 
         private static void CheckRange(string option, long value, long min, long max)
@@ -151,32 +167,29 @@ internal static class TransformerTraining
     public static int Run(CliContext context, ParseResult parseResult, Request request, PrivateTraining.Settings? privateSettings)
     {
         request.Validate();
+        TransformerModel<float>? initial = null;
+        if (request.InitModel is not null)
+        {
+            initial = LoadInitModel(request);
+            request = WithShapeOf(request, initial);
+        }
+
         var tokenizer = new TokenizerFactory().Create(request.Tokenizer.ToLowerInvariant());
         var data = request.Model == ModelKind.Gpt ? LoadText(request, tokenizer) : LoadSpam(request, tokenizer);
         privateSettings?.Validate(request.BatchSize, data.Train.Count);
 
-        TransformerModel<float> model = request.Model == ModelKind.Gpt
-            ? ModelFactory.Gpt<float>(new GptOptions
+        var model = initial ?? NewModel(request, tokenizer);
+        if (request.LoraRank is { } loraRank)
+        {
+            if (model.Lora is not null)
             {
-                LayerCount = request.Layers,
-                HeadCount = request.Heads,
-                EmbeddingSize = request.Embedding,
-                BlockSize = request.Block,
-                VocabularySize = tokenizer.VocabularySize,
-                Seed = request.Seed,
-            })
-            : ModelFactory.SequenceClassifier<float>(new SequenceClassifierOptions
-            {
-                LayerCount = request.Layers,
-                HeadCount = request.Heads,
-                EmbeddingSize = request.Embedding,
-                BlockSize = request.Block,
-                VocabularySize = tokenizer.VocabularySize,
-                ClassCount = SpamAssassinCorpus.ClassNames.Count,
-                Pooling = SequencePooling.Mean,
-                PaddingTokenId = tokenizer.PaddingId,
-                Seed = request.Seed,
-            });
+                throw CliUsageException.ForOption("--lora-rank", "cannot add adapters to a model file that already has them; fine-tune it without --lora-rank", request.InitModel);
+            }
+
+            // PEFT's defaults (α = 8, the attention's fused query/key/value projection); a classifier also trains its head.
+            model.EnableLora(new LoraOptions { Rank = loraRank, Alpha = 8, Targets = LoraTargets.QueryKeyValue, TrainHead = request.Model == ModelKind.Classifier, Seed = request.Seed });
+        }
+
         model.Metadata["tokenizer"] = tokenizer.Name;
         model.Metadata["corpus"] = request.TextLabel;
 
@@ -299,6 +312,8 @@ internal static class TransformerTraining
                 weightDecay = request.WeightDecay,
                 warmupSteps = warmup,
                 seed = request.Seed,
+                initModel = request.InitModel,
+                loraRank = request.LoraRank,
                 save = request.Save,
                 plot = request.Plot,
                 epsilon = privacy?.Epsilon,
@@ -347,6 +362,79 @@ internal static class TransformerTraining
         }
 
         return CliApp.Success;
+    }
+
+    /// <summary>A new model of the requested shape.</summary>
+    private static TransformerModel<float> NewModel(Request request, ITokenizer tokenizer) => request.Model == ModelKind.Gpt
+        ? ModelFactory.Gpt<float>(new GptOptions
+        {
+            LayerCount = request.Layers,
+            HeadCount = request.Heads,
+            EmbeddingSize = request.Embedding,
+            BlockSize = request.Block,
+            VocabularySize = tokenizer.VocabularySize,
+            Seed = request.Seed,
+        })
+        : ModelFactory.SequenceClassifier<float>(new SequenceClassifierOptions
+        {
+            LayerCount = request.Layers,
+            HeadCount = request.Heads,
+            EmbeddingSize = request.Embedding,
+            BlockSize = request.Block,
+            VocabularySize = tokenizer.VocabularySize,
+            ClassCount = SpamAssassinCorpus.ClassNames.Count,
+            Pooling = SequencePooling.Mean,
+            PaddingTokenId = tokenizer.PaddingId,
+            Seed = request.Seed,
+        });
+
+    /// <summary>Reads <c>--init-model</c>, refusing a file that is missing, unreadable or of the other kind of model.</summary>
+    private static TransformerModel<float> LoadInitModel(Request request)
+    {
+        var path = request.InitModel!;
+        if (!File.Exists(path))
+        {
+            throw CliUsageException.ForOption("--init-model", "names a model file that does not exist", path);
+        }
+
+        TransformerModel<float> model;
+        try
+        {
+            model = ModelFactory.LoadTransformer<float>(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUsageException($"--init-model: '{path}' is not a readable model file: {ex.Message}");
+        }
+
+        var isGpt = model is GptModel<float>;
+        if (isGpt != (request.Model == ModelKind.Gpt))
+        {
+            throw CliUsageException.ForOption("--init-model", $"must hold a {(request.Model == ModelKind.Gpt ? "GPT" : "sequence classifier")} for --model {request.ModelName}; this file holds a {(isGpt ? "GPT" : "sequence classifier")}", path);
+        }
+
+        if (model is SequenceClassifier<float> classifier && classifier.Options.ClassCount != SpamAssassinCorpus.ClassNames.Count)
+        {
+            throw CliUsageException.ForOption("--init-model", $"must classify into {SpamAssassinCorpus.ClassNames.Count} classes (ham, spam); this one has {classifier.Options.ClassCount}", path);
+        }
+
+        return model;
+    }
+
+    /// <summary>The request with the shape and tokenizer of the <c>--init-model</c> file.</summary>
+    private static Request WithShapeOf(Request request, TransformerModel<float> model)
+    {
+        TransformerOptions options = model is GptModel<float> gpt ? gpt.Options : ((SequenceClassifier<float>)model).Options;
+        var tokenizer = model.Metadata.TryGetValue("tokenizer", out var name) ? name : "byte";
+        var factory = new TokenizerFactory();
+        if (!factory.Names.Contains(tokenizer, StringComparer.Ordinal) || factory.Create(tokenizer).VocabularySize != options.VocabularySize)
+        {
+            throw CliUsageException.ForOption("--init-model", $"was saved with the tokenizer '{tokenizer}' and a vocabulary of {options.VocabularySize}, which this version cannot match", request.InitModel);
+        }
+
+        var shaped = request with { Tokenizer = tokenizer, Layers = options.LayerCount, Heads = options.HeadCount, Embedding = options.EmbeddingSize, Block = options.BlockSize };
+        shaped.Validate();
+        return shaped;
     }
 
     /// <summary>The data of a run: training and held-out examples.</summary>
