@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using LlmCore.Cli.Commands.Train;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization.Models;
-using LlmCore.Optimization.Text;
 
 namespace LlmCore.Cli.Commands;
 
@@ -60,21 +60,7 @@ internal static class GenerateCommand
             throw CliUsageException.ForOption("--prompt", "needs at least one character", "an empty prompt");
         }
 
-        if (!File.Exists(path))
-        {
-            throw CliUsageException.ForOption("--model", "names a model file that does not exist", path);
-        }
-
-        TransformerModel<float> loaded;
-        try
-        {
-            loaded = ModelFactory.LoadTransformer<float>(path);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CliUsageException($"--model: '{path}' is not a readable model file: {ex.Message}");
-        }
-
+        var loaded = ModelFiles.Load("--model", path);
         if (loaded is not GptModel<float> gpt)
         {
             throw CliUsageException.ForOption("--model", "must be a GPT model file (this one holds a sequence classifier, which does not generate text)", path);
@@ -86,19 +72,8 @@ internal static class GenerateCommand
             throw CliUsageException.ForOption("--top-k", $"must be in [1, {vocabulary}] (the model's vocabulary)", k);
         }
 
-        var tokenizerName = gpt.Metadata.TryGetValue("tokenizer", out var name) ? name : "byte";
-        var factory = new TokenizerFactory();
-        if (!factory.Names.Contains(tokenizerName, StringComparer.Ordinal))
-        {
-            throw CliUsageException.ForOption("--model", $"was saved with the tokenizer '{tokenizerName}', which this version does not know ({string.Join(", ", factory.Names)})", path);
-        }
-
-        var tokenizer = factory.Create(tokenizerName);
-        if (tokenizer.VocabularySize != vocabulary)
-        {
-            throw CliUsageException.ForOption("--model", $"has a vocabulary of {vocabulary}, but its tokenizer '{tokenizerName}' has {tokenizer.VocabularySize}", path);
-        }
-
+        var tokenizer = ModelFiles.TokenizerOf("--model", path, gpt, vocabulary);
+        var tokenizerName = tokenizer.Name;
         var promptTokens = tokenizer.Encode(prompt);
         var generated = gpt.Generate(promptTokens, tokens, new GenerationOptions { Temperature = temperature, TopK = topK, Seed = seed });
         var continuation = tokenizer.Decode(generated);

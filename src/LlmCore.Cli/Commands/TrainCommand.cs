@@ -241,7 +241,7 @@ internal static class TrainCommand
 
         if (parseResult.GetValue(CliContext.JsonOption))
         {
-            context.WriteJson(new
+            context.WriteJson(PrivateTraining.WithPrivacyKeys(new
             {
                 finalLoss = history.Loss[^1],
                 lossHistory = history.Loss,
@@ -261,22 +261,8 @@ internal static class TrainCommand
                 hidden = request.Hidden,
                 seed = request.Seed,
                 plot = request.Plot,
-                epsilon = privacy?.Epsilon,
-                delta = privacy?.Delta,
                 steps = privacy?.Steps,
-                sampleRate = privacy?.SampleRate,
-                noiseMultiplier = privacy?.NoiseMultiplier,
-                maxGradNorm = privacy?.MaxGradNorm,
-                targetEpsilon = privateSettings?.TargetEpsilon,
-                stoppedAtTargetEpsilon = privacy?.StoppedAtTargetEpsilon,
-                epsilonLower = privacy?.EpsilonLower,
-                accountant = privacy?.Accountant,
-                sampler = privacy?.Sampler,
-                clipping = privacy?.Clipping,
-                auditCanaries = privacy?.Audit?.Canaries,
-                auditEpsilonLower = privacy?.Audit?.EpsilonLowerBound,
-                auditConfidence = privacy?.Audit?.Confidence,
-            });
+            }, privacy, privateSettings));
             return CliApp.Success;
         }
 

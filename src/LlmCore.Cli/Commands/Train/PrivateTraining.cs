@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization;
 using LlmCore.Optimization.Data;
@@ -253,6 +255,47 @@ internal static class PrivateTraining
         }
 
         return candidates;
+    }
+
+    /// <summary>
+    /// The JSON object of a <c>train</c> result with the private keys of the contract appended (<c>epsilon</c>, <c>delta</c>,
+    /// <c>sampleRate</c>, <c>accountant</c>, <c>sampler</c>, <c>clipping</c>, with PLD <c>epsilonLower</c>, with canaries
+    /// <c>auditEpsilonLower</c>, ...); none when the run was not private.
+    /// </summary>
+    public static JsonObject WithPrivacyKeys<TResult>(TResult result, Outcome? privacy, Settings? settings)
+    {
+        var node = JsonSerializer.SerializeToNode(result, CliContext.JsonOptions)!.AsObject();
+        if (privacy is null)
+        {
+            return node;
+        }
+
+        var keys = JsonSerializer.SerializeToNode(
+            new
+            {
+                epsilon = privacy.Epsilon,
+                delta = privacy.Delta,
+                sampleRate = privacy.SampleRate,
+                noiseMultiplier = privacy.NoiseMultiplier,
+                maxGradNorm = privacy.MaxGradNorm,
+                targetEpsilon = settings?.TargetEpsilon,
+                stoppedAtTargetEpsilon = privacy.StoppedAtTargetEpsilon,
+                epsilonLower = privacy.EpsilonLower,
+                accountant = privacy.Accountant,
+                sampler = privacy.Sampler,
+                clipping = privacy.Clipping,
+                auditCanaries = privacy.Audit?.Canaries,
+                auditEpsilonLower = privacy.Audit?.EpsilonLowerBound,
+                auditConfidence = privacy.Audit?.Confidence,
+            },
+            CliContext.JsonOptions)!.AsObject();
+        foreach (var (key, value) in keys.ToList())
+        {
+            keys.Remove(key);
+            node[key] = value;
+        }
+
+        return node;
     }
 
     /// <summary>Parses <c>--accountant</c>.</summary>

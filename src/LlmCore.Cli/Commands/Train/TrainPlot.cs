@@ -17,17 +17,7 @@ internal static class TrainPlot
             validation.LegendText = "held-out loss";
         }
 
-        plot.Title($"llmcore train: {title}");
-        plot.XLabel("epoch");
-        plot.YLabel("loss");
-        plot.ShowLegend();
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        plot.SavePng(path, 800, 500);
+        Save(plot, path, title, "epoch", "loss");
     }
 
     /// <summary>
@@ -60,16 +50,16 @@ internal static class TrainPlot
             validation.LegendText = "held-out loss";
         }
 
-        plot.Title($"llmcore train: {title}");
-        plot.XLabel("step");
-        plot.YLabel("loss (nats)");
-        plot.ShowLegend();
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
+        Save(plot, path, title, "step", "loss (nats)");
+    }
 
+    private static void Save(ScottPlot.Plot plot, string path, string title, string xLabel, string yLabel)
+    {
+        plot.Title($"llmcore train: {title}");
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        LlmCore.Cli.Infrastructure.CliOptions.EnsureDirectoryFor(path);
         plot.SavePng(path, 800, 500);
     }
 }

@@ -280,7 +280,7 @@ internal static class TransformerTraining
         var trainLoss = history.Loss[^1];
         if (parseResult.GetValue(CliContext.JsonOption))
         {
-            context.WriteJson(new
+            context.WriteJson(PrivateTraining.WithPrivacyKeys(new
             {
                 model = request.ModelName,
                 trainLoss,
@@ -316,21 +316,7 @@ internal static class TransformerTraining
                 loraRank = request.LoraRank,
                 save = request.Save,
                 plot = request.Plot,
-                epsilon = privacy?.Epsilon,
-                epsilonLower = privacy?.EpsilonLower,
-                delta = privacy?.Delta,
-                sampleRate = privacy?.SampleRate,
-                noiseMultiplier = privacy?.NoiseMultiplier,
-                maxGradNorm = privacy?.MaxGradNorm,
-                targetEpsilon = privateSettings?.TargetEpsilon,
-                stoppedAtTargetEpsilon = privacy?.StoppedAtTargetEpsilon,
-                clipping = privacy?.Clipping,
-                accountant = privacy?.Accountant,
-                sampler = privacy?.Sampler,
-                auditCanaries = privacy?.Audit?.Canaries,
-                auditEpsilonLower = privacy?.Audit?.EpsilonLowerBound,
-                auditConfidence = privacy?.Audit?.Confidence,
-            });
+            }, privacy, privateSettings));
             return CliApp.Success;
         }
 
@@ -366,47 +352,30 @@ internal static class TransformerTraining
 
     /// <summary>A new model of the requested shape.</summary>
     private static TransformerModel<float> NewModel(Request request, ITokenizer tokenizer) => request.Model == ModelKind.Gpt
-        ? ModelFactory.Gpt<float>(new GptOptions
-        {
-            LayerCount = request.Layers,
-            HeadCount = request.Heads,
-            EmbeddingSize = request.Embedding,
-            BlockSize = request.Block,
-            VocabularySize = tokenizer.VocabularySize,
-            Seed = request.Seed,
-        })
-        : ModelFactory.SequenceClassifier<float>(new SequenceClassifierOptions
-        {
-            LayerCount = request.Layers,
-            HeadCount = request.Heads,
-            EmbeddingSize = request.Embedding,
-            BlockSize = request.Block,
-            VocabularySize = tokenizer.VocabularySize,
-            ClassCount = SpamAssassinCorpus.ClassNames.Count,
-            Pooling = SequencePooling.Mean,
-            PaddingTokenId = tokenizer.PaddingId,
-            Seed = request.Seed,
-        });
+        ? ModelFactory.Gpt<float>(Shape(new GptOptions(), request, tokenizer))
+        : ModelFactory.SequenceClassifier<float>(Shape(
+            new SequenceClassifierOptions { ClassCount = SpamAssassinCorpus.ClassNames.Count, Pooling = SequencePooling.Mean, PaddingTokenId = tokenizer.PaddingId },
+            request,
+            tokenizer));
+
+    /// <summary>Sets the trunk's shape, vocabulary and seed from the request.</summary>
+    private static TOptions Shape<TOptions>(TOptions options, Request request, ITokenizer tokenizer)
+        where TOptions : TransformerOptions
+    {
+        options.LayerCount = request.Layers;
+        options.HeadCount = request.Heads;
+        options.EmbeddingSize = request.Embedding;
+        options.BlockSize = request.Block;
+        options.VocabularySize = tokenizer.VocabularySize;
+        options.Seed = request.Seed;
+        return options;
+    }
 
     /// <summary>Reads <c>--init-model</c>, refusing a file that is missing, unreadable or of the other kind of model.</summary>
     private static TransformerModel<float> LoadInitModel(Request request)
     {
         var path = request.InitModel!;
-        if (!File.Exists(path))
-        {
-            throw CliUsageException.ForOption("--init-model", "names a model file that does not exist", path);
-        }
-
-        TransformerModel<float> model;
-        try
-        {
-            model = ModelFactory.LoadTransformer<float>(path);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CliUsageException($"--init-model: '{path}' is not a readable model file: {ex.Message}");
-        }
-
+        var model = ModelFiles.Load("--init-model", path);
         var isGpt = model is GptModel<float>;
         if (isGpt != (request.Model == ModelKind.Gpt))
         {
@@ -425,12 +394,7 @@ internal static class TransformerTraining
     private static Request WithShapeOf(Request request, TransformerModel<float> model)
     {
         TransformerOptions options = model is GptModel<float> gpt ? gpt.Options : ((SequenceClassifier<float>)model).Options;
-        var tokenizer = model.Metadata.TryGetValue("tokenizer", out var name) ? name : "byte";
-        var factory = new TokenizerFactory();
-        if (!factory.Names.Contains(tokenizer, StringComparer.Ordinal) || factory.Create(tokenizer).VocabularySize != options.VocabularySize)
-        {
-            throw CliUsageException.ForOption("--init-model", $"was saved with the tokenizer '{tokenizer}' and a vocabulary of {options.VocabularySize}, which this version cannot match", request.InitModel);
-        }
+        var tokenizer = ModelFiles.TokenizerOf("--init-model", request.InitModel!, model, options.VocabularySize).Name;
 
         var shaped = request with { Tokenizer = tokenizer, Layers = options.LayerCount, Heads = options.HeadCount, Embedding = options.EmbeddingSize, Block = options.BlockSize };
         shaped.Validate();
