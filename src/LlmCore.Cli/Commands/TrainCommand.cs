@@ -293,7 +293,7 @@ internal static class TrainCommand
             if (privacy.Audit is { } audit)
             {
                 context.Console.MarkupLine(
-                    $"One-run audit: ε ≥ [bold]{audit.EpsilonLowerBound.ToString("F3", CultureInfo.InvariantCulture)}[/] at {audit.Confidence.ToString("P0", CultureInfo.InvariantCulture)} confidence " +
+                    $"One-run audit: ε ≥ [bold]{audit.EpsilonLowerBound.ToString("F3", CultureInfo.InvariantCulture)}[/] at {(audit.Confidence * 100).ToString("F0", CultureInfo.InvariantCulture)}% confidence " +
                     $"({audit.CorrectGuesses} of {audit.Guesses} guesses right, {audit.Canaries} canaries).");
             }
         }

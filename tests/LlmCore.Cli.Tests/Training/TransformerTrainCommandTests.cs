@@ -110,6 +110,24 @@ public sealed class TransformerTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Gpt_WithoutJson_PrintsASummary_AndGenerateRefusesAClassifierFile()
+    {
+        var (exit, output, error) = CliRunner.Run([.. s_tinyGpt, "--steps", "2", "--private", "--noise-multiplier", "1", "--max-grad-norm", "1", "--delta", "1e-5", "--audit-canaries", "20"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("GPT (7,536 parameters) on names: 2 steps", output, StringComparison.Ordinal);
+        Assert.Contains("DP-SGD: ε = ", output, StringComparison.Ordinal);
+        Assert.Contains("One-run audit: ε ≥ ", output, StringComparison.Ordinal);
+
+        var classifier = Path.Combine(_dir, "classifier.bin");
+        var model = new LlmCore.Optimization.Models.SequenceClassifier<float>(new LlmCore.Optimization.Models.SequenceClassifierOptions { LayerCount = 1, HeadCount = 1, EmbeddingSize = 8, BlockSize = 8 });
+        model.Save(classifier);
+        var (code, stdout, stderr) = CliRunner.Run("generate", "--model", classifier, "--prompt", "a", "--tokens", "2");
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains("--model must be a GPT model file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GptPrivate_TargetEpsilon_RdpPoisson_KeysAndAccounting()
     {
         var root = RunJson([.. s_tiny, "--batch-size", "64", "--steps", "5", "--private", "--target-epsilon", "2", "--max-grad-norm", "1", "--delta", "1e-5"]);

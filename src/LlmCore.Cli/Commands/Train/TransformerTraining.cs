@@ -333,7 +333,7 @@ internal static class TransformerTraining
             {
                 context.Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"One-run audit: ε ≥ {audit.EpsilonLowerBound:F3} at {audit.Confidence:P0} confidence ({audit.CorrectGuesses} of {audit.Guesses} guesses right, {audit.Canaries} canaries); the accountant's ε is {privacy.Epsilon:F3}."));
+                    $"One-run audit: ε ≥ {audit.EpsilonLowerBound:F3} at {audit.Confidence * 100:F0}% confidence ({audit.CorrectGuesses} of {audit.Guesses} guesses right, {audit.Canaries} canaries); the accountant's ε is {privacy.Epsilon:F3}."));
             }
         }
 
