@@ -7,6 +7,7 @@ namespace LlmCore.Cli.Commands.Train;
 /// <summary>
 /// Reading the model files of <c>llmcore train --save</c> (for <c>generate --model</c> and <c>train --init-model</c>):
 /// a missing or unreadable file, and a tokenizer the file names but this version cannot match, are bad input naming the option.
+/// Stateless and thread-safe.
 /// </summary>
 internal static class ModelFiles
 {
