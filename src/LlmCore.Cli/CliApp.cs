@@ -35,6 +35,7 @@ internal static class CliApp
         root.Subcommands.Add(BusinessCommands.Create(context));
         root.Subcommands.Add(OptimizeCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(GenerateCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         return root;
     }

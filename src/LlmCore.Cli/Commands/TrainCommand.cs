@@ -7,6 +7,7 @@ using LlmCore.Optimization.Losses;
 using LlmCore.Optimization.Metrics;
 using LlmCore.Optimization.Models;
 using LlmCore.Optimization.Training;
+using LlmCore.Privacy.Accounting;
 using Spectre.Console;
 
 namespace LlmCore.Cli.Commands;
@@ -20,62 +21,151 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var dataset = new Option<string>("--dataset")
+        var dataset = new Option<string?>("--dataset")
         {
-            Description = $"A built-in dataset ({string.Join(", ", BuiltInDatasets.Names)}) or a CSV file with a header row.",
-            Required = true,
+            Description = $"The dense model's data: a built-in dataset ({string.Join(", ", BuiltInDatasets.Names)}) or a CSV file with a header row.",
         };
         var target = new Option<string?>("--target") { Description = "The target column of a CSV (default: the last column)." };
         var task = new Option<string?>("--task") { Description = "regression or classification (default: classification when the target holds few distinct integers or text)." };
-        var optimizer = new Option<string>("--optimizer") { Description = $"The optimizer: {string.Join(", ", TrainOptimizers.Names)}.", Required = true };
-        var lr = new Option<double>("--lr") { Description = "The learning rate, > 0.", DefaultValueFactory = _ => 0.01 };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"The optimizer: {string.Join(", ", TrainOptimizers.Names)} (required with --dataset; adamw by default with --model)." };
+        var lr = new Option<double?>("--lr") { Description = "The learning rate, > 0 (default 0.01 with --dataset; 1e-3, the peak of the warm-up + cosine schedule, with --model)." };
         var momentum = new Option<double>("--momentum") { Description = "The momentum factor (SGD), ≥ 0.", DefaultValueFactory = _ => 0.0 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "The weight decay, ≥ 0.", DefaultValueFactory = _ => 0.0 };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data, ≥ 1.", DefaultValueFactory = _ => 10 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Examples per step, ≥ 1.", DefaultValueFactory = _ => 32 };
-        var hidden = new Option<string?>("--hidden") { Description = "Hidden layer sizes, comma-separated (e.g. 16,16); none gives a linear / logistic model." };
-        var activation = new Option<string>("--activation") { Description = "The hidden activation: relu, gelu, tanh or sigmoid.", DefaultValueFactory = _ => "relu" };
-        var seed = new Option<int>("--seed") { Description = "The seed of the data, the split, the weights and the shuffling.", DefaultValueFactory = _ => 0 };
-        var holdout = new Option<double>("--validation-split") { Description = "The held-out fraction the metric is measured on, in (0, 1).", DefaultValueFactory = _ => 0.2 };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "The weight decay, ≥ 0 (default 0 with --dataset; 0.1 with --model, as nanoGPT)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training data, ≥ 1 (default 10 with --dataset; with --model give --steps or --epochs)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples (sequences) per step, ≥ 1 (the expected batch size with --private).", DefaultValueFactory = _ => 32 };
+        var hidden = new Option<string?>("--hidden") { Description = "Hidden layer sizes of the dense model, comma-separated (e.g. 16,16); none gives a linear / logistic model." };
+        var activation = new Option<string>("--activation") { Description = "The dense model's hidden activation: relu, gelu, tanh or sigmoid.", DefaultValueFactory = _ => "relu" };
+        var seed = new Option<int>("--seed") { Description = "The seed of the data order, the split, the weights and the shuffling.", DefaultValueFactory = _ => 0 };
+        var holdout = new Option<double>("--validation-split") { Description = "The dense model's held-out fraction the metric is measured on, in (0, 1).", DefaultValueFactory = _ => 0.2 };
         var plot = new Option<string?>("--plot") { Description = "Write the loss curve to this PNG file." };
-        var isPrivate = new Option<bool>("--private") { Description = "Train with DP-SGD (Poisson sampling, per-example clipping, Gaussian noise, RDP accounting)." };
+        var isPrivate = new Option<bool>("--private") { Description = "Train with DP-SGD (per-example clipping, Gaussian noise from the secure source, privacy accounting)." };
         var noiseMultiplier = new Option<double?>("--noise-multiplier") { Description = "With --private: the noise multiplier σ, > 0 (noise standard deviation σ·C)." };
-        var targetEpsilon = new Option<double?>("--target-epsilon") { Description = "With --private: calibrate σ so that ε at --delta after ceil(epochs·N/B) steps is at most this, > 0." };
+        var targetEpsilon = new Option<double?>("--target-epsilon") { Description = "With --private: calibrate σ so that ε at --delta after the run's steps is at most this, > 0." };
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "With --private: the per-example clipping bound C, > 0." };
         var delta = new Option<double?>("--delta") { Description = "With --private: δ in (0, 1) at which ε is reported (e.g. 1e-5, below 1/N)." };
+        var accountant = new Option<string?>("--accountant") { Description = "With --private: the accountant, rdp (default) or pld (Poisson sampling only; also prints epsilonLower)." };
+        var sampler = new Option<string?>("--sampler") { Description = "With --private: poisson (default; add/remove, RDP or PLD) or shuffle (exactly B distinct examples per step drawn without replacement; replace-one, RDP only)." };
+        var auditCanaries = new Option<int?>("--audit-canaries") { Description = "With --private: audit the run with M white-box gradient canaries (one-run audit, Steinke-Nasr-Jagielski 2023) and report auditEpsilonLower at 95% confidence." };
+        var clipping = new Option<string?>("--clipping") { Description = "With --private: how per-example norms are computed, auto (default: ghost norms where cheaper), ghost or materialized." };
+        var model = new Option<string?>("--model") { Description = "Train a transformer instead of the dense model: gpt (a language model on --text) or classifier (spam against ham on --text spamassassin)." };
+        var text = new Option<string?>("--text") { Description = "With --model: names (embedded first names), spamassassin (fetched e-mail bodies) or a UTF-8 text FILE.", HelpName = "FILE|names|spamassassin" };
+        var tokenizer = new Option<string>("--tokenizer") { Description = "With --model: byte (vocabulary 256) or gpt2 (GPT-2's BPE, 50,257).", DefaultValueFactory = _ => "byte" };
+        var layers = new Option<int>("--layers") { Description = "With --model: transformer blocks, in [1, 64].", DefaultValueFactory = _ => 2 };
+        var heads = new Option<int>("--heads") { Description = "With --model: attention heads, dividing --embd.", DefaultValueFactory = _ => 4 };
+        var embd = new Option<int>("--embd") { Description = "With --model: the width C.", DefaultValueFactory = _ => 64 };
+        var block = new Option<int>("--block") { Description = "With --model: the context (window or truncated message) length T in tokens.", DefaultValueFactory = _ => 32 };
+        var steps = new Option<long?>("--steps") { Description = $"With --model: optimizer steps (default {TransformerTraining.DefaultSteps} when --epochs is not given)." };
+        var evalInterval = new Option<int?>("--eval-interval") { Description = "With --model: steps between held-out evaluations (default: a tenth of --steps; one pass with --epochs)." };
+        var evalBatches = new Option<int>("--eval-batches") { Description = "With --model: the held-out batches each evaluation reads at most.", DefaultValueFactory = _ => 20 };
+        var save = new Option<string?>("--save") { Description = "With --model: write the trained model to this file (for llmcore generate).", HelpName = "FILE" };
+        var initModel = new Option<string?>("--init-model") { Description = "With --model: start from this model file (its shape and tokenizer) instead of new weights, e.g. to fine-tune.", HelpName = "FILE" };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "With --init-model: fine-tune only LoRA adapters of this rank on the attention's query/key/value projection (α = 8; a classifier also trains its head)." };
 
-        var command = new Command("train", "Train a model on a built-in dataset or a CSV file and report its loss history and held-out metric.");
-        foreach (var option in new Option[] { dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot, isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta })
+        var command = new Command("train", "Train a dense model on a built-in dataset or a CSV file, or a small GPT / transformer classifier on text, and report its losses and held-out metric.");
+        foreach (var option in new Option[]
+        {
+            dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot,
+            isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping,
+            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank,
+        })
         {
             command.Options.Add(option);
         }
 
         command.SetAction((Func<ParseResult, int>)(parseResult =>
         {
-            var request = new TrainRequest(
-                parseResult.GetValue(dataset)!,
-                parseResult.GetValue(target),
-                ParseTask(parseResult.GetValue(task)),
-                parseResult.GetValue(optimizer)!,
-                parseResult.GetValue(lr),
-                parseResult.GetValue(momentum),
-                parseResult.GetValue(weightDecay),
-                parseResult.GetValue(epochs),
-                parseResult.GetValue(batchSize),
-                ParseHidden(parseResult.GetValue(hidden)),
-                ParseActivation(parseResult.GetValue(activation)!),
-                parseResult.GetValue(seed),
-                parseResult.GetValue(holdout),
-                parseResult.GetValue(plot));
-            var privateSettings = parseResult.GetValue(isPrivate)
-                ? new PrivateTraining.Settings(parseResult.GetValue(noiseMultiplier), parseResult.GetValue(targetEpsilon), parseResult.GetValue(maxGradNorm), parseResult.GetValue(delta))
-                : null;
-            if (privateSettings is null && (parseResult.GetValue(noiseMultiplier) is not null || parseResult.GetValue(targetEpsilon) is not null || parseResult.GetValue(maxGradNorm) is not null || parseResult.GetValue(delta) is not null))
+            var privateOptions = new Option[] { noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping };
+            PrivateTraining.Settings? privateSettings = null;
+            if (parseResult.GetValue(isPrivate))
             {
-                throw CliUsageException.ForOption("--private", "is required by --noise-multiplier, --target-epsilon, --max-grad-norm and --delta", "(absent)");
+                privateSettings = new PrivateTraining.Settings(parseResult.GetValue(noiseMultiplier), parseResult.GetValue(targetEpsilon), parseResult.GetValue(maxGradNorm), parseResult.GetValue(delta))
+                {
+                    Accountant = PrivateTraining.ParseAccountant(parseResult.GetValue(accountant)),
+                    Sampler = PrivateTraining.ParseSampler(parseResult.GetValue(sampler)),
+                    AuditCanaries = parseResult.GetValue(auditCanaries),
+                    ClippingMode = PrivateTraining.ParseClipping(parseResult.GetValue(clipping)),
+                };
+            }
+            else if (privateOptions.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } given)
+            {
+                throw CliUsageException.ForOption("--private", $"is required by {given.Name} (and the other DP-SGD options)", "(absent)");
             }
 
-            return Run(context, parseResult, request, privateSettings);
+            var modelName = parseResult.GetValue(model);
+            if (modelName is null)
+            {
+                var transformerOnly = new Option[] { text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank };
+                if (transformerOnly.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } stray)
+                {
+                    throw CliUsageException.ForOption(stray.Name, "applies to --model gpt or --model classifier", "no --model");
+                }
+
+                var datasetName = parseResult.GetValue(dataset)
+                    ?? throw CliUsageException.ForOption("--dataset", "is required (a built-in dataset or a CSV file), or give --model gpt|classifier with --text", "nothing");
+                var optimizerName = parseResult.GetValue(optimizer)
+                    ?? throw CliUsageException.ForOption("--optimizer", $"is required with --dataset: one of {string.Join(", ", TrainOptimizers.Names)}", "nothing");
+                var request = new TrainRequest(
+                    datasetName,
+                    parseResult.GetValue(target),
+                    ParseTask(parseResult.GetValue(task)),
+                    optimizerName,
+                    parseResult.GetValue(lr) ?? 0.01,
+                    parseResult.GetValue(momentum),
+                    parseResult.GetValue(weightDecay) ?? 0.0,
+                    parseResult.GetValue(epochs) ?? 10,
+                    parseResult.GetValue(batchSize),
+                    ParseHidden(parseResult.GetValue(hidden)),
+                    ParseActivation(parseResult.GetValue(activation)!),
+                    parseResult.GetValue(seed),
+                    parseResult.GetValue(holdout),
+                    parseResult.GetValue(plot));
+                return Run(context, parseResult, request, privateSettings);
+            }
+
+            var kind = modelName.Trim().ToLowerInvariant() switch
+            {
+                "gpt" => TransformerTraining.ModelKind.Gpt,
+                "classifier" => TransformerTraining.ModelKind.Classifier,
+                _ => throw CliUsageException.ForOption("--model", "must be gpt or classifier (omit it to train the dense model on --dataset)", modelName),
+            };
+            var denseOnly = new Option[] { dataset, target, task, hidden, activation, holdout, momentum };
+            if (denseOnly.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } dense)
+            {
+                throw CliUsageException.ForOption(dense.Name, "applies to the dense model (without --model)", $"--model {modelName}");
+            }
+
+            if (parseResult.GetValue(initModel) is not null
+                && new Option[] { tokenizer, layers, heads, embd, block }.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } shape)
+            {
+                throw CliUsageException.ForOption(shape.Name, "comes from the --init-model file; omit it", parseResult.GetValue(initModel));
+            }
+
+            var textName = parseResult.GetValue(text)
+                ?? throw CliUsageException.ForOption("--text", $"is required with --model {kind.ToString().ToLowerInvariant()}: names, spamassassin or a UTF-8 text file", "nothing");
+            var transformer = new TransformerTraining.Request(
+                kind,
+                textName,
+                parseResult.GetValue(tokenizer)!,
+                parseResult.GetValue(layers),
+                parseResult.GetValue(heads),
+                parseResult.GetValue(embd),
+                parseResult.GetValue(block),
+                parseResult.GetValue(batchSize),
+                parseResult.GetValue(steps),
+                parseResult.GetValue(epochs),
+                parseResult.GetValue(evalInterval),
+                parseResult.GetValue(evalBatches),
+                parseResult.GetValue(optimizer) ?? "adamw",
+                parseResult.GetValue(lr) ?? 1e-3,
+                parseResult.GetValue(weightDecay) ?? 0.1,
+                parseResult.GetValue(seed),
+                parseResult.GetValue(save),
+                parseResult.GetValue(plot))
+            {
+                InitModel = parseResult.GetValue(initModel),
+                LoraRank = parseResult.GetValue(loraRank),
+            };
+            return TransformerTraining.Run(context, parseResult, transformer, privateSettings);
         }));
         return command;
     }
@@ -94,33 +184,35 @@ internal static class TrainCommand
         var model = ModelFactory.Mlp<double>(data.FeatureCount, request.Hidden, outputs, request.Activation, request.Seed);
         ILoss<double> loss = classification ? new SoftmaxCrossEntropy<double>() : new MeanSquaredError<double>();
         IMetric<double> metric = classification ? new Accuracy<double>() : new RSquared<double>();
-        var factory = TrainOptimizers.Resolve(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, request.Momentum, request.WeightDecay));
+        var factory = TrainOptimizers.Resolve<double>(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, request.Momentum, request.WeightDecay));
         privateSettings?.Validate(request.BatchSize, train.Count);
         var trainer = new Trainer<double>(model, loss, factory, [metric]);
         var options = new FitOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, Seed = request.Seed };
 
         History history;
-        LlmCore.Privacy.Training.PrivateTrainingResult? privacy = null;
+        PrivateTraining.Outcome? privacy = null;
         if (privateSettings is not null)
         {
+            // ⌈epochs·N/B⌉ steps (the CLI contract's count), in passes of the sampler.
+            var planned = NoiseCalibration.StepsForEpochs(request.Epochs, train.Count, request.BatchSize);
             if (context.ShowProgress(parseResult))
             {
-                (History, LlmCore.Privacy.Training.PrivateTrainingResult)? run = null;
                 context.Console.Progress().Start(ctx =>
                 {
                     var bar = ctx.AddTask("private training", maxValue: request.Epochs);
-                    run = PrivateTraining.Fit(trainer, train, test, request.Epochs, request.BatchSize, privateSettings, (e, epsilon) =>
+                    privacy = PrivateTraining.Fit(trainer, train, test, options, planned, request.BatchSize, privateSettings, (e, epsilon) =>
                     {
                         bar.Increment(1);
                         bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}  ε {epsilon.ToString("F3", CultureInfo.InvariantCulture)}";
                     });
                 });
-                (history, privacy) = run!.Value;
             }
             else
             {
-                (history, privacy) = PrivateTraining.Fit(trainer, train, test, request.Epochs, request.BatchSize, privateSettings, null);
+                privacy = PrivateTraining.Fit(trainer, train, test, options, planned, request.BatchSize, privateSettings, null);
             }
+
+            history = privacy!.History;
         }
         else if (context.ShowProgress(parseResult))
         {
@@ -149,7 +241,7 @@ internal static class TrainCommand
 
         if (parseResult.GetValue(CliContext.JsonOption))
         {
-            context.WriteJson(new
+            context.WriteJson(PrivateTraining.WithPrivacyKeys(new
             {
                 finalLoss = history.Loss[^1],
                 lossHistory = history.Loss,
@@ -169,15 +261,8 @@ internal static class TrainCommand
                 hidden = request.Hidden,
                 seed = request.Seed,
                 plot = request.Plot,
-                epsilon = privacy?.Epsilon,
-                delta = privacy?.Delta,
                 steps = privacy?.Steps,
-                sampleRate = privacy?.SampleRate,
-                noiseMultiplier = privacy?.NoiseMultiplier,
-                maxGradNorm = privacy?.MaxGradNorm,
-                targetEpsilon = privateSettings?.TargetEpsilon,
-                stoppedAtTargetEpsilon = privacy?.StoppedAtTargetEpsilon,
-            });
+            }, privacy, privateSettings));
             return CliApp.Success;
         }
 
@@ -204,7 +289,13 @@ internal static class TrainCommand
         {
             context.Console.MarkupLine(
                 $"DP-SGD: ε = [bold]{privacy.Epsilon.ToString("F3", CultureInfo.InvariantCulture)}[/] at δ = {privacy.Delta.ToString("G3", CultureInfo.InvariantCulture)} " +
-                $"after {privacy.Steps} steps (q = {privacy.SampleRate.ToString("G4", CultureInfo.InvariantCulture)}, σ = {privacy.NoiseMultiplier.ToString("G4", CultureInfo.InvariantCulture)}, C = {privacy.MaxGradNorm.ToString("G4", CultureInfo.InvariantCulture)}).");
+                $"after {privacy.Steps} steps (q = {privacy.SampleRate.ToString("G4", CultureInfo.InvariantCulture)}, σ = {privacy.NoiseMultiplier.ToString("G4", CultureInfo.InvariantCulture)}, C = {privacy.MaxGradNorm.ToString("G4", CultureInfo.InvariantCulture)}; {privacy.Accountant} accountant, {privacy.Sampler} sampling).");
+            if (privacy.Audit is { } audit)
+            {
+                context.Console.MarkupLine(
+                    $"One-run audit: ε ≥ [bold]{audit.EpsilonLowerBound.ToString("F3", CultureInfo.InvariantCulture)}[/] at {(audit.Confidence * 100).ToString("F0", CultureInfo.InvariantCulture)}% confidence " +
+                    $"({audit.CorrectGuesses} of {audit.Guesses} guesses right, {audit.Canaries} canaries).");
+            }
         }
 
         if (request.Plot is not null)

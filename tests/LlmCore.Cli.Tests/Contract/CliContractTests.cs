@@ -20,7 +20,7 @@ public sealed class CliContractTests : IDisposable
     /// One valid run per leaf command (without <c>--json</c>). Rows for commands other engineers are changing are kept
     /// minimal (required options only); a new command fails <see cref="EveryLeafCommand_HasAValidRun"/> until it has a row.
     /// </summary>
-    public static TheoryData<string> Leaves() => [.. ValidRuns("TRACE").Keys.Where(static k => !s_notRunHere.ContainsKey(k))];
+    public static TheoryData<string> Leaves() => [.. ValidRuns("TRACE", "MODEL").Keys.Where(static k => !s_notRunHere.ContainsKey(k))];
 
     /// <summary>Leaves whose --json run is checked by another test, with the reason.</summary>
     private static readonly Dictionary<string, string> s_notRunHere = new(StringComparer.Ordinal)
@@ -28,7 +28,7 @@ public sealed class CliContractTests : IDisposable
         ["demo"] = "runs every package end to end (tens of seconds); CliAppTests.Demo_Json_PrintsExactlyOneObjectWithAllFourPackages parses its one object",
     };
 
-    private static Dictionary<string, string[]> ValidRuns(string trace) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string[]> ValidRuns(string trace, string model) => new(StringComparer.Ordinal)
     {
         ["privacy sample"] = ["--mechanism", "laplace", "--scale", "1", "--count", "3", "--seed", "1"],
         ["privacy gaussian-sigma"] = ["--epsilon", "1", "--delta", "1e-5", "--sensitivity", "1"],
@@ -46,6 +46,7 @@ public sealed class CliContractTests : IDisposable
         ["business analyze"] = ["--industry", "finance", "--samples", "100"],
         ["optimize"] = ["--function", "quadratic", "--optimizer", "adam", "--steps", "10"],
         ["train"] = ["--dataset", "linear", "--optimizer", "sgd", "--lr", "0.01", "--epochs", "2"],
+        ["generate"] = ["--model", model, "--prompt", "Ann", "--tokens", "4", "--temperature", "0"],
         ["demo"] = [],
     };
 
@@ -72,7 +73,7 @@ public sealed class CliContractTests : IDisposable
     {
         var leaves = Walk().Where(static c => c.Command.Subcommands.Count == 0).Select(static c => c.Path).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(leaves, ValidRuns("TRACE").Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(leaves, ValidRuns("TRACE", "MODEL").Keys.Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
@@ -95,7 +96,9 @@ public sealed class CliContractTests : IDisposable
     {
         var trace = Path.Combine(_dir, "trace.csv");
         File.WriteAllText(trace, TinyTrace);
-        var args = ValidRuns(trace)[path];
+        var model = Path.Combine(_dir, "gpt.bin");
+        TinyGpt().Save(model);
+        var args = ValidRuns(trace, model)[path];
 
         var (exit, output, error) = CliRunner.Run([.. Split(path), .. args, "--json"]);
 
@@ -103,6 +106,14 @@ public sealed class CliContractTests : IDisposable
         using var document = JsonDocument.Parse(output); // throws on a second value or any trailing text
         Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
         Assert.Null(NonNumber(document.RootElement, "$"));
+    }
+
+    /// <summary>A one-layer GPT of width 8 with the byte tokenizer's vocabulary, untrained: enough for a generate run.</summary>
+    private static LlmCore.Optimization.Models.GptModel<float> TinyGpt()
+    {
+        var gpt = new LlmCore.Optimization.Models.GptModel<float>(new LlmCore.Optimization.Models.GptOptions { LayerCount = 1, HeadCount = 1, EmbeddingSize = 8, BlockSize = 8, VocabularySize = 256 });
+        gpt.Metadata["tokenizer"] = "byte";
+        return gpt;
     }
 
     [Fact]

@@ -19,7 +19,8 @@ internal static class TrainOptimizers
     public static IReadOnlyList<string> Names => s_factory.Names;
 
     /// <summary>Gets the factory for a name, or throws the usage error that names the accepted ones.</summary>
-    public static Func<IEnumerable<Parameter<double>>, IOptimizer<double>> Resolve(string name, Settings settings)
+    public static Func<IEnumerable<Parameter<T>>, IOptimizer<T>> Resolve<T>(string name, Settings settings)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!Names.Contains(name, StringComparer.OrdinalIgnoreCase))
@@ -34,6 +35,6 @@ internal static class TrainOptimizers
             Momentum = settings.Momentum,
             WeightDecay = settings.WeightDecay,
         };
-        return parameters => s_factory.Create(name, parameters, optimizerSettings);
+        return parameters => s_factory.Create<T>(name, parameters, optimizerSettings);
     }
 }
