@@ -26,7 +26,7 @@ internal enum PrivateSampler
 
 /// <summary>
 /// The <c>--private</c> path of <c>llmcore train</c>, for every model it trains: the one <see cref="Trainer{T}"/> with a
-/// private batch sampler (<see cref="PoissonBatchSampler"/>, or <see cref="FixedSizeBatchSampler"/> for <c>--sampler
+/// private batch sampler (<see cref="PoissonBatchSampler"/>, or <see cref="SampledWithoutReplacementBatchSampler"/> for <c>--sampler
 /// shuffle</c>), the clipping-and-noise <see cref="PrivateGradientTransform{T}"/> (wrapped by
 /// <see cref="CanaryAuditTransform{T}"/> under <c>--audit-canaries</c>) and a <see cref="PrivacyAccountingCallback"/>
 /// that composes the sampler's own event per step: <c>PoissonSampledEvent(q, GaussianEvent(σ))</c> for Poisson,
@@ -173,7 +173,7 @@ internal static class PrivateTraining
 
         var source = SecureRandomSource.Instance;
         IBatchSampler sampler = settings.Sampler == PrivateSampler.Shuffle
-            ? new FixedSizeBatchSampler(n, batchSize, source)
+            ? new SampledWithoutReplacementBatchSampler(n, batchSize, source)
             : new PoissonBatchSampler(n, PrivacyEngine.SampleRate(n, batchSize), source);
         var accountant = CreateAccountant(settings);
 

@@ -1,33 +1,35 @@
 using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Sampling;
 
-namespace LlmCore.Cli.Commands.Train;
+namespace LlmCore.Privacy.Training;
 
 /// <summary>
-/// The batches of <c>llmcore train --private --sampler shuffle</c>: every step takes exactly B distinct examples drawn
-/// uniformly without replacement from the N, independently of the other steps (a fresh shuffle per step, from the secure
-/// source) — the sampling that <c>SampledWithoutReplacementEvent(N, B, ·)</c> analyses (Wang, Balle and Kasiviswanathan
-/// 2019). A pass is ⌈N/B⌉ steps, so an epoch has as many steps as a shuffled epoch would.
+/// Fixed-size batches for DP-SGD (<c>llmcore train --private --sampler shuffle</c>): every step takes exactly B distinct
+/// examples drawn uniformly without replacement from the N, independently of the other steps (a fresh partial shuffle
+/// per step, from the secure source by default) — the sampling that <see cref="Accounting.SampledWithoutReplacementEvent"/>
+/// analyses under replace-one neighbours (Wang, Balle and Kasiviswanathan 2019; dp_accounting's
+/// <c>SampledWithoutReplacementDpEvent</c>). A pass is ⌈N/B⌉ steps, so an epoch has as many steps as a shuffled epoch.
 /// </summary>
 /// <remarks>
 /// <para>Why not the batches of one shuffled permutation per epoch: those are disjoint within an epoch, so they are not
 /// independent subsamples, and the sampled-without-replacement accounting does not cover them.</para>
 /// <para>This type is not thread-safe: one training loop uses it at a time.</para>
 /// </remarks>
-internal sealed class FixedSizeBatchSampler : IBatchSampler
+public sealed class SampledWithoutReplacementBatchSampler : IBatchSampler
 {
-    private const string StateTag = "LlmCore.Cli.FixedSizeBatchSampler";
+    private const string StateTag = "llmcore.sampler.without-replacement.v1";
 
     private readonly IRandomSource _source;
     private readonly int[] _pool;
     private readonly long _stepsPerPass;
     private long _batches;
 
-    /// <summary>Initializes a new instance of the <see cref="FixedSizeBatchSampler"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="SampledWithoutReplacementBatchSampler"/> class.</summary>
     /// <param name="datasetSize">N ≥ 1.</param>
     /// <param name="batchSize">B in [1, N].</param>
-    /// <param name="source">The random bits (the secure source for private training).</param>
-    public FixedSizeBatchSampler(int datasetSize, int batchSize, IRandomSource source)
+    /// <param name="source">The random bits; <see langword="null"/> uses <see cref="SecureRandomSource.Instance"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="datasetSize"/> is less than 1 or <paramref name="batchSize"/> is outside [1, N].</exception>
+    public SampledWithoutReplacementBatchSampler(int datasetSize, int batchSize, IRandomSource? source = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(datasetSize, 1);
         if (batchSize < 1 || batchSize > datasetSize)
@@ -35,10 +37,9 @@ internal sealed class FixedSizeBatchSampler : IBatchSampler
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"The batch size must be in [1, {datasetSize}] (the dataset size).");
         }
 
-        ArgumentNullException.ThrowIfNull(source);
         DatasetSize = datasetSize;
         BatchSize = batchSize;
-        _source = source;
+        _source = source ?? SecureRandomSource.Instance;
         _pool = new int[datasetSize];
         for (var i = 0; i < datasetSize; i++)
         {
