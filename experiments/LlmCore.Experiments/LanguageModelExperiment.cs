@@ -23,7 +23,7 @@ internal static class LanguageModelExperiment
         Run("names", NamesCorpus.Shuffled(0), arguments, arguments.Steps ?? 600, prompt: "\n", maxNewTokens: 24, samples: 12);
 
     public static JsonObject Email(ExperimentArguments arguments) =>
-        Run("spamassassin", TextCorpora.LoadText(SpamAssassinCorpus.CorpusName, 0), arguments, arguments.Steps ?? 600, prompt: "Dear ", maxNewTokens: 120, samples: 3);
+        Run("spamassassin", TextCorpora.LoadText(SpamAssassinCorpus.CorpusName, 0), arguments, arguments.Steps ?? 800, prompt: "Dear ", maxNewTokens: 120, samples: 3);
 
     /// <summary>The model every language-model experiment trains: GPT(2, 4, 64, block 16), byte level.</summary>
     public static GptOptions ModelOptions(int seed) => new()
