@@ -1,22 +1,19 @@
 using System.Text.Json.Nodes;
-using LlmCore.Optimization.Losses;
+using LlmCore.Experiments.Recipes;
 using LlmCore.Optimization.Models;
-using LlmCore.Optimization.Optimizers;
-using LlmCore.Optimization.Schedules;
 using LlmCore.Optimization.Text;
 using LlmCore.Optimization.Training;
 
 namespace LlmCore.Experiments;
 
 /// <summary>
-/// <c>names-gpt</c> and <c>email-gpt</c>: a byte-level GPT (2 layers, 4 heads, width 64, block 16) trained with AdamW
-/// and a warmup-cosine schedule on a contiguous 90/10 split of a corpus, against the unigram and bigram baselines of
-/// the same split; writes the loss curve.
+/// <c>names-gpt</c> and <c>email-gpt</c>: the GPT of <see cref="GptLanguageModelTask"/> on a contiguous 90/10 split of
+/// a corpus, against the unigram and bigram baselines of the same split; writes the loss curve.
 /// </summary>
 internal static class LanguageModelExperiment
 {
-    public const int BlockSize = 16;
-    public const int BatchSize = 32;
+    public const int BlockSize = GptLanguageModelTask.BlockSize;
+    public const int BatchSize = GptLanguageModelTask.BatchSize;
     public const int Evaluations = 10;
 
     public static JsonObject Names(ExperimentArguments arguments) =>
@@ -24,17 +21,6 @@ internal static class LanguageModelExperiment
 
     public static JsonObject Email(ExperimentArguments arguments) =>
         Run("spamassassin", TextCorpora.LoadText(SpamAssassinCorpus.CorpusName, 0), arguments, arguments.Steps ?? 800, prompt: "Dear ", maxNewTokens: 120, samples: 3);
-
-    /// <summary>The model every language-model experiment trains: GPT(2, 4, 64, block 16), byte level.</summary>
-    public static GptOptions ModelOptions(int seed) => new()
-    {
-        LayerCount = 2,
-        HeadCount = 4,
-        EmbeddingSize = 64,
-        BlockSize = BlockSize,
-        VocabularySize = 256,
-        Seed = seed,
-    };
 
     private static JsonObject Run(string corpusName, string text, ExperimentArguments arguments, int steps, string prompt, int maxNewTokens, int samples)
     {
@@ -50,27 +36,11 @@ internal static class LanguageModelExperiment
         var train = small ? trainPart.ToWindows<float>(BlockSize, stride: 1) : trainPart.ToRandomWindows<float>(BlockSize, steps * BatchSize, arguments.Seed);
         var validation = small ? validationPart.ToWindows<float>(BlockSize) : validationPart.ToRandomWindows<float>(BlockSize, 2048, 12345);
 
-        var model = new GptModel<float>(ModelOptions(arguments.Seed));
-        var peak = 3e-3;
-        var trainer = new Trainer<float>(model, new SequenceCrossEntropy<float>(256), new AdamW<float>(model.Parameters, peak, weightDecay: 0.1));
-        var stepLosses = new List<double>();
         var stepTimes = new List<double>();
-        var options = new FitOptions
-        {
-            Epochs = Evaluations,
-            StepsPerEpoch = steps / Evaluations,
-            BatchSize = BatchSize,
-            Seed = arguments.Seed,
-            MaxGradientNorm = 1.0,
-            Schedule = new WarmupCosineSchedule(peak, steps / 20, steps, peak / 10),
-            ScheduleStepping = ScheduleStepping.PerBatch,
-            StepProgress = new Progress(step =>
-            {
-                stepLosses.Add(step.Loss);
-                stepTimes.Add(step.Elapsed.TotalMilliseconds);
-            }),
-        };
-        var history = trainer.Fit(train, options, validation);
+        var run = GptLanguageModelTask.Train(train, validation, steps, arguments.Seed, Evaluations, new StepTimes(stepTimes));
+        var model = run.Model;
+        var history = run.History;
+        var stepLosses = run.StepLosses;
 
         var generated = new JsonArray();
         var newline = tokenizer.Encode("\n")[0];
@@ -119,10 +89,10 @@ internal static class LanguageModelExperiment
         return [.. history.Epochs.Select(e => (double)(total += e.Steps))];
     }
 
-    /// <summary>Receives step results synchronously (System.Progress would post them to the thread pool).</summary>
-    private sealed class Progress(Action<StepResult> report) : IProgress<StepResult>
+    /// <summary>Records step times (synchronously; System.Progress would post them to the thread pool).</summary>
+    private sealed class StepTimes(List<double> milliseconds) : IProgress<StepResult>
     {
-        public void Report(StepResult value) => report(value);
+        public void Report(StepResult value) => milliseconds.Add(value.Elapsed.TotalMilliseconds);
     }
 }
 

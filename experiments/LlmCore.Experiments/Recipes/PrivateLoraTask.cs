@@ -5,14 +5,13 @@ using LlmCore.Optimization.Optimizers;
 using LlmCore.Optimization.Schedules;
 using LlmCore.Optimization.Text;
 using LlmCore.Optimization.Training;
-using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
 using LlmCore.Privacy.Training;
 
 namespace LlmCore.Experiments.Recipes;
 
 /// <summary>
-/// Private LoRA fine-tuning (issue 16): a byte-level GPT (2 layers, 4 heads, width 64, block 16) pretrained without
+/// Private LoRA fine-tuning (issue 16): the byte-level GPT of <see cref="GptLanguageModelTask"/> pretrained without
 /// privacy on the public part of the SpamAssassin corpus (the <c>*-1</c> groups, 3,250 messages: random windows of
 /// their bodies), then fine-tuned with DP-SGD on LoRA adapters only (rank 8, α 16, on every attention and MLP
 /// projection; base frozen) on the private part (<c>*-2</c>, 2,796 messages). A private example is one e-mail — its
@@ -22,43 +21,19 @@ namespace LlmCore.Experiments.Recipes;
 /// </summary>
 internal static class PrivateLoraTask
 {
-    public const int BlockSize = 16;
-    public const int PretrainBatch = 32;
+    public const int BlockSize = GptLanguageModelTask.BlockSize;
     public const int FineTuneSteps = 100;
     public const int PrivateBatch = 256;
     public const double FineTuneLearningRate = 1e-2;
 
-    public static GptOptions ModelOptions(int seed) => new()
-    {
-        LayerCount = 2,
-        HeadCount = 4,
-        EmbeddingSize = 64,
-        BlockSize = BlockSize,
-        VocabularySize = 256,
-        Seed = seed,
-    };
-
     public static LoraOptions Lora => new() { Rank = 8, Alpha = 16, Targets = LoraTargets.Attention | LoraTargets.Mlp, Seed = 7 };
 
-    /// <summary>Pretrains a GPT on random windows of the public bodies (AdamW 3e-3, weight decay 0.1, warmup-cosine, clipping at 1).</summary>
+    /// <summary>Pretrains a GPT (<see cref="GptLanguageModelTask"/>) on random windows of the public bodies.</summary>
     public static GptModel<float> Pretrain(IEnumerable<SpamAssassinMessage> messages, int steps, int seed)
     {
         var text = string.Concat(messages.Where(static m => m.IsPublic).Select(static m => m.Body + "\n"));
-        var windows = TokenCorpus.Encode(text, ByteTokenizer.Instance).ToRandomWindows<float>(BlockSize, steps * PretrainBatch, seed);
-        var model = new GptModel<float>(ModelOptions(seed));
-        var trainer = new Trainer<float>(model, new SequenceCrossEntropy<float>(256), new AdamW<float>(model.Parameters, 3e-3, weightDecay: 0.1));
-        trainer.Fit(windows, new FitOptions
-        {
-            Epochs = 1,
-            StepsPerEpoch = steps,
-            BatchSize = PretrainBatch,
-            Seed = seed,
-            MaxGradientNorm = 1.0,
-            ComputeTrainingMetrics = false,
-            Schedule = new WarmupCosineSchedule(3e-3, steps / 20, steps, 3e-4),
-            ScheduleStepping = ScheduleStepping.PerBatch,
-        });
-        return model;
+        var windows = TokenCorpus.Encode(text, ByteTokenizer.Instance).ToRandomWindows<float>(BlockSize, steps * GptLanguageModelTask.BatchSize, seed);
+        return GptLanguageModelTask.Train(windows, null, steps, seed, evaluations: 1).Model;
     }
 
     /// <summary>One example per private e-mail of the training (<paramref name="test"/> false) or test split.</summary>
@@ -115,22 +90,9 @@ internal static class PrivateLoraTask
             return new FineTuneRun(null, history.Steps, double.PositiveInfinity, 0, 0, 0);
         }
 
-        var n = train.Count;
-        var delta = 1.0 / ((double)n * n);
-        var q = PrivacyEngine.SampleRate(n, PrivateBatch);
-        var sigma = NoiseCalibration.FindNoiseMultiplier(epsilon, delta, q, FineTuneSteps, static () => new RdpAccountant()).NoiseMultiplier;
-        var dp = new PrivateTrainer<float>(trainer, train, new DpSgdOptions
-        {
-            ExpectedBatchSize = PrivateBatch,
-            NoiseMultiplier = sigma,
-            MaxGradNorm = 1.0,
-            Delta = delta,
-            TargetEpsilon = epsilon,
-            MaxPhysicalBatchSize = 128,
-            RandomSource = source,
-        });
+        var dp = DpSgdSetup.Create(trainer, train, epsilon, PrivateBatch, FineTuneSteps, 1.0, source);
         dp.Fit(options);
-        return new FineTuneRun(dp, dp.Steps, dp.Epsilon, delta, sigma, q);
+        return new FineTuneRun(dp, dp.Steps, dp.Epsilon, dp.Delta, dp.NoiseMultiplier, dp.SampleRate);
     }
 
     /// <summary>A fine-tuning run's privacy figures (<see cref="Private"/> is null without privacy).</summary>

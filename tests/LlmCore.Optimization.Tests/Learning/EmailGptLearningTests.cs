@@ -1,3 +1,4 @@
+using LlmCore.Experiments.Recipes;
 using Xunit.Abstractions;
 using LlmCore.Optimization.Tests.Text;
 using LlmCore.Optimization.Text;
@@ -24,9 +25,9 @@ public class EmailGptLearningTests(SpamAssassinFixture corpus, ITestOutputHelper
 
         // 10.6 million training bytes: random windows, as many as 800 steps of 32 draw; 2,048 random held-out windows.
         const int steps = 800;
-        var run = GptLearningRun.Train(
-            trainPart.ToRandomWindows<float>(GptLearningRun.BlockSize, steps * GptLearningRun.BatchSize, seed: 1),
-            validationPart.ToRandomWindows<float>(GptLearningRun.BlockSize, 2048, seed: 12345),
+        var run = GptLanguageModelTask.Train(
+            trainPart.ToRandomWindows<float>(GptLanguageModelTask.BlockSize, steps * GptLanguageModelTask.BatchSize, seed: 1),
+            validationPart.ToRandomWindows<float>(GptLanguageModelTask.BlockSize, 2048, seed: 12345),
             steps,
             seed: 1);
         var validation = run.History.ValidationLoss[^1];

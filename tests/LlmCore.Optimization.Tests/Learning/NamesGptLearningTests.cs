@@ -1,3 +1,4 @@
+using LlmCore.Experiments.Recipes;
 using Xunit.Abstractions;
 using LlmCore.Optimization.Losses;
 using LlmCore.Optimization.Models;
@@ -41,8 +42,8 @@ public class NamesGptLearningTests(ITestOutputHelper output)
         var name = ByteTokenizer.Instance.Decode(tokens); // "Mrilly\n"
         // end docs
 
-        // The docs' recipe is GptLearningRun's (the one the other tests and experiments/LlmCore.Experiments use).
-        Assert.Equal(GptLearningRun.SampleNames(model, 1)[0], name);
+        // The docs' recipe is GptLanguageModelTask's (the one the other tests and experiments/LlmCore.Experiments use).
+        Assert.Equal(GptLanguageModelTask.SampleNames(model, 1)[0], name);
         var unigram = UnigramLanguageModel.Fit(trainPart.Tokens.Span, 256).CrossEntropy(validationPart.Tokens.Span);
         var bigram = BigramLanguageModel.Fit(trainPart.Tokens.Span, 256).CrossEntropy(validationPart.Tokens.Span);
         var validation = history.ValidationLoss[^1];
@@ -58,11 +59,11 @@ public class NamesGptLearningTests(ITestOutputHelper output)
 
         // Sampling: measured 50 of 50 name-like (e.g. "Niona", "Loranta", "Doren", "Marian"), asserted ≥ 40. The untrained model of the same
         // seed gives none: its next byte is near uniform over 256, so a newline within 24 bytes after only letters is rare.
-        var samples = GptLearningRun.SampleNames(model, 50);
-        var nameLike = samples.Count(GptLearningRun.IsNameLike);
+        var samples = GptLanguageModelTask.SampleNames(model, 50);
+        var nameLike = samples.Count(GptLanguageModelTask.IsNameLike);
         output.WriteLine($"validation {validation:F4} (after half: {history.ValidationLoss[0]:F4}); unigram {unigram:F4}, bigram {bigram:F4}; name-like {nameLike}/50: {string.Join(" | ", samples.Select(s => s.TrimEnd('\n')))}");
         Assert.True(nameLike >= 40, $"{nameLike} of 50 samples are name-like: {string.Join(" | ", samples.Select(s => s.TrimEnd('\n')))}");
-        var untrained = GptLearningRun.SampleNames(new GptModel<float>(GptLearningRun.ModelOptions(1)), 50).Count(GptLearningRun.IsNameLike);
+        var untrained = GptLanguageModelTask.SampleNames(new GptModel<float>(GptLanguageModelTask.ModelOptions(1)), 50).Count(GptLanguageModelTask.IsNameLike);
         Assert.True(untrained <= 2, $"{untrained} of 50 samples of the untrained model are name-like");
     }
 
@@ -71,18 +72,18 @@ public class NamesGptLearningTests(ITestOutputHelper output)
     {
         var corpus = TokenCorpus.Encode(NamesCorpus.Shuffled(seed: 0), ByteTokenizer.Instance);
         var (trainPart, validationPart) = corpus.Split(0.1);
-        var train = trainPart.ToWindows<float>(GptLearningRun.BlockSize, stride: 1);
-        var validation = validationPart.ToRandomWindows<float>(GptLearningRun.BlockSize, 64, seed: 3);
+        var train = trainPart.ToWindows<float>(GptLanguageModelTask.BlockSize, stride: 1);
+        var validation = validationPart.ToRandomWindows<float>(GptLanguageModelTask.BlockSize, 64, seed: 3);
 
-        var a = GptLearningRun.Train(train, validation, steps: 40, seed: 5);
-        var b = GptLearningRun.Train(train, validation, steps: 40, seed: 5);
-        var other = GptLearningRun.Train(train, validation, steps: 40, seed: 6);
+        var a = GptLanguageModelTask.Train(train, validation, steps: 40, seed: 5);
+        var b = GptLanguageModelTask.Train(train, validation, steps: 40, seed: 5);
+        var other = GptLanguageModelTask.Train(train, validation, steps: 40, seed: 6);
 
         // Bit-identical: the same batches, initial weights, kernels and reduction order (parallel work is split by
         // fixed ranges, never by timing).
         Assert.Equal(a.StepLosses, b.StepLosses);
         Assert.Equal(a.History.ValidationLoss, b.History.ValidationLoss);
-        Assert.Equal(GptLearningRun.SampleNames(a.Model, 5), GptLearningRun.SampleNames(b.Model, 5));
+        Assert.Equal(GptLanguageModelTask.SampleNames(a.Model, 5), GptLanguageModelTask.SampleNames(b.Model, 5));
         Assert.NotEqual(a.StepLosses, other.StepLosses);
     }
 }

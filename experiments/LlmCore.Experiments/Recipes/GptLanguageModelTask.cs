@@ -7,15 +7,15 @@ using LlmCore.Optimization.Schedules;
 using LlmCore.Optimization.Text;
 using LlmCore.Optimization.Training;
 
-namespace LlmCore.Optimization.Tests.Learning;
+namespace LlmCore.Experiments.Recipes;
 
 /// <summary>
-/// The learning runs of the tests (the same recipe as <c>experiments/LlmCore.Experiments</c>'s <c>names-gpt</c> and
-/// <c>email-gpt</c>, which produce the figures of docs/optimization.md): a byte-level GPT (2 layers, 4 heads, width 64,
-/// block 16; 117,504 parameters) trained with AdamW (weight decay 0.1), a warmup-cosine schedule peaking at 3e-3,
-/// global-norm clipping at 1, batches of 32 windows, on the first 90% of a corpus; validation on the last 10%.
+/// The language-model recipe of issue 15's learning tests and of <c>names-gpt</c>, <c>email-gpt</c> and the
+/// pretraining of <c>lora-dp</c> (the figures of docs/optimization.md and docs/privacy.md): a byte-level GPT (2 layers,
+/// 4 heads, width 64, block 16; 117,504 parameters) trained with AdamW (weight decay 0.1), a warmup-cosine schedule
+/// peaking at 3e-3, global-norm clipping at 1, batches of 32 windows. Compiled into the Optimization and Privacy tests.
 /// </summary>
-internal static partial class GptLearningRun
+internal static partial class GptLanguageModelTask
 {
     public const int BlockSize = 16;
     public const int BatchSize = 32;
@@ -30,8 +30,11 @@ internal static partial class GptLearningRun
         Seed = seed,
     };
 
-    /// <summary>Trains on the windows of <paramref name="train"/> and evaluates on <paramref name="validation"/> every <paramref name="steps"/>/<paramref name="evaluations"/> steps.</summary>
-    public static Result Train(IDataset<float> train, IDataset<float> validation, int steps, int seed, int evaluations = 2)
+    /// <summary>
+    /// Trains on the windows of <paramref name="train"/> for <paramref name="steps"/> steps and evaluates on
+    /// <paramref name="validation"/> (when given) every <paramref name="steps"/>/<paramref name="evaluations"/> steps.
+    /// </summary>
+    public static Result Train(IDataset<float> train, IDataset<float>? validation, int steps, int seed, int evaluations = 2, IProgress<StepResult>? progress = null)
     {
         var model = new GptModel<float>(ModelOptions(seed));
         const double peak = 3e-3;
@@ -47,7 +50,7 @@ internal static partial class GptLearningRun
             ComputeTrainingMetrics = false,
             Schedule = new WarmupCosineSchedule(peak, steps / 20, steps, peak / 10),
             ScheduleStepping = ScheduleStepping.PerBatch,
-            StepProgress = new Recorder(stepLosses),
+            StepProgress = new Recorder(stepLosses, progress),
         }, validation);
         return new Result(model, history, stepLosses);
     }
@@ -77,8 +80,12 @@ internal static partial class GptLearningRun
 
     public sealed record Result(GptModel<float> Model, History History, IReadOnlyList<double> StepLosses);
 
-    private sealed class Recorder(List<double> losses) : IProgress<StepResult>
+    private sealed class Recorder(List<double> losses, IProgress<StepResult>? next) : IProgress<StepResult>
     {
-        public void Report(StepResult value) => losses.Add(value.Loss);
+        public void Report(StepResult value)
+        {
+            losses.Add(value.Loss);
+            next?.Report(value);
+        }
     }
 }
