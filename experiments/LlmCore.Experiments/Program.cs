@@ -30,7 +30,18 @@ catch (ArgumentException e)
     return 2;
 }
 
-var result = command(arguments);
+JsonObject result;
+try
+{
+    result = command(arguments);
+}
+catch (FileNotFoundException e)
+{
+    // The SpamAssassin archive is missing: the message says what to run.
+    await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+    return 1;
+}
+
 result["command"] = args[0];
 result["loadAverage"] = Machine.LoadAverage();
 result["processorCount"] = Environment.ProcessorCount;
