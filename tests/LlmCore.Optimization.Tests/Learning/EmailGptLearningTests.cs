@@ -10,6 +10,7 @@ namespace LlmCore.Optimization.Tests.Learning;
 /// bodies beats the unigram and bigram baselines. Needs the corpus (<c>bash scripts/data/fetch-spamassassin.sh</c>;
 /// CI fetches it in <c>.ci/setup.d/spamassassin.sh</c>; see <see cref="SpamAssassinFixture"/>).
 /// </summary>
+[Trait("Category", "Learning")]
 [Collection(SpamAssassinCollection.Name)]
 public class EmailGptLearningTests(SpamAssassinFixture corpus, ITestOutputHelper output)
 {

@@ -13,6 +13,7 @@ namespace LlmCore.Optimization.Tests.Learning;
 /// Issue 15's learning test on the makemore task: a GPT (2 layers, 4 heads, width 64, block 16, byte level) on the
 /// first-names corpus beats the n-gram baselines and generates name-like strings; the same seed gives the same run.
 /// </summary>
+[Trait("Category", "Learning")]
 public class NamesGptLearningTests(ITestOutputHelper output)
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace LlmCore.Privacy.Tests.Transformers;
 /// pretrained without privacy on the public e-mails (<c>*-1</c> groups), fine-tuned with DP-SGD on LoRA adapters only
 /// on the private ones (<c>*-2</c>). Needs the SpamAssassin corpus (<c>bash scripts/data/fetch-spamassassin.sh</c>).
 /// </summary>
+[Trait("Category", "Learning")]
 [Collection(SpamAssassinCollection.Name)]
 public class PrivateLoraFineTuningTests(SpamAssassinFixture corpus, ITestOutputHelper output)
 {

@@ -10,6 +10,7 @@ namespace LlmCore.Privacy.Tests.Transformers;
 /// a one-block transformer classifier on the corpus's fixed split, without privacy and with DP-SGD at ε = 1, 3, 8.
 /// Needs the SpamAssassin corpus (<c>bash scripts/data/fetch-spamassassin.sh</c>; CI fetches it).
 /// </summary>
+[Trait("Category", "Learning")]
 [Collection(SpamAssassinCollection.Name)]
 public class PrivateSpamTaskTests(SpamAssassinFixture corpus, ITestOutputHelper output)
 {
