@@ -128,7 +128,7 @@ internal static class TrainCommand
                 "classifier" => TransformerTraining.ModelKind.Classifier,
                 _ => throw CliUsageException.ForOption("--model", "must be gpt or classifier (omit it to train the dense model on --dataset)", modelName),
             };
-            var denseOnly = new Option[] { dataset, target, task, hidden, activation, holdout, momentum };
+            var denseOnly = new Option[] { dataset, target, task, hidden, activation, holdout };
             if (denseOnly.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } dense)
             {
                 throw CliUsageException.ForOption(dense.Name, "applies to the dense model (without --model)", $"--model {modelName}");
@@ -157,13 +157,15 @@ internal static class TrainCommand
                 parseResult.GetValue(evalBatches),
                 parseResult.GetValue(optimizer) ?? "adamw",
                 parseResult.GetValue(lr) ?? 1e-3,
-                parseResult.GetValue(weightDecay) ?? 0.1,
+                // GPT-2's decoupled 0.1 belongs to AdamW; every other optimizer keeps PyTorch's default of 0.
+                parseResult.GetValue(weightDecay) ?? (string.Equals(parseResult.GetValue(optimizer) ?? "adamw", "adamw", StringComparison.OrdinalIgnoreCase) ? 0.1 : 0.0),
                 parseResult.GetValue(seed),
                 parseResult.GetValue(save),
                 parseResult.GetValue(plot))
             {
                 InitModel = parseResult.GetValue(initModel),
                 LoraRank = parseResult.GetValue(loraRank),
+                Momentum = parseResult.GetValue(momentum),
             };
             return TransformerTraining.Run(context, parseResult, transformer, privateSettings);
         }));

@@ -297,4 +297,28 @@ public sealed class TransformerTrainCommandTests : IDisposable
             Assert.False(Directory.Exists(Path.GetDirectoryName(save)));
         }
     }
+
+    [Theory]
+    [InlineData("adamw", null, 0.1)]
+    [InlineData("sgd", null, 0.0)]
+    [InlineData("sgd", "0.01", 0.01)]
+    public void Train_WeightDecayDefault_IsGpt2sForAdamWAndPyTorchsZeroOtherwise(string optimizer, string? weightDecay, double expected)
+    {
+        // AdamW: GPT-2/nanoGPT's decoupled 0.1; torch.optim.SGD's weight_decay defaults to 0 (a coupled 0.1 at lr 1 would
+        // shrink every weight by 10% per step).
+        string[] args = [.. s_tinyGpt, "--steps", "1", "--optimizer", optimizer, "--momentum", "0.9"];
+        if (optimizer == "adamw")
+        {
+            args = [.. s_tinyGpt, "--steps", "1", "--optimizer", optimizer];
+        }
+
+        if (weightDecay is not null)
+        {
+            args = [.. args, "--weight-decay", weightDecay];
+        }
+
+        var json = RunJson(args);
+
+        Assert.Equal(expected, json.GetProperty("weightDecay").GetDouble());
+    }
 }

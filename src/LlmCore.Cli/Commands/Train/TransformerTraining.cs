@@ -68,6 +68,9 @@ internal static class TransformerTraining
         /// <summary>Gets the LoRA rank for fine-tuning <see cref="InitModel"/> (<c>--lora-rank</c>), or <see langword="null"/> to train every parameter.</summary>
         public int? LoraRank { get; init; }
 
+        /// <summary>Gets the momentum factor of <c>--optimizer sgd</c> (<c>--momentum</c>, default 0).</summary>
+        public double Momentum { get; init; }
+
         /// <summary>Gets the model's name as the CLI prints it.</summary>
         public string ModelName => Model == ModelKind.Gpt ? "gpt" : "classifier";
 
@@ -111,6 +114,11 @@ internal static class TransformerTraining
             if (!double.IsFinite(LearningRate) || LearningRate <= 0)
             {
                 throw CliUsageException.ForOption("--lr", "must be a finite number > 0", LearningRate);
+            }
+
+            if (!double.IsFinite(Momentum) || Momentum < 0)
+            {
+                throw CliUsageException.ForOption("--momentum", "must be a finite number ≥ 0", Momentum);
             }
 
             if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
@@ -195,7 +203,7 @@ internal static class TransformerTraining
 
         ILoss<float> loss = request.Model == ModelKind.Gpt ? new SequenceCrossEntropy<float>(tokenizer.VocabularySize) : new SoftmaxCrossEntropy<float>();
         IMetric<float>[] metrics = request.Model == ModelKind.Gpt ? [] : [new Accuracy<float>()];
-        var optimizer = TrainOptimizers.Resolve<float>(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, 0, request.WeightDecay));
+        var optimizer = TrainOptimizers.Resolve<float>(request.Optimizer, new TrainOptimizers.Settings(request.LearningRate, request.Momentum, request.WeightDecay));
         var trainer = new Trainer<float>(model, loss, optimizer, metrics);
 
         // The run's length in steps: --steps, or the epochs' steps (⌈N/B⌉ per pass, or ⌈E·N/B⌉ Poisson steps when private).
