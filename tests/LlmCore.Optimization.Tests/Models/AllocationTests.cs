@@ -83,4 +83,35 @@ public class AllocationTests
 
         Assert.Equal(0, MeasuredAllocation(Steps));
     }
+
+    [Fact]
+    public void PrivateStep_GhostClipping_NeedsUnderATenthOfTheMaterialisedPerExampleMemory()
+    {
+        // Issue 16's memory goal, on DpGptStepBenchmarks' model (n_layer 4, n_head 4, n_embd 128, block 64, vocab 256,
+        // batch 32, float): the materialised path forms B × P = 32 × 834,304 floats (106.8 MB) of per-sequence gradients;
+        // ghost norms with book-keeping must need at most a tenth of that beyond what a non-private step keeps.
+        const int batch = 32, block = 64, vocab = 256;
+        var x = Tokens(batch * block, vocab, 1).Select(v => (float)v).ToArray();
+        var y = Tokens(batch * block, vocab, 2).Select(v => (float)v).ToArray();
+        var loss = new SequenceCrossEntropy<float>(vocab);
+        var clip = new ClipFloat(1f);
+        var norms = new float[batch];
+
+        long ExtraForPrivateStep(ClippingMode mode)
+        {
+            var model = new GptModel<float>(new GptOptions { LayerCount = 4, HeadCount = 4, EmbeddingSize = 128, BlockSize = block, VocabularySize = vocab, Seed = 1 });
+            model.ComputeGradients(x, y, batch, loss, 1f / batch);
+            model.ZeroGrad();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            model.ComputeWeightedGradients(x, y, batch, loss, clip, norms, mode);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        var perExampleBytes = 32L * 834_304 * sizeof(float);
+        var materialized = ExtraForPrivateStep(ClippingMode.Materialized);
+        var ghost = ExtraForPrivateStep(ClippingMode.Automatic);
+
+        Assert.True(materialized >= perExampleBytes, $"materialised path allocated {materialized:N0} B, less than B × P floats");
+        Assert.True(ghost * 10 <= perExampleBytes, $"ghost path allocated {ghost:N0} B, more than a tenth of {perExampleBytes:N0} B");
+    }
 }
