@@ -66,6 +66,10 @@ public sealed record TenantQuota
         return null;
     }
 
+    /// <summary>The check every borrowing and lending limit shares (tenant-wide and per flavour): ≥ 0 or null.</summary>
+    internal static int? CheckLimit(int? value, string name) =>
+        value < 0 ? throw new ArgumentOutOfRangeException(name, value, "Must be ≥ 0 or null.") : value;
+
     /// <summary>Gets the GPUs the tenant is guaranteed (reclaimable by preemption from borrowers); with flavours, their sum.</summary>
     public int NominalGpus { get; }
 
@@ -74,15 +78,7 @@ public sealed record TenantQuota
     public int? BorrowingLimitGpus
     {
         get;
-        init
-        {
-            if (value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(BorrowingLimitGpus), value, "Must be ≥ 0 or null.");
-            }
-
-            field = value;
-        }
+        init => field = CheckLimit(value, nameof(BorrowingLimitGpus));
     }
 
     /// <summary>Gets the most of its unused nominal GPUs the tenant lends to its cohort; <see langword="null"/> means all.</summary>
@@ -90,15 +86,7 @@ public sealed record TenantQuota
     public int? LendingLimitGpus
     {
         get;
-        init
-        {
-            if (value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(LendingLimitGpus), value, "Must be ≥ 0 or null.");
-            }
-
-            field = value;
-        }
+        init => field = CheckLimit(value, nameof(LendingLimitGpus));
     }
 
     /// <summary>Gets the cohort within which the tenant borrows and lends.</summary>
@@ -154,15 +142,7 @@ public sealed record FlavorQuota
     public int? BorrowingLimitGpus
     {
         get;
-        init
-        {
-            if (value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(BorrowingLimitGpus), value, "Must be ≥ 0 or null.");
-            }
-
-            field = value;
-        }
+        init => field = TenantQuota.CheckLimit(value, nameof(BorrowingLimitGpus));
     }
 
     /// <summary>Gets the most of its unused GPUs of this type the tenant lends to its cohort; <see langword="null"/> means all.</summary>
@@ -170,14 +150,6 @@ public sealed record FlavorQuota
     public int? LendingLimitGpus
     {
         get;
-        init
-        {
-            if (value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(LendingLimitGpus), value, "Must be ≥ 0 or null.");
-            }
-
-            field = value;
-        }
+        init => field = TenantQuota.CheckLimit(value, nameof(LendingLimitGpus));
     }
 }
