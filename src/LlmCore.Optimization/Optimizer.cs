@@ -118,7 +118,8 @@ public abstract class Optimizer<T> : IOptimizer<T>
     /// <summary>Gets the short name written into saved state (for example <c>"adamw"</c>).</summary>
     public abstract string Kind { get; }
 
-    private protected abstract int BufferCount { get; }
+    /// <summary>Gets the named element buffers of this optimizer's per-parameter state, in saved-state order.</summary>
+    private protected abstract StateSlot[] Slots { get; }
 
     private protected virtual int ScalarCount => 0;
 
@@ -237,7 +238,7 @@ public abstract class Optimizer<T> : IOptimizer<T>
 
     private protected abstract void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay);
 
-    private protected virtual ParameterState<T> CreateState(Parameter<T> parameter) => new(BufferCount, ScalarCount);
+    private protected virtual ParameterState<T> CreateState(Parameter<T> parameter) => new(Slots.Length, ScalarCount);
 
     private void LoadCore(BinaryReader reader)
     {
@@ -311,9 +312,9 @@ public abstract class Optimizer<T> : IOptimizer<T>
                 state.Scalars[s] = reader.ReadDouble();
             }
 
-            ReadArrays(reader, state.Buffers, name);
-            state.Bytes = ReadArrays(reader, state.Bytes.Length == 0 ? null : state.Bytes, name);
-            state.Floats = ReadArrays(reader, state.Floats.Length == 0 ? null : state.Floats, name);
+            ReadArrays(reader, state.Buffers, name, Slots);
+            state.Bytes = ReadArrays(reader, state.Bytes.Length == 0 ? null : state.Bytes, name, []);
+            state.Floats = ReadArrays(reader, state.Floats.Length == 0 ? null : state.Floats, name, []);
             loaded[parameter.Name] = state;
         }
 
@@ -379,13 +380,14 @@ public abstract class Optimizer<T> : IOptimizer<T>
         }
     }
 
-    private static TElement[]?[] ReadArrays<TElement>(BinaryReader reader, TElement[]?[]? target, string name)
+    private static TElement[]?[] ReadArrays<TElement>(BinaryReader reader, TElement[]?[]? target, string name, StateSlot[] slots)
         where TElement : unmanaged
     {
         var count = reader.ReadInt32();
         if (target is not null && count != target.Length)
         {
-            throw new InvalidDataException($"The state of '{name}' has {count} buffers; expected {target.Length}.");
+            var names = slots.Length == target.Length ? $" ({string.Join(", ", slots.Select(static s => s.Name))})" : string.Empty;
+            throw new InvalidDataException($"The state of '{name}' has {count} buffers; expected {target.Length}{names}.");
         }
 
         target ??= new TElement[]?[count];

@@ -13,6 +13,11 @@ internal sealed class ParameterState<T>
         Scalars = new double[scalarCount];
     }
 
+    public ParameterState(IReadOnlyList<StateSlot> slots, int scalarCount)
+        : this(slots.Count, scalarCount)
+    {
+    }
+
     /// <summary>Gets or sets the number of updates this parameter has received (PyTorch's <c>state['step']</c>).</summary>
     public long Step { get; set; }
 
@@ -27,6 +32,9 @@ internal sealed class ParameterState<T>
 
     /// <summary>Gets or sets single-precision side buffers (block scales of quantized state).</summary>
     public float[]?[] Floats { get; set; } = [];
+
+    /// <summary>Returns the buffer of <paramref name="slot"/>, allocating it with <paramref name="initial"/> if absent.</summary>
+    public T[] Buffer(StateSlot slot, int length, T initial = default) => Buffer(slot.Index, length, initial);
 
     /// <summary>Returns buffer <paramref name="index"/>, allocating it with <paramref name="initial"/> if absent.</summary>
     public T[] Buffer(int index, int length, T initial = default)

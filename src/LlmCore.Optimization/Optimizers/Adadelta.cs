@@ -13,6 +13,10 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Adadelta<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_squareAvg = new(0, "square_avg");
+    private static readonly StateSlot s_accDelta = new(1, "acc_delta");
+    private static readonly StateSlot[] s_slots = [s_squareAvg, s_accDelta];
+
     /// <summary>Initializes a new instance of the <see cref="Adadelta{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1.0.</param>
@@ -56,33 +60,31 @@ public sealed class Adadelta<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adadelta";
 
-    private protected override int BufferCount => 2;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var n = parameter.Length;
-        var p = parameter.Values;
-        var g = parameter.Gradient;
-        var sq = state.Buffer(0, n);
-        var acc = state.Buffer(1, n);
-        var rho = T.CreateChecked(Rho);
-        var omr = T.CreateChecked(1 - Rho);
-        var wd = T.CreateChecked(weightDecay);
-        var eps = T.CreateChecked(Epsilon);
-        var negLr = T.CreateChecked(-learningRate);
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            if (weightDecay != 0)
-            {
-                gi += wd * p[i];
-            }
+        var rule = new Rule(
+            state.Buffer(s_squareAvg, n),
+            state.Buffer(s_accDelta, n),
+            T.CreateChecked(Rho),
+            T.CreateChecked(1 - Rho),
+            T.CreateChecked(Epsilon),
+            T.CreateChecked(-learningRate));
+        ElementwiseUpdate.Run(parameter.Values, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, decoupled: false), learningRate, weightDecay, ref rule);
+    }
 
-            var v = (sq[i] * rho) + (omr * gi * gi);
-            sq[i] = v;
-            var delta = T.Sqrt(acc[i] + eps) / T.Sqrt(v + eps) * gi;
-            acc[i] = (acc[i] * rho) + (omr * delta * delta);
-            p[i] += negLr * delta;
+    /// <summary>v ← ρv + (1 − ρ)g²; δ ← √(a + ε)/√(v + ε)·g; a ← ρa + (1 − ρ)δ²; θ ← θ − lr·δ.</summary>
+    private readonly struct Rule(T[] squareAvg, T[] accDelta, T rho, T omr, T eps, T negLr) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var v = (squareAvg[i] * rho) + (omr * gradient * gradient);
+            squareAvg[i] = v;
+            var delta = T.Sqrt(accDelta[i] + eps) / T.Sqrt(v + eps) * gradient;
+            accDelta[i] = (accDelta[i] * rho) + (omr * delta * delta);
+            return parameter + (negLr * delta);
         }
     }
 }

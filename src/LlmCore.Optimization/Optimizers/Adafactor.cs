@@ -13,6 +13,12 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Adafactor<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_rowVar = new(0, "row_var");
+    private static readonly StateSlot s_colVar = new(1, "col_var");
+    private static readonly StateSlot s_variance = new(2, "variance");
+    private static readonly StateSlot s_update = new(3, "update");
+    private static readonly StateSlot[] s_slots = [s_rowVar, s_colVar, s_variance, s_update];
+
     /// <summary>Initializes a new instance of the <see cref="Adafactor{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
@@ -74,7 +80,7 @@ public sealed class Adafactor<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adafactor";
 
-    private protected override int BufferCount => 4;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
@@ -98,7 +104,7 @@ public sealed class Adafactor<T> : Optimizer<T>
             }
         }
 
-        var update = state.Buffer(3, n);
+        var update = state.Buffer(s_update, n);
         var floor = T.CreateChecked(eps1 * eps1);
         var shape = parameter.Shape;
         if (shape.Length > 1)
@@ -106,8 +112,8 @@ public sealed class Adafactor<T> : Optimizer<T>
             var rows = shape[^2];
             var cols = shape[^1];
             var batch = rows * cols == 0 ? 0 : n / (rows * cols);
-            var rowVar = state.Buffer(0, batch * rows);
-            var colVar = state.Buffer(1, batch * cols);
+            var rowVar = state.Buffer(s_rowVar, batch * rows);
+            var colVar = state.Buffer(s_colVar, batch * cols);
             var eps1T = T.CreateChecked(eps1);
             for (var b = 0; b < batch; b++)
             {
@@ -144,7 +150,7 @@ public sealed class Adafactor<T> : Optimizer<T>
         }
         else
         {
-            var variance = state.Buffer(2, n);
+            var variance = state.Buffer(s_variance, n);
             for (var i = 0; i < n; i++)
             {
                 var v = Kernels.Lerp(variance[i], g[i] * g[i], w, omw, low);

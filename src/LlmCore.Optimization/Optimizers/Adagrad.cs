@@ -13,6 +13,9 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Adagrad<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_sum = new(0, "sum");
+    private static readonly StateSlot[] s_slots = [s_sum];
+
     /// <summary>Initializes a new instance of the <see cref="Adagrad{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
@@ -65,29 +68,26 @@ public sealed class Adagrad<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adagrad";
 
-    private protected override int BufferCount => 1;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
-        var n = parameter.Length;
-        var p = parameter.Values;
-        var g = parameter.Gradient;
-        var sum = state.Buffer(0, n, T.CreateChecked(InitialAccumulatorValue));
         var clr = learningRate / (1 + ((state.Step - 1) * LearningRateDecay));
-        var negClr = T.CreateChecked(-clr);
-        var wd = T.CreateChecked(weightDecay);
-        var eps = T.CreateChecked(Epsilon);
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            if (weightDecay != 0)
-            {
-                gi += wd * p[i];
-            }
+        var rule = new Rule(
+            state.Buffer(s_sum, parameter.Length, T.CreateChecked(InitialAccumulatorValue)),
+            T.CreateChecked(-clr),
+            T.CreateChecked(Epsilon));
+        ElementwiseUpdate.Run(parameter.Values, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, decoupled: false), learningRate, weightDecay, ref rule);
+    }
 
-            var s = sum[i] + (gi * gi);
+    /// <summary>s ← s + g²; θ ← θ − clr·g/(√s + ε).</summary>
+    private readonly struct Rule(T[] sum, T negClr, T eps) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var s = sum[i] + (gradient * gradient);
             sum[i] = s;
-            p[i] += negClr * gi / (T.Sqrt(s) + eps);
+            return parameter + (negClr * gradient / (T.Sqrt(s) + eps));
         }
     }
 }

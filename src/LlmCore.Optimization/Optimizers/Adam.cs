@@ -74,7 +74,7 @@ public sealed class Adam<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adam";
 
-    private protected override int BufferCount => 3;
+    private protected override StateSlot[] Slots => StateSlots.Adam;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
         => AdamUpdate.Apply(parameter, state, new AdamScalars<T>(learningRate, Beta1, Beta2, Epsilon, weightDecay, DecoupledWeightDecay, AmsGrad, state.Step), ParallelThreshold);
@@ -138,7 +138,7 @@ public sealed class AdamW<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adamw";
 
-    private protected override int BufferCount => 3;
+    private protected override StateSlot[] Slots => StateSlots.Adam;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
         => AdamUpdate.Apply(parameter, state, new AdamScalars<T>(learningRate, Beta1, Beta2, Epsilon, weightDecay, true, AmsGrad, state.Step), ParallelThreshold);
@@ -158,9 +158,9 @@ internal static class AdamUpdate
     public static void Apply<T>(Parameter<T> parameter, ParameterState<T> state, AdamScalars<T> s, int threshold)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var m = state.Buffer(0, parameter.Length);
-        var v = state.Buffer(1, parameter.Length);
-        var vmax = s.AmsGrad ? state.Buffer(2, parameter.Length) : [];
+        var m = state.Buffer(StateSlots.ExpAvg, parameter.Length);
+        var v = state.Buffer(StateSlots.ExpAvgSq, parameter.Length);
+        var vmax = s.AmsGrad ? state.Buffer(StateSlots.MaxExpAvgSq, parameter.Length) : [];
         if (parameter.Length < threshold)
         {
             AdamKernel.Vectorized<T>(parameter.Values, parameter.Gradient, m, v, vmax, s);

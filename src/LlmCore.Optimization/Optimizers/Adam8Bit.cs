@@ -80,7 +80,7 @@ public sealed class Adam8Bit<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => DecoupledWeightDecay ? "adamw8bit" : "adam8bit";
 
-    private protected override int BufferCount => 3;
+    private protected override StateSlot[] Slots => StateSlots.Adam;
 
     private protected override ParameterState<T> CreateState(Parameter<T> parameter)
     {

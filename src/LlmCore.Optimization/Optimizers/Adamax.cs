@@ -13,6 +13,9 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Adamax<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_expInf = new(1, "exp_inf");
+    private static readonly StateSlot[] s_slots = [StateSlots.ExpAvg, s_expInf];
+
     /// <summary>Initializes a new instance of the <see cref="Adamax{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 2e-3.</param>
@@ -65,35 +68,34 @@ public sealed class Adamax<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adamax";
 
-    private protected override int BufferCount => 2;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var n = parameter.Length;
-        var p = parameter.Values;
-        var g = parameter.Gradient;
-        var m = state.Buffer(0, n);
-        var u = state.Buffer(1, n);
         var w = T.CreateChecked(1 - Beta1);
-        var omw = T.One - w;
-        var low = Math.Abs(1 - Beta1) < 0.5;
-        var b2 = T.CreateChecked(Beta2);
-        var eps = T.CreateChecked(Epsilon);
-        var wd = T.CreateChecked(weightDecay);
-        var negClr = T.CreateChecked(-(learningRate / (1 - Math.Pow(Beta1, state.Step))));
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            if (weightDecay != 0)
-            {
-                gi += wd * p[i];
-            }
+        var rule = new Rule(
+            state.Buffer(StateSlots.ExpAvg, n),
+            state.Buffer(s_expInf, n),
+            w,
+            T.One - w,
+            Math.Abs(1 - Beta1) < 0.5,
+            T.CreateChecked(Beta2),
+            T.CreateChecked(Epsilon),
+            T.CreateChecked(-(learningRate / (1 - Math.Pow(Beta1, state.Step)))));
+        ElementwiseUpdate.Run(parameter.Values, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, decoupled: false), learningRate, weightDecay, ref rule);
+    }
 
-            var mi = Kernels.Lerp(m[i], gi, w, omw, low);
+    /// <summary>m ← lerp(m, g, 1 − β₁); u ← max(β₂u, |g| + ε); θ ← θ − clr·m/u.</summary>
+    private readonly struct Rule(T[] m, T[] u, T w, T omw, bool low, T b2, T eps, T negClr) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var mi = Kernels.Lerp(m[i], gradient, w, omw, low);
             m[i] = mi;
-            var ui = T.Max(u[i] * b2, T.Abs(gi) + eps);
+            var ui = T.Max(u[i] * b2, T.Abs(gradient) + eps);
             u[i] = ui;
-            p[i] += negClr * mi / ui;
+            return parameter + (negClr * mi / ui);
         }
     }
 }

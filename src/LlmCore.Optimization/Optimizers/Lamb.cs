@@ -13,6 +13,9 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Lamb<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_update = new(2, "update");
+    private static readonly StateSlot[] s_slots = [StateSlots.ExpAvg, StateSlots.ExpAvgSq, s_update];
+
     /// <summary>Initializes a new instance of the <see cref="Lamb{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
@@ -74,7 +77,7 @@ public sealed class Lamb<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "lamb";
 
-    private protected override int BufferCount => 3;
+    private protected override StateSlot[] Slots => s_slots;
 
     /// <summary>Gets the trust ratio ‖θ‖/‖u‖ of the last tensor updated (1 when either norm was 0; NaN before the first step).</summary>
     public double LastTrustRatio { get; private set; } = double.NaN;
@@ -83,39 +86,49 @@ public sealed class Lamb<T> : Optimizer<T>
     {
         var n = parameter.Length;
         var p = parameter.Values;
-        var g = parameter.Gradient;
-        var m = state.Buffer(0, n);
-        var v = state.Buffer(1, n);
-        var u = state.Buffer(2, n);
+        var u = state.Buffer(s_update, n);
         double t = state.Step;
-        var b1 = T.CreateChecked(Beta1);
-        var omb1 = T.CreateChecked(1 - Beta1);
-        var b2 = T.CreateChecked(Beta2);
-        var omb2 = T.CreateChecked(1 - Beta2);
-        var bc1 = T.CreateChecked(1 - Math.Pow(Beta1, t));
-        var bc2 = T.CreateChecked(1 - Math.Pow(Beta2, t));
-        var eps = T.CreateChecked(Epsilon);
-        var epsRoot = T.CreateChecked(EpsilonRoot);
-        var wd = T.CreateChecked(weightDecay);
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            var mi = (omb1 * gi) + (b1 * m[i]);
-            var vi = (omb2 * (gi * gi)) + (b2 * v[i]);
-            m[i] = mi;
-            v[i] = vi;
-            u[i] = (mi / bc1 / (T.Sqrt((vi / bc2) + epsRoot) + eps)) + (wd * p[i]);
-        }
+        var moments = new MomentsRule(
+            state.Buffer(StateSlots.ExpAvg, n),
+            state.Buffer(StateSlots.ExpAvgSq, n),
+            u,
+            T.CreateChecked(Beta1),
+            T.CreateChecked(1 - Beta1),
+            T.CreateChecked(Beta2),
+            T.CreateChecked(1 - Beta2),
+            T.CreateChecked(1 - Math.Pow(Beta1, t)),
+            T.CreateChecked(1 - Math.Pow(Beta2, t)),
+            T.CreateChecked(Epsilon),
+            T.CreateChecked(EpsilonRoot),
+            T.CreateChecked(weightDecay));
 
+        // λθ belongs to u (it is scaled by the trust ratio), not to g: the loop applies no weight decay itself.
+        ElementwiseUpdate.Run(p, parameter.Gradient, WeightDecayMode.None, learningRate, weightDecay, ref moments);
         var paramNorm = Norms.L2<T>(p);
         var updateNorm = Norms.L2<T>(u);
         var ratio = paramNorm == 0 || updateNorm == 0 ? 1.0 : paramNorm / updateNorm;
         LastTrustRatio = ratio;
-        var r = T.CreateChecked(ratio);
-        var negLr = T.CreateChecked(-learningRate);
-        for (var i = 0; i < n; i++)
+        var step = new TrustStepRule(u, T.CreateChecked(ratio), T.CreateChecked(-learningRate));
+        ElementwiseUpdate.Run(p, parameter.Gradient, WeightDecayMode.None, learningRate, weightDecay, ref step);
+    }
+
+    /// <summary>m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; u ← m̂/(√(v̂ + ε_root) + ε) + λθ; θ unchanged.</summary>
+    private readonly struct MomentsRule(T[] m, T[] v, T[] u, T b1, T omb1, T b2, T omb2, T bc1, T bc2, T eps, T epsRoot, T wd) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
         {
-            p[i] += u[i] * r * negLr;
+            var mi = (omb1 * gradient) + (b1 * m[i]);
+            var vi = (omb2 * (gradient * gradient)) + (b2 * v[i]);
+            m[i] = mi;
+            v[i] = vi;
+            u[i] = (mi / bc1 / (T.Sqrt((vi / bc2) + epsRoot) + eps)) + (wd * parameter);
+            return parameter;
         }
+    }
+
+    /// <summary>θ ← θ − lr·r·u.</summary>
+    private readonly struct TrustStepRule(T[] u, T ratio, T negLr) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i) => parameter + (u[i] * ratio * negLr);
     }
 }

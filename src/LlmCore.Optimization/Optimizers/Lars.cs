@@ -13,6 +13,10 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Lars<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_momentumBuffer = new(0, "momentum_buffer");
+    private static readonly StateSlot s_update = new(1, "update");
+    private static readonly StateSlot[] s_slots = [s_momentumBuffer, s_update];
+
     /// <summary>Initializes a new instance of the <see cref="Lars{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
@@ -72,33 +76,43 @@ public sealed class Lars<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "lars";
 
-    private protected override int BufferCount => 2;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var n = parameter.Length;
         var p = parameter.Values;
-        var g = parameter.Gradient;
-        var trace = state.Buffer(0, n);
-        var u = state.Buffer(1, n);
-        var wd = T.CreateChecked(weightDecay);
-        for (var i = 0; i < n; i++)
-        {
-            u[i] = g[i] + (wd * p[i]);
-        }
+        var u = state.Buffer(s_update, n);
 
+        // u ← g + λθ: the loop's L2 weight decay does the sum, the rule keeps it.
+        var collect = new CollectRule(u);
+        ElementwiseUpdate.Run(p, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, decoupled: false), learningRate, weightDecay, ref collect);
         var paramNorm = Norms.L2<T>(p);
         var updateNorm = Norms.L2<T>(u);
         var ratio = paramNorm == 0 || updateNorm == 0 ? 1.0 : TrustCoefficient * paramNorm / (updateNorm + Epsilon);
-        var r = T.CreateChecked(ratio);
-        var negLr = T.CreateChecked(-learningRate);
-        var mu = T.CreateChecked(Momentum);
-        for (var i = 0; i < n; i++)
+        var step = new MomentumRule(state.Buffer(s_momentumBuffer, n), u, T.CreateChecked(ratio), T.CreateChecked(-learningRate), T.CreateChecked(Momentum), Nesterov);
+        ElementwiseUpdate.Run(p, parameter.Gradient, WeightDecayMode.None, learningRate, weightDecay, ref step);
+    }
+
+    /// <summary>u ← g (g already holds λθ); θ unchanged.</summary>
+    private readonly struct CollectRule(T[] u) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
         {
-            var ui = u[i] * r * negLr;
+            u[i] = gradient;
+            return parameter;
+        }
+    }
+
+    /// <summary>uᵢ ← −lr·r·u; b ← uᵢ + μb; θ ← θ + uᵢ + μb (Nesterov) or θ + b.</summary>
+    private readonly struct MomentumRule(T[] trace, T[] u, T ratio, T negLr, T mu, bool nesterov) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var ui = u[i] * ratio * negLr;
             var b = ui + (mu * trace[i]);
             trace[i] = b;
-            p[i] += Nesterov ? ui + (mu * b) : b;
+            return parameter + (nesterov ? ui + (mu * b) : b);
         }
     }
 }

@@ -13,6 +13,8 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Lion<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot[] s_slots = [StateSlots.ExpAvg];
+
     /// <summary>Initializes a new instance of the <see cref="Lion{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-4.</param>
@@ -56,11 +58,11 @@ public sealed class Lion<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "lion";
 
-    private protected override int BufferCount => 1;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
-        var m = state.Buffer(0, parameter.Length);
+        var m = state.Buffer(StateSlots.ExpAvg, parameter.Length);
         var decay = T.CreateChecked(1 - (learningRate * weightDecay));
         var decoupled = weightDecay != 0;
         var b1 = T.CreateChecked(Beta1);

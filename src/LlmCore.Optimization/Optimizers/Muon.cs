@@ -13,6 +13,9 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Muon<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_momentumBuffer = new(0, "momentum_buffer");
+    private static readonly StateSlot[] s_slots = [s_momentumBuffer];
+
     /// <summary>Initializes a new instance of the <see cref="Muon{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-3.</param>
@@ -72,7 +75,7 @@ public sealed class Muon<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "muon";
 
-    private protected override int BufferCount => 1;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
@@ -87,7 +90,7 @@ public sealed class Muon<T> : Optimizer<T>
         var n = parameter.Length;
         var p = parameter.Values;
         var g = parameter.Gradient;
-        var buf = state.Buffer(0, n);
+        var buf = state.Buffer(s_momentumBuffer, n);
         var mu = T.CreateChecked(Momentum);
         var w = T.CreateChecked(1 - Momentum);
         var lowW = Math.Abs(1 - Momentum) < 0.5;

@@ -13,6 +13,9 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class NAdam<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    /// <summary>The scalar slot of PyTorch's <c>mu_product</c>, Π μₜ.</summary>
+    private const int MuProduct = 0;
+
     /// <summary>Initializes a new instance of the <see cref="NAdam{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 2e-3.</param>
@@ -81,63 +84,53 @@ public sealed class NAdam<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "nadam";
 
-    private protected override int BufferCount => 2;
+    private protected override StateSlot[] Slots => StateSlots.AdamMoments;
 
     private protected override int ScalarCount => 1;
 
     private protected override ParameterState<T> CreateState(Parameter<T> parameter)
     {
         var state = base.CreateState(parameter);
-        state.Scalars[0] = 1;
+        state.Scalars[MuProduct] = 1;
         return state;
     }
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var n = parameter.Length;
-        var p = parameter.Values;
-        var g = parameter.Gradient;
-        var m = state.Buffer(0, n);
-        var v = state.Buffer(1, n);
         double t = state.Step;
-        var bc2 = T.CreateChecked(1 - Math.Pow(Beta2, t));
         var mu = Beta1 * (1 - (0.5 * Math.Pow(0.96, t * MomentumDecay)));
         var muNext = Beta1 * (1 - (0.5 * Math.Pow(0.96, (t + 1) * MomentumDecay)));
-        var product = state.Scalars[0] * mu;
-        state.Scalars[0] = product;
-        var c1 = T.CreateChecked(-learningRate * (1 - mu) / (1 - product));
-        var c2 = T.CreateChecked(-learningRate * muNext / (1 - (product * muNext)));
+        var product = state.Scalars[MuProduct] * mu;
+        state.Scalars[MuProduct] = product;
         var w = T.CreateChecked(1 - Beta1);
-        var omw = T.One - w;
-        var low = Math.Abs(1 - Beta1) < 0.5;
-        var b2 = T.CreateChecked(Beta2);
-        var omb2 = T.CreateChecked(1 - Beta2);
-        var eps = T.CreateChecked(Epsilon);
-        var wd = T.CreateChecked(weightDecay);
-        var decay = T.CreateChecked(1 - (learningRate * weightDecay));
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            var pi = p[i];
-            if (weightDecay != 0)
-            {
-                if (DecoupledWeightDecay)
-                {
-                    pi *= decay;
-                }
-                else
-                {
-                    gi += wd * pi;
-                }
-            }
+        var rule = new Rule(
+            state.Buffer(StateSlots.ExpAvg, n),
+            state.Buffer(StateSlots.ExpAvgSq, n),
+            T.CreateChecked(-learningRate * (1 - mu) / (1 - product)),
+            T.CreateChecked(-learningRate * muNext / (1 - (product * muNext))),
+            w,
+            T.One - w,
+            Math.Abs(1 - Beta1) < 0.5,
+            T.CreateChecked(Beta2),
+            T.CreateChecked(1 - Beta2),
+            T.CreateChecked(1 - Math.Pow(Beta2, t)),
+            T.CreateChecked(Epsilon));
+        ElementwiseUpdate.Run(parameter.Values, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, DecoupledWeightDecay), learningRate, weightDecay, ref rule);
+    }
 
-            var mi = Kernels.Lerp(m[i], gi, w, omw, low);
+    /// <summary>m ← lerp(m, g, 1 − β₁); v ← β₂v + (1 − β₂)g²; d = √(v/bc₂) + ε; θ ← θ + c₁g/d + c₂m/d.</summary>
+    private readonly struct Rule(T[] m, T[] v, T c1, T c2, T w, T omw, bool low, T b2, T omb2, T bc2, T eps) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var mi = Kernels.Lerp(m[i], gradient, w, omw, low);
             m[i] = mi;
-            var vi = (v[i] * b2) + (omb2 * gi * gi);
+            var vi = (v[i] * b2) + (omb2 * gradient * gradient);
             v[i] = vi;
             var denom = T.Sqrt(vi / bc2) + eps;
-            pi += c1 * gi / denom;
-            p[i] = pi + (c2 * mi / denom);
+            parameter += c1 * gradient / denom;
+            return parameter + (c2 * mi / denom);
         }
     }
 }

@@ -72,57 +72,48 @@ public sealed class RAdam<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "radam";
 
-    private protected override int BufferCount => 2;
+    private protected override StateSlot[] Slots => StateSlots.AdamMoments;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var n = parameter.Length;
-        var p = parameter.Values;
-        var g = parameter.Gradient;
-        var m = state.Buffer(0, n);
-        var v = state.Buffer(1, n);
         double t = state.Step;
         var bc1 = 1 - Math.Pow(Beta1, t);
         var bc2 = 1 - Math.Pow(Beta2, t);
         var rhoInf = (2 / (1 - Beta2)) - 1;
         var rhoT = rhoInf - (2 * t * Math.Pow(Beta2, t) / bc2);
         var rectified = rhoT > 5;
-        var rect = rectified ? T.CreateChecked(Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))) : T.One;
-        var bc1T = T.CreateChecked(bc1);
-        var bc2Sqrt = T.CreateChecked(Math.Sqrt(bc2));
-        var lr = T.CreateChecked(learningRate);
         var w = T.CreateChecked(1 - Beta1);
-        var omw = T.One - w;
-        var low = Math.Abs(1 - Beta1) < 0.5;
-        var b2 = T.CreateChecked(Beta2);
-        var omb2 = T.CreateChecked(1 - Beta2);
-        var eps = T.CreateChecked(Epsilon);
-        var wd = T.CreateChecked(weightDecay);
-        var decay = T.CreateChecked(1 - (learningRate * weightDecay));
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            var pi = p[i];
-            if (weightDecay != 0)
-            {
-                if (DecoupledWeightDecay)
-                {
-                    pi *= decay;
-                }
-                else
-                {
-                    gi += wd * pi;
-                }
-            }
+        var rule = new Rule(
+            state.Buffer(StateSlots.ExpAvg, n),
+            state.Buffer(StateSlots.ExpAvgSq, n),
+            rectified,
+            rectified ? T.CreateChecked(Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))) : T.One,
+            T.CreateChecked(bc1),
+            T.CreateChecked(Math.Sqrt(bc2)),
+            T.CreateChecked(learningRate),
+            w,
+            T.One - w,
+            Math.Abs(1 - Beta1) < 0.5,
+            T.CreateChecked(Beta2),
+            T.CreateChecked(1 - Beta2),
+            T.CreateChecked(Epsilon));
+        ElementwiseUpdate.Run(parameter.Values, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, DecoupledWeightDecay), learningRate, weightDecay, ref rule);
+    }
 
-            var mi = Kernels.Lerp(m[i], gi, w, omw, low);
+    /// <summary>m, v as in Adam; θ ← θ − m̂·lr·√bc₂/(√v + ε)·r when rectified, else θ ← θ − m̂·lr.</summary>
+    private readonly struct Rule(T[] m, T[] v, bool rectified, T rect, T bc1, T bc2Sqrt, T lr, T w, T omw, bool low, T b2, T omb2, T eps) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var mi = Kernels.Lerp(m[i], gradient, w, omw, low);
             m[i] = mi;
-            var vi = (v[i] * b2) + (omb2 * gi * gi);
+            var vi = (v[i] * b2) + (omb2 * gradient * gradient);
             v[i] = vi;
-            var mHat = mi / bc1T;
-            p[i] = rectified
-                ? pi - (mHat * lr * (bc2Sqrt / (T.Sqrt(vi) + eps)) * rect)
-                : pi - (mHat * lr);
+            var mHat = mi / bc1;
+            return rectified
+                ? parameter - (mHat * lr * (bc2Sqrt / (T.Sqrt(vi) + eps)) * rect)
+                : parameter - (mHat * lr);
         }
     }
 }

@@ -13,6 +13,11 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class RmsProp<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_squareAvg = new(0, "square_avg");
+    private static readonly StateSlot s_gradAvg = new(1, "grad_avg");
+    private static readonly StateSlot s_momentumBuffer = new(2, "momentum_buffer");
+    private static readonly StateSlot[] s_slots = [s_squareAvg, s_gradAvg, s_momentumBuffer];
+
     /// <summary>Initializes a new instance of the <see cref="RmsProp{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0; default 1e-2.</param>
@@ -72,39 +77,40 @@ public sealed class RmsProp<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "rmsprop";
 
-    private protected override int BufferCount => 3;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var n = parameter.Length;
-        var p = parameter.Values;
-        var g = parameter.Gradient;
-        var sq = state.Buffer(0, n);
-        var ga = Centered ? state.Buffer(1, n) : [];
-        var buf = Momentum > 0 ? state.Buffer(2, n) : [];
-        var alpha = T.CreateChecked(Alpha);
         var w = T.CreateChecked(1 - Alpha);
-        var omw = T.One - w;
-        var low = Math.Abs(1 - Alpha) < 0.5;
-        var wd = T.CreateChecked(weightDecay);
-        var eps = T.CreateChecked(Epsilon);
-        var mu = T.CreateChecked(Momentum);
-        var negLr = T.CreateChecked(-learningRate);
-        for (var i = 0; i < n; i++)
-        {
-            var gi = g[i];
-            if (weightDecay != 0)
-            {
-                gi += wd * p[i];
-            }
+        var rule = new Rule(
+            state.Buffer(s_squareAvg, n),
+            Centered ? state.Buffer(s_gradAvg, n) : [],
+            Momentum > 0 ? state.Buffer(s_momentumBuffer, n) : [],
+            Centered,
+            Momentum > 0,
+            T.CreateChecked(Alpha),
+            w,
+            T.One - w,
+            Math.Abs(1 - Alpha) < 0.5,
+            T.CreateChecked(Epsilon),
+            T.CreateChecked(Momentum),
+            T.CreateChecked(-learningRate));
+        ElementwiseUpdate.Run(parameter.Values, parameter.Gradient, ElementwiseUpdate.Mode(weightDecay, decoupled: false), learningRate, weightDecay, ref rule);
+    }
 
-            var v = (sq[i] * alpha) + (w * gi * gi);
-            sq[i] = v;
+    /// <summary>v ← αv + (1 − α)g²; d ← √(v − ḡ²) + ε (centred) or √v + ε; θ ← θ − lr·b with b ← μb + g/d, or θ ← θ − lr·g/d.</summary>
+    private readonly struct Rule(T[] squareAvg, T[] gradAvg, T[] buffer, bool centered, bool momentum, T alpha, T w, T omw, bool low, T eps, T mu, T negLr) : IElementRule<T>
+    {
+        public T Apply(T parameter, T gradient, int i)
+        {
+            var v = (squareAvg[i] * alpha) + (w * gradient * gradient);
+            squareAvg[i] = v;
             T avg;
-            if (Centered)
+            if (centered)
             {
-                var a = Kernels.Lerp(ga[i], gi, w, omw, low);
-                ga[i] = a;
+                var a = Kernels.Lerp(gradAvg[i], gradient, w, omw, low);
+                gradAvg[i] = a;
                 avg = T.Sqrt(v + (-a * a)) + eps;
             }
             else
@@ -112,16 +118,14 @@ public sealed class RmsProp<T> : Optimizer<T>
                 avg = T.Sqrt(v) + eps;
             }
 
-            if (Momentum > 0)
+            if (momentum)
             {
-                var b = (buf[i] * mu) + (gi / avg);
-                buf[i] = b;
-                p[i] += negLr * b;
+                var b = (buffer[i] * mu) + (gradient / avg);
+                buffer[i] = b;
+                return parameter + (negLr * b);
             }
-            else
-            {
-                p[i] += negLr * gi / avg;
-            }
+
+            return parameter + (negLr * gradient / avg);
         }
     }
 }

@@ -17,6 +17,9 @@ namespace LlmCore.Optimization.Optimizers;
 public sealed class Sgd<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private static readonly StateSlot s_momentumBuffer = new(0, "momentum_buffer");
+    private static readonly StateSlot[] s_slots = [s_momentumBuffer];
+
     /// <summary>Initializes a new instance of the <see cref="Sgd{T}"/> class.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="learningRate">The learning rate, ≥ 0 (PyTorch's default is 0.001).</param>
@@ -61,13 +64,13 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "sgd";
 
-    private protected override int BufferCount => 1;
+    private protected override StateSlot[] Slots => s_slots;
 
     private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
     {
         var momentum = Momentum != 0;
-        var first = momentum && state.Buffers[0] is null;
-        var buffer = momentum ? state.Buffer(0, parameter.Length) : [];
+        var first = momentum && state.Buffers[s_momentumBuffer.Index] is null;
+        var buffer = momentum ? state.Buffer(s_momentumBuffer, parameter.Length) : [];
         var negLr = T.CreateChecked(-learningRate);
         var wd = T.CreateChecked(weightDecay);
         var mu = T.CreateChecked(Momentum);

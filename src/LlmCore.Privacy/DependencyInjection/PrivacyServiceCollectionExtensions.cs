@@ -37,6 +37,7 @@ public static class PrivacyServiceCollectionExtensions
 
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsCustomValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRandomSource>(static sp =>
         {

@@ -84,4 +84,40 @@ public class AccountingBadInputTests
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AccountingOptions>>().Value);
         Assert.Contains("PldDiscretizationInterval", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0.0, "PldTailMassTruncation must be in [1e-30, 1e-6]")]
+    [InlineData(1e-5, "PldTailMassTruncation must be in [1e-30, 1e-6]")]
+    [InlineData(double.NaN, "PldTailMassTruncation must be in [1e-30, 1e-6]")]
+    public void AddLlmCorePrivacy_TailMassOutOfRange_FailsValidationNamingTheRange(double tail, string message)
+    {
+        var services = new ServiceCollection();
+        services.AddLlmCorePrivacy();
+        services.Configure<AccountingOptions>(o => o.PldTailMassTruncation = tail);
+        using var provider = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AccountingOptions>>().Value);
+        Assert.True(ex.Message.Contains(message, StringComparison.Ordinal), ex.Message);
+    }
+
+    [Theory]
+    [InlineData(PldAccountant.MinGridPointsLimit, true)]
+    [InlineData(PldAccountant.MaxGridPointsLimit, true)]
+    [InlineData(PldAccountant.MinGridPointsLimit - 1, false)]
+    [InlineData(PldAccountant.MaxGridPointsLimit + 1, false)]
+    public void AddLlmCorePrivacy_MaxGridPointsAtAndBeyondItsLimits_AcceptedOrRefused(long points, bool valid)
+    {
+        var services = new ServiceCollection();
+        services.AddLlmCorePrivacy();
+        services.Configure<AccountingOptions>(o => o.PldMaxGridPoints = points);
+        using var provider = services.BuildServiceProvider();
+        if (valid)
+        {
+            Assert.Equal(points, provider.GetRequiredService<IOptions<AccountingOptions>>().Value.PldMaxGridPoints);
+        }
+        else
+        {
+            var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AccountingOptions>>().Value);
+            Assert.Contains("PldMaxGridPoints", ex.Message, StringComparison.Ordinal);
+        }
+    }
 }

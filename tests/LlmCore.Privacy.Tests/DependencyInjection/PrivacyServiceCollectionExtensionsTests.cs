@@ -45,7 +45,8 @@ public class PrivacyServiceCollectionExtensionsTests
         var services = new ServiceCollection().AddLlmCorePrivacy().AddLlmCorePrivacy();
 
         Assert.Single(services, static d => d.ServiceType == typeof(IRandomSource));
-        Assert.Single(services, static d => d.ServiceType == typeof(IValidateOptions<PrivacyOptions>));
+        // Two validators, each registered once: the source-generated ranges and the cross-field rules.
+        Assert.Equal(2, services.Count(static d => d.ServiceType == typeof(IValidateOptions<PrivacyOptions>)));
     }
 }
 
@@ -71,6 +72,9 @@ public class PrivacyServiceCollectionExtensionsMechanismTests
     [InlineData(-1, 0, "BudgetEpsilon")]
     [InlineData(double.NaN, 0, "BudgetEpsilon")]
     [InlineData(1, 1, "BudgetDelta")]
+    [InlineData(double.PositiveInfinity, 0, "BudgetEpsilon")]
+    [InlineData(1, -1e-9, "BudgetDelta")]
+    [InlineData(1, double.NaN, "BudgetDelta")]
     public void AddLlmCorePrivacy_BadBudget_FailsValidationNamingOption(double epsilon, double delta, string option)
     {
         using var provider = new ServiceCollection().AddLlmCorePrivacy(o => { o.BudgetEpsilon = epsilon; o.BudgetDelta = delta; }).BuildServiceProvider();
@@ -78,5 +82,41 @@ public class PrivacyServiceCollectionExtensionsMechanismTests
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PrivacyOptions>>().Value);
 
         Assert.Contains(option, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1.0, "BudgetRho must be finite and ≥ 0")]
+    [InlineData(double.PositiveInfinity, "BudgetRho must be finite and ≥ 0")]
+    public void AddLlmCorePrivacy_BadRho_FailsValidationNamingTheRange(double rho, string message)
+    {
+        using var provider = new ServiceCollection().AddLlmCorePrivacy(o => o.BudgetRho = rho).BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PrivacyOptions>>().Value);
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddLlmCorePrivacy_SeveralBadOptions_ReportsEveryOne()
+    {
+        // Attribute ranges (source-generated validator) and cross-field rules (custom validator) both run at start.
+        using var provider = new ServiceCollection()
+            .AddLlmCorePrivacy(static o => { o.BudgetDelta = 2; o.RandomSource = RandomSourceKind.Seeded; o.Seed = null; })
+            .BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PrivacyOptions>>().Value);
+
+        Assert.Contains("BudgetDelta must be in [0, 1)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Seed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddLlmCorePrivacy_BudgetAtItsLimits_IsAccepted()
+    {
+        using var provider = new ServiceCollection()
+            .AddLlmCorePrivacy(static o => { o.BudgetEpsilon = 0; o.BudgetDelta = 0; o.BudgetRho = double.MaxValue; })
+            .BuildServiceProvider();
+
+        Assert.Equal(0, provider.GetRequiredService<IOptions<PrivacyOptions>>().Value.BudgetDelta);
     }
 }
