@@ -49,29 +49,117 @@ public sealed class OptimizerFactory : IOptimizerFactory
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(groups);
         var s = settings ?? new OptimizerSettings();
-        var maximize = s.Maximize;
         Optimizer<T> optimizer = name.ToUpperInvariant() switch
         {
-            "SGD" => new Sgd<T>(groups, s.LearningRate ?? 1e-3, s.Momentum ?? 0, s.Dampening ?? 0, s.WeightDecay ?? 0, s.Nesterov ?? false) { Maximize = maximize },
-            "ADAM" => new Adam<T>(groups, s.LearningRate ?? 1e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0, s.AmsGrad, s.DecoupledWeightDecay) { Maximize = maximize },
-            "ADAMW" => new AdamW<T>(groups, s.LearningRate ?? 1e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0.01, s.AmsGrad) { Maximize = maximize },
-            "RMSPROP" => new RmsProp<T>(groups, s.LearningRate ?? 1e-2, s.Alpha ?? 0.99, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0, s.Momentum ?? 0, s.Centered) { Maximize = maximize },
-            "ADAGRAD" => new Adagrad<T>(groups, s.LearningRate ?? 1e-2, s.LearningRateDecay ?? 0, s.WeightDecay ?? 0, s.InitialAccumulatorValue ?? 0, s.Epsilon ?? 1e-10) { Maximize = maximize },
-            "ADADELTA" => new Adadelta<T>(groups, s.LearningRate ?? 1.0, s.Alpha ?? 0.9, s.Epsilon ?? 1e-6, s.WeightDecay ?? 0) { Maximize = maximize },
-            "ADAMAX" => new Adamax<T>(groups, s.LearningRate ?? 2e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0) { Maximize = maximize },
-            "NADAM" => new NAdam<T>(groups, s.LearningRate ?? 2e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0, 4e-3, s.DecoupledWeightDecay) { Maximize = maximize },
-            "RADAM" => new RAdam<T>(groups, s.LearningRate ?? 1e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0, s.DecoupledWeightDecay) { Maximize = maximize },
-            "LION" => new Lion<T>(groups, s.LearningRate ?? 1e-4, s.Beta1 ?? 0.9, s.Beta2 ?? 0.99, s.WeightDecay ?? 0) { Maximize = maximize },
-            "LAMB" => new Lamb<T>(groups, s.LearningRate ?? 1e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-6, 0, s.WeightDecay ?? 0) { Maximize = maximize },
-            "LARS" => new Lars<T>(groups, s.LearningRate ?? 1e-3, s.WeightDecay ?? 0, 1e-3, s.Epsilon ?? 0, s.Momentum ?? 0.9, s.Nesterov ?? false) { Maximize = maximize },
-            "ADAFACTOR" => new Adafactor<T>(groups, s.LearningRate ?? 1e-2, -0.8, null, 1e-3, 1.0, s.WeightDecay ?? 0) { Maximize = maximize },
-            "MUON" => new Muon<T>(groups, s.LearningRate ?? 1e-3, s.WeightDecay ?? 0.1, s.Momentum ?? 0.95, s.Nesterov ?? true, s.Epsilon ?? 1e-7, 5) { Maximize = maximize },
-            "ADAM8BIT" => new Adam8Bit<T>(groups, s.LearningRate ?? 1e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0, false) { Maximize = maximize },
-            "ADAMW8BIT" => new Adam8Bit<T>(groups, s.LearningRate ?? 1e-3, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Epsilon ?? 1e-8, s.WeightDecay ?? 0.01, true) { Maximize = maximize },
+            "SGD" => new Sgd<T>(groups, Sgd(s)),
+            "ADAM" => new Adam<T>(groups, Adam(s)),
+            "ADAMW" => new AdamW<T>(groups, AdamW(s)),
+            "RMSPROP" => new RmsProp<T>(groups, RmsProp(s)),
+            "ADAGRAD" => new Adagrad<T>(groups, Adagrad(s)),
+            "ADADELTA" => new Adadelta<T>(groups, Adadelta(s)),
+            "ADAMAX" => new Adamax<T>(groups, Adamax(s)),
+            "NADAM" => new NAdam<T>(groups, NAdam(s)),
+            "RADAM" => new RAdam<T>(groups, RAdam(s)),
+            "LION" => new Lion<T>(groups, Lion(s)),
+            "LAMB" => new Lamb<T>(groups, Lamb(s)),
+            "LARS" => new Lars<T>(groups, Lars(s)),
+            "ADAFACTOR" => new Adafactor<T>(groups, Adafactor(s)),
+            "MUON" => new Muon<T>(groups, Muon(s)),
+            "ADAM8BIT" => new Adam8Bit<T>(groups, Adam8Bit(s, new Adam8BitOptions())),
+            "ADAMW8BIT" => new Adam8Bit<T>(groups, Adam8Bit(s, new Adam8BitOptions { WeightDecay = AdamWOptions.DefaultWeightDecay, DecoupledWeightDecay = true })),
             _ => throw new ArgumentException($"Unknown optimizer '{name}'; expected one of {string.Join(", ", s_names)}.", nameof(name)),
         };
 
         optimizer.ParallelThreshold = _parallelThreshold;
         return optimizer;
     }
+
+    // Each method starts from the optimizer's own options record (its defaults by name) and overrides what the settings give.
+    private static SgdOptions Sgd(OptimizerSettings s)
+    {
+        var d = new SgdOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Momentum = s.Momentum ?? d.Momentum, Dampening = s.Dampening ?? d.Dampening, WeightDecay = s.WeightDecay ?? d.WeightDecay, Nesterov = s.Nesterov ?? d.Nesterov, Maximize = s.Maximize };
+    }
+
+    private static AdamOptions Adam(OptimizerSettings s)
+    {
+        var d = new AdamOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, AmsGrad = s.AmsGrad, DecoupledWeightDecay = s.DecoupledWeightDecay, Maximize = s.Maximize };
+    }
+
+    private static AdamWOptions AdamW(OptimizerSettings s)
+    {
+        var d = new AdamWOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, AmsGrad = s.AmsGrad, Maximize = s.Maximize };
+    }
+
+    private static RmsPropOptions RmsProp(OptimizerSettings s)
+    {
+        var d = new RmsPropOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Alpha = s.Alpha ?? d.Alpha, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, Momentum = s.Momentum ?? d.Momentum, Centered = s.Centered, Maximize = s.Maximize };
+    }
+
+    private static AdagradOptions Adagrad(OptimizerSettings s)
+    {
+        var d = new AdagradOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, LearningRateDecay = s.LearningRateDecay ?? d.LearningRateDecay, WeightDecay = s.WeightDecay ?? d.WeightDecay, InitialAccumulatorValue = s.InitialAccumulatorValue ?? d.InitialAccumulatorValue, Epsilon = s.Epsilon ?? d.Epsilon, Maximize = s.Maximize };
+    }
+
+    // Adadelta's ρ comes from the settings' Alpha, as before (OptimizerSettings has no Rho).
+    private static AdadeltaOptions Adadelta(OptimizerSettings s)
+    {
+        var d = new AdadeltaOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Rho = s.Alpha ?? d.Rho, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, Maximize = s.Maximize };
+    }
+
+    private static AdamaxOptions Adamax(OptimizerSettings s)
+    {
+        var d = new AdamaxOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, Maximize = s.Maximize };
+    }
+
+    private static NAdamOptions NAdam(OptimizerSettings s)
+    {
+        var d = new NAdamOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, DecoupledWeightDecay = s.DecoupledWeightDecay, Maximize = s.Maximize };
+    }
+
+    private static RAdamOptions RAdam(OptimizerSettings s)
+    {
+        var d = new RAdamOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, DecoupledWeightDecay = s.DecoupledWeightDecay, Maximize = s.Maximize };
+    }
+
+    private static LionOptions Lion(OptimizerSettings s)
+    {
+        var d = new LionOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, WeightDecay = s.WeightDecay ?? d.WeightDecay, Maximize = s.Maximize };
+    }
+
+    private static LambOptions Lamb(OptimizerSettings s)
+    {
+        var d = new LambOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, Maximize = s.Maximize };
+    }
+
+    private static LarsOptions Lars(OptimizerSettings s)
+    {
+        var d = new LarsOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, WeightDecay = s.WeightDecay ?? d.WeightDecay, Epsilon = s.Epsilon ?? d.Epsilon, Momentum = s.Momentum ?? d.Momentum, Nesterov = s.Nesterov ?? d.Nesterov, Maximize = s.Maximize };
+    }
+
+    private static AdafactorOptions Adafactor(OptimizerSettings s)
+    {
+        var d = new AdafactorOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, WeightDecay = s.WeightDecay ?? d.WeightDecay, Maximize = s.Maximize };
+    }
+
+    private static MuonOptions Muon(OptimizerSettings s)
+    {
+        var d = new MuonOptions();
+        return d with { LearningRate = s.LearningRate ?? d.LearningRate, WeightDecay = s.WeightDecay ?? d.WeightDecay, Momentum = s.Momentum ?? d.Momentum, Nesterov = s.Nesterov ?? d.Nesterov, Epsilon = s.Epsilon ?? d.Epsilon, Maximize = s.Maximize };
+    }
+
+    private static Adam8BitOptions Adam8Bit(OptimizerSettings s, Adam8BitOptions d) =>
+        d with { LearningRate = s.LearningRate ?? d.LearningRate, Beta1 = s.Beta1 ?? d.Beta1, Beta2 = s.Beta2 ?? d.Beta2, Epsilon = s.Epsilon ?? d.Epsilon, WeightDecay = s.WeightDecay ?? d.WeightDecay, Maximize = s.Maximize };
 }

@@ -25,7 +25,7 @@ public sealed class Adadelta<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adadelta(IEnumerable<Parameter<T>> parameters, double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0)
+    public Adadelta(IEnumerable<Parameter<T>> parameters, double learningRate = AdadeltaOptions.DefaultLearningRate, double rho = AdadeltaOptions.DefaultRho, double epsilon = AdadeltaOptions.DefaultEpsilon, double weightDecay = AdadeltaOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(rho, nameof(rho));
@@ -42,13 +42,35 @@ public sealed class Adadelta<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adadelta(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0)
+    public Adadelta(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdadeltaOptions.DefaultLearningRate, double rho = AdadeltaOptions.DefaultRho, double epsilon = AdadeltaOptions.DefaultEpsilon, double weightDecay = AdadeltaOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(rho, nameof(rho));
         Rho = rho;
         Guard.Positive(epsilon, nameof(epsilon));
         Epsilon = epsilon;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adadelta{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new AdadeltaOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adadelta(IEnumerable<Parameter<T>> parameters, AdadeltaOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Rho, options.Epsilon, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adadelta{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new AdadeltaOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adadelta(IEnumerable<ParameterGroup<T>> groups, AdadeltaOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Rho, options.Epsilon, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>rho</c> at construction.</summary>

@@ -29,7 +29,7 @@ public sealed class Adafactor<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adafactor(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double beta2Decay = -0.8, double? epsilon1 = null, double epsilon2 = 1e-3, double clipThreshold = 1.0, double weightDecay = 0)
+    public Adafactor(IEnumerable<Parameter<T>> parameters, double learningRate = AdafactorOptions.DefaultLearningRate, double beta2Decay = AdafactorOptions.DefaultBeta2Decay, double? epsilon1 = null, double epsilon2 = AdafactorOptions.DefaultEpsilon2, double clipThreshold = AdafactorOptions.DefaultClipThreshold, double weightDecay = AdafactorOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.NonPositive(beta2Decay, nameof(beta2Decay));
@@ -52,7 +52,7 @@ public sealed class Adafactor<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adafactor(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-2, double beta2Decay = -0.8, double? epsilon1 = null, double epsilon2 = 1e-3, double clipThreshold = 1.0, double weightDecay = 0)
+    public Adafactor(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdafactorOptions.DefaultLearningRate, double beta2Decay = AdafactorOptions.DefaultBeta2Decay, double? epsilon1 = null, double epsilon2 = AdafactorOptions.DefaultEpsilon2, double clipThreshold = AdafactorOptions.DefaultClipThreshold, double weightDecay = AdafactorOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.NonPositive(beta2Decay, nameof(beta2Decay));
@@ -63,6 +63,28 @@ public sealed class Adafactor<T> : Optimizer<T>
         Epsilon2 = epsilon2;
         Guard.Positive(clipThreshold, nameof(clipThreshold));
         ClipThreshold = clipThreshold;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adafactor{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new AdafactorOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adafactor(IEnumerable<Parameter<T>> parameters, AdafactorOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta2Decay, options.Epsilon1, options.Epsilon2, options.ClipThreshold, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adafactor{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new AdafactorOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adafactor(IEnumerable<ParameterGroup<T>> groups, AdafactorOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta2Decay, options.Epsilon1, options.Epsilon2, options.ClipThreshold, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>beta2Decay</c> at construction.</summary>

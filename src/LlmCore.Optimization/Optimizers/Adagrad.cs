@@ -25,7 +25,7 @@ public sealed class Adagrad<T> : Optimizer<T>
     /// <param name="epsilon">ε &gt; 0; default 1e-10.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adagrad(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
+    public Adagrad(IEnumerable<Parameter<T>> parameters, double learningRate = AdagradOptions.DefaultLearningRate, double learningRateDecay = AdagradOptions.DefaultLearningRateDecay, double weightDecay = AdagradOptions.DefaultWeightDecay, double initialAccumulatorValue = AdagradOptions.DefaultInitialAccumulatorValue, double epsilon = AdagradOptions.DefaultEpsilon)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.NonNegative(learningRateDecay, nameof(learningRateDecay));
@@ -45,7 +45,7 @@ public sealed class Adagrad<T> : Optimizer<T>
     /// <param name="epsilon">ε &gt; 0; default 1e-10.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adagrad(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-2, double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
+    public Adagrad(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdagradOptions.DefaultLearningRate, double learningRateDecay = AdagradOptions.DefaultLearningRateDecay, double weightDecay = AdagradOptions.DefaultWeightDecay, double initialAccumulatorValue = AdagradOptions.DefaultInitialAccumulatorValue, double epsilon = AdagradOptions.DefaultEpsilon)
         : base(groups, learningRate, weightDecay)
     {
         Guard.NonNegative(learningRateDecay, nameof(learningRateDecay));
@@ -54,6 +54,28 @@ public sealed class Adagrad<T> : Optimizer<T>
         InitialAccumulatorValue = initialAccumulatorValue;
         Guard.Positive(epsilon, nameof(epsilon));
         Epsilon = epsilon;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adagrad{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new AdagradOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adagrad(IEnumerable<Parameter<T>> parameters, AdagradOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.LearningRateDecay, options.WeightDecay, options.InitialAccumulatorValue, options.Epsilon)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adagrad{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new AdagradOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adagrad(IEnumerable<ParameterGroup<T>> groups, AdagradOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.LearningRateDecay, options.WeightDecay, options.InitialAccumulatorValue, options.Epsilon)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>learningRateDecay</c> at construction.</summary>

@@ -15,7 +15,7 @@ namespace LlmCore.Optimization.Optimizers;
 /// (Keras' ε̂ equals this ε·√(1 − β₂ᵗ)). One fused vectorised pass per tensor, split across cores above
 /// <see cref="Optimizer{T}.ParallelThreshold"/>. This type is not thread-safe.
 /// </remarks>
-public sealed class Adam<T> : Optimizer<T>
+public class Adam<T> : Optimizer<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Initializes a new instance of the <see cref="Adam{T}"/> class.</summary>
@@ -29,7 +29,7 @@ public sealed class Adam<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (AdamW) rather than an L2 term.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsGrad = false, bool decoupledWeightDecay = false)
+    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = AdamOptions.DefaultLearningRate, double beta1 = AdamOptions.DefaultBeta1, double beta2 = AdamOptions.DefaultBeta2, double epsilon = AdamOptions.DefaultEpsilon, double weightDecay = AdamOptions.DefaultWeightDecay, bool amsGrad = AdamOptions.DefaultAmsGrad, bool decoupledWeightDecay = AdamOptions.DefaultDecoupledWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         (Beta1, Beta2, Epsilon) = AdamUpdate.Validate(beta1, beta2, epsilon);
@@ -48,12 +48,34 @@ public sealed class Adam<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (AdamW).</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    public Adam(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsGrad = false, bool decoupledWeightDecay = false)
+    public Adam(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdamOptions.DefaultLearningRate, double beta1 = AdamOptions.DefaultBeta1, double beta2 = AdamOptions.DefaultBeta2, double epsilon = AdamOptions.DefaultEpsilon, double weightDecay = AdamOptions.DefaultWeightDecay, bool amsGrad = AdamOptions.DefaultAmsGrad, bool decoupledWeightDecay = AdamOptions.DefaultDecoupledWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         (Beta1, Beta2, Epsilon) = AdamUpdate.Validate(beta1, beta2, epsilon);
         AmsGrad = amsGrad;
         DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adam{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new AdamOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adam(IEnumerable<Parameter<T>> parameters, AdamOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.AmsGrad, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adam{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new AdamOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adam(IEnumerable<ParameterGroup<T>> groups, AdamOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.AmsGrad, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets β₁.</summary>
@@ -74,19 +96,21 @@ public sealed class Adam<T> : Optimizer<T>
     /// <inheritdoc />
     public override string Kind => "adam";
 
-    private protected override StateSlot[] Slots => StateSlots.Adam;
+    private protected sealed override StateSlot[] Slots => StateSlots.Adam;
 
-    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
+    private protected sealed override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
         => AdamUpdate.Apply(parameter, state, new AdamScalars<T>(learningRate, Beta1, Beta2, Epsilon, weightDecay, DecoupledWeightDecay, AmsGrad, state.Step), ParallelThreshold);
 }
 
 /// <summary>
 /// AdamW (Loshchilov and Hutter 2019, "Decoupled Weight Decay Regularization"), exactly as <c>torch.optim.AdamW</c>:
-/// Adam with θ ← θ(1 − lr·λ) applied before the moment update, with default λ = 0.01.
+/// <see cref="Adam{T}"/> with decoupled weight decay θ ← θ(1 − lr·λ) applied before the moment update, with default
+/// λ = 0.01. As in PyTorch ≥ 2.x, where <c>AdamW</c> is <c>Adam(decoupled_weight_decay=True)</c>, this type adds
+/// nothing to <see cref="Adam{T}"/> but the defaults and the saved-state kind <c>"adamw"</c>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <remarks>See <see cref="Adam{T}"/> for the update rule. This type is not thread-safe.</remarks>
-public sealed class AdamW<T> : Optimizer<T>
+public sealed class AdamW<T> : Adam<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Initializes a new instance of the <see cref="AdamW{T}"/> class.</summary>
@@ -99,11 +123,9 @@ public sealed class AdamW<T> : Optimizer<T>
     /// <param name="amsGrad">Whether to use AMSGrad.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01, bool amsGrad = false)
-        : base(parameters, learningRate, weightDecay)
+    public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = AdamWOptions.DefaultLearningRate, double beta1 = AdamWOptions.DefaultBeta1, double beta2 = AdamWOptions.DefaultBeta2, double epsilon = AdamWOptions.DefaultEpsilon, double weightDecay = AdamWOptions.DefaultWeightDecay, bool amsGrad = AdamWOptions.DefaultAmsGrad)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsGrad, decoupledWeightDecay: true)
     {
-        (Beta1, Beta2, Epsilon) = AdamUpdate.Validate(beta1, beta2, epsilon);
-        AmsGrad = amsGrad;
     }
 
     /// <summary>Initializes a new instance of the <see cref="AdamW{T}"/> class over parameter groups (a group with weight decay 0 is masked).</summary>
@@ -116,32 +138,35 @@ public sealed class AdamW<T> : Optimizer<T>
     /// <param name="amsGrad">Whether to use AMSGrad.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    public AdamW(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01, bool amsGrad = false)
-        : base(groups, learningRate, weightDecay)
+    public AdamW(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdamWOptions.DefaultLearningRate, double beta1 = AdamWOptions.DefaultBeta1, double beta2 = AdamWOptions.DefaultBeta2, double epsilon = AdamWOptions.DefaultEpsilon, double weightDecay = AdamWOptions.DefaultWeightDecay, bool amsGrad = AdamWOptions.DefaultAmsGrad)
+        : base(groups, learningRate, beta1, beta2, epsilon, weightDecay, amsGrad, decoupledWeightDecay: true)
     {
-        (Beta1, Beta2, Epsilon) = AdamUpdate.Validate(beta1, beta2, epsilon);
-        AmsGrad = amsGrad;
     }
 
-    /// <summary>Gets β₁.</summary>
-    public double Beta1 { get; }
+    /// <summary>Initializes a new instance of the <see cref="AdamW{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new AdamWOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public AdamW(IEnumerable<Parameter<T>> parameters, AdamWOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.AmsGrad)
+    {
+        Maximize = options.Maximize;
+    }
 
-    /// <summary>Gets β₂.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>Gets ε.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>Gets a value indicating whether AMSGrad is used.</summary>
-    public bool AmsGrad { get; }
+    /// <summary>Initializes a new instance of the <see cref="AdamW{T}"/> class over parameter groups from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new AdamWOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
+    public AdamW(IEnumerable<ParameterGroup<T>> groups, AdamWOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.AmsGrad)
+    {
+        Maximize = options.Maximize;
+    }
 
     /// <inheritdoc />
     public override string Kind => "adamw";
-
-    private protected override StateSlot[] Slots => StateSlots.Adam;
-
-    private protected override void Update(Parameter<T> parameter, ParameterState<T> state, double learningRate, double weightDecay)
-        => AdamUpdate.Apply(parameter, state, new AdamScalars<T>(learningRate, Beta1, Beta2, Epsilon, weightDecay, true, AmsGrad, state.Step), ParallelThreshold);
 }
 
 /// <summary>Shared checks and dispatch of the Adam family.</summary>

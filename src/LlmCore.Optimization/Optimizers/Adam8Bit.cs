@@ -41,7 +41,7 @@ public sealed class Adam8Bit<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (AdamW8bit) rather than an L2 term.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    public Adam8Bit(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+    public Adam8Bit(IEnumerable<Parameter<T>> parameters, double learningRate = Adam8BitOptions.DefaultLearningRate, double beta1 = Adam8BitOptions.DefaultBeta1, double beta2 = Adam8BitOptions.DefaultBeta2, double epsilon = Adam8BitOptions.DefaultEpsilon, double weightDecay = Adam8BitOptions.DefaultWeightDecay, bool decoupledWeightDecay = Adam8BitOptions.DefaultDecoupledWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         (Beta1, Beta2, Epsilon) = AdamUpdate.Validate(beta1, beta2, epsilon);
@@ -58,11 +58,33 @@ public sealed class Adam8Bit<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (AdamW8bit).</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    public Adam8Bit(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+    public Adam8Bit(IEnumerable<ParameterGroup<T>> groups, double learningRate = Adam8BitOptions.DefaultLearningRate, double beta1 = Adam8BitOptions.DefaultBeta1, double beta2 = Adam8BitOptions.DefaultBeta2, double epsilon = Adam8BitOptions.DefaultEpsilon, double weightDecay = Adam8BitOptions.DefaultWeightDecay, bool decoupledWeightDecay = Adam8BitOptions.DefaultDecoupledWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         (Beta1, Beta2, Epsilon) = AdamUpdate.Validate(beta1, beta2, epsilon);
         DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adam8Bit{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new Adam8BitOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adam8Bit(IEnumerable<Parameter<T>> parameters, Adam8BitOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adam8Bit{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new Adam8BitOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adam8Bit(IEnumerable<ParameterGroup<T>> groups, Adam8BitOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets β₁.</summary>

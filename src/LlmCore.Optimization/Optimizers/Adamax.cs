@@ -25,7 +25,7 @@ public sealed class Adamax<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adamax(IEnumerable<Parameter<T>> parameters, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    public Adamax(IEnumerable<Parameter<T>> parameters, double learningRate = AdamaxOptions.DefaultLearningRate, double beta1 = AdamaxOptions.DefaultBeta1, double beta2 = AdamaxOptions.DefaultBeta2, double epsilon = AdamaxOptions.DefaultEpsilon, double weightDecay = AdamaxOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -45,7 +45,7 @@ public sealed class Adamax<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Adamax(IEnumerable<ParameterGroup<T>> groups, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    public Adamax(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdamaxOptions.DefaultLearningRate, double beta1 = AdamaxOptions.DefaultBeta1, double beta2 = AdamaxOptions.DefaultBeta2, double epsilon = AdamaxOptions.DefaultEpsilon, double weightDecay = AdamaxOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -54,6 +54,28 @@ public sealed class Adamax<T> : Optimizer<T>
         Beta2 = beta2;
         Guard.Positive(epsilon, nameof(epsilon));
         Epsilon = epsilon;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adamax{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new AdamaxOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adamax(IEnumerable<Parameter<T>> parameters, AdamaxOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Adamax{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new AdamaxOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Adamax(IEnumerable<ParameterGroup<T>> groups, AdamaxOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>

@@ -26,7 +26,7 @@ public sealed class Lamb<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Lamb(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-6, double epsilonRoot = 0, double weightDecay = 0)
+    public Lamb(IEnumerable<Parameter<T>> parameters, double learningRate = LambOptions.DefaultLearningRate, double beta1 = LambOptions.DefaultBeta1, double beta2 = LambOptions.DefaultBeta2, double epsilon = LambOptions.DefaultEpsilon, double epsilonRoot = LambOptions.DefaultEpsilonRoot, double weightDecay = LambOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -49,7 +49,7 @@ public sealed class Lamb<T> : Optimizer<T>
     /// <param name="weightDecay">The default weight decay λ, ≥ 0; default 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Lamb(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-6, double epsilonRoot = 0, double weightDecay = 0)
+    public Lamb(IEnumerable<ParameterGroup<T>> groups, double learningRate = LambOptions.DefaultLearningRate, double beta1 = LambOptions.DefaultBeta1, double beta2 = LambOptions.DefaultBeta2, double epsilon = LambOptions.DefaultEpsilon, double epsilonRoot = LambOptions.DefaultEpsilonRoot, double weightDecay = LambOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -60,6 +60,28 @@ public sealed class Lamb<T> : Optimizer<T>
         Epsilon = epsilon;
         Guard.NonNegative(epsilonRoot, nameof(epsilonRoot));
         EpsilonRoot = epsilonRoot;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lamb{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new LambOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Lamb(IEnumerable<Parameter<T>> parameters, LambOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.EpsilonRoot, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lamb{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new LambOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Lamb(IEnumerable<ParameterGroup<T>> groups, LambOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.EpsilonRoot, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>

@@ -27,7 +27,7 @@ public sealed class Lars<T> : Optimizer<T>
     /// <param name="nesterov">Whether to use Nesterov momentum.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Lars(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double weightDecay = 0, double trustCoefficient = 1e-3, double epsilon = 0, double momentum = 0.9, bool nesterov = false)
+    public Lars(IEnumerable<Parameter<T>> parameters, double learningRate = LarsOptions.DefaultLearningRate, double weightDecay = LarsOptions.DefaultWeightDecay, double trustCoefficient = LarsOptions.DefaultTrustCoefficient, double epsilon = LarsOptions.DefaultEpsilon, double momentum = LarsOptions.DefaultMomentum, bool nesterov = LarsOptions.DefaultNesterov)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Positive(trustCoefficient, nameof(trustCoefficient));
@@ -49,7 +49,7 @@ public sealed class Lars<T> : Optimizer<T>
     /// <param name="nesterov">Whether to use Nesterov momentum.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Lars(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double weightDecay = 0, double trustCoefficient = 1e-3, double epsilon = 0, double momentum = 0.9, bool nesterov = false)
+    public Lars(IEnumerable<ParameterGroup<T>> groups, double learningRate = LarsOptions.DefaultLearningRate, double weightDecay = LarsOptions.DefaultWeightDecay, double trustCoefficient = LarsOptions.DefaultTrustCoefficient, double epsilon = LarsOptions.DefaultEpsilon, double momentum = LarsOptions.DefaultMomentum, bool nesterov = LarsOptions.DefaultNesterov)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Positive(trustCoefficient, nameof(trustCoefficient));
@@ -59,6 +59,28 @@ public sealed class Lars<T> : Optimizer<T>
         Guard.NonNegative(momentum, nameof(momentum));
         Momentum = momentum;
         Nesterov = nesterov;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lars{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new LarsOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Lars(IEnumerable<Parameter<T>> parameters, LarsOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.WeightDecay, options.TrustCoefficient, options.Epsilon, options.Momentum, options.Nesterov)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lars{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new LarsOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Lars(IEnumerable<ParameterGroup<T>> groups, LarsOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.WeightDecay, options.TrustCoefficient, options.Epsilon, options.Momentum, options.Nesterov)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>trustCoefficient</c> at construction.</summary>

@@ -23,7 +23,7 @@ public sealed class Lion<T> : Optimizer<T>
     /// <param name="weightDecay">The default decoupled weight decay λ, ≥ 0; default 0 (Optax 1e-3).</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Lion(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
+    public Lion(IEnumerable<Parameter<T>> parameters, double learningRate = LionOptions.DefaultLearningRate, double beta1 = LionOptions.DefaultBeta1, double beta2 = LionOptions.DefaultBeta2, double weightDecay = LionOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -40,13 +40,35 @@ public sealed class Lion<T> : Optimizer<T>
     /// <param name="weightDecay">The default decoupled weight decay λ, ≥ 0; default 0 (Optax 1e-3).</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Lion(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
+    public Lion(IEnumerable<ParameterGroup<T>> groups, double learningRate = LionOptions.DefaultLearningRate, double beta1 = LionOptions.DefaultBeta1, double beta2 = LionOptions.DefaultBeta2, double weightDecay = LionOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
         Beta1 = beta1;
         Guard.Beta(beta2, nameof(beta2));
         Beta2 = beta2;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lion{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new LionOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Lion(IEnumerable<Parameter<T>> parameters, LionOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Lion{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new LionOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Lion(IEnumerable<ParameterGroup<T>> groups, LionOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.WeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>

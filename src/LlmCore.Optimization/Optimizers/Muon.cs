@@ -26,7 +26,7 @@ public sealed class Muon<T> : Optimizer<T>
     /// <param name="newtonSchulzSteps">The number of Newton-Schulz iterations, ≥ 1; default 5.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Muon(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double weightDecay = 0.1, double momentum = 0.95, bool nesterov = true, double epsilon = 1e-7, int newtonSchulzSteps = 5)
+    public Muon(IEnumerable<Parameter<T>> parameters, double learningRate = MuonOptions.DefaultLearningRate, double weightDecay = MuonOptions.DefaultWeightDecay, double momentum = MuonOptions.DefaultMomentum, bool nesterov = MuonOptions.DefaultNesterov, double epsilon = MuonOptions.DefaultEpsilon, int newtonSchulzSteps = MuonOptions.DefaultNewtonSchulzSteps)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(momentum, nameof(momentum));
@@ -48,7 +48,7 @@ public sealed class Muon<T> : Optimizer<T>
     /// <param name="newtonSchulzSteps">The number of Newton-Schulz iterations, ≥ 1; default 5.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public Muon(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double weightDecay = 0.1, double momentum = 0.95, bool nesterov = true, double epsilon = 1e-7, int newtonSchulzSteps = 5)
+    public Muon(IEnumerable<ParameterGroup<T>> groups, double learningRate = MuonOptions.DefaultLearningRate, double weightDecay = MuonOptions.DefaultWeightDecay, double momentum = MuonOptions.DefaultMomentum, bool nesterov = MuonOptions.DefaultNesterov, double epsilon = MuonOptions.DefaultEpsilon, int newtonSchulzSteps = MuonOptions.DefaultNewtonSchulzSteps)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(momentum, nameof(momentum));
@@ -58,6 +58,28 @@ public sealed class Muon<T> : Optimizer<T>
         Epsilon = epsilon;
         Guard.Positive(newtonSchulzSteps, nameof(newtonSchulzSteps));
         NewtonSchulzSteps = newtonSchulzSteps;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Muon{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new MuonOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Muon(IEnumerable<Parameter<T>> parameters, MuonOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.WeightDecay, options.Momentum, options.Nesterov, options.Epsilon, options.NewtonSchulzSteps)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Muon{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new MuonOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Muon(IEnumerable<ParameterGroup<T>> groups, MuonOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.WeightDecay, options.Momentum, options.Nesterov, options.Epsilon, options.NewtonSchulzSteps)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>momentum</c> at construction.</summary>

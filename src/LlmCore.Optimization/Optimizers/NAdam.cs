@@ -27,7 +27,7 @@ public sealed class NAdam<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public NAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false)
+    public NAdam(IEnumerable<Parameter<T>> parameters, double learningRate = NAdamOptions.DefaultLearningRate, double beta1 = NAdamOptions.DefaultBeta1, double beta2 = NAdamOptions.DefaultBeta2, double epsilon = NAdamOptions.DefaultEpsilon, double weightDecay = NAdamOptions.DefaultWeightDecay, double momentumDecay = NAdamOptions.DefaultMomentumDecay, bool decoupledWeightDecay = NAdamOptions.DefaultDecoupledWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -52,7 +52,7 @@ public sealed class NAdam<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public NAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false)
+    public NAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = NAdamOptions.DefaultLearningRate, double beta1 = NAdamOptions.DefaultBeta1, double beta2 = NAdamOptions.DefaultBeta2, double epsilon = NAdamOptions.DefaultEpsilon, double weightDecay = NAdamOptions.DefaultWeightDecay, double momentumDecay = NAdamOptions.DefaultMomentumDecay, bool decoupledWeightDecay = NAdamOptions.DefaultDecoupledWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -64,6 +64,28 @@ public sealed class NAdam<T> : Optimizer<T>
         Guard.NonNegative(momentumDecay, nameof(momentumDecay));
         MomentumDecay = momentumDecay;
         DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NAdam{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new NAdamOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public NAdam(IEnumerable<Parameter<T>> parameters, NAdamOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.MomentumDecay, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NAdam{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new NAdamOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public NAdam(IEnumerable<ParameterGroup<T>> groups, NAdamOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.MomentumDecay, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>

@@ -23,7 +23,7 @@ public sealed class RAdam<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public RAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+    public RAdam(IEnumerable<Parameter<T>> parameters, double learningRate = RAdamOptions.DefaultLearningRate, double beta1 = RAdamOptions.DefaultBeta1, double beta2 = RAdamOptions.DefaultBeta2, double epsilon = RAdamOptions.DefaultEpsilon, double weightDecay = RAdamOptions.DefaultWeightDecay, bool decoupledWeightDecay = RAdamOptions.DefaultDecoupledWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -45,7 +45,7 @@ public sealed class RAdam<T> : Optimizer<T>
     /// <param name="decoupledWeightDecay">Whether weight decay is decoupled (θ ← θ(1 − lr·λ)).</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public RAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+    public RAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = RAdamOptions.DefaultLearningRate, double beta1 = RAdamOptions.DefaultBeta1, double beta2 = RAdamOptions.DefaultBeta2, double epsilon = RAdamOptions.DefaultEpsilon, double weightDecay = RAdamOptions.DefaultWeightDecay, bool decoupledWeightDecay = RAdamOptions.DefaultDecoupledWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(beta1, nameof(beta1));
@@ -55,6 +55,28 @@ public sealed class RAdam<T> : Optimizer<T>
         Guard.Positive(epsilon, nameof(epsilon));
         Epsilon = epsilon;
         DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RAdam{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new RAdamOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public RAdam(IEnumerable<Parameter<T>> parameters, RAdamOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RAdam{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new RAdamOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public RAdam(IEnumerable<ParameterGroup<T>> groups, RAdamOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.DecoupledWeightDecay)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>beta1</c> at construction.</summary>

@@ -28,7 +28,7 @@ public sealed class RmsProp<T> : Optimizer<T>
     /// <param name="centered">Whether to normalise by the centred second moment.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
+    public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate = RmsPropOptions.DefaultLearningRate, double alpha = RmsPropOptions.DefaultAlpha, double epsilon = RmsPropOptions.DefaultEpsilon, double weightDecay = RmsPropOptions.DefaultWeightDecay, double momentum = RmsPropOptions.DefaultMomentum, bool centered = RmsPropOptions.DefaultCentered)
         : base(parameters, learningRate, weightDecay)
     {
         Guard.Beta(alpha, nameof(alpha));
@@ -50,7 +50,7 @@ public sealed class RmsProp<T> : Optimizer<T>
     /// <param name="centered">Whether to normalise by the centred second moment.</param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range (the exception names it).</exception>
-    public RmsProp(IEnumerable<ParameterGroup<T>> groups, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
+    public RmsProp(IEnumerable<ParameterGroup<T>> groups, double learningRate = RmsPropOptions.DefaultLearningRate, double alpha = RmsPropOptions.DefaultAlpha, double epsilon = RmsPropOptions.DefaultEpsilon, double weightDecay = RmsPropOptions.DefaultWeightDecay, double momentum = RmsPropOptions.DefaultMomentum, bool centered = RmsPropOptions.DefaultCentered)
         : base(groups, learningRate, weightDecay)
     {
         Guard.Beta(alpha, nameof(alpha));
@@ -60,6 +60,28 @@ public sealed class RmsProp<T> : Optimizer<T>
         Guard.NonNegative(momentum, nameof(momentum));
         Momentum = momentum;
         Centered = centered;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RmsProp{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new RmsPropOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public RmsProp(IEnumerable<Parameter<T>> parameters, RmsPropOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Alpha, options.Epsilon, options.WeightDecay, options.Momentum, options.Centered)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RmsProp{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new RmsPropOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public RmsProp(IEnumerable<ParameterGroup<T>> groups, RmsPropOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Alpha, options.Epsilon, options.WeightDecay, options.Momentum, options.Centered)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the value given as <c>alpha</c> at construction.</summary>

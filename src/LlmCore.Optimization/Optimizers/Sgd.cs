@@ -30,7 +30,7 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is negative, NaN or infinite.</exception>
     /// <exception cref="ArgumentException">Nesterov momentum is asked for with μ = 0 or τ ≠ 0.</exception>
-    public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+    public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate = SgdOptions.DefaultLearningRate, double momentum = SgdOptions.DefaultMomentum, double dampening = SgdOptions.DefaultDampening, double weightDecay = SgdOptions.DefaultWeightDecay, bool nesterov = SgdOptions.DefaultNesterov)
         : base(parameters, learningRate, weightDecay)
     {
         (Momentum, Dampening, Nesterov) = Validate(momentum, dampening, nesterov);
@@ -46,10 +46,32 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is negative, NaN or infinite.</exception>
     /// <exception cref="ArgumentException">Nesterov momentum is asked for with μ = 0 or τ ≠ 0, or two parameters share a name.</exception>
-    public Sgd(IEnumerable<ParameterGroup<T>> groups, double learningRate = 0.001, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+    public Sgd(IEnumerable<ParameterGroup<T>> groups, double learningRate = SgdOptions.DefaultLearningRate, double momentum = SgdOptions.DefaultMomentum, double dampening = SgdOptions.DefaultDampening, double weightDecay = SgdOptions.DefaultWeightDecay, bool nesterov = SgdOptions.DefaultNesterov)
         : base(groups, learningRate, weightDecay)
     {
         (Momentum, Dampening, Nesterov) = Validate(momentum, dampening, nesterov);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Sgd{T}"/> class from named hyperparameters.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="options">The hyperparameters; <c>new SgdOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Sgd(IEnumerable<Parameter<T>> parameters, SgdOptions options)
+        : this(parameters, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Momentum, options.Dampening, options.WeightDecay, options.Nesterov)
+    {
+        Maximize = options.Maximize;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Sgd{T}"/> class from named hyperparameters.</summary>
+    /// <param name="groups">The parameter groups, each with optional learning-rate and weight-decay overrides (weight decay 0 masks a group).</param>
+    /// <param name="options">The hyperparameters; <c>new SgdOptions()</c> holds the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is outside its range or inconsistent with another (the exception names it).</exception>
+    public Sgd(IEnumerable<ParameterGroup<T>> groups, SgdOptions options)
+        : this(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.Momentum, options.Dampening, options.WeightDecay, options.Nesterov)
+    {
+        Maximize = options.Maximize;
     }
 
     /// <summary>Gets the momentum factor μ.</summary>

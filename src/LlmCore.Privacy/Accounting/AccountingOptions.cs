@@ -16,12 +16,12 @@ public sealed class AccountingOptions
 
     /// <summary>Gets or sets the width of the privacy-loss grid of the PLD accountant, in nats; in [1e-6, 0.1].</summary>
     /// <value>The default value is 1e-4 (dp_accounting's default).</value>
-    [Range(1e-6, 0.1, ErrorMessage = "PldDiscretizationInterval must be in [1e-6, 0.1].")]
+    [Range(1e-6, 0.1)]
     public double PldDiscretizationInterval { get; set; } = PldAccountant.DefaultDiscretizationInterval;
 
     /// <summary>Gets or sets the probability mass the PLD accountant may move to the tails when it truncates; in [1e-30, 1e-6].</summary>
     /// <value>The default value is 1e-15.</value>
-    [Range(1e-30, 1e-6, ErrorMessage = "PldTailMassTruncation must be in [1e-30, 1e-6].")]
+    [Range(1e-30, 1e-6)]
     public double PldTailMassTruncation { get; set; } = PldAccountant.DefaultTailMassTruncation;
 
     /// <summary>

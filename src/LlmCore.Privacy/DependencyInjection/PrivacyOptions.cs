@@ -18,17 +18,17 @@ public sealed class PrivacyOptions
 
     /// <summary>Gets or sets the total ε of the registered <see cref="Budget.PrivacyBudget"/> (basic composition); finite and ≥ 0.</summary>
     /// <value>The default value is 1.</value>
-    [Range(0.0, double.MaxValue, ErrorMessage = "BudgetEpsilon must be finite and ≥ 0.")]
+    [Range(0.0, double.MaxValue)]
     public double BudgetEpsilon { get; set; } = 1.0;
 
     /// <summary>Gets or sets the total δ of the registered <see cref="Budget.PrivacyBudget"/>; in [0, 1).</summary>
     /// <value>The default value is 1e-6.</value>
-    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "BudgetDelta must be in [0, 1).")]
+    [Range(0.0, 1.0, MaximumIsExclusive = true)]
     public double BudgetDelta { get; set; } = 1e-6;
 
     /// <summary>Gets or sets the total ρ (zCDP) of the registered <see cref="Budget.PrivacyBudget"/>; finite and ≥ 0 (0 refuses zCDP releases).</summary>
     /// <value>The default value is 0.</value>
-    [Range(0.0, double.MaxValue, ErrorMessage = "BudgetRho must be finite and ≥ 0.")]
+    [Range(0.0, double.MaxValue)]
     public double BudgetRho { get; set; }
 }
 

@@ -86,9 +86,9 @@ public class AccountingBadInputTests
     }
 
     [Theory]
-    [InlineData(0.0, "PldTailMassTruncation must be in [1e-30, 1e-6]")]
-    [InlineData(1e-5, "PldTailMassTruncation must be in [1e-30, 1e-6]")]
-    [InlineData(double.NaN, "PldTailMassTruncation must be in [1e-30, 1e-6]")]
+    [InlineData(0.0, "PldTailMassTruncation must be between 1E-30 and 1E-06")]
+    [InlineData(1e-5, "PldTailMassTruncation must be between 1E-30 and 1E-06")]
+    [InlineData(double.NaN, "PldTailMassTruncation must be between 1E-30 and 1E-06")]
     public void AddLlmCorePrivacy_TailMassOutOfRange_FailsValidationNamingTheRange(double tail, string message)
     {
         var services = new ServiceCollection();
