@@ -46,8 +46,8 @@ public abstract class Optimizer<T> : IOptimizer<T>
     private protected Optimizer(IEnumerable<ParameterGroup<T>> groups, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(groups);
-        Guard.NonNegative(learningRate, nameof(learningRate));
-        Guard.NonNegative(weightDecay, nameof(weightDecay));
+        Guard.NonNegativeFinite(learningRate);
+        Guard.NonNegativeFinite(weightDecay);
         var list = groups.ToList();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var group in list)
@@ -55,12 +55,12 @@ public abstract class Optimizer<T> : IOptimizer<T>
             ArgumentNullException.ThrowIfNull(group, nameof(groups));
             if (group.LearningRate is { } lr)
             {
-                Guard.NonNegative(lr, nameof(learningRate));
+                Guard.NonNegativeFinite(lr, nameof(learningRate));
             }
 
             if (group.WeightDecay is { } wd)
             {
-                Guard.NonNegative(wd, nameof(weightDecay));
+                Guard.NonNegativeFinite(wd, nameof(weightDecay));
             }
 
             foreach (var parameter in group.Parameters)
@@ -87,7 +87,7 @@ public abstract class Optimizer<T> : IOptimizer<T>
         get => _learningRate;
         set
         {
-            Guard.NonNegative(value, nameof(value));
+            Guard.NonNegativeFinite(value);
             _learningRate = value;
         }
     }

@@ -5,52 +5,64 @@ namespace LlmCore.Privacy;
 /// <summary>Argument checks shared by the package, each naming the parameter and its valid range.</summary>
 internal static class Guard
 {
-    public static void PositiveFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    public static double PositiveFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!double.IsFinite(value) || value <= 0)
         {
             throw new ArgumentOutOfRangeException(name, value, "must be finite and > 0.");
         }
+
+        return value;
     }
 
-    public static void NonNegativeFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    public static double NonNegativeFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!double.IsFinite(value) || value < 0)
         {
             throw new ArgumentOutOfRangeException(name, value, "must be finite and >= 0.");
         }
+
+        return value;
     }
 
-    public static void Finite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    public static double Finite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!double.IsFinite(value))
         {
             throw new ArgumentOutOfRangeException(name, value, "must be finite (not NaN or Infinity).");
         }
+
+        return value;
     }
 
-    public static void Delta(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    public static double Delta(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!(value >= 0 && value < 1))
         {
             throw new ArgumentOutOfRangeException(name, value, "must be in [0, 1).");
         }
+
+        return value;
     }
 
-    public static void PositiveDelta(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    public static double PositiveDelta(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!(value > 0 && value < 1))
         {
             throw new ArgumentOutOfRangeException(name, value, "must be in (0, 1).");
         }
+
+        return value;
     }
 
-    public static void Probability(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    public static double Probability(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!(value >= 0 && value <= 1))
         {
             throw new ArgumentOutOfRangeException(name, value, "must be in [0, 1].");
         }
+
+        return value;
     }
 
     /// <summary>The smallest power of two that is ≥ <paramref name="value"/> (value finite and &gt; 0).</summary>

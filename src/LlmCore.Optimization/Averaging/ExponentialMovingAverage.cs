@@ -28,7 +28,7 @@ public sealed class ExponentialMovingAverage<T>
     public ExponentialMovingAverage(IEnumerable<Parameter<T>> parameters, double decay = 0.999)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Guard.Beta(decay, nameof(decay));
+        Guard.Beta(decay);
         Decay = decay;
         _parameters = [.. parameters];
         _averages = [.. _parameters.Select(static p => new T[p.Length])];

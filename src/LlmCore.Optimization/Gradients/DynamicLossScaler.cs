@@ -27,7 +27,7 @@ public sealed class DynamicLossScaler
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public DynamicLossScaler(double initialScale = 65536, double growthFactor = 2, double backoffFactor = 0.5, int growthInterval = 2000)
     {
-        Guard.Positive(initialScale, nameof(initialScale));
+        Guard.PositiveFinite(initialScale);
         if (!double.IsFinite(growthFactor) || growthFactor <= 1)
         {
             throw new ArgumentOutOfRangeException(nameof(growthFactor), growthFactor, "growthFactor must be > 1.");

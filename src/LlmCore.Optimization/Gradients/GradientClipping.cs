@@ -78,7 +78,7 @@ public static class GradientClipping
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Guard.NonNegative(maxNorm, nameof(maxNorm));
+        Guard.NonNegativeFinite(maxNorm);
         var list = parameters as Parameter<T>[] ?? [.. parameters];
         var total = GlobalNorm(list, normType);
         Scale(list, Coefficient(maxNorm, total));
@@ -111,7 +111,7 @@ public static class GradientClipping
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Guard.NonNegative(clipValue, nameof(clipValue));
+        Guard.NonNegativeFinite(clipValue);
         var high = T.CreateChecked(clipValue);
         foreach (var parameter in parameters)
         {

@@ -28,9 +28,9 @@ public sealed class Adadelta<T> : Optimizer<T>
     public Adadelta(IEnumerable<Parameter<T>> parameters, double learningRate = AdadeltaOptions.DefaultLearningRate, double rho = AdadeltaOptions.DefaultRho, double epsilon = AdadeltaOptions.DefaultEpsilon, double weightDecay = AdadeltaOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(rho, nameof(rho));
+        Guard.Beta(rho);
         Rho = rho;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
     }
 
@@ -45,9 +45,9 @@ public sealed class Adadelta<T> : Optimizer<T>
     public Adadelta(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdadeltaOptions.DefaultLearningRate, double rho = AdadeltaOptions.DefaultRho, double epsilon = AdadeltaOptions.DefaultEpsilon, double weightDecay = AdadeltaOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(rho, nameof(rho));
+        Guard.Beta(rho);
         Rho = rho;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
     }
 

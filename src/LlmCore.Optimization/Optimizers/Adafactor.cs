@@ -32,13 +32,13 @@ public sealed class Adafactor<T> : Optimizer<T>
     public Adafactor(IEnumerable<Parameter<T>> parameters, double learningRate = AdafactorOptions.DefaultLearningRate, double beta2Decay = AdafactorOptions.DefaultBeta2Decay, double? epsilon1 = null, double epsilon2 = AdafactorOptions.DefaultEpsilon2, double clipThreshold = AdafactorOptions.DefaultClipThreshold, double weightDecay = AdafactorOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.NonPositive(beta2Decay, nameof(beta2Decay));
+        Guard.NonPositiveFinite(beta2Decay);
         Beta2Decay = beta2Decay;
-        Guard.PositiveOrNull(epsilon1, nameof(epsilon1));
+        Guard.PositiveFiniteOrNull(epsilon1);
         Epsilon1 = epsilon1;
-        Guard.Positive(epsilon2, nameof(epsilon2));
+        Guard.PositiveFinite(epsilon2);
         Epsilon2 = epsilon2;
-        Guard.Positive(clipThreshold, nameof(clipThreshold));
+        Guard.PositiveFinite(clipThreshold);
         ClipThreshold = clipThreshold;
     }
 
@@ -55,13 +55,13 @@ public sealed class Adafactor<T> : Optimizer<T>
     public Adafactor(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdafactorOptions.DefaultLearningRate, double beta2Decay = AdafactorOptions.DefaultBeta2Decay, double? epsilon1 = null, double epsilon2 = AdafactorOptions.DefaultEpsilon2, double clipThreshold = AdafactorOptions.DefaultClipThreshold, double weightDecay = AdafactorOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.NonPositive(beta2Decay, nameof(beta2Decay));
+        Guard.NonPositiveFinite(beta2Decay);
         Beta2Decay = beta2Decay;
-        Guard.PositiveOrNull(epsilon1, nameof(epsilon1));
+        Guard.PositiveFiniteOrNull(epsilon1);
         Epsilon1 = epsilon1;
-        Guard.Positive(epsilon2, nameof(epsilon2));
+        Guard.PositiveFinite(epsilon2);
         Epsilon2 = epsilon2;
-        Guard.Positive(clipThreshold, nameof(clipThreshold));
+        Guard.PositiveFinite(clipThreshold);
         ClipThreshold = clipThreshold;
     }
 

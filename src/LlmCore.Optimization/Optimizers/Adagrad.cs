@@ -28,11 +28,11 @@ public sealed class Adagrad<T> : Optimizer<T>
     public Adagrad(IEnumerable<Parameter<T>> parameters, double learningRate = AdagradOptions.DefaultLearningRate, double learningRateDecay = AdagradOptions.DefaultLearningRateDecay, double weightDecay = AdagradOptions.DefaultWeightDecay, double initialAccumulatorValue = AdagradOptions.DefaultInitialAccumulatorValue, double epsilon = AdagradOptions.DefaultEpsilon)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.NonNegative(learningRateDecay, nameof(learningRateDecay));
+        Guard.NonNegativeFinite(learningRateDecay);
         LearningRateDecay = learningRateDecay;
-        Guard.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
+        Guard.NonNegativeFinite(initialAccumulatorValue);
         InitialAccumulatorValue = initialAccumulatorValue;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
     }
 
@@ -48,11 +48,11 @@ public sealed class Adagrad<T> : Optimizer<T>
     public Adagrad(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdagradOptions.DefaultLearningRate, double learningRateDecay = AdagradOptions.DefaultLearningRateDecay, double weightDecay = AdagradOptions.DefaultWeightDecay, double initialAccumulatorValue = AdagradOptions.DefaultInitialAccumulatorValue, double epsilon = AdagradOptions.DefaultEpsilon)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.NonNegative(learningRateDecay, nameof(learningRateDecay));
+        Guard.NonNegativeFinite(learningRateDecay);
         LearningRateDecay = learningRateDecay;
-        Guard.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
+        Guard.NonNegativeFinite(initialAccumulatorValue);
         InitialAccumulatorValue = initialAccumulatorValue;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
     }
 

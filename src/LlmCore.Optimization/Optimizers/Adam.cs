@@ -174,9 +174,9 @@ internal static class AdamUpdate
 {
     public static (double Beta1, double Beta2, double Epsilon) Validate(double beta1, double beta2, double epsilon)
     {
-        Guard.Beta(beta1, nameof(beta1));
-        Guard.Beta(beta2, nameof(beta2));
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.Beta(beta1);
+        Guard.Beta(beta2);
+        Guard.PositiveFinite(epsilon);
         return (beta1, beta2, epsilon);
     }
 

@@ -28,11 +28,11 @@ public sealed class Adamax<T> : Optimizer<T>
     public Adamax(IEnumerable<Parameter<T>> parameters, double learningRate = AdamaxOptions.DefaultLearningRate, double beta1 = AdamaxOptions.DefaultBeta1, double beta2 = AdamaxOptions.DefaultBeta2, double epsilon = AdamaxOptions.DefaultEpsilon, double weightDecay = AdamaxOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
     }
 
@@ -48,11 +48,11 @@ public sealed class Adamax<T> : Optimizer<T>
     public Adamax(IEnumerable<ParameterGroup<T>> groups, double learningRate = AdamaxOptions.DefaultLearningRate, double beta1 = AdamaxOptions.DefaultBeta1, double beta2 = AdamaxOptions.DefaultBeta2, double epsilon = AdamaxOptions.DefaultEpsilon, double weightDecay = AdamaxOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
     }
 

@@ -29,13 +29,13 @@ public sealed class Lamb<T> : Optimizer<T>
     public Lamb(IEnumerable<Parameter<T>> parameters, double learningRate = LambOptions.DefaultLearningRate, double beta1 = LambOptions.DefaultBeta1, double beta2 = LambOptions.DefaultBeta2, double epsilon = LambOptions.DefaultEpsilon, double epsilonRoot = LambOptions.DefaultEpsilonRoot, double weightDecay = LambOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(epsilonRoot, nameof(epsilonRoot));
+        Guard.NonNegativeFinite(epsilonRoot);
         EpsilonRoot = epsilonRoot;
     }
 
@@ -52,13 +52,13 @@ public sealed class Lamb<T> : Optimizer<T>
     public Lamb(IEnumerable<ParameterGroup<T>> groups, double learningRate = LambOptions.DefaultLearningRate, double beta1 = LambOptions.DefaultBeta1, double beta2 = LambOptions.DefaultBeta2, double epsilon = LambOptions.DefaultEpsilon, double epsilonRoot = LambOptions.DefaultEpsilonRoot, double weightDecay = LambOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(epsilonRoot, nameof(epsilonRoot));
+        Guard.NonNegativeFinite(epsilonRoot);
         EpsilonRoot = epsilonRoot;
     }
 

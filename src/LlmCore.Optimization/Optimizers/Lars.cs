@@ -30,11 +30,11 @@ public sealed class Lars<T> : Optimizer<T>
     public Lars(IEnumerable<Parameter<T>> parameters, double learningRate = LarsOptions.DefaultLearningRate, double weightDecay = LarsOptions.DefaultWeightDecay, double trustCoefficient = LarsOptions.DefaultTrustCoefficient, double epsilon = LarsOptions.DefaultEpsilon, double momentum = LarsOptions.DefaultMomentum, bool nesterov = LarsOptions.DefaultNesterov)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Positive(trustCoefficient, nameof(trustCoefficient));
+        Guard.PositiveFinite(trustCoefficient);
         TrustCoefficient = trustCoefficient;
-        Guard.NonNegative(epsilon, nameof(epsilon));
+        Guard.NonNegativeFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(momentum, nameof(momentum));
+        Guard.NonNegativeFinite(momentum);
         Momentum = momentum;
         Nesterov = nesterov;
     }
@@ -52,11 +52,11 @@ public sealed class Lars<T> : Optimizer<T>
     public Lars(IEnumerable<ParameterGroup<T>> groups, double learningRate = LarsOptions.DefaultLearningRate, double weightDecay = LarsOptions.DefaultWeightDecay, double trustCoefficient = LarsOptions.DefaultTrustCoefficient, double epsilon = LarsOptions.DefaultEpsilon, double momentum = LarsOptions.DefaultMomentum, bool nesterov = LarsOptions.DefaultNesterov)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Positive(trustCoefficient, nameof(trustCoefficient));
+        Guard.PositiveFinite(trustCoefficient);
         TrustCoefficient = trustCoefficient;
-        Guard.NonNegative(epsilon, nameof(epsilon));
+        Guard.NonNegativeFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(momentum, nameof(momentum));
+        Guard.NonNegativeFinite(momentum);
         Momentum = momentum;
         Nesterov = nesterov;
     }

@@ -26,9 +26,9 @@ public sealed class Lion<T> : Optimizer<T>
     public Lion(IEnumerable<Parameter<T>> parameters, double learningRate = LionOptions.DefaultLearningRate, double beta1 = LionOptions.DefaultBeta1, double beta2 = LionOptions.DefaultBeta2, double weightDecay = LionOptions.DefaultWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
     }
 
@@ -43,9 +43,9 @@ public sealed class Lion<T> : Optimizer<T>
     public Lion(IEnumerable<ParameterGroup<T>> groups, double learningRate = LionOptions.DefaultLearningRate, double beta1 = LionOptions.DefaultBeta1, double beta2 = LionOptions.DefaultBeta2, double weightDecay = LionOptions.DefaultWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
     }
 

@@ -29,12 +29,12 @@ public sealed class Muon<T> : Optimizer<T>
     public Muon(IEnumerable<Parameter<T>> parameters, double learningRate = MuonOptions.DefaultLearningRate, double weightDecay = MuonOptions.DefaultWeightDecay, double momentum = MuonOptions.DefaultMomentum, bool nesterov = MuonOptions.DefaultNesterov, double epsilon = MuonOptions.DefaultEpsilon, int newtonSchulzSteps = MuonOptions.DefaultNewtonSchulzSteps)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(momentum, nameof(momentum));
+        Guard.Beta(momentum);
         Momentum = momentum;
         Nesterov = nesterov;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.Positive(newtonSchulzSteps, nameof(newtonSchulzSteps));
+        Guard.PositiveFinite(newtonSchulzSteps);
         NewtonSchulzSteps = newtonSchulzSteps;
     }
 
@@ -51,12 +51,12 @@ public sealed class Muon<T> : Optimizer<T>
     public Muon(IEnumerable<ParameterGroup<T>> groups, double learningRate = MuonOptions.DefaultLearningRate, double weightDecay = MuonOptions.DefaultWeightDecay, double momentum = MuonOptions.DefaultMomentum, bool nesterov = MuonOptions.DefaultNesterov, double epsilon = MuonOptions.DefaultEpsilon, int newtonSchulzSteps = MuonOptions.DefaultNewtonSchulzSteps)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(momentum, nameof(momentum));
+        Guard.Beta(momentum);
         Momentum = momentum;
         Nesterov = nesterov;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.Positive(newtonSchulzSteps, nameof(newtonSchulzSteps));
+        Guard.PositiveFinite(newtonSchulzSteps);
         NewtonSchulzSteps = newtonSchulzSteps;
     }
 

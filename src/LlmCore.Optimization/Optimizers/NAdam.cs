@@ -30,13 +30,13 @@ public sealed class NAdam<T> : Optimizer<T>
     public NAdam(IEnumerable<Parameter<T>> parameters, double learningRate = NAdamOptions.DefaultLearningRate, double beta1 = NAdamOptions.DefaultBeta1, double beta2 = NAdamOptions.DefaultBeta2, double epsilon = NAdamOptions.DefaultEpsilon, double weightDecay = NAdamOptions.DefaultWeightDecay, double momentumDecay = NAdamOptions.DefaultMomentumDecay, bool decoupledWeightDecay = NAdamOptions.DefaultDecoupledWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(momentumDecay, nameof(momentumDecay));
+        Guard.NonNegativeFinite(momentumDecay);
         MomentumDecay = momentumDecay;
         DecoupledWeightDecay = decoupledWeightDecay;
     }
@@ -55,13 +55,13 @@ public sealed class NAdam<T> : Optimizer<T>
     public NAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = NAdamOptions.DefaultLearningRate, double beta1 = NAdamOptions.DefaultBeta1, double beta2 = NAdamOptions.DefaultBeta2, double epsilon = NAdamOptions.DefaultEpsilon, double weightDecay = NAdamOptions.DefaultWeightDecay, double momentumDecay = NAdamOptions.DefaultMomentumDecay, bool decoupledWeightDecay = NAdamOptions.DefaultDecoupledWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(momentumDecay, nameof(momentumDecay));
+        Guard.NonNegativeFinite(momentumDecay);
         MomentumDecay = momentumDecay;
         DecoupledWeightDecay = decoupledWeightDecay;
     }

@@ -26,11 +26,11 @@ public sealed class RAdam<T> : Optimizer<T>
     public RAdam(IEnumerable<Parameter<T>> parameters, double learningRate = RAdamOptions.DefaultLearningRate, double beta1 = RAdamOptions.DefaultBeta1, double beta2 = RAdamOptions.DefaultBeta2, double epsilon = RAdamOptions.DefaultEpsilon, double weightDecay = RAdamOptions.DefaultWeightDecay, bool decoupledWeightDecay = RAdamOptions.DefaultDecoupledWeightDecay)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
         DecoupledWeightDecay = decoupledWeightDecay;
     }
@@ -48,11 +48,11 @@ public sealed class RAdam<T> : Optimizer<T>
     public RAdam(IEnumerable<ParameterGroup<T>> groups, double learningRate = RAdamOptions.DefaultLearningRate, double beta1 = RAdamOptions.DefaultBeta1, double beta2 = RAdamOptions.DefaultBeta2, double epsilon = RAdamOptions.DefaultEpsilon, double weightDecay = RAdamOptions.DefaultWeightDecay, bool decoupledWeightDecay = RAdamOptions.DefaultDecoupledWeightDecay)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(beta1, nameof(beta1));
+        Guard.Beta(beta1);
         Beta1 = beta1;
-        Guard.Beta(beta2, nameof(beta2));
+        Guard.Beta(beta2);
         Beta2 = beta2;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
         DecoupledWeightDecay = decoupledWeightDecay;
     }

@@ -31,11 +31,11 @@ public sealed class RmsProp<T> : Optimizer<T>
     public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate = RmsPropOptions.DefaultLearningRate, double alpha = RmsPropOptions.DefaultAlpha, double epsilon = RmsPropOptions.DefaultEpsilon, double weightDecay = RmsPropOptions.DefaultWeightDecay, double momentum = RmsPropOptions.DefaultMomentum, bool centered = RmsPropOptions.DefaultCentered)
         : base(parameters, learningRate, weightDecay)
     {
-        Guard.Beta(alpha, nameof(alpha));
+        Guard.Beta(alpha);
         Alpha = alpha;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(momentum, nameof(momentum));
+        Guard.NonNegativeFinite(momentum);
         Momentum = momentum;
         Centered = centered;
     }
@@ -53,11 +53,11 @@ public sealed class RmsProp<T> : Optimizer<T>
     public RmsProp(IEnumerable<ParameterGroup<T>> groups, double learningRate = RmsPropOptions.DefaultLearningRate, double alpha = RmsPropOptions.DefaultAlpha, double epsilon = RmsPropOptions.DefaultEpsilon, double weightDecay = RmsPropOptions.DefaultWeightDecay, double momentum = RmsPropOptions.DefaultMomentum, bool centered = RmsPropOptions.DefaultCentered)
         : base(groups, learningRate, weightDecay)
     {
-        Guard.Beta(alpha, nameof(alpha));
+        Guard.Beta(alpha);
         Alpha = alpha;
-        Guard.Positive(epsilon, nameof(epsilon));
+        Guard.PositiveFinite(epsilon);
         Epsilon = epsilon;
-        Guard.NonNegative(momentum, nameof(momentum));
+        Guard.NonNegativeFinite(momentum);
         Momentum = momentum;
         Centered = centered;
     }

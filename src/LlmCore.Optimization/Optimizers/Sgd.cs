@@ -114,8 +114,8 @@ public sealed class Sgd<T> : Optimizer<T>
 
     private static (double Momentum, double Dampening, bool Nesterov) Validate(double momentum, double dampening, bool nesterov)
     {
-        Guard.NonNegative(momentum, nameof(momentum));
-        Guard.Finite(dampening, nameof(dampening));
+        Guard.NonNegativeFinite(momentum);
+        Guard.Finite(dampening);
         if (nesterov && (momentum <= 0 || dampening != 0))
         {
             throw new ArgumentException("Nesterov momentum requires momentum > 0 and dampening = 0.", nameof(nesterov));

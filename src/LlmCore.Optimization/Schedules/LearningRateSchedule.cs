@@ -27,7 +27,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointP
 
     private protected LearningRateSchedule(double baseLearningRate)
     {
-        Guard.NonNegative(baseLearningRate, nameof(baseLearningRate));
+        Guard.NonNegativeFinite(baseLearningRate);
         BaseLearningRate = baseLearningRate;
         LearningRate = baseLearningRate;
     }

@@ -69,7 +69,7 @@ public sealed class StepSchedule : LearningRateSchedule
         : base(baseLearningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSize);
-        Guard.NonNegative(gamma, nameof(gamma));
+        Guard.NonNegativeFinite(gamma);
         _stepSize = stepSize;
         _gamma = gamma;
     }
@@ -104,7 +104,7 @@ public sealed class MultiStepSchedule : LearningRateSchedule
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(milestone, nameof(milestones));
         }
 
-        Guard.NonNegative(gamma, nameof(gamma));
+        Guard.NonNegativeFinite(gamma);
         _gamma = gamma;
     }
 
@@ -131,7 +131,7 @@ public sealed class ExponentialSchedule : LearningRateSchedule
     public ExponentialSchedule(double baseLearningRate, double gamma)
         : base(baseLearningRate)
     {
-        Guard.NonNegative(gamma, nameof(gamma));
+        Guard.NonNegativeFinite(gamma);
         _gamma = gamma;
     }
 
@@ -163,7 +163,7 @@ public sealed class LinearSchedule : LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "startFactor must be in (0, 1].");
         }
 
-        Guard.InRange(endFactor, 0, 1, nameof(endFactor));
+        Guard.InRange(endFactor, 0, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalIters);
         _start = startFactor;
         _end = endFactor;
@@ -196,7 +196,7 @@ public sealed class PolynomialSchedule : LearningRateSchedule
         : base(baseLearningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalIters);
-        Guard.NonNegative(power, nameof(power));
+        Guard.NonNegativeFinite(power);
         _totalIters = totalIters;
         _power = power;
     }
@@ -239,7 +239,7 @@ public sealed class CosineAnnealingSchedule : LearningRateSchedule
         : base(baseLearningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tMax);
-        Guard.NonNegative(etaMin, nameof(etaMin));
+        Guard.NonNegativeFinite(etaMin);
         _tMax = tMax;
         _etaMin = etaMin;
     }
@@ -281,7 +281,7 @@ public sealed class CosineAnnealingWarmRestartsSchedule : LearningRateSchedule
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(t0);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tMult);
-        Guard.NonNegative(etaMin, nameof(etaMin));
+        Guard.NonNegativeFinite(etaMin);
         _tI = t0;
         _tMult = tMult;
         _etaMin = etaMin;
@@ -360,10 +360,10 @@ public sealed class OneCycleSchedule : LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, "pctStart must be in (0, 1).");
         }
 
-        Guard.Positive(divFactor, nameof(divFactor));
-        Guard.Positive(finalDivFactor, nameof(finalDivFactor));
-        Guard.Finite(baseMomentum, nameof(baseMomentum));
-        Guard.Finite(maxMomentum, nameof(maxMomentum));
+        Guard.PositiveFinite(divFactor);
+        Guard.PositiveFinite(finalDivFactor);
+        Guard.Finite(baseMomentum);
+        Guard.Finite(maxMomentum);
         var initial = maxLearningRate / divFactor;
         var min = initial / finalDivFactor;
         _phases = threePhase
@@ -470,12 +470,12 @@ public sealed class ReduceOnPlateauSchedule : LearningRateSchedule
     public ReduceOnPlateauSchedule(double baseLearningRate, PlateauMode mode = PlateauMode.Min, double factor = 0.1, int patience = 10, double threshold = 1e-4, bool relativeThreshold = true, int cooldown = 0, double minLearningRate = 0, double eps = 1e-8)
         : base(baseLearningRate)
     {
-        Guard.Beta(factor, nameof(factor));
+        Guard.Beta(factor);
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
-        Guard.NonNegative(threshold, nameof(threshold));
+        Guard.NonNegativeFinite(threshold);
         ArgumentOutOfRangeException.ThrowIfNegative(cooldown);
-        Guard.NonNegative(minLearningRate, nameof(minLearningRate));
-        Guard.NonNegative(eps, nameof(eps));
+        Guard.NonNegativeFinite(minLearningRate);
+        Guard.NonNegativeFinite(eps);
         _mode = mode;
         _factor = factor;
         _patience = patience;

@@ -32,7 +32,7 @@ public sealed class WarmupCosineSchedule : LearningRateSchedule
     {
         ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(decaySteps, warmupSteps);
-        Guard.InRange(minLearningRate, 0, peakLearningRate, nameof(minLearningRate));
+        Guard.InRange(minLearningRate, 0, peakLearningRate);
         _warmupSteps = warmupSteps;
         _decaySteps = decaySteps;
         _minLearningRate = minLearningRate;

@@ -49,7 +49,7 @@ public static class CompositionTheorems
     {
         Check(new EpsilonDelta(epsilon, delta), nameof(epsilon));
         CheckCount(count);
-        RdpAccountant.CheckDelta(slack, nameof(slack));
+        Guard.PositiveDelta(slack);
         var eps = Math.Sqrt(2.0 * count * Math.Log(1.0 / slack)) * epsilon + count * epsilon * Internal.LogMath.ExpM1(epsilon);
         return new EpsilonDelta(eps, Math.Min(1.0, count * delta + slack));
     }
@@ -109,7 +109,7 @@ public static class CompositionTheorems
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range or NaN.</exception>
     public static double? OptimalHomogeneousInverse(double totalEpsilon, double totalDelta, int count, double delta)
     {
-        PrivacyEvent.CheckPositiveFinite(totalEpsilon, nameof(totalEpsilon));
+        Guard.PositiveFinite(totalEpsilon);
         var fits = (double e) => OptimalHomogeneous(e, delta, count, totalDelta) is { } t && t <= totalEpsilon;
         if (!fits(0))
         {

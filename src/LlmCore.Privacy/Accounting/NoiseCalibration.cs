@@ -135,9 +135,9 @@ public static class NoiseCalibration
         double epsilonTolerance = DefaultEpsilonTolerance,
         CancellationToken cancellationToken = default)
     {
-        PrivacyEvent.CheckPositiveFinite(targetEpsilon, nameof(targetEpsilon));
-        RdpAccountant.CheckDelta(delta, nameof(delta));
-        PrivacyEvent.CheckPositiveFinite(epsilonTolerance, nameof(epsilonTolerance));
+        Guard.PositiveFinite(targetEpsilon);
+        Guard.PositiveDelta(delta);
+        Guard.PositiveFinite(epsilonTolerance);
         ArgumentNullException.ThrowIfNull(eventForNoiseMultiplier);
         ArgumentNullException.ThrowIfNull(accountantFactory);
 
@@ -231,8 +231,8 @@ public static class NoiseCalibration
     {
         ArgumentNullException.ThrowIfNull(stepEvent);
         ArgumentNullException.ThrowIfNull(accountantFactory);
-        PrivacyEvent.CheckPositiveFinite(targetEpsilon, nameof(targetEpsilon));
-        RdpAccountant.CheckDelta(delta, nameof(delta));
+        Guard.PositiveFinite(targetEpsilon);
+        Guard.PositiveDelta(delta);
         if (maxSteps < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "maxSteps must be >= 1.");

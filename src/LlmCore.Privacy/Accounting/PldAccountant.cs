@@ -234,7 +234,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// <inheritdoc/>
     public double GetEpsilon(double delta)
     {
-        RdpAccountant.CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         lock (_lock)
         {
             var total = _pessimistic.Total();
@@ -263,7 +263,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// <exception cref="AccountingLimitExceededException">Building the optimistic distributions (on the first call) needs more than <see cref="MaxGridPoints"/> grid points.</exception>
     public PldBounds GetEpsilonBounds(double delta)
     {
-        RdpAccountant.CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         lock (_lock)
         {
             var lower = _optimistic.Total();
@@ -296,7 +296,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     public double GetEpsilonIfComposed(PrivacyEvent privacyEvent, double delta)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
-        RdpAccountant.CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         EnsureSupported(privacyEvent);
         lock (_lock)
         {

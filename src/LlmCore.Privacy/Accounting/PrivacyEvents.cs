@@ -16,16 +16,6 @@ public abstract record PrivacyEvent
     {
     }
 
-    internal static double CheckPositiveFinite(double value, string name)
-    {
-        if (!(value > 0.0) || double.IsInfinity(value))
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number > 0.");
-        }
-
-        return value;
-    }
-
     internal static double CheckProbability(double value, string name)
     {
         if (!(value > 0.0 && value <= 1.0))
@@ -46,7 +36,7 @@ public sealed record GaussianEvent : PrivacyEvent
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="noiseMultiplier"/> is ≤ 0, NaN or infinite.</exception>
     public GaussianEvent(double noiseMultiplier)
     {
-        NoiseMultiplier = CheckPositiveFinite(noiseMultiplier, nameof(noiseMultiplier));
+        NoiseMultiplier = Guard.PositiveFinite(noiseMultiplier);
     }
 
     /// <summary>Gets σ, the noise standard deviation in units of the L2 sensitivity.</summary>
@@ -62,7 +52,7 @@ public sealed record LaplaceEvent : PrivacyEvent
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is ≤ 0, NaN or infinite.</exception>
     public LaplaceEvent(double scale)
     {
-        Scale = CheckPositiveFinite(scale, nameof(scale));
+        Scale = Guard.PositiveFinite(scale);
     }
 
     /// <summary>Gets b, the Laplace scale in units of the L1 sensitivity.</summary>
@@ -127,7 +117,7 @@ public sealed record ZCdpEvent : PrivacyEvent
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rho"/> is ≤ 0, NaN or infinite.</exception>
     public ZCdpEvent(double rho)
     {
-        Rho = CheckPositiveFinite(rho, nameof(rho));
+        Rho = Guard.PositiveFinite(rho);
     }
 
     /// <summary>Gets ρ.</summary>
@@ -235,7 +225,7 @@ public sealed record SampledWithoutReplacementEvent : PrivacyEvent
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public static SampledWithoutReplacementEvent DpSgdStep(long datasetSize, long batchSize, double noiseMultiplier) =>
-        new(datasetSize, batchSize, new GaussianEvent(CheckPositiveFinite(noiseMultiplier, nameof(noiseMultiplier)) / 2.0));
+        new(datasetSize, batchSize, new GaussianEvent(Guard.PositiveFinite(noiseMultiplier) / 2.0));
 }
 
 /// <summary>The same event repeated <see cref="Count"/> times (e.g. T DP-SGD steps).</summary>

@@ -222,7 +222,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     public RdpEpsilonResult GetEpsilonResultIfComposed(PrivacyEvent privacyEvent, double delta)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
-        CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         var curve = (double[])CachedCurve(privacyEvent).Clone();
         lock (_lock)
         {
@@ -269,7 +269,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
             throw new ArgumentOutOfRangeException(nameof(samplingProbability), samplingProbability, "samplingProbability must be in [0, 1].");
         }
 
-        PrivacyEvent.CheckPositiveFinite(noiseMultiplier, nameof(noiseMultiplier));
+        Guard.PositiveFinite(noiseMultiplier);
         if (!(order > 1.0))
         {
             throw new ArgumentOutOfRangeException(nameof(order), order, "order must be > 1.");
@@ -295,7 +295,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
             throw new ArgumentOutOfRangeException(nameof(samplingFraction), samplingFraction, "samplingFraction must be in [0, 1].");
         }
 
-        PrivacyEvent.CheckPositiveFinite(noiseMultiplier, nameof(noiseMultiplier));
+        Guard.PositiveFinite(noiseMultiplier);
         if (!(order > 1.0))
         {
             throw new ArgumentOutOfRangeException(nameof(order), order, "order must be > 1.");
@@ -331,7 +331,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1), or an RDP value is negative or NaN.</exception>
     public static RdpEpsilonResult ConvertToEpsilon(ReadOnlySpan<double> orders, ReadOnlySpan<double> rdp, double delta)
     {
-        CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         CheckCurve(orders, rdp);
         var best = double.PositiveInfinity;
         var bestIndex = -1;
@@ -384,7 +384,7 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1), or an RDP value is negative or NaN.</exception>
     public static RdpEpsilonResult ConvertToEpsilonMironov(ReadOnlySpan<double> orders, ReadOnlySpan<double> rdp, double delta)
     {
-        CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         CheckCurve(orders, rdp);
         var best = double.PositiveInfinity;
         var bestIndex = -1;
@@ -444,16 +444,6 @@ public sealed partial class RdpAccountant : IPrivacyAccountant
         }
 
         return (Math.Min(1.0, Math.Exp(best)), bestOrder);
-    }
-
-    internal static double CheckDelta(double delta, string name)
-    {
-        if (!(delta > 0.0 && delta < 1.0))
-        {
-            throw new ArgumentOutOfRangeException(name, delta, $"{name} must be in (0, 1).");
-        }
-
-        return delta;
     }
 
     internal static double CheckEpsilon(double epsilon, string name)

@@ -16,8 +16,8 @@ public static class ZeroConcentratedDp
     /// <exception cref="ArgumentOutOfRangeException">An argument is ≤ 0, NaN or infinite.</exception>
     public static double GaussianRho(double sigma, double sensitivity = 1.0)
     {
-        PrivacyEvent.CheckPositiveFinite(sigma, nameof(sigma));
-        PrivacyEvent.CheckPositiveFinite(sensitivity, nameof(sensitivity));
+        Guard.PositiveFinite(sigma);
+        Guard.PositiveFinite(sensitivity);
         return sensitivity * sensitivity / (2 * sigma * sigma);
     }
 
@@ -28,8 +28,8 @@ public static class ZeroConcentratedDp
     /// <exception cref="ArgumentOutOfRangeException">An argument is ≤ 0, NaN or infinite.</exception>
     public static double GaussianSigma(double rho, double sensitivity = 1.0)
     {
-        PrivacyEvent.CheckPositiveFinite(rho, nameof(rho));
-        PrivacyEvent.CheckPositiveFinite(sensitivity, nameof(sensitivity));
+        Guard.PositiveFinite(rho);
+        Guard.PositiveFinite(sensitivity);
         return sensitivity / Math.Sqrt(2 * rho);
     }
 
@@ -77,7 +77,7 @@ public static class ZeroConcentratedDp
     public static double ToEpsilonBunSteinke(double rho, double delta)
     {
         CheckRho(rho);
-        RdpAccountant.CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         return rho + 2 * Math.Sqrt(rho * Math.Log(1 / delta));
     }
 
@@ -129,7 +129,7 @@ public static class ZeroConcentratedDp
     public static double ToEpsilon(double rho, double delta)
     {
         CheckRho(rho);
-        RdpAccountant.CheckDelta(delta, nameof(delta));
+        Guard.PositiveDelta(delta);
         if (rho == 0 || ToDelta(rho, 0) <= delta)
         {
             return 0.0;

@@ -85,14 +85,8 @@ public sealed class GaussianMechanism : IPrivacyMechanism, IGridNoise
     /// <returns>The noisy value, a multiple of <see cref="Granularity"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
     /// <exception cref="PrivacyBudgetExceededException">The budget cannot pay for the release.</exception>
-    public double Release(double value, PrivacyBudget? budget = null)
-    {
-        Guard.Finite(value);
-        budget?.Spend(Guarantee);
-        Span<double> noise = stackalloc double[1];
-        GridNoise.FillGaussian(_source, Sigma, Granularity, noise);
-        return RoundToGrid(value) + noise[0];
-    }
+    public double Release(double value, PrivacyBudget? budget = null) =>
+        GridRelease.Release(this, value, budget);
 
     /// <summary>Releases a vector whose L2 sensitivity is Δ₂ as a whole, adding independent noise to each coordinate.</summary>
     /// <param name="values">The true values, finite.</param>

@@ -15,8 +15,8 @@ internal interface IGridNoise : IPrivacyMechanism
 }
 
 /// <summary>
-/// The vector release shared by <see cref="LaplaceMechanism"/> and <see cref="GaussianMechanism"/>:
-/// destination[i] = round_g(values[i]) + noise_i.
+/// The scalar and vector releases shared by <see cref="LaplaceMechanism"/> and <see cref="GaussianMechanism"/>:
+/// round_g(value) + noise, and destination[i] = round_g(values[i]) + noise_i.
 /// </summary>
 /// <remarks>
 /// <para>Why an internal helper rather than a <c>GridMechanism</c> base class: the two mechanisms share this loop and
@@ -33,6 +33,19 @@ internal interface IGridNoise : IPrivacyMechanism
 /// </remarks>
 internal static class GridRelease
 {
+    /// <summary>Releases one value: round_g(value) + noise, after the check and the spend.</summary>
+    public static double Release<TMechanism>(TMechanism mechanism, double value, PrivacyBudget? budget)
+        where TMechanism : IGridNoise
+    {
+        Guard.Finite(value);
+        budget?.Spend(mechanism.Guarantee);
+        Span<double> noise = stackalloc double[1];
+        mechanism.FillNoise(noise);
+        var released = mechanism.RoundToGrid(value) + noise[0];
+        noise.Clear();
+        return released;
+    }
+
     public static void Release<TMechanism>(TMechanism mechanism, ReadOnlySpan<double> values, Span<double> destination, PrivacyBudget? budget)
         where TMechanism : IGridNoise
     {

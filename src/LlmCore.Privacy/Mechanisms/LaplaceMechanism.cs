@@ -76,14 +76,8 @@ public sealed class LaplaceMechanism : IPrivacyMechanism, IGridNoise
     /// <returns>The noisy value, a multiple of <see cref="Granularity"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
     /// <exception cref="PrivacyBudgetExceededException">The budget cannot pay for the release.</exception>
-    public double Release(double value, PrivacyBudget? budget = null)
-    {
-        Guard.Finite(value);
-        budget?.Spend(Guarantee);
-        Span<double> noise = stackalloc double[1];
-        GridNoise.FillLaplace(_source, _gridScale, Granularity, noise);
-        return RoundToGrid(value) + noise[0];
-    }
+    public double Release(double value, PrivacyBudget? budget = null) =>
+        GridRelease.Release(this, value, budget);
 
     /// <summary>
     /// Releases a vector whose L1 sensitivity is Δ₁ as a whole (for example a histogram where one user changes one
