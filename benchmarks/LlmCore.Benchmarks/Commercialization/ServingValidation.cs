@@ -36,10 +36,10 @@ internal static class ServingValidation
         // MLPerf Inference v4.1 Offline (calibration set): the whole dataset arrives at once.
         foreach (var (name, deployment, measured, outputMean) in serverOnly ? [] : new[]
         {
-            ("MLPerf v4.1 Offline, 8×H100 (TP2 ×4, TensorRT-LLM), tok/s", Nvidia("H100-SXM", 2, 4, 896), 24_524.9, 290),
-            ("MLPerf v4.1 Offline, 8×H200 (TP1 ×8, TensorRT-LLM), tok/s", Nvidia("H200", 1, 8, 806), 31_302.7, 291),
-            ("MLPerf v4.1 Offline, 8×MI300X (TP1 ×8, vLLM), tok/s", AmdOffline(), 23_514.8, 293),
-            ("MLPerf v4.1 Offline, 8×L40S (TP4 ×2, TensorRT-LLM), tok/s", Nvidia("L40S", 4, 2, 1024), 3_717.74, 293),
+            ("MLPerf v4.1 Offline, 8×H100 (TP2 ×4, TensorRT-LLM), tok/s", MlPerfLlama2Submissions.Nvidia("H100-SXM", 2, 4, 896), 24_524.9, 290),
+            ("MLPerf v4.1 Offline, 8×H200 (TP1 ×8, TensorRT-LLM), tok/s", MlPerfLlama2Submissions.Nvidia("H200", 1, 8, 806), 31_302.7, 291),
+            ("MLPerf v4.1 Offline, 8×MI300X (TP1 ×8, vLLM), tok/s", MlPerfLlama2Submissions.AmdOffline(), 23_514.8, 293),
+            ("MLPerf v4.1 Offline, 8×L40S (TP4 ×2, TensorRT-LLM), tok/s", MlPerfLlama2Submissions.Nvidia("L40S", 4, 2, 1024), 3_717.74, 293),
         })
         {
             var result = simulator.Simulate(deployment, ServingWorkload.Batch(2000 * deployment.Replicas, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean)), Quiet());
@@ -59,10 +59,10 @@ internal static class ServingValidation
         // mean TTFT and TPOT at the scheduled (offered) arrival rate of the log, over the log's minimum duration.
         foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, minDuration) in offlineOnly ? [] : new[]
         {
-            ("8×H100", Nvidia("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 2400.0),
-            ("8×H200", Nvidia("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 2400.0),
-            ("8×MI300X", AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 600.0),
-            ("8×L40S", Nvidia("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 2400.0),
+            ("8×H100", MlPerfLlama2Submissions.Nvidia("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 2400.0),
+            ("8×H200", MlPerfLlama2Submissions.Nvidia("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 2400.0),
+            ("8×MI300X", MlPerfLlama2Submissions.AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 600.0),
+            ("8×L40S", MlPerfLlama2Submissions.Nvidia("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 2400.0),
         })
         {
             ServingSimulationResult Simulate(double r, double seconds) => simulator.Simulate(
@@ -123,39 +123,6 @@ internal static class ServingValidation
             yield return (ModelPresets.Llama31_405B, "H200", 8, r.Input, r.Output, r.L405H200);
         }
     }
-
-    /// <summary>
-    /// A TensorRT-LLM submission of NVIDIA's harness (also Fujitsu's): FP8 weights and KV cache, in-flight batching with
-    /// <c>max_num_tokens</c> 4,096, the <c>max_util</c> capacity scheduler (the default of <c>trtllm_batch_sched_policy</c>
-    /// in closed/NVIDIA/code/harness/harness_llm/main_llm.cc; no config overrides it), which admits while KV blocks are
-    /// free and pauses requests when they run out, and the load-balancing traffic distribution (the default policy 2: the
-    /// group with the fewest requests in flight). Context chunking is off in that harness (llm_core.cc), but every prompt
-    /// (≤ 1,021 tokens) fits the 4,096-token budget, so only the split of a prompt over two iterations differs.
-    /// </summary>
-    internal static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) =>
-        new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 4096, Admission = AdmissionPolicy.ReservePrompt };
-
-    /// <summary>AMD's Offline vLLM run (mainVllmFp8_Offline.py): FP8 weights and KV cache, TP1 × 8, prefill-first
-    /// scheduling, <c>max_num_seqs</c> 2,048, <c>max_num_batched_tokens</c> 65,536.</summary>
-    internal static ServingDeployment AmdOffline() =>
-        new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = 2048, TokenBudget = 65_536, Batching = BatchingPolicy.PrefillFirst };
-
-    /// <summary>
-    /// AMD's Server run (test_VllmFp8_SyncServer_perf.sh → mainVllmFp8_SyncServer.py): vLLM TP1 × 8 with the argument
-    /// defaults <c>max_num_seqs</c> 1,024 and <c>max_num_batched_tokens</c> 49,152, prefill-first scheduling, and
-    /// <c>--enable-batcher</c>: the harness gathers queries for up to 0.3 s or 96 queries and sends each batch to the next
-    /// engine in turn (sync_sut.py, <c>batch_samples_loop</c>, <c>next_device_id</c>).
-    /// </summary>
-    internal static ServingDeployment AmdServer() =>
-        new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8)
-        {
-            WeightPrecision = NumericPrecision.Fp8,
-            MaxBatch = 1024,
-            TokenBudget = 49_152,
-            Batching = BatchingPolicy.PrefillFirst,
-            Routing = RoutingPolicy.RoundRobin,
-            FrontBatcher = RequestBatcher.AmdMlPerfV41,
-        };
 
     /// <summary>
     /// The simulated time of one iteration of the batch the published figures imply (a check of the iteration-time model

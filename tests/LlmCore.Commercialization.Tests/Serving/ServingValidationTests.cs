@@ -18,22 +18,9 @@ public class ServingValidationTests
 {
     private static readonly ServingSimulator s_simulator = new();
 
-    // NVIDIA's harness (also Fujitsu's): max_num_tokens 4,096, the max_util capacity scheduler (admit while blocks are free).
-    private static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) =>
-        new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 4096, Admission = AdmissionPolicy.ReservePrompt };
+    private static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) => MlPerfLlama2Submissions.Nvidia(gpu, tp, replicas, maxBatch);
 
-    // AMD's Server harness: vLLM TP1 × 8, max_num_seqs 1,024, 49,152 batched tokens, prefill first, and the front batcher
-    // (96 queries or 0.3 s) sending each batch to the next engine in turn (closed/AMD/code/llama2-70b-99.9/VllmFp8).
-    private static ServingDeployment AmdServer() =>
-        new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8)
-        {
-            WeightPrecision = NumericPrecision.Fp8,
-            MaxBatch = 1024,
-            TokenBudget = 49_152,
-            Batching = BatchingPolicy.PrefillFirst,
-            Routing = RoutingPolicy.RoundRobin,
-            FrontBatcher = RequestBatcher.AmdMlPerfV41,
-        };
+    private static ServingDeployment AmdServer() => MlPerfLlama2Submissions.AmdServer();
 
     // MLPerf Inference v4.1 Offline, Llama-2-70B (the calibration set of the MLPerf systems): tokens/s of the logs.
     [Theory]
