@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmCore.Commercialization.Hardware;
 using LlmCore.Commercialization.Models;
 using LlmCore.Commercialization.Serving;
+using LlmCore.Commercialization.Serving.Internal;
 
 namespace LlmCore.Benchmarks.Commercialization;
 
@@ -11,11 +12,12 @@ namespace LlmCore.Benchmarks.Commercialization;
 /// <c>dotnet run -c Release --project benchmarks/LlmCore.Benchmarks -- serving-validation</c>.
 /// </summary>
 /// <remarks>
-/// Sources: mlcommons/inference_results_v4.1@a2f5d66d, closed/{NVIDIA,AMD,Fujitsu}/results/*/llama2-70b-99/{Offline,Server}/
-/// performance/run_1/mlperf_log_summary.txt, with the submitters' configurations (closed/NVIDIA/configs/llama2-70b,
-/// closed/Fujitsu/configs/llama2-70b, closed/AMD/code/llama2-70b-99.9); NVIDIA/TensorRT-LLM@00f37686
-/// docs/source/performance/perf-overview.md. MLPerf's OpenOrca requests average 290–293 output tokens (tokens/s ÷
-/// samples/s of each log); the logs do not state the prompt lengths, so the prompt is taken equal to the output.
+/// <para>Sources: mlcommons/inference_results_v4.1@a2f5d66d, closed/{NVIDIA,AMD,Fujitsu}/results/*/llama2-70b-99/{Offline,Server}/
+/// performance/run_1/mlperf_log_summary.txt, with the submitters' configurations (closed/NVIDIA/configs/llama2-70b and
+/// closed/NVIDIA/code/harness/harness_llm/main_llm.cc, closed/Fujitsu/configs/llama2-70b, closed/AMD/code/llama2-70b-99.9);
+/// NVIDIA/TensorRT-LLM@00f37686 docs/source/performance/perf-overview.md.</para>
+/// <para>Workload (<see cref="MlPerfOpenOrca"/>): the 24,576 OpenOrca prompts of MLPerf's Llama-2-70B benchmark average
+/// 222.3 input tokens; each log gives its mean output (tokens/s ÷ samples/s, 290–293).</para>
 /// </remarks>
 internal static class ServingValidation
 {
@@ -24,24 +26,28 @@ internal static class ServingValidation
     public static void Run(TextWriter output)
     {
         var simulator = new ServingSimulator();
+        // LLMCORE_SERVING_VALIDATION=server or =mlperf-offline runs one part of the table.
+        var part = Environment.GetEnvironmentVariable("LLMCORE_SERVING_VALIDATION");
+        var serverOnly = part == "server";
+        var offlineOnly = part == "mlperf-offline";
         output.WriteLine("| row | measured | simulated | ratio | set |");
         output.WriteLine("|---|---:|---:|---:|---|");
 
-        // MLPerf Inference v4.1 Offline (calibration set).
-        foreach (var (name, deployment, measured) in new[]
+        // MLPerf Inference v4.1 Offline (calibration set): the whole dataset arrives at once.
+        foreach (var (name, deployment, measured, outputMean) in serverOnly ? [] : new[]
         {
-            ("MLPerf v4.1 Offline, 8×H100 (TP2 ×4, TensorRT-LLM), tok/s", Nvidia("H100-SXM", 2, 4, 896), 24_524.9),
-            ("MLPerf v4.1 Offline, 8×H200 (TP1 ×8, TensorRT-LLM), tok/s", Nvidia("H200", 1, 8, 806), 31_302.7),
-            ("MLPerf v4.1 Offline, 8×MI300X (TP1 ×8, vLLM), tok/s", Amd(2048), 23_514.8),
-            ("MLPerf v4.1 Offline, 8×L40S (TP4 ×2, TensorRT-LLM), tok/s", Nvidia("L40S", 4, 2, 1024), 3_717.74),
+            ("MLPerf v4.1 Offline, 8×H100 (TP2 ×4, TensorRT-LLM), tok/s", MlPerfLlama2Submissions.Nvidia("H100-SXM", 2, 4, 896), 24_524.9, 290),
+            ("MLPerf v4.1 Offline, 8×H200 (TP1 ×8, TensorRT-LLM), tok/s", MlPerfLlama2Submissions.Nvidia("H200", 1, 8, 806), 31_302.7, 291),
+            ("MLPerf v4.1 Offline, 8×MI300X (TP1 ×8, vLLM), tok/s", MlPerfLlama2Submissions.AmdOffline(), 23_514.8, 293),
+            ("MLPerf v4.1 Offline, 8×L40S (TP4 ×2, TensorRT-LLM), tok/s", MlPerfLlama2Submissions.Nvidia("L40S", 4, 2, 1024), 3_717.74, 293),
         })
         {
-            var result = simulator.Simulate(deployment, ServingWorkload.Batch(2000 * deployment.Replicas, TokenLengths.Fixed(290), TokenLengths.Fixed(290)), Quiet());
+            var result = simulator.Simulate(deployment, ServingWorkload.Batch(2000 * deployment.Replicas, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean)), Quiet());
             Row(output, name, measured, result.ThroughputTokensPerSecond, "calibration");
         }
 
         // TensorRT-LLM perf-overview (calibration set for the Hopper factor).
-        foreach (var (model, gpu, tp, input, outputTokens, measured) in TensorRtLlmRows())
+        foreach (var (model, gpu, tp, input, outputTokens, measured) in serverOnly || offlineOnly ? [] : TensorRtLlmRows())
         {
             var deployment = new ServingDeployment(model, gpu, tp, 1, 1) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = 2048, TokenBudget = 8192, Admission = AdmissionPolicy.ReserveFullSequence };
             var count = Math.Max(1000, 3_000_000 / (input + outputTokens));
@@ -50,23 +56,23 @@ internal static class ServingValidation
         }
 
         // MLPerf Inference v4.1 Server (validation set): throughput at the TTFT ≤ 2 s, TPOT ≤ 200 ms constraints, and the
-        // mean TTFT and TPOT at the measured arrival rate.
-        foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency) in new[]
+        // mean TTFT and TPOT at the scheduled (offered) arrival rate of the log, over the log's minimum duration.
+        foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, minDuration) in offlineOnly ? [] : new[]
         {
-            ("8×H100", Nvidia("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95),
-            ("8×H200", Nvidia("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85),
-            ("8×MI300X", Amd(768), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84),
-            ("8×L40S", Nvidia("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01),
+            ("8×H100", MlPerfLlama2Submissions.Nvidia("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 2400.0),
+            ("8×H200", MlPerfLlama2Submissions.Nvidia("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 2400.0),
+            ("8×MI300X", MlPerfLlama2Submissions.AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 600.0),
+            ("8×L40S", MlPerfLlama2Submissions.Nvidia("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 2400.0),
         })
         {
-            ServingSimulationResult Simulate(double r) => simulator.Simulate(
+            ServingSimulationResult Simulate(double r, double seconds) => simulator.Simulate(
                 deployment,
-                ServingWorkload.Poisson(r, 60_000, TokenLengths.Fixed(outputMean), TokenLengths.Fixed(outputMean), seed: 1),
+                ServingWorkload.Poisson(r, (int)Math.Ceiling(r * seconds), MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1),
                 Quiet() with { Slo = ServingSlo.MlPerfLlama2Server });
-            var at = Simulate(rate);
+            var at = Simulate(rate, minDuration);
             var low = rate * 0.5;
             var high = rate * 2.0;
-            while (Simulate(high).MeetsSlo == true)
+            while (Simulate(high, MlPerfOpenOrca.MinDurationSeconds).MeetsSlo == true)
             {
                 low = high;
                 high *= 1.5;
@@ -75,7 +81,7 @@ internal static class ServingValidation
             while (high / low > 1.005)
             {
                 var mid = Math.Sqrt(low * high);
-                if (Simulate(mid).MeetsSlo == true)
+                if (Simulate(mid, MlPerfOpenOrca.MinDurationSeconds).MeetsSlo == true)
                 {
                     low = mid;
                 }
@@ -118,14 +124,6 @@ internal static class ServingValidation
         }
     }
 
-    /// <summary>A TensorRT-LLM submission: FP8, in-flight batching with max_num_tokens 4096, no eviction.</summary>
-    internal static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) =>
-        new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 4096, Admission = AdmissionPolicy.ReserveFullSequence };
-
-    /// <summary>AMD's vLLM submission: FP8 weights and KV cache, TP1 × 8, prefill-first scheduling, max_num_batched_tokens 65,536.</summary>
-    internal static ServingDeployment Amd(int maxBatch) =>
-        new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 65_536, Batching = BatchingPolicy.PrefillFirst };
-
     /// <summary>
     /// The simulated time of one iteration of the batch the published figures imply (a check of the iteration-time model
     /// that does not go through the queueing fixed point): per replica, Little's law gives N = completed rate × mean
@@ -135,9 +133,16 @@ internal static class ServingValidation
     private static double OperatingPointIterationSeconds(ServingSimulator simulator, ServingDeployment deployment, double inFlight, double completedPerSecond, double tpot, int tokens)
     {
         var (_, model) = simulator.Prepare(deployment);
-        var load = LlmCore.Commercialization.Serving.Internal.IterationLoad.SteadyState(inFlight / deployment.Replicas, completedPerSecond / deployment.Replicas * tpot, tokens, tokens);
+        var load = IterationLoad.SteadyState(inFlight / deployment.Replicas, completedPerSecond / deployment.Replicas * tpot, MlPerfOpenOrca.MeanInputTokens, tokens);
         return model.Seconds(in load);
     }
+
+    /// <summary>The generated lengths: their mean (the logs publish nothing else); with LLMCORE_SERVING_OUTPUT_CV=c, a
+    /// log-normal of that mean and coefficient of variation c clipped to [1, 1,024] (a sensitivity check, not a source).</summary>
+    private static TokenLengths OutputLengths(int mean) =>
+        double.TryParse(Environment.GetEnvironmentVariable("LLMCORE_SERVING_OUTPUT_CV"), NumberStyles.Float, s_inv, out var cv) && cv > 0
+            ? TokenLengths.LogNormal(mean, cv, 1, 1024)
+            : TokenLengths.Fixed(mean);
 
     private static ServingSimulationOptions Quiet() => new() { RecordRequestOutcomes = false };
 

@@ -98,6 +98,11 @@ public sealed record ServingDeployment
     /// <value>The default value is <see cref="RoutingPolicy.LeastOutstandingRequests"/>.</value>
     public RoutingPolicy Routing { get; init; } = RoutingPolicy.LeastOutstandingRequests;
 
+    /// <summary>Gets the batcher in front of the router (arrivals wait in it and leave together for one replica), or
+    /// <see langword="null"/> to route each request as it arrives.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public RequestBatcher? FrontBatcher { get; init; }
+
     /// <summary>Gets the number of replicas that only prefill (disaggregated serving), in [1, <see cref="Replicas"/> − 1],
     /// or <see langword="null"/> for aggregated serving.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -189,6 +194,7 @@ public sealed record ServingDeployment
         }
 
         Efficiency?.Validate();
+        FrontBatcher?.Validate();
     }
 
     /// <summary>Describes the deployment in one line, e.g. <c>4 × (TP2 H100-SXM) fp8, batch ≤ 256, 2048-token budget</c>.</summary>
@@ -200,6 +206,7 @@ public sealed record ServingDeployment
         var replicas = PrefillReplicas is { } p
             ? string.Create(inv, $"{p} prefill + {Replicas - p} decode × ({shape} {Gpu})")
             : string.Create(inv, $"{Replicas} × ({shape} {Gpu})");
-        return string.Create(inv, $"{Model.Name} on {replicas} {WeightPrecision.ToString().ToLowerInvariant()}, batch ≤ {MaxBatch}, {TokenBudget}-token budget");
+        var batcher = FrontBatcher is { } b ? $", front batcher: {b}" : string.Empty;
+        return string.Create(inv, $"{Model.Name} on {replicas} {WeightPrecision.ToString().ToLowerInvariant()}, batch ≤ {MaxBatch}, {TokenBudget}-token budget{batcher}");
     }
 }

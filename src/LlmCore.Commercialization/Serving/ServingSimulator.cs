@@ -33,8 +33,11 @@ namespace LlmCore.Commercialization.Serving;
 /// <para><b>Disaggregation.</b> Prefill replicas emit the first token and hand the request off; its KV cache (cached tokens ×
 /// K bytes) moves in bytes / <see cref="ServingDeployment.KvTransferBytesPerSecond"/> seconds (transfers do not contend);
 /// the router then places it on a decode replica, where it waits for admission like any request.</para>
-/// <para><b>Events.</b> Arrivals, iteration ends and transfer ends; at equal times iteration ends come first, then
-/// transfers, then arrivals, and idle replicas plan their next iteration (in index order) only after every event of that
+/// <para><b>Front batcher</b> (<see cref="ServingDeployment.FrontBatcher"/>, optional): arrivals wait in a batcher that
+/// releases them together to one replica when it holds <see cref="RequestBatcher.MaxRequests"/> or its timeout has
+/// passed since the previous release (AMD's MLPerf harness); TTFT includes the wait.</para>
+/// <para><b>Events.</b> Arrivals, iteration ends, transfer ends and batcher deadlines; at equal times iteration ends come
+/// first, then transfers, then batcher deadlines, then arrivals, and idle replicas plan their next iteration (in index order) only after every event of that
 /// instant, so requests that arrive together share a batch and a run is deterministic. The simulator has its own event
 /// loop (the package does not depend on LlmCore.Scheduling).</para>
 /// <para>Peer: Vidur (Agrawal et al., MLSys 2024) simulates the same stack with profiled operator times; this simulator
@@ -161,6 +164,8 @@ public sealed class ServingSimulator : IServingSimulator
         private readonly List<int> _handedOff = [];
         private readonly List<KvCacheSample> _samples = [];
         private readonly List<int> _toStart = [];
+        private readonly List<int> _batched = [];
+        private readonly RequestBatcher? _batcher;
         private readonly bool[] _marked;
         private readonly int _prefillCount;
         private readonly double _transferBytesPerSecond;
@@ -177,6 +182,7 @@ public sealed class ServingSimulator : IServingSimulator
         private double _kvArea;
         private double _peakUtilization;
         private double _nextSample;
+        private double _lastRelease = double.NaN;
 
         public Run(ServingDeployment deployment, IterationTimeModel model, ServingWorkload workload, ServingSimulationOptions options, IProgress<double>? progress, CancellationToken cancellationToken)
         {
@@ -198,6 +204,7 @@ public sealed class ServingSimulator : IServingSimulator
             _kvBytesPerToken = model.KvBytesPerToken;
             _transferBytesPerSecond = deployment.KvTransferBytesPerSecond ?? (ServingDeployment.DefaultKvTransferBytesPerSecondPerGpu * deployment.GpusPerReplica);
             _capacityBlocks = model.KvCapacityBlocks * _replicas.Length;
+            _batcher = deployment.FrontBatcher;
             _lastTime = _r.Arrival[0];
             _nextSample = _r.Arrival[0];
         }
@@ -217,7 +224,8 @@ public sealed class ServingSimulator : IServingSimulator
                 var tIteration = _iterations.TryPeek(out _, out var it) ? it.Time : double.PositiveInfinity;
                 var tTransfer = _transfers.TryPeek(out _, out var tr) ? tr.Time : double.PositiveInfinity;
                 var tArrival = _nextArrival < n ? _r.Arrival[_nextArrival] : double.PositiveInfinity;
-                var next = Math.Min(tIteration, Math.Min(tTransfer, tArrival));
+                var tRelease = _batched.Count > 0 ? _lastRelease + _batcher!.TimeoutSeconds : double.PositiveInfinity;
+                var next = Math.Min(Math.Min(tIteration, tTransfer), Math.Min(tRelease, tArrival));
 
                 // Idle replicas plan only once every event of the current instant is in: simultaneous arrivals share a batch.
                 if (_toStart.Count > 0 && next > now)
@@ -243,13 +251,18 @@ public sealed class ServingSimulator : IServingSimulator
                     _replicas[target].Enqueue(request);
                     MarkToStart(target);
                 }
+                else if (tRelease == next)
+                {
+                    Release(now);
+                }
+                else if (_batcher is not null)
+                {
+                    Batch(_nextArrival++, now);
+                }
                 else
                 {
-                    var request = _nextArrival++;
-                    var target = _prefillCount > 0
-                        ? Route(0, _prefillCount, ref _roundRobinPrefill)
-                        : Route(0, _replicas.Length, ref _roundRobinPrefill);
-                    _replicas[target].Enqueue(request);
+                    var target = RouteArrival();
+                    _replicas[target].Enqueue(_nextArrival++);
                     MarkToStart(target);
                 }
             }
@@ -335,6 +348,47 @@ public sealed class ServingSimulator : IServingSimulator
                 CostPerMillionOutputTokensAtOfferedLoadUsd = double.IsFinite(offered) && offered > 0 ? GpuPrices.PerMillionTokens(price * gpus, offered) : null,
                 RequestOutcomes = outcomes,
             };
+        }
+
+        private int RouteArrival() => _prefillCount > 0
+            ? Route(0, _prefillCount, ref _roundRobinPrefill)
+            : Route(0, _replicas.Length, ref _roundRobinPrefill);
+
+        /// <summary>An arrival joins the front batcher, which releases at once when the batch is full or its deadline has passed.</summary>
+        private void Batch(int request, double now)
+        {
+            var batcher = _batcher!;
+            if (double.IsNaN(_lastRelease))
+            {
+                _lastRelease = now;
+            }
+
+            _batched.Add(request);
+            if (_batched.Count >= batcher.MaxRequests || now >= _lastRelease + batcher.TimeoutSeconds)
+            {
+                Release(now);
+            }
+        }
+
+        /// <summary>Sends up to one batch of the front batcher to one replica (repeatedly while a full batch waits).</summary>
+        private void Release(double now)
+        {
+            var max = _batcher!.MaxRequests;
+            do
+            {
+                var take = Math.Min(max, _batched.Count);
+                var target = RouteArrival();
+                for (var i = 0; i < take; i++)
+                {
+                    _replicas[target].Enqueue(_batched[i]);
+                }
+
+                _batched.RemoveRange(0, take);
+                MarkToStart(target);
+            }
+            while (_batched.Count >= max);
+
+            _lastRelease = now;
         }
 
         private int Route(int from, int to, ref int roundRobin)

@@ -1,0 +1,46 @@
+using LlmCore.Commercialization.Hardware;
+using LlmCore.Commercialization.Models;
+
+namespace LlmCore.Commercialization.Serving.Internal;
+
+/// <summary>
+/// The MLPerf Inference v4.1 Llama-2-70B submissions the serving validation replays, as deployments with each
+/// submitter's settings (mlcommons/inference_results_v4.1@a2f5d66d: closed/NVIDIA/configs/llama2-70b and
+/// closed/NVIDIA/code/harness/harness_llm, closed/Fujitsu/configs/llama2-70b, closed/AMD/code/llama2-70b-99.9).
+/// Used by the serving-validation benchmark and its tests. Thread-safe (every call returns a new immutable deployment).
+/// </summary>
+internal static class MlPerfLlama2Submissions
+{
+    /// <summary>
+    /// A TensorRT-LLM submission of NVIDIA's harness (also Fujitsu's): FP8 weights and KV cache, in-flight batching with
+    /// <c>max_num_tokens</c> 4,096, the <c>max_util</c> capacity scheduler (the default of <c>trtllm_batch_sched_policy</c>
+    /// in closed/NVIDIA/code/harness/harness_llm/main_llm.cc; no config overrides it), which admits while KV blocks are
+    /// free and pauses requests when they run out, and the load-balancing traffic distribution (the default policy 2: the
+    /// group with the fewest requests in flight). Context chunking is off in that harness (llm_core.cc), but every prompt
+    /// (≤ 1,021 tokens) fits the 4,096-token budget, so only the split of a prompt over two iterations differs.
+    /// </summary>
+    public static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) =>
+        new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 4096, Admission = AdmissionPolicy.ReservePrompt };
+
+    /// <summary>AMD's Offline vLLM run (mainVllmFp8_Offline.py): FP8 weights and KV cache, TP1 × 8, prefill-first
+    /// scheduling, <c>max_num_seqs</c> 2,048, <c>max_num_batched_tokens</c> 65,536.</summary>
+    public static ServingDeployment AmdOffline() =>
+        new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = 2048, TokenBudget = 65_536, Batching = BatchingPolicy.PrefillFirst };
+
+    /// <summary>
+    /// AMD's Server run (test_VllmFp8_SyncServer_perf.sh → mainVllmFp8_SyncServer.py): vLLM TP1 × 8 with the argument
+    /// defaults <c>max_num_seqs</c> 1,024 and <c>max_num_batched_tokens</c> 49,152, prefill-first scheduling, and
+    /// <c>--enable-batcher</c>: the harness gathers queries for up to 0.3 s or 96 queries and sends each batch to the next
+    /// engine in turn (sync_sut.py, <c>batch_samples_loop</c>, <c>next_device_id</c>).
+    /// </summary>
+    public static ServingDeployment AmdServer() =>
+        new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8)
+        {
+            WeightPrecision = NumericPrecision.Fp8,
+            MaxBatch = 1024,
+            TokenBudget = 49_152,
+            Batching = BatchingPolicy.PrefillFirst,
+            Routing = RoutingPolicy.RoundRobin,
+            FrontBatcher = RequestBatcher.AmdMlPerfV41,
+        };
+}
