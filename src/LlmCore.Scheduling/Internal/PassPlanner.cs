@@ -481,9 +481,40 @@ internal sealed class PassPlanner
 
     private bool TryPreempt(Job job)
     {
+        var withinNominal = WithinNominal(job);
+        if (!withinNominal || _tenants.Quotas[job.TenantIndex] is not { Flavors.Count: > 0 } quota)
+        {
+            return TryPreempt(job, withinNominal);
+        }
+
+        // A job that preempts on the strength of its nominal quota must run within it: were it placed on a GPU type
+        // where it borrows, the tenants it took from could reclaim at once and the two would preempt each other for
+        // ever. So it considers only the types where its smallest gang stays within its flavour's nominal quota.
+        var saved = _view.TypeOrder;
+        var within = new List<int>();
+        foreach (var t in saved ?? [])
+        {
+            if (quota.Flavor(_cluster.GpuTypes[t]) is { } f && _ledger.UsedByType[job.TenantIndex][t] + job.Spec.SmallestGang <= f.NominalGpus)
+            {
+                within.Add(t);
+            }
+        }
+
+        _view.TypeOrder = [.. within];
+        try
+        {
+            return TryPreempt(job, withinNominal);
+        }
+        finally
+        {
+            _view.TypeOrder = saved;
+        }
+    }
+
+    private bool TryPreempt(Job job, bool withinNominal)
+    {
         var spec = job.Spec;
         var quota = _tenants.Quotas[job.TenantIndex];
-        var withinNominal = WithinNominal(job);
         if (!AnyVictimPossible(job, withinNominal))
         {
             return false;
@@ -563,7 +594,7 @@ internal sealed class PassPlanner
                 }
             }
 
-            placement = _engine.PlaceLargest(job, _view, MaxAdmittedGang(job));
+            placement = _engine.PlaceLargest(job, _view, PreemptorGang(job, withinNominal));
         }
 
         _ledger.Rollback(trial);
@@ -694,6 +725,39 @@ internal sealed class PassPlanner
         }
 
         return false;
+    }
+
+    /// <summary>The largest gang a preemptor may start with once its victims are freed: what admission allows, and for an
+    /// elastic job that preempts on the strength of its nominal quota, no more than that quota's headroom (at least its
+    /// smallest gang). Starting larger would make it borrow, and the tenants it preempted could reclaim at once: the two
+    /// would preempt each other for ever (found by the property tests, seed 318797610).</summary>
+    private int PreemptorGang(Job job, bool withinNominal)
+    {
+        var largest = MaxAdmittedGang(job);
+        var spec = job.Spec;
+        if (!withinNominal || !spec.IsElastic || _tenants.Quotas[job.TenantIndex] is not { } quota)
+        {
+            return largest;
+        }
+
+        var headroom = 0;
+        if (quota.Flavors.Count == 0)
+        {
+            headroom = quota.NominalGpus - _ledger.UsedGpus[job.TenantIndex];
+        }
+        else
+        {
+            foreach (var t in _view.TypeOrder ?? [])
+            {
+                if (quota.Flavor(_cluster.GpuTypes[t]) is { } f)
+                {
+                    headroom = Math.Max(headroom, f.NominalGpus - _ledger.UsedByType[job.TenantIndex][t]);
+                }
+            }
+        }
+
+        var step = spec.Topology?.SliceGpus ?? 1;
+        return Math.Max(spec.SmallestGang, Math.Min(largest, headroom / step * step));
     }
 
     /// <summary>Per tenant (and, with flavours, per GPU type): whether it holds more than its nominal quota now.</summary>

@@ -30,6 +30,10 @@ public class TopologyFlavorElasticPropertyTests
     public void RandomWorkload_TopologyFlavoursElastic_KeepsEveryInvariant(string policy, bool backfill)
     {
         var seen = new Coverage();
+
+        // Regression: the workload of this seed made an elastic preemptor and a quota reclaim preempt each other for
+        // ever (see PolicyScenarioTests.Quota_ElasticPreemptorStartsWithinItsNominalQuota_NoPreemptionCycle).
+        RunAndCheck(policy, backfill, 318797610, seen);
         Gen.Int[0, int.MaxValue].Sample(seed => RunAndCheck(policy, backfill, seed, seen), iter: 30, seed: "0ML3vTCZOtM2");
 
         // The generator must reach the constraints under test, or the invariants above prove little.
