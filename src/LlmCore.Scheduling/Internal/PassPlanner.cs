@@ -35,6 +35,8 @@ internal sealed class PassPlanner
     private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
     private readonly List<int> _admitted = [];
+    private readonly List<(int Index, PreemptionReason Reason)> _eligible = [];
+    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen = [];
     private double[]? _runningKeys;
     private VictimSequence? _victims;
     private Job? _head;
@@ -594,7 +596,8 @@ internal sealed class PassPlanner
         // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
         // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
         var victims = Victims();
-        var eligible = new List<(int Index, PreemptionReason Reason)>();
+        var eligible = _eligible;
+        eligible.Clear();
         for (var i = 0; i < victims.Count; i++)
         {
             var v = victims.Job(i);
@@ -628,7 +631,8 @@ internal sealed class PassPlanner
         // Trial on the ledger: free the eligible victims in victim order (cost, priority, newest first) until the gang
         // fits, then take back the ones it does not need. The order is produced lazily: usually one or two suffice.
         var trial = _ledger.Mark();
-        var chosen = new List<(Job Victim, PreemptionReason Reason)>();
+        var chosen = _chosen;
+        chosen.Clear();
         var found = false;
         foreach (var (index, reason) in victims.InOrder(eligible))
         {
@@ -862,15 +866,10 @@ internal sealed class PassPlanner
         return key[0];
     }
 
-    /// <summary>The ordering key of a running job: computed alone when the ordering's keys are independent of each
-    /// other, else from one computation over all running jobs per pass.</summary>
+    /// <summary>The ordering key of a running job, from one computation over all running jobs per pass (a pass changes no
+    /// running job, and each preemption trial would otherwise recompute the keys of every candidate victim).</summary>
     private double RunningKey(Job job)
     {
-        if (_policy.Ordering.KeysAreIndependent)
-        {
-            return KeyOf(job);
-        }
-
         if (_runningKeys is null)
         {
             var running = _engine.Running;
