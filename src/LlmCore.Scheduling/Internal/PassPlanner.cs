@@ -39,6 +39,7 @@ internal sealed class PassPlanner
     private readonly List<(Job Victim, PreemptionReason Reason)> _chosen = [];
     private double[]? _runningKeys;
     private VictimSequence? _victims;
+    private double? _maxVictimKey;
     private Job? _head;
     private Reservation? _reservation;
     private int[]? _gpuLimit;
@@ -596,6 +597,16 @@ internal sealed class PassPlanner
         // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
         // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
         var victims = Victims();
+
+        // Without quotas and with no running job of lower priority, only the ordering can make a victim: when the job
+        // ranks after every candidate, no trial can succeed, so skip the scan (common under SRTF and LAS: the blocked
+        // head usually ranks after what runs).
+        if (_policy.Ordering.IsPreemptive && !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority
+            && (jobKey = KeyOf(job)) >= MaxVictimKey(victims))
+        {
+            return false;
+        }
+
         var eligible = _eligible;
         eligible.Clear();
         for (var i = 0; i < victims.Count; i++)
@@ -854,6 +865,27 @@ internal sealed class PassPlanner
         }
 
         return _victims;
+    }
+
+    /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass.</summary>
+    private double MaxVictimKey(VictimSequence victims)
+    {
+        if (_maxVictimKey is not { } max)
+        {
+            max = double.NegativeInfinity;
+            for (var i = 0; i < victims.Count; i++)
+            {
+                var key = RunningKey(victims.Job(i));
+                if (key > max)
+                {
+                    max = key;
+                }
+            }
+
+            _maxVictimKey = max;
+        }
+
+        return max;
     }
 
     private double KeyOf(Job job)
