@@ -596,16 +596,16 @@ internal sealed class PassPlanner
         // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
         // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
         // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
-        var victims = Victims();
-
         // Without quotas and with no running job of lower priority, only the ordering can make a victim: when the job
         // ranks after every candidate, no trial can succeed, so skip the scan (common under SRTF and LAS: the blocked
         // head usually ranks after what runs).
         if (_policy.Ordering.IsPreemptive && !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority
-            && (jobKey = KeyOf(job)) >= MaxVictimKey(victims))
+            && (jobKey = KeyOf(job)) >= MaxVictimKey())
         {
             return false;
         }
+
+        var victims = Victims();
 
         var eligible = _eligible;
         eligible.Clear();
@@ -852,9 +852,7 @@ internal sealed class PassPlanner
             var count = 0;
             foreach (var v in running)
             {
-                // A run started at this instant is never a victim now: preempting it would leave a zero-length
-                // segment (started and stopped at once, e.g. a job backfilled by the pass before at the same instant).
-                if (v.Spec.Preemptible && v.RunStartedAt != _now)
+                if (IsVictimCandidate(v))
                 {
                     scratch.VictimJobs[count] = v;
                     scratch.VictimKeys[count++] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
@@ -867,16 +865,16 @@ internal sealed class PassPlanner
         return _victims;
     }
 
-    /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass.</summary>
-    private double MaxVictimKey(VictimSequence victims)
+    /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass
+    /// from the running jobs that <see cref="Victims"/> would list.</summary>
+    private double MaxVictimKey()
     {
         if (_maxVictimKey is not { } max)
         {
             max = double.NegativeInfinity;
-            for (var i = 0; i < victims.Count; i++)
+            foreach (var v in _engine.Running)
             {
-                var key = RunningKey(victims.Job(i));
-                if (key > max)
+                if (IsVictimCandidate(v) && RunningKey(v) is var key && key > max)
                 {
                     max = key;
                 }
@@ -887,6 +885,10 @@ internal sealed class PassPlanner
 
         return max;
     }
+
+    // A run started at this instant is never a victim now: preempting it would leave a zero-length segment (started and
+    // stopped at once, e.g. a job backfilled by the pass before at the same instant).
+    private bool IsVictimCandidate(Job running) => running.Spec.Preemptible && running.RunStartedAt != _now;
 
     private double KeyOf(Job job)
     {
