@@ -59,7 +59,7 @@ public static class ClusterFile
     {
         ArgumentNullException.ThrowIfNull(json);
         var root = PositionedJson.Parse(json, source).Expect(JsonValueKind.Object, source, "the cluster file");
-        CheckKeys(root, s_rootKeys, source, "the cluster");
+        root.CheckKeys(s_rootKeys, source, "the cluster");
         var levels = new List<string>();
         if (root.Get("levels") is { } levelsNode)
         {
@@ -108,7 +108,7 @@ public static class ClusterFile
     private static void ReadDomain(PositionedJson node, int depth, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, string source)
     {
         node.Expect(JsonValueKind.Object, source, "a domain");
-        CheckKeys(node, s_domainKeys, source, "a domain");
+        node.CheckKeys(s_domainKeys, source, "a domain");
         if (depth >= levels.Count)
         {
             throw node.Error(source, $"a domain nested {depth + 1} deep, but \"levels\" names only {levels.Count} level(s); nest nodes instead, or add a level");
@@ -152,7 +152,7 @@ public static class ClusterFile
     private static void ReadNodes(PositionedJson entry, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, string source)
     {
         entry.Expect(JsonValueKind.Object, source, "a node");
-        CheckKeys(entry, s_nodeKeys, source, "a node");
+        entry.CheckKeys(s_nodeKeys, source, "a node");
         var gpusNode = entry.Get("gpus") ?? throw entry.Error(source, "a node needs \"gpus\" (GPUs per node, ≥ 1)");
         var gpus = (int)gpusNode.ExpectNumber(source, "\"gpus\"", 1, 1_000_000, integer: true);
         var gpuType = entry.Get("gpuType")?.ExpectString(source, "\"gpuType\"") ?? "GPU";
@@ -194,17 +194,6 @@ public static class ClusterFile
             }
 
             nodes.Add(new NodeSpec(nodeName, gpus, gpuType) { CpuCores = cpu, MemoryGib = memory, Labels = own });
-        }
-    }
-
-    private static void CheckKeys(PositionedJson node, string[] allowed, string source, string what)
-    {
-        foreach (var (key, value) in node.Properties)
-        {
-            if (!allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw value.Error(source, $"unknown key '{key}' in {what}; expected one of {string.Join(", ", allowed)}");
-            }
         }
     }
 }

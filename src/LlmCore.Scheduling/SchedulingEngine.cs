@@ -866,5 +866,36 @@ public sealed class SchedulingEngine
         public Job[] VictimJobs { get; set; } = [];
 
         public PassPlanner.VictimKey[] VictimKeys { get; set; } = [];
+
+        private Job[] _candidates = [];
+        private double[] _keys = [];
+        private PassPlanner.OrderEntry[] _order = [];
+
+        /// <summary>A buffer of at least <paramref name="count"/> jobs (the caller clears what it wrote).</summary>
+        public Job[] Candidates(int count) => _candidates.Length >= count ? _candidates : _candidates = new Job[Grow(count)];
+
+        /// <summary>The first <paramref name="count"/> entries of the key buffer.</summary>
+        public Span<double> Keys(int count)
+        {
+            if (_keys.Length < count)
+            {
+                _keys = new double[Grow(count)];
+            }
+
+            return _keys.AsSpan(0, count);
+        }
+
+        /// <summary>The first <paramref name="count"/> entries of the order buffer.</summary>
+        public Span<PassPlanner.OrderEntry> Order(int count)
+        {
+            if (_order.Length < count)
+            {
+                _order = new PassPlanner.OrderEntry[Grow(count)];
+            }
+
+            return _order.AsSpan(0, count);
+        }
+
+        private static int Grow(int count) => Math.Max(count, 16) + (count / 4);
     }
 }

@@ -19,6 +19,7 @@ namespace LlmCore.Scheduling;
 /// </remarks>
 public sealed class ThroughputMatrix
 {
+    private static readonly string[] s_rootKeys = ["gpuTypes", "referenceGpuType", "classes", "source", "unit"];
     private readonly Dictionary<string, int> _classIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly string[] _types;
     private readonly string[] _classes;
@@ -126,11 +127,13 @@ public sealed class ThroughputMatrix
     /// <param name="json">The text.</param>
     /// <param name="source">A name for messages (e.g. the file name).</param>
     /// <returns>The matrix.</returns>
-    /// <exception cref="SchedulingFileException">The text is malformed (the message names line and column).</exception>
+    /// <exception cref="SchedulingFileException">The text is malformed or has an unknown top-level key (the message names
+    /// line and column).</exception>
     public static ThroughputMatrix Parse(string json, string source = "throughputs")
     {
         ArgumentNullException.ThrowIfNull(json);
         var root = PositionedJson.Parse(json, source).Expect(JsonValueKind.Object, source, "the throughput file");
+        root.CheckKeys(s_rootKeys, source, "the throughput file");
         var typesNode = root.Get("gpuTypes") ?? throw root.Error(source, "missing \"gpuTypes\": the GPU types, e.g. [\"v100\", \"p100\", \"k80\"]");
         typesNode.Expect(JsonValueKind.Array, source, "\"gpuTypes\"");
         if (typesNode.Items.Count == 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using LlmCore.Scheduling.Policies;
 
 namespace LlmCore.Scheduling.Internal;
@@ -34,8 +35,11 @@ internal sealed class PassPlanner
     private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
     private readonly List<int> _admitted = [];
+    private readonly List<(int Index, PreemptionReason Reason)> _eligible = [];
+    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen = [];
     private double[]? _runningKeys;
     private VictimSequence? _victims;
+    private double? _maxVictimKey;
     private Job? _head;
     private Reservation? _reservation;
     private int[]? _gpuLimit;
@@ -86,31 +90,36 @@ internal sealed class PassPlanner
             }
             else
             {
-                var candidates = new List<Job>(_engine.PendingCount);
+                // The candidate, key and order buffers are the engine's, reused pass after pass: at 100,000 pending jobs
+                // they are large-object-heap arrays that would otherwise be allocated, zeroed and collected every pass.
+                var scratch = _engine.Scratch;
+                var candidates = scratch.Candidates(_engine.PendingCount);
+                var count = 0;
+                var filter = _ineligible.Count > 0;
                 foreach (var job in _engine.PendingBySequence)
                 {
-                    if (!_ineligible.Contains(job))
+                    if (!filter || !_ineligible.Contains(job))
                     {
-                        candidates.Add(job);
+                        candidates[count++] = job;
                     }
                 }
 
-                var keys = new double[candidates.Count];
-                _policy.Ordering.ComputeKeys(_ordering, candidates, keys);
-                var order = new OrderEntry[candidates.Count];
-                for (var i = 0; i < order.Length; i++)
+                try
                 {
-                    order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
-                }
-
-                order.AsSpan().Sort(default(OrderEntryComparer));
-                for (var k = 0; k < order.Length; k++)
-                {
-                    if (!Examine(candidates[order[k].Index]))
+                    var keys = scratch.Keys(count);
+                    _policy.Ordering.ComputeKeys(_ordering, new ArraySegment<Job>(candidates, 0, count), keys);
+                    var order = scratch.Order(count);
+                    for (var i = 0; i < order.Length; i++)
                     {
-                        complete = false;
-                        break;
+                        order[i] = new OrderEntry(keys[i], candidates[i].Sequence, i);
                     }
+
+                    complete = ExamineInOrder(candidates, order);
+                }
+                finally
+                {
+                    // No finished job stays reachable through the buffer.
+                    Array.Clear(candidates, 0, count);
                 }
             }
 
@@ -126,6 +135,96 @@ internal sealed class PassPlanner
         {
             _ledger.Rollback(mark);
         }
+    }
+
+    /// <summary>
+    /// Examines the candidates in the order of <paramref name="order"/> (key, then submission), stopping when
+    /// <see cref="Examine"/> says no later job can change the outcome. Most passes over a long queue stop well before its
+    /// end, so the order is produced lazily by incremental quicksort (Paredes and Navarro, "Optimal Incremental Sorting",
+    /// ALENEX 2006): the first k entries cost O(n + k log k) instead of a full O(n log n) sort. The order is the same total
+    /// order as a full sort's, so the decisions are too.
+    /// </summary>
+    private bool ExamineInOrder(Job[] candidates, Span<OrderEntry> order)
+    {
+        var n = order.Length;
+        var comparer = default(OrderEntryComparer);
+
+        // bounds: a stack of positions b, each with every entry before b ordered before every entry from b on; an entry at a
+        // bound below n is a pivot, already in its final place. Entries before sortedUntil are in their final places.
+        var bounds = new Stack<int>();
+        bounds.Push(n);
+        var sortedUntil = 0;
+        var budget = 2 * (BitOperations.Log2((uint)Math.Max(n, 1)) + 8);
+        for (var i = 0; i < n; i++)
+        {
+            if (i >= sortedUntil)
+            {
+                var partitions = 0;
+                while (true)
+                {
+                    var hi = bounds.Peek();
+                    if (hi - i <= 32 || partitions++ > budget)
+                    {
+                        // A short range, or one that keeps splitting badly: sort it outright (so the worst case stays O(n log n)).
+                        order[i..hi].Sort(comparer);
+                        bounds.Pop();
+                        sortedUntil = hi < n ? hi + 1 : n;
+                        break;
+                    }
+
+                    var p = Partition(order, i, hi, comparer);
+                    if (p == i)
+                    {
+                        sortedUntil = i + 1;
+                        break;
+                    }
+
+                    bounds.Push(p);
+                }
+            }
+
+            if (!Examine(candidates[order[i].Index]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Lomuto partition of [lo, hi) around the median of its first, middle and last entries; returns the pivot's place.</summary>
+    private static int Partition(Span<OrderEntry> order, int lo, int hi, OrderEntryComparer comparer)
+    {
+        var last = hi - 1;
+        var mid = lo + ((hi - lo) / 2);
+        if (comparer.Compare(order[mid], order[lo]) < 0)
+        {
+            (order[mid], order[lo]) = (order[lo], order[mid]);
+        }
+
+        if (comparer.Compare(order[last], order[lo]) < 0)
+        {
+            (order[last], order[lo]) = (order[lo], order[last]);
+        }
+
+        if (comparer.Compare(order[mid], order[last]) < 0)
+        {
+            (order[mid], order[last]) = (order[last], order[mid]);
+        }
+
+        var pivot = order[last];
+        var store = lo;
+        for (var k = lo; k < last; k++)
+        {
+            if (comparer.Compare(order[k], pivot) < 0)
+            {
+                (order[k], order[store]) = (order[store], order[k]);
+                store++;
+            }
+        }
+
+        (order[store], order[last]) = (order[last], order[store]);
+        return store;
     }
 
     /// <summary>Decides for one pending job; <see langword="false"/> when no later job can start or preempt any more.</summary>
@@ -528,8 +627,19 @@ internal sealed class PassPlanner
         // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
         // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
         // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
+        // Without quotas and with no running job of lower priority, only the ordering can make a victim: when the job
+        // ranks after every candidate, no trial can succeed, so skip the scan (common under SRTF and LAS: the blocked
+        // head usually ranks after what runs).
+        if (_policy.Ordering.IsPreemptive && !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority
+            && (jobKey = KeyOf(job)) >= MaxVictimKey())
+        {
+            return false;
+        }
+
         var victims = Victims();
-        var eligible = new List<(int Index, PreemptionReason Reason)>();
+
+        var eligible = _eligible;
+        eligible.Clear();
         for (var i = 0; i < victims.Count; i++)
         {
             var v = victims.Job(i);
@@ -563,7 +673,8 @@ internal sealed class PassPlanner
         // Trial on the ledger: free the eligible victims in victim order (cost, priority, newest first) until the gang
         // fits, then take back the ones it does not need. The order is produced lazily: usually one or two suffice.
         var trial = _ledger.Mark();
-        var chosen = new List<(Job Victim, PreemptionReason Reason)>();
+        var chosen = _chosen;
+        chosen.Clear();
         var found = false;
         foreach (var (index, reason) in victims.InOrder(eligible))
         {
@@ -805,9 +916,7 @@ internal sealed class PassPlanner
             var count = 0;
             foreach (var v in running)
             {
-                // A run started at this instant is never a victim now: preempting it would leave a zero-length
-                // segment (started and stopped at once, e.g. a job backfilled by the pass before at the same instant).
-                if (v.Spec.Preemptible && v.RunStartedAt != _now)
+                if (IsVictimCandidate(v))
                 {
                     scratch.VictimJobs[count] = v;
                     scratch.VictimKeys[count++] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
@@ -820,6 +929,31 @@ internal sealed class PassPlanner
         return _victims;
     }
 
+    /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass
+    /// from the running jobs that <see cref="Victims"/> would list.</summary>
+    private double MaxVictimKey()
+    {
+        if (_maxVictimKey is not { } max)
+        {
+            max = double.NegativeInfinity;
+            foreach (var v in _engine.Running)
+            {
+                if (IsVictimCandidate(v) && RunningKey(v) is var key && key > max)
+                {
+                    max = key;
+                }
+            }
+
+            _maxVictimKey = max;
+        }
+
+        return max;
+    }
+
+    // A run started at this instant is never a victim now: preempting it would leave a zero-length segment (started and
+    // stopped at once, e.g. a job backfilled by the pass before at the same instant).
+    private bool IsVictimCandidate(Job running) => running.Spec.Preemptible && running.RunStartedAt != _now;
+
     private double KeyOf(Job job)
     {
         var one = _engine.Scratch.One;
@@ -830,15 +964,10 @@ internal sealed class PassPlanner
         return key[0];
     }
 
-    /// <summary>The ordering key of a running job: computed alone when the ordering's keys are independent of each
-    /// other, else from one computation over all running jobs per pass.</summary>
+    /// <summary>The ordering key of a running job, from one computation over all running jobs per pass (a pass changes no
+    /// running job, and each preemption trial would otherwise recompute the keys of every candidate victim).</summary>
     private double RunningKey(Job job)
     {
-        if (_policy.Ordering.KeysAreIndependent)
-        {
-            return KeyOf(job);
-        }
-
         if (_runningKeys is null)
         {
             var running = _engine.Running;
@@ -913,7 +1042,7 @@ internal sealed class PassPlanner
         }
     }
 
-    private readonly record struct OrderEntry(double Key, long Sequence, int Index);
+    internal readonly record struct OrderEntry(double Key, long Sequence, int Index);
 
     /// <summary>Ordering key, then submission order (a total order, so the unstable sort is deterministic).</summary>
     private readonly struct OrderEntryComparer : IComparer<OrderEntry>

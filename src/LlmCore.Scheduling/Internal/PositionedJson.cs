@@ -92,6 +92,18 @@ internal sealed class PositionedJson
 
     public SchedulingFileException Error(string source, string message) => new(source, Line, Column, message);
 
+    /// <summary>Throws naming the first key of this object that is not in <paramref name="allowed"/> (unknown keys are usually typos).</summary>
+    public void CheckKeys(string[] allowed, string source, string what)
+    {
+        foreach (var (key, value) in Properties)
+        {
+            if (!allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw value.Error(source, $"unknown key '{key}' in {what}; expected one of {string.Join(", ", allowed)}");
+            }
+        }
+    }
+
     public PositionedJson Expect(JsonValueKind kind, string source, string what)
     {
         if (Kind != kind && !(kind == JsonValueKind.True && Kind == JsonValueKind.False))

@@ -76,7 +76,7 @@ public sealed record SimulationMetrics(
 /// <param name="Metrics">The headline metrics (the JSON keys of <c>llmcore schedule simulate</c>).</param>
 /// <param name="Details">Further metrics.</param>
 /// <param name="Jobs">Every job: submission and completion times.</param>
-/// <param name="Segments">Every finished run segment, in the order they ended.</param>
+/// <param name="Segments">Every finished run segment, in the order they ended (empty when <see cref="SimulationOptions.KeepRunSegments"/> is off).</param>
 /// <param name="OpenSegments">Runs still going when the simulation stopped, cut at the stop time (their outcome field is meaningless: <see cref="RunOutcome.Cancelled"/>).</param>
 /// <param name="UnfinishedJobIds">Jobs pending or running at the stop, in submission order.</param>
 /// <param name="Samples">The cluster after each instant's pass (utilization and queue length over time).</param>

@@ -88,13 +88,14 @@ public sealed class Simulator
     /// <summary>An event; <see cref="Job"/> is the job's index in the trace (its submission sequence).</summary>
     private readonly record struct SimEvent(EventKind Kind, int Job, int Attempt, int Node);
 
-    private sealed class OpenRun(int attempt, double start, string placement, int gpus, double restart, int type)
+    private sealed class OpenRun(int attempt, double start, Placement placement, int gpus, double restart, int type)
     {
         public int Attempt { get; } = attempt;
 
         public double Start { get; } = start;
 
-        public string Placement { get; } = placement;
+        /// <summary>The placement; its text is made only for a segment that is kept.</summary>
+        public Placement Placement { get; } = placement;
 
         public int Gpus { get; } = gpus;
 
@@ -343,14 +344,15 @@ public sealed class Simulator
             var run = _open[index]!;
             _open[index] = null;
             _openCount--;
-            Record(index, new JobRunSegment(_trace.Jobs[index].Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome), run.Type, finished: true);
+            var placement = _options.KeepRunSegments ? run.Placement.ToString() : string.Empty;
+            Record(index, new JobRunSegment(_trace.Jobs[index].Id, placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome), run.Type, finished: true);
             return run;
         }
 
         /// <summary>Adds a segment to the totals in segment order (finished ones in the order they ended, then open ones).</summary>
         private void Record(int index, JobRunSegment segment, int type, bool finished)
         {
-            if (finished)
+            if (finished && _options.KeepRunSegments)
             {
                 _segments.Add(segment);
             }
@@ -394,7 +396,7 @@ public sealed class Simulator
             var index = IndexOf(s);
             var gpus = s.Gpus;
             var type = _owner.Cluster.TypeOf[s.Placement.Nodes[0].NodeIndex];
-            _open[index] = new OpenRun(s.Attempt, t, s.Placement.ToString(), gpus, s.RestartCostSeconds, type);
+            _open[index] = new OpenRun(s.Attempt, t, s.Placement, gpus, s.RestartCostSeconds, type);
             _openCount++;
             var work = Math.Max(0, _trace.Jobs[index].DurationSeconds - s.ProgressSeconds);
             var length = (s.Speed == 1 ? work : work / s.Speed) + s.RestartCostSeconds;
@@ -543,7 +545,7 @@ public sealed class Simulator
             {
                 if (_open[i] is { } run)
                 {
-                    var segment = new JobRunSegment(jobs[i].Id, run.Placement, run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
+                    var segment = new JobRunSegment(jobs[i].Id, run.Placement.ToString(), run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
                     open.Add(segment);
                     Record(i, segment, run.Type, finished: false);
                 }

@@ -37,6 +37,20 @@ public sealed class Trace
             gpuSeconds += job.GpuSeconds;
         }
 
+        // Traces are usually written in submission order: keep such a list as it is.
+        var sorted = true;
+        for (var i = 1; i < list.Count && sorted; i++)
+        {
+            sorted = list[i - 1].SubmitSeconds <= list[i].SubmitSeconds;
+        }
+
+        if (sorted)
+        {
+            Jobs = list.ToArray();
+            TotalGpuSeconds = gpuSeconds;
+            return;
+        }
+
         // List<T>.Sort is unstable: sort an index permutation with the input position as the tie-break.
         var order = Enumerable.Range(0, list.Count).ToArray();
         Array.Sort(order, (a, b) =>

@@ -107,6 +107,7 @@ public class HeterogeneityTests
     [InlineData("{ \"gpuTypes\": [\"v100\"],\n \"classes\": { \"A\": { \"v100\": 1, \"h100\": 2 } } }", 2, "names GPU type 'h100'")]
     [InlineData("{ \"gpuTypes\": [\"v100\"], \"referenceGpuType\": \"k80\", \"classes\": {} }", 1, "\"referenceGpuType\" 'k80' is not one of")]
     [InlineData("{ \"classes\": {} }", 1, "missing \"gpuTypes\"")]
+    [InlineData("{ \"gpuTypes\": [\"v100\"],\n \"refrenceGpuType\": \"v100\", \"classes\": {} }", 2, "unknown key 'refrenceGpuType' in the throughput file")]
     public void ThroughputMatrix_MalformedFile_NamesLineAndProblem(string json, int line, string problem)
     {
         var ex = Assert.Throws<SchedulingFileException>(() => ThroughputMatrix.Parse(json, "t.json"));

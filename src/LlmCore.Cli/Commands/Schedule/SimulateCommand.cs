@@ -28,7 +28,7 @@ internal static class SimulateCommand
             var aware = support.HeterogeneityVariants(parseResult, allowBoth: false)[0];
             var schedulingPolicy = ScheduleCliSupport.BuildPolicy(parseResult.GetValue(policy)!, parseResult.GetValue(support.Backfill), support.PreemptionEnabled(parseResult), "--policy", throughputs, aware);
             ScheduleCliSupport.WarnAboutConfiguration(context, [schedulingPolicy]);
-            var options = support.BuildOptions(parseResult);
+            var options = support.BuildOptions(parseResult) with { KeepRunSegments = parseResult.GetValue(events) is not null };
             var trace = support.LoadTrace(parseResult);
             var simulator = new Simulator(cluster, schedulingPolicy, options);
             var result = ScheduleCliSupport.Run(context, parseResult, simulator, trace, "simulating " + schedulingPolicy.Name);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Scale runs of issue 18: synthetic Philly-like traces of 100,000 and 1,000,000 jobs on 1,000 × 8 GPUs at offered
+# load 1.1 (seed 18; sizes and durations in benchmarks/LlmCore.Benchmarks/Scheduling/ScaleTrace.cs), replayed through
+# `llmcore schedule simulate` per policy (preemption on, the CLI's default), reporting the whole process's wall time,
+# CPU time and peak resident memory (/usr/bin/time -v). Traces go to artifacts/sched-scale/ (generated once).
+#
+#   scripts/bench/scale-trace.sh [JOBS...]          default: 100000 1000000
+#   POLICIES="fifo srtf las" NO_BUILD=1 scripts/bench/scale-trace.sh 1000000
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+jobs=("$@")
+[ ${#jobs[@]} -eq 0 ] && jobs=(100000 1000000)
+policies=${POLICIES:-"fifo srtf las"}
+nodes=1000
+gpus_per_node=8
+load=1.1
+out=artifacts/sched-scale
+mkdir -p "$out"
+
+if [ -z "${NO_BUILD:-}" ]; then
+  dotnet build src/LlmCore.Cli -c Release -v q -nologo >/dev/null
+  dotnet build benchmarks/LlmCore.Benchmarks -c Release -v q -nologo >/dev/null
+fi
+cli=src/LlmCore.Cli/bin/Release/net10.0/llmcore.dll
+bench=benchmarks/LlmCore.Benchmarks/bin/Release/net10.0/LlmCore.Benchmarks.dll
+
+echo "uptime: $(uptime)"
+echo "| jobs | policy | wall s | CPU s (user+sys) | peak RSS MB | preemptions | completed |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
+for n in "${jobs[@]}"; do
+  trace="$out/synthetic-$n-load$load-seed18.csv"
+  if [ ! -s "$trace" ]; then
+    dotnet "$bench" sched-scale-trace "$n" "$load" $((nodes * gpus_per_node)) "$trace" >&2
+  fi
+  for policy in $policies; do
+    json="$out/synthetic-$n-$policy.json"
+    timing="$out/synthetic-$n-$policy.time"
+    /usr/bin/time -v -o "$timing" dotnet "$cli" schedule simulate --trace "$trace" --nodes $nodes \
+      --gpus-per-node $gpus_per_node --policy "$policy" --json > "$json"
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$timing")
+    cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$timing")
+    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$timing")
+    preemptions=$(grep -o '"preemptions": *[0-9]*' "$json" | head -1 | grep -o '[0-9]*$')
+    completed=$(grep -o '"completed": *[0-9]*' "$json" | head -1 | grep -o '[0-9]*$')
+    echo "| $n | $policy | $wall | $cpu | $rss | $preemptions | $completed |"
+  done
+done
+echo "uptime: $(uptime)"
