@@ -15,7 +15,7 @@ internal static class SimulateCommand
         var support = new ScheduleCliSupport();
         var policy = new Option<string>("--policy") { Description = string.Join(", ", SchedulingPolicy.Names) + ".", Required = true };
         var events = new Option<string?>("--events") { Description = "Write every run segment to this CSV: job_id,placement,gpus,start_s,end_s,outcome." };
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG of GPU utilization and queue length over time." };
+        var plot = CliOptions.Plot("Write a PNG of GPU utilization and queue length over time");
         var command = new Command("simulate", "Replay a job trace on a simulated GPU cluster with one scheduling policy (discrete-event, deterministic).");
         support.AddTo(command);
         command.Options.Add(policy);
