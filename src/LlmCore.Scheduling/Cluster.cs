@@ -355,12 +355,12 @@ public sealed class Cluster
     {
         if (nodes > MaxNodes)
         {
-            throw new ArgumentOutOfRangeException(paramName, nodes, $"A cluster may have at most {MaxNodes:N0} nodes; this one has {nodes:N0}.");
+            throw new ArgumentOutOfRangeException(paramName, nodes, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxNodes:N0} nodes; this one has {nodes:N0}."));
         }
 
         if (gpus > MaxGpus)
         {
-            throw new ArgumentOutOfRangeException(paramName, gpus, $"A cluster may have at most {MaxGpus:N0} GPUs in total; this one has {gpus:N0}.");
+            throw new ArgumentOutOfRangeException(paramName, gpus, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxGpus:N0} GPUs in total; this one has {gpus:N0}."));
         }
     }
 

@@ -105,7 +105,7 @@ public static class ClusterFile
         var gpus = nodes.Sum(static n => (long)n.Gpus);
         if (gpus > Cluster.MaxGpus)
         {
-            throw root.Error(source, $"the cluster would have {gpus:N0} GPUs, more than the {Cluster.MaxGpus:N0} a simulated cluster may have");
+            throw root.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have {gpus:N0} GPUs, more than the {Cluster.MaxGpus:N0} a simulated cluster may have"));
         }
 
         return new Cluster(nodes, levels);

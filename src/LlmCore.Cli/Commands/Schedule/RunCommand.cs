@@ -55,6 +55,17 @@ internal static class RunCommand
                 throw CliUsageException.ForOption("--policy", "must be one of " + string.Join(", ", SchedulingPolicy.Names), policyName);
             }
 
+            // Options of the other executor would be ignored: refused instead.
+            var foreign = executor == "local"
+                ? new Option[] { urlOption, tokenOption, userOption, apiOption }
+                : new Option[] { nodesOption, gpusOption };
+            if (foreign.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } stray)
+            {
+                throw new CliUsageException(executor == "local"
+                    ? $"{stray.Name}: applies to --executor slurm only; the local executor runs in this process."
+                    : $"{stray.Name}: applies to --executor local only; with slurm the cluster shape comes from Slurm.");
+            }
+
             var scale = parseResult.GetValue(scaleOption);
             if (!double.IsFinite(scale) || scale <= 0)
             {

@@ -271,6 +271,11 @@ internal sealed class ScheduleCliSupport
             throw CliUsageException.ForOption("--estimate-sigma", "must be ≥ 0", sigma);
         }
 
+        if (estimates != RuntimeEstimateMode.Noisy && parseResult.GetResult(EstimateSigma) is { Implicit: false })
+        {
+            throw CliUsageException.ForOption("--estimate-sigma", "applies to --estimates noisy only", sigma);
+        }
+
         var checkpoint = parseResult.GetValue(CheckpointMinutes);
         if (!double.IsFinite(checkpoint) || checkpoint < 0)
         {
