@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace LlmCore.Cli.Tests.Contract;
 
 /// <summary>
 /// Bad input, command by command (issue 22): exit code 2, one line on stderr that names the option and says what it
 /// accepts, nothing on stdout, no .NET type name, and no --output/--plot file left behind.
 /// </summary>
-public sealed partial class BadInputTests : IDisposable
+public sealed class BadInputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("llmcore-bad-").FullName;
 
@@ -84,16 +82,7 @@ public sealed partial class BadInputTests : IDisposable
 
         var (exit, output, error) = CliRunner.Run(args);
 
-        Assert.True(exit == 2, $"exit {exit}; stderr: {error}");
-        Assert.Empty(output);
-        var line = Assert.Single(error.TrimEnd('\n', '\r').Split('\n'));
-        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        foreach (var words in expected.Split('|'))
-        {
-            Assert.Contains(words, line, StringComparison.Ordinal);
-        }
-
-        Assert.DoesNotMatch(TypeName(), line);
+        BadInputAssert.ExitTwoWithOneLine(exit, output, error, expected);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
@@ -125,7 +114,4 @@ public sealed partial class BadInputTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.True(new FileInfo(plot).Length > 0);
     }
-
-    [GeneratedRegex(@"System\.|`1|\[System|Exception of type", RegexOptions.CultureInvariant)]
-    private static partial Regex TypeName();
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Scheduling;
 using LlmCore.Scheduling.Execution;
@@ -124,47 +125,28 @@ internal static class RunCommand
                 // Every key of `schedule simulate --json` (docs/cli.md), then executor; accounting and slurmApiVersion only
                 // with --executor slurm (null values are not written).
                 var d = ReplayStatistics.Compute(trace, result);
-                context.WriteJson(new
+                var json = JsonSerializer.SerializeToNode(SimulateCommand.ToJson(policyName, ScheduleCliSupport.Label(settings.CreatePolicy()), null, null, m, d, result.ClusterGpus), CliContext.JsonOptions)!.AsObject();
+                json["executor"] = executor;
+                if (accounting is not null)
                 {
-                    policy = policyName,
-                    label = ScheduleCliSupport.Label(settings.CreatePolicy()),
-                    m.Jobs,
-                    m.Completed,
-                    m.AvgJctSeconds,
-                    m.P50JctSeconds,
-                    m.P99JctSeconds,
-                    m.AvgQueueDelaySeconds,
-                    m.MakespanSeconds,
-                    m.GpuUtilization,
-                    m.Preemptions,
-                    clusterGpus = result.ClusterGpus,
-                    offeredLoad = d.OfferedLoad,
-                    rejected = d.Rejected,
-                    failed = d.Failed,
-                    unfinished = d.Unfinished,
-                    lostGpuHours = d.LostGpuHours,
-                    longestWaitSeconds = d.LongestWaitSeconds,
-                    jainFairnessIndex = d.JainFairnessIndex,
-                    finishTimeFairnessMean = d.FinishTimeFairnessMean,
-                    finishTimeFairnessMax = d.FinishTimeFairnessMax,
-                    utilizationByGpuType = d.UtilizationByGpuType,
-                    resizes = d.Resizes,
-                    tenants = d.Tenants.Select(t => new { tenant = t.Tenant, jobs = t.Jobs, completed = t.Completed, gpuHours = t.GpuSeconds / 3600, share = t.Share, avgJctSeconds = t.AvgJctSeconds, serviceRate = t.ServiceRate }).ToArray(),
-                    executor,
-                    slurmApiVersion = accounting is null ? null : apiVersion,
-                    accounting = accounting?.Select(static r => new
-                    {
-                        slurmJobId = r.SlurmJobId,
-                        jobId = r.JobId,
-                        state = r.State,
-                        elapsedSeconds = r.ElapsedSeconds,
-                        gpus = r.Gpus,
-                        exitCode = r.ExitCode,
-                        signal = r.Signal,
-                        restarts = r.Restarts,
-                        nodes = r.Nodes,
-                    }),
-                });
+                    json["slurmApiVersion"] = apiVersion;
+                    json["accounting"] = JsonSerializer.SerializeToNode(
+                        accounting.Select(static r => new
+                        {
+                            slurmJobId = r.SlurmJobId,
+                            jobId = r.JobId,
+                            state = r.State,
+                            elapsedSeconds = r.ElapsedSeconds,
+                            gpus = r.Gpus,
+                            exitCode = r.ExitCode,
+                            signal = r.Signal,
+                            restarts = r.Restarts,
+                            nodes = r.Nodes,
+                        }),
+                        CliContext.JsonOptions);
+                }
+
+                context.WriteJson(json);
                 return 0;
             }
 
