@@ -104,6 +104,7 @@ internal static class TrainCommand
                     ?? throw CliUsageException.ForOption("--dataset", "is required (a built-in dataset or a CSV file), or give --model gpt|classifier with --text", "nothing");
                 var optimizerName = parseResult.GetValue(optimizer)
                     ?? throw CliUsageException.ForOption("--optimizer", $"is required with --dataset: one of {string.Join(", ", TrainOptimizers.Names)}", "nothing");
+                TrainOptimizers.RequireMomentumIsUsed(optimizerName, parseResult.GetResult(momentum) is { Implicit: false });
                 var request = new TrainRequest(
                     datasetName,
                     parseResult.GetValue(target),
@@ -145,6 +146,7 @@ internal static class TrainCommand
 
             var textName = parseResult.GetValue(text)
                 ?? throw CliUsageException.ForOption("--text", $"is required with --model {kind.ToString().ToLowerInvariant()}: names, spamassassin or a UTF-8 text file", "nothing");
+            TrainOptimizers.RequireMomentumIsUsed(parseResult.GetValue(optimizer) ?? "adamw", parseResult.GetResult(momentum) is { Implicit: false });
             var transformer = new TransformerTraining.Request(
                 kind,
                 textName,

@@ -57,6 +57,8 @@ public sealed class BadInputTests : IDisposable
         { "train --model gpt --text names --dataset iris", "--dataset|dense model" },
         { "train --dataset iris --optimizer sgd --text names", "--text|--model" },
         { "train --dataset iris", "--optimizer|required" },
+        { "train --dataset iris --optimizer adam --momentum 0.9", "--momentum|sgd, rmsprop, lars, muon|adam" },
+        { "train --model gpt --text names --momentum 0.9 --save OUT.bin", "--momentum|adamw" },
         { "train --optimizer sgd", "--dataset|required" },
         { "train --dataset iris --optimizer sgd --accountant pld", "--private|--accountant" },
         { "train --model gpt --text names --steps 2 --save OUT.bin --private --noise-multiplier 1 --max-grad-norm 1 --delta 1e-5 --sampler shuffle --accountant pld", "--sampler shuffle|--accountant rdp|pld" },
