@@ -43,7 +43,7 @@ internal static class IndustriesCommand
             // parenthesis), so no list is cut to a first word at 80 columns.
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumn(new TableColumn("name").NoWrap()).AddColumn("industry").AddColumn(new TableColumn("data").NoWrap())
-                .AddColumn(new TableColumn("EU AI Act").NoWrap()).AddColumn(new TableColumn("willingness to pay").NoWrap());
+                .AddColumn(new TableColumn("EU AI Act").NoWrap()).AddColumn("willingness to pay");
             foreach (var i in industries)
             {
                 table.AddRow(
