@@ -122,13 +122,26 @@ public sealed class Cluster
     /// <summary>The name of the implicit widest level (the whole cluster).</summary>
     public const string ClusterLevel = "cluster";
 
+    /// <summary>
+    /// The most nodes a cluster may have (1,000,000): the simulator's state grows with the node count (about 550 MB and
+    /// 11 s to build at this size), so larger requests are refused before anything is allocated.
+    /// </summary>
+    public const int MaxNodes = 1_000_000;
+
+    /// <summary>
+    /// The most GPUs a cluster may have in total (8,388,608 = 2²³): the simulator keeps state per GPU, so larger requests
+    /// are refused before anything is allocated (a billion GPUs on one node needed over 11 GB).
+    /// </summary>
+    public const long MaxGpus = 8_388_608;
+
     private readonly Dictionary<string, int> _indexByName;
     private readonly string[] _levelNames;
 
     /// <summary>Creates a cluster from its nodes; nodes are numbered from 0 in the given order.</summary>
     /// <param name="nodes">The nodes, at least one, with unique names.</param>
     /// <exception cref="ArgumentNullException"><paramref name="nodes"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a name.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a name,
+    /// or has more than <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs.</exception>
     public Cluster(IEnumerable<NodeSpec> nodes)
         : this(nodes, null, labeled: false)
     {
@@ -140,7 +153,7 @@ public sealed class Cluster
     /// <param name="topologyLevels">The level names, widest first, unique (case-insensitive), none of them <c>node</c> or <c>cluster</c>; may be empty.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a
-    /// name, or a level name is empty, repeated or reserved.</exception>
+    /// name, has more than <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs, or a level name is empty, repeated or reserved.</exception>
     public Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string> topologyLevels)
         : this(nodes, topologyLevels ?? throw new ArgumentNullException(nameof(topologyLevels)), labeled: true)
     {
@@ -154,6 +167,8 @@ public sealed class Cluster
         {
             throw new ArgumentException("A cluster needs at least one node.", nameof(nodes));
         }
+
+        CheckSize(list.Length, list.Sum(static n => (long)(n?.Gpus ?? 0)), nameof(nodes));
 
         string[] levels;
         if (!labeled || topologyLevels is null)
@@ -322,15 +337,31 @@ public sealed class Cluster
     /// <param name="gpuType">The GPU type of every node.</param>
     /// <param name="nodesPerRack">Nodes per rack (consecutive nodes share a rack), or 0 for no racks.</param>
     /// <returns>The cluster.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is out of range, or the cluster would exceed <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs.</exception>
     public static Cluster Uniform(int nodes, int gpusPerNode, string gpuType = "GPU", int nodesPerRack = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(gpusPerNode, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(nodesPerRack);
+        CheckSize(nodes, (long)nodes * gpusPerNode, nameof(nodes));
         return new Cluster(Enumerable.Range(0, nodes).Select(i => new NodeSpec("node" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), gpusPerNode, gpuType)
         {
             Rack = nodesPerRack > 0 ? "rack" + (i / nodesPerRack).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
         }));
+    }
+
+    /// <summary>Refuses a cluster beyond <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs, before anything is allocated.</summary>
+    private static void CheckSize(int nodes, long gpus, string paramName)
+    {
+        if (nodes > MaxNodes)
+        {
+            throw new ArgumentOutOfRangeException(paramName, nodes, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxNodes:N0} nodes; this one has {nodes:N0}."));
+        }
+
+        if (gpus > MaxGpus)
+        {
+            throw new ArgumentOutOfRangeException(paramName, gpus, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxGpus:N0} GPUs in total; this one has {gpus:N0}."));
+        }
     }
 
     /// <summary>Gets the index of the node named <paramref name="name"/>.</summary>

@@ -27,7 +27,7 @@ namespace LlmCore.Scheduling;
 /// </remarks>
 public static class ClusterFile
 {
-    private const int MaxNodes = 1_000_000;
+    private const int MaxNodes = Cluster.MaxNodes;
 
     private static readonly string[] s_rootKeys = ["levels", "domains", "nodes", "name", "description"];
     private static readonly string[] s_domainKeys = ["name", "count", "domains", "nodes"];
@@ -100,6 +100,12 @@ public static class ClusterFile
         if (nodes.Count == 0)
         {
             throw root.Error(source, "the cluster has no nodes: give \"domains\" or \"nodes\"");
+        }
+
+        var gpus = nodes.Sum(static n => (long)n.Gpus);
+        if (gpus > Cluster.MaxGpus)
+        {
+            throw root.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have {gpus:N0} GPUs, more than the {Cluster.MaxGpus:N0} a simulated cluster may have"));
         }
 
         return new Cluster(nodes, levels);

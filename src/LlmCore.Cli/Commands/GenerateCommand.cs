@@ -66,6 +66,11 @@ internal static class GenerateCommand
             throw CliUsageException.ForOption("--model", "must be a GPT model file (this one holds a sequence classifier, which does not generate text)", path);
         }
 
+        if (temperature == 0 && topK is { } greedyK)
+        {
+            throw CliUsageException.ForOption("--top-k", "has no effect at --temperature 0 (greedy decoding always takes the most likely token); give a temperature > 0 or drop --top-k", greedyK);
+        }
+
         var vocabulary = gpt.Options.VocabularySize;
         if (topK is { } k && (k < 1 || k > vocabulary))
         {

@@ -37,7 +37,7 @@ internal static class TrainCommand
         var activation = new Option<string>("--activation") { Description = "The dense model's hidden activation: relu, gelu, tanh or sigmoid.", DefaultValueFactory = _ => "relu" };
         var seed = new Option<int>("--seed") { Description = "The seed of the data order, the split, the weights and the shuffling.", DefaultValueFactory = _ => 0 };
         var holdout = new Option<double>("--validation-split") { Description = "The dense model's held-out fraction the metric is measured on, in (0, 1).", DefaultValueFactory = _ => 0.2 };
-        var plot = new Option<string?>("--plot") { Description = "Write the loss curve to this PNG file." };
+        var plot = CliOptions.Plot("Write the loss curve to this PNG file");
         var isPrivate = new Option<bool>("--private") { Description = "Train with DP-SGD (per-example clipping, Gaussian noise from the secure source, privacy accounting)." };
         var noiseMultiplier = new Option<double?>("--noise-multiplier") { Description = "With --private: the noise multiplier σ, > 0 (noise standard deviation σ·C)." };
         var targetEpsilon = new Option<double?>("--target-epsilon") { Description = "With --private: calibrate σ so that ε at --delta after the run's steps is at most this, > 0." };
@@ -104,6 +104,7 @@ internal static class TrainCommand
                     ?? throw CliUsageException.ForOption("--dataset", "is required (a built-in dataset or a CSV file), or give --model gpt|classifier with --text", "nothing");
                 var optimizerName = parseResult.GetValue(optimizer)
                     ?? throw CliUsageException.ForOption("--optimizer", $"is required with --dataset: one of {string.Join(", ", TrainOptimizers.Names)}", "nothing");
+                TrainOptimizers.RequireMomentumIsUsed(optimizerName, parseResult.GetResult(momentum) is { Implicit: false });
                 var request = new TrainRequest(
                     datasetName,
                     parseResult.GetValue(target),
@@ -118,7 +119,10 @@ internal static class TrainCommand
                     ParseActivation(parseResult.GetValue(activation)!),
                     parseResult.GetValue(seed),
                     parseResult.GetValue(holdout),
-                    parseResult.GetValue(plot));
+                    parseResult.GetValue(plot))
+                {
+                    BatchSizeGiven = parseResult.GetResult(batchSize) is { Implicit: false },
+                };
                 return Run(context, parseResult, request, privateSettings);
             }
 
@@ -142,6 +146,7 @@ internal static class TrainCommand
 
             var textName = parseResult.GetValue(text)
                 ?? throw CliUsageException.ForOption("--text", $"is required with --model {kind.ToString().ToLowerInvariant()}: names, spamassassin or a UTF-8 text file", "nothing");
+            TrainOptimizers.RequireMomentumIsUsed(parseResult.GetValue(optimizer) ?? "adamw", parseResult.GetResult(momentum) is { Implicit: false });
             var transformer = new TransformerTraining.Request(
                 kind,
                 textName,
@@ -177,6 +182,7 @@ internal static class TrainCommand
         request.Validate();
         var data = LoadData(request);
         var (train, test) = data.Split(request.ValidationSplit, request.Seed);
+        RequireEnoughData(request, data, train, test);
         var scaler = Standardizer<double>.Fit(train);
         train = scaler.Transform(train);
         test = scaler.Transform(test);
@@ -224,6 +230,7 @@ internal static class TrainCommand
                 var bar = ctx.AddTask("training", maxValue: request.Epochs);
                 result = trainer.Fit(train, options, test, new Reporter(e =>
                 {
+                    StopIfDiverged(e);
                     bar.Increment(1);
                     bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}";
                 }));
@@ -232,7 +239,16 @@ internal static class TrainCommand
         }
         else
         {
-            history = trainer.Fit(train, options, test);
+            history = trainer.Fit(train, options, test, new Reporter(StopIfDiverged));
+        }
+
+        // The private path reports per pass of its sampler: its history is checked here, before any plot or output.
+        for (var e = 0; e < history.Loss.Count; e++)
+        {
+            if (!double.IsFinite(history.Loss[e]))
+            {
+                throw Diverged(e + 1, history.Loss[e]);
+            }
         }
 
         var metricValue = trainer.Evaluate(test).Metrics[metric.Name];
@@ -312,6 +328,11 @@ internal static class TrainCommand
     {
         if (BuiltInDatasets.Names.Contains(request.Dataset.ToLowerInvariant()) && !File.Exists(request.Dataset))
         {
+            if (request.Target is not null)
+            {
+                throw CliUsageException.ForOption("--target", $"applies to a CSV --dataset; the built-in dataset '{request.Dataset}' has its own target", request.Target);
+            }
+
             var builtIn = BuiltInDatasets.Get<double>(request.Dataset, request.Seed);
             if (request.Task is { } wanted && wanted != builtIn.Task)
             {
@@ -331,7 +352,15 @@ internal static class TrainCommand
             throw CliUsageException.ForOption("--dataset", "names a CSV file that does not exist", request.Dataset);
         }
 
-        return CsvDataset.Load<double>(request.Dataset, request.Target, request.Task);
+        try
+        {
+            return CsvDataset.Load<double>(request.Dataset, request.Target, request.Task);
+        }
+        catch (ArgumentException ex) when (ex.ParamName is { } name && name.Contains("target", StringComparison.OrdinalIgnoreCase))
+        {
+            // "there is no target column 'x'; the columns are ..." — named after the option, without the parameter suffix.
+            throw new CliUsageException("--target: " + ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal), ex);
+        }
     }
 
     private static LearningTask? ParseTask(string? value) => value?.ToLowerInvariant() switch
@@ -371,6 +400,55 @@ internal static class TrainCommand
         return sizes;
     }
 
+    /// <summary>Stops training at the first epoch whose loss is NaN or infinite (exit code 3, as <c>optimize</c> does).</summary>
+    private static void StopIfDiverged(EpochResult epoch)
+    {
+        if (!double.IsFinite(epoch.Loss))
+        {
+            throw Diverged(epoch.Epoch, epoch.Loss);
+        }
+    }
+
+    private static CliDivergedException Diverged(int epoch, double loss) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"diverged at epoch {epoch}: the loss is {(double.IsNaN(loss) ? "NaN" : "infinite")}; try a smaller --lr (or another --optimizer) (exit code 3: the run diverged)."));
+
+    /// <summary>
+    /// Refuses data a fit cannot learn from: a classification target with one class, fewer than 2 training rows or no
+    /// held-out row after --validation-split, training rows of only one class, and a --batch-size above the training rows.
+    /// </summary>
+    private static void RequireEnoughData(TrainRequest request, Dataset<double> data, Dataset<double> train, Dataset<double> test)
+    {
+        var classification = data.Task == LearningTask.Classification;
+        if (classification && data.ClassCount < 2)
+        {
+            throw CliUsageException.ForOption(request.Target is null ? "--dataset" : "--target", $"needs a classification target with at least 2 classes; '{request.DatasetLabel}' has {data.ClassCount} ({string.Join(", ", data.ClassNames ?? [])})", request.Target ?? request.DatasetLabel);
+        }
+
+        if (train.Count < 2 || test.Count < 1)
+        {
+            throw CliUsageException.ForOption("--dataset", $"has {data.Count} row(s): --validation-split {request.ValidationSplit.ToString("R", CultureInfo.InvariantCulture)} leaves {train.Count} for training and {test.Count} held out; training needs at least 2 rows and the held-out metric at least 1", request.DatasetLabel);
+        }
+
+        if (classification)
+        {
+            var seen = new HashSet<double>();
+            foreach (var label in train.Targets)
+            {
+                seen.Add(label);
+            }
+
+            if (seen.Count < 2)
+            {
+                throw CliUsageException.ForOption("--dataset", $"leaves the {train.Count} training rows with a single class after --validation-split {request.ValidationSplit.ToString("R", CultureInfo.InvariantCulture)}; give more rows of each class", request.DatasetLabel);
+            }
+        }
+
+        if (request.BatchSizeGiven && request.BatchSize > train.Count)
+        {
+            throw CliUsageException.ForOption("--batch-size", $"must be at most the {train.Count} training rows of '{request.DatasetLabel}'", request.BatchSize);
+        }
+    }
+
     private sealed record TrainRequest(
         string Dataset,
         string? Target,
@@ -388,6 +466,9 @@ internal static class TrainCommand
         string? Plot)
     {
         public string DatasetLabel => Path.GetFileName(Dataset);
+
+        /// <summary>Gets a value indicating whether --batch-size was given (the default of 32 is then capped by the data).</summary>
+        public bool BatchSizeGiven { get; init; }
 
         public void Validate()
         {

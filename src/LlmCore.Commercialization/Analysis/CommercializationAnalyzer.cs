@@ -14,7 +14,7 @@ namespace LlmCore.Commercialization.Analysis;
 /// criteria, Monte Carlo and tornado sensitivity of the NPV, and how each regulation of the industry moved the criteria.
 /// </summary>
 /// <remarks>
-/// <para>Method (research/commercialization.md §4 and §6): criterion weights are AHP priorities of a pairwise
+/// <para>Method: criterion weights are AHP priorities of a pairwise
 /// judgment matrix (Saaty 1980; CR must be &lt; 0.10) unless configured; the decision matrix is ranked by TOPSIS
 /// (Hwang and Yoon 1981), which gives the final order and score, and by AHP's distributive synthesis; when the two
 /// orders differ the analysis says so. Monte Carlo (seeded Mersenne Twister, triangular inputs) and a tornado vary

@@ -75,7 +75,7 @@ public sealed class BusinessAnalysisOptions
     public ServingSlo DefaultLatencyExpectation { get; set; } = ServingSlo.MlPerfLlama2Server;
 
     /// <summary>Gets or sets the non-inference cost of one request (retrieval, tools, moderation), USD.</summary>
-    /// <value>The default value is 0.0005 (research/commercialization.md §4.5); the range is 0 to 100.</value>
+    /// <value>The default value is 0.0005 (the retrieval and tool cost of a typical RAG request, as in the worked request-cost example of docs/commercialization.md); the range is 0 to 100.</value>
     [Range(0.0, 100.0)]
     public double OverheadCostPerRequestUsd { get; set; } = 0.0005;
 

@@ -110,8 +110,9 @@ public sealed class GpuCatalog
     /// <param name="json">The JSON text.</param>
     /// <returns>The entries, in file order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
-    /// <exception cref="FormatException">The JSON is malformed, or an entry lacks a required key or holds a non-number.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A figure is out of range (see <see cref="GpuSpec"/>).</exception>
+    /// <exception cref="FormatException">The JSON is malformed, or an entry lacks a required key, holds a non-number, or holds a
+    /// figure that is not finite and positive (the message names the entry and the key).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A figure is out of range in another way (see <see cref="GpuSpec"/>).</exception>
     public static IReadOnlyList<GpuSpec> ParseJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -179,16 +180,22 @@ public sealed class GpuCatalog
             throw new FormatException($"GPU entry {index} has no 'name'.");
         }
 
-        double Required(string key) => Number(item, key, name) ?? throw new FormatException($"GPU '{name}' has no '{key}'.");
+        double Required(string key) => Positive(key, Number(item, key, name) ?? throw new FormatException($"GPU '{name}' has no '{key}'."))!.Value;
 
-        var fp8 = Number(item, "denseFp8Tflops", name);
+        // Every figure is checked here, naming the entry and the key, before GpuSpec's own guards would name only a parameter.
+        double? Positive(string key, double? value, bool allowZero = false) =>
+            value is not { } v || (double.IsFinite(v) && (v > 0 || (allowZero && v == 0)))
+                ? value
+                : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"GPU entry {index} ('{name}'): '{key}' must be a finite number {(allowZero ? "≥ 0" : "> 0")}, got {v:R}."));
+
+        var fp8 = Positive("denseFp8Tflops", Number(item, "denseFp8Tflops", name));
         return new GpuSpec(
             name,
             Required("denseFp16Tflops") * Tera,
             fp8 is { } f ? f * Tera : null,
             Required("memoryGb") * Giga,
             Required("bandwidthTbPerSecond") * Tera,
-            (Number(item, "interconnectGbPerSecond", name) ?? 0) * Giga,
+            (Positive("interconnectGbPerSecond", Number(item, "interconnectGbPerSecond", name), allowZero: true) ?? 0) * Giga,
             Required("tdpWatts"))
         {
             Description = TryGetProperty(item, "description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() ?? string.Empty : string.Empty,

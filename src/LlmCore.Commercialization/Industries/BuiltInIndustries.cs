@@ -1,7 +1,7 @@
 namespace LlmCore.Commercialization.Industries;
 
 /// <summary>
-/// The built-in industry profiles. Qualitative content: research/commercialization.md §5. Figures: planning
+/// The built-in industry profiles. Qualitative content: the regulations named in each profile (GDPR, HIPAA, PIPL, the EU AI Act, ...). Figures: planning
 /// assumptions (see <see cref="Industry"/>), anchored on the published prices named in comments.
 /// </summary>
 internal static class BuiltInIndustries

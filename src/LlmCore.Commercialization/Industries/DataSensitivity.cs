@@ -1,6 +1,6 @@
 namespace LlmCore.Commercialization.Industries;
 
-/// <summary>How sensitive an industry's data typically is (research/commercialization.md §5 scale).</summary>
+/// <summary>How sensitive an industry's data typically is (H: regulated personal or secret data; M: confidential business data; L: mostly public data).</summary>
 public enum DataSensitivity
 {
     /// <summary>Mostly public data.</summary>

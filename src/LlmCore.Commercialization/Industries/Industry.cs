@@ -5,8 +5,8 @@ namespace LlmCore.Commercialization.Industries;
 /// to pay, and the demand figures the analyzer turns into revenue for each business model.
 /// </summary>
 /// <remarks>
-/// <para>The qualitative content follows research/commercialization.md §5 (industry table, with the legal references
-/// named there); the numeric figures are stated planning assumptions anchored where possible on published prices
+/// <para>The qualitative content follows the legal texts named in each profile (GDPR, HIPAA, GLBA, PCI DSS, FERPA,
+/// PIPL, the EU AI Act and others); the numeric figures are stated planning assumptions anchored where possible on published prices
 /// (GitHub Copilot $19–39 per seat-month, Intercom Fin $0.99 per resolution, Salesforce Agentforce $2 per
 /// conversation) and are meant to be overridden with a team's own numbers (options or JSON).</para>
 /// <para>Immutable and thread-safe. <see cref="Validate"/> checks the ranges; the catalogue calls it on every entry.</para>

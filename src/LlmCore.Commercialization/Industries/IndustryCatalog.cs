@@ -58,7 +58,7 @@ public sealed class IndustryCatalog : IIndustryCatalog
         }
     }
 
-    /// <summary>Gets the built-in industry profiles (research/commercialization.md §5).</summary>
+    /// <summary>Gets the built-in industry profiles (qualitative content from the regulations each names).</summary>
     public static IReadOnlyList<Industry> BuiltIn => BuiltInIndustries.All;
 
     /// <inheritdoc/>

@@ -256,7 +256,8 @@ public sealed class Simulator
                 TimeSpan? estimate = _options.RuntimeEstimates switch
                 {
                     RuntimeEstimateMode.Perfect => TimeSpan.FromSeconds(job.DurationSeconds),
-                    RuntimeEstimateMode.Noisy => TimeSpan.FromSeconds(job.DurationSeconds * Math.Exp(_options.EstimateErrorSigma * StandardNormal())),
+                    // Capped at 100 × TraceReader.MaxSeconds: a large σ must not overflow TimeSpan (about 9.2e11 s).
+                    RuntimeEstimateMode.Noisy => TimeSpan.FromSeconds(Math.Min(job.DurationSeconds * Math.Exp(_options.EstimateErrorSigma * StandardNormal()), 100 * TraceReader.MaxSeconds)),
                     _ => null,
                 };
                 specs[i] = job.Spec with

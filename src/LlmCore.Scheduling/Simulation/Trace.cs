@@ -10,7 +10,7 @@ public sealed class Trace
     /// <summary>Creates a trace; the jobs are sorted by submission time, stably.</summary>
     /// <param name="jobs">The jobs; ids must be unique.</param>
     /// <exception cref="ArgumentNullException"><paramref name="jobs"/> or one of its items is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A job id repeats, or a time is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A job id repeats, or a time is outside [0, <see cref="TraceReader.MaxSeconds"/>].</exception>
     public Trace(IEnumerable<TraceJob> jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
@@ -29,9 +29,9 @@ public sealed class Trace
                 throw new ArgumentException($"Job id '{job.Id}' appears twice.", nameof(jobs));
             }
 
-            if (!double.IsFinite(job.SubmitSeconds) || job.SubmitSeconds < 0 || !double.IsFinite(job.DurationSeconds) || job.DurationSeconds < 0)
+            if (!(job.SubmitSeconds >= 0 && job.SubmitSeconds <= TraceReader.MaxSeconds) || !(job.DurationSeconds >= 0 && job.DurationSeconds <= TraceReader.MaxSeconds))
             {
-                throw new ArgumentException($"Job '{job.Id}' needs a finite submit time and duration ≥ 0.", nameof(jobs));
+                throw new ArgumentException($"Job '{job.Id}' needs a submit time and a duration in [0, 1e9] seconds (TraceReader.MaxSeconds).", nameof(jobs));
             }
 
             gpuSeconds += job.GpuSeconds;
@@ -102,6 +102,7 @@ public sealed class Trace
     /// <param name="loadFactor">The factor, finite and &gt; 0 (2 doubles the arrival rate).</param>
     /// <returns>The rescaled trace.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="loadFactor"/> is not finite and positive.</exception>
+    /// <exception cref="ArgumentException">A rescaled submission time exceeds <see cref="TraceReader.MaxSeconds"/>.</exception>
     public Trace ScaleLoad(double loadFactor)
     {
         if (!double.IsFinite(loadFactor) || loadFactor <= 0)

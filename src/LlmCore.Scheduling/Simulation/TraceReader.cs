@@ -10,13 +10,21 @@ namespace LlmCore.Scheduling.Simulation;
 /// </summary>
 /// <remarks>
 /// Parsed with Sep (nietras/Sep). Every malformed row is collected and reported in one
-/// <see cref="TraceFormatException"/> with its line number. An empty <c>tenant</c> means <c>default</c>; an empty
+/// <see cref="TraceFormatException"/> with its line number and the column (number and name) at fault; times must lie in
+/// [0, <see cref="MaxSeconds"/>]. An empty <c>tenant</c> means <c>default</c>; an empty
 /// <c>priority</c> means <see cref="PriorityClasses.Normal"/>; a priority may be a class name (low, normal, high,
 /// critical) or an integer. An empty optional cell means "not set". This type is stateless and thread-safe.
 /// </remarks>
 public static class TraceReader
 {
     private static readonly string[] s_noCells = ["", "", "", "", "", "", ""];
+
+    /// <summary>
+    /// The largest <c>submit_time_s</c> or <c>duration_s</c> a trace may hold: 10⁹ s (about 31.7 years). The simulator keeps
+    /// times as <see cref="TimeSpan"/> (at most about 9.2 × 10¹¹ s), and this bound leaves room for sums of times and
+    /// noisy runtime estimates.
+    /// </summary>
+    public const double MaxSeconds = 1e9;
 
     /// <summary>The required columns, in the documented order.</summary>
     public static IReadOnlyList<string> RequiredColumns { get; } = ["job_id", "submit_time_s", "duration_s", "gpus"];
@@ -114,12 +122,12 @@ public static class TraceReader
                 errors.Add(new TraceError(line, $"job_id '{id}' appears twice"));
             }
 
-            var submit = ParseSeconds(row[indices[1]].Span, "submit_time_s", line, errors);
-            var duration = ParseSeconds(row[indices[2]].Span, "duration_s", line, errors);
+            var submit = ParseSeconds(row[indices[1]].Span, "submit_time_s", indices[1], line, errors);
+            var duration = ParseSeconds(row[indices[2]].Span, "duration_s", indices[2], line, errors);
             var gpusText = row[indices[3]].Span.Trim();
             if (!int.TryParse(gpusText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var gpus) || gpus < 1)
             {
-                errors.Add(new TraceError(line, $"gpus must be an integer ≥ 1, got '{gpusText}'"));
+                errors.Add(new TraceError(line, $"column {indices[3] + 1} (gpus) must be an integer in [1, {int.MaxValue}], got '{gpusText}'"));
             }
 
             var tenant = tenantIndex >= 0 && tenantIndex < row.ColCount ? row[tenantIndex].ToString().Trim() : string.Empty;
@@ -221,12 +229,12 @@ public static class TraceReader
         }
     }
 
-    private static double ParseSeconds(ReadOnlySpan<char> text, string column, int line, List<TraceError> errors)
+    private static double ParseSeconds(ReadOnlySpan<char> text, string column, int index, int line, List<TraceError> errors)
     {
         text = text.Trim();
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0)
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value >= 0 && value <= MaxSeconds))
         {
-            errors.Add(new TraceError(line, $"{column} must be a finite number of seconds ≥ 0, got '{text.ToString()}'"));
+            errors.Add(new TraceError(line, $"column {index + 1} ({column}) must be a number of seconds in [0, 1e9], got '{text.ToString()}'"));
             return 0;
         }
 

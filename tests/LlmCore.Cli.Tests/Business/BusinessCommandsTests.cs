@@ -29,6 +29,38 @@ public class BusinessCommandsTests
         Assert.Contains("HIPAA", output, StringComparison.Ordinal);
     }
 
+    // Issue 22: at 80 columns (the width of the captured console) the names a user must type were broken mid-word
+    // ("manufacturi/ng") and each regulations list was cut to its first word ("EU; EU").
+    [Fact]
+    public void Industries_Human_At80Columns_KeepsNamesWholeAndListsEveryRegulation()
+    {
+        var (exitCode, output, _) = CliRunner.Run("business", "industries");
+        var (_, json, _) = CliRunner.Run("business", "industries", "--json");
+
+        Assert.Equal(0, exitCode);
+        var lines = output.Split('\n');
+        Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= 80, $"line wider than 80 columns: {l}"));
+        using var doc = JsonDocument.Parse(json);
+        foreach (var industry in doc.RootElement.GetProperty("industries").EnumerateArray())
+        {
+            var name = industry.GetProperty("name").GetString()!;
+            Assert.Contains(lines, l => l.Contains("│ " + name + " ", StringComparison.Ordinal));
+            foreach (var regulation in industry.GetProperty("regulations").EnumerateArray())
+            {
+                // The short name (before the citation in parentheses); short ones fit on one line, long ones wrap as prose.
+                var shortName = LlmCore.Cli.Commands.Business.IndustriesCommand.ShortName(regulation.GetString()!);
+                if (shortName.Length <= 24)
+                {
+                    Assert.Contains(shortName, output, StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.All(shortName.Split(' '), word => Assert.Contains(word, output, StringComparison.Ordinal));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Analyze_UnknownIndustry_ListsKnownOnesWithExitCode2()
     {

@@ -103,6 +103,57 @@ public class NumericInputPropertyTests
         }
     }
 
+    // cost train and cost inference (issue 22: `--tokens 1e300` printed "Infinity"): every accepted input gives finite
+    // numbers for every key; the rest is refused with one line naming an option.
+    [Fact]
+    public void CostTrain_EveryAcceptedInput_GivesFiniteNumbers()
+    {
+        var gpus = Gen.OneOf(Gen.Int[1, 100_000], Gen.OneOf(0, -1, int.MaxValue));
+        var shape = Gen.OneOf(Gen.Const(Array.Empty<string>()), Gen.Select(Gen.Int[1, 200], Gen.Int[1, 100_000], Gen.Int[1, 1_000_000], static (l, d, s) => new[] { "--layers", l.ToString(CultureInfo.InvariantCulture), "--hidden", d.ToString(CultureInfo.InvariantCulture), "--sequence-length", s.ToString(CultureInfo.InvariantCulture) }));
+        Gen.Select(s_anyDouble, s_anyDouble, gpus, s_probability, s_probability, s_anyDouble, shape).Sample(
+            (n, d, g, mfu, effective, price, extra) =>
+            {
+                var (exit, output, error) = CliRunner.Run(
+                    ["cost", "train", "--parameters", F(n), "--tokens", F(d), "--gpu", "H100-SXM", "--gpus", g.ToString(CultureInfo.InvariantCulture), "--mfu", F(mfu), "--effective-time", F(effective), "--price-per-gpu-hour", F(price), .. extra, "--json"]);
+                AssertRefusedOrFinite(exit, output, error);
+            },
+            iter: 300);
+    }
+
+    [Fact]
+    public void CostInference_EveryAcceptedInput_GivesFiniteNumbers()
+    {
+        var count = Gen.OneOf(Gen.Int[1, 1_000_000], Gen.OneOf(0, -1, int.MaxValue));
+        Gen.Select(s_anyDouble, count, count, count, count, s_probability, s_anyDouble).Sample(
+            (n, layers, batch, prompt, output, efficiency, price) =>
+            {
+                var (exit, stdout, error) = CliRunner.Run(
+                    "cost", "inference", "--parameters", F(n), "--layers", layers.ToString(CultureInfo.InvariantCulture), "--hidden", "4096", "--kv-heads", "8", "--heads", "32",
+                    "--gpu", "H100-SXM", "--gpus", "8", "--batch", batch.ToString(CultureInfo.InvariantCulture), "--prompt-tokens", prompt.ToString(CultureInfo.InvariantCulture),
+                    "--output-tokens", output.ToString(CultureInfo.InvariantCulture), "--compute-efficiency", F(efficiency), "--memory-efficiency", F(efficiency), "--utilization", F(efficiency),
+                    "--price-per-gpu-hour", F(price), "--json");
+                AssertRefusedOrFinite(exit, stdout, error);
+            },
+            iter: 300);
+    }
+
+    private static void AssertRefusedOrFinite(int exit, string output, string error)
+    {
+        if (exit == 2)
+        {
+            AssertOneLineNamingAnOption(error);
+            return;
+        }
+
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var document = JsonDocument.Parse(output);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            Assert.True(property.Value.ValueKind != JsonValueKind.Number || double.IsFinite(property.Value.GetDouble()), $"{property.Name} {property.Value}");
+            Assert.False(property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is "NaN" or "Infinity" or "-Infinity", $"{property.Name} {property.Value}");
+        }
+    }
+
     private static void AssertOneLineNamingAnOption(string error)
     {
         var line = Assert.Single(error.TrimEnd('\n', '\r').Split('\n'));

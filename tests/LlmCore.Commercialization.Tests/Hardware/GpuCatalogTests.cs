@@ -106,6 +106,26 @@ public class GpuCatalogTests
         Assert.Throws<FormatException>(() => GpuCatalog.ParseJson(json));
     }
 
+    // Issue 22: a negative figure used to surface as GpuSpec's ArgumentOutOfRangeException naming only a parameter;
+    // the message now names the entry (index and name) and the JSON key, so a user can find it in the file.
+    [Theory]
+    [InlineData("denseFp16Tflops", "-5")]
+    [InlineData("memoryGb", "0")]
+    [InlineData("denseFp8Tflops", "-1")]
+    [InlineData("interconnectGbPerSecond", "-3")]
+    public void ParseJson_NonPositiveFigure_NamesTheEntryAndTheKey(string key, string value)
+    {
+        var figures = new Dictionary<string, string> { ["denseFp16Tflops"] = "100", ["memoryGb"] = "80", ["bandwidthTbPerSecond"] = "2", ["tdpWatts"] = "700" };
+        figures[key] = value;
+        var json = "[ { \"name\": \"X1\", " + string.Join(", ", figures.Select(static f => $"\"{f.Key}\": {f.Value}")) + " } ]";
+
+        var ex = Assert.Throws<FormatException>(() => GpuCatalog.ParseJson(json));
+
+        Assert.Contains("GPU entry 0 ('X1')", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{key}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(value, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void GpuSpec_BadFigures_Throw()
     {

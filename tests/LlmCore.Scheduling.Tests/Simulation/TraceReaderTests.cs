@@ -73,4 +73,61 @@ public class TraceReaderTests
         Assert.Equal(0.5, trace.OfferedLoad(1), 12);
         Assert.Equal(1.0, scaled.OfferedLoad(1), 12);
     }
+
+    // Issue 22: the simulator keeps times as TimeSpan (at most ~9.2e11 s); 1e12 s used to overflow it far from the file.
+    // Times beyond TraceReader.MaxSeconds are malformed rows, reported with their line and column.
+    [Theory]
+    [InlineData("j,0,1e12,1", "column 3 (duration_s)")]
+    [InlineData("j,1e10,1,1", "column 2 (submit_time_s)")]
+    [InlineData("j,0,Infinity,1", "column 3 (duration_s)")]
+    [InlineData("j,0,1,99999999999", "column 4 (gpus)")]
+    public void Read_TimeOrCountOutOfRange_ReportsLineAndColumn(string row, string column)
+    {
+        var csv = "job_id,submit_time_s,duration_s,gpus\nok,0,1,1\n" + row + "\n";
+
+        var ex = Assert.Throws<TraceFormatException>(() => TraceReader.Read(new StringReader(csv), "t.csv"));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Contains(column, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TimesAtTheLimit_AreAccepted()
+    {
+        var trace = TraceReader.Read(new StringReader("job_id,submit_time_s,duration_s,gpus\nj,1e9,1e9,1\n"));
+
+        Assert.Equal(TraceReader.MaxSeconds, Assert.Single(trace.Jobs).DurationSeconds);
+    }
+
+    [Fact]
+    public void ScaleLoad_BeyondMaxSeconds_IsRefused()
+    {
+        var trace = TraceReader.Read(new StringReader("job_id,submit_time_s,duration_s,gpus\na,0,1,1\nb,1000,1,1\n"));
+
+        Assert.Throws<ArgumentException>(() => trace.ScaleLoad(1e-7));
+    }
+
+    // A cluster beyond Cluster.MaxNodes or Cluster.MaxGpus is refused before anything is allocated: 2147483647 nodes
+    // would otherwise be enumerated one by one, and a billion GPUs on one node needed over 11 GB.
+    [Theory]
+    [InlineData(int.MaxValue, 1024)]
+    [InlineData(1, 1_000_000_000)]
+    [InlineData(8193, 1024)]
+    public void Cluster_Uniform_BeyondTheLimits_IsRefusedAtOnce(int nodes, int gpusPerNode)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cluster.Uniform(nodes, gpusPerNode));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the refusal allocated a megabyte or more");
+    }
+
+    [Fact]
+    public void Cluster_Uniform_AtTheGpuLimit_IsBuilt()
+    {
+        var cluster = Cluster.Uniform(8192, 1024);
+
+        Assert.Equal(Cluster.MaxGpus, cluster.TotalGpus);
+    }
 }

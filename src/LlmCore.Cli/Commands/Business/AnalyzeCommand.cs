@@ -28,7 +28,7 @@ internal static class AnalyzeCommand
     {
         var industryOption = new Option<string>("--industry") { Description = "The industry to analyse (see 'llmcore business industries').", Required = true };
         var reportOption = new Option<string?>("--report") { Description = "Write the full Markdown report to this file." };
-        var plotOption = new Option<string?>("--plot") { Description = "Write a tornado chart (PNG) of the best business model's NPV to this file." };
+        var plotOption = CliOptions.Plot("Write a tornado chart (PNG) of the best business model's NPV to this file");
         var seedOption = new Option<int>("--seed") { Description = "Seed of the Monte Carlo sensitivity.", DefaultValueFactory = _ => 42 };
         var samplesOption = new Option<int>("--samples") { Description = "Monte Carlo draws per business model (100 to 1,000,000).", DefaultValueFactory = _ => 2000 };
 

@@ -38,8 +38,12 @@ internal static class IndustriesCommand
                 return CliApp.Success;
             }
 
+            // Names a user types (the first column) never wrap; prose (the display name, the regulations) does. The
+            // regulations get their own table, one row per regulation with its short name (the part before the
+            // parenthesis), so no list is cut to a first word at 80 columns.
             var table = new Table().Border(TableBorder.Rounded)
-                .AddColumn("name").AddColumn("industry").AddColumn("data").AddColumn("EU AI Act").AddColumn("willingness to pay").AddColumn("regulations");
+                .AddColumn(new TableColumn("name").NoWrap()).AddColumn("industry").AddColumn(new TableColumn("data").NoWrap())
+                .AddColumn(new TableColumn("EU AI Act").NoWrap()).AddColumn("willingness to pay");
             foreach (var i in industries)
             {
                 table.AddRow(
@@ -47,13 +51,33 @@ internal static class IndustriesCommand
                     Markup.Escape(i.DisplayName),
                     i.DataSensitivity.ToString(),
                     i.EuAiActRiskClass.ToString(),
-                    i.WillingnessToPay.ToString(),
-                    Markup.Escape(string.Join("; ", i.Regulations.Select(static r => r.Name.Split(' ', 2)[0]))));
+                    i.WillingnessToPay.ToString());
             }
 
             context.Console.Write(table);
+
+            var regulations = new Table().Border(TableBorder.Rounded).Title("regulations by industry")
+                .AddColumn(new TableColumn("name").NoWrap()).AddColumn("regulation").AddColumn("where");
+            foreach (var i in industries)
+            {
+                var first = true;
+                foreach (var r in i.Regulations)
+                {
+                    regulations.AddRow(first ? Markup.Escape(i.Name) : string.Empty, Markup.Escape(ShortName(r.Name)), Markup.Escape(r.Jurisdiction));
+                    first = false;
+                }
+            }
+
+            context.Console.Write(regulations);
             return CliApp.Success;
         }));
         return command;
+    }
+
+    /// <summary>A regulation's name without its citation: "GDPR (Regulation (EU) 2016/679)" → "GDPR".</summary>
+    internal static string ShortName(string name)
+    {
+        var cut = name.IndexOf(" (", StringComparison.Ordinal);
+        return (cut > 0 ? name[..cut] : name).Trim();
     }
 }

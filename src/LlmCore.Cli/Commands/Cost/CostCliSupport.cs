@@ -35,9 +35,9 @@ internal static class CostCliSupport
         {
             return GpuCatalog.Default.With(GpuCatalog.LoadJson(file.FullName));
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            throw new CliUsageException($"--gpu-catalog: {ex.Message}", ex);
+            throw new CliUsageException($"--gpu-catalog: {file.Name}: {ex.Message}", ex);
         }
     }
 
@@ -77,19 +77,52 @@ internal static class CostCliSupport
         }
     }
 
+    /// <summary>The most parameters (10¹⁵) and tokens (10¹⁸) the cost commands take: with the other limits every result stays finite.</summary>
+    public const double MaxParameters = 1e15;
+
+    /// <inheritdoc cref="MaxParameters"/>
+    public const double MaxTokens = 1e18;
+
+    /// <summary>The smallest efficiency or time fraction the cost commands take (10⁻⁶): below it results overflow.</summary>
+    public const double MinFraction = 1e-6;
+
+    /// <summary>The highest price per GPU-hour the cost commands take (10⁶ US dollars).</summary>
+    public const double MaxPrice = 1e6;
+
+    /// <summary>Refuses a value outside (0, <paramref name="max"/>] (a NaN or infinity included).</summary>
+    public static void RequirePositive(double value, string option, double max)
+    {
+        if (!(value > 0 && value <= max))
+        {
+            throw CliUsageException.ForOption(option, $"must be in (0, {max.ToString("0e0", CultureInfo.InvariantCulture)}]", value);
+        }
+    }
+
     public static void RequireFraction(double value, string option)
     {
-        if (!double.IsFinite(value) || value <= 0 || value > 1)
+        if (!(value >= MinFraction && value <= 1))
         {
-            throw CliUsageException.ForOption(option, "must be in (0, 1]", value);
+            throw CliUsageException.ForOption(option, "must be in [1e-6, 1]", value);
         }
     }
 
     public static void RequirePrice(double? value)
     {
-        if (value is { } v && (!double.IsFinite(v) || v < 0))
+        if (value is { } v && !(v >= 0 && v <= MaxPrice))
         {
-            throw CliUsageException.ForOption("--price-per-gpu-hour", "must be ≥ 0 US dollars", v);
+            throw CliUsageException.ForOption("--price-per-gpu-hour", "must be in [0, 1e6] US dollars", v);
+        }
+    }
+
+    /// <summary>
+    /// The last check before printing: every result must be finite (the option limits keep them so for the built-in GPUs;
+    /// a --gpu-catalog entry with an extreme peak could still overflow).
+    /// </summary>
+    public static void RequireFiniteResults(string inputs, params double[] results)
+    {
+        if (results.Any(static r => !double.IsFinite(r)))
+        {
+            throw new CliUsageException($"{inputs}: the result overflowed (it is not a finite number); give smaller sizes or a GPU with a higher peak.");
         }
     }
 

@@ -42,7 +42,7 @@ internal static class InferenceCommand
         command.SetAction((Func<ParseResult, int>)(parseResult =>
         {
             var n = parseResult.GetValue(parameters);
-            CostCliSupport.RequirePositive(n, "--parameters");
+            CostCliSupport.RequirePositive(n, "--parameters", CostCliSupport.MaxParameters);
             CostCliSupport.RequirePositive(parseResult.GetValue(layers), "--layers");
             CostCliSupport.RequirePositive(parseResult.GetValue(hidden), "--hidden");
             CostCliSupport.RequirePositive(parseResult.GetValue(gpus), "--gpus");
@@ -61,6 +61,7 @@ internal static class InferenceCommand
                 }
             }
 
+            RequireConsistentShape(parseResult.GetValue(hidden), parseResult.GetValue(heads), parseResult.GetValue(kvHeads), parseResult.GetValue(headDim), parseResult.GetValue(latent));
             if (parseResult.GetValue(active) is { } a && (!double.IsFinite(a) || a <= 0 || a > n))
             {
                 throw CliUsageException.ForOption("--active-parameters", "must be > 0 and at most --parameters", a);
@@ -100,6 +101,7 @@ internal static class InferenceCommand
                 Utilization = parseResult.GetValue(utilization),
             };
             var e = new AnalyticCostModel(gpuCatalog).EstimateInference(request);
+            CostCliSupport.RequireFiniteResults("--parameters, --batch, --prompt-tokens, --output-tokens", e.PrefillSeconds, e.DecodeTokensPerSecond, e.CostPerMillionOutputTokensUsd, e.CostPerMillionInputTokensUsd, e.KvCacheBytesPerToken, e.TimePerOutputTokenSeconds, e.DecodeSeconds, e.OutputTokensPerSecond, e.MemoryPerGpuBytes);
 
             if (parseResult.GetValue(CliContext.JsonOption))
             {
@@ -149,5 +151,38 @@ internal static class InferenceCommand
             return CliApp.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Refuses attention shapes that contradict each other or would be ignored: grouped-query attention shares each KV
+    /// head among heads / kv-heads query heads, so --kv-heads must divide --heads; --heads × --head-dim is the hidden size;
+    /// latent attention caches its own latent vector, so it replaces the head options.
+    /// </summary>
+    internal static void RequireConsistentShape(int hidden, int? heads, int? kvHeads, int? headDim, int? latent)
+    {
+        if (latent is not null && (heads is not null || kvHeads is not null || headDim is not null))
+        {
+            throw new CliUsageException("--kv-latent-dim: latent attention caches one latent vector per token and layer, so --kv-heads, --heads and --head-dim would be ignored; give one or the other.");
+        }
+
+        if (heads is { } h && kvHeads is { } kv && (kv > h || h % kv != 0))
+        {
+            throw new CliUsageException($"--kv-heads: {kv} must divide --heads {h} (each key-value head serves heads / kv-heads query heads).");
+        }
+
+        if (heads is { } h2 && headDim is { } d && (long)h2 * d != hidden)
+        {
+            throw new CliUsageException($"--head-dim: {d} × --heads {h2} = {(long)h2 * d}, but --hidden is {hidden}; --heads × --head-dim must equal --hidden (give only one of --heads and --head-dim).");
+        }
+
+        if (heads is { } h3 && headDim is null && hidden % h3 != 0)
+        {
+            throw new CliUsageException($"--heads: {h3} must divide --hidden {hidden} (head dimension = hidden / heads).");
+        }
+
+        if (headDim is { } d2 && heads is null && kvHeads is null)
+        {
+            throw new CliUsageException($"--head-dim: {d2} is used only with --kv-heads (grouped-query attention); without it the KV cache is 2 × --hidden per token and layer.");
+        }
     }
 }

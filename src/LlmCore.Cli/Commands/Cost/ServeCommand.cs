@@ -27,7 +27,7 @@ internal static class ServeCommand
         var maxReplicas = new Option<int>("--max-replicas") { Description = "Most replicas a deployment may have.", DefaultValueFactory = _ => 256 };
         var price = CostCliSupport.CreatePriceOption();
         price.Description = "One price per GPU-hour for every GPU, US dollars (default: each GPU's dated price; see docs/commercialization.md).";
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG of cost against p99 TPOT: every candidate simulated, the Pareto set and the answer." };
+        var plot = CliOptions.Plot("Write a PNG of cost against p99 TPOT: every candidate simulated, the Pareto set and the answer");
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("serve", "Find the cheapest deployment (GPU, TP/PP, precision, batch, chunk, disaggregation, replicas) that meets a p99 TTFT/TPOT target at a request rate.");

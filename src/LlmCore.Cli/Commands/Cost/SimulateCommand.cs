@@ -38,7 +38,7 @@ internal static class SimulateCommand
         var tpot = new Option<double?>("--tpot-p99") { Description = "TPOT target in seconds, for goodput (with --ttft-p99)." };
         var price = CostCliSupport.CreatePriceOption();
         price.Description = "Price of one GPU-hour in US dollars (default: the dated price of the GPU; see docs/commercialization.md).";
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG of the latency CDFs (TTFT, TPOT, end to end)." };
+        var plot = CliOptions.Plot("Write a PNG of the latency CDFs (TTFT, TPOT, end to end)");
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("simulate", "Simulate one serving deployment request by request: throughput, TTFT/TPOT percentiles, KV-cache use, preemptions and cost.");

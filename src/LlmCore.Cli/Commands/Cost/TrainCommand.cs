@@ -47,8 +47,8 @@ internal static class TrainCommand
             var activeParameters = parseResult.GetValue(active);
             var pricePerHour = parseResult.GetValue(price);
             var effectiveTime = parseResult.GetValue(effective);
-            CostCliSupport.RequirePositive(n, "--parameters");
-            CostCliSupport.RequirePositive(d, "--tokens");
+            CostCliSupport.RequirePositive(n, "--parameters", CostCliSupport.MaxParameters);
+            CostCliSupport.RequirePositive(d, "--tokens", CostCliSupport.MaxTokens);
             CostCliSupport.RequirePositive(count, "--gpus");
             CostCliSupport.RequireFraction(utilisation, "--mfu");
             CostCliSupport.RequireFraction(effectiveTime, "--effective-time");
@@ -65,6 +65,13 @@ internal static class TrainCommand
                 {
                     CostCliSupport.RequirePositive(v, name);
                 }
+            }
+
+            // The attention term needs all three; one or two of them alone used to be dropped without a word.
+            var given = new[] { (shape.Item1, "--layers"), (shape.Item2, "--hidden"), (shape.Item3, "--sequence-length") };
+            if (given.Any(static g => g.Item1 is not null) && given.Any(static g => g.Item1 is null))
+            {
+                throw new CliUsageException($"{string.Join(", ", given.Where(static g => g.Item1 is not null).Select(static g => g.Item2))}: the attention FLOPs need --layers, --hidden and --sequence-length together; also give {string.Join(" and ", given.Where(static g => g.Item1 is null).Select(static g => g.Item2))}.");
             }
 
             var gpuCatalog = CostCliSupport.LoadCatalog(parseResult, catalog);
@@ -87,6 +94,7 @@ internal static class TrainCommand
                 SequenceLength = shape.Item3,
             };
             var estimate = model.EstimateTraining(request);
+            CostCliSupport.RequireFiniteResults("--parameters, --tokens, --gpus, --mfu", estimate.Flops, estimate.GpuHours, estimate.WallClockDays, estimate.CostUsd, estimate.AttentionFlops, estimate.ComputeGpuHours);
 
             if (parseResult.GetValue(CliContext.JsonOption))
             {

@@ -49,6 +49,11 @@ internal static class EpsilonCommand
                 throw CliUsageException.ForOption("--accountant", "must be rdp with --sampling without-replacement (PLD accounting of fixed-size batches is not supported)", "pld");
             }
 
+            if (kind == PrivacyAccountantKind.Pld && parseResult.GetValue(orders) is { } givenOrders)
+            {
+                throw CliUsageException.ForOption("--orders", "applies to --accountant rdp only (PLD has no Rényi orders)", givenOrders);
+            }
+
             var orderList = AccountingOptionsParsing.ParseOrders(parseResult.GetValue(orders));
             var sigma = parseResult.GetValue(noise);
             var d = parseResult.GetValue(delta);

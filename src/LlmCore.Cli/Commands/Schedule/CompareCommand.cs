@@ -16,7 +16,7 @@ internal static class CompareCommand
         support.Heterogeneity.Description = "With --throughputs: aware, agnostic or both (each policy runs in both variants).";
         var policies = new Option<string>("--policies") { Description = "Comma-separated policies, e.g. fifo,sjf,srtf,las.", DefaultValueFactory = _ => "fifo,sjf,srtf,las" };
         var loadFactors = new Option<string?>("--load-factors") { Description = "Comma-separated arrival-rate factors to sweep (in place of --load-factor), e.g. 0.5,1,2; the plot then shows average JCT against offered load." };
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG: the policies' JCT CDFs, or average JCT against offered load with --load-factors." };
+        var plot = CliOptions.Plot("Write a PNG: the policies' JCT CDFs, or average JCT against offered load with --load-factors");
         var command = new Command("compare", "Replay one trace under several scheduling policies (and arrival rates) and compare their metrics in one table.");
         support.AddTo(command);
         command.Options.Add(policies);

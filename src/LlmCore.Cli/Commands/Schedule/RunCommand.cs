@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Scheduling;
 using LlmCore.Scheduling.Execution;
@@ -55,6 +56,17 @@ internal static class RunCommand
                 throw CliUsageException.ForOption("--policy", "must be one of " + string.Join(", ", SchedulingPolicy.Names), policyName);
             }
 
+            // Options of the other executor would be ignored: refused instead.
+            var foreign = executor == "local"
+                ? new Option[] { urlOption, tokenOption, userOption, apiOption }
+                : new Option[] { nodesOption, gpusOption };
+            if (foreign.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } stray)
+            {
+                throw new CliUsageException(executor == "local"
+                    ? $"{stray.Name}: applies to --executor slurm only; the local executor runs in this process."
+                    : $"{stray.Name}: applies to --executor local only; with slurm the cluster shape comes from Slurm.");
+            }
+
             var scale = parseResult.GetValue(scaleOption);
             if (!double.IsFinite(scale) || scale <= 0)
             {
@@ -71,6 +83,11 @@ internal static class RunCommand
             if (gpusPerNode is < 1 or > 1024)
             {
                 throw CliUsageException.ForOption("--gpus-per-node", "must be between 1 and 1024", gpusPerNode);
+            }
+
+            if ((long)nodes * gpusPerNode > Cluster.MaxGpus)
+            {
+                throw new CliUsageException($"--nodes × --gpus-per-node: {nodes} × {gpusPerNode} GPUs is more than the {Cluster.MaxGpus.ToString("N0", CultureInfo.InvariantCulture)} a cluster may have.");
             }
 
             var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!);
@@ -105,33 +122,31 @@ internal static class RunCommand
             var m = result.Metrics;
             if (parseResult.GetValue(CliContext.JsonOption))
             {
-                // accounting and slurmApiVersion only with --executor slurm (null values are not written).
-                context.WriteJson(new
+                // Every key of `schedule simulate --json` (docs/cli.md), then executor; accounting and slurmApiVersion only
+                // with --executor slurm (null values are not written).
+                var d = ReplayStatistics.Compute(trace, result);
+                var json = JsonSerializer.SerializeToNode(SimulateCommand.ToJson(policyName, ScheduleCliSupport.Label(settings.CreatePolicy()), null, null, m, d, result.ClusterGpus), CliContext.JsonOptions)!.AsObject();
+                json["executor"] = executor;
+                if (accounting is not null)
                 {
-                    m.Jobs,
-                    m.Completed,
-                    m.AvgJctSeconds,
-                    m.P50JctSeconds,
-                    m.P99JctSeconds,
-                    m.AvgQueueDelaySeconds,
-                    m.MakespanSeconds,
-                    m.GpuUtilization,
-                    m.Preemptions,
-                    executor,
-                    slurmApiVersion = accounting is null ? null : apiVersion,
-                    accounting = accounting?.Select(static r => new
-                    {
-                        slurmJobId = r.SlurmJobId,
-                        jobId = r.JobId,
-                        state = r.State,
-                        elapsedSeconds = r.ElapsedSeconds,
-                        gpus = r.Gpus,
-                        exitCode = r.ExitCode,
-                        signal = r.Signal,
-                        restarts = r.Restarts,
-                        nodes = r.Nodes,
-                    }),
-                });
+                    json["slurmApiVersion"] = apiVersion;
+                    json["accounting"] = JsonSerializer.SerializeToNode(
+                        accounting.Select(static r => new
+                        {
+                            slurmJobId = r.SlurmJobId,
+                            jobId = r.JobId,
+                            state = r.State,
+                            elapsedSeconds = r.ElapsedSeconds,
+                            gpus = r.Gpus,
+                            exitCode = r.ExitCode,
+                            signal = r.Signal,
+                            restarts = r.Restarts,
+                            nodes = r.Nodes,
+                        }),
+                        CliContext.JsonOptions);
+                }
+
+                context.WriteJson(json);
                 return 0;
             }
 
@@ -236,7 +251,98 @@ internal sealed record ReplaySettings(string Policy, double TimeScale)
 }
 
 /// <summary>What a replay measured.</summary>
-internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRunSegment> Segments, int ClusterGpus);
+internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRunSegment> Segments, int ClusterGpus)
+{
+    /// <summary>Gets every job's submission and completion, in trace order.</summary>
+    public IReadOnlyList<JobOutcomeRecord> Records { get; init; } = [];
+
+    /// <summary>Gets the GPU type of each node of the cluster the replay ran on, by node index.</summary>
+    public IReadOnlyList<string> NodeGpuTypes { get; init; } = [];
+
+    /// <summary>Gets the GPUs of each type in the cluster.</summary>
+    public IReadOnlyDictionary<string, int> GpusByType { get; init; } = new Dictionary<string, int>();
+}
+
+/// <summary>
+/// The fairness, wait and load figures of a replay, the same as <c>schedule simulate</c> reports: offered load, longest
+/// wait, tenants and Jain's index from <see cref="SimulationStatistics.Compute"/>; rejected (never ran), failed (ran, never
+/// completed), lost GPU-hours (GPU-time of preempted or failed runs: a replay has no checkpoints) from the segments; and
+/// finish-time fairness ρ = JCT / (duration / min(1, GPUs / (n · gpus))), n the average number of jobs in the system over
+/// the job's life (Themis' definition, as the simulator computes it).
+/// </summary>
+internal static class ReplayStatistics
+{
+    public static SimulationMetrics Compute(IReadOnlyList<ReplayJob> jobs, ReplayResult result)
+    {
+        var trace = new Trace(jobs.Select(static j => new TraceJob(new JobSpec(j.Id, j.Gpus) { Tenant = j.Tenant, Priority = j.Priority }, j.SubmitSeconds, j.DurationSeconds)));
+        var records = result.Records;
+        var statistics = SimulationStatistics.Compute(trace, records, result.Segments, result.ClusterGpus);
+        var ran = result.Segments.Select(static s => s.JobId).ToHashSet(StringComparer.Ordinal);
+        var notCompleted = records.Where(static r => r.CompletedSeconds is null).ToArray();
+        var lost = result.Segments.Where(static s => s.Outcome is RunOutcome.Preempted or RunOutcome.Failed).Sum(static s => s.Gpus * (s.EndSeconds - s.StartSeconds));
+        var (ftfMean, ftfMax) = FinishTimeFairness(jobs, records, result.ClusterGpus);
+        // GPU-seconds per type from the placements ("node:gpus;node:gpus"), over the type's GPUs × the makespan.
+        var makespan = result.Metrics.MakespanSeconds;
+        var used = result.GpusByType.Keys.ToDictionary(static k => k, static _ => 0.0, StringComparer.OrdinalIgnoreCase);
+        foreach (var segment in result.Segments)
+        {
+            foreach (var part in segment.Placement.Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var pair = part.Split(':');
+                if (pair.Length == 2 && int.TryParse(pair[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var node) && node >= 0 && node < result.NodeGpuTypes.Count
+                    && int.TryParse(pair[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gpus))
+                {
+                    used[result.NodeGpuTypes[node]] += gpus * (segment.EndSeconds - segment.StartSeconds);
+                }
+            }
+        }
+
+        var byType = result.GpusByType.ToDictionary(static t => t.Key, t => makespan > 0 ? used[t.Key] / (t.Value * makespan) : 0.0, StringComparer.OrdinalIgnoreCase);
+        return statistics with
+        {
+            Rejected = notCompleted.Count(r => !ran.Contains(r.JobId)),
+            Failed = notCompleted.Count(r => ran.Contains(r.JobId)),
+            Unfinished = 0,
+            LostGpuHours = lost / 3600,
+            FinishTimeFairnessMean = ftfMean,
+            FinishTimeFairnessMax = ftfMax,
+            UtilizationByGpuType = byType,
+        };
+    }
+
+    private static (double Mean, double Max) FinishTimeFairness(IReadOnlyList<ReplayJob> jobs, IReadOnlyList<JobOutcomeRecord> records, int clusterGpus)
+    {
+        double sum = 0;
+        double max = 0;
+        var count = 0;
+        for (var j = 0; j < records.Count; j++)
+        {
+            if (records[j].CompletedSeconds is not { } done)
+            {
+                continue;
+            }
+
+            var submit = records[j].SubmitSeconds;
+            var jct = done - submit;
+            double overlap = 0;
+            for (var k = 0; k < records.Count; k++)
+            {
+                var end = records[k].CompletedSeconds ?? done;
+                overlap += Math.Max(0, Math.Min(end, done) - Math.Max(records[k].SubmitSeconds, submit));
+            }
+
+            var n = jct > 0 ? Math.Max(1, overlap / jct) : 1;
+            var rate = Math.Min(1, clusterGpus / (n * jobs[j].Gpus));
+            var isolated = rate > 0 ? jobs[j].DurationSeconds / rate : 0;
+            var rho = isolated > 0 ? jct / isolated : 1;
+            sum += rho;
+            max = Math.Max(max, rho);
+            count++;
+        }
+
+        return count == 0 ? (0, 0) : (sum / count, max);
+    }
+}
 
 /// <summary>
 /// Replays a trace in real time through a <see cref="JobScheduler"/> and an <see cref="IJobExecutor"/>: job i is
@@ -458,7 +564,8 @@ internal static class Replay
 
         var records = trace.Select(j => new JobOutcomeRecord(j.Id, j.Tenant, j.Gpus, j.SubmitSeconds, completed.TryGetValue(j.Id, out var c) ? c : null)).ToList();
         List<JobRunSegment> ordered = [.. segments.OrderBy(s => s.Sequence).Select(s => s.Segment)]; // admission order (one row per run)
-        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster.TotalGpus);
+        var gpusByType = cluster.Nodes.GroupBy(static n => n.GpuType, StringComparer.OrdinalIgnoreCase).ToDictionary(static g => g.Key, static g => g.Sum(static n => n.Gpus), StringComparer.OrdinalIgnoreCase);
+        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster.TotalGpus) { Records = records, GpusByType = gpusByType, NodeGpuTypes = [.. cluster.Nodes.Select(static n => n.GpuType)] };
     }
 
     internal static string Format(IEnumerable<(int Node, int Gpus)> nodes) =>

@@ -89,13 +89,37 @@ internal sealed class ScheduleCliSupport
             trace = trace.Take(jobs);
         }
 
+        // An empty trace has no JCT and no fairness to report (a header-only file used to print JCT 0 s and Jain 1.000).
+        if (trace.Jobs.Count == 0)
+        {
+            throw new CliUsageException($"--trace: '{path}' has no jobs (only a header); give at least one row job_id,submit_time_s,duration_s,gpus.");
+        }
+
         var factor = parseResult.GetValue(LoadFactor);
         if (!double.IsFinite(factor) || factor <= 0)
         {
             throw CliUsageException.ForOption("--load-factor", "must be > 0", factor);
         }
 
-        return factor == 1 || !scale ? trace : trace.ScaleLoad(factor);
+        if (factor != 1 && scale)
+        {
+            try
+            {
+                trace = trace.ScaleLoad(factor);
+            }
+            catch (ArgumentException)
+            {
+                throw new CliUsageException($"--load-factor: {factor.ToString("R", CultureInfo.InvariantCulture)} stretches the submission times beyond 1e9 s, the most a trace may span; give a larger factor.");
+            }
+        }
+
+        // --until before the first submission would report an empty run (no job submitted): refused like an empty trace.
+        if (parseResult.GetValue(Until) is { } until && until < trace.Jobs[0].SubmitSeconds)
+        {
+            throw new CliUsageException($"--until: {until.ToString("R", CultureInfo.InvariantCulture)} s is before the first submission ({trace.Jobs[0].SubmitSeconds.ToString("R", CultureInfo.InvariantCulture)} s); no job would be submitted.");
+        }
+
+        return trace;
     }
 
     public Cluster BuildCluster(ParseResult parseResult)
@@ -136,6 +160,17 @@ internal sealed class ScheduleCliSupport
         if (gpus < 1)
         {
             throw CliUsageException.ForOption("--gpus-per-node", "must be ≥ 1", gpus);
+        }
+
+        // Checked before anything is allocated: 2147483647 nodes × 1024 GPUs used to run out of memory.
+        if (nodes > Cluster.MaxNodes)
+        {
+            throw CliUsageException.ForOption("--nodes", $"must be ≤ {Cluster.MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} (the largest cluster the simulator takes)", nodes);
+        }
+
+        if ((long)nodes.Value * gpus.Value > Cluster.MaxGpus)
+        {
+            throw new CliUsageException($"--nodes × --gpus-per-node: {nodes} × {gpus} = {((long)nodes.Value * gpus.Value).ToString("N0", CultureInfo.InvariantCulture)} GPUs, more than the {Cluster.MaxGpus.ToString("N0", CultureInfo.InvariantCulture)} a simulated cluster may have.");
         }
 
         return Cluster.Uniform(nodes.Value, gpus.Value);
@@ -234,6 +269,11 @@ internal sealed class ScheduleCliSupport
         if (!double.IsFinite(sigma) || sigma < 0)
         {
             throw CliUsageException.ForOption("--estimate-sigma", "must be ≥ 0", sigma);
+        }
+
+        if (estimates != RuntimeEstimateMode.Noisy && parseResult.GetResult(EstimateSigma) is { Implicit: false })
+        {
+            throw CliUsageException.ForOption("--estimate-sigma", "applies to --estimates noisy only", sigma);
         }
 
         var checkpoint = parseResult.GetValue(CheckpointMinutes);

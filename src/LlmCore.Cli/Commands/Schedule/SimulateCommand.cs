@@ -15,7 +15,7 @@ internal static class SimulateCommand
         var support = new ScheduleCliSupport();
         var policy = new Option<string>("--policy") { Description = string.Join(", ", SchedulingPolicy.Names) + ".", Required = true };
         var events = new Option<string?>("--events") { Description = "Write every run segment to this CSV: job_id,placement,gpus,start_s,end_s,outcome." };
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG of GPU utilization and queue length over time." };
+        var plot = CliOptions.Plot("Write a PNG of GPU utilization and queue length over time");
         var command = new Command("simulate", "Replay a job trace on a simulated GPU cluster with one scheduling policy (discrete-event, deterministic).");
         support.AddTo(command);
         command.Options.Add(policy);
@@ -82,15 +82,16 @@ internal static class SimulateCommand
         return command;
     }
 
-    internal static object ToJson(SimulationResult result, int clusterGpus, SchedulingPolicy policy, double? loadFactor = null)
-    {
-        var m = result.Metrics;
-        var d = result.Details;
-        return new
+    internal static object ToJson(SimulationResult result, int clusterGpus, SchedulingPolicy policy, double? loadFactor = null) =>
+        ToJson(result.Policy, ScheduleCliSupport.Label(policy), policy.Throughputs is null ? null : policy.HeterogeneityAware ? "aware" : "agnostic", loadFactor, result.Metrics, result.Details, clusterGpus);
+
+    /// <summary>The keys of <c>schedule simulate --json</c>, shared with <c>schedule run --json</c> (which adds its own).</summary>
+    internal static object ToJson(string policy, string label, string? heterogeneity, double? loadFactor, ScheduleMetrics m, SimulationMetrics d, int clusterGpus) =>
+        new
         {
-            policy = result.Policy,
-            label = ScheduleCliSupport.Label(policy),
-            heterogeneity = policy.Throughputs is null ? null : policy.HeterogeneityAware ? "aware" : "agnostic",
+            policy,
+            label,
+            heterogeneity,
             loadFactor,
             jobs = m.Jobs,
             completed = m.Completed,
@@ -115,5 +116,4 @@ internal static class SimulateCommand
             resizes = d.Resizes,
             tenants = d.Tenants.Select(t => new { tenant = t.Tenant, jobs = t.Jobs, completed = t.Completed, gpuHours = t.GpuSeconds / 3600, share = t.Share, avgJctSeconds = t.AvgJctSeconds, serviceRate = t.ServiceRate }).ToArray(),
         };
-    }
 }

@@ -18,6 +18,18 @@ internal static class TrainOptimizers
     /// <summary>Gets the accepted names: every optimizer of <see cref="IOptimizerFactory"/>.</summary>
     public static IReadOnlyList<string> Names => s_factory.Names;
 
+    /// <summary>The optimizers that read a momentum factor (the factory passes it to no other).</summary>
+    private static readonly string[] s_withMomentum = ["sgd", "rmsprop", "lars", "muon"];
+
+    /// <summary>Refuses an explicit <c>--momentum</c> for an optimizer that would ignore it (issue 22).</summary>
+    public static void RequireMomentumIsUsed(string name, bool momentumGiven)
+    {
+        if (momentumGiven && !s_withMomentum.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            throw CliUsageException.ForOption("--momentum", $"applies to --optimizer {string.Join(", ", s_withMomentum)} only; {name} would ignore it", name);
+        }
+    }
+
     /// <summary>Gets the factory for a name, or throws the usage error that names the accepted ones.</summary>
     public static Func<IEnumerable<Parameter<T>>, IOptimizer<T>> Resolve<T>(string name, Settings settings)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>

@@ -58,7 +58,8 @@ internal static class TrainPlot
         plot.Title($"llmcore train: {title}");
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend();
+        // Below the data area, so that the legend never hides the last epochs (issue 22).
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
         LlmCore.Cli.Infrastructure.CliOptions.EnsureDirectoryFor(path);
         plot.SavePng(path, 800, 500);
     }

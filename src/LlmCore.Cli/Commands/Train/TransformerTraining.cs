@@ -266,6 +266,12 @@ internal static class TransformerTraining
             Train(null);
         }
 
+        // Divergence (docs/cli.md): exit 3 before anything is saved, plotted or printed, as `optimize` and the dense path do.
+        if (history.Loss.Any(static l => !double.IsFinite(l)))
+        {
+            throw CliDivergedException.AtStep(history.Steps, "the loss is not finite", "try a smaller --lr (or another --optimizer)");
+        }
+
         var last = history.Epochs[^1];
         var validationLoss = last.ValidationLoss;
         double? metricValue = null;
@@ -524,6 +530,12 @@ internal static class TransformerTraining
 
         public void Report(StepResult value)
         {
+            // Stops the run at the first non-finite loss (exit code 3), instead of training on to the end.
+            if (!double.IsFinite(value.Loss))
+            {
+                throw CliDivergedException.AtStep(value.Step, double.IsNaN(value.Loss) ? "the loss is NaN" : "the loss is infinite", "try a smaller --lr (or another --optimizer)");
+            }
+
             Losses.Add((value.Step, value.Loss));
             _tokens += (long)value.BatchSize * tokensPerExample;
 
