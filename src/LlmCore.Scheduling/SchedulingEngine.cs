@@ -597,6 +597,24 @@ public sealed class SchedulingEngine
         return mask;
     }
 
+    /// <summary>Whether the job's smallest gang could be placed on the GPU types given if every GPU were free (cached by
+    /// shape; <paramref name="mask"/> identifies the set of types in the cache key, <see langword="null"/>: not cached).</summary>
+    private bool FeasibleOnEmptyCluster(JobSpec spec, int[]? types, ulong? mask)
+    {
+        var key = (spec.SmallestGang, spec.MaxSpan, mask ?? 0, spec.CpuPerGpu, spec.MemoryPerGpu, spec.Topology);
+        if (mask is null || !_feasible.TryGetValue(key, out var feasible))
+        {
+            var view = new ClusterCapacityView(_empty) { TypeOrder = types };
+            feasible = _policy.Placement.TryPlace(spec, spec.SmallestGang, view) is not null;
+            if (mask is not null)
+            {
+                _feasible.Add(key, feasible);
+            }
+        }
+
+        return feasible;
+    }
+
     /// <summary>Why no placement or quota could ever satisfy the job, or <see langword="null"/>.</summary>
     private string? RejectionReason(Job job)
     {
@@ -633,15 +651,7 @@ public sealed class SchedulingEngine
             return $"{Describe(spec)} but no GPU type it accepts is available to it (its tenant's flavours, the throughput matrix)";
         }
 
-        var key = (spec.SmallestGang, spec.MaxSpan, mask, spec.CpuPerGpu, spec.MemoryPerGpu, spec.Topology);
-        if (!_feasible.TryGetValue(key, out var feasible))
-        {
-            var view = new ClusterCapacityView(_empty) { TypeOrder = types };
-            feasible = _policy.Placement.TryPlace(spec, spec.SmallestGang, view) is not null;
-            _feasible.Add(key, feasible);
-        }
-
-        if (!feasible)
+        if (!FeasibleOnEmptyCluster(spec, types, mask))
         {
             return Describe(spec) + " and no such placement exists in the cluster (" + _cluster.TotalGpus + " GPUs, at most " + _cluster.MaxGpusPerNode + " per node)";
         }
@@ -657,15 +667,29 @@ public sealed class SchedulingEngine
             }
             else
             {
+                // A gang runs on one GPU type, so the quota and the placement must both hold on the same type: a
+                // type with room in the quota but no domain large enough, and another with the domain but not the
+                // quota, leave the job waiting for ever.
                 var best = 0;
-                foreach (var t in types!)
+                var bothOnOneType = false;
+                foreach (var t in types ?? [.. Enumerable.Range(0, _cluster.GpuTypes.Count)])
                 {
-                    best = Math.Max(best, CohortQuotaAdmission.Ceiling(_ledger, job.TenantIndex, _cluster.GpuTypes[t]) ?? int.MaxValue);
+                    var ceiling = CohortQuotaAdmission.Ceiling(_ledger, job.TenantIndex, _cluster.GpuTypes[t]) ?? int.MaxValue;
+                    best = Math.Max(best, ceiling);
+                    if (!bothOnOneType && ceiling >= spec.SmallestGang && FeasibleOnEmptyCluster(spec, [t], _cluster.GpuTypes.Count > 64 ? null : 1UL << t))
+                    {
+                        bothOnOneType = true;
+                    }
                 }
 
                 if (spec.SmallestGang > best)
                 {
                     return $"{Describe(spec)} but tenant {spec.Tenant} can never hold more than {best} GPUs of one of its flavours (nominal quota plus what it may borrow)";
+                }
+
+                if (!bothOnOneType)
+                {
+                    return $"{Describe(spec)} but no GPU type has both a placement for it in the cluster and room for it in tenant {spec.Tenant}'s quota for that type";
                 }
             }
         }

@@ -624,9 +624,6 @@ internal sealed class PassPlanner
         // Who borrows is judged on the usage before the trial frees anything.
         var borrowing = _tenants.HasQuotas ? BorrowingNow() : null;
 
-        // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
-        // preemptive ordering, a job ranked after this one. A borrowing job must not take GPUs from another tenant that
-        // stays within its nominal quota (Kueue: borrowing workloads do not preempt nominal ones).
         // Without quotas and with no running job of lower priority, only the ordering can make a victim: when the job
         // ranks after every candidate, no trial can succeed, so skip the scan (common under SRTF and LAS: the blocked
         // head usually ranks after what runs).
@@ -638,6 +635,11 @@ internal sealed class PassPlanner
 
         var victims = Victims();
 
+        // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
+        // preemptive ordering, a job ranked after this one. Another tenant's jobs are victims only while that tenant
+        // borrows (Kueue: a tenant within its nominal quota is never preempted by another; preemption inside a tenant
+        // follows priority and ordering). Otherwise two tenants can preempt each other without end: one by priority,
+        // the other by reclaiming its quota (found by the property tests).
         var eligible = _eligible;
         eligible.Clear();
         for (var i = 0; i < victims.Count; i++)
@@ -650,7 +652,7 @@ internal sealed class PassPlanner
 
             var victimQuota = _tenants.Quotas[v.TenantIndex];
             var victimBorrowing = victimQuota is not null && borrowing![v.TenantIndex][victimQuota.Flavors.Count == 0 ? 0 : _cluster.TypeOf[v.Placement!.Nodes[0].NodeIndex]];
-            var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || withinNominal || victimBorrowing;
+            var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || victimBorrowing;
             if (v.Spec.Priority < spec.Priority && mayTouch)
             {
                 eligible.Add((i, PreemptionReason.Priority));
@@ -679,6 +681,13 @@ internal sealed class PassPlanner
         foreach (var (index, reason) in victims.InOrder(eligible))
         {
             var v = victims.Job(index);
+            if (quota is not null && v.TenantIndex != job.TenantIndex && _tenants.Quotas[v.TenantIndex] is not null && !StillBorrowing(v))
+            {
+                // Another tenant's job is a victim only while its tenant still borrows (Kueue): once the victims taken
+                // so far bring the tenant back to its nominal quota, the rest of its jobs are safe.
+                continue;
+            }
+
             _ledger.Give(v.Spec, v.Placement!, v.TenantIndex);
             chosen.Add((v, reason));
             if (FreeOfAcceptable(spec) >= spec.SmallestGang && Fits(spec))
@@ -869,6 +878,20 @@ internal sealed class PassPlanner
 
         var step = spec.Topology?.SliceGpus ?? 1;
         return Math.Max(spec.SmallestGang, Math.Min(largest, headroom / step * step));
+    }
+
+    /// <summary>Whether a running job's tenant holds more than its nominal quota (of the job's GPU type, with flavours) on
+    /// the ledger as it stands, victims freed by the current trial included.</summary>
+    private bool StillBorrowing(Job victim)
+    {
+        var quota = _tenants.Quotas[victim.TenantIndex]!;
+        if (quota.Flavors.Count == 0)
+        {
+            return _ledger.UsedGpus[victim.TenantIndex] > quota.NominalGpus;
+        }
+
+        var type = _cluster.TypeOf[victim.Placement!.Nodes[0].NodeIndex];
+        return quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[victim.TenantIndex][type] > f.NominalGpus;
     }
 
     /// <summary>Per tenant (and, with flavours, per GPU type): whether it holds more than its nominal quota now.</summary>

@@ -189,17 +189,15 @@ public class PolicyScenarioTests
     }
 
     // Regression (found by TopologyFlavorElasticPropertyTests, seed 318797610: 88,000 preemptions without an end).
-    // 4 nodes x 8 GPUs; tenant a (nominal 20) runs a1 (13 GPUs, low priority) and a2 (6, normal): 19, within its quota.
+    // 4 nodes x 8 GPUs; tenant a (nominal 16) runs a1 (13 GPUs, low priority) and a2 (6, normal): 19, borrowing 3.
     // e1 of tenant e (nominal 16), high priority and elastic (16 to 32 GPUs), arrives at t = 1: 13 GPUs are free, so it
-    // preempts a2 (its 16-GPU minimum is within e's nominal quota, which lets it preempt lower priorities). It then may
-    // start at 16 GPUs only, its nominal headroom. Before the fix it took all 19 free GPUs, borrowing 3; at the next pass
-    // (x1's arrival) a2, within a's quota, reclaimed them by preempting e1 whole, e1 preempted a2 again, and so on
-    // (without end in the property test's workload). Later growth of e1 into idle GPUs may still be reclaimed; every
-    // job still completes exactly once.
+    // preempts a2 (a borrows). Its 16-GPU minimum is within e's nominal quota, so it starts at 16 GPUs, its nominal
+    // headroom. Before the fix it took all 19 free GPUs, borrowing 3; at the next pass (x1's arrival) a, back within its
+    // quota, reclaimed them by preempting e1 whole, e1 preempted a's jobs again, and so on without end.
     [Fact]
     public void Quota_ElasticPreemptorStartsWithinItsNominalQuota_NoPreemptionCycle()
     {
-        var tenants = new[] { new TenantQuota("a", 20), new TenantQuota("e", 16) };
+        var tenants = new[] { new TenantQuota("a", 16), new TenantQuota("e", 16) };
         var sim = new TestSim(NewEngine(Cluster.Uniform(4, 8), "fifo", backfill: false, tenants: tenants));
         sim.Arrive(0, Job("a1", 13, 100, PriorityClasses.Low, "a"));
         sim.Arrive(0, Job("a2", 6, 100, PriorityClasses.Normal, "a"));
@@ -210,7 +208,44 @@ public class PolicyScenarioTests
         var first = sim.Plans.Single(p => p.Time == 1).Plan;
         Assert.Equal(("e1", 16), (Assert.Single(first.Starts).JobId, first.Starts[0].Placement.Gpus));
         Assert.Equal(("a2", "e1"), (Assert.Single(first.Preemptions).JobId, first.Preemptions[0].ForJobId));
+        Assert.DoesNotContain(sim.Plans, p => p.Plan.Preemptions.Any(v => v.JobId == "e1"));
         Assert.Equal(["a1", "a2", "e1", "x1"], sim.Completions.Select(c => c.JobId).Order(StringComparer.Ordinal));
+    }
+
+    // Kueue's rule: a tenant within its nominal quota is never preempted by another tenant, whatever the priorities.
+    // 4 x 8 GPUs; a (nominal 20) runs a1 (13, low) and a2 (6, normal): 19, within its quota. e1 (16 GPUs, high, tenant e
+    // with nominal 16) waits for a's jobs (they end at t = 100) instead of preempting a2. Before, it preempted a2, and a
+    // reclaimed as soon as e borrowed: the cycle the property tests found (seed 1400661910 under sjf).
+    [Fact]
+    public void Quota_TenantWithinNominalIsNotPreemptedByAnotherTenantsPriority()
+    {
+        var tenants = new[] { new TenantQuota("a", 20), new TenantQuota("e", 16) };
+        var sim = new TestSim(NewEngine(Cluster.Uniform(4, 8), "fifo", backfill: false, tenants: tenants));
+        sim.Arrive(0, Job("a1", 13, 100, PriorityClasses.Low, "a"));
+        sim.Arrive(0, Job("a2", 6, 100, PriorityClasses.Normal, "a"));
+        sim.Arrive(1, Job("e1", 16, 50, PriorityClasses.High, "e"));
+        sim.Run(maxSteps: 1_000);
+
+        Assert.DoesNotContain(sim.Plans, p => p.Plan.Preemptions.Count > 0);
+        Assert.Equal(100, sim.StartOf("e1"));
+    }
+
+    // Reclaim takes another tenant's jobs only while that tenant still borrows. 4 x 8 GPUs; b (nominal 12) runs b1 (6
+    // GPUs) and b2 (8): 14, borrowing 2; 18 GPUs are free. a1 of tenant a (nominal 28) needs 28, within a's quota, so it
+    // would need both of b's jobs (18 + 6 + 8 = 32); but after the first, b holds at most 8 <= 12 and the other is
+    // safe. So a1 preempts nobody and waits for b's jobs (they end at t = 100). Before the fix it preempted both.
+    [Fact]
+    public void Quota_ReclaimStopsOnceTheBorrowerIsBackWithinItsQuota()
+    {
+        var tenants = new[] { new TenantQuota("a", 28), new TenantQuota("b", 12) };
+        var sim = new TestSim(NewEngine(Cluster.Uniform(4, 8), "fifo", backfill: false, tenants: tenants));
+        sim.Arrive(0, Job("b1", 6, 100, tenant: "b"));
+        sim.Arrive(0, Job("b2", 8, 100, tenant: "b"));
+        sim.Arrive(1, Job("a1", 28, 10, tenant: "a"));
+        sim.Run(maxSteps: 1_000);
+
+        Assert.DoesNotContain(sim.Plans, p => p.Plan.Preemptions.Count > 0);
+        Assert.Equal(100, sim.StartOf("a1"));
     }
 
     // The reclaim that the rule above relies on: a within-nominal job preempts a borrower. 4 x 8 GPUs, tenants a and b

@@ -80,4 +80,25 @@ public class ResourceFlavorTests
         Assert.Equal("BorrowingLimitGpus", Assert.Throws<ArgumentOutOfRangeException>(() => new FlavorQuota("H100", 1) { BorrowingLimitGpus = -1 }).ParamName);
         Assert.Equal("flavors", Assert.Throws<ArgumentException>(() => new TenantQuota("a", [new FlavorQuota("H100", 1), new FlavorQuota("h100", 2)])).ParamName);
     }
+
+    // A gang runs on one GPU type, so placement and quota must hold on the same type. One node of 8 A100 and two of 4
+    // H100; tenant t may hold 4 A100 (no borrowing) and 8 H100. An 8-GPU single-node job accepting both types fits the
+    // A100 node but not t's A100 quota, and t's H100 quota but no H100 node: it can never run and is rejected at
+    // submission (before, each check passed on a different type and the job waited for ever; found by the
+    // topology/flavour/elastic property tests, seed 223816782).
+    [Fact]
+    public void Submit_PlacementOnOneTypeAndQuotaOnAnother_IsRejected()
+    {
+        var cluster = new Cluster([new NodeSpec("a0", 8, "A100"), new NodeSpec("h0", 4, "H100"), new NodeSpec("h1", 4, "H100")]);
+        var t = new TenantQuota("t", [new FlavorQuota("A100", 4) { BorrowingLimitGpus = 0 }, new FlavorQuota("H100", 8)]);
+        var engine = NewEngine(cluster, "fifo", tenants: [t]);
+        var job = engine.Submit([Job("j", 8, 10, tenant: "t") with { GpuTypes = ["A100", "H100"], MaxSpan = TopologyLevel.Node }], TestSim.T0).Single();
+
+        Assert.Equal(JobState.Rejected, job.State);
+        Assert.Contains("no GPU type has both a placement", job.Reason, StringComparison.Ordinal);
+
+        // Either side alone is fine: 4 GPUs fit the A100 quota and the A100 node.
+        var small = engine.Submit([Job("k", 4, 10, tenant: "t") with { GpuTypes = ["A100", "H100"], MaxSpan = TopologyLevel.Node }], TestSim.T0).Single();
+        Assert.NotEqual(JobState.Rejected, small.State);
+    }
 }

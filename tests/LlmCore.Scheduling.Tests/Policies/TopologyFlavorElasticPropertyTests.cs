@@ -31,9 +31,14 @@ public class TopologyFlavorElasticPropertyTests
     {
         var seen = new Coverage();
 
-        // Regression: the workload of this seed made an elastic preemptor and a quota reclaim preempt each other for
-        // ever (see PolicyScenarioTests.Quota_ElasticPreemptorStartsWithinItsNominalQuota_NoPreemptionCycle).
-        RunAndCheck(policy, backfill, 318797610, seen);
+        // Regressions: seeds whose workloads once never finished. 318797610 and 1400661910: preemption cycles between
+        // tenants (PolicyScenarioTests.Quota_*); 223816782: a job whose placement and quota held on different GPU types
+        // waited for ever (ResourceFlavorTests.Submit_PlacementOnOneTypeAndQuotaOnAnother_IsRejected).
+        foreach (var regression in new[] { 318797610, 1400661910, 223816782 })
+        {
+            RunAndCheck(policy, backfill, regression, seen);
+        }
+
         Gen.Int[0, int.MaxValue].Sample(seed => RunAndCheck(policy, backfill, seed, seen), iter: 30, seed: "0ML3vTCZOtM2");
 
         // The generator must reach the constraints under test, or the invariants above prove little.
