@@ -754,7 +754,16 @@ internal sealed class PassPlanner
     private JobLaunch? Relaunch(Job job, int maxGpus)
     {
         var saved = _view.TypeOrder;
-        _view.TypeOrder = _engine.TypeCandidates(job, out _);
+
+        // Only the GPU types its tenant's quota admits now, as for a pending job (a shrink found a place on a type
+        // whose flavour had no room: a quota overrun found by the property tests, seed 1125474286).
+        var types = _engine.TypeCandidates(job, out _);
+        if (Admit(job, types) is not null)
+        {
+            return null;
+        }
+
+        _view.TypeOrder = _admitted.Count == 0 ? types : [.. _admitted];
         try
         {
             var largest = Math.Min(maxGpus, MaxAdmittedGang(job));
