@@ -12,7 +12,8 @@
 # replayed at the end so that its exception and stack are printed. A summary row (executions, paths, crashes,
 # hangs, minutes, load) is appended to artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
 # Environment: FUZZ_TIMEOUT_MS (default 5000: one input slower than this is a hang; the machine is shared),
-# FUZZ_NICE (19), FUZZ_REBUILD=1 to publish and instrument again.
+# FUZZ_NICE (19), FUZZ_REBUILD=1 to publish and instrument again, FUZZ_BUILD_DIR (artifacts/fuzz) where the two
+# published copies go (a second folder lets you rebuild while afl runs on the first).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -20,14 +21,15 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 # Two copies of the published program: plain (replay runs it in process) and instrumented (afl runs it; its
 # instrumentation writes to afl's shared memory, so it cannot run outside afl).
-plain="$root/artifacts/fuzz/plain"
-instrumented="$root/artifacts/fuzz/instrumented"
+build_dir="${FUZZ_BUILD_DIR:-$root/artifacts/fuzz}"
+plain="$build_dir/plain"
+instrumented="$build_dir/instrumented"
 dll="$plain/LlmCore.Fuzz.dll"
 
 build() {
@@ -37,9 +39,10 @@ build() {
 
   dotnet tool restore >/dev/null
   rm -rf "$plain" "$instrumented"
+  mkdir -p "$build_dir"
   echo "publishing fuzz/LlmCore.Fuzz to $plain" >&2
-  dotnet publish fuzz/LlmCore.Fuzz -c Release -o "$plain" -p:UseAppHost=false >"$root/artifacts/fuzz/publish.log" 2>&1 || {
-    tail -n 30 "$root/artifacts/fuzz/publish.log" >&2
+  dotnet publish fuzz/LlmCore.Fuzz -c Release -o "$plain" -p:UseAppHost=false >"$build_dir/publish.log" 2>&1 || {
+    tail -n 30 "$build_dir/publish.log" >&2
     exit 1
   }
   cp -r "$plain" "$instrumented"
