@@ -9,8 +9,8 @@
 # (.config/dotnet-tools.json). It publishes fuzz/LlmCore.Fuzz to artifacts/fuzz/plain, copies it to
 # artifacts/fuzz/instrumented and instruments LlmCore's assemblies, Sep, System.CommandLine and the tokenizer there, and runs afl-fuzz under `nice -n ${FUZZ_NICE:-19}` with the seeds in
 # fuzz/corpus/TARGET. Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs}; every crash is
-# replayed at the end so that its exception and stack are printed. A summary row (executions, paths, crashes,
-# hangs, minutes, load) is appended to artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
+# replayed at the end so that its exception and stack are printed. A summary row (date, commit, minutes, executions,
+# execs/s, corpus, crashes, hangs, load) is appended to artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
 # Environment: FUZZ_TIMEOUT_MS (default 5000: one input slower than this is a hang; the machine is shared),
 # FUZZ_NICE (19), FUZZ_REBUILD=1 to publish and instrument again, FUZZ_BUILD_DIR (artifacts/fuzz) where the two
 # published copies go (a second folder lets you rebuild while afl runs on the first).
@@ -57,6 +57,9 @@ build() {
     echo "instrumenting $(basename "$assembly")" >&2
     dotnet sharpfuzz "$assembly" >/dev/null
   done
+  # The commit the binaries were built from (a "+" when the work tree had changes), for the summary row.
+  git rev-parse --short HEAD 2>/dev/null | tr -d '\n' >"$build_dir/commit" || true
+  git diff --quiet HEAD 2>/dev/null || echo -n "+" >>"$build_dir/commit"
   touch "$instrumented/.instrumented"
 }
 
@@ -131,12 +134,14 @@ paths=$(stat corpus_count)
 crashes=$(stat saved_crashes)
 hangs=$(stat saved_hangs)
 load=$(awk '{ s += $1; n++ } END { if (n) printf "%.1f", s / n; else print "n/a" }' "$load_file")
-row="| $target | $((wall / 60)) min | ${execs:-0} | ${paths:-0} | ${crashes:-0} | ${hangs:-0} | $load |"
+rate=$(stat execs_per_sec)
+commit=$(cat "$build_dir/commit" 2>/dev/null || echo n/a)
+row="| $target | $(date -u +%F) | $commit | $((wall / 60)) min | ${execs:-0} | ${rate:-0} | ${paths:-0} | ${crashes:-0} | ${hangs:-0} | $load |"
 summary="$root/artifacts/fuzz/summary.md"
 if [ ! -f "$summary" ]; then
   {
-    echo "| target | wall time | executions | corpus | crashes | hangs | mean load (1 min) |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| target | date | commit | wall time | executions | execs/s | corpus | crashes | hangs | mean load (1 min) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
   } >"$summary"
 fi
 echo "$row" | tee -a "$summary"

@@ -139,9 +139,17 @@ public sealed class GpuCatalog
             }
 
             var result = new List<GpuSpec>();
-            foreach (var item in root.EnumerateArray())
+            try
             {
-                result.Add(ParseEntry(item, result.Count));
+                foreach (var item in root.EnumerateArray())
+                {
+                    result.Add(ParseEntry(item, result.Count));
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonElement.GetString and JsonProperty.Name throw this for an escape that decodes to a lone surrogate ("\ud800").
+                throw new FormatException($"GPU entry {result.Count} has a name or text that is not valid UTF-16 (a lone surrogate escape such as \\ud800).", ex);
             }
 
             return result;

@@ -106,6 +106,19 @@ public class GpuCatalogTests
         Assert.Throws<FormatException>(() => GpuCatalog.ParseJson(json));
     }
 
+    // Fuzzing finding (docs/quality.md, "Bugs found by fuzzing"; replayed through the gpu-catalog-json target): a "\ud800"
+    // escape decodes to a lone UTF-16 surrogate, and JsonElement.GetString threw InvalidOperationException, undocumented.
+    [Theory]
+    [InlineData("[ { \"name\": \"a\\ud800\", \"denseFp16Tflops\": 1, \"memoryGb\": 1, \"bandwidthTbPerSecond\": 1, \"tdpWatts\": 1 } ]")]
+    [InlineData("[ { \"name\": \"X\", \"denseFp16Tflops\": 1, \"memoryGb\": 1, \"bandwidthTbPerSecond\": 1, \"tdpWatts\": 1, \"source\": \"\\udc00\" } ]")]
+    [InlineData("[ { \"n\\udc00\": 1 } ]")]
+    public void ParseJson_LoneSurrogateEscape_ThrowsFormatException(string json)
+    {
+        var ex = Assert.Throws<FormatException>(() => GpuCatalog.ParseJson(json));
+
+        Assert.Contains("not valid UTF-16", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void GpuSpec_BadFigures_Throw()
     {
