@@ -8,7 +8,7 @@
 # It installs what it needs: afl++ from Debian (apt-get, as root) and the sharpfuzz tool from the tool manifest
 # (.config/dotnet-tools.json). It publishes fuzz/LlmCore.Fuzz to artifacts/fuzz/plain, copies it to
 # artifacts/fuzz/instrumented and instruments LlmCore's assemblies, Sep, System.CommandLine and the tokenizer there, and runs afl-fuzz under `nice -n ${FUZZ_NICE:-19}` with the seeds in
-# fuzz/corpus/TARGET. Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs}; every crash is
+# fuzz/corpus/TARGET (and the dictionary fuzz/dictionaries/TARGET.dict when there is one). Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs}; every crash is
 # replayed at the end so that its exception and stack are printed. A summary row (date, commit, minutes, executions,
 # execs/s, corpus, crashes, hangs, load) is appended to artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
 # Environment: FUZZ_TIMEOUT_MS (default 5000: one input slower than this is a hang; the machine is shared),
@@ -115,12 +115,18 @@ load_file="$findings/load.txt"
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
 
+# A dictionary of the format's tokens and keys, when the target has one, helps afl past the JSON syntax.
+dictionary=()
+if [ -f "fuzz/dictionaries/$target.dict" ]; then
+  dictionary=(-x "fuzz/dictionaries/$target.dict")
+fi
+
 echo "fuzzing $target for $minutes min (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 start=$SECONDS
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 AFL_FORKSRV_INIT_TMOUT=120000 AFL_NO_WARN_INSTABILITY=1 \
   nice -n "${FUZZ_NICE:-19}" afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -t "${FUZZ_TIMEOUT_MS:-5000}" -m none \
-  -V "$((minutes * 60))" -- dotnet "$instrumented/LlmCore.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1 || {
+  "${dictionary[@]}" -V "$((minutes * 60))" -- dotnet "$instrumented/LlmCore.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1 || {
   echo "error: afl-fuzz failed; last lines of $findings/afl.log:" >&2
   tail -n 30 "$findings/afl.log" >&2
   exit 1
