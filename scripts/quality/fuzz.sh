@@ -7,10 +7,12 @@
 #
 # It installs what it needs: afl++ from Debian (apt-get, as root) and the sharpfuzz tool from the tool manifest
 # (.config/dotnet-tools.json). It publishes fuzz/LlmCore.Fuzz to artifacts/fuzz/plain, copies it to
-# artifacts/fuzz/instrumented and instruments LlmCore's assemblies, Sep, System.CommandLine and the tokenizer there, and runs afl-fuzz under `nice -n ${FUZZ_NICE:-19}` with the seeds in
-# fuzz/corpus/TARGET (and the dictionary fuzz/dictionaries/TARGET.dict when there is one). Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs}; every crash is
-# replayed at the end so that its exception and stack are printed. A summary row (date, commit, minutes, executions,
-# execs/s, corpus, crashes, hangs, load) is appended to artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
+# artifacts/fuzz/instrumented and instruments LlmCore's assemblies, Sep, System.CommandLine and the tokenizer there,
+# and runs afl-fuzz under `nice -n ${FUZZ_NICE:-19}` with the seeds in fuzz/corpus/TARGET (and the dictionary
+# fuzz/dictionaries/TARGET.dict when there is one). Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs};
+# every crash is replayed at the end so that its exception and stack are printed. A summary row (target, date, the
+# build's commit, minutes, executions, execs/s, corpus, crashes, hangs, mean load) is appended to
+# artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
 # Environment: FUZZ_TIMEOUT_MS (default 5000: one input slower than this is a hang; the machine is shared),
 # FUZZ_NICE (19), FUZZ_REBUILD=1 to publish and instrument again, FUZZ_BUILD_DIR (artifacts/fuzz) where the two
 # published copies go (a second folder lets you rebuild while afl runs on the first).
