@@ -21,8 +21,7 @@ internal sealed class ClusterJsonTarget : FuzzTarget
         }
         catch (SchedulingFileException ex)
         {
-            Check(ex.Line >= 1 && ex.Column >= 1, "a SchedulingFileException names a line and a column, each ≥ 1");
-            Check(ex.Message.StartsWith("fuzz.json:", StringComparison.Ordinal), "the message starts with the source name");
+            CheckFileError(ex);
             return;
         }
 
@@ -47,5 +46,12 @@ internal sealed class ClusterJsonTarget : FuzzTarget
             var domains = cluster.DomainCount(level);
             Check(domains >= 1 && domains <= cluster.Nodes.Count, "a named level has between 1 and node-count domains");
         }
+    }
+
+    /// <summary>The contract of every cluster or throughput file error: a position and the source name up front.</summary>
+    internal static void CheckFileError(SchedulingFileException ex)
+    {
+        Check(ex.Line >= 1 && ex.Column >= 1, "a SchedulingFileException names a line and a column, each ≥ 1");
+        Check(ex.Message.StartsWith("fuzz.json:", StringComparison.Ordinal), "the message starts with the source name");
     }
 }

@@ -21,8 +21,7 @@ internal sealed class ThroughputsJsonTarget : FuzzTarget
         }
         catch (SchedulingFileException ex)
         {
-            Check(ex.Line >= 1 && ex.Column >= 1, "a SchedulingFileException names a line and a column, each ≥ 1");
-            Check(ex.Message.StartsWith("fuzz.json:", StringComparison.Ordinal), "the message starts with the source name");
+            ClusterJsonTarget.CheckFileError(ex);
             return;
         }
 
