@@ -58,6 +58,8 @@ internal static class FuzzTargets
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
         new TraceCsvTarget(),
+        new ClusterJsonTarget(),
+        new ThroughputsJsonTarget(),
         new DatasetCsvTarget(),
         new GpuCatalogJsonTarget(),
         new IndustryCatalogJsonTarget(),

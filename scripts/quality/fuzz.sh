@@ -7,12 +7,15 @@
 #
 # It installs what it needs: afl++ from Debian (apt-get, as root) and the sharpfuzz tool from the tool manifest
 # (.config/dotnet-tools.json). It publishes fuzz/LlmCore.Fuzz to artifacts/fuzz/plain, copies it to
-# artifacts/fuzz/instrumented and instruments LlmCore's assemblies, Sep, System.CommandLine and the tokenizer there, and runs afl-fuzz under `nice -n ${FUZZ_NICE:-19}` with the seeds in
-# fuzz/corpus/TARGET. Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs}; every crash is
-# replayed at the end so that its exception and stack are printed. A summary row (executions, paths, crashes,
-# hangs, minutes, load) is appended to artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
+# artifacts/fuzz/instrumented and instruments LlmCore's assemblies, Sep, System.CommandLine and the tokenizer there,
+# and runs afl-fuzz under `nice -n ${FUZZ_NICE:-19}` with the seeds in fuzz/corpus/TARGET (and the dictionary
+# fuzz/dictionaries/TARGET.dict when there is one). Findings go to artifacts/fuzz/findings/TARGET/default/{crashes,hangs};
+# every crash is replayed at the end so that its exception and stack are printed. A summary row (target, date, the
+# build's commit, minutes, executions, execs/s, corpus, crashes, hangs, mean load) is appended to
+# artifacts/fuzz/summary.md. Exit 1 when afl saved a crash or a hang.
 # Environment: FUZZ_TIMEOUT_MS (default 5000: one input slower than this is a hang; the machine is shared),
-# FUZZ_NICE (19), FUZZ_REBUILD=1 to publish and instrument again.
+# FUZZ_NICE (19), FUZZ_REBUILD=1 to publish and instrument again, FUZZ_BUILD_DIR (artifacts/fuzz) where the two
+# published copies go (a second folder lets you rebuild while afl runs on the first).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -20,14 +23,15 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 # Two copies of the published program: plain (replay runs it in process) and instrumented (afl runs it; its
 # instrumentation writes to afl's shared memory, so it cannot run outside afl).
-plain="$root/artifacts/fuzz/plain"
-instrumented="$root/artifacts/fuzz/instrumented"
+build_dir="${FUZZ_BUILD_DIR:-$root/artifacts/fuzz}"
+plain="$build_dir/plain"
+instrumented="$build_dir/instrumented"
 dll="$plain/LlmCore.Fuzz.dll"
 
 build() {
@@ -37,9 +41,10 @@ build() {
 
   dotnet tool restore >/dev/null
   rm -rf "$plain" "$instrumented"
+  mkdir -p "$build_dir"
   echo "publishing fuzz/LlmCore.Fuzz to $plain" >&2
-  dotnet publish fuzz/LlmCore.Fuzz -c Release -o "$plain" -p:UseAppHost=false >"$root/artifacts/fuzz/publish.log" 2>&1 || {
-    tail -n 30 "$root/artifacts/fuzz/publish.log" >&2
+  dotnet publish fuzz/LlmCore.Fuzz -c Release -o "$plain" -p:UseAppHost=false >"$build_dir/publish.log" 2>&1 || {
+    tail -n 30 "$build_dir/publish.log" >&2
     exit 1
   }
   cp -r "$plain" "$instrumented"
@@ -54,6 +59,9 @@ build() {
     echo "instrumenting $(basename "$assembly")" >&2
     dotnet sharpfuzz "$assembly" >/dev/null
   done
+  # The commit the binaries were built from (a "+" when the work tree had changes), for the summary row.
+  git rev-parse --short HEAD 2>/dev/null | tr -d '\n' >"$build_dir/commit" || true
+  git diff --quiet HEAD 2>/dev/null || echo -n "+" >>"$build_dir/commit"
   touch "$instrumented/.instrumented"
 }
 
@@ -109,12 +117,18 @@ load_file="$findings/load.txt"
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
 
+# A dictionary of the format's tokens and keys, when the target has one, helps afl past the JSON syntax.
+dictionary=()
+if [ -f "fuzz/dictionaries/$target.dict" ]; then
+  dictionary=(-x "fuzz/dictionaries/$target.dict")
+fi
+
 echo "fuzzing $target for $minutes min (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 start=$SECONDS
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 AFL_FORKSRV_INIT_TMOUT=120000 AFL_NO_WARN_INSTABILITY=1 \
   nice -n "${FUZZ_NICE:-19}" afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -t "${FUZZ_TIMEOUT_MS:-5000}" -m none \
-  -V "$((minutes * 60))" -- dotnet "$instrumented/LlmCore.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1 || {
+  "${dictionary[@]}" -V "$((minutes * 60))" -- dotnet "$instrumented/LlmCore.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1 || {
   echo "error: afl-fuzz failed; last lines of $findings/afl.log:" >&2
   tail -n 30 "$findings/afl.log" >&2
   exit 1
@@ -128,12 +142,14 @@ paths=$(stat corpus_count)
 crashes=$(stat saved_crashes)
 hangs=$(stat saved_hangs)
 load=$(awk '{ s += $1; n++ } END { if (n) printf "%.1f", s / n; else print "n/a" }' "$load_file")
-row="| $target | $((wall / 60)) min | ${execs:-0} | ${paths:-0} | ${crashes:-0} | ${hangs:-0} | $load |"
+rate=$(stat execs_per_sec)
+commit=$(cat "$build_dir/commit" 2>/dev/null || echo n/a)
+row="| $target | $(date -u +%F) | $commit | $((wall / 60)) min | ${execs:-0} | ${rate:-0} | ${paths:-0} | ${crashes:-0} | ${hangs:-0} | $load |"
 summary="$root/artifacts/fuzz/summary.md"
 if [ ! -f "$summary" ]; then
   {
-    echo "| target | wall time | executions | corpus | crashes | hangs | mean load (1 min) |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| target | date | commit | wall time | executions | execs/s | corpus | crashes | hangs | mean load (1 min) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
   } >"$summary"
 fi
 echo "$row" | tee -a "$summary"

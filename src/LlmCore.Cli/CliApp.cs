@@ -49,7 +49,19 @@ internal static class CliApp
     {
         var context = new CliContext(output, error, interactive);
         var root = BuildRootCommand(context);
-        var parseResult = root.Parse(args);
+        ParseResult parseResult;
+        try
+        {
+            parseResult = root.Parse(args);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            // System.CommandLine reads "@PATH" as a response file and reports a missing one, but lets this escape for a
+            // folder or an unreadable file ("@." — found by fuzzing, docs/quality.md).
+            error.WriteLine($"error: cannot read the response file of an argument that starts with '@': {ex.Message}");
+            return BadInput;
+        }
+
         if (parseResult.Errors.Count > 0)
         {
             // Unknown tokens are the most useful thing to name; then the rest, all on one line.

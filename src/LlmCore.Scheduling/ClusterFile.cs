@@ -22,6 +22,7 @@ namespace LlmCore.Scheduling;
 /// <para>For example, two blocks of four racks, each rack one NVL72 domain of 18 four-GPU nodes:
 /// <c>{ "levels": ["block", "rack", "nvl72"], "domains": [ { "name": "block", "count": 2, "domains": [ { "name": "rack",
 /// "count": 4, "domains": [ { "name": "nvl72", "nodes": [ { "count": 18, "gpus": 4, "gpuType": "GB200" } ] } ] } ] } ] }</c>.</para>
+/// <para>A file declares at most 1,000,000 nodes, 1,000,000 domains (counting every copy) and <see cref="Cluster.MaxGpus"/> GPUs in all.</para>
 /// <para>Comments and trailing commas are allowed; unknown keys are errors (they are usually typos). Every error names
 /// the file, line and column (<see cref="SchedulingFileException"/>). Stateless and thread-safe.</para>
 /// </remarks>
@@ -79,12 +80,13 @@ public static class ClusterFile
 
         var nodes = new List<NodeSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var totals = new Totals();
         if (root.Get("domains") is { } domains)
         {
             domains.Expect(JsonValueKind.Array, source, "\"domains\"");
             foreach (var domain in domains.Items)
             {
-                ReadDomain(domain, 0, [], string.Empty, levels, nodes, names, source);
+                ReadDomain(domain, 0, [], string.Empty, levels, nodes, names, totals, source);
             }
         }
 
@@ -93,7 +95,7 @@ public static class ClusterFile
             flat.Expect(JsonValueKind.Array, source, "\"nodes\"");
             foreach (var entry in flat.Items)
             {
-                ReadNodes(entry, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), string.Empty, levels, nodes, names, source);
+                ReadNodes(entry, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), string.Empty, levels, nodes, names, totals, source);
             }
         }
 
@@ -111,7 +113,7 @@ public static class ClusterFile
         return new Cluster(nodes, levels);
     }
 
-    private static void ReadDomain(PositionedJson node, int depth, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, string source)
+    private static void ReadDomain(PositionedJson node, int depth, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, Totals totals, string source)
     {
         node.Expect(JsonValueKind.Object, source, "a domain");
         node.CheckKeys(s_domainKeys, source, "a domain");
@@ -130,6 +132,13 @@ public static class ClusterFile
             throw node.Error(source, $"domain '{name}' has neither \"domains\" nor \"nodes\"");
         }
 
+        // Counts multiply down the tree; a tree of empty domains would otherwise loop count₁ × count₂ × … times.
+        totals.Domains += count;
+        if (totals.Domains > MaxNodes)
+        {
+            throw node.Error(source, $"the cluster would have more than {MaxNodes:N0} domains");
+        }
+
         for (var i = 0; i < count; i++)
         {
             var label = countNode is null ? name : name + i.ToString(CultureInfo.InvariantCulture);
@@ -140,7 +149,7 @@ public static class ClusterFile
                 children.Expect(JsonValueKind.Array, source, "\"domains\"");
                 foreach (var child in children.Items)
                 {
-                    ReadDomain(child, depth + 1, childLabels, childPath, levels, nodes, names, source);
+                    ReadDomain(child, depth + 1, childLabels, childPath, levels, nodes, names, totals, source);
                 }
             }
 
@@ -149,13 +158,13 @@ public static class ClusterFile
                 members.Expect(JsonValueKind.Array, source, "\"nodes\"");
                 foreach (var entry in members.Items)
                 {
-                    ReadNodes(entry, childLabels, childPath, levels, nodes, names, source);
+                    ReadNodes(entry, childLabels, childPath, levels, nodes, names, totals, source);
                 }
             }
         }
     }
 
-    private static void ReadNodes(PositionedJson entry, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, string source)
+    private static void ReadNodes(PositionedJson entry, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, Totals totals, string source)
     {
         entry.Expect(JsonValueKind.Object, source, "a node");
         entry.CheckKeys(s_nodeKeys, source, "a node");
@@ -187,6 +196,13 @@ public static class ClusterFile
             throw entry.Error(source, $"the cluster would have more than {MaxNodes:N0} nodes");
         }
 
+        // Cluster.TotalGpus is an int: 2,148 nodes of 1,000,000 GPUs would wrap it to a negative total.
+        totals.Gpus += (long)count * gpus;
+        if (totals.Gpus > int.MaxValue)
+        {
+            throw entry.Error(source, $"the cluster would have more than {int.MaxValue:N0} GPUs");
+        }
+
         for (var i = 0; i < count; i++)
         {
             // A named entry keeps its name (numbered when repeated); an unnamed one is numbered across the cluster.
@@ -201,5 +217,13 @@ public static class ClusterFile
 
             nodes.Add(new NodeSpec(nodeName, gpus, gpuType) { CpuCores = cpu, MemoryGib = memory, Labels = own });
         }
+    }
+
+    /// <summary>What the file has declared so far, for the size limits.</summary>
+    private sealed class Totals
+    {
+        public int Domains { get; set; }
+
+        public long Gpus { get; set; }
     }
 }

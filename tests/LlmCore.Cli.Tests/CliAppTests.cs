@@ -39,6 +39,30 @@ public class CliAppTests
         Assert.Contains(args[^1], error, StringComparison.Ordinal);
     }
 
+    // Fuzzing finding (docs/quality.md, "Bugs found by fuzzing", target cli-args): afl's argument list held "@.", which
+    // System.CommandLine reads as a response file; for a folder it threw UnauthorizedAccessException out of CliApp.Run.
+    [Theory]
+    [InlineData("privacy", "epsilon")]
+    [InlineData("demo")]
+    public void ResponseFileThatIsAFolder_OneLineOnStderr_ExitCode2(params string[] command)
+    {
+        var folder = Directory.CreateTempSubdirectory("llmcore-cli-");
+        try
+        {
+            var (exitCode, output, error) = CliRunner.Run([.. command, "@" + folder.FullName]);
+
+            Assert.Equal(2, exitCode);
+            Assert.Empty(output);
+            var line = Assert.Single(error.TrimEnd().Split('\n'));
+            Assert.StartsWith("error: cannot read the response file", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete();
+        }
+    }
+
     [Fact]
     public void GroupWithoutSubcommand_ExitCode2()
     {

@@ -41,7 +41,18 @@ internal sealed class CliArgumentsTarget : FuzzTarget
         }
 
         var root = CliApp.BuildRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, interactive: false));
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // "@FOLDER" (a response file System.CommandLine cannot open): CliApp.Run must turn it into exit 2.
+            CheckBadInput(args);
+            return;
+        }
+
         // Help (-h, -?, --help, found even inside "-?steps") prints the help text, not the command's output.
         if (parse.Errors.Count > 0 || parse.Action is HelpAction || !s_runnable.Contains(CommandPath(parse.CommandResult.Command, root)) || args.Any(WritesAFile))
         {
@@ -79,5 +90,13 @@ internal sealed class CliArgumentsTarget : FuzzTarget
         }
 
         return string.Join(' ', names);
+    }
+
+    private static void CheckBadInput(string[] args)
+    {
+        using var error = new StringWriter();
+        var exit = CliApp.Run(args, TextWriter.Null, error);
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Check(exit == CliApp.BadInput && lines.Length == 1 && lines[0].StartsWith("error: ", StringComparison.Ordinal), $"an unreadable response file is exit 2 with one 'error: ' line, got {exit}: {error}");
     }
 }

@@ -128,25 +128,37 @@ public sealed class GpuCatalog
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && TryGetProperty(root, "gpus", out var array))
+            try
             {
-                root = array;
+                return ParseEntries(document.RootElement);
             }
-
-            if (root.ValueKind != JsonValueKind.Array)
+            catch (InvalidOperationException ex)
             {
-                throw new FormatException("The GPU catalogue JSON must be an array of GPU objects or an object with a 'gpus' array.");
+                // JsonElement.GetString and JsonProperty.Name throw this for an escape that decodes to a lone surrogate ("\ud800").
+                throw new FormatException("The GPU catalogue JSON has a key or string that is not valid UTF-16 (a lone surrogate escape such as \\ud800).", ex);
             }
-
-            var result = new List<GpuSpec>();
-            foreach (var item in root.EnumerateArray())
-            {
-                result.Add(ParseEntry(item, result.Count));
-            }
-
-            return result;
         }
+    }
+
+    private static List<GpuSpec> ParseEntries(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Object && TryGetProperty(root, "gpus", out var array))
+        {
+            root = array;
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("The GPU catalogue JSON must be an array of GPU objects or an object with a 'gpus' array.");
+        }
+
+        var result = new List<GpuSpec>();
+        foreach (var item in root.EnumerateArray())
+        {
+            result.Add(ParseEntry(item, result.Count));
+        }
+
+        return result;
     }
 
     /// <summary>Reads GPU entries from a JSON file in the format of <see cref="ParseJson"/>.</summary>

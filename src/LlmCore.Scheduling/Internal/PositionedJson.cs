@@ -65,6 +65,12 @@ internal sealed class PositionedJson
 
             return root;
         }
+        catch (InvalidOperationException ex)
+        {
+            // GetString on a string whose escapes decode to invalid UTF-16 (a lone surrogate such as "\ud800").
+            var (line, column) = Position(lineStarts, reader.TokenStartIndex);
+            throw new SchedulingFileException(source, line, column, "a string is not valid UTF-16 (a lone surrogate escape such as \\ud800)", ex);
+        }
         catch (JsonException ex)
         {
             var line = (int)(ex.LineNumber ?? 0) + 1;
