@@ -196,11 +196,12 @@ public static class ClusterFile
             throw entry.Error(source, $"the cluster would have more than {MaxNodes:N0} nodes");
         }
 
-        // Cluster.TotalGpus is an int: 2,148 nodes of 1,000,000 GPUs would wrap it to a negative total.
+        // Checked as the entries are read, before their nodes are built (Cluster.TotalGpus is an int, too: 2,148 nodes of
+        // 1,000,000 GPUs once wrapped it to a negative total).
         totals.Gpus += (long)count * gpus;
-        if (totals.Gpus > int.MaxValue)
+        if (totals.Gpus > Cluster.MaxGpus)
         {
-            throw entry.Error(source, $"the cluster would have more than {int.MaxValue:N0} GPUs");
+            throw entry.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have more than {Cluster.MaxGpus:N0} GPUs, the most a simulated cluster may have"));
         }
 
         for (var i = 0; i < count; i++)

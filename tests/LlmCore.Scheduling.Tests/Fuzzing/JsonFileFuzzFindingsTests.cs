@@ -32,16 +32,17 @@ public class JsonFileFuzzFindingsTests
     {
         var ex = Assert.Throws<SchedulingFileException>(() => ClusterFile.Parse("{ \"nodes\": [ { \"gpus\": 1000000, \"count\": 2148 } ] }", "c.json"));
 
-        Assert.Contains("more than 2,147,483,647 GPUs", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("more than 8,388,608 GPUs", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ClusterFile_GpusUpToIntMax_AreAccepted()
+    public void ClusterFile_GpusUpToTheClusterLimit_AreAccepted()
     {
-        // 2,147 × 1,000,000 = 2,147,000,000 ≤ int.MaxValue: the limit is not tighter than the type.
-        var cluster = ClusterFile.Parse("{ \"nodes\": [ { \"gpus\": 1000000, \"count\": 2147 } ] }");
+        // Cluster.MaxGpus is 8,388,608 (2^23): 8,388 nodes of 1,000 GPUs (8,388,000) are accepted, one node more is not.
+        var cluster = ClusterFile.Parse("{ \"nodes\": [ { \"gpus\": 1000, \"count\": 8388 } ] }");
+        Assert.Equal(8_388_000, cluster.TotalGpus);
 
-        Assert.Equal(2_147_000_000, cluster.TotalGpus);
+        Assert.Throws<SchedulingFileException>(() => ClusterFile.Parse("{ \"nodes\": [ { \"gpus\": 1000, \"count\": 8389 } ] }"));
     }
 
     // Domain counts multiply down the tree: two levels of 1,000,000 empty domains looped 10¹² times (a hang, not an error).
