@@ -29,7 +29,7 @@ internal static class TrainCommand
         var task = new Option<string?>("--task") { Description = "regression or classification (default: classification when the target holds few distinct integers or text)." };
         var optimizer = new Option<string?>("--optimizer") { Description = $"The optimizer: {string.Join(", ", TrainOptimizers.Names)} (required with --dataset; adamw by default with --model)." };
         var lr = new Option<double?>("--lr") { Description = "The learning rate, > 0 (default 0.01 with --dataset; 1e-3, the peak of the warm-up + cosine schedule, with --model)." };
-        var momentum = new Option<double>("--momentum") { Description = "The momentum factor (SGD), ≥ 0.", DefaultValueFactory = _ => 0.0 };
+        var momentum = new Option<double?>("--momentum") { Description = "The momentum factor of sgd, rmsprop, lars and muon, ≥ 0 (default: the optimizer's own: sgd and rmsprop 0, lars 0.9, muon 0.95)." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "The weight decay, ≥ 0 (default 0 with --dataset; 0.1 with --model, as nanoGPT)." };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training data, ≥ 1 (default 10 with --dataset; with --model give --steps or --epochs)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Examples (sequences) per step, ≥ 1 (the expected batch size with --private).", DefaultValueFactory = _ => 32 };
@@ -455,7 +455,7 @@ internal static class TrainCommand
         LearningTask? Task,
         string Optimizer,
         double LearningRate,
-        double Momentum,
+        double? Momentum,
         double WeightDecay,
         int Epochs,
         int BatchSize,
@@ -477,9 +477,9 @@ internal static class TrainCommand
                 throw CliUsageException.ForOption("--lr", "must be a finite number > 0", LearningRate);
             }
 
-            if (!double.IsFinite(Momentum) || Momentum < 0)
+            if (Momentum is { } m && (!double.IsFinite(m) || m < 0))
             {
-                throw CliUsageException.ForOption("--momentum", "must be a finite number ≥ 0", Momentum);
+                throw CliUsageException.ForOption("--momentum", "must be a finite number ≥ 0", m);
             }
 
             if (!double.IsFinite(WeightDecay) || WeightDecay < 0)

@@ -9,7 +9,8 @@ public class PrivacyCommandsTests
     [Fact]
     public void GaussianSigma_AnalyticJson_PrintsSigma()
     {
-        // research/privacy.md §2.4: ε = ln 3, δ = 1e-5, Δ = 1 → σ = 3.4246624 (Balle and Wang 2018).
+        // Balle and Wang 2018 (ICML, "Improving the Gaussian mechanism...", Thm 8), σ solved exactly: ε = ln 3, δ = 1e-5,
+        // Δ = 1 → σ = 3.4246624 (Google's differential-privacy library returns 3.42578125, the top of its 1e-3 bisection).
         var (exit, output, _) = CliRunner.Run("privacy", "gaussian-sigma", "--epsilon", Math.Log(3).ToString("R", CultureInfo.InvariantCulture), "--delta", "1e-5", "--sensitivity", "1", "--json");
 
         Assert.Equal(0, exit);

@@ -14,7 +14,7 @@ public class FinancialMathTests
         Assert.Equal(1188.44, npv, 0.005);
     }
 
-    // research/commercialization.md §4.4: CF = [-1000, 300, 400, 500, 200], r = 10% → NPV 115.5659.
+    // Hand computation (checked in Python): CF = [-1000, 300, 400, 500, 200], r = 10% → NPV 115.5659.
     [Fact]
     public void Npv_ResearchVector_Is115Point5659()
     {
@@ -26,7 +26,7 @@ public class FinancialMathTests
     [Theory]
     [InlineData(new double[] { -70_000, 12_000, 15_000, 18_000, 21_000 }, -0.021245)]
     [InlineData(new double[] { -70_000, 12_000, 15_000, 18_000, 21_000, 26_000 }, 0.086631)]
-    [InlineData(new double[] { -1000, 300, 400, 500, 200 }, 0.153221)] // research/commercialization.md §4.4: IRR 15.3221%.
+    [InlineData(new double[] { -1000, 300, 400, 500, 200 }, 0.153221)] // Hand computation (checked in Python): IRR 15.3221%.
     public void Irr_PublishedExamples_MatchToSixDecimals(double[] flows, double expected)
     {
         var irr = FinancialMath.Irr(flows);
@@ -43,7 +43,7 @@ public class FinancialMathTests
         Assert.Null(FinancialMath.Irr([-100, -200]));
     }
 
-    // research/commercialization.md §4.4: payback 2.6 periods, discounted payback 3.154 at 10%.
+    // Hand computation (checked in Python): payback 2.6 periods, discounted payback 3.154 at 10%.
     [Fact]
     public void Payback_ResearchVector_Is2Point6AndDiscounted3Point154()
     {

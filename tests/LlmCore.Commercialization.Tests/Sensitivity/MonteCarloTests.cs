@@ -6,9 +6,9 @@ public class MonteCarloTests
 {
     private const double Z90 = 1.2815515655446004;
 
-    // research/commercialization.md §4.6 Monte Carlo check: profit = (price − cost)·volume − 50,000 with
-    // price ~ N(0.02, 0.002), cost ~ N(0.0017, 0.0003), volume ~ N(3e6, 5e5), independent. The analytic mean is
-    // 4,900; P(loss) ≈ 0.34; P10/P50/P90 ≈ −8,872 / 4,418 / 19,271. σ(profit) ≈ 6,160, so with n = 200,000 the
+    // Monte Carlo check: profit = (price − cost)·volume − 50,000 with price ~ N(0.02, 0.002), cost ~ N(0.0017, 0.0003),
+    // volume ~ N(3e6, 5e5), independent. The analytic mean is (0.02 − 0.0017)·3e6 − 50,000 = 4,900; P(loss) ≈ 0.34 and
+    // P10/P50/P90 ≈ −8,872 / 4,418 / 19,271 from an independent NumPy simulation (n = 200,000) made for the design. σ(profit) ≈ 6,160, so with n = 200,000 the
     // standard error of the mean is ≈ 14: a 5-SE tolerance (70) would fail by chance with probability < 1e-6, and
     // the seed is fixed.
     [Fact]

@@ -4,7 +4,7 @@ namespace LlmCore.Commercialization.Tests.Sensitivity;
 
 public class TornadoTests
 {
-    // research/commercialization.md §4.6 tornado vector: NPV over 3 years at 10% of annual profit
+    // Tornado vector, computed by hand (and checked in Python): NPV over 3 years at 10% of annual profit
     // 12·((price − cost)·volume − fixed); base price $0.02, volume 3M/month, cost $0.0017, fixed $50k → NPV
     // $146,226.90; swings volume [2M, 4M] 1,092,225.39, price [0.015, 0.025] 895,266.72, fixed [40k, 70k]
     // 895,266.72, cost [0.001, 0.003] 179,053.34, r [8%, 15%] 17,279.67.

@@ -7,7 +7,7 @@ namespace LlmCore.Scheduling.Slurm.Tests.Client;
 public class SlurmMappingTests
 {
     // Gres strings as Slurm prints them (slurm.conf Gres=, sinfo %G, scontrol show node, REST gres/gres_used); see
-    // research/slurm-api/nodes.response.json for "gpu:8" and "gpu:1", job-11-running for "gpu:2(IDX:0-1)".
+    // Recorded/v0.0.38/nodes.response.json for "gpu:8" and "gpu:1", job-11-running.response.json for "gpu:2(IDX:0-1)".
     [Theory]
     [InlineData("gpu:8", 8, null)]
     [InlineData("gpu:1", 1, null)]
@@ -61,7 +61,8 @@ public class SlurmMappingTests
         Assert.Equal(expected, SlurmMapping.MapState(state, reason, priority));
     }
 
-    // exit_code is a raw wait status (research/slurm.md: 768 means exit 3, 15 means killed by signal 15).
+    // exit_code is a raw wait status (POSIX wait(2): WEXITSTATUS = status >> 8, so 768 means exit 3; WTERMSIG = status &
+    // 0x7f, so 15 means killed by signal 15).
     [Theory]
     [InlineData(0, 0, null)]
     [InlineData(768, 3, null)]

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace LlmCore.Scheduling.Slurm.Tests.Client;
 
 // Every body below was recorded from a real slurmrestd (Slurm 22.05.8, REST API v0.0.38) in the Slurm experiment
-// (research/slurm.md, research/slurm-api/) or on the local cluster (Recorded/README.md); the expected values are read
+// (Recorded/v0.0.38/) or on the local cluster (Recorded/README.md); the expected values are read
 // off those bodies by hand. The client runs on its real HTTP stack (IHttpClientFactory clients and the standard
 // resilience handler) with a scripted slurmrestd as the primary handler. The other versions: SlurmApiVersionTests.
 public class SlurmRestClientTests

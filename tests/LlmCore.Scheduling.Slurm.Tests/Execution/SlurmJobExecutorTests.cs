@@ -11,8 +11,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace LlmCore.Scheduling.Slurm.Tests.Execution;
 
 // The executor over the real client, against bodies recorded from slurmrestd (Slurm 22.05.8, REST API v0.0.38,
-// research/slurm-api/). Where a state was not recorded for job 11, the recorded job-11 body is copied with its
-// job_state/state_reason/restart_cnt/exit_code changed to the values Slurm reports for that state (research/slurm.md §5).
+// Recorded/v0.0.38/). Where a state was not recorded for job 11, the recorded job-11 body is copied with its
+// job_state/state_reason/restart_cnt/exit_code changed to the values Slurm reports for that state (Slurm's squeue(1)
+// "JOB STATE CODES" and "JOB REASON CODES", https://slurm.schedmd.com/squeue.html).
 public class SlurmJobExecutorTests
 {
     private const string P = "/slurm/v0.0.38/";

@@ -11,7 +11,7 @@ namespace LlmCore.Cli.Commands.Train;
 internal static class TrainOptimizers
 {
     /// <summary>The hyperparameters <c>llmcore train</c> passes on.</summary>
-    public sealed record Settings(double LearningRate, double Momentum, double WeightDecay);
+    public sealed record Settings(double LearningRate, double? Momentum, double WeightDecay);
 
     private static readonly OptimizerFactory s_factory = new();
 
@@ -40,7 +40,7 @@ internal static class TrainOptimizers
             throw CliUsageException.ForOption("--optimizer", $"must be one of {string.Join(", ", Names)}", name);
         }
 
-        // Momentum only means something to SGD, RMSprop and LARS; the factory ignores it elsewhere.
+        // Momentum only means something to SGD, RMSprop, LARS and Muon; without --momentum each keeps its own default.
         var optimizerSettings = new OptimizerSettings
         {
             LearningRate = settings.LearningRate,

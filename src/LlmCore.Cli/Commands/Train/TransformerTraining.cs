@@ -68,8 +68,8 @@ internal static class TransformerTraining
         /// <summary>Gets the LoRA rank for fine-tuning <see cref="InitModel"/> (<c>--lora-rank</c>), or <see langword="null"/> to train every parameter.</summary>
         public int? LoraRank { get; init; }
 
-        /// <summary>Gets the momentum factor of <c>--optimizer sgd</c> (<c>--momentum</c>, default 0).</summary>
-        public double Momentum { get; init; }
+        /// <summary>Gets the momentum factor of sgd, rmsprop, lars and muon (<c>--momentum</c>), or <see langword="null"/> for the optimizer's own default.</summary>
+        public double? Momentum { get; init; }
 
         /// <summary>Gets the model's name as the CLI prints it.</summary>
         public string ModelName => Model == ModelKind.Gpt ? "gpt" : "classifier";
@@ -116,9 +116,9 @@ internal static class TransformerTraining
                 throw CliUsageException.ForOption("--lr", "must be a finite number > 0", LearningRate);
             }
 
-            if (!double.IsFinite(Momentum) || Momentum < 0)
+            if (Momentum is { } m && (!double.IsFinite(m) || m < 0))
             {
-                throw CliUsageException.ForOption("--momentum", "must be a finite number ≥ 0", Momentum);
+                throw CliUsageException.ForOption("--momentum", "must be a finite number ≥ 0", m);
             }
 
             if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
