@@ -201,7 +201,7 @@ public static class ClusterFile
         totals.Gpus += (long)count * gpus;
         if (totals.Gpus > Cluster.MaxGpus)
         {
-            throw entry.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have more than {Cluster.MaxGpus:N0} GPUs, the most a simulated cluster may have"));
+            throw entry.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have at least {totals.Gpus:N0} GPUs, more than the {Cluster.MaxGpus:N0} a simulated cluster may have"));
         }
 
         for (var i = 0; i < count; i++)

@@ -32,7 +32,7 @@ public class JsonFileFuzzFindingsTests
     {
         var ex = Assert.Throws<SchedulingFileException>(() => ClusterFile.Parse("{ \"nodes\": [ { \"gpus\": 1000000, \"count\": 2148 } ] }", "c.json"));
 
-        Assert.Contains("more than 8,388,608 GPUs", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 2,148,000,000 GPUs, more than the 8,388,608", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
