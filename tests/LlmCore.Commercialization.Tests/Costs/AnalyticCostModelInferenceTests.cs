@@ -106,7 +106,7 @@ public class AnalyticCostModelInferenceTests
     [Fact]
     public void EstimateInference_MlperfH200VersusH100_KeepsMeasuredOrder()
     {
-        // MLPerf Inference v4.1 Llama-2-70B Offline (shared/research/commercialization.md §3): 8×H200 31,303 tok/s > 8×H100 24,525 tok/s.
+        // MLPerf Inference v4.1 Llama-2-70B Offline (mlcommons/inference_results_v4.1, closed/NVIDIA/results/*/llama2-70b-99/Offline/performance/run_1/mlperf_log_summary.txt): 8×H200 31,303 tok/s > 8×H100 24,525 tok/s.
         var request = InferenceCostRequest.For(ModelPresets.Llama2_70B, "H100-SXM", 8, 1, 290, 290) with
         {
             WeightPrecision = NumericPrecision.Fp8,
@@ -123,7 +123,7 @@ public class AnalyticCostModelInferenceTests
     [Fact]
     public void EstimateInference_Llama2_70B_Batch1_MatchesBandwidthLowerBound()
     {
-        // shared/research/commercialization.md §2.3 worked lower bound: Llama-2-70B BF16 on 2×H100, batch 1: 69 GB per
+        // Worked lower bound by hand (weights read once per token): Llama-2-70B BF16 on 2×H100, batch 1: 69 GB per
         // GPU / 3.35 TB/s = 20.6 ms per token (at most about 48 tok/s per stream), at ideal efficiency.
         var request = InferenceCostRequest.For(ModelPresets.Llama2_70B, "H100-SXM", 2, 1, 1, 1) with
         {
@@ -140,7 +140,7 @@ public class AnalyticCostModelInferenceTests
     [Fact]
     public void EstimateInference_DecodeRidge_H100Bf16_NearBatch295()
     {
-        // shared/research/commercialization.md §2.3: the decode weight path turns compute-bound at
+        // By hand (roofline ridge point): the decode weight path turns compute-bound at
         // B* ≈ (P/BW)·b_w/2 ≈ 295 on H100 BF16 (989 TFLOP/s, 3.35 TB/s).
         var request = new InferenceCostRequest(70e9, 80, 8192, "H100-SXM", 1, 1, 0, 1)
         {

@@ -4,7 +4,7 @@ namespace LlmCore.Commercialization.Tests.Finance;
 
 public class SaasMetricsTests
 {
-    // research/commercialization.md §4.5 (definitions after Skok, SaaS Metrics 2.0): ARPA $100/month, GM 60%,
+    // Definitions after Skok, "SaaS Metrics 2.0"; values by hand: ARPA $100/month, GM 60%,
     // churn 3%/month, CAC $1,200 → LTV $2,000, LTV/CAC 1.67, CAC payback 20 months, discounted LTV (1%/month) $1,515.
     [Fact]
     public void LifetimeValue_ResearchVector_Matches()
@@ -17,7 +17,7 @@ public class SaasMetricsTests
         Assert.Equal(1515, SaasMetrics.DiscountedLifetimeValue(100, 0.60, 0.03, 0.01), 1e-9);
     }
 
-    // research/commercialization.md §4.5: $50k/month fixed, price $0.02, cost $0.0017 per request → 2,732,240
+    // By hand: $50k/month fixed, price $0.02, cost $0.0017 per request → 2,732,240
     // requests a month; a $30 seat with $0.68 variable cost → 1,705.3 seats.
     [Fact]
     public void BreakEvenVolume_ResearchVector_Matches()

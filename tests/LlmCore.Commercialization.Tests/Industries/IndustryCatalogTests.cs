@@ -14,7 +14,7 @@ public class IndustryCatalogTests
             names);
     }
 
-    // research/commercialization.md §5: the regimes named per industry.
+    // The regimes that govern each industry in the US and EU (e.g. GLBA for finance, HIPAA for healthcare), by their statutes.
     [Theory]
     [InlineData("finance", "GLBA")]
     [InlineData("finance", "PCI DSS")]

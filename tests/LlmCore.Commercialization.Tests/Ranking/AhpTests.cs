@@ -5,7 +5,7 @@ namespace LlmCore.Commercialization.Tests.Ranking;
 
 public class AhpTests
 {
-    // research/commercialization.md §4.3 worked example (calc_methods.py, after pyDecision ahp.py, max-eigen mode):
+    // Worked example computed independently after pyDecision's ahp.py (max-eigen mode):
     // eigen weights [0.482886, 0.156990, 0.271974, 0.088150], λ_max 4.014521, CI 0.004840, CR 0.005378.
     [Fact]
     public void Weigh_ResearchWorkedExample_MatchesWeightsLambdaAndConsistencyRatio()

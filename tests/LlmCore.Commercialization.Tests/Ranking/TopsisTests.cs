@@ -8,7 +8,7 @@ public class TopsisTests
     private static readonly CriterionDirection[] s_directions =
         [CriterionDirection.Benefit, CriterionDirection.Cost, CriterionDirection.Benefit, CriterionDirection.Cost];
 
-    // research/commercialization.md §4.2–4.3 worked example (calc_methods.py, after pyDecision topsis.py):
+    // Worked example computed independently after pyDecision's topsis.py:
     // alternatives API / per-seat SaaS / on-prem over [GM, months to revenue, regulatory fit, CAC], weights the AHP
     // eigenvector [0.482886, 0.156990, 0.271974, 0.088150] → C = [0.531161, 0.651122, 0.468839],
     // D+ = [0.119097, 0.067755, 0.134928], D- = [0.134928, 0.126454, 0.119097].

@@ -13,7 +13,7 @@ public class GptModelTests
     public void ParameterCount_Gpt4x4x128_Is834304()
     {
         // The research note's figure for n_layer 4, n_head 4, n_embd 128, block 64, vocab 256, tied head
-        // (shared/research/transformers.md; nanoGPT's get_num_params(non_embedding=False) counts the same tensors).
+        // (nanoGPT's get_num_params(non_embedding=False) counts the same tensors).
         var model = new GptModel<float>(new GptOptions { LayerCount = 4, HeadCount = 4, EmbeddingSize = 128, BlockSize = 64, VocabularySize = 256 });
         Assert.Equal(834_304, model.ParameterCount);
         Assert.Equal(834_304, model.TrainableParameterCount);

@@ -40,7 +40,7 @@ public class NamesCorpusTests
         Assert.Contains("names, spamassassin", ex.Message, StringComparison.Ordinal);
     }
 
-    // shared/research/transformers.md: "the in-sample bigram entropy of the stdlib names corpus with newline separators
+    // An independent computation made for the design (not in this repository): "the in-sample bigram entropy of the stdlib names corpus with newline separators
     // is 2.343 nats/byte, the unigram 3.166" (given to 3 decimals; scoring positions 1..n−1 instead of all n moves
     // the figures by about 1e-5).
     [Fact]

@@ -41,7 +41,7 @@ public class DiscreteMechanismTests
     [Fact]
     public void DiscreteGaussian_ExactDelta_MatchesCks20()
     {
-        // research/privacy.md §2.5 (CKS20 Thm 7): σ = 2, ε = 3, Δ = 1 → δ = 4.009028e-10.
+        // Canonne, Kamath and Steinke 2020 (Thm 7): σ = 2, ε = 3, Δ = 1 → δ = 4.009028e-10.
         Assert.Equal(4.009028e-10, DiscreteGaussianMechanism.ExactDelta(2, 3, 1), 15);
     }
 

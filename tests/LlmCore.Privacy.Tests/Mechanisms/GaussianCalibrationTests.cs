@@ -55,7 +55,7 @@ public class GaussianCalibrationTests
     [Fact]
     public void AnalyticSigma_Ln3At1e5_MatchesBalleWang()
     {
-        // research/privacy.md §2.4: ε = ln 3, δ = 1e-5 → exact σ 3.4246624 (Google's grid returns 3.42578125).
+        // Balle and Wang 2018 (Thm 8), solved exactly: ε = ln 3, δ = 1e-5 → exact σ 3.4246624 (Google's grid returns 3.42578125).
         var sigma = GaussianCalibration.AnalyticSigma(Math.Log(3), 1e-5, 1);
 
         Assert.Equal(3.4246624, sigma, 6);
@@ -64,7 +64,7 @@ public class GaussianCalibrationTests
     [Fact]
     public void AnalyticSigma_DeltaOf6e47_Is14()
     {
-        // research/privacy.md §2.4 (dp_accounting, log_ndtr): σ(δ = 6.49e-47, ε = 1) = 14.0.
+        // Google dp_accounting (computed in log δ with log_ndtr): σ(δ = 6.49e-47, ε = 1) = 14.0.
         var sigma = GaussianCalibration.AnalyticSigma(1, 6.49e-47, 1);
 
         Assert.Equal(14.0, sigma, 2);

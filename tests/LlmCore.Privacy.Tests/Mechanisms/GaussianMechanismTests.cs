@@ -38,7 +38,7 @@ public class GaussianMechanismTests
     {
         var mechanism = new GaussianMechanism(Math.Log(3), 1e-5, 1);
 
-        // research/privacy.md §2.4: exact σ = 3.4246624 at Δ = 1; the grid adds g ≤ σ·2^-39 to Δ.
+        // Balle and Wang 2018 (Thm 8): exact σ = 3.4246624 at Δ = 1; the grid adds g ≤ σ·2^-39 to Δ.
         Assert.InRange(mechanism.Sigma, 3.4246623, 3.4246625 * (1 + 1e-6));
         Assert.True(GaussianCalibration.Delta(mechanism.Sigma, Math.Log(3), 1 + mechanism.Granularity) <= 1e-5);
         Assert.Equal(PrivacyGuaranteeKind.Approximate, mechanism.Guarantee.Kind);
