@@ -621,9 +621,6 @@ internal sealed class PassPlanner
 
         double? jobKey = null;
 
-        // Who borrows is judged on the usage before the trial frees anything.
-        var borrowing = _tenants.HasQuotas ? BorrowingNow() : null;
-
         // Without quotas and with no running job of lower priority, only the ordering can make a victim: when the job
         // ranks after every candidate, no trial can succeed, so skip the scan (common under SRTF and LAS: the blocked
         // head usually ranks after what runs).
@@ -651,7 +648,8 @@ internal sealed class PassPlanner
             }
 
             var victimQuota = _tenants.Quotas[v.TenantIndex];
-            var victimBorrowing = victimQuota is not null && borrowing![v.TenantIndex][victimQuota.Flavors.Count == 0 ? 0 : _cluster.TypeOf[v.Placement!.Nodes[0].NodeIndex]];
+            // Judged on the usage before the trial frees anything (the trial re-checks it victim by victim).
+            var victimBorrowing = victimQuota is not null && StillBorrowing(v);
             var mayTouch = quota is null || victimQuota is null || v.TenantIndex == job.TenantIndex || victimBorrowing;
             if (v.Spec.Priority < spec.Priority && mayTouch)
             {
@@ -901,29 +899,6 @@ internal sealed class PassPlanner
 
         var type = _cluster.TypeOf[victim.Placement!.Nodes[0].NodeIndex];
         return quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[victim.TenantIndex][type] > f.NominalGpus;
-    }
-
-    /// <summary>Per tenant (and, with flavours, per GPU type): whether it holds more than its nominal quota now.</summary>
-    private bool[][] BorrowingNow()
-    {
-        var result = new bool[_tenants.Count][];
-        for (var t = 0; t < result.Length; t++)
-        {
-            var quota = _tenants.Quotas[t];
-            if (quota is null || quota.Flavors.Count == 0)
-            {
-                result[t] = [quota is not null && _ledger.UsedGpus[t] > quota.NominalGpus];
-                continue;
-            }
-
-            result[t] = new bool[_cluster.GpuTypes.Count];
-            for (var type = 0; type < result[t].Length; type++)
-            {
-                result[t][type] = quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[t][type] > f.NominalGpus;
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Whether the placement strategy would place the current job's smallest gang on the ledger now.</summary>
