@@ -47,7 +47,7 @@ public sealed class AnalyticCostModel : ICostModel
     public AnalyticCostModel(GpuCatalog gpus, double defaultPricePerGpuHourUsd = DefaultPricePerGpuHourUsd)
     {
         ArgumentNullException.ThrowIfNull(gpus);
-        Guard.Price(defaultPricePerGpuHourUsd, nameof(defaultPricePerGpuHourUsd));
+        Guard.Price(defaultPricePerGpuHourUsd);
         Gpus = gpus;
         DefaultPrice = defaultPricePerGpuHourUsd;
     }
@@ -67,8 +67,8 @@ public sealed class AnalyticCostModel : ICostModel
     public TrainingCostEstimate EstimateTraining(TrainingCostRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Guard.Positive(request.Parameters, nameof(request.Parameters));
-        Guard.Positive(request.Tokens, nameof(request.Tokens));
+        Guard.PositiveFinite(request.Parameters, nameof(request.Parameters));
+        Guard.PositiveFinite(request.Tokens, nameof(request.Tokens));
         Guard.Positive(request.GpuCount, nameof(request.GpuCount));
         Guard.Fraction(request.Mfu, nameof(request.Mfu));
         Guard.Fraction(request.EffectiveTimeFraction, nameof(request.EffectiveTimeFraction));
@@ -123,7 +123,7 @@ public sealed class AnalyticCostModel : ICostModel
     public InferenceCostEstimate EstimateInference(InferenceCostRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Guard.Positive(request.Parameters, nameof(request.Parameters));
+        Guard.PositiveFinite(request.Parameters, nameof(request.Parameters));
         Guard.Positive(request.Layers, nameof(request.Layers));
         Guard.Positive(request.HiddenSize, nameof(request.HiddenSize));
         Guard.Positive(request.GpuCount, nameof(request.GpuCount));
@@ -269,10 +269,10 @@ public sealed class AnalyticCostModel : ICostModel
             return parameters;
         }
 
-        Guard.Positive(a, "ActiveParameters");
+        Guard.PositiveFinite(a, "ActiveParameters");
         if (a > parameters)
         {
-            throw new ArgumentOutOfRangeException("ActiveParameters", a, $"Expected active parameters at most the total {parameters:G4}; got {a:G4}.");
+            throw new ArgumentOutOfRangeException("ActiveParameters", a, $"must be at most the total parameters {parameters:G4}.");
         }
 
         return a;

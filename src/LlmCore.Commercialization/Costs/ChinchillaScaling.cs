@@ -27,8 +27,8 @@ public static class ChinchillaScaling
     /// <exception cref="ArgumentOutOfRangeException">An argument is NaN, infinite or ≤ 0.</exception>
     public static ComputeOptimalAllocation ComputeOptimal(double flops, double tokensPerParameter = TokensPerParameter)
     {
-        Guard.Positive(flops, nameof(flops));
-        Guard.Positive(tokensPerParameter, nameof(tokensPerParameter));
+        Guard.PositiveFinite(flops);
+        Guard.PositiveFinite(tokensPerParameter);
         var parameters = Math.Sqrt(flops / (6.0 * tokensPerParameter));
         return new ComputeOptimalAllocation(parameters, tokensPerParameter * parameters);
     }
@@ -40,8 +40,8 @@ public static class ChinchillaScaling
     /// <exception cref="ArgumentOutOfRangeException">An argument is NaN, infinite or ≤ 0.</exception>
     public static double OptimalTokens(double parameters, double tokensPerParameter = TokensPerParameter)
     {
-        Guard.Positive(parameters, nameof(parameters));
-        Guard.Positive(tokensPerParameter, nameof(tokensPerParameter));
+        Guard.PositiveFinite(parameters);
+        Guard.PositiveFinite(tokensPerParameter);
         return tokensPerParameter * parameters;
     }
 
@@ -52,8 +52,8 @@ public static class ChinchillaScaling
     /// <exception cref="ArgumentOutOfRangeException">An argument is NaN, infinite or ≤ 0.</exception>
     public static double Loss(double parameters, double tokens)
     {
-        Guard.Positive(parameters, nameof(parameters));
-        Guard.Positive(tokens, nameof(tokens));
+        Guard.PositiveFinite(parameters);
+        Guard.PositiveFinite(tokens);
         return 1.69 + (406.4 / Math.Pow(parameters, 0.34)) + (410.7 / Math.Pow(tokens, 0.28));
     }
 }

@@ -33,13 +33,13 @@ public static class TrainingMemoryEstimator
         Guard.Positive(request.TensorParallel, nameof(request.TensorParallel));
         Guard.Positive(request.PipelineParallel, nameof(request.PipelineParallel));
         Guard.Positive(request.DataParallel, nameof(request.DataParallel));
-        Guard.Positive(request.WeightBytes, nameof(request.WeightBytes));
-        Guard.Positive(request.GradientBytes, nameof(request.GradientBytes));
-        Guard.NonNegative(request.OptimizerBytesPerParameter, nameof(request.OptimizerBytesPerParameter));
+        Guard.PositiveFinite(request.WeightBytes, nameof(request.WeightBytes));
+        Guard.PositiveFinite(request.GradientBytes, nameof(request.GradientBytes));
+        Guard.NonNegativeFinite(request.OptimizerBytesPerParameter, nameof(request.OptimizerBytesPerParameter));
         Guard.Fraction(request.UsableMemoryFraction, nameof(request.UsableMemoryFraction));
         if (!Enum.IsDefined(request.Zero))
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Zero, "Expected a ZeRO stage from 0 to 3.");
+            throw new ArgumentOutOfRangeException(nameof(request), request.Zero, "must be a ZeRO stage in [0, 3].");
         }
 
         var model = request.Model;
@@ -86,7 +86,7 @@ public static class TrainingMemoryEstimator
             ActivationRecomputation.None => layers * PerLayer(keepScores: true),
             ActivationRecomputation.Selective => layers * PerLayer(keepScores: false),
             ActivationRecomputation.Full => (layers * 2.0 * sbd / (request.SequenceParallel ? t : 1.0)) + PerLayer(keepScores: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Recomputation, "Expected None, Selective or Full."),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Recomputation, "must be None, Selective or Full."),
         };
     }
 }

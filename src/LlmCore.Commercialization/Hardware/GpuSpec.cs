@@ -35,16 +35,16 @@ public sealed record GpuSpec
         double tdpWatts)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Guard.Positive(denseFp16FlopsPerSecond, nameof(denseFp16FlopsPerSecond));
+        Guard.PositiveFinite(denseFp16FlopsPerSecond);
         if (denseFp8FlopsPerSecond is { } fp8)
         {
-            Guard.Positive(fp8, nameof(denseFp8FlopsPerSecond));
+            Guard.PositiveFinite(fp8, nameof(denseFp8FlopsPerSecond));
         }
 
-        Guard.Positive(memoryBytes, nameof(memoryBytes));
-        Guard.Positive(memoryBandwidthBytesPerSecond, nameof(memoryBandwidthBytesPerSecond));
-        Guard.NonNegative(interconnectBytesPerSecond, nameof(interconnectBytesPerSecond));
-        Guard.Positive(tdpWatts, nameof(tdpWatts));
+        Guard.PositiveFinite(memoryBytes);
+        Guard.PositiveFinite(memoryBandwidthBytesPerSecond);
+        Guard.NonNegativeFinite(interconnectBytesPerSecond);
+        Guard.PositiveFinite(tdpWatts);
 
         Name = name.Trim();
         DenseFp16FlopsPerSecond = denseFp16FlopsPerSecond;

@@ -27,6 +27,6 @@ public static class NumericPrecisionExtensions
         NumericPrecision.Fp16 => 2.0,
         NumericPrecision.Fp8 => 1.0,
         NumericPrecision.Int4 => 0.5,
-        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Expected Fp16, Fp8 or Int4."),
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "must be Fp16, Fp8 or Int4."),
     };
 }

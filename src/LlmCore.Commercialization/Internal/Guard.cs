@@ -1,57 +1,70 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace LlmCore.Commercialization.Internal;
 
-/// <summary>Argument checks shared by the cost types.</summary>
+/// <summary>
+/// Argument checks shared by the package, each naming the parameter and its valid range. The same API and message
+/// shape as the guards of LlmCore.Privacy and LlmCore.Optimization (one copy per package, no shared internals).
+/// </summary>
 internal static class Guard
 {
-    public static void Positive(double value, string paramName)
+    public static double PositiveFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!double.IsFinite(value) || value <= 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, value, $"Expected a finite value > 0; got {Format(value)}.");
+            throw new ArgumentOutOfRangeException(name, value, "must be finite and > 0.");
         }
+
+        return value;
     }
 
-    public static void NonNegative(double value, string paramName)
+    public static double NonNegativeFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!double.IsFinite(value) || value < 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, value, $"Expected a finite value ≥ 0; got {Format(value)}.");
+            throw new ArgumentOutOfRangeException(name, value, "must be finite and >= 0.");
         }
+
+        return value;
     }
 
-    public static void Fraction(double value, string paramName)
+    public static double Fraction(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
-        if (!double.IsFinite(value) || value <= 0 || value > 1)
+        if (!(value > 0 && value <= 1))
         {
-            throw new ArgumentOutOfRangeException(paramName, value, $"Expected a value in (0, 1]; got {Format(value)}.");
+            throw new ArgumentOutOfRangeException(name, value, "must be in (0, 1].");
         }
+
+        return value;
     }
 
-    public static void Positive(int value, string paramName)
+    public static int Positive(int value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (value <= 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, value, $"Expected an integer ≥ 1; got {value.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArgumentOutOfRangeException(name, value, "must be an integer >= 1.");
         }
+
+        return value;
     }
 
-    public static void NonNegative(int value, string paramName)
+    public static int NonNegative(int value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (value < 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, value, $"Expected an integer ≥ 0; got {value.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArgumentOutOfRangeException(name, value, "must be an integer >= 0.");
         }
+
+        return value;
     }
 
-    public static void Price(double? value, string paramName)
+    public static double? Price(double? value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (value is { } v && (!double.IsFinite(v) || v < 0))
         {
-            throw new ArgumentOutOfRangeException(paramName, v, $"Expected a price per GPU-hour ≥ 0 US dollars; got {Format(v)}.");
+            throw new ArgumentOutOfRangeException(name, v, "must be a finite price per GPU-hour >= 0 US dollars.");
         }
-    }
 
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        return value;
+    }
 }

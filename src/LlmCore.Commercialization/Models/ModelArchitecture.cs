@@ -29,18 +29,18 @@ public sealed record ModelArchitecture
     public ModelArchitecture(string name, double parameters, int layers, int hiddenSize, int attentionHeads, int kvHeads, int headDimension, int vocabularySize)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Guard.Positive(parameters, nameof(parameters));
-        Guard.Positive(layers, nameof(layers));
-        Guard.Positive(hiddenSize, nameof(hiddenSize));
-        Guard.Positive(attentionHeads, nameof(attentionHeads));
-        Guard.Positive(kvHeads, nameof(kvHeads));
+        Guard.PositiveFinite(parameters);
+        Guard.Positive(layers);
+        Guard.Positive(hiddenSize);
+        Guard.Positive(attentionHeads);
+        Guard.Positive(kvHeads);
         if (kvHeads > attentionHeads)
         {
-            throw new ArgumentOutOfRangeException(nameof(kvHeads), kvHeads, $"Expected at most {attentionHeads} key-value heads (the attention heads).");
+            throw new ArgumentOutOfRangeException(nameof(kvHeads), kvHeads, $"must be at most {attentionHeads} (the attention heads).");
         }
 
-        Guard.Positive(headDimension, nameof(headDimension));
-        Guard.Positive(vocabularySize, nameof(vocabularySize));
+        Guard.Positive(headDimension);
+        Guard.Positive(vocabularySize);
         Name = name;
         Parameters = parameters;
         Layers = layers;
@@ -96,7 +96,7 @@ public sealed record ModelArchitecture
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytesPerElement"/> is not finite and &gt; 0.</exception>
     public double KvCacheBytesPerToken(double bytesPerElement)
     {
-        Guard.Positive(bytesPerElement, nameof(bytesPerElement));
+        Guard.PositiveFinite(bytesPerElement);
         return KvLatentDimension is { } latent
             ? (double)Layers * latent * bytesPerElement
             : 2.0 * Layers * KvHeads * HeadDimension * bytesPerElement;

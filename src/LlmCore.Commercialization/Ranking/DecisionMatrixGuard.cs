@@ -27,7 +27,7 @@ internal static class DecisionMatrixGuard
 
         if (directions.Count != criteria)
         {
-            throw new ArgumentException($"Expected {criteria} directions, one per weight; got {directions.Count}.", nameof(directions));
+            throw new ArgumentException($"must have {criteria} directions, one per weight; got {directions.Count}.", nameof(directions));
         }
 
         CheckWeights(weights, nameof(weights));

@@ -24,7 +24,7 @@ public sealed record DeploymentSearchRequest
     public DeploymentSearchRequest(ModelArchitecture model, double requestsPerSecond, TokenLengths inputTokens, TokenLengths outputTokens, ServingSlo slo)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Guard.Positive(requestsPerSecond, nameof(requestsPerSecond));
+        Guard.PositiveFinite(requestsPerSecond);
         ArgumentNullException.ThrowIfNull(inputTokens);
         ArgumentNullException.ThrowIfNull(outputTokens);
         ArgumentNullException.ThrowIfNull(slo);
@@ -116,7 +116,7 @@ public sealed record DeploymentSearchRequest
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Model, nameof(Model));
-        Guard.Positive(RequestsPerSecond, nameof(RequestsPerSecond));
+        Guard.PositiveFinite(RequestsPerSecond);
         ArgumentNullException.ThrowIfNull(InputTokens, nameof(InputTokens));
         ArgumentNullException.ThrowIfNull(OutputTokens, nameof(OutputTokens));
         ArgumentNullException.ThrowIfNull(Slo, nameof(Slo));
@@ -126,19 +126,19 @@ public sealed record DeploymentSearchRequest
         Positive(PipelineDegrees, nameof(PipelineDegrees));
         Positive(MaxBatches, nameof(MaxBatches));
         Positive(TokenBudgets, nameof(TokenBudgets));
-        Guard.Positive(MaxTensorParallel, nameof(MaxTensorParallel));
-        Guard.Positive(MaxReplicas, nameof(MaxReplicas));
+        Guard.Positive(MaxTensorParallel);
+        Guard.Positive(MaxReplicas);
         if (SimulatedRequests < 100)
         {
-            throw new ArgumentOutOfRangeException(nameof(SimulatedRequests), SimulatedRequests, "Expected at least 100 simulated requests (p99 needs them).");
+            throw new ArgumentOutOfRangeException(nameof(SimulatedRequests), SimulatedRequests, "must be at least 100 (p99 needs them).");
         }
 
         if (!double.IsFinite(ParetoCostSpan) || ParetoCostSpan < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(ParetoCostSpan), ParetoCostSpan, string.Create(CultureInfo.InvariantCulture, $"Expected a finite value ≥ 1; got {ParetoCostSpan}."));
+            throw new ArgumentOutOfRangeException(nameof(ParetoCostSpan), ParetoCostSpan, "must be finite and >= 1.");
         }
 
-        Guard.Price(PricePerGpuHourUsd, nameof(PricePerGpuHourUsd));
+        Guard.Price(PricePerGpuHourUsd);
         foreach (var p in Precisions)
         {
             if (!Enum.IsDefined(p))

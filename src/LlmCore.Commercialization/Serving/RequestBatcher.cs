@@ -30,8 +30,8 @@ public sealed record RequestBatcher
     /// <exception cref="ArgumentOutOfRangeException">A figure is out of range.</exception>
     public RequestBatcher(int maxRequests, double timeoutSeconds)
     {
-        Guard.Positive(maxRequests, nameof(maxRequests));
-        Guard.Positive(timeoutSeconds, nameof(timeoutSeconds));
+        Guard.Positive(maxRequests);
+        Guard.PositiveFinite(timeoutSeconds);
         MaxRequests = maxRequests;
         TimeoutSeconds = timeoutSeconds;
     }
@@ -49,8 +49,8 @@ public sealed record RequestBatcher
     /// <exception cref="ArgumentOutOfRangeException">A figure is out of range.</exception>
     public void Validate()
     {
-        Guard.Positive(MaxRequests, nameof(MaxRequests));
-        Guard.Positive(TimeoutSeconds, nameof(TimeoutSeconds));
+        Guard.Positive(MaxRequests);
+        Guard.PositiveFinite(TimeoutSeconds);
     }
 
     /// <summary>Describes the batcher, e.g. <c>batches of ≤ 96 or every 0.3 s</c>.</summary>

@@ -35,9 +35,9 @@ public sealed record ServingDeployment
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(gpu);
-        Guard.Positive(tensorParallel, nameof(tensorParallel));
-        Guard.Positive(pipelineParallel, nameof(pipelineParallel));
-        Guard.Positive(replicas, nameof(replicas));
+        Guard.Positive(tensorParallel);
+        Guard.Positive(pipelineParallel);
+        Guard.Positive(replicas);
         Model = model;
         Gpu = gpu.Trim();
         TensorParallel = tensorParallel;
@@ -142,17 +142,17 @@ public sealed record ServingDeployment
     {
         ArgumentNullException.ThrowIfNull(Model, nameof(Model));
         ArgumentException.ThrowIfNullOrWhiteSpace(Gpu, nameof(Gpu));
-        Guard.Positive(TensorParallel, nameof(TensorParallel));
-        Guard.Positive(PipelineParallel, nameof(PipelineParallel));
-        Guard.Positive(Replicas, nameof(Replicas));
-        Guard.Positive(MaxBatch, nameof(MaxBatch));
-        Guard.Positive(TokenBudget, nameof(TokenBudget));
-        Guard.Positive(BlockSize, nameof(BlockSize));
-        Guard.Fraction(KvCacheMemoryFraction, nameof(KvCacheMemoryFraction));
-        Guard.Price(PricePerGpuHourUsd, nameof(PricePerGpuHourUsd));
+        Guard.Positive(TensorParallel);
+        Guard.Positive(PipelineParallel);
+        Guard.Positive(Replicas);
+        Guard.Positive(MaxBatch);
+        Guard.Positive(TokenBudget);
+        Guard.Positive(BlockSize);
+        Guard.Fraction(KvCacheMemoryFraction);
+        Guard.Price(PricePerGpuHourUsd);
         if (!Enum.IsDefined(WeightPrecision))
         {
-            throw new ArgumentOutOfRangeException(nameof(WeightPrecision), WeightPrecision, "Expected Fp16, Fp8 or Int4.");
+            throw new ArgumentOutOfRangeException(nameof(WeightPrecision), WeightPrecision, "must be Fp16, Fp8 or Int4.");
         }
 
         if (KvCachePrecision is { } kv && kv != NumericPrecision.Fp16 && kv != NumericPrecision.Fp8)
@@ -162,17 +162,17 @@ public sealed record ServingDeployment
 
         if (!Enum.IsDefined(Batching))
         {
-            throw new ArgumentOutOfRangeException(nameof(Batching), Batching, "Expected ChunkedPrefill or PrefillFirst.");
+            throw new ArgumentOutOfRangeException(nameof(Batching), Batching, "must be ChunkedPrefill or PrefillFirst.");
         }
 
         if (!Enum.IsDefined(Admission))
         {
-            throw new ArgumentOutOfRangeException(nameof(Admission), Admission, "Expected ReservePrompt or ReserveFullSequence.");
+            throw new ArgumentOutOfRangeException(nameof(Admission), Admission, "must be ReservePrompt or ReserveFullSequence.");
         }
 
         if (!Enum.IsDefined(Routing))
         {
-            throw new ArgumentOutOfRangeException(nameof(Routing), Routing, "Expected LeastOutstandingRequests or RoundRobin.");
+            throw new ArgumentOutOfRangeException(nameof(Routing), Routing, "must be LeastOutstandingRequests or RoundRobin.");
         }
 
         if (PrefillReplicas is { } prefill)
@@ -184,13 +184,13 @@ public sealed record ServingDeployment
 
             if (prefill < 1 || prefill >= Replicas)
             {
-                throw new ArgumentOutOfRangeException(nameof(PrefillReplicas), prefill, string.Create(CultureInfo.InvariantCulture, $"Expected 1 to {Replicas - 1} prefill replicas (the rest decode)."));
+                throw new ArgumentOutOfRangeException(nameof(PrefillReplicas), prefill, string.Create(CultureInfo.InvariantCulture, $"must be in [1, {Replicas - 1}] (the other replicas decode)."));
             }
         }
 
         if (KvTransferBytesPerSecond is { } transfer)
         {
-            Guard.Positive(transfer, nameof(KvTransferBytesPerSecond));
+            Guard.PositiveFinite(transfer, nameof(KvTransferBytesPerSecond));
         }
 
         Efficiency?.Validate();

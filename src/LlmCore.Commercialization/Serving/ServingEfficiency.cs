@@ -23,8 +23,8 @@ public sealed record ServingEfficiency
     /// <exception cref="ArgumentOutOfRangeException">A factor is outside (0, 1], NaN or infinite.</exception>
     public ServingEfficiency(double computeEfficiency, double memoryBandwidthEfficiency)
     {
-        Guard.Fraction(computeEfficiency, nameof(computeEfficiency));
-        Guard.Fraction(memoryBandwidthEfficiency, nameof(memoryBandwidthEfficiency));
+        Guard.Fraction(computeEfficiency);
+        Guard.Fraction(memoryBandwidthEfficiency);
         ComputeEfficiency = computeEfficiency;
         MemoryBandwidthEfficiency = memoryBandwidthEfficiency;
     }
@@ -61,11 +61,11 @@ public sealed record ServingEfficiency
     {
         if (!double.IsFinite(ComputeMemoryOverlap) || ComputeMemoryOverlap < 0 || ComputeMemoryOverlap > 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(ComputeMemoryOverlap), ComputeMemoryOverlap, string.Create(CultureInfo.InvariantCulture, $"Expected a value in [0, 1]; got {ComputeMemoryOverlap}."));
+            throw new ArgumentOutOfRangeException(nameof(ComputeMemoryOverlap), ComputeMemoryOverlap, "must be in [0, 1].");
         }
 
-        Guard.Fraction(InterconnectEfficiency, nameof(InterconnectEfficiency));
-        Guard.NonNegative(CollectiveLatencySeconds, nameof(CollectiveLatencySeconds));
-        Guard.NonNegative(IterationOverheadSeconds, nameof(IterationOverheadSeconds));
+        Guard.Fraction(InterconnectEfficiency);
+        Guard.NonNegativeFinite(CollectiveLatencySeconds);
+        Guard.NonNegativeFinite(IterationOverheadSeconds);
     }
 }

@@ -20,5 +20,5 @@ public sealed record ServingSimulationOptions
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The sample interval is not finite and &gt; 0.</exception>
-    public void Validate() => Guard.Positive(KvCacheSampleIntervalSeconds, nameof(KvCacheSampleIntervalSeconds));
+    public void Validate() => Guard.PositiveFinite(KvCacheSampleIntervalSeconds);
 }

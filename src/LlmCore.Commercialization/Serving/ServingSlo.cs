@@ -18,8 +18,8 @@ public sealed record ServingSlo
     /// <exception cref="ArgumentOutOfRangeException">A target is not finite and &gt; 0.</exception>
     public ServingSlo(double ttftP99Seconds, double tpotP99Seconds)
     {
-        Guard.Positive(ttftP99Seconds, nameof(ttftP99Seconds));
-        Guard.Positive(tpotP99Seconds, nameof(tpotP99Seconds));
+        Guard.PositiveFinite(ttftP99Seconds);
+        Guard.PositiveFinite(tpotP99Seconds);
         TtftP99Seconds = ttftP99Seconds;
         TpotP99Seconds = tpotP99Seconds;
     }

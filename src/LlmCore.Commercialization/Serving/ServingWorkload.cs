@@ -95,8 +95,8 @@ public sealed class ServingWorkload
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="requestsPerSecond"/> or <paramref name="count"/> is out of range.</exception>
     public static ServingWorkload Poisson(double requestsPerSecond, int count, TokenLengths inputTokens, TokenLengths outputTokens, int seed = 0)
     {
-        Guard.Positive(requestsPerSecond, nameof(requestsPerSecond));
-        Guard.Positive(count, nameof(count));
+        Guard.PositiveFinite(requestsPerSecond);
+        Guard.Positive(count);
         ArgumentNullException.ThrowIfNull(inputTokens);
         ArgumentNullException.ThrowIfNull(outputTokens);
         var random = new MersenneTwister(seed, threadSafe: false);
@@ -125,7 +125,7 @@ public sealed class ServingWorkload
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
     public static ServingWorkload Batch(int count, TokenLengths inputTokens, TokenLengths outputTokens, int seed = 0)
     {
-        Guard.Positive(count, nameof(count));
+        Guard.Positive(count);
         ArgumentNullException.ThrowIfNull(inputTokens);
         ArgumentNullException.ThrowIfNull(outputTokens);
         var random = new MersenneTwister(seed, threadSafe: false);

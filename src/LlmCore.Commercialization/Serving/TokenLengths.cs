@@ -53,7 +53,7 @@ public sealed class TokenLengths
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokens"/> is below 1.</exception>
     public static TokenLengths Fixed(int tokens)
     {
-        Guard.Positive(tokens, nameof(tokens));
+        Guard.Positive(tokens);
         return new TokenLengths(Kind.Fixed, tokens, 0, tokens, tokens, string.Create(CultureInfo.InvariantCulture, $"fixed {tokens}"));
     }
 
@@ -64,10 +64,10 @@ public sealed class TokenLengths
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="min"/> is below 1 or <paramref name="max"/> below <paramref name="min"/>.</exception>
     public static TokenLengths Uniform(int min, int max)
     {
-        Guard.Positive(min, nameof(min));
+        Guard.Positive(min);
         if (max < min)
         {
-            throw new ArgumentOutOfRangeException(nameof(max), max, string.Create(CultureInfo.InvariantCulture, $"Expected at least min = {min}."));
+            throw new ArgumentOutOfRangeException(nameof(max), max, string.Create(CultureInfo.InvariantCulture, $"must be at least min = {min}."));
         }
 
         return new TokenLengths(Kind.Uniform, min, max, min, max, string.Create(CultureInfo.InvariantCulture, $"uniform {min}–{max}"));
@@ -83,12 +83,12 @@ public sealed class TokenLengths
     /// <exception cref="ArgumentOutOfRangeException">A figure is out of range.</exception>
     public static TokenLengths LogNormal(double mean, double coefficientOfVariation, int min, int max)
     {
-        Guard.Positive(mean, nameof(mean));
-        Guard.Positive(coefficientOfVariation, nameof(coefficientOfVariation));
-        Guard.Positive(min, nameof(min));
+        Guard.PositiveFinite(mean);
+        Guard.PositiveFinite(coefficientOfVariation);
+        Guard.Positive(min);
         if (max < min)
         {
-            throw new ArgumentOutOfRangeException(nameof(max), max, string.Create(CultureInfo.InvariantCulture, $"Expected at least min = {min}."));
+            throw new ArgumentOutOfRangeException(nameof(max), max, string.Create(CultureInfo.InvariantCulture, $"must be at least min = {min}."));
         }
 
         var sigma2 = Math.Log(1 + (coefficientOfVariation * coefficientOfVariation));
