@@ -1,17 +1,9 @@
+using LlmCore.Privacy.Accounting;
+using LlmCore.Privacy.Accounting.Internal;
 using LlmCore.Privacy.Guarantees;
 using LlmCore.Privacy.Sampling;
 
 namespace LlmCore.Privacy.Mechanisms;
-
-/// <summary>How neighbouring inputs differ for <see cref="RandomizedResponse.RenyiDivergence"/>.</summary>
-public enum RandomizedResponseNeighbouring
-{
-    /// <summary>One true value replaced by another.</summary>
-    ReplaceOne = 0,
-
-    /// <summary>One true value replaced by a special value whose response is uniform (dp_accounting's "replace special").</summary>
-    ReplaceSpecial = 1,
-}
 
 /// <summary>
 /// Randomized response over k categories (Warner 1965; k-ary: Kairouz, Oh and Viswanath 2016): with probability
@@ -124,10 +116,10 @@ public sealed class RandomizedResponse : IPrivacyMechanism
     /// <param name="noiseProbability">p in (0, 1].</param>
     /// <param name="categories">k ≥ 2.</param>
     /// <param name="order">α &gt; 1, or +∞ (then the max-divergence).</param>
-    /// <param name="neighbouring">The neighbouring relation.</param>
+    /// <param name="neighbouring">The neighbouring relation (the same enum the accountants take in <see cref="RandomizedResponseEvent"/>).</param>
     /// <returns>D_α ≥ 0.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
-    public static double RenyiDivergence(double noiseProbability, int categories, double order, RandomizedResponseNeighbouring neighbouring)
+    public static double RenyiDivergence(double noiseProbability, int categories, double order, RandomizedResponseAdjacency neighbouring)
     {
         if (!(noiseProbability > 0 && noiseProbability <= 1))
         {
@@ -140,28 +132,11 @@ public sealed class RandomizedResponse : IPrivacyMechanism
             throw new ArgumentOutOfRangeException(nameof(order), order, "must be > 1 (or +Infinity).");
         }
 
-        var k = (double)categories;
-        var high = 1 - noiseProbability + (noiseProbability / k);
-        var low = noiseProbability / k;
-        var uniform = 1 / k;
-        if (neighbouring == RandomizedResponseNeighbouring.ReplaceOne)
+        if (!Enum.IsDefined(neighbouring))
         {
-            if (double.IsPositiveInfinity(order))
-            {
-                return Math.Log(high / low);
-            }
-
-            var sum = (Math.Pow(high, order) * Math.Pow(low, 1 - order)) + (Math.Pow(low, order) * Math.Pow(high, 1 - order)) + ((k - 2) * low);
-            return Math.Log(sum) / (order - 1);
+            throw new ArgumentOutOfRangeException(nameof(neighbouring), neighbouring, "must be ReplaceOne or ReplaceSpecial.");
         }
 
-        if (double.IsPositiveInfinity(order))
-        {
-            return Math.Max(Math.Log(high / uniform), Math.Log(uniform / low));
-        }
-
-        var forward = (Math.Pow(high, order) * Math.Pow(uniform, 1 - order)) + ((k - 1) * Math.Pow(low, order) * Math.Pow(uniform, 1 - order));
-        var backward = (Math.Pow(uniform, order) * Math.Pow(high, 1 - order)) + ((k - 1) * Math.Pow(uniform, order) * Math.Pow(low, 1 - order));
-        return Math.Max(Math.Log(forward), Math.Log(backward)) / (order - 1);
+        return RdpMath.RandomizedResponse(noiseProbability, categories, neighbouring, order);
     }
 }

@@ -1,3 +1,4 @@
+using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Budget;
 using LlmCore.Privacy.Mechanisms;
 using LlmCore.Privacy.Sampling;
@@ -51,11 +52,11 @@ public class SelectionMechanismTests
     }
 
     [Theory]
-    [InlineData("dpacc_rr_replace_one_p0.3_k10_a1.5", 0.3, 10, 1.5, RandomizedResponseNeighbouring.ReplaceOne)] // google/differential-privacy dp_accounting rdp_privacy_accountant_test.py
-    [InlineData("dpacc_rr_replace_one_p0.3_k10_a5", 0.3, 10, 5, RandomizedResponseNeighbouring.ReplaceOne)] // same source
-    [InlineData("dpacc_rr_replace_special_p0.3_k10_a1.5", 0.3, 10, 1.5, RandomizedResponseNeighbouring.ReplaceSpecial)] // same source
-    [InlineData("dpacc_rr_replace_one_p0.1_k10_ainf", 0.1, 10, double.PositiveInfinity, RandomizedResponseNeighbouring.ReplaceOne)] // same source
-    public void RandomizedResponse_RenyiDivergence_MatchesDpAccounting(string id, double p, int k, double order, RandomizedResponseNeighbouring neighbouring)
+    [InlineData("dpacc_rr_replace_one_p0.3_k10_a1.5", 0.3, 10, 1.5, RandomizedResponseAdjacency.ReplaceOne)] // google/differential-privacy dp_accounting rdp_privacy_accountant_test.py
+    [InlineData("dpacc_rr_replace_one_p0.3_k10_a5", 0.3, 10, 5, RandomizedResponseAdjacency.ReplaceOne)] // same source
+    [InlineData("dpacc_rr_replace_special_p0.3_k10_a1.5", 0.3, 10, 1.5, RandomizedResponseAdjacency.ReplaceSpecial)] // same source
+    [InlineData("dpacc_rr_replace_one_p0.1_k10_ainf", 0.1, 10, double.PositiveInfinity, RandomizedResponseAdjacency.ReplaceOne)] // same source
+    public void RandomizedResponse_RenyiDivergence_MatchesDpAccounting(string id, double p, int k, double order, RandomizedResponseAdjacency neighbouring)
     {
         Assert.Equal(ReferenceVectors.Recomputed(id), RandomizedResponse.RenyiDivergence(p, k, order, neighbouring), 9);
     }
@@ -68,7 +69,7 @@ public class SelectionMechanismTests
         Assert.Equal(3.0 / 6.0, rr.KeepProbability, 12);
 
         // Max-divergence of the response distributions equals ε (Kairouz, Oh and Viswanath 2016).
-        Assert.Equal(Math.Log(3), RandomizedResponse.RenyiDivergence(rr.NoiseProbability, 4, double.PositiveInfinity, RandomizedResponseNeighbouring.ReplaceOne), 12);
+        Assert.Equal(Math.Log(3), RandomizedResponse.RenyiDivergence(rr.NoiseProbability, 4, double.PositiveInfinity, RandomizedResponseAdjacency.ReplaceOne), 12);
     }
 
     [Fact]
