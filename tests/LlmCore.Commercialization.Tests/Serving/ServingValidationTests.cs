@@ -26,6 +26,18 @@ public class ServingValidationTests
 
     private static ServingDeployment AmdServer() => MlPerfLlama2Submissions.AmdServer();
 
+    // The harnesses stream in the Server scenario only: NVIDIA's main_llm.cc sets streaming from generation_config.json
+    // ("streaming": true) unless the scenario is Offline; AMD's Server engine loop (queue_llm.py, _run_engine) queues every
+    // new token, its Offline path (LLM.generate) does not. So the calibration (Offline) runs pay no streaming cost.
+    [Fact]
+    public void MlPerfSubmissions_StreamInServerAndNotInOffline()
+    {
+        Assert.True(NvidiaServer("H100-SXM", 2, 4, 1024).StreamTokens);
+        Assert.True(AmdServer().StreamTokens);
+        Assert.False(Nvidia("H100-SXM", 2, 4, 896).StreamTokens);
+        Assert.False(MlPerfLlama2Submissions.AmdOffline().StreamTokens);
+    }
+
     // MLPerf Inference v4.1 Offline, Llama-2-70B (the calibration set of the MLPerf systems): tokens/s of the logs.
     [Theory]
     [InlineData("H100-SXM", 2, 4, 896, 24_524.9, 290)] // NVIDIA DGX-H100_H100-SXM-80GBx8_TRT
