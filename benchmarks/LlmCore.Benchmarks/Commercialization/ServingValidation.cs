@@ -59,14 +59,16 @@ internal static class ServingValidation
         // mean TTFT and TPOT at the scheduled (offered) arrival rate of the log, over the log's minimum duration.
         foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, minDuration) in offlineOnly ? [] : new[]
         {
-            ("8×H100", MlPerfLlama2Submissions.Nvidia("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 2400.0),
-            ("8×H200", MlPerfLlama2Submissions.Nvidia("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 2400.0),
+            ("8×H100", MlPerfLlama2Submissions.NvidiaServer("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 2400.0),
+            ("8×H200", MlPerfLlama2Submissions.NvidiaServer("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 2400.0),
             ("8×MI300X", MlPerfLlama2Submissions.AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 600.0),
-            ("8×L40S", MlPerfLlama2Submissions.Nvidia("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 2400.0),
+            ("8×L40S", MlPerfLlama2Submissions.NvidiaServer("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 2400.0),
         })
         {
+            // The Server deployments stream every token (MlPerfLlama2Submissions); the Offline runs above return whole responses.
+            var streaming = deployment with { Efficiency = StreamingOverride(deployment.Gpu) };
             ServingSimulationResult Simulate(double r, double seconds) => simulator.Simulate(
-                deployment,
+                streaming,
                 ServingWorkload.Poisson(r, (int)Math.Ceiling(r * seconds), MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1),
                 Quiet() with { Slo = ServingSlo.MlPerfLlama2Server });
             var at = Simulate(rate, minDuration);
@@ -92,7 +94,7 @@ internal static class ServingValidation
             }
 
             Row(output, $"MLPerf v4.1 Server, {name}: tok/s at the constraints", tokens, low * outputMean, "validation");
-            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, deployment, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "validation");
+            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, streaming, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "validation");
             Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TTFT (s) at {rate} req/s"), ttft, at.Ttft.Mean, "validation");
             Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TPOT (s) at {rate} req/s"), tpot, at.Tpot.Mean, "validation");
         }
@@ -143,6 +145,13 @@ internal static class ServingValidation
         double.TryParse(Environment.GetEnvironmentVariable("LLMCORE_SERVING_OUTPUT_CV"), NumberStyles.Float, s_inv, out var cv) && cv > 0
             ? TokenLengths.LogNormal(mean, cv, 1, 1024)
             : TokenLengths.Fixed(mean);
+
+    /// <summary>With LLMCORE_SERVING_STREAMING_US=x, the calibrated factors of the GPU with x µs of streaming cost per
+    /// sequence per iteration instead of the default (a sensitivity check, not a source); otherwise <see langword="null"/>.</summary>
+    private static ServingEfficiency? StreamingOverride(string gpu) =>
+        double.TryParse(Environment.GetEnvironmentVariable("LLMCORE_SERVING_STREAMING_US"), NumberStyles.Float, s_inv, out var us) && us >= 0
+            ? ServingCalibration.For(gpu) with { StreamingSecondsPerSequence = us * 1e-6 }
+            : null;
 
     private static ServingSimulationOptions Quiet() => new() { RecordRequestOutcomes = false };
 

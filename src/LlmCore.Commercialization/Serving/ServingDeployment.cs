@@ -113,6 +113,13 @@ public sealed record ServingDeployment
     /// <value>The default value is <see langword="null"/>.</value>
     public double? KvTransferBytesPerSecond { get; init; }
 
+    /// <summary>Gets whether each replica streams every generated token back to the client as it is sampled (an online
+    /// server reporting time to first token and per-token latency), paying <see cref="ServingEfficiency.StreamingSecondsPerSequence"/>
+    /// per running sequence in every iteration; <see langword="false"/> returns each response whole when it completes
+    /// (an offline batch job, <c>trtllm-bench</c>). MLPerf's harnesses stream in the Server scenario and not in Offline.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool StreamTokens { get; init; }
+
     /// <summary>Gets the efficiency factors, or <see langword="null"/> for the calibrated ones of the GPU (<see cref="ServingCalibration.For(string)"/>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ServingEfficiency? Efficiency { get; init; }

@@ -11,7 +11,9 @@ namespace LlmCore.Commercialization.Serving;
 /// t = max(c, m) + (1 − <see cref="ComputeMemoryOverlap"/>)·min(c, m) with c = FLOPs/(peak·<see cref="ComputeEfficiency"/>)
 /// and m = bytes/(bandwidth·<see cref="MemoryBandwidthEfficiency"/>), plus tensor- and pipeline-parallel communication
 /// (latency <see cref="CollectiveLatencySeconds"/> per collective, link bandwidth × <see cref="InterconnectEfficiency"/>)
-/// and a fixed <see cref="IterationOverheadSeconds"/> (scheduling, sampling, kernel launches).</para>
+/// and a fixed <see cref="IterationOverheadSeconds"/> (scheduling, sampling, kernel launches); a deployment that streams
+/// every token (<see cref="ServingDeployment.StreamTokens"/>) also pays <see cref="StreamingSecondsPerSequence"/> for each
+/// sequence of the iteration.</para>
 /// <para>Use <see cref="ServingCalibration.For(string)"/> for the factors calibrated on published measurements.</para>
 /// <para>This type is immutable and thread-safe.</para>
 /// </remarks>
@@ -52,6 +54,16 @@ public sealed record ServingEfficiency
     /// <value>The default value is 0.002.</value>
     public double IterationOverheadSeconds { get; init; } = 0.002;
 
+    /// <summary>Gets the host time one iteration spends per sequence of its batch when the deployment streams every
+    /// generated token back to the client (<see cref="ServingDeployment.StreamTokens"/>), in seconds, ≥ 0: a response
+    /// callback, a queue hand-off and the first-token report per running request, on the serving loop's critical path.</summary>
+    /// <value>The default value is 4.3e-5 (43 µs), fitted on one system — the MLPerf Inference v4.1 Server run of 8×H100
+    /// (TensorRT-LLM, streaming on in Server and off in Offline: closed/NVIDIA/code/harness/harness_llm/main_llm.cc) —
+    /// and validated on the H200, MI300X and L40S Server runs (docs/commercialization.md, "Validation"). Its order of
+    /// magnitude matches vLLM's published output-processing cost (vllm-project/vllm issue 6913: 3.4 ms for a batch of 32,
+    /// about 100 µs per sequence, Llama-3-70B on 4×H100).</value>
+    public double StreamingSecondsPerSequence { get; init; } = 4.3e-5;
+
     /// <summary>Gets where the factors come from.</summary>
     public string Source { get; init; } = string.Empty;
 
@@ -67,5 +79,6 @@ public sealed record ServingEfficiency
         Guard.Fraction(InterconnectEfficiency);
         Guard.NonNegativeFinite(CollectiveLatencySeconds);
         Guard.NonNegativeFinite(IterationOverheadSeconds);
+        Guard.NonNegativeFinite(StreamingSecondsPerSequence);
     }
 }

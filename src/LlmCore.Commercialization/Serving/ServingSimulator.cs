@@ -23,7 +23,9 @@ namespace LlmCore.Commercialization.Serving;
 /// linear layers c = 2·N_act·T/(m·t·P·η_c) against m = W_read/(t·BW·η_m); attention c = 4·L·h·Σ(keys per new token)/(m·t·P·η_c)
 /// against m = K·Σ(KV tokens read or written)/(m·t·BW·η_m); each class takes max(c, m) + (1 − overlap)·min(c, m).
 /// Tensor parallelism adds 2·L all-reduces per iteration of (T/m)·h·2 bytes, each α + 2(t − 1)/t · bytes / (link/2 · η_link);
-/// pipeline parallelism adds (p − 1) sends of the same message; a fixed overhead is added per iteration. N_act: active
+/// pipeline parallelism adds (p − 1) sends of the same message; a fixed overhead is added per iteration, and, when the
+/// deployment streams tokens (<see cref="ServingDeployment.StreamTokens"/>), <see cref="ServingEfficiency.StreamingSecondsPerSequence"/>
+/// per sequence of the batch. N_act: active
 /// parameters; W_read: weight bytes (for mixture of experts the expected share of experts touched); L layers; h = heads ×
 /// head dimension; K KV bytes per token; P the dense peak of the weight precision (INT4 weights run at the 16-bit peak);
 /// BW the memory bandwidth. The factors η come from <see cref="ServingCalibration"/>.</para>

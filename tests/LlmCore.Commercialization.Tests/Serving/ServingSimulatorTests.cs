@@ -50,6 +50,51 @@ public class ServingSimulatorTests
         Assert.Equal(5, result.Iterations);
     }
 
+    // Streaming adds StreamingSecondsPerSequence (here 1e-4 s) per sequence of every iteration to the cases above. One
+    // request: the prefill iteration 0.002004 + 1e-4 = 0.002104 s, each of the four decode steps 1e-4 s longer, TPOT
+    // 0.0020041 + 1e-4 = 0.0021041 s. Two batched requests: 2e-4 s more per iteration, TTFT 0.004008 + 2e-4 = 0.004208 s,
+    // TPOT 0.0020082 + 2e-4 = 0.0022082 s.
+    [Fact]
+    public void Simulate_StreamTokens_AddsTheStreamingCostPerSequenceToEveryIteration()
+    {
+        var simulator = new ServingSimulator(Catalog());
+        var streaming = Deployment() with { StreamTokens = true, Efficiency = Ideal with { StreamingSecondsPerSequence = 1e-4 } };
+
+        var alone = Assert.Single(simulator.Simulate(streaming, AtZero((100, 5))).RequestOutcomes);
+        Assert.Equal(0.002104, alone.TtftSeconds, Tolerance);
+        Assert.Equal(0.0021041, alone.TpotSeconds, Tolerance);
+
+        Assert.All(simulator.Simulate(streaming, AtZero((100, 5), (100, 5))).RequestOutcomes, o =>
+        {
+            Assert.Equal(0.004208, o.TtftSeconds, Tolerance);
+            Assert.Equal(0.0022082, o.TpotSeconds, Tolerance);
+        });
+    }
+
+    // Without StreamTokens the same factors give the unstreamed times of the single-request case: an offline run pays nothing.
+    [Fact]
+    public void Simulate_WithoutStreamTokens_IgnoresTheStreamingCost()
+    {
+        var simulator = new ServingSimulator(Catalog());
+        var deployment = Deployment() with { Efficiency = Ideal with { StreamingSecondsPerSequence = 1e-4 } };
+
+        var outcome = Assert.Single(simulator.Simulate(deployment, AtZero((100, 5))).RequestOutcomes);
+        Assert.False(deployment.StreamTokens);
+        Assert.Equal(0.002004, outcome.TtftSeconds, Tolerance);
+        Assert.Equal(0.0020041, outcome.TpotSeconds, Tolerance);
+    }
+
+    [Theory]
+    [InlineData(-1e-6)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Validate_BadStreamingCost_ThrowsNamingIt(double seconds)
+    {
+        var efficiency = Ideal with { StreamingSecondsPerSequence = seconds };
+        var exception = Assert.ThrowsAny<ArgumentException>(efficiency.Validate);
+        Assert.Equal(nameof(ServingEfficiency.StreamingSecondsPerSequence), exception.ParamName);
+    }
+
     // The KV cache holds exactly 104 tokens = I + O − 1 of request A (100 + 5 − 1), block size 1. B (10 + 2) arrives with A;
     // admission control needs room for B's whole prompt (10 blocks) and only 4 are free, so B waits until A finishes at
     // 0.0100204 s (see the single-request case). B alone: prefill linear max(2e-4, 2e-3) = 2e-3, attention max(4e4·55/1e14

@@ -11,16 +11,32 @@ namespace LlmCore.Commercialization.Tests.Serving;
 // closed/Fujitsu/configs/llama2-70b, closed/AMD/code/llama2-70b-99.9); NVIDIA/TensorRT-LLM@00f37686
 // docs/source/performance/perf-overview.md. The logs give 290–293 output tokens per request (tokens/s ÷ samples/s); the
 // prompts average 222 tokens (MlPerfOpenOrca). The full table is produced by
-// `benchmarks/LlmCore.Benchmarks -- serving-validation`; the rows it misses (the H100's and MI300X's throughput at the
-// constraints, mean TPOT at the published rate on three systems) are documented in docs/commercialization.md and not
-// asserted here.
+// `benchmarks/LlmCore.Benchmarks -- serving-validation`; the rows it misses (mean TTFT and TPOT at the published rate on
+// H200 and L40S, MI300X's mean TPOT) are documented in docs/commercialization.md and not asserted here. The Server
+// deployments stream every token as their harnesses do (closed/NVIDIA/code/harness/harness_llm/main_llm.cc: streaming
+// unless Offline; closed/AMD/code/llama2-70b-99.9/VllmFp8/queue_llm.py, _run_engine); the streaming cost per sequence was
+// fitted on the 8×H100 Server run, so its rows are in-sample.
 public class ServingValidationTests
 {
     private static readonly ServingSimulator s_simulator = new();
 
     private static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) => MlPerfLlama2Submissions.Nvidia(gpu, tp, replicas, maxBatch);
 
+    private static ServingDeployment NvidiaServer(string gpu, int tp, int replicas, int maxBatch) => MlPerfLlama2Submissions.NvidiaServer(gpu, tp, replicas, maxBatch);
+
     private static ServingDeployment AmdServer() => MlPerfLlama2Submissions.AmdServer();
+
+    // The harnesses stream in the Server scenario only: NVIDIA's main_llm.cc sets streaming from generation_config.json
+    // ("streaming": true) unless the scenario is Offline; AMD's Server engine loop (queue_llm.py, _run_engine) queues every
+    // new token, its Offline path (LLM.generate) does not. So the calibration (Offline) runs pay no streaming cost.
+    [Fact]
+    public void MlPerfSubmissions_StreamInServerAndNotInOffline()
+    {
+        Assert.True(NvidiaServer("H100-SXM", 2, 4, 1024).StreamTokens);
+        Assert.True(AmdServer().StreamTokens);
+        Assert.False(Nvidia("H100-SXM", 2, 4, 896).StreamTokens);
+        Assert.False(MlPerfLlama2Submissions.AmdOffline().StreamTokens);
+    }
 
     // MLPerf Inference v4.1 Offline, Llama-2-70B (the calibration set of the MLPerf systems): tokens/s of the logs.
     [Theory]
@@ -51,14 +67,17 @@ public class ServingValidationTests
         Assert.InRange(result.ThroughputTokensPerSecond / measured, 0.75, 1.25);
     }
 
-    // MLPerf Inference v4.1 Server (held out): the highest rate meeting TTFT ≤ 2 s and TPOT ≤ 200 ms at p99 lies within
-    // ±25% of the published rate when the simulation meets the constraints at 0.75× and misses them at 1.25× that rate.
+    // MLPerf Inference v4.1 Server (held out, except the H100 run on which the streaming cost per sequence was fitted): the
+    // highest rate meeting TTFT ≤ 2 s and TPOT ≤ 200 ms at p99 lies within ±25% of the published rate when the simulation
+    // meets the constraints at 0.75× and misses them at 1.25× that rate. The Server deployments stream every token.
     [Theory]
-    [InlineData("H200", 1, 8, 896, 100.35, 291)] // Completed samples per second of the log
+    [InlineData("H100-SXM", 2, 4, 1024, 74.42, 290)] // Completed samples per second of the log (in-sample: the fitted run)
+    [InlineData("H200", 1, 8, 896, 100.35, 291)]
     [InlineData("L40S", 4, 2, 1024, 10.97, 293)]
+    [InlineData("MI300X", 1, 8, 1024, 71.74, 293)]
     public void Server_MlPerfV41_ThroughputAtTheConstraintsWithinTwentyFivePercent(string gpu, int tp, int replicas, int maxBatch, double measuredRate, int outputMean)
     {
-        var deployment = Nvidia(gpu, tp, replicas, maxBatch);
+        var deployment = gpu == "MI300X" ? AmdServer() : NvidiaServer(gpu, tp, replicas, maxBatch);
         var options = new ServingSimulationOptions { RecordRequestOutcomes = false, Slo = ServingSlo.MlPerfLlama2Server };
         // Five simulated minutes: a shorter run of an overloaded fleet has not built its queue yet and can look fine.
         bool Meets(double rate) => s_simulator.Simulate(deployment, ServingWorkload.Poisson(rate, (int)(rate * 300), MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean), seed: 1), options).MeetsSlo == true;
@@ -69,7 +88,7 @@ public class ServingValidationTests
 
     // The iteration the published operating point implies (Little's law: completed rate × mean latency requests in
     // flight per replica, decoding at context I + O/2, plus the prompts that arrive during one TPOT) takes within ±25%
-    // of the published mean TPOT.
+    // of the published mean TPOT, streaming included (the H100 row is in-sample: the streaming cost was fitted on it).
     [Theory]
     [InlineData("H100-SXM", 2, 4, 1024, 74.42, 44.95, 0.1550, 290)]
     [InlineData("H200", 1, 8, 896, 100.35, 35.85, 0.1233, 291)]
@@ -77,7 +96,7 @@ public class ServingValidationTests
     [InlineData("MI300X", 1, 8, 1024, 71.74, 42.84, 0.1431, 293)]
     public void Server_MlPerfV41_IterationOfThePublishedBatchWithinTwentyFivePercentOfTpot(string gpu, int tp, int replicas, int maxBatch, double completedRate, double meanLatency, double meanTpot, int outputMean)
     {
-        var deployment = gpu == "MI300X" ? AmdServer() : Nvidia(gpu, tp, replicas, maxBatch);
+        var deployment = gpu == "MI300X" ? AmdServer() : NvidiaServer(gpu, tp, replicas, maxBatch);
         var (_, model) = s_simulator.Prepare(deployment);
         var load = IterationLoad.SteadyState(completedRate * meanLatency / replicas, completedRate / replicas * meanTpot, MlPerfOpenOrca.MeanInputTokens, outputMean);
 

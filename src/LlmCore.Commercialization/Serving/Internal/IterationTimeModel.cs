@@ -23,6 +23,7 @@ internal sealed class IterationTimeModel
     private readonly double _overlapLoss;
     private readonly double _collectiveLatency;
     private readonly double _overhead;
+    private readonly double _streamingPerSequence;
 
     public IterationTimeModel(ServingDeployment deployment, GpuSpec gpu, ServingEfficiency efficiency)
     {
@@ -40,6 +41,7 @@ internal sealed class IterationTimeModel
         _overlapLoss = 1.0 - efficiency.ComputeMemoryOverlap;
         _collectiveLatency = efficiency.CollectiveLatencySeconds;
         _overhead = efficiency.IterationOverheadSeconds;
+        _streamingPerSequence = deployment.StreamTokens ? efficiency.StreamingSecondsPerSequence : 0.0;
 
         // KV heads are split over tensor-parallel ranks; with more ranks than KV heads each rank keeps a copy of one head.
         var kvBytes = model.KvCacheBytesPerToken(deployment.EffectiveKvCachePrecision.BytesPerElement());
@@ -84,7 +86,9 @@ internal sealed class IterationTimeModel
         var attentionCompute = 4.0 * _layers * _attentionWidth * load.AttentionPairs / (ranks * _flopsPerSecond);
         var attentionMemory = KvBytesPerToken * load.KvTokens / (ranks * _bytesPerSecond);
 
-        var seconds = Roofline(linearCompute, linearMemory) + Roofline(attentionCompute, attentionMemory) + _overhead;
+        // Streaming: host work per running sequence (response callback, queue hand-off) on the serving loop's critical path.
+        var seconds = Roofline(linearCompute, linearMemory) + Roofline(attentionCompute, attentionMemory) + _overhead
+            + (_streamingPerSequence * load.Sequences);
         var message = tokensPerMicroBatch * _attentionWidth * ActivationBytes;
         if (_tensor > 1)
         {

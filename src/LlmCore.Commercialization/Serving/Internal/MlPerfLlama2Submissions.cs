@@ -22,6 +22,14 @@ internal static class MlPerfLlama2Submissions
     public static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) =>
         new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 4096, Admission = AdmissionPolicy.ReservePrompt };
 
+    /// <summary>
+    /// <see cref="Nvidia"/> in the Server scenario: the harness streams every token (main_llm.cc sets streaming from
+    /// generation_config.json, <c>"streaming": true</c>, unless the scenario is Offline, and reports each request's first
+    /// token to loadgen), so each iteration pays <see cref="ServingEfficiency.StreamingSecondsPerSequence"/> per sequence.
+    /// </summary>
+    public static ServingDeployment NvidiaServer(string gpu, int tp, int replicas, int maxBatch) =>
+        Nvidia(gpu, tp, replicas, maxBatch) with { StreamTokens = true };
+
     /// <summary>AMD's Offline vLLM run (mainVllmFp8_Offline.py): FP8 weights and KV cache, TP1 × 8, prefill-first
     /// scheduling, <c>max_num_seqs</c> 2,048, <c>max_num_batched_tokens</c> 65,536.</summary>
     public static ServingDeployment AmdOffline() =>
@@ -31,7 +39,9 @@ internal static class MlPerfLlama2Submissions
     /// AMD's Server run (test_VllmFp8_SyncServer_perf.sh → mainVllmFp8_SyncServer.py): vLLM TP1 × 8 with the argument
     /// defaults <c>max_num_seqs</c> 1,024 and <c>max_num_batched_tokens</c> 49,152, prefill-first scheduling, and
     /// <c>--enable-batcher</c>: the harness gathers queries for up to 0.3 s or 96 queries and sends each batch to the next
-    /// engine in turn (sync_sut.py, <c>batch_samples_loop</c>, <c>next_device_id</c>).
+    /// engine in turn (sync_sut.py, <c>batch_samples_loop</c>, <c>next_device_id</c>). The engine loop streams: after
+    /// every <c>llm_engine.step()</c> it puts each running request's new token on a multiprocessing queue (queue_llm.py,
+    /// <c>_run_engine</c>), which the Offline run (<c>LLM.generate</c> per chunk) does not.
     /// </summary>
     public static ServingDeployment AmdServer() =>
         new(ModelPresets.Llama2_70B, "MI300X", 1, 1, 8)
@@ -42,5 +52,6 @@ internal static class MlPerfLlama2Submissions
             Batching = BatchingPolicy.PrefillFirst,
             Routing = RoutingPolicy.RoundRobin,
             FrontBatcher = RequestBatcher.AmdMlPerfV41,
+            StreamTokens = true,
         };
 }
