@@ -212,12 +212,12 @@ internal static class TrainCommand
                     {
                         bar.Increment(1);
                         bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}  ε {epsilon.ToString("F3", CultureInfo.InvariantCulture)}";
-                    });
+                    }, context.CancellationToken);
                 });
             }
             else
             {
-                privacy = PrivateTraining.Fit(trainer, train, test, options, planned, request.BatchSize, privateSettings, null);
+                privacy = PrivateTraining.Fit(trainer, train, test, options, planned, request.BatchSize, privateSettings, null, context.CancellationToken);
             }
 
             history = privacy!.History;
@@ -233,13 +233,13 @@ internal static class TrainCommand
                     StopIfDiverged(e);
                     bar.Increment(1);
                     bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}";
-                }));
+                }), context.CancellationToken);
             });
             history = result!;
         }
         else
         {
-            history = trainer.Fit(train, options, test, new Reporter(StopIfDiverged));
+            history = trainer.Fit(train, options, test, new Reporter(StopIfDiverged), context.CancellationToken);
         }
 
         // The private path reports per pass of its sampler: its history is checked here, before any plot or output.

@@ -111,7 +111,7 @@ internal static class SimulateCommand
             try
             {
                 var show = context.ShowProgress(parseResult) && workload.Count >= ProgressThreshold;
-                result = ServingCliSupport.WithProgress(context, show, "simulating", p => simulator.Simulate(deployment, workload, new ServingSimulationOptions { Slo = slo }, p));
+                result = ServingCliSupport.WithProgress(context, show, "simulating", p => simulator.Simulate(deployment, workload, new ServingSimulationOptions { Slo = slo }, p, context.CancellationToken));
             }
             catch (ArgumentException ex) when (ex is not UnknownGpuException)
             {

@@ -239,12 +239,12 @@ internal static class TransformerTraining
             steps.OnStep = onStep;
             if (privateSettings is not null)
             {
-                privacy = PrivateTraining.Fit(trainer, data.Train, data.Validation, options, planned, request.BatchSize, privateSettings, null);
+                privacy = PrivateTraining.Fit(trainer, data.Train, data.Validation, options, planned, request.BatchSize, privateSettings, null, context.CancellationToken);
                 history = privacy.History;
             }
             else
             {
-                history = trainer.Fit(data.Train, options, data.Validation);
+                history = trainer.Fit(data.Train, options, data.Validation, cancellationToken: context.CancellationToken);
             }
         }
 
