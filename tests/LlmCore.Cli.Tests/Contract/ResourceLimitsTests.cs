@@ -112,6 +112,61 @@ public sealed class ResourceLimitsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Gpt_LargestShape_RefusedBeforeAllocating_NamingMaxMemoryGb()
+    {
+        // 64 layers of width 8192: 12·64·8192² ≈ 5.2e10 parameters, 16 bytes each for weights, gradients and AdamW's
+        // moments ≈ 825 GB (by hand) — refused at once instead of allocating.
+        string[] args = ["train", "--model", "gpt", "--text", "names", "--layers", "64", "--heads", "64", "--embd", "8192", "--steps", "1"];
+        _ = CliRunner.Run([.. args, "--max-memory-gb", "0"]); // JIT the parsing path
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (exitCode, output, error) = CliRunner.Run(args);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.StartsWith("error: --max-memory-gb: this run needs about 8", error, StringComparison.Ordinal);
+        Assert.Contains("more than the limit of 2 GB", error, StringComparison.Ordinal);
+        Assert.Contains("raise the limit with --max-memory-gb G", error, StringComparison.Ordinal);
+        Assert.True(allocated < 32L << 20, $"refusal allocated {allocated} bytes");
+    }
+
+    [Theory]
+    [InlineData("train --model gpt --text names --steps 1 --max-memory-gb 0.001", "--max-memory-gb: this run needs about")]
+    [InlineData("train --model gpt --text names --steps 1 --max-memory-gb 0", "--max-memory-gb|(0, 1024]")]
+    [InlineData("train --model gpt --text names --steps 1 --max-memory-gb 2000", "--max-memory-gb|(0, 1024]")]
+    [InlineData("train --dataset iris --optimizer sgd --max-memory-gb 4", "--max-memory-gb|--model")]
+    public void MaxMemoryGb_ReadAndChecked(string commandLine, string expected)
+    {
+        var (exitCode, output, error) = CliRunner.Run(commandLine.Split(' '));
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        foreach (var word in expected.Split('|'))
+        {
+            Assert.Contains(word, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void CostSimulate_RequestsBeyondMaxRequests_RefusedBeforeAllocating_NamingTheOption()
+    {
+        // int.MaxValue requests at ~250 bytes each would need ~500 GB (10⁶ requests peaked at 305 MB, docs/cli.md).
+        string[] args = ["cost", "simulate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1", "--rate", "1", "--input", "100", "--output", "10"];
+        _ = CliRunner.Run([.. args, "--requests", "0"]); // JIT
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (exitCode, output, error) = CliRunner.Run([.. args, "--requests", "2147483647"]);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("--requests: 2,147,483,647 is more than the limit of 5,000,000 (--max-requests", error, StringComparison.Ordinal);
+        Assert.Contains("raise it with --max-requests N", error, StringComparison.Ordinal);
+        Assert.True(allocated < 32L << 20, $"refusal allocated {allocated} bytes");
+        Assert.Equal(2, CliRunner.Run([.. args, "--requests", "20", "--max-requests", "10"]).ExitCode);
+        Assert.Equal(0, CliRunner.Run([.. args, "--requests", "10", "--max-requests", "10", "--json"]).ExitCode);
+    }
+
     /// <summary>The long-running commands (docs/cli.md, "Resource limits"), each with a small valid request.</summary>
     public static TheoryData<string> LongRunning() => new()
     {
