@@ -22,6 +22,9 @@ internal static class CliApp
     /// <summary>Exit code for an optimization or training run whose loss or parameters became NaN or infinite.</summary>
     public const int Diverged = 3;
 
+    /// <summary>Exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report an interrupted program).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>Builds the root command with every subcommand.</summary>
     public static RootCommand BuildRootCommand(CliContext context)
     {
@@ -45,9 +48,10 @@ internal static class CliApp
     /// <param name="output">Where results go (stdout).</param>
     /// <param name="error">Where errors go (stderr).</param>
     /// <param name="interactive">Whether the output is a terminal (enables progress bars and colour).</param>
-    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    /// <param name="cancellationToken">Stops a long-running command (Ctrl-C): it then exits with <see cref="Cancelled"/>.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(output, error, interactive);
+        var context = new CliContext(output, error, interactive, cancellationToken);
         var root = BuildRootCommand(context);
         ParseResult parseResult;
         try

@@ -10,4 +10,13 @@ internal static class CliRunner
         var exitCode = CliApp.Run(args, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs the CLI with a cancellation token (what Ctrl-C cancels in the real program).</summary>
+    public static (int ExitCode, string Output, string Error) Run(CancellationToken cancellationToken, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = CliApp.Run(args, output, error, interactive: false, cancellationToken);
+        return (exitCode, output.ToString(), error.ToString());
+    }
 }

@@ -112,6 +112,11 @@ internal static class OptimizeCommand
             var trajectory = new List<double[]>(stepCount + 1) { parameter.Values.ToArray() };
             for (var k = 0; k < stepCount; k++)
             {
+                if ((k & 4095) == 0)
+                {
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var (gx, gy) = Gradient(functionName, parameter.Values[0], parameter.Values[1]);
                 parameter.Gradient[0] = gx;
                 parameter.Gradient[1] = gy;

@@ -59,6 +59,11 @@ internal static class TrainCommand
         var evalBatches = new Option<int>("--eval-batches") { Description = "With --model: the held-out batches each evaluation reads at most.", DefaultValueFactory = _ => 20 };
         var save = new Option<string?>("--save") { Description = "With --model: write the trained model to this file (for llmcore generate).", HelpName = "FILE" };
         var initModel = new Option<string?>("--init-model") { Description = "With --model: start from this model file (its shape and tokenizer) instead of new weights, e.g. to fine-tune.", HelpName = "FILE" };
+        var maxMemory = new Option<double>("--max-memory-gb")
+        {
+            Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"With --model: refuse a run whose estimated memory (weights, gradients, optimizer state, one batch's activations, the corpus) exceeds this many GB; default {TransformerTraining.DefaultMaxMemoryGb}, in (0, {TransformerTraining.MaxMemoryGbLimit}]."),
+            DefaultValueFactory = _ => TransformerTraining.DefaultMaxMemoryGb,
+        };
         var loraRank = new Option<int?>("--lora-rank") { Description = "With --init-model: fine-tune only LoRA adapters of this rank on the attention's query/key/value projection (α = 8; a classifier also trains its head)." };
 
         var command = new Command("train", "Train a dense model on a built-in dataset or a CSV file, or a small GPT / transformer classifier on text, and report its losses and held-out metric.");
@@ -66,7 +71,7 @@ internal static class TrainCommand
         {
             dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot,
             isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping,
-            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank,
+            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank, maxMemory,
         })
         {
             command.Options.Add(option);
@@ -94,7 +99,7 @@ internal static class TrainCommand
             var modelName = parseResult.GetValue(model);
             if (modelName is null)
             {
-                var transformerOnly = new Option[] { text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank };
+                var transformerOnly = new Option[] { text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank, maxMemory };
                 if (transformerOnly.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } stray)
                 {
                     throw CliUsageException.ForOption(stray.Name, "applies to --model gpt or --model classifier", "no --model");
@@ -171,6 +176,7 @@ internal static class TrainCommand
                 InitModel = parseResult.GetValue(initModel),
                 LoraRank = parseResult.GetValue(loraRank),
                 Momentum = parseResult.GetValue(momentum),
+                MaxMemoryGb = parseResult.GetValue(maxMemory),
             };
             return TransformerTraining.Run(context, parseResult, transformer, privateSettings);
         }));
@@ -212,12 +218,12 @@ internal static class TrainCommand
                     {
                         bar.Increment(1);
                         bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}  ε {epsilon.ToString("F3", CultureInfo.InvariantCulture)}";
-                    });
+                    }, context.CancellationToken);
                 });
             }
             else
             {
-                privacy = PrivateTraining.Fit(trainer, train, test, options, planned, request.BatchSize, privateSettings, null);
+                privacy = PrivateTraining.Fit(trainer, train, test, options, planned, request.BatchSize, privateSettings, null, context.CancellationToken);
             }
 
             history = privacy!.History;
@@ -233,13 +239,13 @@ internal static class TrainCommand
                     StopIfDiverged(e);
                     bar.Increment(1);
                     bar.Description = $"epoch {e.Epoch}/{request.Epochs}  loss {e.Loss.ToString("G4", CultureInfo.InvariantCulture)}";
-                }));
+                }), context.CancellationToken);
             });
             history = result!;
         }
         else
         {
-            history = trainer.Fit(train, options, test, new Reporter(StopIfDiverged));
+            history = trainer.Fit(train, options, test, new Reporter(StopIfDiverged), context.CancellationToken);
         }
 
         // The private path reports per pass of its sampler: its history is checked here, before any plot or output.

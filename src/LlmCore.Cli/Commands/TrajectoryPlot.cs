@@ -49,7 +49,8 @@ internal static class TrajectoryPlot
         plot.Title($"{optimizer} on {function} ({trajectory.Count - 1} steps); contours of log10(1 + f)");
         plot.XLabel("x");
         plot.YLabel("y");
-        plot.ShowLegend();
+        // Below the axes: inside them the legend covered contour lines and could cover the trajectory's end.
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
         plot.SavePng(path, 800, 600);
     }

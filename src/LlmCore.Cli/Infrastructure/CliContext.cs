@@ -27,8 +27,9 @@ internal sealed class CliContext
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public CliContext(TextWriter output, TextWriter error, bool interactive)
+    public CliContext(TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken = default)
     {
+        CancellationToken = cancellationToken;
         Output = output;
         Error = error;
         Interactive = interactive;
@@ -40,6 +41,9 @@ internal sealed class CliContext
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
     }
+
+    /// <summary>Gets the token Ctrl-C cancels; long-running commands pass it to the library's loops.</summary>
+    public CancellationToken CancellationToken { get; }
 
     /// <summary>Gets the writer for results (stdout).</summary>
     public TextWriter Output { get; }

@@ -126,7 +126,7 @@ internal static partial class CliMessages
         {
             CliDivergedException => (CliApp.Diverged, Clean(exception.Message)),
             CliUsageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException => (CliApp.BadInput, Clean(exception.Message)),
-            OperationCanceledException => (CliApp.Failure, "cancelled."),
+            OperationCanceledException => (CliApp.Cancelled, "cancelled (Ctrl-C); the run stopped before it finished and printed no result."),
             OutOfMemoryException or InsufficientExecutionStackException =>
                 (CliApp.Failure, "the request needs more memory than this machine has; give smaller sizes (counts, steps, dimensions)."),
             OverflowException => (CliApp.Failure, $"a number overflowed while computing the result ({Clean(exception.Message)}); the inputs are too large for this command."),

@@ -13,7 +13,11 @@ namespace LlmCore.Scheduling.Simulation;
 /// <see cref="TraceFormatException"/> with its line number and the column (number and name) at fault; times must lie in
 /// [0, <see cref="MaxSeconds"/>]. An empty <c>tenant</c> means <c>default</c>; an empty
 /// <c>priority</c> means <see cref="PriorityClasses.Normal"/>; a priority may be a class name (low, normal, high,
-/// critical) or an integer. An empty optional cell means "not set". This type is stateless and thread-safe.
+/// critical) or an integer. An empty optional cell means "not set".
+/// <para>Limit: the simulator holds about 1.2 KB per job, so a trace is refused once it has more than <c>maxRows</c> job
+/// rows (default <see cref="DefaultMaxRows"/>, about 1.2 GB of simulation; at most <see cref="MaxRowsLimit"/>): rows are
+/// counted as they are read, and the read stops at the first row past the limit, before the rest of the file is read.</para>
+/// <para>This type is stateless and thread-safe.</para>
 /// </remarks>
 public static class TraceReader
 {
@@ -25,6 +29,16 @@ public static class TraceReader
     /// noisy runtime estimates.
     /// </summary>
     public const double MaxSeconds = 1e9;
+
+    /// <summary>
+    /// The default limit on a trace's job rows: 1,000,000. The simulator holds about 1.2 KB per job, so a trace at the
+    /// limit needs about 1.2 GB; raise it with the <c>maxRows</c> argument of <see cref="ReadFile(string, int)"/> or
+    /// <see cref="Read(TextReader, string?, int)"/>.
+    /// </summary>
+    public const int DefaultMaxRows = 1_000_000;
+
+    /// <summary>The largest <c>maxRows</c> accepted: 1,000,000,000 job rows (a list of jobs cannot hold more than about 2.1 × 10⁹).</summary>
+    public const int MaxRowsLimit = 1_000_000_000;
 
     /// <summary>The required columns, in the documented order.</summary>
     public static IReadOnlyList<string> RequiredColumns { get; } = ["job_id", "submit_time_s", "duration_s", "gpus"];
@@ -43,16 +57,29 @@ public static class TraceReader
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">The header lacks a required column or names one twice, or rows are malformed.</exception>
-    public static Trace ReadFile(string path)
+    public static Trace ReadFile(string path) => ReadFile(path, DefaultMaxRows);
+
+    /// <summary>Reads a trace file of at most <paramref name="maxRows"/> job rows.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="maxRows">The most job rows accepted, in [1, <see cref="MaxRowsLimit"/>] (default <see cref="DefaultMaxRows"/>).</param>
+    /// <returns>The trace.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRows"/> is outside [1, <see cref="MaxRowsLimit"/>],
+    /// or the file has more job rows than <paramref name="maxRows"/> (the parameter name is then <c>maxRows</c>; the read
+    /// stops at the first row past the limit).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TraceFormatException">The header lacks a required column or names one twice, or rows are malformed.</exception>
+    public static Trace ReadFile(string path, int maxRows)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        RequireMaxRows(maxRows);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The trace file '{path}' does not exist.", path);
         }
 
         using var reader = new StreamReader(path);
-        return Read(reader, Path.GetFileName(path));
+        return Read(reader, Path.GetFileName(path), maxRows);
     }
 
     /// <summary>Reads a trace from CSV text.</summary>
@@ -61,9 +88,22 @@ public static class TraceReader
     /// <returns>The trace.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
     /// <exception cref="TraceFormatException">The header lacks a required column or names one twice, or rows are malformed.</exception>
-    public static Trace Read(TextReader reader, string? source = null)
+    public static Trace Read(TextReader reader, string? source = null) => Read(reader, source, DefaultMaxRows);
+
+    /// <summary>Reads a trace of at most <paramref name="maxRows"/> job rows from CSV text.</summary>
+    /// <param name="reader">The text.</param>
+    /// <param name="source">A name for messages (e.g. the file name).</param>
+    /// <param name="maxRows">The most job rows accepted, in [1, <see cref="MaxRowsLimit"/>] (default <see cref="DefaultMaxRows"/>).</param>
+    /// <returns>The trace.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRows"/> is outside [1, <see cref="MaxRowsLimit"/>],
+    /// or the text has more job rows than <paramref name="maxRows"/> (the parameter name is then <c>maxRows</c>; the read
+    /// stops at the first row past the limit).</exception>
+    /// <exception cref="TraceFormatException">The header lacks a required column or names one twice, or rows are malformed.</exception>
+    public static Trace Read(TextReader reader, string? source, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        RequireMaxRows(maxRows);
         var errors = new List<TraceError>();
         var jobs = new List<TraceJob>();
         using var csv = OpenCsv(reader, source);
@@ -97,12 +137,21 @@ public static class TraceReader
         var needed = Math.Max(indices.Max(), Math.Max(tenantIndex, priorityIndex)) + 1;
         var anyOptional = optional.Any(o => o >= 0);
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var rows = 0;
         foreach (var row in csv)
         {
             var line = row.LineNumberFrom;
             if (row.ColCount == 1 && row[0].Span.IsWhiteSpace())
             {
                 continue;
+            }
+
+            if (++rows > maxRows)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(maxRows),
+                    maxRows,
+                    string.Create(CultureInfo.InvariantCulture, $"{(source is null ? "The trace" : $"The trace '{source}'")} has more than {maxRows:N0} job rows (line {line} is row {rows:N0}); the simulator holds about 1.2 KB per job, and maxRows (at most {MaxRowsLimit:N0}) raises the limit."));
             }
 
             if (row.ColCount < Math.Max(indices.Max() + 1, 1))
@@ -198,6 +247,14 @@ public static class TraceReader
         }
 
         return new Trace(jobs);
+    }
+
+    private static void RequireMaxRows(int maxRows)
+    {
+        if (maxRows < 1 || maxRows > MaxRowsLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, string.Create(CultureInfo.InvariantCulture, $"maxRows must be in [1, {MaxRowsLimit:N0}]."));
+        }
     }
 
     private static int? ParseCount(string text, string column, int line, List<TraceError> errors)

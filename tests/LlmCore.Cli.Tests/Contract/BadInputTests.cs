@@ -30,7 +30,7 @@ public sealed class BadInputTests : IDisposable
         { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 9223372036854775808 --delta 1e-5", "--steps|an integer" },
         { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 10 --delta 1", "--delta|(0, 1)" },
         // Issue 22's PLD request: 14.8 GB before; now refused at once, naming what to change.
-        { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1e-3 --steps 100 --delta 1e-5 --accountant pld", "--accountant pld|--noise-multiplier|16777216" },
+        { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1e-3 --steps 100 --delta 1e-5 --accountant pld", "--accountant pld|--noise-multiplier|16777216|--pld-max-grid-points" },
         { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 1000000000000 --delta 1e-5 --accountant pld", "--accountant pld|--steps" },
         { "privacy epsilon --dataset-size 1000 --batch-size 10 --epochs 1 --noise-multiplier 1 --delta 1e-5 --plot OUT.jpg", "--plot|.png|.jpg" },
         { "privacy epsilon --dataset-size 1000 --batch-size 10 --epochs 1 --noise-multiplier 1 --delta 1e-5 --plot OUT", "--plot|.png|no extension" },

@@ -67,6 +67,35 @@ public class CostCommandsTests
         Assert.True(root.GetProperty("fitsInMemory").GetBoolean());
     }
 
+    [Fact]
+    public void Inference_Gemma7B_HeadDimensionNotHiddenOverHeads_KvBytesFromKvHeadsAndHeadDim()
+    {
+        // Gemma-7B's config.json on Hugging Face (google/gemma-7b): hidden_size 3072, num_attention_heads 16,
+        // num_key_value_heads 16, head_dim 256 (16 × 256 = 4096 ≠ 3072), num_hidden_layers 28. KV cache per token at
+        // fp16, by hand: 2 (K and V) × 16 kv-heads × 256 head-dim × 28 layers × 2 bytes = 458,752 B (3072/16 = 192
+        // would give 344,064 B, and 2 × hidden × layers × 2 the same).
+        var (exitCode, output, error) = CliRunner.Run("cost", "inference", "--parameters", "8.54e9", "--layers", "28", "--hidden", "3072",
+            "--kv-heads", "16", "--head-dim", "256", "--gpu", "H100-SXM", "--gpus", "1", "--batch", "8", "--prompt-tokens", "512",
+            "--output-tokens", "256", "--json");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(error);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(458_752, document.RootElement.GetProperty("kvCacheBytesPerToken").GetDouble());
+    }
+
+    [Fact]
+    public void Inference_Gemma7B_WithHeads_RefusedWithTheWayToDescribeIt()
+    {
+        var (exitCode, output, error) = CliRunner.Run("cost", "inference", "--parameters", "8.54e9", "--layers", "28", "--hidden", "3072",
+            "--heads", "16", "--kv-heads", "16", "--head-dim", "256", "--gpu", "H100-SXM", "--gpus", "1", "--batch", "8", "--prompt-tokens", "512",
+            "--output-tokens", "256");
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("such as Gemma-7B, give --kv-heads and --head-dim without --heads", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("fp16", 140e9)]
     [InlineData("fp8", 70e9)]

@@ -25,6 +25,24 @@ public class TraceReaderTests
     }
 
     [Fact]
+    public void Read_MoreRowsThanMaxRows_RefusedAtTheFirstRowPastTheLimit_BlankLinesNotCounted()
+    {
+        const string csv = "job_id,submit_time_s,duration_s,gpus\n" +
+            "a,0,1,1\n" +
+            "\n" +
+            "b,1,1,1\n" +
+            "c,2,1,1\n" +
+            "not even a row\n";
+
+        Assert.Equal(2, TraceReader.Read(new StringReader("job_id,submit_time_s,duration_s,gpus\na,0,1,1\n\nb,1,1,1\n"), "t.csv", maxRows: 2).Jobs.Count);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => TraceReader.Read(new StringReader(csv), "t.csv", maxRows: 2));
+        Assert.Equal("maxRows", ex.ParamName);
+        Assert.Contains("'t.csv' has more than 2 job rows (line 5 is row 3)", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TraceReader.Read(new StringReader(csv), "t.csv", maxRows: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TraceReader.Read(new StringReader(csv), "t.csv", maxRows: TraceReader.MaxRowsLimit + 1));
+    }
+
+    [Fact]
     public void Read_MalformedRows_ReportsEveryLineNumber()
     {
         const string csv = "job_id,submit_time_s,duration_s,gpus\n" +

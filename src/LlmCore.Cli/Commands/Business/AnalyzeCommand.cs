@@ -61,7 +61,7 @@ internal static class AnalyzeCommand
                 o.MonteCarloSamples = samples;
             });
             var industry = BusinessServices.ResolveIndustry(provider, name);
-            var analysis = BusinessServices.ResolveAnalyzer(provider).Analyze(industry);
+            var analysis = BusinessServices.ResolveAnalyzer(provider).Analyze(industry, context.CancellationToken);
             if (report is not null)
             {
                 File.WriteAllText(report, MarkdownReport.Render(analysis));

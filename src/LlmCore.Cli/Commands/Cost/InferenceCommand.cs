@@ -22,8 +22,8 @@ internal static class InferenceCommand
         var output = new Option<int>("--output-tokens") { Description = "Output tokens per request.", Required = true };
         var price = CostCliSupport.CreatePriceOption();
         var active = new Option<double?>("--active-parameters") { Description = "Parameters active per token, for mixture-of-experts models (default: all)." };
-        var heads = new Option<int?>("--heads") { Description = "Attention heads (head dimension = hidden / heads; default head dimension 128)." };
-        var headDim = new Option<int?>("--head-dim") { Description = "Head dimension (overrides --heads)." };
+        var heads = new Option<int?>("--heads") { Description = "Attention (query) heads; the head dimension is then hidden / heads. Without --heads and --head-dim the head dimension is 128." };
+        var headDim = new Option<int?>("--head-dim") { Description = "Head dimension, with --kv-heads; for models whose head dimension is not hidden / heads (Gemma-7B: 256 with hidden 3072 and 16 heads) give --kv-heads and --head-dim without --heads." };
         var latent = new Option<int?>("--kv-latent-dim") { Description = "Cached elements per token and layer under multi-head latent attention (DeepSeek-V3: 576)." };
         var precision = new Option<string>("--precision") { Description = "Weight precision: fp16/bf16 (default), fp8 or int4.", DefaultValueFactory = _ => "fp16" };
         var kvPrecision = new Option<string>("--kv-precision") { Description = "KV-cache precision: fp16/bf16 (default) or fp8.", DefaultValueFactory = _ => "fp16" };
@@ -155,8 +155,9 @@ internal static class InferenceCommand
 
     /// <summary>
     /// Refuses attention shapes that contradict each other or would be ignored: grouped-query attention shares each KV
-    /// head among heads / kv-heads query heads, so --kv-heads must divide --heads; --heads × --head-dim is the hidden size;
-    /// latent attention caches its own latent vector, so it replaces the head options.
+    /// head among heads / kv-heads query heads, so --kv-heads must divide --heads; --heads × --head-dim is the hidden size
+    /// when both are given (a model whose head dimension is not hidden / heads, such as Gemma-7B, is described by
+    /// --kv-heads and --head-dim alone: the KV cache is 2 × kv-heads × head-dim × layers × bytes per token); latent attention caches its own latent vector, so it replaces the head options.
     /// </summary>
     internal static void RequireConsistentShape(int hidden, int? heads, int? kvHeads, int? headDim, int? latent)
     {
@@ -172,7 +173,7 @@ internal static class InferenceCommand
 
         if (heads is { } h2 && headDim is { } d && (long)h2 * d != hidden)
         {
-            throw new CliUsageException($"--head-dim: {d} × --heads {h2} = {(long)h2 * d}, but --hidden is {hidden}; --heads × --head-dim must equal --hidden (give only one of --heads and --head-dim).");
+            throw new CliUsageException($"--head-dim: {d} × --heads {h2} = {(long)h2 * d}, but --hidden is {hidden}; --heads × --head-dim must equal --hidden; for models whose head dimension is not hidden / heads, such as Gemma-7B, give --kv-heads and --head-dim without --heads.");
         }
 
         if (heads is { } h3 && headDim is null && hidden % h3 != 0)

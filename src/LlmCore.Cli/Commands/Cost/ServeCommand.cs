@@ -76,7 +76,7 @@ internal static class ServeCommand
             DeploymentSearchResult result;
             try
             {
-                result = ServingCliSupport.WithProgress(context, context.ShowProgress(parseResult), "searching deployments", p => search.Search(request, p));
+                result = ServingCliSupport.WithProgress(context, context.ShowProgress(parseResult), "searching deployments", p => search.Search(request, p, context.CancellationToken));
             }
             catch (NoFeasibleDeploymentException ex)
             {

@@ -19,7 +19,7 @@ internal static class ServingPlots
         plot.Title(title);
         plot.XLabel("log10 latency (s)");
         plot.YLabel("fraction of requests");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
         plot.SavePng(path, 900, 600);
     }
 
@@ -50,7 +50,7 @@ internal static class ServingPlots
         plot.Title(title);
         plot.XLabel("p99 time per output token (ms)");
         plot.YLabel("$ per million output tokens");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
         plot.SavePng(path, 1000, 650);
     }
 

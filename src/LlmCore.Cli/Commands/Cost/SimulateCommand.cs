@@ -25,6 +25,11 @@ internal static class SimulateCommand
         var input = new Option<int?>("--input") { Description = "Prompt tokens per request (required unless --trace)." };
         var output = new Option<int?>("--output") { Description = "Output tokens per request (required unless --trace)." };
         var requests = new Option<int?>("--requests") { Description = "Requests to simulate (required unless --trace)." };
+        var maxRequests = new Option<int>("--max-requests")
+        {
+            Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The most requests --requests may ask for (the simulator holds about 250 bytes per request); default {DefaultMaxRequests:N0} (about 1.3 GB)."),
+            DefaultValueFactory = _ => DefaultMaxRequests,
+        };
         var trace = new Option<FileInfo?>("--trace") { Description = "A CSV of requests instead of a Poisson stream: header arrival_s,input_tokens,output_tokens." };
         var seed = new Option<int>("--seed") { Description = "Seed of the arrivals.", DefaultValueFactory = _ => 0 };
         var disaggregated = new Option<bool>("--disaggregated") { Description = "Separate prefill and decode replicas (KV cache moves between them)." };
@@ -42,7 +47,7 @@ internal static class SimulateCommand
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("simulate", "Simulate one serving deployment request by request: throughput, TTFT/TPOT percentiles, KV-cache use, preemptions and cost.");
-        foreach (var option in new Option[] { model, gpu, gpus, tp, pp, precision, rate, input, output, requests, trace, seed, disaggregated, prefillReplicas, maxBatch, tokenBudget, batching, admission, routing, ttft, tpot, price, plot, catalog })
+        foreach (var option in new Option[] { model, gpu, gpus, tp, pp, precision, rate, input, output, requests, trace, seed, disaggregated, prefillReplicas, maxBatch, tokenBudget, batching, admission, routing, ttft, tpot, price, plot, catalog, maxRequests })
         {
             command.Options.Add(option);
         }
@@ -66,7 +71,7 @@ internal static class SimulateCommand
             CostCliSupport.RequirePositive(parseResult.GetValue(tokenBudget), "--token-budget");
             CostCliSupport.RequirePrice(parseResult.GetValue(price));
             var slo = ServingCliSupport.ParseSlo(parseResult.GetValue(ttft), parseResult.GetValue(tpot), required: false);
-            var workload = BuildWorkload(parseResult, trace, rate, input, output, requests, seed);
+            var workload = BuildWorkload(parseResult, trace, rate, input, output, requests, maxRequests, seed);
             var simulator = new ServingSimulator(gpuCatalog);
 
             var template = new ServingDeployment(architecture, spec.Name, 1, stages, 1)
@@ -111,7 +116,7 @@ internal static class SimulateCommand
             try
             {
                 var show = context.ShowProgress(parseResult) && workload.Count >= ProgressThreshold;
-                result = ServingCliSupport.WithProgress(context, show, "simulating", p => simulator.Simulate(deployment, workload, new ServingSimulationOptions { Slo = slo }, p));
+                result = ServingCliSupport.WithProgress(context, show, "simulating", p => simulator.Simulate(deployment, workload, new ServingSimulationOptions { Slo = slo }, p, context.CancellationToken));
             }
             catch (ArgumentException ex) when (ex is not UnknownGpuException)
             {
@@ -136,7 +141,10 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static ServingWorkload BuildWorkload(ParseResult parseResult, Option<FileInfo?> trace, Option<double?> rate, Option<int?> input, Option<int?> output, Option<int?> requests, Option<int> seed)
+    /// <summary>The default of <c>--max-requests</c>: 5,000,000 requests, about 1.3 GB of simulation.</summary>
+    public const int DefaultMaxRequests = 5_000_000;
+
+    private static ServingWorkload BuildWorkload(ParseResult parseResult, Option<FileInfo?> trace, Option<double?> rate, Option<int?> input, Option<int?> output, Option<int?> requests, Option<int> maxRequests, Option<int> seed)
     {
         if (parseResult.GetValue(trace) is { } file)
         {
@@ -171,6 +179,13 @@ internal static class SimulateCommand
         CostCliSupport.RequirePositive(i, "--input");
         CostCliSupport.RequirePositive(o, "--output");
         CostCliSupport.RequirePositive(n, "--requests");
+        var limit = parseResult.GetValue(maxRequests);
+        CostCliSupport.RequirePositive(limit, "--max-requests");
+        if (n > limit)
+        {
+            throw new CliUsageException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--requests: {n:N0} is more than the limit of {limit:N0} (--max-requests; the simulator holds about 250 bytes per request: 10⁶ requests peaked at 305 MB); raise it with --max-requests N if the machine has the memory."));
+        }
+
         return ServingWorkload.Poisson(r, n, TokenLengths.Fixed(i), TokenLengths.Fixed(o), parseResult.GetValue(seed));
     }
 

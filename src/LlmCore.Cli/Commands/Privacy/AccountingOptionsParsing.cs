@@ -89,6 +89,29 @@ internal static class AccountingOptionsParsing
     /// Runs PLD work, turning the accountant's refusal (its grid limit, <see cref="AccountingLimitExceededException"/>) into
     /// bad input that names the options: the work a request needs grows as the noise multiplier shrinks and the steps grow.
     /// </summary>
+    public static System.CommandLine.Option<long> CreatePldMaxGridPointsOption() => new("--pld-max-grid-points")
+    {
+        Description = string.Create(CultureInfo.InvariantCulture, $"With --accountant pld: the most points of any one grid or FFT (peak memory about 64 bytes per point). Default {PldAccountant.DefaultMaxGridPoints:N0} (about 1 GiB), in [{PldAccountant.MinGridPointsLimit:N0}, {PldAccountant.MaxGridPointsLimit:N0}]."),
+        DefaultValueFactory = _ => PldAccountant.DefaultMaxGridPoints,
+    };
+
+    /// <summary>Checks <c>--pld-max-grid-points</c>: in range, and given only with <c>--accountant pld</c> (it would be ignored otherwise).</summary>
+    public static long CheckPldMaxGridPoints(System.CommandLine.ParseResult parseResult, System.CommandLine.Option<long> option, PrivacyAccountantKind kind)
+    {
+        var value = parseResult.GetValue(option);
+        if (parseResult.GetResult(option) is { Implicit: false } && kind != PrivacyAccountantKind.Pld)
+        {
+            throw CliUsageException.ForOption("--pld-max-grid-points", "applies to --accountant pld only", value);
+        }
+
+        if (value < PldAccountant.MinGridPointsLimit || value > PldAccountant.MaxGridPointsLimit)
+        {
+            throw CliUsageException.ForOption("--pld-max-grid-points", string.Create(CultureInfo.InvariantCulture, $"must be in [{PldAccountant.MinGridPointsLimit:N0}, {PldAccountant.MaxGridPointsLimit:N0}]"), value);
+        }
+
+        return value;
+    }
+
     public static T WithinPldLimits<T>(Func<T> work)
     {
         try
@@ -98,7 +121,7 @@ internal static class AccountingOptionsParsing
         catch (AccountingLimitExceededException ex)
         {
             throw new CliUsageException(
-                string.Create(CultureInfo.InvariantCulture, $"--accountant pld cannot analyse this request within its limit of {ex.MaxGridPoints} grid points (about 1 GiB of memory): it would need {ex.RequiredGridPoints:G3}. The PLD accountant's work grows as --noise-multiplier shrinks and as --steps grows; use a larger --noise-multiplier, fewer --steps, or --accountant rdp."),
+                string.Create(CultureInfo.InvariantCulture, $"--accountant pld cannot analyse this request within its limit of {ex.MaxGridPoints} grid points (--pld-max-grid-points; about 64 bytes of memory per point): it would need {ex.RequiredGridPoints:G3}. The PLD accountant's work grows as --noise-multiplier shrinks and as --steps grows; use a larger --noise-multiplier, fewer --steps, --accountant rdp, or raise the limit with --pld-max-grid-points (at most {PldAccountant.MaxGridPointsLimit:N0}) if the machine has the memory."),
                 ex);
         }
     }
@@ -110,6 +133,9 @@ internal static class AccountingOptionsParsing
         return true;
     });
 
-    public static IPrivacyAccountant Create(PrivacyAccountantKind kind, double[]? orders) =>
-        kind == PrivacyAccountantKind.Rdp ? new RdpAccountant(orders) : new PldAccountant();
+    public static IPrivacyAccountant Create(PrivacyAccountantKind kind, double[]? orders, long pldMaxGridPoints = PldAccountant.DefaultMaxGridPoints) =>
+        kind == PrivacyAccountantKind.Rdp ? new RdpAccountant(orders) : CreatePld(pldMaxGridPoints);
+
+    public static PldAccountant CreatePld(long maxGridPoints) =>
+        new(PldAccountant.DefaultDiscretizationInterval, PldAccountant.DefaultTailMassTruncation, maxGridPoints);
 }

@@ -34,8 +34,9 @@ internal static class EpsilonCommand
             DefaultValueFactory = _ => "poisson",
         };
 
+        var maxGridPoints = AccountingOptionsParsing.CreatePldMaxGridPointsOption();
         var command = new Command("epsilon", "Epsilon of DP-SGD (Poisson-sampled or fixed-size batches) after T steps.");
-        foreach (var o in new Option[] { sampleRate, noise, steps, delta, datasetSize, batchSize, epochs, accountant, orders, plot, sampling })
+        foreach (var o in new Option[] { sampleRate, noise, steps, delta, datasetSize, batchSize, epochs, accountant, orders, plot, sampling, maxGridPoints })
         {
             command.Options.Add(o);
         }
@@ -54,6 +55,7 @@ internal static class EpsilonCommand
                 throw CliUsageException.ForOption("--orders", "applies to --accountant rdp only (PLD has no Rényi orders)", givenOrders);
             }
 
+            var gridLimit = AccountingOptionsParsing.CheckPldMaxGridPoints(parseResult, maxGridPoints, kind);
             var orderList = AccountingOptionsParsing.ParseOrders(parseResult.GetValue(orders));
             var sigma = parseResult.GetValue(noise);
             var d = parseResult.GetValue(delta);
@@ -81,7 +83,7 @@ internal static class EpsilonCommand
             {
                 var bounds = AccountingOptionsParsing.WithinPldLimits(() =>
                 {
-                    var pld = new PldAccountant();
+                    var pld = AccountingOptionsParsing.CreatePld(gridLimit);
                     pld.Compose(step, t);
                     return pld.GetEpsilonBounds(d);
                 });
@@ -97,7 +99,7 @@ internal static class EpsilonCommand
                     throw CliUsageException.ForOption("--plot", "needs --dataset-size, --batch-size and --epochs", plotPath);
                 }
 
-                AccountingOptionsParsing.WithinPldLimits(() => EpsilonPlot.Write(plotPath, dataset.Value.N, dataset.Value.B, dataset.Value.E, step, sigma, d, orderList));
+                AccountingOptionsParsing.WithinPldLimits(() => EpsilonPlot.Write(plotPath, dataset.Value.N, dataset.Value.B, dataset.Value.E, step, sigma, d, orderList, gridLimit));
             }
 
             if (parseResult.GetValue(CliContext.JsonOption))

@@ -8,7 +8,7 @@ namespace LlmCore.Cli.Commands.Privacy;
 /// </summary>
 internal static class EpsilonPlot
 {
-    public static void Write(string path, long n, long b, double epochs, PrivacyEvent step, double sigma, double delta, double[]? orders)
+    public static void Write(string path, long n, long b, double epochs, PrivacyEvent step, double sigma, double delta, double[]? orders, long pldMaxGridPoints)
     {
         var maxEpoch = Math.Max(1, (int)Math.Floor(epochs));
 
@@ -43,7 +43,7 @@ internal static class EpsilonPlot
         var pldSupported = new PldAccountant().Supports(step);
         foreach (var e in pldSupported ? pldEpochs : [])
         {
-            var pld = new PldAccountant();
+            var pld = AccountingOptionsParsing.CreatePld(pldMaxGridPoints);
             pld.Compose(step, NoiseCalibration.StepsForEpochs(e, n, b));
             pldX.Add(e);
             pldY.Add(pld.GetEpsilon(delta));

@@ -29,7 +29,8 @@ internal static class NoiseMultiplierCommand
         };
 
         var command = new Command("noise-multiplier", "The noise multiplier of DP-SGD for a target epsilon (its epsilon stays <= the target).");
-        foreach (var o in new Option[] { target, delta, sampleRate, steps, accountant, tolerance })
+        var maxGridPoints = AccountingOptionsParsing.CreatePldMaxGridPointsOption();
+        foreach (var o in new Option[] { target, delta, sampleRate, steps, accountant, tolerance, maxGridPoints })
         {
             command.Options.Add(o);
         }
@@ -47,11 +48,12 @@ internal static class NoiseMultiplierCommand
             AccountingOptionsParsing.CheckSampleRate(q);
             AccountingOptionsParsing.CheckSteps(t);
             AccountingOptionsParsing.CheckPositive("--epsilon-tolerance", tol);
+            var gridLimit = AccountingOptionsParsing.CheckPldMaxGridPoints(parseResult, maxGridPoints, kind);
 
             NoiseCalibrationResult result;
             try
             {
-                result = AccountingOptionsParsing.WithinPldLimits(() => NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => AccountingOptionsParsing.Create(kind, null), tol));
+                result = AccountingOptionsParsing.WithinPldLimits(() => NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => AccountingOptionsParsing.Create(kind, null, gridLimit), tol, context.CancellationToken));
             }
             catch (PrivacyCalibrationException ex)
             {

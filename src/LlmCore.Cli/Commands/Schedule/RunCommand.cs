@@ -35,9 +35,10 @@ internal static class RunCommand
         var nodesOption = new Option<int>("--nodes") { Description = "Nodes of the in-process cluster (--executor local; Slurm reports its own).", DefaultValueFactory = _ => 4 };
         var gpusOption = new Option<int>("--gpus-per-node") { Description = "GPUs per node of the in-process cluster (--executor local).", DefaultValueFactory = _ => 8 };
         var noPreemptionOption = new Option<bool>("--no-preemption") { Description = "Turn preemption off (on by default, as in the library and schedule simulate)." };
+        var maxRowsOption = ScheduleCliSupport.CreateMaxTraceRowsOption();
 
         var command = new Command("run", "Replay a trace on a real executor (Slurm or in-process) through LlmCore's scheduler.");
-        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption, noPreemptionOption })
+        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption, noPreemptionOption, maxRowsOption })
         {
             command.Options.Add(option);
         }
@@ -90,7 +91,7 @@ internal static class RunCommand
                 throw new CliUsageException($"--nodes × --gpus-per-node: {nodes} × {gpusPerNode} GPUs is more than the {Cluster.MaxGpus.ToString("N0", CultureInfo.InvariantCulture)} a cluster may have.");
             }
 
-            var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!);
+            var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!, parseResult.GetValue(maxRowsOption));
             var settings = new ReplaySettings(policyName, scale) { Preemption = !parseResult.GetValue(noPreemptionOption) };
             ScheduleCliSupport.WarnAboutConfiguration(context, [settings.CreatePolicy()]);
             ReplayResult result;
@@ -99,7 +100,7 @@ internal static class RunCommand
             if (executor == "local")
             {
                 using var inProcess = new InProcessJobExecutor(TimeProvider.System);
-                result = Replay.RunAsync(trace, Cluster.Uniform(nodes, gpusPerNode), inProcess, settings, CancellationToken.None).GetAwaiter().GetResult();
+                result = Replay.RunAsync(trace, Cluster.Uniform(nodes, gpusPerNode), inProcess, settings, context.CancellationToken).GetAwaiter().GetResult();
             }
             else
             {
@@ -108,8 +109,8 @@ internal static class RunCommand
                 var cluster = SlurmClusterReader.ReadClusterAsync(client).GetAwaiter().GetResult();
                 var executorOptions = new SlurmExecutorOptions { JobNamePrefix = $"llmcore-run-{Guid.NewGuid():N}"[..20] + "-", PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromSeconds(1) };
                 using var slurm = new SlurmJobExecutor(client, executorOptions);
-                result = Replay.RunAsync(trace, cluster, slurm, settings, CancellationToken.None).GetAwaiter().GetResult();
-                accounting = SlurmAccounting.ReadAsync(client, executorOptions.JobNamePrefix, CancellationToken.None).GetAwaiter().GetResult();
+                result = Replay.RunAsync(trace, cluster, slurm, settings, context.CancellationToken).GetAwaiter().GetResult();
+                accounting = SlurmAccounting.ReadAsync(client, executorOptions.JobNamePrefix, context.CancellationToken).GetAwaiter().GetResult();
                 apiVersion = client.ApiVersion;
             }
 
@@ -214,23 +215,14 @@ internal sealed record ReplayJob(string Id, double SubmitSeconds, double Duratio
 /// </summary>
 internal static class ReplayTrace
 {
-    public static IReadOnlyList<ReplayJob> Read(string path)
+    public static IReadOnlyList<ReplayJob> Read(string path, int maxRows)
     {
         if (!File.Exists(path))
         {
             throw CliUsageException.ForOption("--trace", "must name an existing CSV file", path);
         }
 
-        Trace trace;
-        try
-        {
-            trace = TraceReader.ReadFile(path);
-        }
-        catch (TraceFormatException ex)
-        {
-            throw new CliUsageException("--trace: " + ex.Message, ex);
-        }
-
+        var trace = ScheduleCliSupport.ReadTrace(path, maxRows);
         if (trace.Jobs.Count == 0)
         {
             throw CliUsageException.ForOption("--trace", "must contain at least one job", path);

@@ -53,11 +53,13 @@ internal sealed class ScheduleCliSupport
 
     public Option<double> JobFailureRate { get; } = new("--job-failure-rate") { Description = "Probability that a run fails part-way (it is retried up to 3 times).", DefaultValueFactory = _ => 0.0 };
 
+    public Option<int> MaxTraceRows { get; } = CreateMaxTraceRowsOption();
+
     public Option<double?> Until { get; } = new("--until") { Description = "Stop at this trace time (seconds); jobs still waiting or running are reported unfinished." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, ClusterFilePath, Throughputs, Heterogeneity, Backfill, Preemption, NoPreemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until })
+        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, ClusterFilePath, Throughputs, Heterogeneity, Backfill, Preemption, NoPreemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until, MaxTraceRows })
         {
             command.Options.Add(option);
         }
@@ -69,15 +71,7 @@ internal sealed class ScheduleCliSupport
     public Trace LoadTrace(ParseResult parseResult, bool scale)
     {
         var path = parseResult.GetValue(Trace)!;
-        Trace trace;
-        try
-        {
-            trace = TraceReader.ReadFile(path);
-        }
-        catch (TraceFormatException ex)
-        {
-            throw new CliUsageException("--trace: " + ex.Message, ex);
-        }
+        var trace = ReadTrace(path, parseResult.GetValue(MaxTraceRows));
 
         if (parseResult.GetValue(Jobs) is { } jobs)
         {
@@ -120,6 +114,38 @@ internal sealed class ScheduleCliSupport
         }
 
         return trace;
+    }
+
+    /// <summary>Creates <c>--max-trace-rows</c>, the limit on a trace's job rows (shared by simulate, compare and run).</summary>
+    public static Option<int> CreateMaxTraceRowsOption() => new("--max-trace-rows")
+    {
+        Description = string.Create(CultureInfo.InvariantCulture, $"The most job rows a trace may have (the simulator holds about 1.2 KB per job); a longer trace is refused before it is read whole. Default {TraceReader.DefaultMaxRows:N0} (about 1.2 GB), at most {TraceReader.MaxRowsLimit:N0}."),
+        DefaultValueFactory = _ => TraceReader.DefaultMaxRows,
+    };
+
+    /// <summary>
+    /// Reads <c>--trace</c> with at most <paramref name="maxRows"/> job rows: a malformed row exits 2 with its line and
+    /// column, a trace past the limit exits 2 naming <c>--max-trace-rows</c>, at the first row past it.
+    /// </summary>
+    public static Trace ReadTrace(string path, int maxRows)
+    {
+        if (maxRows < 1 || maxRows > TraceReader.MaxRowsLimit)
+        {
+            throw CliUsageException.ForOption("--max-trace-rows", string.Create(CultureInfo.InvariantCulture, $"must be in [1, {TraceReader.MaxRowsLimit:N0}]"), maxRows);
+        }
+
+        try
+        {
+            return TraceReader.ReadFile(path, maxRows);
+        }
+        catch (TraceFormatException ex)
+        {
+            throw new CliUsageException("--trace: " + ex.Message, ex);
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "maxRows")
+        {
+            throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--trace: '{path}' has more than {maxRows:N0} job rows, the limit of --max-trace-rows (default {TraceReader.DefaultMaxRows:N0}; the simulator holds about 1.2 KB per job, so the default keeps a run near 1.2 GB); raise it with --max-trace-rows N (at most {TraceReader.MaxRowsLimit:N0}) if the machine has the memory."), ex);
+        }
     }
 
     public Cluster BuildCluster(ParseResult parseResult)
@@ -316,14 +342,14 @@ internal sealed class ScheduleCliSupport
     {
         if (!context.ShowProgress(parseResult))
         {
-            return simulator.Run(trace);
+            return simulator.Run(trace, cancellationToken: context.CancellationToken);
         }
 
         SimulationResult? result = null;
         context.Console.Progress().Start(ctx =>
         {
             var bar = ctx.AddTask(label, maxValue: 1.0);
-            result = simulator.Run(trace, new ActionProgress(f => bar.Value = f));
+            result = simulator.Run(trace, new ActionProgress(f => bar.Value = f), context.CancellationToken);
         });
         return result!;
     }

@@ -33,7 +33,7 @@ internal static class SchedulePlots
         plot.XLabel("time (hours)");
         plot.YLabel("GPU utilization");
         plot.Axes.Right.Label.Text = "queued jobs";
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
         plot.SavePng(path, 1000, 500);
     }
 
@@ -68,7 +68,7 @@ internal static class SchedulePlots
         plot.Title(title);
         plot.XLabel("log10 job completion time (s)");
         plot.YLabel("fraction of completed jobs");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
         plot.SavePng(path, 900, 600);
     }
 
@@ -86,7 +86,7 @@ internal static class SchedulePlots
         plot.Title(title);
         plot.XLabel("offered load (GPU-seconds asked / GPU-seconds available during arrivals)");
         plot.YLabel("average job completion time (hours)");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
         plot.SavePng(path, 900, 600);
     }
 

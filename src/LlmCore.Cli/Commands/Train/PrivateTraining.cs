@@ -147,6 +147,7 @@ internal static class PrivateTraining
     /// <param name="batchSize">B: the expected (Poisson) or exact (shuffle) batch size.</param>
     /// <param name="settings">The private options, validated.</param>
     /// <param name="onEpoch">Told each epoch's result and the ε spent so far, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the σ search and the run (Ctrl-C).</param>
     public static Outcome Fit<T>(
         Trainer<T> trainer,
         IDataset<T> train,
@@ -155,7 +156,8 @@ internal static class PrivateTraining
         long plannedSteps,
         int batchSize,
         Settings settings,
-        Action<EpochResult, double>? onEpoch)
+        Action<EpochResult, double>? onEpoch,
+        CancellationToken cancellationToken = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(trainer);
@@ -169,7 +171,7 @@ internal static class PrivateTraining
             ? sigma => SampledWithoutReplacementEvent.DpSgdStep(n, batchSize, sigma)
             : sigma => new PoissonSampledEvent(PrivacyEngine.SampleRate(n, batchSize), new GaussianEvent(sigma));
         var sigma = settings.NoiseMultiplier ?? NoiseCalibration.FindNoiseMultiplier(
-            settings.TargetEpsilon!.Value, delta, s => new SelfComposedEvent(stepEvent(s), plannedSteps), () => CreateAccountant(settings)).NoiseMultiplier;
+            settings.TargetEpsilon!.Value, delta, s => new SelfComposedEvent(stepEvent(s), plannedSteps), () => CreateAccountant(settings), cancellationToken: cancellationToken).NoiseMultiplier;
 
         var source = SecureRandomSource.Instance;
         IBatchSampler sampler = settings.Sampler == PrivateSampler.Shuffle
@@ -203,7 +205,7 @@ internal static class PrivateTraining
         History history;
         try
         {
-            history = trainer.Fit(train, run, validation, progress);
+            history = trainer.Fit(train, run, validation, progress, cancellationToken);
         }
         finally
         {
