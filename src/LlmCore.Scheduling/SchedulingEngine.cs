@@ -276,6 +276,19 @@ public sealed class SchedulingEngine
         return true;
     }
 
+    /// <summary>
+    /// Drops a completed or failed job from <see cref="Jobs"/> so that it can be collected: the simulator calls it for
+    /// jobs it no longer needs when no job of the run has dependencies (a dependency is looked up by id). A job in any
+    /// other state is kept.
+    /// </summary>
+    internal void Forget(Job job)
+    {
+        if (job.State is JobState.Completed or JobState.Failed)
+        {
+            _jobs.Remove(job.Spec.Id);
+        }
+    }
+
     /// <summary>Requeues the running attempt of a job (executor-side preemption or loss), charging the work since its last checkpoint.</summary>
     /// <param name="jobId">The job.</param>
     /// <param name="attempt">The run's attempt number.</param>

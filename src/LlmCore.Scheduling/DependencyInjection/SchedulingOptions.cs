@@ -46,7 +46,23 @@ public sealed class SchedulingOptions
     /// <value>The default value is 7 days.</value>
     public TimeSpan FairShareHalfLife { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Gets or sets the throughput of each job class on each GPU type (Gavel), or <see langword="null"/> for
+    /// none: see <see cref="SchedulingPolicy.Throughputs"/>; <see cref="ThroughputMatrix.Load(string)"/> reads one from a
+    /// file.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ThroughputMatrix? Throughputs { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the policy is the heterogeneity-aware variant of its ordering
+    /// (see <see cref="SchedulingPolicy.HeterogeneityAware"/>); needs <see cref="Throughputs"/>, which validation
+    /// checks.</summary>
+    /// <value>The default value is <see langword="false"/> (heterogeneity-agnostic).</value>
+    public bool HeterogeneityAware { get; set; }
+
     /// <summary>Builds the policy these options describe.</summary>
     /// <returns>The policy.</returns>
-    public SchedulingPolicy CreatePolicy() => SchedulingPolicy.Create(Policy, Parameters, Backfill, Preemption);
+    public SchedulingPolicy CreatePolicy() => SchedulingPolicy.Create(Policy, Parameters, Backfill, Preemption) with
+    {
+        Throughputs = Throughputs,
+        HeterogeneityAware = HeterogeneityAware,
+    };
 }

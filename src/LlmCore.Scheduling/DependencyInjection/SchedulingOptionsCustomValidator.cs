@@ -24,6 +24,11 @@ internal sealed class SchedulingOptionsCustomValidator : IValidateOptions<Schedu
             builder.AddError($"must be ≥ 0; was {options.FairShareHalfLife}", nameof(options.FairShareHalfLife));
         }
 
+        if (options.HeterogeneityAware && options.Throughputs is null)
+        {
+            builder.AddError("needs Throughputs (a throughput matrix); set HeterogeneityAware to false or give the matrix", nameof(options.HeterogeneityAware));
+        }
+
         return builder.Build();
     }
 }

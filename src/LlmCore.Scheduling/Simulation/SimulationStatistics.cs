@@ -8,7 +8,10 @@ public static class SimulationStatistics
 {
     /// <summary>
     /// Computes offered load, longest wait, per-tenant shares and Jain's fairness index; counts that need the
-    /// scheduler's state (rejected, failed, unfinished, lost work, passes) are left 0.
+    /// scheduler's state (rejected, failed, unfinished, lost work, passes) are left 0, and so are the metrics that need
+    /// the cluster's GPU types and throughputs: <see cref="SimulationMetrics.FinishTimeFairnessMean"/>,
+    /// <see cref="SimulationMetrics.FinishTimeFairnessMax"/> (0) and <see cref="SimulationMetrics.UtilizationByGpuType"/>
+    /// (empty). <see cref="Simulator.Run"/> fills all of them.
     /// </summary>
     /// <param name="trace">The workload.</param>
     /// <param name="jobs">Every job's submission and completion.</param>

@@ -121,6 +121,17 @@ public sealed class Simulator
         private readonly double[] _completed;
         private readonly double[] _firstStart;
         private readonly int[] _failures;
+
+        /// <summary>The lost GPU-seconds of a job the run has let go of (see <see cref="Release"/>).</summary>
+        private readonly double[] _lostOfReleased;
+
+        /// <summary>The terminal state of a job the run has let go of; 0 while it holds the job.</summary>
+        private readonly JobState[] _releasedState;
+
+        /// <summary>Whether ended jobs are dropped (engine and run), so that memory follows the jobs in the system,
+        /// not the trace: only without dependencies, which the engine looks up by id.</summary>
+        private readonly bool _releaseEnded;
+        private TimeSpan[]? _noisyEstimates;
         private readonly List<JobRunSegment> _segments = [];
         private readonly List<ClusterSample> _samples = [];
         private readonly SegmentTotals _totals = new();
@@ -152,6 +163,9 @@ public sealed class Simulator
             _completed = new double[n];
             _firstStart = new double[n];
             _failures = new int[n];
+            _lostOfReleased = new double[n];
+            _releasedState = new JobState[n];
+            _releaseEnded = !trace.Jobs.Any(static j => j.Spec.Dependencies.Count > 0);
             Array.Fill(_completed, double.NaN);
             Array.Fill(_firstStart, double.NaN);
             _gpuSecondsByType = new double[owner.Cluster.GpuTypes.Count];
@@ -159,7 +173,7 @@ public sealed class Simulator
 
         public SimulationResult Execute()
         {
-            var specs = BuildSpecs();
+            DrawEstimates();
             foreach (var f in _options.NodeFailures)
             {
                 Push(f.AtSeconds, new SimEvent(EventKind.NodeFail, -1, 0, f.Node));
@@ -203,7 +217,7 @@ public sealed class Simulator
                 var first = next;
                 while (next < jobs.Count && jobs[next].SubmitSeconds <= t)
                 {
-                    batch.Add(specs[next]);
+                    batch.Add(SpecOf(next));
                     next++;
                 }
 
@@ -246,29 +260,55 @@ public sealed class Simulator
             return Finish(stop);
         }
 
-        private JobSpec[] BuildSpecs()
+        /// <summary>Draws the noisy estimates of every job up front, in trace order, before any other draw of the run's
+        /// generator (the order the draws have always had, so a seed gives the same run).</summary>
+        private void DrawEstimates()
         {
-            var jobs = _trace.Jobs;
-            var specs = new JobSpec[jobs.Count];
-            for (var i = 0; i < jobs.Count; i++)
+            if (_options.RuntimeEstimates != RuntimeEstimateMode.Noisy)
             {
-                var job = jobs[i];
-                TimeSpan? estimate = _options.RuntimeEstimates switch
-                {
-                    RuntimeEstimateMode.Perfect => TimeSpan.FromSeconds(job.DurationSeconds),
-                    // Capped at 100 × TraceReader.MaxSeconds: a large σ must not overflow TimeSpan (about 9.2e11 s).
-                    RuntimeEstimateMode.Noisy => TimeSpan.FromSeconds(Math.Min(job.DurationSeconds * Math.Exp(_options.EstimateErrorSigma * StandardNormal()), 100 * TraceReader.MaxSeconds)),
-                    _ => null,
-                };
-                specs[i] = job.Spec with
-                {
-                    RuntimeEstimate = estimate,
-                    CheckpointInterval = _options.CheckpointInterval,
-                    RestartCost = _options.RestartCost,
-                };
+                return;
             }
 
-            return specs;
+            var jobs = _trace.Jobs;
+            _noisyEstimates = new TimeSpan[jobs.Count];
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                // Capped at 100 × TraceReader.MaxSeconds: a large σ must not overflow TimeSpan (about 9.2e11 s).
+                _noisyEstimates[i] = TimeSpan.FromSeconds(Math.Min(jobs[i].DurationSeconds * Math.Exp(_options.EstimateErrorSigma * StandardNormal()), 100 * TraceReader.MaxSeconds));
+            }
+        }
+
+        /// <summary>The spec the engine gets for a trace job, made when the job is submitted (not for the whole trace up
+        /// front: at a million jobs the copies are a large part of the run's memory).</summary>
+        private JobSpec SpecOf(int index)
+        {
+            var job = _trace.Jobs[index];
+            TimeSpan? estimate = _options.RuntimeEstimates switch
+            {
+                RuntimeEstimateMode.Perfect => TimeSpan.FromSeconds(job.DurationSeconds),
+                RuntimeEstimateMode.Noisy => _noisyEstimates![index],
+                _ => null,
+            };
+            return job.Spec with
+            {
+                RuntimeEstimate = estimate,
+                CheckpointInterval = _options.CheckpointInterval,
+                RestartCost = _options.RestartCost,
+            };
+        }
+
+        /// <summary>Lets go of an ended job (see <see cref="_releaseEnded"/>), keeping what <see cref="Finish"/> reads.</summary>
+        private void Release(int index)
+        {
+            if (!_releaseEnded || _jobs[index] is not { } job || job.State is not (JobState.Completed or JobState.Failed))
+            {
+                return;
+            }
+
+            _lostOfReleased[index] = job.LostGpuSeconds;
+            _releasedState[index] = job.State;
+            _engine.Forget(job);
+            _jobs[index] = null;
         }
 
         private double StandardNormal()
@@ -293,6 +333,7 @@ public sealed class Simulator
                         var run = Close(e.Job, t, RunOutcome.Completed);
                         _restartGpuSeconds += run.Gpus * run.Restart;
                         _completed[e.Job] = t;
+                        Release(e.Job);
                         return true;
                     }
 
@@ -312,6 +353,7 @@ public sealed class Simulator
                     {
                         Close(e.Job, t, RunOutcome.Failed);
                         ScheduleStarvationWake(e.Job, t);
+                        Release(e.Job);
                     }
 
                     return changed;
@@ -330,7 +372,12 @@ public sealed class Simulator
                     return true;
                 default:
                     // A LAS queue change: only worth a pass while the job is still in the state it was scheduled for.
-                    var woken = _jobs[e.Job]!;
+                    // A job the run let go of has ended: no pass.
+                    if (_jobs[e.Job] is not { } woken)
+                    {
+                        return false;
+                    }
+
                     return e.Attempt > 0 ? woken.State == JobState.Running && woken.Attempts == e.Attempt : woken.State == JobState.Pending;
             }
         }
@@ -566,14 +613,24 @@ public sealed class Simulator
                 records[i] = new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, double.IsNaN(done) ? null : done);
                 submit[i] = job.SubmitSeconds;
                 durations[i] = job.DurationSeconds;
-                if (_jobs[i] is not { } state)
+                JobState state;
+                if (_jobs[i] is { } held)
+                {
+                    lostGpuSeconds += held.LostGpuSeconds;
+                    state = held.State;
+                }
+                else if (_releasedState[i] != default)
+                {
+                    lostGpuSeconds += _lostOfReleased[i];
+                    state = _releasedState[i];
+                }
+                else
                 {
                     unfinished.Add(job.Id);
                     continue;
                 }
 
-                lostGpuSeconds += state.LostGpuSeconds;
-                switch (state.State)
+                switch (state)
                 {
                     case JobState.Pending:
                     case JobState.Running:

@@ -138,6 +138,7 @@ public static class TraceReader
         var anyOptional = optional.Any(o => o >= 0);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var rows = 0;
+        var pool = new StringPool();
         foreach (var row in csv)
         {
             var line = row.LineNumberFrom;
@@ -179,7 +180,7 @@ public static class TraceReader
                 errors.Add(new TraceError(line, $"column {indices[3] + 1} (gpus) must be an integer in [1, {int.MaxValue}], got '{gpusText}'"));
             }
 
-            var tenant = tenantIndex >= 0 && tenantIndex < row.ColCount ? row[tenantIndex].ToString().Trim() : string.Empty;
+            var tenant = tenantIndex >= 0 && tenantIndex < row.ColCount ? pool.Get(row[tenantIndex].Span.Trim()) : string.Empty;
             var priority = PriorityClasses.Normal;
             var priorityText = priorityIndex >= 0 && priorityIndex < row.ColCount ? row[priorityIndex].ToString().Trim() : string.Empty;
             if (priorityText.Length > 0)
@@ -197,7 +198,7 @@ public static class TraceReader
             var cells = anyOptional ? new string[optional.Length] : s_noCells;
             for (var c = 0; anyOptional && c < optional.Length; c++)
             {
-                cells[c] = optional[c] >= 0 && optional[c] < row.ColCount ? row[optional[c]].ToString().Trim() : string.Empty;
+                cells[c] = optional[c] >= 0 && optional[c] < row.ColCount ? pool.Get(row[optional[c]].Span.Trim()) : string.Empty;
             }
 
             var jobClass = cells[0];
@@ -234,7 +235,7 @@ public static class TraceReader
                 Tenant = tenant.Length == 0 ? "default" : tenant,
                 Priority = priority,
                 JobClass = jobClass.Length == 0 ? null : jobClass,
-                GpuTypes = types.Length == 0 ? [] : types.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                GpuTypes = types.Length == 0 ? [] : pool.TypeList(types),
                 MinGpus = minGpus,
                 Topology = topology,
             };
@@ -296,5 +297,62 @@ public static class TraceReader
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// One string per distinct short cell value (tenant, job class, GPU types) and one list per distinct GPU-type
+    /// cell, so a trace of a million jobs holds a handful of tenant strings instead of a million copies. Bounded: past
+    /// <see cref="MaxEntries"/> distinct values a cell gets its own string, as without the pool. Not thread-safe: one
+    /// per read.
+    /// </summary>
+    private sealed class StringPool
+    {
+        private const int MaxEntries = 4096;
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string[]> _typeLists = new(StringComparer.Ordinal);
+
+        public string Get(ReadOnlySpan<char> value)
+        {
+            if (value.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(value, out var pooled))
+            {
+                return pooled;
+            }
+
+            var text = value.ToString();
+            if (_strings.Count < MaxEntries)
+            {
+                _strings.Add(text, text);
+            }
+
+            return text;
+        }
+
+        /// <summary>The GPU types of a <c>gpu_type</c> cell (names separated by <c>/</c>); equal cells share one list.</summary>
+        public string[] TypeList(string cell)
+        {
+            if (_typeLists.TryGetValue(cell, out var list))
+            {
+                return list;
+            }
+
+            list = cell.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            for (var i = 0; i < list.Length; i++)
+            {
+                list[i] = Get(list[i]);
+            }
+
+            if (_typeLists.Count < MaxEntries)
+            {
+                _typeLists.Add(cell, list);
+            }
+
+            return list;
+        }
     }
 }

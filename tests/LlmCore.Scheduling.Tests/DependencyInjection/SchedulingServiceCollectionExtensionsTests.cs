@@ -55,4 +55,35 @@ public class SchedulingRegistrationTests
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SchedulingOptions>>().Value);
         Assert.Contains("PassInterval", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AddLlmCoreScheduling_ThroughputsAndHeterogeneityAware_ReachThePolicy()
+    {
+        // Gavel (Narayanan et al., OSDI 2020): a class twice as fast on V100 as on K80.
+        var matrix = new LlmCore.Scheduling.ThroughputMatrix(["v100", "k80"], [new KeyValuePair<string, IReadOnlyList<double>>("resnet", [2.0, 1.0])], "k80");
+        using var provider = new ServiceCollection()
+            .AddLlmCoreScheduling(o =>
+            {
+                o.Policy = "las";
+                o.Throughputs = matrix;
+                o.HeterogeneityAware = true;
+            })
+            .BuildServiceProvider();
+
+        var policy = provider.GetRequiredService<IOptions<SchedulingOptions>>().Value.CreatePolicy();
+
+        Assert.Same(matrix, policy.Throughputs);
+        Assert.True(policy.HeterogeneityAware);
+        Assert.Equal("las", policy.Name);
+    }
+
+    [Fact]
+    public void AddLlmCoreScheduling_HeterogeneityAwareWithoutThroughputs_FailsValidation()
+    {
+        using var provider = new ServiceCollection().AddLlmCoreScheduling(o => o.HeterogeneityAware = true).BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SchedulingOptions>>().Value);
+        Assert.Contains("HeterogeneityAware", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Throughputs", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -36,6 +36,37 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void Run_DependencyOnAJobThatEndedBeforeItArrived_RunsAfterIt()
+    {
+        // The run drops ended jobs to save memory only when no job has dependencies (the engine looks a dependency up
+        // by id). By hand: a runs 0–10; b arrives at 20 depending on the completed a, starts at once and ends at 25.
+        var trace = new Trace([
+            new TraceJob(new JobSpec("a", 4), 0, 10),
+            new TraceJob(new JobSpec("b", 4) { Dependencies = ["a"] }, 20, 5),
+        ]);
+
+        var r = Simulate("fifo", trace);
+
+        Assert.Equal(10, Completion(r, "a"), 6);
+        Assert.Equal(25, Completion(r, "b"), 6);
+        Assert.Equal(0, r.Details.Unfinished);
+    }
+
+    [Fact]
+    public void Run_EndedJobsOfATraceWithoutDependencies_CountedAsBefore()
+    {
+        // Ended jobs are dropped during the run; the totals still count them. Every run fails (probability 1) and is
+        // retried MaxRetries = 1 time, so both jobs fail for good; by hand nothing completes and 2 jobs failed.
+        var options = s_exact with { JobFailureProbability = 1, MaxRetries = 1 };
+
+        var r = Simulate("fifo", new Trace(ThreeJobs().Jobs.Take(2)), options);
+
+        Assert.Equal(2, r.Details.Failed);
+        Assert.Equal(0, r.Details.Unfinished);
+        Assert.All(r.Jobs, j => Assert.Null(j.CompletedSeconds));
+    }
+
+    [Fact]
     public void Run_Sjf_StartsShortestWaitingJobFirst()
     {
         // By hand: j1 0–100 (alone); at 100, j3 (10 s) before j2 (50 s): j3 100–110, j2 110–160; JCTs 100, 150, 90.

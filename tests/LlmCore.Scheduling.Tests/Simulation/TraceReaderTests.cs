@@ -148,4 +148,23 @@ public class TraceReaderTests
 
         Assert.Equal(Cluster.MaxGpus, cluster.TotalGpus);
     }
+
+    [Fact]
+    public void Read_RepeatedTenantsAndGpuTypes_ShareOneInstanceAndKeepTheirValues()
+    {
+        // Memory at scale (issue 18: a million-job trace held one tenant string per job): equal cells share one string
+        // and equal gpu_type cells one list; the values are those of the cells, trimmed.
+        const string csv = "job_id,submit_time_s,duration_s,gpus,tenant,gpu_type\n"
+            + "a,0,10,1,vision,v100/a100\n"
+            + "b,1,10,1, vision ,v100/a100\n"
+            + "c,2,10,1,audio,k80\n";
+
+        var jobs = TraceReader.Read(new StringReader(csv)).Jobs;
+
+        Assert.Equal(["vision", "vision", "audio"], jobs.Select(j => j.Spec.Tenant));
+        Assert.Same(jobs[0].Spec.Tenant, jobs[1].Spec.Tenant);
+        Assert.Equal(["v100", "a100"], jobs[0].Spec.GpuTypes);
+        Assert.Same(jobs[0].Spec.GpuTypes, jobs[1].Spec.GpuTypes);
+        Assert.Equal(["k80"], jobs[2].Spec.GpuTypes);
+    }
 }
