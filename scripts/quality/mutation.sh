@@ -5,9 +5,12 @@
 #   scripts/quality/mutation.sh optimization             every scope of LlmCore.Optimization
 #   scripts/quality/mutation.sh optimization Optimizers Schedules
 #   scripts/quality/mutation.sh commercialization Finance -- --since:main   (extra arguments go to Stryker)
+#   scripts/quality/mutation.sh privacy Accounting/RdpAccountant -- --test-case-filter "FullyQualifiedName~.Accounting"
+#                                    (one file of a folder; only the folder's tests judge it: faster, a lower bound)
 #
 # A library is privacy, optimization, scheduling or commercialization (or its full name, LlmCore.Privacy).
-# A scope is a folder of the library (Optimizers) or a file at its root without ".cs" (SchedulingEngine);
+# A scope is a folder of the library (Optimizers) or one of its files without ".cs" (SchedulingEngine,
+# Accounting/RdpAccountant);
 # the default scopes of a library are the "mutate" globs of tests/LlmCore.<Library>.Tests/stryker-config.json.
 #
 # Each scope runs in its own Stryker run (the config's settings, with "mutate" narrowed to the scope), under
@@ -23,7 +26,7 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
