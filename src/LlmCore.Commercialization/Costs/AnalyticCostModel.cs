@@ -216,7 +216,7 @@ public sealed class AnalyticCostModel : ICostModel
     /// <param name="request">The deployment.</param>
     /// <returns>L·latent·b_kv under latent attention; else 2·L·n_kv·d_h·b_kv with n_kv·d_h = HiddenSize without KvHeads.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    public static double KvCacheBytesPerToken(InferenceCostRequest request)
+    internal static double KvCacheBytesPerToken(InferenceCostRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return KvCacheBytesPerToken(request, request.KvCachePrecision.BytesPerElement());

@@ -22,7 +22,7 @@ public static class Ahp
     /// <param name="n">The matrix order, 1 to 15.</param>
     /// <returns>RI(n).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is outside 1…15.</exception>
-    public static double RandomIndex(int n)
+    internal static double RandomIndex(int n)
     {
         if (n < 1 || n > s_randomIndex.Length)
         {

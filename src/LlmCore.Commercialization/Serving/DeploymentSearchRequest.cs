@@ -102,7 +102,7 @@ public sealed record DeploymentSearchRequest
     /// <value>The default value is 1.5.</value>
     public double ParetoCostSpan { get; init; } = 1.5;
 
-    /// <summary>Gets one price per GPU-hour for every GPU, or <see langword="null"/> for <see cref="GpuPrices.For(string)"/> per GPU.</summary>
+    /// <summary>Gets one price per GPU-hour for every GPU, or <see langword="null"/> for the dated on-demand price of each GPU (docs/commercialization.md, "Serving simulator and deployment search").</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public double? PricePerGpuHourUsd { get; init; }
 

@@ -21,7 +21,7 @@ namespace LlmCore.Commercialization.Serving;
 /// </list>
 /// <para>This type is immutable and thread-safe.</para>
 /// </remarks>
-public static class GpuPrices
+internal static class GpuPrices
 {
     /// <summary>The price used for a GPU without a dated row: 2 US dollars per GPU-hour (the DeepSeek-V3 assumption, as <c>AnalyticCostModel.DefaultPricePerGpuHourUsd</c>).</summary>
     public const double Fallback = 2.0;

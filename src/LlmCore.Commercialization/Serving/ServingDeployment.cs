@@ -120,11 +120,11 @@ public sealed record ServingDeployment
     /// <value>The default value is <see langword="false"/>.</value>
     public bool StreamTokens { get; init; }
 
-    /// <summary>Gets the efficiency factors, or <see langword="null"/> for the calibrated ones of the GPU (<see cref="ServingCalibration.For(string)"/>).</summary>
+    /// <summary>Gets the efficiency factors, or <see langword="null"/> for the ones calibrated on published measurements of the GPU (docs/commercialization.md, "Calibration").</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ServingEfficiency? Efficiency { get; init; }
 
-    /// <summary>Gets the price of one GPU-hour in US dollars, or <see langword="null"/> for <see cref="GpuPrices.For(string)"/>.</summary>
+    /// <summary>Gets the price of one GPU-hour in US dollars, or <see langword="null"/> for the dated on-demand price of the GPU (docs/commercialization.md, "Serving simulator and deployment search").</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public double? PricePerGpuHourUsd { get; init; }
 

@@ -14,7 +14,8 @@ namespace LlmCore.Commercialization.Serving;
 /// and a fixed <see cref="IterationOverheadSeconds"/> (scheduling, sampling, kernel launches); a deployment that streams
 /// every token (<see cref="ServingDeployment.StreamTokens"/>) also pays <see cref="StreamingSecondsPerSequence"/> for each
 /// sequence of the iteration.</para>
-/// <para>Use <see cref="ServingCalibration.For(string)"/> for the factors calibrated on published measurements.</para>
+/// <para>Leave <see cref="ServingDeployment.Efficiency"/> <see langword="null"/> for the factors calibrated on published
+/// measurements (docs/commercialization.md, "Calibration"); set it to one of these to override them.</para>
 /// <para>This type is immutable and thread-safe.</para>
 /// </remarks>
 public sealed record ServingEfficiency
@@ -39,7 +40,7 @@ public sealed record ServingEfficiency
 
     /// <summary>Gets how much of the shorter of compute and memory time hides under the longer, in [0, 1]: 1 is the
     /// classic roofline max(c, m), 0 adds them.</summary>
-    /// <value>The default value is 0 (calibrated: see <see cref="ServingCalibration"/>).</value>
+    /// <value>The default value is 0 (the calibrated deployments use 43 µs: docs/commercialization.md, "Calibration").</value>
     public double ComputeMemoryOverlap { get; init; }
 
     /// <summary>Gets the fraction of the per-direction link bandwidth (half of <c>GpuSpec.InterconnectBytesPerSecond</c>) that all-reduces and pipeline sends reach, in (0, 1].</summary>

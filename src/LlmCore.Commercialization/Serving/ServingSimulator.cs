@@ -28,7 +28,7 @@ namespace LlmCore.Commercialization.Serving;
 /// per sequence of the batch. N_act: active
 /// parameters; W_read: weight bytes (for mixture of experts the expected share of experts touched); L layers; h = heads ×
 /// head dimension; K KV bytes per token; P the dense peak of the weight precision (INT4 weights run at the 16-bit peak);
-/// BW the memory bandwidth. The factors η come from <see cref="ServingCalibration"/>.</para>
+/// BW the memory bandwidth. The factors η are calibrated per GPU on published measurements (docs/commercialization.md).</para>
 /// <para><b>Memory.</b> KV-cache tokens = ⌊fraction × (t·p·memory − weights)/K⌋ (TensorRT-LLM's
 /// <c>kv_cache_free_gpu_mem_fraction</c>), in blocks of <see cref="ServingDeployment.BlockSize"/> tokens (PagedAttention,
 /// Kwon et al. 2023).</para>

@@ -22,7 +22,7 @@ public enum PrivacyGuaranteeKind
 /// <para>This type is immutable and thread-safe.</para>
 /// <para>Conversions follow Bun and Steinke (2016): ε-DP implies (ε²/2)-zCDP; ρ-zCDP implies (ε, δ)-DP for every
 /// δ &gt; 0 with the optimal bound of Canonne, Kamath and Steinke (2020), Corollary 13 (see
-/// <see cref="ZcdpConversion"/>).</para>
+/// <see cref="Accounting.ZeroConcentratedDp.ToEpsilon"/>, which computes the same bound).</para>
 /// </remarks>
 public sealed record PrivacyGuarantee
 {

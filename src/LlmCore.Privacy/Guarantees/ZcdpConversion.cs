@@ -10,7 +10,7 @@ namespace LlmCore.Privacy.Guarantees;
 /// logarithm, (2α−1)ρ − ε + ln(1−1/α), which increases in α (as OpenDP's <c>cdp_delta</c> does), over
 /// ln(α − 1) ∈ [−40, 100]; ε is found by minimising the equivalent RDP-to-DP conversion with RDP(α) = αρ.
 /// </remarks>
-public static class ZcdpConversion
+internal static class ZcdpConversion
 {
     private const double LowerLog = -40;
     private const double UpperLog = 100;

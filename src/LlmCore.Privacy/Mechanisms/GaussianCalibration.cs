@@ -152,7 +152,7 @@ public static class GaussianCalibration
     /// <summary>Returns ln Φ(x), the logarithm of the standard normal CDF, accurate far into the lower tail.</summary>
     /// <param name="x">Any finite value.</param>
     /// <returns>ln Φ(x) ≤ 0.</returns>
-    public static double LogNormalCdf(double x)
+    internal static double LogNormalCdf(double x)
     {
         if (x > -30)
         {

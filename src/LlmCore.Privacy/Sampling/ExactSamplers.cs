@@ -38,7 +38,7 @@ public static class ExactSamplers
     /// <returns>A value in [0, n).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="exclusiveUpperBound"/> is less than 1.</exception>
-    public static BigInteger UniformBelow(IRandomSource source, BigInteger exclusiveUpperBound)
+    internal static BigInteger UniformBelow(IRandomSource source, BigInteger exclusiveUpperBound)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (exclusiveUpperBound.Sign <= 0)
@@ -83,7 +83,7 @@ public static class ExactSamplers
     /// <returns>A value in [0, n).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="exclusiveUpperBound"/> is 0.</exception>
-    public static ulong UniformBelow(IRandomSource source, ulong exclusiveUpperBound)
+    internal static ulong UniformBelow(IRandomSource source, ulong exclusiveUpperBound)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfZero(exclusiveUpperBound);
@@ -111,7 +111,7 @@ public static class ExactSamplers
     /// <returns>The Bernoulli outcome.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The fraction is not in [0, 1].</exception>
-    public static bool Bernoulli(IRandomSource source, BigInteger numerator, BigInteger denominator)
+    internal static bool Bernoulli(IRandomSource source, BigInteger numerator, BigInteger denominator)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (denominator.Sign <= 0)
@@ -137,7 +137,7 @@ public static class ExactSamplers
     /// <returns>The Bernoulli outcome.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">γ is negative or the denominator is not positive.</exception>
-    public static bool BernoulliExp(IRandomSource source, BigInteger numerator, BigInteger denominator)
+    internal static bool BernoulliExp(IRandomSource source, BigInteger numerator, BigInteger denominator)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (denominator.Sign <= 0)

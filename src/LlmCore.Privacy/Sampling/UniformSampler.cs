@@ -8,7 +8,7 @@ namespace LlmCore.Privacy.Sampling;
 /// A draw takes the top 53 bits of one 64-bit word: <c>u = (w &gt;&gt; 11) · 2^−53</c>, so every one of the
 /// 2^53 equally spaced values in [0, 1) has probability exactly 2^−53.
 /// </remarks>
-public static class UniformSampler
+internal static class UniformSampler
 {
     private const double Scale53 = 1.0 / (1UL << 53);
 
