@@ -28,7 +28,7 @@ namespace LlmCore.Commercialization.Serving;
 /// streams and the Offline run does not, and validated on the H200, MI300X and L40S Server runs.</para>
 /// <para>This type is immutable and thread-safe.</para>
 /// </remarks>
-internal static class ServingCalibration
+public static class ServingCalibration
 {
     private const string Hopper = "TensorRT-LLM perf-overview (Llama 3.1 8B, 3.3 70B, 3.1 405B; H100 and H200 FP8; 60 rows) and MLPerf Inference v4.1 Offline Llama-2-70B (8×H100, 8×H200); median ratio 0.99";
 

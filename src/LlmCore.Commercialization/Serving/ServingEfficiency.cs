@@ -15,7 +15,8 @@ namespace LlmCore.Commercialization.Serving;
 /// every token (<see cref="ServingDeployment.StreamTokens"/>) also pays <see cref="StreamingSecondsPerSequence"/> for each
 /// sequence of the iteration.</para>
 /// <para>Leave <see cref="ServingDeployment.Efficiency"/> <see langword="null"/> for the factors calibrated on published
-/// measurements (docs/commercialization.md, "Calibration"); set it to one of these to override them.</para>
+/// measurements (docs/commercialization.md, "Calibration"); set it to one of these to override them, e.g.
+/// <c>ServingCalibration.For("H100-SXM") with { ComputeEfficiency = 0.45 }</c> to adjust one calibrated factor.</para>
 /// <para>This type is immutable and thread-safe.</para>
 /// </remarks>
 public sealed record ServingEfficiency
