@@ -175,6 +175,7 @@ public sealed class ResourceLimitsTests : IDisposable
         "train --model gpt --text names --layers 1 --heads 2 --embd 16 --block 8 --steps 3",
         "optimize --function rosenbrock --optimizer adam --steps 10",
         "privacy noise-multiplier --target-epsilon 1 --delta 1e-5 --sample-rate 0.01 --steps 100",
+        "privacy epsilon --accountant pld --sample-rate 0.01 --noise-multiplier 1 --steps 100 --delta 1e-5",
         "cost simulate --model llama-3.1-8b --gpu h100-sxm --gpus 1 --rate 1 --input 100 --output 10 --requests 1000",
         "cost serve --model llama-3.1-8b --rate 1 --input 100 --output 10 --ttft-p99 1 --tpot-p99 0.1 --gpus H100-SXM --precisions fp8 --requests 100",
         "business analyze --industry healthcare",
