@@ -158,7 +158,7 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// Composes <paramref name="privacyEvent"/> <paramref name="count"/> times, as <see cref="Compose(PrivacyEvent, long)"/>,
     /// stopping when <paramref name="cancellationToken"/> is cancelled. The check that the composition fits the grid limit
     /// builds the composed distribution, which can take minutes for nearly noiseless requests near the limit; the token
-    /// is checked between squarings, between FFT passes and every 1,024 rows of a direct convolution (not per element).
+    /// is checked every 65,536 grid points of a discretisation, between squarings, between FFT passes and every 1,024 rows of a direct convolution (not per element).
     /// </summary>
     /// <param name="privacyEvent">The event.</param>
     /// <param name="count">How many times it ran in a row, ≥ 1.</param>
@@ -452,8 +452,8 @@ public sealed class PldAccountant : IPrivacyAccountant
         var cancellation = _cancellation;
         cancellation.ThrowIfCancellationRequested();
         PrivacyLossDistribution Discretise(LossVariable loss, double grid, double truncation) => pessimistic
-            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation, limit)
-            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation, limit);
+            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation, limit, cancellation)
+            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation, limit, cancellation);
         switch (privacyEvent)
         {
             case GaussianEvent g:

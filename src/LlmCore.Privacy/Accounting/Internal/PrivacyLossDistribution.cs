@@ -41,7 +41,7 @@ internal sealed class PrivacyLossDistribution
     /// grid point and interpolates it linearly in e^ε in between. δ as a function of e^ε is convex, so the result
     /// dominates the mechanism (its δ and ε are upper bounds) without the T·Δ/2 bias of rounding every loss up.
     /// </summary>
-    public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail, long maxPoints)
+    public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail, long maxPoints, CancellationToken cancellationToken = default)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
@@ -52,6 +52,11 @@ internal sealed class PrivacyLossDistribution
         var d = new double[n];
         for (var i = 0; i < n; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             d[i] = loss.HockeyStick((kLo + i) * interval);
         }
 
@@ -82,7 +87,7 @@ internal sealed class PrivacyLossDistribution
     /// so δ(ε) from the result is a lower bound on the mechanism's. Bucket masses are differences of the CDF below the
     /// median and of the survival function above it, so that small tail masses keep their relative accuracy.
     /// </summary>
-    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail, long maxPoints)
+    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail, long maxPoints, CancellationToken cancellationToken = default)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
@@ -95,6 +100,11 @@ internal sealed class PrivacyLossDistribution
         var pmf = new double[n];
         for (var i = 0; i < n - 1; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var a = (kLo + i) * interval;
             var b = a + interval;
             var cdfA = loss.Cdf(a);
