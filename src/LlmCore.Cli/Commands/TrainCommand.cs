@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LlmCore.Cli.Commands.Train;
+using LlmCore.Cli.Commands.Privacy;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization.Data;
 using LlmCore.Optimization.Losses;
@@ -64,14 +65,20 @@ internal static class TrainCommand
             Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"With --model: refuse a run whose estimated memory (weights, gradients, optimizer state, one batch's activations, the corpus) exceeds this many GB; default {TransformerTraining.DefaultMaxMemoryGb}, in (0, {TransformerTraining.MaxMemoryGbLimit}]."),
             DefaultValueFactory = _ => TransformerTraining.DefaultMaxMemoryGb,
         };
+        var pldMaxGridPoints = AccountingOptionsParsing.CreatePldMaxGridPointsOption();
+        var maxRows = new Option<int>("--max-rows")
+        {
+            Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"With a CSV --dataset: refuse a file with more data rows than this (it is read whole); default {DefaultMaxRows:N0}, at least 1."),
+            DefaultValueFactory = _ => DefaultMaxRows,
+        };
         var loraRank = new Option<int?>("--lora-rank") { Description = "With --init-model: fine-tune only LoRA adapters of this rank on the attention's query/key/value projection (α = 8; a classifier also trains its head)." };
 
         var command = new Command("train", "Train a dense model on a built-in dataset or a CSV file, or a small GPT / transformer classifier on text, and report its losses and held-out metric.");
         foreach (var option in new Option[]
         {
             dataset, target, task, optimizer, lr, momentum, weightDecay, epochs, batchSize, hidden, activation, seed, holdout, plot,
-            isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping,
-            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank, maxMemory,
+            isPrivate, noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping, pldMaxGridPoints,
+            model, text, tokenizer, layers, heads, embd, block, steps, evalInterval, evalBatches, save, initModel, loraRank, maxMemory, maxRows,
         })
         {
             command.Options.Add(option);
@@ -79,7 +86,7 @@ internal static class TrainCommand
 
         command.SetAction((Func<ParseResult, int>)(parseResult =>
         {
-            var privateOptions = new Option[] { noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping };
+            var privateOptions = new Option[] { noiseMultiplier, targetEpsilon, maxGradNorm, delta, accountant, sampler, auditCanaries, clipping, pldMaxGridPoints };
             PrivateTraining.Settings? privateSettings = null;
             if (parseResult.GetValue(isPrivate))
             {
@@ -89,6 +96,10 @@ internal static class TrainCommand
                     Sampler = PrivateTraining.ParseSampler(parseResult.GetValue(sampler)),
                     AuditCanaries = parseResult.GetValue(auditCanaries),
                     ClippingMode = PrivateTraining.ParseClipping(parseResult.GetValue(clipping)),
+                };
+                privateSettings = privateSettings with
+                {
+                    PldMaxGridPoints = AccountingOptionsParsing.CheckPldMaxGridPoints(parseResult, pldMaxGridPoints, privateSettings.Accountant),
                 };
             }
             else if (privateOptions.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } given)
@@ -127,6 +138,7 @@ internal static class TrainCommand
                     parseResult.GetValue(plot))
                 {
                     BatchSizeGiven = parseResult.GetResult(batchSize) is { Implicit: false },
+                    MaxRows = parseResult.GetValue(maxRows),
                 };
                 return Run(context, parseResult, request, privateSettings);
             }
@@ -137,7 +149,7 @@ internal static class TrainCommand
                 "classifier" => TransformerTraining.ModelKind.Classifier,
                 _ => throw CliUsageException.ForOption("--model", "must be gpt or classifier (omit it to train the dense model on --dataset)", modelName),
             };
-            var denseOnly = new Option[] { dataset, target, task, hidden, activation, holdout };
+            var denseOnly = new Option[] { dataset, target, task, hidden, activation, holdout, maxRows };
             if (denseOnly.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } dense)
             {
                 throw CliUsageException.ForOption(dense.Name, "applies to the dense model (without --model)", $"--model {modelName}");
@@ -358,6 +370,12 @@ internal static class TrainCommand
             throw CliUsageException.ForOption("--dataset", "names a CSV file that does not exist", request.Dataset);
         }
 
+        if (request.MaxRows < 1)
+        {
+            throw CliUsageException.ForOption("--max-rows", "must be at least 1", request.MaxRows);
+        }
+
+        CsvRowLimit.Check(request.Dataset, "--dataset", request.MaxRows, "--max-rows", "the file is read whole, each row as text and as numbers");
         try
         {
             return CsvDataset.Load<double>(request.Dataset, request.Target, request.Task);
@@ -455,6 +473,9 @@ internal static class TrainCommand
         }
     }
 
+    /// <summary>The default of <c>--max-rows</c>: 1,000,000 data rows of a CSV --dataset.</summary>
+    private const int DefaultMaxRows = 1_000_000;
+
     private sealed record TrainRequest(
         string Dataset,
         string? Target,
@@ -475,6 +496,9 @@ internal static class TrainCommand
 
         /// <summary>Gets a value indicating whether --batch-size was given (the default of 32 is then capped by the data).</summary>
         public bool BatchSizeGiven { get; init; }
+
+        /// <summary>Gets the most data rows a CSV --dataset may hold (<c>--max-rows</c>).</summary>
+        public int MaxRows { get; init; } = DefaultMaxRows;
 
         public void Validate()
         {

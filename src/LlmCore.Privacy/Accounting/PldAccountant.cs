@@ -14,16 +14,16 @@ namespace LlmCore.Privacy.Accounting;
 /// and truncated upper tails (mass ≤ <see cref="TailMassTruncation"/>) are moved to +∞, so the reported δ(ε) and ε(δ)
 /// are upper bounds. Over T steps the rounding adds at most T·interval to ε (in practice far less: 1e-4 relative for
 /// DP-SGD settings), which is the "discretisation error" the tests allow.</para>
-/// <para>Both estimates of dp_accounting are available (its <c>pessimistic_estimate</c> flag): <see cref="GetEpsilon"/> and
-/// <see cref="GetDelta"/> answer with the pessimistic one, an upper bound; <see cref="GetEpsilonBounds"/> and
+/// <para>Both estimates of dp_accounting are available (its <c>pessimistic_estimate</c> flag): <see cref="GetEpsilon(double)"/> and
+/// <see cref="GetDelta"/> answer with the pessimistic one, an upper bound; <see cref="GetEpsilonBounds(double)"/> and
 /// <see cref="GetDeltaBounds"/> add the optimistic one, a lower bound, whose distribution rounds every loss down and drops
 /// truncated lower tails (privacy buckets, Meiser and Mohammadi 2018). The true value lies between the two, so their gap
 /// shows how much the discretisation costs; both converge to it as the interval shrinks.</para>
-/// <para>Composition is lazy and canonical: <see cref="Compose"/> records the event; distributions (pessimistic, and
+/// <para>Composition is lazy and canonical: <see cref="Compose(PrivacyEvent, long)"/> records the event; distributions (pessimistic, and
 /// optimistic once bounds are asked for) are built when ε or δ is asked for, runs of equal consecutive events are
 /// self-composed with one FFT power (one DP-SGD step composed per training step costs one self-composition when ε is
 /// read, not a convolution of the whole history per step), and the answer does not depend on when or how often it was
-/// asked; <see cref="GetEpsilonIfComposed"/> equals <see cref="GetEpsilon"/> after composing.</para>
+/// asked; <see cref="GetEpsilonIfComposed"/> equals <see cref="GetEpsilon(double)"/> after composing.</para>
 /// <para>Adjacency is add/remove-one. Poisson-sampled events have different loss distributions in the add and the
 /// remove direction; both are composed and the worse (larger δ, larger ε) is reported, as dp_accounting does
 /// (Opacus' PRV accountant uses the remove direction only).</para>
@@ -72,6 +72,9 @@ public sealed class PldAccountant : IPrivacyAccountant
     private long _validatedCount;
     private readonly LazyComposition _pessimistic;
     private readonly LazyComposition _optimistic;
+
+    // The token of the call in progress (set and cleared under the lock), checked by the composition's outer loops.
+    private CancellationToken _cancellation;
 
     /// <summary>Creates an empty accountant.</summary>
     /// <param name="discretizationInterval">Grid width in nats, in [1e-6, 0.1]; smaller is tighter and slower.</param>
@@ -149,9 +152,24 @@ public sealed class PldAccountant : IPrivacyAccountant
     /// one FFT power, so the result does not depend on when, or how often, ε is read.
     /// </remarks>
     /// <exception cref="AccountingLimitExceededException">The request needs more than <see cref="MaxGridPoints"/> grid points; nothing was composed.</exception>
-    public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count = 1)
+    public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count = 1) => Compose(privacyEvent, count, CancellationToken.None);
+
+    /// <summary>
+    /// Composes <paramref name="privacyEvent"/> <paramref name="count"/> times, as <see cref="Compose(PrivacyEvent, long)"/>,
+    /// stopping when <paramref name="cancellationToken"/> is cancelled. The check that the composition fits the grid limit
+    /// builds the composed distribution, which can take minutes for nearly noiseless requests near the limit; the token
+    /// is checked every 65,536 grid points of a discretisation, between squarings, between FFT passes and every 1,024 rows of a direct convolution (not per element).
+    /// </summary>
+    /// <param name="privacyEvent">The event.</param>
+    /// <param name="count">How many times it ran in a row, ≥ 1.</param>
+    /// <param name="cancellationToken">Stops the work; the composition is then left as it was before the call.</param>
+    /// <returns>This accountant.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing was composed.</exception>
+    /// <exception cref="AccountingLimitExceededException">The request needs more than <see cref="MaxGridPoints"/> grid points; nothing was composed.</exception>
+    public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(privacyEvent);
+        cancellationToken.ThrowIfCancellationRequested();
         if (count < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 1.");
@@ -177,9 +195,10 @@ public sealed class PldAccountant : IPrivacyAccountant
             _optimistic.Invalidate();
             try
             {
+                _cancellation = cancellationToken;
                 Validate();
             }
-            catch (AccountingLimitExceededException)
+            catch (Exception ex) when (ex is AccountingLimitExceededException or OperationCanceledException)
             {
                 if (extended)
                 {
@@ -196,6 +215,10 @@ public sealed class PldAccountant : IPrivacyAccountant
                 _validatedRuns = 0;
                 throw;
             }
+            finally
+            {
+                _cancellation = CancellationToken.None;
+            }
         }
 
         return this;
@@ -203,7 +226,7 @@ public sealed class PldAccountant : IPrivacyAccountant
 
     /// <summary>
     /// Checks, when an event is composed, that the composition stays within <see cref="MaxGridPoints"/>, so that a request
-    /// beyond it is refused by <see cref="Compose"/> with nothing composed, never later when ε is read. The grid only
+    /// beyond it is refused by <see cref="Compose(PrivacyEvent, long)"/> with nothing composed, never later when ε is read. The grid only
     /// grows with the count of the last run, so the check builds the composition once for the next power of two of that
     /// count and skips every later count up to it: one build per doubling of a DP-SGD run, not one per step. Near the
     /// limit, where the power of two does not fit, it checks the exact count. The caller holds the lock.
@@ -232,13 +255,30 @@ public sealed class PldAccountant : IPrivacyAccountant
     }
 
     /// <inheritdoc/>
-    public double GetEpsilon(double delta)
+    public double GetEpsilon(double delta) => GetEpsilon(delta, CancellationToken.None);
+
+    /// <summary>As <see cref="GetEpsilon(double)"/>, stopping when <paramref name="cancellationToken"/> is cancelled (checked in the composition's outer loops).</summary>
+    /// <param name="delta">δ, in (0, 1).</param>
+    /// <param name="cancellationToken">Stops the work; what was built before is kept for the next call.</param>
+    /// <returns>ε ≥ 0, possibly +∞.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1) or NaN.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public double GetEpsilon(double delta, CancellationToken cancellationToken)
     {
         Guard.PositiveDelta(delta);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            var total = _pessimistic.Total();
-            return Epsilon(total?.Remove, total?.Add, delta);
+            _cancellation = cancellationToken;
+            try
+            {
+                var total = _pessimistic.Total();
+                return Epsilon(total?.Remove, total?.Add, delta);
+            }
+            finally
+            {
+                _cancellation = CancellationToken.None;
+            }
         }
     }
 
@@ -255,20 +295,38 @@ public sealed class PldAccountant : IPrivacyAccountant
 
     /// <summary>
     /// The optimistic (lower) and pessimistic (upper) estimates of the smallest ε such that the composition so far is
-    /// (ε, δ)-DP; the true ε lies between them. <see cref="PldBounds.Upper"/> equals <see cref="GetEpsilon"/>.
+    /// (ε, δ)-DP; the true ε lies between them. <see cref="PldBounds.Upper"/> equals <see cref="GetEpsilon(double)"/>.
     /// </summary>
     /// <param name="delta">δ, in (0, 1).</param>
     /// <returns>The two estimates, each ≥ 0 and possibly +∞ (0 and 0 before any event).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1) or NaN.</exception>
     /// <exception cref="AccountingLimitExceededException">Building the optimistic distributions (on the first call) needs more than <see cref="MaxGridPoints"/> grid points.</exception>
-    public PldBounds GetEpsilonBounds(double delta)
+    public PldBounds GetEpsilonBounds(double delta) => GetEpsilonBounds(delta, CancellationToken.None);
+
+    /// <summary>As <see cref="GetEpsilonBounds(double)"/>, stopping when <paramref name="cancellationToken"/> is cancelled (checked in the composition's outer loops).</summary>
+    /// <param name="delta">δ, in (0, 1).</param>
+    /// <param name="cancellationToken">Stops the work; what was built before is kept for the next call.</param>
+    /// <returns>The two estimates, each ≥ 0 and possibly +∞ (0 and 0 before any event).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is outside (0, 1) or NaN.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="AccountingLimitExceededException">Building the optimistic distributions (on the first call) needs more than <see cref="MaxGridPoints"/> grid points.</exception>
+    public PldBounds GetEpsilonBounds(double delta, CancellationToken cancellationToken)
     {
         Guard.PositiveDelta(delta);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            var lower = _optimistic.Total();
-            var upper = _pessimistic.Total();
-            return new PldBounds(Epsilon(lower?.Remove, lower?.Add, delta), Epsilon(upper?.Remove, upper?.Add, delta));
+            _cancellation = cancellationToken;
+            try
+            {
+                var lower = _optimistic.Total();
+                var upper = _pessimistic.Total();
+                return new PldBounds(Epsilon(lower?.Remove, lower?.Add, delta), Epsilon(upper?.Remove, upper?.Add, delta));
+            }
+            finally
+            {
+                _cancellation = CancellationToken.None;
+            }
         }
     }
 
@@ -361,8 +419,8 @@ public sealed class PldAccountant : IPrivacyAccountant
             return next;
         }
 
-        var r = remove.Convolve(next.Remove, TailMassTruncation, MaxGridPoints);
-        var a = ReferenceEquals(remove, add) && ReferenceEquals(next.Remove, next.Add) ? r : add.Convolve(next.Add, TailMassTruncation, MaxGridPoints);
+        var r = remove.Convolve(next.Remove, TailMassTruncation, MaxGridPoints, _cancellation);
+        var a = ReferenceEquals(remove, add) && ReferenceEquals(next.Remove, next.Add) ? r : add.Convolve(next.Add, TailMassTruncation, MaxGridPoints, _cancellation);
         return (r, a);
     }
 
@@ -391,9 +449,11 @@ public sealed class PldAccountant : IPrivacyAccountant
         var interval = DiscretizationInterval;
         var tail = TailMassTruncation;
         var limit = MaxGridPoints;
+        var cancellation = _cancellation;
+        cancellation.ThrowIfCancellationRequested();
         PrivacyLossDistribution Discretise(LossVariable loss, double grid, double truncation) => pessimistic
-            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation, limit)
-            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation, limit);
+            ? PrivacyLossDistribution.FromLossVariable(loss, grid, truncation, limit, cancellation)
+            : PrivacyLossDistribution.FromLossVariableOptimistic(loss, grid, truncation, limit, cancellation);
         switch (privacyEvent)
         {
             case GaussianEvent g:
@@ -436,7 +496,7 @@ public sealed class PldAccountant : IPrivacyAccountant
                     var inner = BuildSupported(s.Event, pessimistic);
                     if (ReferenceEquals(inner.Remove, inner.Add))
                     {
-                        var both = inner.Remove.SelfCompose(s.Count, tail, limit);
+                        var both = inner.Remove.SelfCompose(s.Count, tail, limit, cancellation);
                         return (both, both);
                     }
 
@@ -446,8 +506,8 @@ public sealed class PldAccountant : IPrivacyAccountant
                     try
                     {
                         Parallel.Invoke(
-                            () => r = inner.Remove.SelfCompose(s.Count, tail, limit),
-                            () => a = inner.Add.SelfCompose(s.Count, tail, limit));
+                            () => r = inner.Remove.SelfCompose(s.Count, tail, limit, cancellation),
+                            () => a = inner.Add.SelfCompose(s.Count, tail, limit, cancellation));
                     }
                     catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
                     {

@@ -175,6 +175,7 @@ public sealed class ResourceLimitsTests : IDisposable
         "train --model gpt --text names --layers 1 --heads 2 --embd 16 --block 8 --steps 3",
         "optimize --function rosenbrock --optimizer adam --steps 10",
         "privacy noise-multiplier --target-epsilon 1 --delta 1e-5 --sample-rate 0.01 --steps 100",
+        "privacy epsilon --accountant pld --sample-rate 0.01 --noise-multiplier 1 --steps 100 --delta 1e-5",
         "cost simulate --model llama-3.1-8b --gpu h100-sxm --gpus 1 --rate 1 --input 100 --output 10 --requests 1000",
         "cost serve --model llama-3.1-8b --rate 1 --input 100 --output 10 --ttft-p99 1 --tpot-p99 0.1 --gpus H100-SXM --precisions fp8 --requests 100",
         "business analyze --industry healthcare",
@@ -182,6 +183,91 @@ public sealed class ResourceLimitsTests : IDisposable
         "schedule compare --trace TRACE --nodes 2 --gpus-per-node 8",
         "schedule run --trace TRACE --executor local --policy fifo --time-scale 1e6",
     };
+
+    [Fact]
+    public void TrainCsv_BeyondMaxRows_RefusedBeforeReading_NamingOptionFileAndLimit()
+    {
+        // 200,000 rows against a limit of 10: the count stops at row 11 and reads 64-KiB blocks, so the refusal
+        // allocates far less than the 200,000 lines read whole would (each a string, then cells and numbers).
+        var path = Path.Combine(_dir, "wide.csv");
+        var text = new StringBuilder("x1,x2,y\n");
+        for (var i = 0; i < 200_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i % 13},{i % 7},{i % 2}\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+        _ = CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--max-rows", "1"); // JIT
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (exitCode, output, error) = CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--max-rows", "10");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("--dataset wide.csv", error, StringComparison.Ordinal);
+        Assert.Contains("more than 10 rows", error, StringComparison.Ordinal);
+        Assert.Contains("raise it with --max-rows", error, StringComparison.Ordinal);
+        Assert.True(allocated < 2L << 20, $"refusal allocated {allocated} bytes");
+        Assert.Equal(2, CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--max-rows", "0").ExitCode);
+        Assert.Equal(2, CliRunner.Run("train", "--model", "gpt", "--text", "names", "--max-rows", "10").ExitCode);
+    }
+
+    [Fact]
+    public void TrainCsv_AtMaxRows_Accepted()
+    {
+        var path = Path.Combine(_dir, "small.csv");
+        var text = new StringBuilder("x1,x2,y\n");
+        for (var i = 0; i < 40; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i % 13},{i % 7},{i % 2}\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--epochs", "1", "--max-rows", "40", "--json").ExitCode);
+        Assert.Equal(2, CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--epochs", "1", "--max-rows", "39", "--json").ExitCode);
+    }
+
+    [Fact]
+    public void CostSimulateTrace_BeyondMaxRequests_RefusedNamingOptionFileAndLimit()
+    {
+        var path = Path.Combine(_dir, "requests.csv");
+        var text = new StringBuilder("arrival_s,input_tokens,output_tokens\n");
+        for (var i = 0; i < 20; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i * 0.5},{100 + i},{10 + i}\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+        string[] request = ["cost", "simulate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1", "--trace", path];
+
+        var (exitCode, output, error) = CliRunner.Run([.. request, "--max-requests", "19"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("--trace requests.csv", error, StringComparison.Ordinal);
+        Assert.Contains("more than 19 rows", error, StringComparison.Ordinal);
+        Assert.Contains("--max-requests", error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run([.. request, "--max-requests", "20", "--json"]).ExitCode);
+    }
+
+    [Fact]
+    public void TrainPrivatePld_LowGridLimit_RefusedNamingTheOption()
+    {
+        // The request of PldMaxGridPoints_LowLimit_RefusesAnOrdinaryRequest_TheDefaultAnswersIt (≈1e5 grid points) in
+        // train: iris, batch 30 of 120 training rows (q = 0.25), 2 epochs — well above 1,024 points at σ = 1.
+        string[] request = ["train", "--dataset", "iris", "--optimizer", "sgd", "--lr", "0.2", "--epochs", "2", "--batch-size", "30", "--private", "--noise-multiplier", "1", "--max-grad-norm", "1", "--delta", "1e-5", "--accountant", "pld"];
+
+        var (exitCode, output, error) = CliRunner.Run([.. request, "--pld-max-grid-points", "1024"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("--pld-max-grid-points", error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run([.. request, "--json"]).ExitCode);
+        Assert.Equal(2, CliRunner.Run([.. request[..^2], "--pld-max-grid-points", "4096"]).ExitCode); // rdp: the option would be ignored
+    }
 
     [Theory]
     [MemberData(nameof(LongRunning))]

@@ -27,7 +27,7 @@ internal static class SimulateCommand
         var requests = new Option<int?>("--requests") { Description = "Requests to simulate (required unless --trace)." };
         var maxRequests = new Option<int>("--max-requests")
         {
-            Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The most requests --requests may ask for (the simulator holds about 250 bytes per request); default {DefaultMaxRequests:N0} (about 1.3 GB)."),
+            Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The most requests --requests may ask for, or rows a --trace file may hold (the simulator holds about 250 bytes per request); default {DefaultMaxRequests:N0} (about 1.3 GB)."),
             DefaultValueFactory = _ => DefaultMaxRequests,
         };
         var trace = new Option<FileInfo?>("--trace") { Description = "A CSV of requests instead of a Poisson stream: header arrival_s,input_tokens,output_tokens." };
@@ -161,6 +161,9 @@ internal static class SimulateCommand
                 throw CliUsageException.ForOption("--trace", "must name an existing CSV file", file.FullName);
             }
 
+            var traceLimit = parseResult.GetValue(maxRequests);
+            CostCliSupport.RequirePositive(traceLimit, "--max-requests");
+            CsvRowLimit.Check(file.FullName, "--trace", traceLimit, "--max-requests", "the simulator holds about 250 bytes per request");
             try
             {
                 return ServingWorkload.LoadCsv(file.FullName);

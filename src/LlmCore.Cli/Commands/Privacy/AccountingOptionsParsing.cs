@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Privacy.Accounting;
+using Spectre.Console;
 
 namespace LlmCore.Cli.Commands.Privacy;
 
@@ -132,6 +133,28 @@ internal static class AccountingOptionsParsing
         work();
         return true;
     });
+
+    /// <summary>
+    /// Runs PLD work with a progress bar on stderr when the run is interactive and not <c>--json</c> (as <c>schedule
+    /// simulate</c> decides). The work reports the fraction of its stages done through the callback; the bar also shows that
+    /// Ctrl-C stops it (the accountant checks the token in its outer loops; the command then exits 130).
+    /// </summary>
+    public static T WithPldProgress<T>(CliContext context, System.CommandLine.ParseResult parseResult, Func<Action<double>, T> work)
+    {
+        if (!context.ShowProgress(parseResult))
+        {
+            return work(static _ => { });
+        }
+
+        T result = default!;
+        context.Console.Progress().Start(ctx =>
+        {
+            var bar = ctx.AddTask("PLD accounting (Ctrl-C stops)", maxValue: 1.0);
+            result = work(f => bar.Value = Math.Max(bar.Value, f));
+            bar.Value = 1.0;
+        });
+        return result;
+    }
 
     public static IPrivacyAccountant Create(PrivacyAccountantKind kind, double[]? orders, long pldMaxGridPoints = PldAccountant.DefaultMaxGridPoints) =>
         kind == PrivacyAccountantKind.Rdp ? new RdpAccountant(orders) : CreatePld(pldMaxGridPoints);

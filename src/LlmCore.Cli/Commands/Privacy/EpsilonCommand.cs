@@ -81,12 +81,15 @@ internal static class EpsilonCommand
             }
             else
             {
-                var bounds = AccountingOptionsParsing.WithinPldLimits(() =>
+                var bounds = AccountingOptionsParsing.WithinPldLimits(() => AccountingOptionsParsing.WithPldProgress(context, parseResult, report =>
                 {
+                    // Two stages of about equal work: the pessimistic composition (built and checked against the grid
+                    // limit by Compose) and the optimistic one (built by GetEpsilonBounds).
                     var pld = AccountingOptionsParsing.CreatePld(gridLimit);
-                    pld.Compose(step, t);
-                    return pld.GetEpsilonBounds(d);
-                });
+                    pld.Compose(step, t, context.CancellationToken);
+                    report(0.5);
+                    return pld.GetEpsilonBounds(d, context.CancellationToken);
+                }));
                 epsilon = bounds.Upper;
                 epsilonLower = bounds.Lower;
             }

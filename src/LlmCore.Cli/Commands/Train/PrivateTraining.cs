@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmCore.Cli.Commands.Privacy;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization;
 using LlmCore.Optimization.Data;
@@ -55,6 +56,9 @@ internal static class PrivateTraining
 
         /// <summary>Gets how per-example norms are computed (<c>--clipping</c>).</summary>
         public ClippingMode ClippingMode { get; init; } = ClippingMode.Automatic;
+
+        /// <summary>Gets the PLD accountant's grid limit (<c>--pld-max-grid-points</c>).</summary>
+        public long PldMaxGridPoints { get; init; } = PldAccountant.DefaultMaxGridPoints;
 
         /// <summary>Gets the accountant's name as the CLI prints it.</summary>
         public string AccountantName => Accountant == PrivacyAccountantKind.Pld ? "pld" : "rdp";
@@ -164,6 +168,21 @@ internal static class PrivateTraining
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
+        return AccountingOptionsParsing.WithinPldLimits(() => FitWithinLimits(trainer, train, validation, options, plannedSteps, batchSize, settings, onEpoch, cancellationToken));
+    }
+
+    private static Outcome FitWithinLimits<T>(
+        Trainer<T> trainer,
+        IDataset<T> train,
+        IDataset<T>? validation,
+        FitOptions options,
+        long plannedSteps,
+        int batchSize,
+        Settings settings,
+        Action<EpochResult, double>? onEpoch,
+        CancellationToken cancellationToken)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         var n = train.Count;
         var delta = settings.Delta!.Value;
         var clip = settings.MaxGradNorm!.Value;
@@ -326,7 +345,9 @@ internal static class PrivateTraining
     };
 
     /// <summary>The accountant of the run.</summary>
-    private static IPrivacyAccountant CreateAccountant(Settings settings) => new PrivacyAccountantFactory().Create(settings.Accountant);
+    private static IPrivacyAccountant CreateAccountant(Settings settings) => settings.Accountant == PrivacyAccountantKind.Pld
+        ? AccountingOptionsParsing.CreatePld(settings.PldMaxGridPoints)
+        : new PrivacyAccountantFactory().Create(settings.Accountant);
 
     private sealed class Reporter(Action<EpochResult> report) : IProgress<EpochResult>
     {

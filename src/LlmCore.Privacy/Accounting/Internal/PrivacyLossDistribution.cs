@@ -41,7 +41,7 @@ internal sealed class PrivacyLossDistribution
     /// grid point and interpolates it linearly in e^ε in between. δ as a function of e^ε is convex, so the result
     /// dominates the mechanism (its δ and ε are upper bounds) without the T·Δ/2 bias of rounding every loss up.
     /// </summary>
-    public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail, long maxPoints)
+    public static PrivacyLossDistribution FromLossVariable(LossVariable loss, double interval, double tail, long maxPoints, CancellationToken cancellationToken = default)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
@@ -52,6 +52,11 @@ internal sealed class PrivacyLossDistribution
         var d = new double[n];
         for (var i = 0; i < n; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             d[i] = loss.HockeyStick((kLo + i) * interval);
         }
 
@@ -82,7 +87,7 @@ internal sealed class PrivacyLossDistribution
     /// so δ(ε) from the result is a lower bound on the mechanism's. Bucket masses are differences of the CDF below the
     /// median and of the survival function above it, so that small tail masses keep their relative accuracy.
     /// </summary>
-    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail, long maxPoints)
+    public static PrivacyLossDistribution FromLossVariableOptimistic(LossVariable loss, double interval, double tail, long maxPoints, CancellationToken cancellationToken = default)
     {
         var lower = double.IsNegativeInfinity(loss.MinLoss) ? FindLower(loss, tail) : loss.MinLoss;
         var upper = double.IsPositiveInfinity(loss.MaxLoss) ? FindUpper(loss, tail) : loss.MaxLoss;
@@ -95,6 +100,11 @@ internal sealed class PrivacyLossDistribution
         var pmf = new double[n];
         for (var i = 0; i < n - 1; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var a = (kLo + i) * interval;
             var b = a + interval;
             var cdfA = loss.Cdf(a);
@@ -215,8 +225,13 @@ internal sealed class PrivacyLossDistribution
     }
 
     /// <summary>The distribution of the sum of the two losses (composition), with tails of mass ≤ <paramref name="tail"/> truncated pessimistically.</summary>
-    public PrivacyLossDistribution Convolve(PrivacyLossDistribution other, double tail, long maxPoints)
+    /// <param name="other">The other loss.</param>
+    /// <param name="tail">The tail mass to truncate.</param>
+    /// <param name="maxPoints">The grid limit.</param>
+    /// <param name="cancellationToken">Checked between rows of a direct convolution and between the FFT passes.</param>
+    public PrivacyLossDistribution Convolve(PrivacyLossDistribution other, double tail, long maxPoints, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var a = Pmf;
         var b = other.Pmf;
         var length = a.Length + b.Length - 1;
@@ -228,6 +243,11 @@ internal sealed class PrivacyLossDistribution
             result = new double[length];
             for (var i = 0; i < a.Length; i++)
             {
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var ai = a[i];
                 if (ai == 0)
                 {
@@ -246,7 +266,9 @@ internal sealed class PrivacyLossDistribution
             var fa = ToPacked(a, size);
             var fb = ToPacked(b, size);
             Fourier.ForwardReal(fa, size, FourierOptions.Matlab);
+            cancellationToken.ThrowIfCancellationRequested();
             Fourier.ForwardReal(fb, size, FourierOptions.Matlab);
+            cancellationToken.ThrowIfCancellationRequested();
             for (var k = 0; k <= size / 2; k++)
             {
                 var z = new Complex(fa[2 * k], fa[(2 * k) + 1]) * new Complex(fb[2 * k], fb[(2 * k) + 1]);
@@ -267,8 +289,13 @@ internal sealed class PrivacyLossDistribution
     }
 
     /// <summary>The <paramref name="count"/>-fold composition with itself: one FFT raised to the power <paramref name="count"/>, on a support chosen by Chernoff bounds (as dp_accounting's <c>self_convolve</c>).</summary>
-    public PrivacyLossDistribution SelfCompose(long count, double tail, long maxPoints)
+    /// <param name="count">How many times to compose.</param>
+    /// <param name="tail">The tail mass to truncate.</param>
+    /// <param name="maxPoints">The grid limit.</param>
+    /// <param name="cancellationToken">Checked between squarings and between the FFT passes.</param>
+    public PrivacyLossDistribution SelfCompose(long count, double tail, long maxPoints, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (count == 1)
         {
             return this;
@@ -286,13 +313,13 @@ internal sealed class PrivacyLossDistribution
             {
                 if ((k & 1) == 1)
                 {
-                    acc = acc is null ? basePld : acc.Convolve(basePld, tail, maxPoints);
+                    acc = acc is null ? basePld : acc.Convolve(basePld, tail, maxPoints, cancellationToken);
                 }
 
                 k >>= 1;
                 if (k > 0)
                 {
-                    basePld = basePld.Convolve(basePld, tail, maxPoints);
+                    basePld = basePld.Convolve(basePld, tail, maxPoints, cancellationToken);
                 }
             }
 
@@ -326,6 +353,7 @@ internal sealed class PrivacyLossDistribution
         var size = NextPowerOfTwo(Math.Max(outLength, n));
         var f = ToPacked(Pmf, size);
         Fourier.ForwardReal(f, size, FourierOptions.Matlab);
+        cancellationToken.ThrowIfCancellationRequested();
         for (var k = 0; k <= size / 2; k++)
         {
             var z = Complex.Pow(new Complex(f[2 * k], f[(2 * k) + 1]), count);
