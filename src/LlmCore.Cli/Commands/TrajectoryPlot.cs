@@ -1,3 +1,4 @@
+using LlmCore.Cli.Infrastructure;
 using ScottPlot;
 
 namespace LlmCore.Cli.Commands;
@@ -50,7 +51,7 @@ internal static class TrajectoryPlot
         plot.XLabel("x");
         plot.YLabel("y");
         // Below the axes: inside them the legend covered contour lines and could cover the trajectory's end.
-        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        PlotLegend.Below(plot);
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
         plot.SavePng(path, 800, 600);
     }

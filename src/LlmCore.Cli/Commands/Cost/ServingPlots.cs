@@ -1,3 +1,4 @@
+using LlmCore.Cli.Infrastructure;
 using LlmCore.Commercialization.Serving;
 using ScottPlot;
 
@@ -19,7 +20,7 @@ internal static class ServingPlots
         plot.Title(title);
         plot.XLabel("log10 latency (s)");
         plot.YLabel("fraction of requests");
-        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
+        PlotLegend.Below(plot);
         plot.SavePng(path, 900, 600);
     }
 
@@ -50,7 +51,7 @@ internal static class ServingPlots
         plot.Title(title);
         plot.XLabel("p99 time per output token (ms)");
         plot.YLabel("$ per million output tokens");
-        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
+        PlotLegend.Below(plot);
         plot.SavePng(path, 1000, 650);
     }
 

@@ -93,7 +93,7 @@ internal static class PrivateTrainingDemo
         plot.XLabel("ε (RDP accountant, δ = 1e-5)");
         plot.YLabel("held-out accuracy");
         plot.Axes.SetLimitsY(0, 1.05);
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        PlotLegend.Below(plot);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {

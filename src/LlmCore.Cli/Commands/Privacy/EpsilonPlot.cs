@@ -1,3 +1,4 @@
+using LlmCore.Cli.Infrastructure;
 using LlmCore.Privacy.Accounting;
 
 namespace LlmCore.Cli.Commands.Privacy;
@@ -63,7 +64,7 @@ internal static class EpsilonPlot
         plot.Title($"DP-SGD epsilon at delta = {delta:G3}: N = {n}, batch = {b}, sigma = {sigma:G3}, {batches}");
         plot.XLabel("epochs");
         plot.YLabel("epsilon");
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        PlotLegend.Below(plot);
         LlmCore.Cli.Infrastructure.CliOptions.EnsureDirectoryFor(path);
         plot.SavePng(path, 900, 560);
     }

@@ -1,3 +1,4 @@
+using LlmCore.Cli.Infrastructure;
 using LlmCore.Scheduling.Simulation;
 using ScottPlot;
 
@@ -33,7 +34,7 @@ internal static class SchedulePlots
         plot.XLabel("time (hours)");
         plot.YLabel("GPU utilization");
         plot.Axes.Right.Label.Text = "queued jobs";
-        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
+        PlotLegend.Below(plot);
         plot.SavePng(path, 1000, 500);
     }
 
@@ -68,7 +69,7 @@ internal static class SchedulePlots
         plot.Title(title);
         plot.XLabel("log10 job completion time (s)");
         plot.YLabel("fraction of completed jobs");
-        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
+        PlotLegend.Below(plot);
         plot.SavePng(path, 900, 600);
     }
 
@@ -86,7 +87,7 @@ internal static class SchedulePlots
         plot.Title(title);
         plot.XLabel("offered load (GPU-seconds asked / GPU-seconds available during arrivals)");
         plot.YLabel("average job completion time (hours)");
-        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, never over the data
+        PlotLegend.Below(plot);
         plot.SavePng(path, 900, 600);
     }
 

@@ -1,3 +1,4 @@
+using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization.Training;
 
 namespace LlmCore.Cli.Commands.Train;
@@ -59,7 +60,7 @@ internal static class TrainPlot
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         // Below the data area, so that the legend never hides the last epochs (issue 22).
-        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        PlotLegend.Below(plot);
         LlmCore.Cli.Infrastructure.CliOptions.EnsureDirectoryFor(path);
         plot.SavePng(path, 800, 500);
     }
