@@ -108,7 +108,10 @@ public class SlurmRestClientTests
         handler.Throw(HttpMethod.Post, P + "job/submit", new HttpRequestException("connection reset"));
         var jobs = JsonNode.Parse(FakeSlurmHandler.Recorded("v0.0.38/job-11-held.response.json"))!;
         jobs["jobs"]![0]!["name"] = "llmcore-t-001";
-        jobs["jobs"]![0]!["submit_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        // The client accepts a same-named job submitted at or after (its clock at the call − 2 s). Stamped a day after this
+        // line, the job qualifies however long the machine takes to reach the call (a "now" stamp failed under load 47,
+        // when more than 2 s passed between this line and the client reading its clock).
+        jobs["jobs"]![0]!["submit_time"] = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds();
         handler.On(HttpMethod.Get, P + "jobs", HttpStatusCode.OK, jobs.ToJsonString());
 
         var result = await client.SubmitAsync(Request());
