@@ -287,4 +287,23 @@ public sealed class ResourceLimitsTests : IDisposable
         Assert.Empty(output);
         Assert.Equal("error: cancelled (Ctrl-C); the run stopped before it finished and printed no result.", error.TrimEnd());
     }
+
+    [Theory]
+    [InlineData("gaussian")]
+    [InlineData("discrete-gaussian")]
+    public void PrivacySampleToFile_Cancelled_ExitsWith130_AndLeavesNoFile(string mechanism)
+    {
+        // 10⁸ exact discrete-Gaussian samples take minutes; the sampler checks the token once per block of 4,096 and
+        // deletes the half-written file, so a stopped run leaves nothing that looks like a finished one.
+        var path = Path.Combine(Path.GetTempPath(), $"llmcore-samples-{Guid.NewGuid():N}.txt");
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        var (exitCode, output, error) = CliRunner.Run(cancellation.Token, ["privacy", "sample", "--mechanism", mechanism, "--scale", "10", "--count", "100000", "--output", path]);
+
+        Assert.Equal(130, exitCode);
+        Assert.Empty(output);
+        Assert.Equal("error: cancelled (Ctrl-C); the run stopped before it finished and printed no result.", error.TrimEnd());
+        Assert.False(File.Exists(path));
+    }
 }

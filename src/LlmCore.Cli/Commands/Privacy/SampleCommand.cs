@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Privacy.Sampling;
+using Spectre.Console;
 
 namespace LlmCore.Cli.Commands.Privacy;
 
@@ -15,6 +16,9 @@ internal static class SampleCommand
 {
     /// <summary>The most samples one call draws: 10^8 (a 2 GB text file at most).</summary>
     public const int MaxCount = 100_000_000;
+
+    /// <summary>From this many samples into a file, a progress bar shows on a terminal (10⁸ exact discrete-Gaussian samples take minutes).</summary>
+    private const int ProgressFromCount = 1_000_000;
 
     public static Command Create(CliContext context)
     {
@@ -66,15 +70,36 @@ internal static class SampleCommand
             var json = parseResult.GetValue(CliContext.JsonOption);
             if (file is not null)
             {
-                using var writer = new StreamWriter(file.FullName);
-                Write(kind, b, n, source, writer, separator: null);
+                try
+                {
+                    using var writer = new StreamWriter(file.FullName);
+                    if (context.ShowProgress(parseResult) && n >= ProgressFromCount)
+                    {
+                        context.Console.Progress().Start(ctx =>
+                        {
+                            var bar = ctx.AddTask(string.Create(CultureInfo.InvariantCulture, $"{n:N0} {kind} samples to {file.Name} (Ctrl-C stops)"), maxValue: 1.0);
+                            Write(kind, b, n, source, writer, separator: null, context.CancellationToken, f => bar.Value = f);
+                            bar.Value = 1.0;
+                        });
+                    }
+                    else
+                    {
+                        Write(kind, b, n, source, writer, separator: null, context.CancellationToken);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped: no half-written sample file is left behind.
+                    File.Delete(file.FullName);
+                    throw;
+                }
             }
 
             if (!json)
             {
                 if (file is null)
                 {
-                    Write(kind, b, n, source, context.Output, separator: null);
+                    Write(kind, b, n, source, context.Output, separator: null, context.CancellationToken);
                 }
 
                 return CliApp.Success;
@@ -94,7 +119,7 @@ internal static class SampleCommand
             else
             {
                 o.Write("  \"samples\": [");
-                Write(kind, b, n, source, o, separator: ",");
+                Write(kind, b, n, source, o, separator: ",", context.CancellationToken);
                 o.Write("]\n");
             }
 
@@ -104,8 +129,11 @@ internal static class SampleCommand
         return command;
     }
 
-    /// <summary>Writes the samples one per line (<paramref name="separator"/> null) or as the items of a JSON array.</summary>
-    private static void Write(string kind, double scale, int count, IRandomSource source, TextWriter target, string? separator)
+    /// <summary>
+    /// Writes the samples one per line (<paramref name="separator"/> null) or as the items of a JSON array, checking
+    /// <paramref name="cancellationToken"/> and reporting the fraction done once per block of 4,096.
+    /// </summary>
+    private static void Write(string kind, double scale, int count, IRandomSource source, TextWriter target, string? separator, CancellationToken cancellationToken, Action<double>? report = null)
     {
         const int Block = 4096;
         var buffer = new double[Math.Min(Block, Math.Max(count, 1))];
@@ -113,6 +141,8 @@ internal static class SampleCommand
         var first = true;
         while (remaining > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            report?.Invoke((double)(count - remaining) / count);
             var n = Math.Min(buffer.Length, remaining);
             var span = buffer.AsSpan(0, n);
             switch (kind)
