@@ -3,6 +3,7 @@ using System.Globalization;
 using LlmCore.Cli.Commands.Train;
 using LlmCore.Cli.Infrastructure;
 using LlmCore.Optimization.Models;
+using Spectre.Console;
 
 namespace LlmCore.Cli.Commands;
 
@@ -14,6 +15,9 @@ internal static class GenerateCommand
 {
     /// <summary>The most tokens one call generates.</summary>
     public const int MaxTokens = 100_000;
+
+    /// <summary>From this many tokens a progress bar shows on a terminal (a large model makes one forward pass per token).</summary>
+    private const int ProgressFromTokens = 1_000;
 
     public static Command Create(CliContext context)
     {
@@ -80,7 +84,22 @@ internal static class GenerateCommand
         var tokenizer = ModelFiles.TokenizerOf("--model", path, gpt, vocabulary);
         var tokenizerName = tokenizer.Name;
         var promptTokens = tokenizer.Encode(prompt);
-        var generated = gpt.Generate(promptTokens, tokens, new GenerationOptions { Temperature = temperature, TopK = topK, Seed = seed });
+        var generationOptions = new GenerationOptions { Temperature = temperature, TopK = topK, Seed = seed };
+        int[] generated = [];
+        if (context.ShowProgress(parseResult) && tokens >= ProgressFromTokens)
+        {
+            context.Console.Progress().Start(ctx =>
+            {
+                var bar = ctx.AddTask(string.Create(CultureInfo.InvariantCulture, $"{tokens:N0} tokens (Ctrl-C stops)"), maxValue: tokens);
+                generated = gpt.Generate(promptTokens, tokens, generationOptions, new BarProgress(bar), context.CancellationToken);
+                bar.Value = tokens;
+            });
+        }
+        else
+        {
+            generated = gpt.Generate(promptTokens, tokens, generationOptions, progress: null, context.CancellationToken);
+        }
+
         var continuation = tokenizer.Decode(generated);
         var text = tokenizer.Decode([.. promptTokens, .. generated]);
 
@@ -108,5 +127,11 @@ internal static class GenerateCommand
         }
 
         return CliApp.Success;
+    }
+
+    /// <summary>Moves a progress bar to the number of tokens generated (called on the generating thread).</summary>
+    private sealed class BarProgress(ProgressTask bar) : IProgress<int>
+    {
+        public void Report(int value) => bar.Value = value;
     }
 }

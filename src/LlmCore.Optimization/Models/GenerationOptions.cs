@@ -1,6 +1,6 @@
 namespace LlmCore.Optimization.Models;
 
-/// <summary>How <see cref="GptModel{T}.Generate"/> picks each next token.</summary>
+/// <summary>How <see cref="GptModel{T}.Generate(ReadOnlySpan{int}, int, GenerationOptions?)"/> picks each next token.</summary>
 /// <remarks>Not thread-safe while being changed.</remarks>
 public sealed class GenerationOptions
 {

@@ -12,7 +12,7 @@ namespace LlmCore.Optimization.Models;
 /// <para>
 /// <see cref="TransformerModel{T}.InputSize"/> is the block size (token ids as values of T) and
 /// <see cref="OutputSize"/> is block size × V (logits per position, row-major). Train it with
-/// <see cref="Losses.SequenceCrossEntropy{T}"/> on next-token targets; sample from it with <see cref="Generate"/>.
+/// <see cref="Losses.SequenceCrossEntropy{T}"/> on next-token targets; sample from it with <see cref="Generate(ReadOnlySpan{int}, int, GenerationOptions?)"/>.
 /// </para>
 /// <para>Not thread-safe.</para>
 /// </remarks>
@@ -60,6 +60,23 @@ public sealed class GptModel<T> : TransformerModel<T>
     /// <exception cref="ArgumentException">The prompt is empty or holds an id out of range, or an option is out of range.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNewTokens"/> is negative.</exception>
     public int[] Generate(ReadOnlySpan<int> prompt, int maxNewTokens, GenerationOptions? options = null)
+        => Generate(prompt, maxNewTokens, options, progress: null, CancellationToken.None);
+
+    /// <summary>
+    /// Continues a prompt as <see cref="Generate(ReadOnlySpan{int}, int, GenerationOptions?)"/> does, reporting the number
+    /// of tokens generated so far after each token and stopping when <paramref name="cancellationToken"/> is cancelled
+    /// (checked before each token: one forward pass of the model).
+    /// </summary>
+    /// <param name="prompt">At least one token id in [0, V).</param>
+    /// <param name="maxNewTokens">How many tokens to add, ≥ 0.</param>
+    /// <param name="options">Temperature, top-k, seed and stop token; defaults when <see langword="null"/>.</param>
+    /// <param name="progress">Receives the count of tokens generated so far, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the generation between two tokens.</param>
+    /// <returns>The new tokens only (fewer than <paramref name="maxNewTokens"/> when the stop token came).</returns>
+    /// <exception cref="ArgumentException">The prompt is empty or holds an id out of range, or an option is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNewTokens"/> is negative.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public int[] Generate(ReadOnlySpan<int> prompt, int maxNewTokens, GenerationOptions? options, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         options ??= new GenerationOptions();
         options.Validate(nameof(options), _gpt.VocabularySize);
@@ -90,6 +107,7 @@ public sealed class GptModel<T> : TransformerModel<T>
         var generated = new List<int>(maxNewTokens);
         for (var step = 0; step < maxNewTokens; step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var length = Math.Min(tokens.Count, block);
             for (var t = 0; t < length; t++)
             {
@@ -100,6 +118,7 @@ public sealed class GptModel<T> : TransformerModel<T>
             var next = sampler.Next(LastOutput(length * v)[((length - 1) * v)..]);
             tokens.Add(next);
             generated.Add(next);
+            progress?.Report(generated.Count);
             if (options.StopTokenId == next)
             {
                 break;
