@@ -168,94 +168,85 @@ internal static class PrivateTraining
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
-        return AccountingOptionsParsing.WithinPldLimits(() => FitWithinLimits(trainer, train, validation, options, plannedSteps, batchSize, settings, onEpoch, cancellationToken));
-    }
+        return AccountingOptionsParsing.WithinPldLimits(Run);
 
-    private static Outcome FitWithinLimits<T>(
-        Trainer<T> trainer,
-        IDataset<T> train,
-        IDataset<T>? validation,
-        FitOptions options,
-        long plannedSteps,
-        int batchSize,
-        Settings settings,
-        Action<EpochResult, double>? onEpoch,
-        CancellationToken cancellationToken)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        var n = train.Count;
-        var delta = settings.Delta!.Value;
-        var clip = settings.MaxGradNorm!.Value;
-        Func<double, PrivacyEvent> stepEvent = settings.Sampler == PrivateSampler.Shuffle
-            ? sigma => SampledWithoutReplacementEvent.DpSgdStep(n, batchSize, sigma)
-            : sigma => new PoissonSampledEvent(PrivacyEngine.SampleRate(n, batchSize), new GaussianEvent(sigma));
-        var sigma = settings.NoiseMultiplier ?? NoiseCalibration.FindNoiseMultiplier(
-            settings.TargetEpsilon!.Value, delta, s => new SelfComposedEvent(stepEvent(s), plannedSteps), () => CreateAccountant(settings), cancellationToken: cancellationToken).NoiseMultiplier;
-
-        var source = SecureRandomSource.Instance;
-        IBatchSampler sampler = settings.Sampler == PrivateSampler.Shuffle
-            ? new SampledWithoutReplacementBatchSampler(n, batchSize, source)
-            : new PoissonBatchSampler(n, PrivacyEngine.SampleRate(n, batchSize), source);
-        var accountant = CreateAccountant(settings);
-
-        // With RDP the accounting callback also refuses any step that would cross the target (cheap: the step's curve is
-        // cached). With PLD that check is one FFT self-composition per step, so the run relies on σ calibrated for the
-        // planned steps instead (ε grows with the steps, so ε after them is the largest ε of the run).
-        var checkTarget = settings.Accountant == PrivacyAccountantKind.Rdp ? settings.TargetEpsilon : null;
-        var accounting = new PrivacyAccountingCallback(accountant, stepEvent(sigma), delta, checkTarget);
-        var privateTransform = new PrivateGradientTransform<T>(sigma, clip, source, settings.ClippingMode);
-        IGradientTransform<T> transform = privateTransform;
-        CanaryAuditTransform<T>? audit = null;
-        double[]? initial = null;
-        if (settings.AuditCanaries is { } canaries)
+        // The run itself, inside the PLD limit translation (a refused grid names --pld-max-grid-points).
+        Outcome Run()
         {
-            audit = CanaryAuditTransform<T>.Create(privateTransform, trainer.Model.Parameters, canaries, clip, sampler.SampleRate, source);
-            initial = audit.Snapshot();
-            transform = audit;
-        }
+            var n = train.Count;
+            var delta = settings.Delta!.Value;
+            var clip = settings.MaxGradNorm!.Value;
+            Func<double, PrivacyEvent> stepEvent = settings.Sampler == PrivateSampler.Shuffle
+                ? sigma => SampledWithoutReplacementEvent.DpSgdStep(n, batchSize, sigma)
+                : sigma => new PoissonSampledEvent(PrivacyEngine.SampleRate(n, batchSize), new GaussianEvent(sigma));
+            var sigma = settings.NoiseMultiplier ?? NoiseCalibration.FindNoiseMultiplier(
+                settings.TargetEpsilon!.Value, delta, s => new SelfComposedEvent(stepEvent(s), plannedSteps), () => CreateAccountant(settings), cancellationToken: cancellationToken).NoiseMultiplier;
 
-        trainer.GradientTransform = transform;
-        var run = options.Clone();
-        run.BatchSampler = sampler;
-        run.MaxSteps = plannedSteps;
-        run.ComputeTrainingMetrics = false; // training-set metrics are not private releases
-        run.StepCallbacks.Insert(0, accounting);
-        var progress = onEpoch is null ? null : new Reporter(e => onEpoch(e, accounting.ComposedSteps == 0 ? 0 : accounting.Epsilon));
-        History history;
-        try
-        {
-            history = trainer.Fit(train, run, validation, progress, cancellationToken);
-        }
-        finally
-        {
-            trainer.GradientTransform = null;
-        }
+            var source = SecureRandomSource.Instance;
+            IBatchSampler sampler = settings.Sampler == PrivateSampler.Shuffle
+                ? new SampledWithoutReplacementBatchSampler(n, batchSize, source)
+                : new PoissonBatchSampler(n, PrivacyEngine.SampleRate(n, batchSize), source);
+            var accountant = CreateAccountant(settings);
 
-        var epsilon = accounting.ComposedSteps == 0 ? 0 : accounting.Epsilon;
-        double? epsilonLower = accountant is PldAccountant pld && accounting.ComposedSteps > 0 ? pld.GetEpsilonBounds(delta).Lower : null;
-        OneRunAuditResult? auditResult = null;
-        if (audit is not null)
-        {
-            var scores = audit.Score(initial!);
-            auditResult = PrivacyAudit.EvaluateOneRun(audit.Audit.Plan, scores, AuditCandidates(audit.Audit.Plan.CanaryCount), delta, AuditConfidence);
-        }
+            // With RDP the accounting callback also refuses any step that would cross the target (cheap: the step's curve is
+            // cached). With PLD that check is one FFT self-composition per step, so the run relies on σ calibrated for the
+            // planned steps instead (ε grows with the steps, so ε after them is the largest ε of the run).
+            var checkTarget = settings.Accountant == PrivacyAccountantKind.Rdp ? settings.TargetEpsilon : null;
+            var accounting = new PrivacyAccountingCallback(accountant, stepEvent(sigma), delta, checkTarget);
+            var privateTransform = new PrivateGradientTransform<T>(sigma, clip, source, settings.ClippingMode);
+            IGradientTransform<T> transform = privateTransform;
+            CanaryAuditTransform<T>? audit = null;
+            double[]? initial = null;
+            if (settings.AuditCanaries is { } canaries)
+            {
+                audit = CanaryAuditTransform<T>.Create(privateTransform, trainer.Model.Parameters, canaries, clip, sampler.SampleRate, source);
+                initial = audit.Snapshot();
+                transform = audit;
+            }
 
-        var clipping = trainer.Model is IClippingPlanner planner ? planner.PlanClipping(settings.ClippingMode).Summary : "materialized";
-        return new Outcome(
-            history,
-            accounting.ComposedSteps,
-            plannedSteps,
-            epsilon,
-            epsilonLower,
-            delta,
-            sampler.SampleRate,
-            sigma,
-            clip,
-            history.StopReason == TrainingStopReason.StepRefused && accounting.TargetReached,
-            settings.AccountantName,
-            settings.SamplerName,
-            clipping,
-            auditResult);
+            trainer.GradientTransform = transform;
+            var run = options.Clone();
+            run.BatchSampler = sampler;
+            run.MaxSteps = plannedSteps;
+            run.ComputeTrainingMetrics = false; // training-set metrics are not private releases
+            run.StepCallbacks.Insert(0, accounting);
+            var progress = onEpoch is null ? null : new Reporter(e => onEpoch(e, accounting.ComposedSteps == 0 ? 0 : accounting.Epsilon));
+            History history;
+            try
+            {
+                history = trainer.Fit(train, run, validation, progress, cancellationToken);
+            }
+            finally
+            {
+                trainer.GradientTransform = null;
+            }
+
+            var epsilon = accounting.ComposedSteps == 0 ? 0 : accounting.Epsilon;
+            double? epsilonLower = accountant is PldAccountant pld && accounting.ComposedSteps > 0 ? pld.GetEpsilonBounds(delta).Lower : null;
+            OneRunAuditResult? auditResult = null;
+            if (audit is not null)
+            {
+                var scores = audit.Score(initial!);
+                auditResult = PrivacyAudit.EvaluateOneRun(audit.Audit.Plan, scores, AuditCandidates(audit.Audit.Plan.CanaryCount), delta, AuditConfidence);
+            }
+
+            var clipping = trainer.Model is IClippingPlanner planner ? planner.PlanClipping(settings.ClippingMode).Summary : "materialized";
+            return new Outcome(
+                history,
+                accounting.ComposedSteps,
+                plannedSteps,
+                epsilon,
+                epsilonLower,
+                delta,
+                sampler.SampleRate,
+                sigma,
+                clip,
+                history.StopReason == TrainingStopReason.StepRefused && accounting.TargetReached,
+                settings.AccountantName,
+                settings.SamplerName,
+                clipping,
+                auditResult);
+        }
     }
 
     /// <summary>
