@@ -109,7 +109,13 @@ public static class GaussianCalibration
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"the sigma for epsilon = {epsilon:R}, delta = {delta:R} and sensitivity = {sensitivity:R} cannot be computed in double precision (sigma/sensitivity below 1e-300 or epsilon·sigma overflowing); give a smaller epsilon or a larger sensitivity.");
         }
 
-        var root = Brent.FindRoot(F, lo, hi, 1e-14, 200);
+        // Far out (e.g. ε ≈ 1e135 with sensitivity ≈ 4e51) F is flat to rounding over the whole bracket and Brent does not
+        // converge: that is the same "outside double precision" case as above, not a failure of the caller's input.
+        if (!Brent.TryFindRoot(F, lo, hi, 1e-14, 200, out var root))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"the sigma for epsilon = {epsilon:R}, delta = {delta:R} and sensitivity = {sensitivity:R} cannot be computed in double precision (the calibration equation is flat to rounding there); give a smaller epsilon or a larger sensitivity.");
+        }
+
         var sigma = Math.Exp(root);
         bool TooLarge(double s)
         {

@@ -26,6 +26,19 @@ public class NumericInputPropertyTests
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     [Fact]
+    public void GaussianSigma_CalibrationEquationFlatToRounding_ExitsTwoNamingEpsilon()
+    {
+        // Found by the property below (CsCheck seed 4pPeksEYPah1): MathNet's Brent solver did not converge and the CLI
+        // exited 1 with MathNet's own words ("The algorithm has failed, exceeded the number of iterations ...").
+        var (exit, output, error) = CliRunner.Run("privacy", "gaussian-sigma", "--epsilon", "9.44060876285911E+134", "--delta", "0.5646928001397324", "--sensitivity", "3.820230364994723E+51", "--method", "analytic", "--json");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        AssertOneLineNamingAnOption(error);
+        Assert.Contains("--epsilon", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GaussianSigma_EveryAcceptedInput_GivesAFiniteSigma()
     {
         Gen.Select(s_anyDouble, s_probability, s_anyDouble, Gen.OneOf("analytic", "classic")).Sample(
