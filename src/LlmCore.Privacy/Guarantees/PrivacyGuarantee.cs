@@ -21,8 +21,8 @@ public enum PrivacyGuaranteeKind
 /// <remarks>
 /// <para>This type is immutable and thread-safe.</para>
 /// <para>Conversions follow Bun and Steinke (2016): ε-DP implies (ε²/2)-zCDP; ρ-zCDP implies (ε, δ)-DP for every
-/// δ &gt; 0 with the optimal bound of Canonne, Kamath and Steinke (2020), Corollary 13 (see
-/// <see cref="Accounting.ZeroConcentratedDp.ToEpsilon"/>, which computes the same bound).</para>
+/// δ &gt; 0 with the optimal bound of Canonne, Kamath and Steinke (2020), Corollary 13 (computed by
+/// <see cref="Accounting.ZeroConcentratedDp.ToEpsilon"/>).</para>
 /// </remarks>
 public sealed record PrivacyGuarantee
 {
@@ -110,7 +110,7 @@ public sealed record PrivacyGuarantee
                 return Epsilon;
             default:
                 Guard.PositiveDelta(delta);
-                return ZcdpConversion.Epsilon(Rho, delta);
+                return Accounting.ZeroConcentratedDp.ToEpsilon(Rho, delta);
         }
     }
 

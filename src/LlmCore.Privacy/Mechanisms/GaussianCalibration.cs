@@ -1,4 +1,5 @@
 using MathNet.Numerics;
+using LlmCore.Privacy.Accounting.Internal;
 using MathNet.Numerics.RootFinding;
 
 namespace LlmCore.Privacy.Mechanisms;
@@ -21,14 +22,12 @@ public enum GaussianCalibrationMethod
 /// <para>This type is stateless and thread-safe.</para>
 /// <para>The tight δ of N(0, σ²) noise at sensitivity Δ is δ(ε) = Φ(Δ/(2σ) − εσ/Δ) − e^ε·Φ(−Δ/(2σ) − εσ/Δ). It is
 /// evaluated in log space (log Φ from <see cref="SpecialFunctions.Erfc(double)"/>, and from its asymptotic series
-/// below −30), so that δ down to 1e−300 is represented. The analytic σ is the root of ln δ(σ) = ln δ found with
+/// below −20·√2), so that δ down to 1e−300 is represented. The analytic σ is the root of ln δ(σ) = ln δ found with
 /// MathNet's Brent solver (<see cref="Brent"/>) on a doubling bracket, then nudged up ulp by ulp until
 /// δ(σ) ≤ δ holds in floating point, so the returned σ is always on the safe side.</para>
 /// </remarks>
 public static class GaussianCalibration
 {
-    private static readonly double s_halfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
-
     /// <summary>Returns σ for (ε, δ)-DP at L2 sensitivity Δ with the chosen method.</summary>
     /// <param name="epsilon">ε, finite and &gt; 0 (and &lt; 1 for <see cref="GaussianCalibrationMethod.Classic"/>).</param>
     /// <param name="delta">δ in (0, 1).</param>
@@ -155,28 +154,12 @@ public static class GaussianCalibration
         return Math.Exp(LogDelta(sigma, epsilon, sensitivity));
     }
 
-    /// <summary>Returns ln Φ(x), the logarithm of the standard normal CDF, accurate far into the lower tail.</summary>
-    /// <param name="x">Any finite value.</param>
-    /// <returns>ln Φ(x) ≤ 0.</returns>
-    internal static double LogNormalCdf(double x)
-    {
-        if (x > -30)
-        {
-            return Math.Log(0.5 * SpecialFunctions.Erfc(-x / Math.Sqrt(2)));
-        }
-
-        // ln Φ(x) = −x²/2 − ln(−x) − ½ ln 2π + ln(1 − 1/x² + 3/x⁴ − 15/x⁶ + 105/x⁸ − 945/x¹⁰).
-        var inv = 1 / (x * x);
-        var series = 1 - (inv * (1 - (inv * (3 - (inv * (15 - (inv * (105 - (inv * 945)))))))));
-        return (-0.5 * x * x) - Math.Log(-x) - s_halfLogTwoPi + Math.Log(series);
-    }
-
     internal static double LogDelta(double sigma, double epsilon, double sensitivity)
     {
         var h = sensitivity / (2 * sigma);
         var m = epsilon * sigma / sensitivity;
-        var logA = LogNormalCdf(h - m);
-        var logB = LogNormalCdf(-h - m);
+        var logA = LogMath.LogNormalCdf(h - m);
+        var logB = LogMath.LogNormalCdf(-h - m);
         var z = epsilon + logB - logA;
         if (z >= 0)
         {

@@ -1,3 +1,4 @@
+using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Guarantees;
 using LlmCore.Privacy.Tests.TestSupport;
 
@@ -14,7 +15,7 @@ public class PrivacyGuaranteeTests
     {
         var expected = ReferenceVectors.Recomputed(id);
 
-        var delta = ZcdpConversion.Delta(rho, epsilon);
+        var delta = ZeroConcentratedDp.ToDelta(rho, epsilon);
 
         Assert.True(Math.Abs(delta - expected) <= 1e-9 * expected, $"{delta} vs {expected}");
     }
@@ -25,7 +26,7 @@ public class PrivacyGuaranteeTests
         // opendp zCDP_to_approxDP/test.rs::test_zCDP_to_approxDP_nontrivial (vector opendp_cdp_epsilon_1/32_1e-3).
         var expected = ReferenceVectors.Recomputed("opendp_cdp_epsilon_1/32_1e-3");
 
-        Assert.Equal(expected, ZcdpConversion.Epsilon(1.0 / 32, 1e-3), 10);
+        Assert.Equal(expected, ZeroConcentratedDp.ToEpsilon(1.0 / 32, 1e-3), 10);
         Assert.Equal(expected, PrivacyGuarantee.ZeroConcentrated(1.0 / 32).EpsilonAt(1e-3), 10);
     }
 

@@ -1,3 +1,4 @@
+using LlmCore.Privacy.Accounting.Internal;
 using LlmCore.Privacy.Mechanisms;
 using LlmCore.Privacy.Tests.TestSupport;
 
@@ -127,11 +128,14 @@ public class GaussianCalibrationTests
     [Fact]
     public void LogNormalCdf_FarTail_MatchesAsymptoticAndErfcRegions()
     {
-        // ln Φ(x) from mpmath (30 digits): both sides of the switch from erfc to the asymptotic series at −30.
-        Assert.Equal(-53.2312851505124705, GaussianCalibration.LogNormalCdf(-10), 11);
-        Assert.Equal(-203.917155371097264, GaussianCalibration.LogNormalCdf(-20), 10);
-        Assert.Equal(-454.321213923083998, GaussianCalibration.LogNormalCdf(-29.999999), 9);
-        Assert.Equal(-454.321243956343197, GaussianCalibration.LogNormalCdf(-30), 9);
-        Assert.Equal(-804.6084420137537882, GaussianCalibration.LogNormalCdf(-40), 9);
+        // ln Φ(x) from mpmath (30 digits): both sides of LogMath's switch from MathNet's erfc to the
+        // asymptotic series (x = −20·√2 ≈ −28.28), one shared routine for the analytic Gaussian and the PLD accountant.
+        Assert.Equal(-53.2312851505124705, LogMath.LogNormalCdf(-10), 11);
+        Assert.Equal(-203.917155371097264, LogMath.LogNormalCdf(-20), 10);
+        Assert.Equal(-396.2524145116310384, LogMath.LogNormalCdf(-28), 9);
+        Assert.Equal(-410.3950700020256018, LogMath.LogNormalCdf(-28.5), 9);
+        Assert.Equal(-454.321213923083998, LogMath.LogNormalCdf(-29.999999), 9);
+        Assert.Equal(-454.321243956343197, LogMath.LogNormalCdf(-30), 9);
+        Assert.Equal(-804.6084420137537882, LogMath.LogNormalCdf(-40), 9);
     }
 }
