@@ -149,6 +149,20 @@ public static class NoiseCalibration
             return accountant.GetEpsilon(delta);
         }
 
+        // ε at σ, or null when the accountant refuses σ (too little noise for its grid limit). Every local of the search is
+        // assigned where it is declared, so no single change to the search (a mutant) leaves one unassigned.
+        double? EpsilonOrNull(double sigma)
+        {
+            try
+            {
+                return Epsilon(sigma);
+            }
+            catch (AccountingLimitExceededException)
+            {
+                return null;
+            }
+        }
+
         var epsHigh = double.PositiveInfinity;
         double sigmaLow = 0, sigmaHigh = 10;
         while (epsHigh > targetEpsilon)
@@ -177,18 +191,15 @@ public static class NoiseCalibration
             }
 
             var sigma = (sigmaLow + sigmaHigh) / 2;
-            double eps;
-            try
-            {
-                eps = Epsilon(sigma);
-            }
-            catch (AccountingLimitExceededException)
+            var analysed = EpsilonOrNull(sigma);
+            if (analysed is null)
             {
                 sigmaLimit = sigma;
                 sigmaLow = sigma;
                 continue;
             }
 
+            var eps = analysed.Value;
             if (eps < targetEpsilon)
             {
                 sigmaHigh = sigma;

@@ -218,6 +218,47 @@ public class AccountingCommandTests
     }
 
     [Fact]
+    public void NoiseMultiplier_Pld_CountsEveryProbeAndEndsOnOneOfThem()
+    {
+        // The progress bar's counter: each probe of the search reports once, numbered 1, 2, 3, …, with the σ it analysed;
+        // the answer is the σ of one of them (the search returns a probed σ_high) and its ε.
+        var probes = new List<(int Probe, double Sigma, double Epsilon)>();
+        var result = LlmCore.Cli.Commands.Privacy.NoiseMultiplierCommand.SearchPld(2.0, 1e-5, 0.05, 10, 0.01, LlmCore.Privacy.Accounting.PldAccountant.DefaultMaxGridPoints, CancellationToken.None, (p, s, e) => probes.Add((p, s, e)));
+
+        Assert.True(probes.Count >= 3, $"{probes.Count} probes");
+        Assert.Equal(Enumerable.Range(1, probes.Count), probes.Select(static p => p.Probe));
+        Assert.Contains(probes, p => p.Sigma == result.NoiseMultiplier && p.Epsilon == result.Epsilon);
+        Assert.Equal(20.0, probes[0].Sigma);
+    }
+
+    [Fact]
+    public void NoiseMultiplier_Pld_ProbeAccountantStopsWithinAProbe()
+    {
+        // Ctrl-C reaches the PLD accountant's own loops (not only the search between probes): a cancelled token stops
+        // the composition of the probe itself.
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var probe = new LlmCore.Cli.Commands.Privacy.ProbePldAccountant(new LlmCore.Privacy.Accounting.PldAccountant(), cts.Token, static (_, _) => { });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => probe.Compose(new LlmCore.Privacy.Accounting.GaussianEvent(1.0), 10));
+        Assert.Empty(probe.History);
+    }
+
+    [Fact]
+    public void NoiseMultiplier_Pld_InteractiveRunShowsTheBarAndTheAnswer()
+    {
+        // On a terminal the search runs under the probe bar (rendered to the console, not under --json) and still prints
+        // its table.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = CliApp.Run(["privacy", "noise-multiplier", "--target-epsilon", "2", "--delta", "1e-5", "--sample-rate", "0.05", "--steps", "10", "--accountant", "pld"], output, error, interactive: true);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("noise multiplier", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("PLD noise search", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Epsilon_HumanOutput_ShowsTable()
     {
         var (code, output, _) = CliRunner.Run("privacy", "epsilon", "--sample-rate", "0.01", "--noise-multiplier", "1.0", "--steps", "100", "--delta", "1e-5");

@@ -156,8 +156,29 @@ internal static class AccountingOptionsParsing
         return result;
     }
 
-    public static IPrivacyAccountant Create(PrivacyAccountantKind kind, double[]? orders, long pldMaxGridPoints = PldAccountant.DefaultMaxGridPoints) =>
-        kind == PrivacyAccountantKind.Rdp ? new RdpAccountant(orders) : CreatePld(pldMaxGridPoints);
+    /// <summary>
+    /// Runs PLD work of unknown length (a search of probes) with a bar on stderr when the run is interactive and not
+    /// <c>--json</c>, as <see cref="WithPldProgress{T}"/>: the bar cannot know how many probes the search needs, so it is
+    /// indeterminate and counts them, the work reporting each probe's status line through the callback.
+    /// </summary>
+    public static T WithPldProbeProgress<T>(CliContext context, System.CommandLine.ParseResult parseResult, string what, Func<Action<string>, T> work)
+    {
+        if (!context.ShowProgress(parseResult))
+        {
+            return work(static _ => { });
+        }
+
+        T result = default!;
+        context.Console.Progress().Start(ctx =>
+        {
+            var bar = ctx.AddTask($"{what} (Ctrl-C stops)", maxValue: 1.0);
+            bar.IsIndeterminate = true;
+            result = work(status => bar.Description = $"{what}: {Markup.Escape(status)} (Ctrl-C stops)");
+            bar.IsIndeterminate = false;
+            bar.Value = 1.0;
+        });
+        return result;
+    }
 
     public static PldAccountant CreatePld(long maxGridPoints) =>
         new(PldAccountant.DefaultDiscretizationInterval, PldAccountant.DefaultTailMassTruncation, maxGridPoints);

@@ -53,7 +53,11 @@ internal static class NoiseMultiplierCommand
             NoiseCalibrationResult result;
             try
             {
-                result = AccountingOptionsParsing.WithinPldLimits(() => NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => AccountingOptionsParsing.Create(kind, null, gridLimit), tol, context.CancellationToken));
+                result = kind == PrivacyAccountantKind.Rdp
+                    ? NoiseCalibration.FindNoiseMultiplier(e, d, q, t, () => new RdpAccountant(), tol, context.CancellationToken)
+                    : AccountingOptionsParsing.WithinPldLimits(() => AccountingOptionsParsing.WithPldProbeProgress(context, parseResult, "PLD noise search", report =>
+                        SearchPld(e, d, q, t, tol, gridLimit, context.CancellationToken, (probe, sigma, epsilon) =>
+                            report(string.Create(CultureInfo.InvariantCulture, $"probe {probe}, noise multiplier {sigma:G4}, epsilon {epsilon:G4}")))));
             }
             catch (PrivacyCalibrationException ex)
             {
@@ -93,4 +97,32 @@ internal static class NoiseMultiplierCommand
 
         return command;
     }
+
+    /// <summary>
+    /// Opacus' search with the PLD accountant, each probe's accountant carrying <paramref name="cancellationToken"/> (Ctrl-C
+    /// stops within a probe) and reporting (probe number from 1, σ, ε) through <paramref name="probed"/> once it answers.
+    /// </summary>
+    internal static NoiseCalibrationResult SearchPld(
+        double targetEpsilon, double delta, double sampleRate, long steps, double tolerance, long gridLimit, CancellationToken cancellationToken, Action<int, double, double> probed)
+    {
+        var probes = 0;
+        return NoiseCalibration.FindNoiseMultiplier(
+            targetEpsilon,
+            delta,
+            sampleRate,
+            steps,
+            () => new ProbePldAccountant(AccountingOptionsParsing.CreatePld(gridLimit), cancellationToken, (composed, epsilon) =>
+                probed(++probes, NoiseMultiplierOf(composed), epsilon)),
+            tolerance,
+            cancellationToken);
+    }
+
+    /// <summary>σ of the DP-SGD event the search composes (NaN for any other event).</summary>
+    private static double NoiseMultiplierOf(PrivacyEvent? privacyEvent) => privacyEvent switch
+    {
+        SelfComposedEvent s => NoiseMultiplierOf(s.Event),
+        PoissonSampledEvent p => NoiseMultiplierOf(p.Event),
+        GaussianEvent g => g.NoiseMultiplier,
+        _ => double.NaN,
+    };
 }

@@ -13,6 +13,12 @@ internal abstract class LossVariable
     /// <summary>P(ℓ &gt; v).</summary>
     public abstract double Sf(double v);
 
+    /// <summary>P(ℓ &lt; v): <see cref="Cdf"/> without an atom at v (the same for a loss without atoms).</summary>
+    public virtual double CdfBelow(double v) => Cdf(v);
+
+    /// <summary>P(ℓ ≥ v): <see cref="Sf"/> with an atom at v (the same for a loss without atoms).</summary>
+    public virtual double SfAtOrAbove(double v) => Sf(v);
+
     /// <summary>Q(ℓ &gt; v): the same event under the "lower" distribution.</summary>
     public abstract double SfLower(double v);
 
@@ -38,6 +44,13 @@ internal abstract class LossVariable
     /// <remarks>Beyond v = 700 it is v + ln(1 − (1 − q)e^{−v}) − ln q, the same value without forming e^v (which overflows past 709.8).</remarks>
     protected static double LogRatio(double v, double q)
     {
+        if (q == 1.0)
+        {
+            // ln(e^v) = v exactly: an atom of the unsampled loss that lies on the grid (the Laplace's ±1/b) is then found
+            // there, and losses below −37 nats (where expm1(v) + 1 loses every digit) keep their value.
+            return v;
+        }
+
         if (v > OverflowSafeLoss)
         {
             return v + LogMath.Log1P(-(1 - q) * Math.Exp(-v)) - Math.Log(q);
@@ -181,39 +194,13 @@ internal sealed class LaplaceRemoveLoss(double q, double b) : LossVariable
 
     public override double MaxLoss => LogMixture(q, 1 / b);
 
-    public override double Cdf(double v)
-    {
-        var t = b * LogRatio(v, q);
-        if (double.IsNaN(t) || t < -1)
-        {
-            return 0.0;
-        }
+    public override double Cdf(double v) => Below(b * LogRatio(v, q), withAtom: true);
 
-        if (t >= 1)
-        {
-            return 1.0;
-        }
+    public override double CdfBelow(double v) => Below(SnapToAtom(b * LogRatio(v, q)), withAtom: false);
 
-        var x = (t + 1) / 2;
-        return (1 - q) * LaplaceCdf(x, b) + q * LaplaceCdf(x - 1, b);
-    }
+    public override double Sf(double v) => Above(b * LogRatio(v, q), withAtom: false);
 
-    public override double Sf(double v)
-    {
-        var t = b * LogRatio(v, q);
-        if (double.IsNaN(t) || t < -1)
-        {
-            return 1.0;
-        }
-
-        if (t >= 1)
-        {
-            return 0.0;
-        }
-
-        var x = (t + 1) / 2;
-        return (1 - q) * LaplaceCdf(-x, b) + q * LaplaceCdf(1 - x, b);
-    }
+    public override double SfAtOrAbove(double v) => Above(SnapToAtom(b * LogRatio(v, q)), withAtom: true);
 
     public override double SfLower(double v)
     {
@@ -244,6 +231,48 @@ internal sealed class LaplaceRemoveLoss(double q, double b) : LossVariable
     }
 
     internal static double LaplaceCdf(double x, double b) => x < 0 ? 0.5 * Math.Exp(x / b) : 1 - 0.5 * Math.Exp(-x / b);
+
+    /// <summary>
+    /// t within 1e-12 of an atom (±1) is taken as the atom: whether a grid point (k·Δ) lies just above or just below 1/b
+    /// is otherwise decided by the last bit of b·kΔ, and an atom an ulp below its grid point would be rounded down a whole
+    /// interval. Used by the optimistic discretisation only (through <see cref="CdfBelow"/> and <see cref="SfAtOrAbove"/>);
+    /// the loss moves by at most 1e-12/b nats, far below the floating-point error of a composition.
+    /// </summary>
+    internal static double SnapToAtom(double t) => Math.Abs(Math.Abs(t) - 1) <= 1e-12 ? Math.Sign(t) : t;
+
+    /// <summary>P(ℓ ≤ v) (<paramref name="withAtom"/>) or P(ℓ &lt; v) for t = t_v: t(X) ≤ t or &lt; t, with atoms at t = ±1 (X ≤ 0, X ≥ 1).</summary>
+    private double Below(double t, bool withAtom)
+    {
+        if (double.IsNaN(t) || t < -1 || (!withAtom && t == -1))
+        {
+            return 0.0;
+        }
+
+        if (t > 1 || (withAtom && t == 1))
+        {
+            return 1.0;
+        }
+
+        var x = (t + 1) / 2;
+        return (1 - q) * LaplaceCdf(x, b) + q * LaplaceCdf(x - 1, b);
+    }
+
+    /// <summary>P(ℓ ≥ v) (<paramref name="withAtom"/>) or P(ℓ &gt; v) for t = t_v.</summary>
+    private double Above(double t, bool withAtom)
+    {
+        if (double.IsNaN(t) || t < -1 || (withAtom && t == -1))
+        {
+            return 1.0;
+        }
+
+        if (t > 1 || (!withAtom && t == 1))
+        {
+            return 0.0;
+        }
+
+        var x = (t + 1) / 2;
+        return (1 - q) * LaplaceCdf(-x, b) + q * LaplaceCdf(1 - x, b);
+    }
 }
 
 /// <summary>Poisson-sampled Laplace, add direction: X ~ Lap(0,b), ℓ(x) = −ln(1 − q + q·e^{t(x)/b}).</summary>
@@ -253,40 +282,14 @@ internal sealed class LaplaceAddLoss(double q, double b) : LossVariable
 
     public override double MaxLoss => -LogMixture(q, -1 / b);
 
-    public override double Cdf(double v)
-    {
-        // ℓ ≤ v  ⟺  t(X) ≥ t_v.
-        var t = b * LogRatio(-v, q);
-        if (double.IsNaN(t) || t <= -1)
-        {
-            return 1.0;
-        }
+    // ℓ ≤ v ⟺ t(X) ≥ t_v (ℓ decreases in t); the atoms are at t = ±1 (X ≥ 1, X ≤ 0).
+    public override double Cdf(double v) => Below(b * LogRatio(-v, q), withAtom: true);
 
-        if (t > 1)
-        {
-            return 0.0;
-        }
+    public override double CdfBelow(double v) => Below(LaplaceRemoveLoss.SnapToAtom(b * LogRatio(-v, q)), withAtom: false);
 
-        var x = (t + 1) / 2;
-        return LaplaceRemoveLoss.LaplaceCdf(-x, b);
-    }
+    public override double Sf(double v) => Above(b * LogRatio(-v, q), withAtom: false);
 
-    public override double Sf(double v)
-    {
-        var t = b * LogRatio(-v, q);
-        if (double.IsNaN(t) || t <= -1)
-        {
-            return 0.0;
-        }
-
-        if (t > 1)
-        {
-            return 1.0;
-        }
-
-        var x = (t + 1) / 2;
-        return LaplaceRemoveLoss.LaplaceCdf(x, b);
-    }
+    public override double SfAtOrAbove(double v) => Above(LaplaceRemoveLoss.SnapToAtom(b * LogRatio(-v, q)), withAtom: true);
 
     public override double SfLower(double v)
     {
@@ -303,5 +306,39 @@ internal sealed class LaplaceAddLoss(double q, double b) : LossVariable
 
         var x = (t + 1) / 2;
         return (1 - q) * LaplaceRemoveLoss.LaplaceCdf(x, b) + q * LaplaceRemoveLoss.LaplaceCdf(x - 1, b);
+    }
+
+    /// <summary>P(ℓ ≤ v) = P(t(X) ≥ t) (<paramref name="withAtom"/>) or P(ℓ &lt; v) = P(t(X) &gt; t) for t = t_v, X ~ Lap(0, b).</summary>
+    private double Below(double t, bool withAtom)
+    {
+        if (double.IsNaN(t) || t < -1 || (withAtom && t == -1))
+        {
+            return 1.0;
+        }
+
+        if (t > 1 || (!withAtom && t == 1))
+        {
+            return 0.0;
+        }
+
+        var x = (t + 1) / 2;
+        return LaplaceRemoveLoss.LaplaceCdf(-x, b);
+    }
+
+    /// <summary>P(ℓ ≥ v) = P(t(X) ≤ t) (<paramref name="withAtom"/>) or P(ℓ &gt; v) = P(t(X) &lt; t) for t = t_v.</summary>
+    private double Above(double t, bool withAtom)
+    {
+        if (double.IsNaN(t) || t < -1 || (!withAtom && t == -1))
+        {
+            return 0.0;
+        }
+
+        if (t > 1 || (withAtom && t == 1))
+        {
+            return 1.0;
+        }
+
+        var x = (t + 1) / 2;
+        return LaplaceRemoveLoss.LaplaceCdf(x, b);
     }
 }

@@ -82,7 +82,7 @@ internal sealed class PrivacyLossDistribution
 
     /// <summary>
     /// The optimistic discretisation, dp_accounting's privacy buckets with <c>pessimistic_estimate=False</c>: the mass of
-    /// the loss in (kΔ, (k+1)Δ] goes to kΔ (rounded down), the upper tail beyond the truncation point to the last grid
+    /// the loss in [kΔ, (k+1)Δ) goes to kΔ (rounded down), the upper tail beyond the truncation point to the last grid
     /// point below it, and the lower tail (mass ≤ <paramref name="tail"/>) is dropped (loss −∞). Each loss only decreases,
     /// so δ(ε) from the result is a lower bound on the mechanism's. Bucket masses are differences of the CDF below the
     /// median and of the survival function above it, so that small tail masses keep their relative accuracy.
@@ -98,6 +98,14 @@ internal sealed class PrivacyLossDistribution
         var kHi = Math.Max(kLo + 1, (long)Math.Ceiling(upper / interval));
         var n = checked((int)(kHi - kLo + 1));
         var pmf = new double[n];
+
+        // Bucket i holds P(kΔ ≤ ℓ < (k + 1)Δ), k = kLo + i, as dp_accounting's optimistic rounding (an atom on a grid point
+        // stays there). Each grid point's two probabilities are evaluated once and shared by the two buckets it bounds:
+        // were a bucket's upper end formed as a + Δ and the next bucket's lower end as (k + 1)·Δ, the two could differ in
+        // the last bit, and an atom of the loss between them (the plain Laplace's at ±1/b when 1/b is a multiple of Δ)
+        // was counted in both buckets: masses summing to more than 1 and a "lower" bound above the upper one.
+        var below = loss.CdfBelow(kLo * interval);
+        var atOrAbove = loss.SfAtOrAbove(kLo * interval);
         for (var i = 0; i < n - 1; i++)
         {
             if ((i & 0xFFFF) == 0)
@@ -105,13 +113,15 @@ internal sealed class PrivacyLossDistribution
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var a = (kLo + i) * interval;
-            var b = a + interval;
-            var cdfA = loss.Cdf(a);
-            pmf[i] = cdfA < 0.5 ? Math.Max(0.0, loss.Cdf(b) - cdfA) : Math.Max(0.0, loss.Sf(a) - loss.Sf(b));
+            var edge = (kLo + i + 1) * interval;
+            var nextBelow = loss.CdfBelow(edge);
+            var nextAtOrAbove = loss.SfAtOrAbove(edge);
+            pmf[i] = below < 0.5 ? Math.Max(0.0, nextBelow - below) : Math.Max(0.0, atOrAbove - nextAtOrAbove);
+            below = nextBelow;
+            atOrAbove = nextAtOrAbove;
         }
 
-        pmf[n - 1] = loss.Sf(kHi * interval);
+        pmf[n - 1] = atOrAbove;
         return new PrivacyLossDistribution(interval, kLo, pmf, 0.0, pessimistic: false);
     }
 
