@@ -260,6 +260,8 @@ public class ServingCommandsTests
     [InlineData("--ttft-p99", "0", "--ttft-p99")]
     [InlineData("--tpot-p99", "-1", "--tpot-p99")]
     [InlineData("--model", "llama-9", "--model")]
+    [InlineData("--requests", "99", "--requests")]
+    [InlineData("--requests", "1000001", "--requests")]
     public void Serve_BadInput_ExitsWithCode2AndOneLine(string option, string value, string named)
     {
         var args = s_serve.ToList();
