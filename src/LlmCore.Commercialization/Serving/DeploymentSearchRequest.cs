@@ -110,6 +110,12 @@ public sealed record DeploymentSearchRequest
     /// <value>The default value is <see cref="AdmissionPolicy.ReservePrompt"/>, <see cref="BatchingPolicy.ChunkedPrefill"/>, <see cref="RoutingPolicy.LeastOutstandingRequests"/>.</value>
     public AdmissionPolicy Admission { get; init; } = AdmissionPolicy.ReservePrompt;
 
+    /// <summary>Gets whether every candidate streams each generated token to the client (<see cref="ServingDeployment.StreamTokens"/>),
+    /// paying <see cref="ServingEfficiency.StreamingSecondsPerSequence"/> per running sequence in every iteration, as an online
+    /// server that reports time to first token does.</summary>
+    /// <value>The default value is <see langword="false"/> (responses returned whole).</value>
+    public bool StreamTokens { get; init; }
+
     /// <summary>Checks the request.</summary>
     /// <exception cref="ArgumentException">A list is empty or holds a value out of range (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A figure is out of range.</exception>

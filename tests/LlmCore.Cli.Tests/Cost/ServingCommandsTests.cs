@@ -76,6 +76,76 @@ public class ServingCommandsTests
         }
     }
 
+    // One request alone (arrival 0, 100 prompt tokens, 5 output tokens) on one H100: TTFT is its prefill iteration and the
+    // four other tokens take one decode iteration each (the library's hand-computed single-request case, ServingSimulatorTests).
+    // --stream adds ServingEfficiency.StreamingSecondsPerSequence = 43 µs (the calibrated default, fitted on the 8×H100
+    // MLPerf Inference v4.1 Server run; docs/commercialization.md, "Calibration") per running sequence to every iteration:
+    // here one sequence, so TTFT and TPOT grow by exactly 43 µs and the end-to-end latency by 5 × 43 µs.
+    [Fact]
+    public void Simulate_Stream_AddsTheStreamingCostToEveryIterationOfASingleRequest()
+    {
+        const double PerSequence = 43e-6;
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "arrival_s,input_tokens,output_tokens\n0,100,5\n");
+            string[] args = ["cost", "simulate", "--model", "llama-3.1-8b", "--gpu", "H100-SXM", "--gpus", "1", "--trace", file, "--json"];
+            var (offCode, offOutput, offError) = CliRunner.Run(args);
+            var (onCode, onOutput, onError) = CliRunner.Run([.. args, "--stream"]);
+
+            Assert.True(offCode == 0, offError);
+            Assert.True(onCode == 0, onError);
+            using var off = JsonDocument.Parse(offOutput);
+            using var on = JsonDocument.Parse(onOutput);
+            Assert.False(off.RootElement.GetProperty("stream").GetBoolean());
+            Assert.True(on.RootElement.GetProperty("stream").GetBoolean());
+            double Delta(string key) => on.RootElement.GetProperty(key).GetDouble() - off.RootElement.GetProperty(key).GetDouble();
+            Assert.Equal(PerSequence, Delta("ttftMeanSeconds"), 1e-12);
+            Assert.Equal(PerSequence, Delta("tpotMeanSeconds"), 1e-12);
+            Assert.Equal(5 * PerSequence, Delta("e2eMeanSeconds"), 1e-12);
+            Assert.Equal(off.RootElement.GetProperty("iterations").GetInt64(), on.RootElement.GetProperty("iterations").GetInt64());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Simulate_WithoutStream_TableIsUnchangedAndStreamNamesItself()
+    {
+        var (offCode, offOutput, offError) = CliRunner.Run(s_simulate);
+        var (onCode, onOutput, onError) = CliRunner.Run([.. s_simulate, "--stream"]);
+
+        Assert.True(offCode == 0, offError);
+        Assert.True(onCode == 0, onError);
+        Assert.DoesNotContain("streamed", offOutput, StringComparison.Ordinal);
+        Assert.Contains("streamed", onOutput, StringComparison.Ordinal);
+    }
+
+    // --stream is a flag and combines with every other option (aggregated or disaggregated, Poisson or trace); the bad
+    // input is a value after it, which the parser rejects as a stray argument naming the value.
+    [Theory]
+    [InlineData("simulate", "--stream", "maybe")]
+    [InlineData("simulate", "--stream=maybe", "maybe")]
+    [InlineData("serve", "--stream", "sometimes")]
+    public void Stream_WithAValue_ExitsWithCode2NamingTheValue(string command, string flag, string value)
+    {
+        var args = (command == "simulate" ? s_simulate : s_serve).ToList();
+        args.Add(flag);
+        if (!flag.Contains('=', StringComparison.Ordinal))
+        {
+            args.Add(value);
+        }
+
+        var (exitCode, output, error) = CliRunner.Run([.. args, "--json"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains($"'{value}'", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData("--model", "gpt-5", "--model")]
     [InlineData("--gpu", "TPU-v9", "--gpu")]
@@ -153,6 +223,18 @@ public class ServingCommandsTests
     }
 
     [Fact]
+    public void Serve_Stream_SearchesStreamingDeployments()
+    {
+        var (exitCode, output, error) = CliRunner.Run([.. s_serve, "--stream", "--json"]);
+
+        Assert.True(exitCode == 0, error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        Assert.True(root.GetProperty("stream").GetBoolean());
+        Assert.InRange(root.GetProperty("tpotP99Seconds").GetDouble(), 0, 0.03);
+    }
+
+    [Fact]
     public void Serve_HumanWithPlot_PrintsTablesAndWritesAPng()
     {
         var dir = Directory.CreateTempSubdirectory("llmcore-serve-");
@@ -178,6 +260,8 @@ public class ServingCommandsTests
     [InlineData("--ttft-p99", "0", "--ttft-p99")]
     [InlineData("--tpot-p99", "-1", "--tpot-p99")]
     [InlineData("--model", "llama-9", "--model")]
+    [InlineData("--requests", "99", "--requests")]
+    [InlineData("--requests", "1000001", "--requests")]
     public void Serve_BadInput_ExitsWithCode2AndOneLine(string option, string value, string named)
     {
         var args = s_serve.ToList();

@@ -103,6 +103,23 @@ public class DeploymentSearchTests
         Assert.True(ex.LowestTtftP99Seconds > 0.001);
     }
 
+    // StreamTokens reaches every candidate: the answer streams, and a fresh simulation of it with streaming gives the p99 TPOT
+    // the search reported (the same deployment without streaming is faster by StreamingSecondsPerSequence per sequence).
+    [Fact]
+    public void Search_StreamTokens_SimulatesEveryCandidateStreaming()
+    {
+        var request = SmallGrid() with { StreamTokens = true };
+        var result = new DeploymentSearch().Search(request);
+
+        Assert.True(result.Best.Deployment.StreamTokens);
+        Assert.All(result.Pareto, static e => Assert.True(e.Deployment.StreamTokens));
+        var workload = ServingWorkload.Poisson(request.RequestsPerSecond, request.SimulatedRequests, request.InputTokens, request.OutputTokens, request.Seed);
+        var streamed = new ServingSimulator().Simulate(result.Best.Deployment, workload);
+        var whole = new ServingSimulator().Simulate(result.Best.Deployment with { StreamTokens = false }, workload);
+        Assert.Equal(result.Best.TpotP99Seconds, streamed.Tpot.P99);
+        Assert.True(whole.Tpot.Mean < streamed.Tpot.Mean, $"{whole.Tpot.Mean} against {streamed.Tpot.Mean}");
+    }
+
     [Fact]
     public void Search_SameRequest_GivesTheSameAnswer()
     {

@@ -11,6 +11,13 @@ namespace LlmCore.Cli.Commands.Cost;
 /// <summary><c>llmcore cost serve</c>: the cheapest deployment that meets a p99 TTFT/TPOT target, and the Pareto set.</summary>
 internal static class ServeCommand
 {
+    /// <summary>The fewest requests per candidate: the p99 needs a hundred.</summary>
+    private const int MinRequests = 100;
+
+    /// <summary>The most requests per candidate: one simulation at a time, about 250 bytes per request (10⁶ requests of
+    /// <c>cost simulate</c> peaked at 305 MB), keeps the search within the 2-GB promise of docs/cli.md.</summary>
+    private const int MaxRequests = 1_000_000;
+
     public static Command Create(CliContext context)
     {
         var model = ServingCliSupport.CreateModelOption();
@@ -22,8 +29,9 @@ internal static class ServeCommand
         var gpus = new Option<string?>("--gpus") { Description = "Comma-separated GPU types to search (default: " + string.Join(",", DeploymentSearchRequest.DefaultGpus) + ")." };
         var precisions = new Option<string>("--precisions") { Description = "Comma-separated weight precisions to search.", DefaultValueFactory = _ => "fp16,fp8,int4" };
         var noDisaggregation = new Option<bool>("--no-disaggregated") { Description = "Search aggregated deployments only." };
-        var requests = new Option<int>("--requests") { Description = "Requests simulated per candidate (≥ 100; the same seeded sample for all).", DefaultValueFactory = _ => 1000 };
+        var requests = new Option<int>("--requests") { Description = "Requests simulated per candidate, 100 to 1,000,000 (the same seeded sample for all).", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated arrivals.", DefaultValueFactory = _ => 0 };
+        var stream = ServingCliSupport.CreateStreamOption();
         var maxReplicas = new Option<int>("--max-replicas") { Description = "Most replicas a deployment may have.", DefaultValueFactory = _ => 256 };
         var price = CostCliSupport.CreatePriceOption();
         price.Description = "One price per GPU-hour for every GPU, US dollars (default: each GPU's dated price; see docs/commercialization.md).";
@@ -31,7 +39,7 @@ internal static class ServeCommand
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("serve", "Find the cheapest deployment (GPU, TP/PP, precision, batch, chunk, disaggregation, replicas) that meets a p99 TTFT/TPOT target at a request rate.");
-        foreach (var option in new Option[] { model, rate, input, output, ttft, tpot, gpus, precisions, noDisaggregation, requests, seed, maxReplicas, price, plot, catalog })
+        foreach (var option in new Option[] { model, rate, input, output, ttft, tpot, gpus, precisions, noDisaggregation, requests, seed, stream, maxReplicas, price, plot, catalog })
         {
             command.Options.Add(option);
         }
@@ -43,9 +51,9 @@ internal static class ServeCommand
             CostCliSupport.RequirePositive(parseResult.GetValue(input), "--input");
             CostCliSupport.RequirePositive(parseResult.GetValue(output), "--output");
             var slo = ServingCliSupport.ParseSlo(parseResult.GetValue(ttft), parseResult.GetValue(tpot), required: true)!;
-            if (parseResult.GetValue(requests) < 100)
+            if (parseResult.GetValue(requests) is < MinRequests or > MaxRequests)
             {
-                throw CliUsageException.ForOption("--requests", "must be ≥ 100 (p99 needs them)", parseResult.GetValue(requests));
+                throw CliUsageException.ForOption("--requests", "must be between 100 (p99 needs them) and 1,000,000 (each simulation holds about 250 bytes per request)", parseResult.GetValue(requests));
             }
 
             CostCliSupport.RequirePositive(parseResult.GetValue(maxReplicas), "--max-replicas");
@@ -69,6 +77,7 @@ internal static class ServeCommand
                 Seed = parseResult.GetValue(seed),
                 MaxReplicas = parseResult.GetValue(maxReplicas),
                 PricePerGpuHourUsd = parseResult.GetValue(price),
+                StreamTokens = parseResult.GetValue(stream),
             };
 
             var search = new DeploymentSearch(new ServingSimulator(gpuCatalog));
@@ -157,6 +166,7 @@ internal static class ServeCommand
         simulations = r.Simulations,
         searchSeconds = seconds,
         plot,
+        stream = r.Request.StreamTokens,
     };
 
     private static void WriteTables(CliContext context, DeploymentSearchResult r, double seconds, string? plot)

@@ -27,6 +27,14 @@ internal static class ServingCliSupport
         return model;
     }
 
+    /// <summary>The <c>--stream</c> flag of <c>cost simulate</c> and <c>cost serve</c>: each replica streams every token to the client.</summary>
+    public static Option<bool> CreateStreamOption() => new("--stream")
+    {
+        Description = "Stream every generated token to the client as an online server does (costs "
+            + (ServingCalibration.Uncalibrated.StreamingSecondsPerSequence * 1e6).ToString("0", CultureInfo.InvariantCulture)
+            + " µs per running sequence in every iteration, fitted on MLPerf Server runs); default: each response returned whole.",
+    };
+
     public static ServingSlo? ParseSlo(double? ttft, double? tpot, bool required)
     {
         if (ttft is null && tpot is null && !required)
@@ -75,7 +83,8 @@ internal static class ServingCliSupport
     {
         var shape = d.PipelineParallel > 1 ? $"TP{d.TensorParallel}·PP{d.PipelineParallel}" : $"TP{d.TensorParallel}";
         var replicas = d.PrefillReplicas is { } p ? $"{p} prefill + {d.Replicas - p} decode" : $"{d.Replicas}";
-        return $"{replicas} × {shape} {d.Gpu} ({d.GpuCount} GPUs), {Precision(d.WeightPrecision)}, batch ≤ {d.MaxBatch}, {d.TokenBudget}-token budget";
+        var streamed = d.StreamTokens ? ", streamed" : string.Empty;
+        return $"{replicas} × {shape} {d.Gpu} ({d.GpuCount} GPUs), {Precision(d.WeightPrecision)}, batch ≤ {d.MaxBatch}, {d.TokenBudget}-token budget{streamed}";
     }
 
     public static string Seconds(double seconds) => seconds switch

@@ -32,6 +32,7 @@ internal static class SimulateCommand
         };
         var trace = new Option<FileInfo?>("--trace") { Description = "A CSV of requests instead of a Poisson stream: header arrival_s,input_tokens,output_tokens." };
         var seed = new Option<int>("--seed") { Description = "Seed of the arrivals.", DefaultValueFactory = _ => 0 };
+        var stream = ServingCliSupport.CreateStreamOption();
         var disaggregated = new Option<bool>("--disaggregated") { Description = "Separate prefill and decode replicas (KV cache moves between them)." };
         var prefillReplicas = new Option<int?>("--prefill-replicas") { Description = "Prefill replicas when --disaggregated (default: half, at least one)." };
         var maxBatch = new Option<int>("--max-batch") { Description = "Largest running batch per replica.", DefaultValueFactory = _ => 256 };
@@ -47,7 +48,7 @@ internal static class SimulateCommand
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("simulate", "Simulate one serving deployment request by request: throughput, TTFT/TPOT percentiles, KV-cache use, preemptions and cost.");
-        foreach (var option in new Option[] { model, gpu, gpus, tp, pp, precision, rate, input, output, requests, trace, seed, disaggregated, prefillReplicas, maxBatch, tokenBudget, batching, admission, routing, ttft, tpot, price, plot, catalog, maxRequests })
+        foreach (var option in new Option[] { model, gpu, gpus, tp, pp, precision, rate, input, output, requests, trace, seed, stream, disaggregated, prefillReplicas, maxBatch, tokenBudget, batching, admission, routing, ttft, tpot, price, plot, catalog, maxRequests })
         {
             command.Options.Add(option);
         }
@@ -82,6 +83,7 @@ internal static class SimulateCommand
                 Batching = ParseBatching(parseResult.GetValue(batching)),
                 Admission = ParseAdmission(parseResult.GetValue(admission)),
                 Routing = ParseRouting(parseResult.GetValue(routing)),
+                StreamTokens = parseResult.GetValue(stream),
                 PricePerGpuHourUsd = parseResult.GetValue(price),
             };
             var tensor = parseResult.GetValue(tp) ?? DefaultTensorParallel(simulator, template, total, workload);
@@ -269,6 +271,7 @@ internal static class SimulateCommand
         pricePerGpuHourUsd = r.PricePerGpuHourUsd,
         costPerMillionOutputTokensAtOfferedLoadUsd = r.CostPerMillionOutputTokensAtOfferedLoadUsd,
         deployment = ServingCliSupport.DeploymentJson(r.Deployment),
+        stream = r.Deployment.StreamTokens,
         kvCacheUtilization = r.KvCacheUtilization.Select(static s => new { timeSeconds = s.TimeSeconds, utilization = s.Utilization }),
         plot,
     };
