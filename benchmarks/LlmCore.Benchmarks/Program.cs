@@ -13,6 +13,13 @@ if (args is ["sched-scale-trace", .. var scaleArgs])
     Environment.Exit(ScaleTrace.Run(scaleArgs, Console.Out));
 }
 
+// One SchedulerBenchmarks pass in a loop, for a profiler (dotnet-trace collect -- dotnet LlmCore.Benchmarks.dll ...):
+//                    dotnet run -c Release --project benchmarks/LlmCore.Benchmarks -- sched-pass fifo|multifactor|drf PENDING Racks|FourLevels REPEATS
+if (args is ["sched-pass", var passPolicy, var passPending, var passShape, var passRepeats])
+{
+    Environment.Exit(SchedulerBenchmarks.Loop(passPolicy, passPending, passShape, passRepeats, Console.Out));
+}
+
 if (args is ["serving-validation"])
 {
     ServingValidation.Run(Console.Out);

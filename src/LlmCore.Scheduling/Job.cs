@@ -127,6 +127,9 @@ public sealed class Job
     /// <summary>The job's index in the engine's running list, or −1.</summary>
     internal int RunningIndex { get; set; } = -1;
 
+    /// <summary>The running key anchor of the current run (<see cref="Policies.IAnchoredRunningKey"/>), set at launch.</summary>
+    internal double RunningKeyAnchor { get; set; }
+
     internal double CurrentSpeed { get; set; } = 1;
 
     /// <summary>The pass that chose the job as a preemption victim (a pass compares it with its own number).</summary>

@@ -36,6 +36,8 @@ public sealed class SchedulingEngine
     private readonly int[] _matrixColumn;
     private readonly SortedDictionary<int, int> _preemptibleByPriority = [];
     private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
+    private readonly IAnchoredRunningKey? _anchored;
+    private readonly SortedSet<Job>? _preemptibleByAnchor;
     private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
     private long _sequence;
     private long _version;
@@ -47,7 +49,8 @@ public sealed class SchedulingEngine
     /// <param name="start">The time the engine starts at (the origin of usage accounting).</param>
     /// <param name="fairShareHalfLife">The half-life of usage decay for fair share (Slurm PriorityDecayHalfLife); zero disables decay.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A tenant is configured twice, or a cohort mixes quotas with and without flavours.</exception>
+    /// <exception cref="ArgumentException">A tenant is configured twice, a cohort mixes quotas with and without flavours, or a
+    /// quota with flavours also has a tenant-wide borrowing or lending limit (limits are per flavour then).</exception>
     public SchedulingEngine(Cluster cluster, SchedulingPolicy policy, IEnumerable<TenantQuota>? tenants = null, DateTimeOffset start = default, TimeSpan? fairShareHalfLife = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
@@ -57,6 +60,15 @@ public sealed class SchedulingEngine
         _capacity = new CapacityLedger(cluster);
         _empty = new CapacityLedger(cluster);
         var quotas = (tenants ?? []).ToArray();
+        foreach (var q in quotas)
+        {
+            if (q is not null && q.Flavors.Count > 0 && (q.BorrowingLimitGpus is not null || q.LendingLimitGpus is not null))
+            {
+                // Kueue has borrowing and lending limits per flavour only; a tenant-wide one would silently be ignored.
+                throw new ArgumentException($"Tenant '{q.Name}' has flavours and a tenant-wide borrowing or lending limit; with flavours, set BorrowingLimitGpus and LendingLimitGpus on each FlavorQuota.", nameof(tenants));
+            }
+        }
+
         foreach (var cohort in quotas.GroupBy(q => q.Cohort, StringComparer.Ordinal))
         {
             if (cohort.Any(q => q.Flavors.Count > 0) && cohort.Any(q => q.Flavors.Count == 0))
@@ -66,6 +78,8 @@ public sealed class SchedulingEngine
         }
 
         _ledger = new TenantLedger(quotas, _capacity, (fairShareHalfLife ?? TimeSpan.FromDays(7)).TotalSeconds) { UsageUpdatedAt = start };
+        _anchored = policy.Ordering as IAnchoredRunningKey;
+        _preemptibleByAnchor = _anchored is null ? null : new SortedSet<Job>(ByRunningKeyAnchor.Instance);
         _matrixColumn = new int[cluster.GpuTypes.Count];
         for (var t = 0; t < _matrixColumn.Length; t++)
         {
@@ -95,6 +109,10 @@ public sealed class SchedulingEngine
     public int AllocatedGpus => _capacity.AllocatedGpus;
 
     internal long Version => _version;
+
+    /// <summary>The running preemptible jobs by <see cref="Job.RunningKeyAnchor"/> (ascending), when the ordering has
+    /// anchored running keys (<see cref="IAnchoredRunningKey"/>); otherwise <see langword="null"/>.</summary>
+    internal SortedSet<Job>? PreemptibleByAnchor => _preemptibleByAnchor;
 
     /// <summary>Buffers the passes reuse (they never overlap: a pass runs to completion before the next).</summary>
     internal PassScratch Scratch { get; } = new();
@@ -813,6 +831,11 @@ public sealed class SchedulingEngine
         if (job.Spec.Preemptible)
         {
             _preemptibleByPriority[job.Spec.Priority] = _preemptibleByPriority.GetValueOrDefault(job.Spec.Priority) + 1;
+            if (_preemptibleByAnchor is not null)
+            {
+                job.RunningKeyAnchor = _anchored!.RunningKeyAnchor(job);
+                _preemptibleByAnchor.Add(job);
+            }
         }
 
         if (job.Spec.IsElastic)
@@ -851,6 +874,11 @@ public sealed class SchedulingEngine
         if (job.Spec.Preemptible && --_preemptibleByPriority[job.Spec.Priority] == 0)
         {
             _preemptibleByPriority.Remove(job.Spec.Priority);
+        }
+
+        if (job.Spec.Preemptible)
+        {
+            _preemptibleByAnchor?.Remove(job);
         }
 
         if (job.Spec.IsElastic)
@@ -892,6 +920,18 @@ public sealed class SchedulingEngine
         }
     }
 
+    /// <summary>Orders running jobs by <see cref="Job.RunningKeyAnchor"/>, then submission.</summary>
+    private sealed class ByRunningKeyAnchor : IComparer<Job>
+    {
+        public static readonly ByRunningKeyAnchor Instance = new();
+
+        public int Compare(Job? x, Job? y)
+        {
+            var c = x!.RunningKeyAnchor.CompareTo(y!.RunningKeyAnchor);
+            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+        }
+    }
+
     /// <summary>Buffers reused by every pass of an engine.</summary>
     internal sealed class PassScratch
     {
@@ -906,6 +946,7 @@ public sealed class SchedulingEngine
 
         private Job[] _candidates = [];
         private double[] _keys = [];
+        private double[] _runningKeys = [];
         private PassPlanner.OrderEntry[] _order = [];
 
         /// <summary>A buffer of at least <paramref name="count"/> jobs (the caller clears what it wrote).</summary>
@@ -920,6 +961,18 @@ public sealed class SchedulingEngine
             }
 
             return _keys.AsSpan(0, count);
+        }
+
+        /// <summary>The first <paramref name="count"/> entries of the running-key buffer (apart from <see cref="Keys"/>:
+        /// a pass uses both at once).</summary>
+        public Span<double> RunningKeys(int count)
+        {
+            if (_runningKeys.Length < count)
+            {
+                _runningKeys = new double[Grow(count)];
+            }
+
+            return _runningKeys.AsSpan(0, count);
         }
 
         /// <summary>The first <paramref name="count"/> entries of the order buffer.</summary>

@@ -67,6 +67,35 @@ public class SchedulerBenchmarks
     [Benchmark]
     public int DrfPass() => _drf.Plan(_now).Starts.Count;
 
+    /// <summary>Runs one case's pass <paramref name="repeats"/> times and prints the median and best wall time per pass
+    /// (a harness for a profiler, not a measurement: BenchmarkDotNet's figures are the ones to quote).</summary>
+    /// <returns>The exit code: 0, or 2 for bad arguments.</returns>
+    internal static int Loop(string policy, string pending, string shape, string repeats, TextWriter output)
+    {
+        if (policy is not ("fifo" or "multifactor" or "drf") || !int.TryParse(pending, out var n) || n < 1 || shape is not ("Racks" or "FourLevels")
+            || !int.TryParse(repeats, out var count) || count < 1)
+        {
+            output.WriteLine("usage: sched-pass fifo|multifactor|drf PENDING(>= 1) Racks|FourLevels REPEATS(>= 1)");
+            return 2;
+        }
+
+        var bench = new SchedulerBenchmarks { PendingJobs = n, Shape = shape };
+        bench._now = s_start.AddHours(1);
+        var engine = bench.Build(policy);
+        var times = new double[count];
+        var starts = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            starts += engine.Plan(bench._now).Starts.Count;
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        output.WriteLine($"{policy} {n} {shape}: median {times[count / 2]:F2} ms, best {times[0]:F2} ms per pass over {count} passes ({starts / count} starts each)");
+        return 0;
+    }
+
     private SchedulingEngine Build(string policy)
     {
         var random = new Random(42);

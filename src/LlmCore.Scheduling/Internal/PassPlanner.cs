@@ -37,7 +37,7 @@ internal sealed class PassPlanner
     private readonly List<int> _admitted = [];
     private readonly List<(int Index, PreemptionReason Reason)> _eligible = [];
     private readonly List<(Job Victim, PreemptionReason Reason)> _chosen = [];
-    private double[]? _runningKeys;
+    private bool _runningKeysComputed;
     private VictimSequence? _victims;
     private double? _maxVictimKey;
     private Job? _head;
@@ -630,16 +630,31 @@ internal sealed class PassPlanner
             return false;
         }
 
-        var victims = Victims();
+        var eligible = _eligible;
+        eligible.Clear();
+        VictimSequence victims;
+        var anchored = _engine.PreemptibleByAnchor is not null && !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority;
+        if (anchored)
+        {
+            // Only the ordering can make a victim (no quotas, no running job of lower priority): the eligible victims are
+            // the candidates ranked after this job, read from the top of the anchor order.
+            victims = AnchoredVictims(_engine.PreemptibleByAnchor!, jobKey ??= KeyOf(job), spec.Priority);
+            for (var i = 0; i < victims.Count; i++)
+            {
+                eligible.Add((i, PreemptionReason.Ordering));
+            }
+        }
+        else
+        {
+            victims = Victims();
+        }
 
         // The eligible victims, in one scan: lower priority; a borrower the tenant may reclaim from; or, under a
         // preemptive ordering, a job ranked after this one. Another tenant's jobs are victims only while that tenant
         // borrows (Kueue: a tenant within its nominal quota is never preempted by another; preemption inside a tenant
         // follows priority and ordering). Otherwise two tenants can preempt each other without end: one by priority,
         // the other by reclaiming its quota (found by the property tests).
-        var eligible = _eligible;
-        eligible.Clear();
-        for (var i = 0; i < victims.Count; i++)
+        for (var i = 0; !anchored && i < victims.Count; i++)
         {
             var v = victims.Job(i);
             if (v.PreemptedInPass == _pass)
@@ -936,22 +951,132 @@ internal sealed class PassPlanner
         return _victims;
     }
 
+    /// <summary>
+    /// The candidate victims ranked after a job of key <paramref name="jobKey"/> and priority at least theirs, under an
+    /// ordering with anchored running keys: a candidate's key is max(0, anchor − t), so exactly those with key &gt;
+    /// <paramref name="jobKey"/> lie above anchor ≈ <paramref name="jobKey"/> + t; the exact key (as the full scan computes
+    /// it) decides for every candidate down to a tolerance below that line (see <see cref="MaxAnchoredVictimKey"/>).
+    /// The same set as the scan over every running job, in another order, which <see cref="VictimSequence.InOrder"/>
+    /// does not depend on (its order is total).
+    /// </summary>
+    private VictimSequence AnchoredVictims(SortedSet<Job> byAnchor, double jobKey, int priority)
+    {
+        var scratch = _engine.Scratch;
+        var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
+        var floor = double.IsPositiveInfinity(line) ? line : line - ((Math.Abs(line) * 1e-9) + 1e-6);
+        var count = 0;
+        foreach (var v in byAnchor.Reverse())
+        {
+            if (v.RunningKeyAnchor < floor)
+            {
+                break;
+            }
+
+            if (!IsVictimCandidate(v) || v.PreemptedInPass == _pass || v.Spec.Priority > priority || !(jobKey < KeyOf(v)))
+            {
+                continue;
+            }
+
+            if (scratch.VictimJobs.Length <= count)
+            {
+                var jobs = new Job[Math.Max(16, count * 2)];
+                var keys = new VictimKey[jobs.Length];
+                Array.Copy(scratch.VictimJobs, jobs, count);
+                Array.Copy(scratch.VictimKeys, keys, count);
+                scratch.VictimJobs = jobs;
+                scratch.VictimKeys = keys;
+            }
+
+            scratch.VictimJobs[count] = v;
+            scratch.VictimKeys[count++] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
+        }
+
+        // Not cached in _victims: it holds this preemptor's victims only.
+        _victims = null;
+        return new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
+    }
+
     /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass
-    /// from the running jobs that <see cref="Victims"/> would list.</summary>
+    /// from the running jobs that <see cref="Victims"/> would list: from the top of the engine's anchor order when the
+    /// ordering has anchored running keys (SRTF), else by a scan that stops at the ordering's largest possible key (LAS:
+    /// the last queue), else by a scan of every running job.</summary>
     private double MaxVictimKey()
     {
         if (_maxVictimKey is not { } max)
         {
-            max = double.NegativeInfinity;
-            foreach (var v in _engine.Running)
+            max = _engine.PreemptibleByAnchor is { } byAnchor ? MaxAnchoredVictimKey(byAnchor) : MaxScannedVictimKey();
+            _maxVictimKey = max;
+        }
+
+        return max;
+    }
+
+    /// <summary>
+    /// The largest key among the candidate victims of an ordering with anchored running keys (<see
+    /// cref="IAnchoredRunningKey"/>): a running job's key is max(0, anchor − t), so the largest key belongs to a job
+    /// whose anchor is within rounding of the largest candidate anchor. The exact key is computed (as the scan would)
+    /// for every candidate within a tolerance of the top: 1e-9 of the anchor's magnitude plus a microsecond, far above
+    /// the few ulps (about 1e-16 relative per operation) by which the anchor and the key's own arithmetic can differ.
+    /// </summary>
+    private double MaxAnchoredVictimKey(SortedSet<Job> byAnchor)
+    {
+        var max = double.NegativeInfinity;
+        var floor = double.NaN;
+        foreach (var v in byAnchor.Reverse())
+        {
+            if (!IsVictimCandidate(v))
             {
-                if (IsVictimCandidate(v) && RunningKey(v) is var key && key > max)
+                continue;
+            }
+
+            if (double.IsNaN(floor))
+            {
+                floor = double.IsPositiveInfinity(v.RunningKeyAnchor)
+                    ? double.PositiveInfinity
+                    : v.RunningKeyAnchor - ((Math.Abs(v.RunningKeyAnchor) * 1e-9) + 1e-6);
+            }
+            else if (v.RunningKeyAnchor < floor)
+            {
+                break;
+            }
+
+            var key = KeyOf(v);
+            if (key > max)
+            {
+                max = key;
+            }
+        }
+
+        return max;
+    }
+
+    private double MaxScannedVictimKey()
+    {
+        var max = double.NegativeInfinity;
+        var running = _engine.Running;
+        if (_policy.Ordering is { KeysAreIndependent: true } and IBoundedKey bounded)
+        {
+            // Key by key, stopping at the first candidate with the largest possible key (under LAS, usually a long job
+            // in the last queue, found among the first few).
+            var bound = bounded.MaxKey;
+            for (var i = 0; i < running.Count && max < bound; i++)
+            {
+                var v = running[i];
+                if (IsVictimCandidate(v) && KeyOf(v) is var key && key > max)
                 {
                     max = key;
                 }
             }
 
-            _maxVictimKey = max;
+            return max;
+        }
+
+        foreach (var v in running)
+        {
+            if (IsVictimCandidate(v) && RunningKey(v) is var key && key > max)
+            {
+                max = key;
+            }
         }
 
         return max;
@@ -975,14 +1100,14 @@ internal sealed class PassPlanner
     /// running job, and each preemption trial would otherwise recompute the keys of every candidate victim).</summary>
     private double RunningKey(Job job)
     {
-        if (_runningKeys is null)
+        if (!_runningKeysComputed)
         {
             var running = _engine.Running;
-            _runningKeys = new double[running.Count];
-            _policy.Ordering.ComputeKeys(_ordering, running, _runningKeys);
+            _policy.Ordering.ComputeKeys(_ordering, running, _engine.Scratch.RunningKeys(running.Count));
+            _runningKeysComputed = true;
         }
 
-        return _runningKeys[job.RunningIndex];
+        return _engine.Scratch.RunningKeys(_engine.Running.Count)[job.RunningIndex];
     }
 
     private (Reservation?, int[]?, double[]?, double[]?) Reserve(Job head)

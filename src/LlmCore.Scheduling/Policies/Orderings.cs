@@ -44,6 +44,31 @@ public interface IJobOrdering
     }
 }
 
+/// <summary>
+/// A preemptive ordering whose key of a running job is <c>max(0, anchor − t)</c> at time t (t in seconds since the Unix
+/// epoch) with an anchor fixed from the job's launch to its release, so the running jobs' order by key never changes
+/// while they run: the engine keeps its preemptible running jobs sorted by anchor and finds the largest key of a pass
+/// from the top few instead of computing every running job's key. A job without an anchor (no estimate) gives +∞.
+/// </summary>
+/// <remarks>Implemented by <see cref="ShortestRemainingTimeFirstOrdering"/>. Implementations are stateless and thread-safe.</remarks>
+internal interface IAnchoredRunningKey
+{
+    /// <summary>The anchor of a job just launched (its state, start, speed and restart cost set).</summary>
+    /// <param name="running">The running job.</param>
+    /// <returns>The anchor in seconds since the Unix epoch, or +∞.</returns>
+    double RunningKeyAnchor(Job running);
+}
+
+/// <summary>
+/// An ordering whose keys never exceed a known bound, so a search for the largest key can stop when it meets one.
+/// </summary>
+/// <remarks>Implemented by <see cref="LeastAttainedServiceOrdering"/> (the number of queue thresholds). Thread-safe.</remarks>
+internal interface IBoundedKey
+{
+    /// <summary>Gets the largest key <see cref="IJobOrdering.ComputeKeys"/> can give.</summary>
+    double MaxKey { get; }
+}
+
 /// <summary>First in, first out: by submission order.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
 public sealed class FifoOrdering : IJobOrdering
@@ -175,7 +200,7 @@ public sealed class ShortestJobFirstOrdering : IJobOrdering
 
 /// <summary>Shortest remaining time first: by estimate minus checkpointed progress; preemptive.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
+public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering, IAnchoredRunningKey
 {
     /// <inheritdoc/>
     public string Name => "srtf";
@@ -207,6 +232,15 @@ public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
         validUntil = DateTimeOffset.MaxValue;
         return true;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>A running job's key is <c>max(0, left / speed + restart cost − (t − start))</c> (<see
+    /// cref="Job.RemainingSeconds"/>): the anchor is <c>left / speed + restart cost + start</c>.</remarks>
+    double IAnchoredRunningKey.RunningKeyAnchor(Job running) =>
+        running.Spec.RuntimeEstimate is { } estimate && running.RunStartedAt is { } start
+            ? (running.CurrentSpeed == 1 ? Math.Max(0, estimate.TotalSeconds - running.ProgressSeconds) : Math.Max(0, estimate.TotalSeconds - running.ProgressSeconds) / running.CurrentSpeed)
+              + running.CurrentRestartCostSeconds + (start - DateTimeOffset.UnixEpoch).TotalSeconds
+            : double.PositiveInfinity;
 }
 
 /// <summary>
@@ -217,7 +251,7 @@ public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering
 /// </summary>
 /// <remarks>Gu et al., "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019. Preemptive:
 /// a job in a lower queue may preempt a running job in a higher one. Stateless and thread-safe.</remarks>
-public sealed class LeastAttainedServiceOrdering : IJobOrdering
+public sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
 {
     private readonly double[] _thresholds;
 
@@ -251,6 +285,9 @@ public sealed class LeastAttainedServiceOrdering : IJobOrdering
 
     /// <summary>Gets the starvation promote knob.</summary>
     public double StarvationFactor { get; }
+
+    /// <inheritdoc/>
+    double IBoundedKey.MaxKey => _thresholds.Length;
 
     /// <inheritdoc/>
     public string Name => "las";

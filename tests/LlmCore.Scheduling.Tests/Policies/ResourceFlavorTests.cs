@@ -101,4 +101,26 @@ public class ResourceFlavorTests
         var small = engine.Submit([Job("k", 4, 10, tenant: "t") with { GpuTypes = ["A100", "H100"], MaxSpan = TopologyLevel.Node }], TestSim.T0).Single();
         Assert.NotEqual(JobState.Rejected, small.State);
     }
+
+    [Fact]
+    public void Engine_FlavouredQuotaWithTenantWideLimit_ThrowsNamingTheTenant()
+    {
+        // A tenant-wide limit on a flavoured quota was silently ignored (only the flavours' limits are checked, as in
+        // Kueue, where limits exist per flavour only): refused instead, for borrowing and for lending.
+        var cluster = new Cluster([new NodeSpec("h0", 8, "H100")]);
+        foreach (var quota in new[]
+        {
+            new TenantQuota("vision", [new FlavorQuota("H100", 4)]) { BorrowingLimitGpus = 0 },
+            new TenantQuota("vision", [new FlavorQuota("H100", 4)]) { LendingLimitGpus = 2 },
+        })
+        {
+            var error = Assert.Throws<ArgumentException>(() => new SchedulingEngine(cluster, SchedulingPolicy.Create("fifo"), [quota]));
+            Assert.Equal("tenants", error.ParamName);
+            Assert.Contains("'vision'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("FlavorQuota", error.Message, StringComparison.Ordinal);
+        }
+
+        // The same limits on the flavour are accepted.
+        _ = new SchedulingEngine(cluster, SchedulingPolicy.Create("fifo"), [new TenantQuota("vision", [new FlavorQuota("H100", 4) { BorrowingLimitGpus = 0, LendingLimitGpus = 2 }])]);
+    }
 }
