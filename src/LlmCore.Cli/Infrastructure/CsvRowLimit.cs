@@ -9,9 +9,9 @@ namespace LlmCore.Cli.Infrastructure;
 /// </summary>
 internal static class CsvRowLimit
 {
-    /// <summary>The bytes a file may have per cell of a cell limit (32: a number written with 17 significant digits, an
-    /// exponent and a separator fits).</summary>
-    public const long BytesPerCell = 32;
+    /// <summary>The bytes a file may have per cell of a cell limit (16; 256 MB at <c>train</c>'s default): the text is held
+    /// twice while it is read (the file as one string, then each cell as a string), so its bytes count about 4 times.</summary>
+    public const long BytesPerCell = 16;
 
     /// <summary>Throws a <see cref="CliUsageException"/> naming <paramref name="fileOption"/>, the file, the limit and <paramref name="limitOption"/> when the file has more than <paramref name="maxRows"/> rows after its header.</summary>
     /// <param name="path">The CSV file (it exists).</param>

@@ -309,14 +309,14 @@ public sealed class ResourceLimitsTests : IDisposable
 
     [Theory]
     [InlineData("--max-cells|5", "the header has more than 5 columns")]
-    [InlineData("--max-cells|2", "more than 32 per cell of the limit (--max-cells 2")]
+    [InlineData("--max-cells|2", "the file has 44 bytes, more than 16 per cell of the limit (--max-cells 2")]
     [InlineData("--max-cells|0", "--max-cells must be between 1 and 2,147,483,647")]
     [InlineData("--max-cells|2147483648", "--max-cells must be between 1 and 2,147,483,647")]
     public void TrainCsv_CellAndByteLimits_ExitTwoNamingMaxCells(string option, string expected)
     {
-        // A header of 6 columns, one row and a blank line of 60 spaces: 6 columns (> 5), 105 bytes (> 32 × 2, ≤ 32 × 5).
+        // A header of 6 columns and one row: 6 columns (> 5), 12 + 32 = 44 bytes (> 16 × 2, ≤ 16 × 5).
         var path = Path.Combine(_dir, "six.csv");
-        File.WriteAllText(path, "a,b,c,d,e,y\n" + string.Concat(Enumerable.Repeat("0.125,", 5)) + "1\n" + new string(' ', 60) + "\n");
+        File.WriteAllText(path, "a,b,c,d,e,y\n" + string.Concat(Enumerable.Repeat("0.125,", 5)) + "1\n");
         var (exitCode, output, error) = CliRunner.Run(["train", "--dataset", path, "--optimizer", "sgd", .. option.Split('|')]);
 
         Assert.Equal(2, exitCode);
