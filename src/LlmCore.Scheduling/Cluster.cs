@@ -123,16 +123,31 @@ public sealed class Cluster
     public const string ClusterLevel = "cluster";
 
     /// <summary>
-    /// The most nodes a cluster may have (1,000,000): the simulator's state grows with the node count (about 550 MB and
-    /// 11 s to build at this size), so larger requests are refused before anything is allocated.
+    /// The most nodes a cluster may have by default (1,000,000), also the default limit on a cluster file's domains: the
+    /// simulator's state grows with the node count (about 550 MB and 11 s to build at this size), so larger requests are
+    /// refused before anything is allocated. The constructors and <see cref="Uniform(int, int, string, int, long)"/> that
+    /// take a GPU limit scale it in proportion (<see cref="MaxNodesFor"/>).
     /// </summary>
     public const int MaxNodes = 1_000_000;
 
     /// <summary>
-    /// The most GPUs a cluster may have in total (8,388,608 = 2²³): the simulator keeps state per GPU, so larger requests
-    /// are refused before anything is allocated (a billion GPUs on one node needed over 11 GB).
+    /// The most GPUs a cluster may have in total by default (8,388,608 = 2²³): the simulator's state grows with the
+    /// cluster, so larger requests are refused before anything is allocated (a billion GPUs on one node needed over
+    /// 11 GB). The overloads that take <c>maxGpus</c> raise it, up to <see cref="MaxGpusCeiling"/>.
     /// </summary>
     public const long MaxGpus = 8_388_608;
+
+    /// <summary>
+    /// The largest GPU limit a caller may set (2³⁰ = 1,073,741,824): <see cref="TotalGpus"/> is an <see cref="int"/>, and
+    /// the scheduler's capacity index for one node of this many GPUs is as long as a .NET array may be.
+    /// </summary>
+    public const long MaxGpusCeiling = 1L << 30;
+
+    /// <summary>The most named topology levels a cluster may have (64): each level keeps an array per node.</summary>
+    internal const int MaxTopologyLevels = 64;
+
+    /// <summary>Bytes of the scheduler's capacity index allowed per GPU of the limit (128: 1 GiB at the default limit).</summary>
+    internal const long IndexBytesPerGpuOfLimit = 128;
 
     private readonly Dictionary<string, int> _indexByName;
     private readonly string[] _levelNames;
@@ -141,9 +156,10 @@ public sealed class Cluster
     /// <param name="nodes">The nodes, at least one, with unique names.</param>
     /// <exception cref="ArgumentNullException"><paramref name="nodes"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a name,
-    /// or has more than <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs.</exception>
+    /// or has more than <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs, or its scheduler state would exceed 1 GiB
+    /// (see <see cref="Cluster(IEnumerable{NodeSpec}, IEnumerable{string}, long)"/>).</exception>
     public Cluster(IEnumerable<NodeSpec> nodes)
-        : this(nodes, null, labeled: false)
+        : this(nodes, null, labeled: false, MaxGpus)
     {
     }
 
@@ -155,11 +171,29 @@ public sealed class Cluster
     /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a
     /// name, has more than <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs, or a level name is empty, repeated or reserved.</exception>
     public Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string> topologyLevels)
-        : this(nodes, topologyLevels ?? throw new ArgumentNullException(nameof(topologyLevels)), labeled: true)
+        : this(nodes, topologyLevels ?? throw new ArgumentNullException(nameof(topologyLevels)), labeled: true, MaxGpus)
     {
     }
 
-    private Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string>? topologyLevels, bool labeled)
+    /// <summary>Creates a cluster with named topology levels, as <see cref="Cluster(IEnumerable{NodeSpec}, IEnumerable{string})"/>,
+    /// under a GPU limit other than <see cref="MaxGpus"/>: the cluster may have up to <paramref name="maxGpus"/> GPUs and
+    /// <see cref="MaxNodesFor"/>(<paramref name="maxGpus"/>) nodes, and its scheduler state may take up to 128 bytes per GPU
+    /// of the limit (1 GiB at the default; the state grows with GPU types × the largest node's GPUs × nodes / 8 bytes and
+    /// with topology domains × GPU types).</summary>
+    /// <param name="nodes">The nodes, at least one, with unique names; numbered from 0 in the given order.</param>
+    /// <param name="topologyLevels">The level names, widest first, unique (case-insensitive), none of them <c>node</c> or <c>cluster</c>; may be empty.</param>
+    /// <param name="maxGpus">The GPU limit, in [1, <see cref="MaxGpusCeiling"/>].</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxGpus"/> is outside [1, <see cref="MaxGpusCeiling"/>],
+    /// or the cluster exceeds the limits it sets.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nodes"/> is empty, contains <see langword="null"/> or repeats a
+    /// name, or a level name is empty, repeated or reserved.</exception>
+    public Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string> topologyLevels, long maxGpus)
+        : this(nodes, topologyLevels ?? throw new ArgumentNullException(nameof(topologyLevels)), labeled: true, CheckLimit(maxGpus))
+    {
+    }
+
+    private Cluster(IEnumerable<NodeSpec> nodes, IEnumerable<string>? topologyLevels, bool labeled, long maxGpus)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         var list = nodes.ToArray();
@@ -168,7 +202,7 @@ public sealed class Cluster
             throw new ArgumentException("A cluster needs at least one node.", nameof(nodes));
         }
 
-        CheckSize(list.Length, list.Sum(static n => (long)(n?.Gpus ?? 0)), nameof(nodes));
+        CheckSize(list.Length, list.Sum(static n => (long)(n?.Gpus ?? 0)), maxGpus, nameof(nodes));
 
         string[] levels;
         if (!labeled || topologyLevels is null)
@@ -178,6 +212,11 @@ public sealed class Cluster
         else
         {
             levels = [.. topologyLevels];
+            if (levels.Length > MaxTopologyLevels)
+            {
+                throw new ArgumentOutOfRangeException(nameof(topologyLevels), levels.Length, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxTopologyLevels} topology levels; this one has {levels.Length}."));
+            }
+
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { NodeLevel, ClusterLevel };
             foreach (var level in levels)
             {
@@ -190,6 +229,7 @@ public sealed class Cluster
 
         _indexByName = new Dictionary<string, int>(StringComparer.Ordinal);
         var types = new List<string>();
+        var typeIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         TypeOf = new int[list.Length];
         for (var i = 0; i < list.Length; i++)
         {
@@ -199,11 +239,12 @@ public sealed class Cluster
                 throw new ArgumentException($"Node name '{node.Name}' appears twice.", nameof(nodes));
             }
 
-            var t = types.FindIndex(x => string.Equals(x, node.GpuType, StringComparison.OrdinalIgnoreCase));
-            if (t < 0)
+            // A dictionary, not a scan of the list: a million nodes of distinct types made the scan quadratic.
+            if (!typeIndex.TryGetValue(node.GpuType, out var t))
             {
+                t = types.Count;
+                typeIndex.Add(node.GpuType, t);
                 types.Add(node.GpuType);
-                t = types.Count - 1;
             }
 
             TypeOf[i] = t;
@@ -251,6 +292,8 @@ public sealed class Cluster
 
             DomainCounts[index] = groups.Count;
         }
+
+        CheckIndexSize(list.Length, types.Count, MaxGpusPerNode, DomainCounts, maxGpus, nameof(nodes));
 
         DomainNodes = new int[count][];
         DomainStart = new int[count][];
@@ -338,29 +381,84 @@ public sealed class Cluster
     /// <param name="nodesPerRack">Nodes per rack (consecutive nodes share a rack), or 0 for no racks.</param>
     /// <returns>The cluster.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A count is out of range, or the cluster would exceed <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs.</exception>
-    public static Cluster Uniform(int nodes, int gpusPerNode, string gpuType = "GPU", int nodesPerRack = 0)
+    public static Cluster Uniform(int nodes, int gpusPerNode, string gpuType = "GPU", int nodesPerRack = 0) =>
+        Uniform(nodes, gpusPerNode, gpuType, nodesPerRack, MaxGpus);
+
+    /// <summary>Creates a homogeneous cluster as <see cref="Uniform(int, int, string, int)"/>, under a GPU limit other than
+    /// <see cref="MaxGpus"/> (the node limit scales with it: <see cref="MaxNodesFor"/>).</summary>
+    /// <param name="nodes">The number of nodes, at least 1.</param>
+    /// <param name="gpusPerNode">GPUs per node, at least 1.</param>
+    /// <param name="gpuType">The GPU type of every node.</param>
+    /// <param name="nodesPerRack">Nodes per rack (consecutive nodes share a rack), or 0 for no racks.</param>
+    /// <param name="maxGpus">The GPU limit, in [1, <see cref="MaxGpusCeiling"/>].</param>
+    /// <returns>The cluster.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A count is out of range, <paramref name="maxGpus"/> is outside
+    /// [1, <see cref="MaxGpusCeiling"/>], or the cluster would exceed the limits it sets.</exception>
+    public static Cluster Uniform(int nodes, int gpusPerNode, string gpuType, int nodesPerRack, long maxGpus)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(gpusPerNode, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(nodesPerRack);
-        CheckSize(nodes, (long)nodes * gpusPerNode, nameof(nodes));
+        CheckLimit(maxGpus);
+        CheckSize(nodes, (long)nodes * gpusPerNode, maxGpus, nameof(nodes));
         return new Cluster(Enumerable.Range(0, nodes).Select(i => new NodeSpec("node" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), gpusPerNode, gpuType)
         {
             Rack = nodesPerRack > 0 ? "rack" + (i / nodesPerRack).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-        }));
+        }), null, labeled: false, maxGpus);
     }
 
-    /// <summary>Refuses a cluster beyond <see cref="MaxNodes"/> nodes or <see cref="MaxGpus"/> GPUs, before anything is allocated.</summary>
-    private static void CheckSize(int nodes, long gpus, string paramName)
+    /// <summary>The node limit (and a cluster file's domain limit) that goes with a GPU limit: <see cref="MaxNodes"/> scaled
+    /// by <paramref name="maxGpus"/> / <see cref="MaxGpus"/>, rounded down, never below <see cref="MaxNodes"/> (1,000,000 at
+    /// or below the default, 128,000,000 at the ceiling; a lower GPU limit bounds the nodes anyway, each has a GPU).</summary>
+    /// <param name="maxGpus">The GPU limit, in [1, <see cref="MaxGpusCeiling"/>].</param>
+    /// <returns>The node limit.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxGpus"/> is outside [1, <see cref="MaxGpusCeiling"/>].</exception>
+    public static int MaxNodesFor(long maxGpus)
     {
-        if (nodes > MaxNodes)
+        CheckLimit(maxGpus);
+        return (int)Math.Max(MaxNodes, maxGpus * MaxNodes / MaxGpus);
+    }
+
+    private static long CheckLimit(long maxGpus)
+    {
+        if (maxGpus is < 1 or > MaxGpusCeiling)
         {
-            throw new ArgumentOutOfRangeException(paramName, nodes, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxNodes:N0} nodes; this one has {nodes:N0}."));
+            throw new ArgumentOutOfRangeException(nameof(maxGpus), maxGpus, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The GPU limit must lie in [1, {MaxGpusCeiling:N0}]."));
         }
 
-        if (gpus > MaxGpus)
+        return maxGpus;
+    }
+
+    /// <summary>Refuses a cluster beyond the node or GPU limit, before anything is allocated.</summary>
+    private static void CheckSize(int nodes, long gpus, long maxGpus, string paramName)
+    {
+        var maxNodes = MaxNodesFor(maxGpus);
+        if (nodes > maxNodes)
         {
-            throw new ArgumentOutOfRangeException(paramName, gpus, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {MaxGpus:N0} GPUs in total; this one has {gpus:N0}."));
+            throw new ArgumentOutOfRangeException(paramName, nodes, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {maxNodes:N0} nodes under a limit of {maxGpus:N0} GPUs; this one has {nodes:N0}."));
+        }
+
+        if (gpus > maxGpus)
+        {
+            throw new ArgumentOutOfRangeException(paramName, gpus, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A cluster may have at most {maxGpus:N0} GPUs in total; this one has {gpus:N0}."));
+        }
+    }
+
+    /// <summary>Refuses a cluster whose scheduler state (the capacity index: a bitset per GPU type and free-GPU count over
+    /// the nodes, and free GPUs per domain and type at every level) would exceed 128 bytes per GPU of the limit: a few
+    /// nodes with very many GPUs among many small ones, or very many GPU types, would otherwise allocate beyond memory.</summary>
+    internal static void CheckIndexSize(int nodes, int types, int maxGpusPerNode, IReadOnlyList<int> domainCounts, long maxGpus, string paramName)
+    {
+        var bytes = (decimal)types * (maxGpusPerNode + 1) * ((nodes + 63) / 64) * sizeof(ulong);
+        foreach (var domains in domainCounts)
+        {
+            bytes += (decimal)domains * types * sizeof(int);
+        }
+
+        var allowed = (decimal)maxGpus * IndexBytesPerGpuOfLimit;
+        if (bytes > allowed)
+        {
+            throw new ArgumentOutOfRangeException(paramName, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The cluster's scheduler state would take {bytes / (1024 * 1024):N0} MiB ({types:N0} GPU type(s) × {maxGpusPerNode + 1:N0} free-GPU counts × {nodes:N0} nodes / 8 bytes, plus domains × types), more than the {allowed / (1024 * 1024):N0} MiB allowed under a limit of {maxGpus:N0} GPUs (128 bytes per GPU)."));
         }
     }
 

@@ -22,14 +22,14 @@ namespace LlmCore.Scheduling;
 /// <para>For example, two blocks of four racks, each rack one NVL72 domain of 18 four-GPU nodes:
 /// <c>{ "levels": ["block", "rack", "nvl72"], "domains": [ { "name": "block", "count": 2, "domains": [ { "name": "rack",
 /// "count": 4, "domains": [ { "name": "nvl72", "nodes": [ { "count": 18, "gpus": 4, "gpuType": "GB200" } ] } ] } ] } ] }</c>.</para>
-/// <para>A file declares at most 1,000,000 nodes, 1,000,000 domains (counting every copy) and <see cref="Cluster.MaxGpus"/> GPUs in all.</para>
+/// <para>A file declares at most 1,000,000 nodes (<see cref="Cluster.MaxNodes"/>), 1,000,000 domains (counting every copy)
+/// and <see cref="Cluster.MaxGpus"/> GPUs in all, and its scheduler state may take at most 1 GiB; the overloads that take
+/// <c>maxGpus</c> raise the GPU limit, and the node and domain limits with it (<see cref="Cluster.MaxNodesFor"/>).</para>
 /// <para>Comments and trailing commas are allowed; unknown keys are errors (they are usually typos). Every error names
 /// the file, line and column (<see cref="SchedulingFileException"/>). Stateless and thread-safe.</para>
 /// </remarks>
 public static class ClusterFile
 {
-    private const int MaxNodes = Cluster.MaxNodes;
-
     private static readonly string[] s_rootKeys = ["levels", "domains", "nodes", "name", "description"];
     private static readonly string[] s_domainKeys = ["name", "count", "domains", "nodes"];
     private static readonly string[] s_nodeKeys = ["name", "count", "gpus", "gpuType", "cpuCores", "memoryGib", "labels"];
@@ -40,15 +40,27 @@ public static class ClusterFile
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="SchedulingFileException">The file is malformed (the message names line and column).</exception>
-    public static Cluster Load(string path)
+    public static Cluster Load(string path) => Load(path, Cluster.MaxGpus);
+
+    /// <summary>Reads a cluster file under a GPU limit other than <see cref="Cluster.MaxGpus"/> (the node and domain limits
+    /// scale with it: <see cref="Cluster.MaxNodesFor"/>).</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <param name="maxGpus">The GPU limit, in [1, <see cref="Cluster.MaxGpusCeiling"/>].</param>
+    /// <returns>The cluster.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxGpus"/> is outside [1, <see cref="Cluster.MaxGpusCeiling"/>].</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="SchedulingFileException">The file is malformed or the cluster exceeds the limits (the message names line and column).</exception>
+    public static Cluster Load(string path, long maxGpus)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        _ = Cluster.MaxNodesFor(maxGpus);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The cluster file '{path}' does not exist.", path);
         }
 
-        return Parse(File.ReadAllText(path), Path.GetFileName(path));
+        return Parse(File.ReadAllText(path), Path.GetFileName(path), maxGpus);
     }
 
     /// <summary>Parses a cluster from JSON text.</summary>
@@ -56,9 +68,21 @@ public static class ClusterFile
     /// <param name="source">A name for messages (e.g. the file name).</param>
     /// <returns>The cluster.</returns>
     /// <exception cref="SchedulingFileException">The text is malformed (the message names line and column).</exception>
-    public static Cluster Parse(string json, string source = "cluster")
+    public static Cluster Parse(string json, string source = "cluster") => Parse(json, source, Cluster.MaxGpus);
+
+    /// <summary>Parses a cluster from JSON text under a GPU limit other than <see cref="Cluster.MaxGpus"/> (the node and
+    /// domain limits scale with it: <see cref="Cluster.MaxNodesFor"/>).</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">A name for messages (e.g. the file name).</param>
+    /// <param name="maxGpus">The GPU limit, in [1, <see cref="Cluster.MaxGpusCeiling"/>].</param>
+    /// <returns>The cluster.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxGpus"/> is outside [1, <see cref="Cluster.MaxGpusCeiling"/>].</exception>
+    /// <exception cref="SchedulingFileException">The text is malformed or the cluster exceeds the limits (the message names line and column).</exception>
+    public static Cluster Parse(string json, string source, long maxGpus)
     {
         ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        var totals = new Totals(maxGpus);
         var root = PositionedJson.Parse(json, source).Expect(JsonValueKind.Object, source, "the cluster file");
         root.CheckKeys(s_rootKeys, source, "the cluster");
         var levels = new List<string>();
@@ -74,13 +98,17 @@ public static class ClusterFile
                     throw item.Error(source, $"level '{name}' is repeated or reserved (node and cluster are implicit)");
                 }
 
+                if (levels.Count == Cluster.MaxTopologyLevels)
+                {
+                    throw item.Error(source, $"more than {Cluster.MaxTopologyLevels} levels");
+                }
+
                 levels.Add(name);
             }
         }
 
         var nodes = new List<NodeSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var totals = new Totals();
         if (root.Get("domains") is { } domains)
         {
             domains.Expect(JsonValueKind.Array, source, "\"domains\"");
@@ -105,12 +133,20 @@ public static class ClusterFile
         }
 
         var gpus = nodes.Sum(static n => (long)n.Gpus);
-        if (gpus > Cluster.MaxGpus)
+        if (gpus > totals.MaxGpus)
         {
-            throw root.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have {gpus:N0} GPUs, more than the {Cluster.MaxGpus:N0} a simulated cluster may have"));
+            throw root.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have {gpus:N0} GPUs, more than the {totals.MaxGpus:N0} a simulated cluster may have"));
         }
 
-        return new Cluster(nodes, levels);
+        try
+        {
+            return new Cluster(nodes, levels, totals.MaxGpus);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // The size checks that need the whole cluster (topology levels, the scheduler's state): named at the file's start.
+            throw root.Error(source, ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal).TrimEnd('.'));
+        }
     }
 
     private static void ReadDomain(PositionedJson node, int depth, Dictionary<string, string> labels, string path, List<string> levels, List<NodeSpec> nodes, HashSet<string> names, Totals totals, string source)
@@ -124,7 +160,7 @@ public static class ClusterFile
 
         var name = node.Get("name")?.ExpectString(source, "a domain's \"name\"") ?? levels[depth];
         var countNode = node.Get("count");
-        var count = countNode is null ? 1 : (int)countNode.ExpectNumber(source, "a domain's \"count\"", 1, MaxNodes, integer: true);
+        var count = countNode is null ? 1 : (int)countNode.ExpectNumber(source, "a domain's \"count\"", 1, totals.MaxNodes, integer: true);
         var children = node.Get("domains");
         var members = node.Get("nodes");
         if (children is null && members is null)
@@ -134,9 +170,9 @@ public static class ClusterFile
 
         // Counts multiply down the tree; a tree of empty domains would otherwise loop count₁ × count₂ × … times.
         totals.Domains += count;
-        if (totals.Domains > MaxNodes)
+        if (totals.Domains > totals.MaxNodes)
         {
-            throw node.Error(source, $"the cluster would have more than {MaxNodes:N0} domains");
+            throw node.Error(source, $"the cluster would have more than {totals.MaxNodes:N0} domains");
         }
 
         for (var i = 0; i < count; i++)
@@ -174,7 +210,7 @@ public static class ClusterFile
         var cpu = entry.Get("cpuCores")?.ExpectNumber(source, "\"cpuCores\"", 0, double.MaxValue) ?? double.PositiveInfinity;
         var memory = entry.Get("memoryGib")?.ExpectNumber(source, "\"memoryGib\"", 0, double.MaxValue) ?? double.PositiveInfinity;
         var countNode = entry.Get("count");
-        var count = countNode is null ? 1 : (int)countNode.ExpectNumber(source, "a node's \"count\"", 1, MaxNodes, integer: true);
+        var count = countNode is null ? 1 : (int)countNode.ExpectNumber(source, "a node's \"count\"", 1, totals.MaxNodes, integer: true);
         var name = entry.Get("name")?.ExpectString(source, "a node's \"name\"");
         var own = new Dictionary<string, string>(labels, StringComparer.OrdinalIgnoreCase);
         if (entry.Get("labels") is { } labelsNode)
@@ -191,17 +227,17 @@ public static class ClusterFile
             }
         }
 
-        if (nodes.Count + count > MaxNodes)
+        if (nodes.Count + count > totals.MaxNodes)
         {
-            throw entry.Error(source, $"the cluster would have more than {MaxNodes:N0} nodes");
+            throw entry.Error(source, $"the cluster would have more than {totals.MaxNodes:N0} nodes");
         }
 
         // Checked as the entries are read, before their nodes are built (Cluster.TotalGpus is an int, too: 2,148 nodes of
         // 1,000,000 GPUs once wrapped it to a negative total).
         totals.Gpus += (long)count * gpus;
-        if (totals.Gpus > Cluster.MaxGpus)
+        if (totals.Gpus > totals.MaxGpus)
         {
-            throw entry.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have at least {totals.Gpus:N0} GPUs, more than the {Cluster.MaxGpus:N0} a simulated cluster may have"));
+            throw entry.Error(source, string.Create(CultureInfo.InvariantCulture, $"the cluster would have at least {totals.Gpus:N0} GPUs, more than the {totals.MaxGpus:N0} a simulated cluster may have"));
         }
 
         for (var i = 0; i < count; i++)
@@ -221,8 +257,12 @@ public static class ClusterFile
     }
 
     /// <summary>What the file has declared so far, for the size limits.</summary>
-    private sealed class Totals
+    private sealed class Totals(long maxGpus)
     {
+        public long MaxGpus { get; } = maxGpus;
+
+        public int MaxNodes { get; } = Cluster.MaxNodesFor(maxGpus);
+
         public int Domains { get; set; }
 
         public long Gpus { get; set; }

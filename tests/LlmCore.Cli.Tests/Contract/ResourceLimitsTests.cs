@@ -200,6 +200,130 @@ public sealed class ResourceLimitsTests : IDisposable
         Assert.Equal(2, CliRunner.Run("train", "--model", "gpt", "--text", "names", "--max-rows", "10").ExitCode);
     }
 
+    [Theory]
+    [InlineData("simulate", "--nodes|1000001|--gpus-per-node|1", "--nodes must be ≤ 1,000,000")]
+    [InlineData("compare", "--nodes|1000001|--gpus-per-node|1", "--nodes must be ≤ 1,000,000")]
+    [InlineData("run", "--nodes|1000001|--gpus-per-node|1", "--nodes must be ≤ 1,000,000")]
+    [InlineData("simulate", "--nodes|8193|--gpus-per-node|1024", "8,389,632 GPUs, more than the 8,388,608")]
+    [InlineData("run", "--nodes|8193|--gpus-per-node|1024", "8,389,632 GPUs, more than the 8,388,608")]
+    public void Cluster_BeyondTheDefaultLimits_ExitsTwoNamingMaxClusterGpus(string command, string cluster, string expected)
+    {
+        // The defaults of docs/cli.md ("Resource limits"): 1,000,000 nodes, 2²³ = 8,388,608 GPUs; 8,193 × 1,024 is one
+        // node of 1,024 GPUs over.
+        var (exitCode, output, error) = CliRunner.Run([.. ScheduleRequest(command, WriteTrace(2)), .. cluster.Split('|')]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("--max-cluster-gpus", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("simulate")]
+    [InlineData("compare")]
+    [InlineData("run")]
+    public void Cluster_RaisedLimit_AcceptsIt_ALoweredOneRefusesASmallCluster(string command)
+    {
+        // 8,193 × 1,024 = 8,389,632 GPUs on 8,193 nodes: beyond the default, cheap to build (one type, 1,025 free-GPU counts).
+        var request = ScheduleRequest(command, WriteTrace(2));
+
+        Assert.Equal(0, CliRunner.Run([.. request, "--nodes", "8193", "--gpus-per-node", "1024", "--max-cluster-gpus", "8389632", "--json"]).ExitCode);
+        Assert.Equal(0, CliRunner.Run([.. request, "--nodes", "2", "--gpus-per-node", "8", "--max-cluster-gpus", "16", "--json"]).ExitCode);
+        Assert.Equal(2, CliRunner.Run([.. request, "--nodes", "2", "--gpus-per-node", "8", "--max-cluster-gpus", "15", "--json"]).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("simulate", "0")]
+    [InlineData("compare", "1073741825")]
+    [InlineData("run", "1073741825")]
+    public void MaxClusterGpus_OutsideOneToTheCeiling_ExitsTwoNamingTheRange(string command, string value)
+    {
+        var (exitCode, output, error) = CliRunner.Run([.. ScheduleRequest(command, WriteTrace(2)), "--nodes", "2", "--gpus-per-node", "8", "--max-cluster-gpus", value]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("--max-cluster-gpus must be between 1 and 1,073,741,824", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClusterFile_BeyondTheLimit_ExitsTwoNamingTheFilePositionAndTheOption_RaisedAccepted()
+    {
+        var cluster = Path.Combine(_dir, "cluster.json");
+        File.WriteAllText(cluster, "{ \"nodes\": [ { \"gpus\": 8, \"count\": 3 } ] }");
+        string[] request = ["schedule", "simulate", "--trace", WriteTrace(2), "--cluster", cluster, "--policy", "fifo"];
+
+        var (exitCode, output, error) = CliRunner.Run([.. request, "--max-cluster-gpus", "23"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.StartsWith("error: --cluster: cluster.json:1:", error, StringComparison.Ordinal);
+        Assert.Contains("more than the 23", error, StringComparison.Ordinal);
+        Assert.Contains("--max-cluster-gpus", error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run([.. request, "--max-cluster-gpus", "24", "--json"]).ExitCode);
+    }
+
+    [Fact]
+    public void MaxClusterGpus_WithTheSlurmExecutor_ExitsTwo()
+    {
+        var (exitCode, _, error) = CliRunner.Run("schedule", "run", "--trace", WriteTrace(2), "--executor", "slurm", "--policy", "fifo", "--max-cluster-gpus", "100");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--max-cluster-gpus: applies to --executor local only", error, StringComparison.Ordinal);
+    }
+
+    private static string[] ScheduleRequest(string command, string trace) => command switch
+    {
+        "simulate" => ["schedule", "simulate", "--trace", trace, "--policy", "fifo"],
+        "compare" => ["schedule", "compare", "--trace", trace, "--policies", "fifo"],
+        _ => ["schedule", "run", "--trace", trace, "--executor", "local", "--policy", "fifo", "--time-scale", "1e6"],
+    };
+
+    [Fact]
+    public void TrainCsv_FewRowsManyColumns_BeyondMaxCells_RefusedBeforeReading_NamingTheOption()
+    {
+        // Issue 22: 1,000 rows × 10,000,000 columns passed --max-rows. Small here: 20 rows × 1,001 columns (20,020 cells)
+        // against --max-cells 10,000; the count stops after the header and 10 rows (⌊10,000 / 1,001⌋ = 9, so row 10).
+        var path = Path.Combine(_dir, "wide-columns.csv");
+        var text = new StringBuilder(string.Join(',', Enumerable.Range(0, 1000).Select(i => "x" + i)) + ",y\n");
+        for (var r = 0; r < 20; r++)
+        {
+            text.Append(string.Join(',', Enumerable.Repeat("0.5", 1000))).Append(r % 2 == 0 ? ",0\n" : ",1\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+        _ = CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--max-cells", "10000"); // JIT
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (exitCode, output, error) = CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--max-cells", "10000");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("--dataset wide-columns.csv: 1,001 columns × more than 9 rows is more than 10,000 cells", error, StringComparison.Ordinal);
+        Assert.Contains("raise it with --max-cells", error, StringComparison.Ordinal);
+        Assert.True(allocated < 2L << 20, $"refusal allocated {allocated} bytes");
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--epochs", "1", "--max-cells", "20020", "--json").ExitCode);
+        Assert.Equal(2, CliRunner.Run("train", "--dataset", path, "--optimizer", "sgd", "--epochs", "1", "--max-cells", "20019", "--json").ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--max-cells|5", "the header has more than 5 columns")]
+    [InlineData("--max-cells|2", "the file has 44 bytes, more than 16 per cell of the limit (--max-cells 2")]
+    [InlineData("--max-cells|0", "--max-cells must be between 1 and 2,147,483,647")]
+    [InlineData("--max-cells|2147483648", "--max-cells must be between 1 and 2,147,483,647")]
+    public void TrainCsv_CellAndByteLimits_ExitTwoNamingMaxCells(string option, string expected)
+    {
+        // A header of 6 columns and one row: 6 columns (> 5), 12 + 32 = 44 bytes (> 16 × 2, ≤ 16 × 5).
+        var path = Path.Combine(_dir, "six.csv");
+        File.WriteAllText(path, "a,b,c,d,e,y\n" + string.Concat(Enumerable.Repeat("0.125,", 5)) + "1\n");
+        var (exitCode, output, error) = CliRunner.Run(["train", "--dataset", path, "--optimizer", "sgd", .. option.Split('|')]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TrainCsv_AtMaxRows_Accepted()
     {

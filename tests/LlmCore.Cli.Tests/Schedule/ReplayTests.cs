@@ -80,6 +80,22 @@ public sealed class ReplayTests
         Assert.Equal(0, result.Metrics.Preemptions);
     }
 
+    // The progress bar of `schedule run` counts jobs done (submitted, no longer waiting or running): in the SJF schedule
+    // above j0 ends at 20 s, j4 at 22, j2 at 24, j3 at 30 and j1 at 38, so the count is told 0 (after the first
+    // submission) and then 1 to 5, each once, in order.
+    [Fact]
+    public async Task Replay_Progress_CountsJobsDoneOnceEach_UpToTheTraceLength()
+    {
+        var clock = new FakeTimeProvider(s_t0);
+        var executor = new VirtualExecutor(clock);
+        var told = new List<int>();
+
+        _ = await LlmCore.Cli.Commands.Schedule.Replay.RunAsync(
+            Trace(), Cluster.Uniform(4, 8), executor, new ReplaySettings("sjf", 10), clock, executor.IdleAsync, CancellationToken.None, new ScheduleCliSupport.ActionProgress<int>(told.Add));
+
+        Assert.Equal([0, 1, 2, 3, 4, 5], told);
+    }
+
     /// <summary>An executor on a virtual clock: a run reports Started at once and Completed exactly after its expected
     /// run time, when <see cref="IdleAsync"/> moves the clock there. Single-threaded, like the replay loop.</summary>
     private sealed class VirtualExecutor(FakeTimeProvider clock) : IJobExecutor

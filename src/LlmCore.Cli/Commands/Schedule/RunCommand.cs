@@ -36,9 +36,10 @@ internal static class RunCommand
         var gpusOption = new Option<int>("--gpus-per-node") { Description = "GPUs per node of the in-process cluster (--executor local).", DefaultValueFactory = _ => 8 };
         var noPreemptionOption = new Option<bool>("--no-preemption") { Description = "Turn preemption off (on by default, as in the library and schedule simulate)." };
         var maxRowsOption = ScheduleCliSupport.CreateMaxTraceRowsOption();
+        var maxClusterGpusOption = ScheduleCliSupport.CreateMaxClusterGpusOption();
 
         var command = new Command("run", "Replay a trace on a real executor (Slurm or in-process) through LlmCore's scheduler.");
-        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption, noPreemptionOption, maxRowsOption })
+        foreach (var option in new Option[] { traceOption, policyOption, executorOption, urlOption, tokenOption, userOption, apiOption, scaleOption, eventsOption, nodesOption, gpusOption, noPreemptionOption, maxRowsOption, maxClusterGpusOption })
         {
             command.Options.Add(option);
         }
@@ -60,7 +61,7 @@ internal static class RunCommand
             // Options of the other executor would be ignored: refused instead.
             var foreign = executor == "local"
                 ? new Option[] { urlOption, tokenOption, userOption, apiOption }
-                : new Option[] { nodesOption, gpusOption };
+                : new Option[] { nodesOption, gpusOption, maxClusterGpusOption };
             if (foreign.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) is { } stray)
             {
                 throw new CliUsageException(executor == "local"
@@ -76,9 +77,10 @@ internal static class RunCommand
 
             var nodes = parseResult.GetValue(nodesOption);
             var gpusPerNode = parseResult.GetValue(gpusOption);
-            if (nodes is < 1 or > 100_000)
+            var maxGpus = ScheduleCliSupport.GetMaxClusterGpus(parseResult, maxClusterGpusOption);
+            if (nodes < 1)
             {
-                throw CliUsageException.ForOption("--nodes", "must be between 1 and 100000", nodes);
+                throw CliUsageException.ForOption("--nodes", "must be ≥ 1", nodes);
             }
 
             if (gpusPerNode is < 1 or > 1024)
@@ -86,10 +88,7 @@ internal static class RunCommand
                 throw CliUsageException.ForOption("--gpus-per-node", "must be between 1 and 1024", gpusPerNode);
             }
 
-            if ((long)nodes * gpusPerNode > Cluster.MaxGpus)
-            {
-                throw new CliUsageException($"--nodes × --gpus-per-node: {nodes} × {gpusPerNode} GPUs is more than the {Cluster.MaxGpus.ToString("N0", CultureInfo.InvariantCulture)} a cluster may have.");
-            }
+            ScheduleCliSupport.CheckClusterSize(nodes, gpusPerNode, maxGpus);
 
             var trace = ReplayTrace.Read(parseResult.GetValue(traceOption)!, parseResult.GetValue(maxRowsOption));
             var settings = new ReplaySettings(policyName, scale) { Preemption = !parseResult.GetValue(noPreemptionOption) };
@@ -97,10 +96,29 @@ internal static class RunCommand
             ReplayResult result;
             IReadOnlyList<SlurmAccountingRow>? accounting = null;
             var apiVersion = string.Empty;
+
+            // A replay lasts the trace's span / --time-scale (hours at K = 1): a bar of jobs done on a terminal, as
+            // `schedule simulate` shows; Ctrl-C stops it at the next event or poll (at most 100 ms with the local executor).
+            ReplayResult Replayed(Cluster cluster, IJobExecutor jobExecutor)
+            {
+                if (!context.ShowProgress(parseResult))
+                {
+                    return Replay.RunAsync(trace, cluster, jobExecutor, settings, context.CancellationToken).GetAwaiter().GetResult();
+                }
+
+                ReplayResult? replayed = null;
+                context.Console.Progress().Start(ctx =>
+                {
+                    var bar = ctx.AddTask($"{policyName} on {executor}: jobs done", maxValue: Math.Max(1, trace.Count));
+                    replayed = Replay.RunAsync(trace, cluster, jobExecutor, settings, context.CancellationToken, new ScheduleCliSupport.ActionProgress<int>(done => bar.Value = done)).GetAwaiter().GetResult();
+                });
+                return replayed!;
+            }
+
             if (executor == "local")
             {
                 using var inProcess = new InProcessJobExecutor(TimeProvider.System);
-                result = Replay.RunAsync(trace, Cluster.Uniform(nodes, gpusPerNode), inProcess, settings, context.CancellationToken).GetAwaiter().GetResult();
+                result = Replayed(Cluster.Uniform(nodes, gpusPerNode, "GPU", 0, maxGpus), inProcess);
             }
             else
             {
@@ -109,7 +127,7 @@ internal static class RunCommand
                 var cluster = SlurmClusterReader.ReadClusterAsync(client).GetAwaiter().GetResult();
                 var executorOptions = new SlurmExecutorOptions { JobNamePrefix = $"llmcore-run-{Guid.NewGuid():N}"[..20] + "-", PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromSeconds(1) };
                 using var slurm = new SlurmJobExecutor(client, executorOptions);
-                result = Replay.RunAsync(trace, cluster, slurm, settings, context.CancellationToken).GetAwaiter().GetResult();
+                result = Replayed(cluster, slurm);
                 accounting = SlurmAccounting.ReadAsync(client, executorOptions.JobNamePrefix, context.CancellationToken).GetAwaiter().GetResult();
                 apiVersion = client.ApiVersion;
             }
@@ -347,15 +365,15 @@ internal static class ReplayStatistics
 /// the queued reports and the submissions that are due in time order, one instant at a time, runs a pass after each
 /// and hands the pass's commands to the executor, then waits for the next report or due submission. Decisions
 /// therefore depend on the order of those events, not on how threads interleave or how late the loop wakes up under
-/// load; with a virtual clock (the <c>idle</c> callback of <see cref="RunAsync(IReadOnlyList{ReplayJob}, Cluster, IJobExecutor, ReplaySettings, TimeProvider, Func{DateTimeOffset?, CancellationToken, ValueTask}?, CancellationToken)"/>)
+/// load; with a virtual clock (the <c>idle</c> callback of <see cref="RunAsync(IReadOnlyList{ReplayJob}, Cluster, IJobExecutor, ReplaySettings, TimeProvider, Func{DateTimeOffset?, CancellationToken, ValueTask}?, CancellationToken, IProgress{int}?)"/>)
 /// a replay is exactly reproducible.
 /// </remarks>
 internal static class Replay
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
 
-    public static Task<ReplayResult> RunAsync(IReadOnlyList<ReplayJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken) =>
-        RunAsync(trace, cluster, executor, settings, TimeProvider.System, idle: null, cancellationToken);
+    public static Task<ReplayResult> RunAsync(IReadOnlyList<ReplayJob> trace, Cluster cluster, IJobExecutor executor, ReplaySettings settings, CancellationToken cancellationToken, IProgress<int>? progress = null) =>
+        RunAsync(trace, cluster, executor, settings, TimeProvider.System, idle: null, cancellationToken, progress);
 
     /// <summary>Replays <paramref name="trace"/> on <paramref name="time"/>'s clock.</summary>
     /// <param name="trace">The jobs, in submission order.</param>
@@ -367,6 +385,8 @@ internal static class Replay
     /// <param name="idle">Called when nothing is left to do before <c>until</c> (the next due submission, or
     /// <see langword="null"/> when all are submitted); it returns when a report may have arrived or time moved on.
     /// <see langword="null"/> waits on <paramref name="time"/> for a report, the next submission or 100 ms.</param>
+    /// <param name="progress">Told the number of jobs done (submitted and no longer waiting or running) whenever it
+    /// changes, on the loop's thread; <see langword="null"/> for none.</param>
     internal static async Task<ReplayResult> RunAsync(
         IReadOnlyList<ReplayJob> trace,
         Cluster cluster,
@@ -374,7 +394,8 @@ internal static class Replay
         ReplaySettings settings,
         TimeProvider time,
         Func<DateTimeOffset?, CancellationToken, ValueTask>? idle,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IProgress<int>? progress = null)
     {
         using var scheduler = new JobScheduler(new SchedulingEngine(cluster, settings.CreatePolicy(), start: time.GetUtcNow()), time);
         scheduler.RunSchedulingPass(); // warm-up, so that the first job is not delayed by the first pass
@@ -488,6 +509,7 @@ internal static class Replay
         }
 
         var next = 0;
+        var reportedDone = -1;
         var queued = new Queue<(JobRunReport Report, DateTimeOffset At)>();
         while (true)
         {
@@ -533,7 +555,14 @@ internal static class Replay
                 }
             }
 
-            if (next == trace.Count && scheduler.Inspect(e => e.PendingCount + e.Running.Count) == 0)
+            var active = scheduler.Inspect(e => e.PendingCount + e.Running.Count);
+            if (progress is not null && next - active != reportedDone)
+            {
+                reportedDone = next - active;
+                progress.Report(reportedDone);
+            }
+
+            if (next == trace.Count && active == 0)
             {
                 break;
             }

@@ -55,11 +55,13 @@ internal sealed class ScheduleCliSupport
 
     public Option<int> MaxTraceRows { get; } = CreateMaxTraceRowsOption();
 
+    public Option<long> MaxClusterGpus { get; } = CreateMaxClusterGpusOption();
+
     public Option<double?> Until { get; } = new("--until") { Description = "Stop at this trace time (seconds); jobs still waiting or running are reported unfinished." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, ClusterFilePath, Throughputs, Heterogeneity, Backfill, Preemption, NoPreemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until, MaxTraceRows })
+        foreach (var option in new Option[] { Trace, Nodes, GpusPerNode, ClusterFilePath, Throughputs, Heterogeneity, Backfill, Preemption, NoPreemption, Estimates, EstimateSigma, Seed, Jobs, LoadFactor, CheckpointMinutes, RestartSeconds, JobFailureRate, Until, MaxTraceRows, MaxClusterGpus })
         {
             command.Options.Add(option);
         }
@@ -123,6 +125,44 @@ internal sealed class ScheduleCliSupport
         DefaultValueFactory = _ => TraceReader.DefaultMaxRows,
     };
 
+    /// <summary>The <c>--max-cluster-gpus</c> option of <c>schedule simulate</c>, <c>compare</c> and <c>run</c>.</summary>
+    public static Option<long> CreateMaxClusterGpusOption() => new("--max-cluster-gpus")
+    {
+        Description = string.Create(CultureInfo.InvariantCulture, $"The most GPUs a cluster may have; above the default the node limit (and a cluster file's domain limit, 1,000,000 each) rises in proportion. Default {Cluster.MaxGpus:N0}, at most {Cluster.MaxGpusCeiling:N0}."),
+        DefaultValueFactory = _ => Cluster.MaxGpus,
+    };
+
+    /// <summary>Reads <c>--max-cluster-gpus</c>: exits 2 outside [1, <see cref="Cluster.MaxGpusCeiling"/>].</summary>
+    public static long GetMaxClusterGpus(ParseResult parseResult, Option<long> option)
+    {
+        var value = parseResult.GetValue(option);
+        if (value is < 1 or > Cluster.MaxGpusCeiling)
+        {
+            throw CliUsageException.ForOption("--max-cluster-gpus", $"must be between 1 and {Cluster.MaxGpusCeiling.ToString("N0", CultureInfo.InvariantCulture)} (the largest cluster the simulator's arrays can hold)", value);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Refuses <c>--nodes</c> × <c>--gpus-per-node</c> beyond the limits of <paramref name="maxGpus"/>, before anything is
+    /// allocated (2147483647 nodes × 1024 GPUs used to run out of memory); the message names <c>--max-cluster-gpus</c>.
+    /// </summary>
+    public static void CheckClusterSize(int nodes, int gpusPerNode, long maxGpus)
+    {
+        var maxNodes = Cluster.MaxNodesFor(maxGpus);
+        if (nodes > maxNodes)
+        {
+            throw CliUsageException.ForOption("--nodes", $"must be ≤ {maxNodes.ToString("N0", CultureInfo.InvariantCulture)} (the node limit; --max-cluster-gpus above {Cluster.MaxGpus.ToString("N0", CultureInfo.InvariantCulture)} raises it in proportion, up to {Cluster.MaxNodesFor(Cluster.MaxGpusCeiling).ToString("N0", CultureInfo.InvariantCulture)})", nodes);
+        }
+
+        var total = (long)nodes * gpusPerNode;
+        if (total > maxGpus)
+        {
+            throw new CliUsageException($"--nodes × --gpus-per-node: {nodes} × {gpusPerNode} = {total.ToString("N0", CultureInfo.InvariantCulture)} GPUs, more than the {maxGpus.ToString("N0", CultureInfo.InvariantCulture)} of --max-cluster-gpus (raise it, up to {Cluster.MaxGpusCeiling.ToString("N0", CultureInfo.InvariantCulture)}, if the machine has the memory).");
+        }
+    }
+
     /// <summary>
     /// Reads <c>--trace</c> with at most <paramref name="maxRows"/> job rows: a malformed row exits 2 with its line and
     /// column, a trace past the limit exits 2 naming <c>--max-trace-rows</c>, at the first row past it.
@@ -152,6 +192,7 @@ internal sealed class ScheduleCliSupport
     {
         var nodes = parseResult.GetValue(Nodes);
         var gpus = parseResult.GetValue(GpusPerNode);
+        var maxGpus = GetMaxClusterGpus(parseResult, MaxClusterGpus);
         if (parseResult.GetValue(ClusterFilePath) is { } path)
         {
             if (nodes is not null || gpus is not null)
@@ -161,7 +202,7 @@ internal sealed class ScheduleCliSupport
 
             try
             {
-                return ClusterFile.Load(path);
+                return ClusterFile.Load(path, maxGpus);
             }
             catch (FileNotFoundException)
             {
@@ -169,7 +210,9 @@ internal sealed class ScheduleCliSupport
             }
             catch (SchedulingFileException ex)
             {
-                throw new CliUsageException("--cluster: " + ex.Message, ex);
+                // A size limit names the option that raises it.
+                var raise = ex.Message.Contains("more than", StringComparison.Ordinal) ? " (raise the limit with --max-cluster-gpus)" : string.Empty;
+                throw new CliUsageException("--cluster: " + ex.Message + raise, ex);
             }
         }
 
@@ -188,18 +231,8 @@ internal sealed class ScheduleCliSupport
             throw CliUsageException.ForOption("--gpus-per-node", "must be ≥ 1", gpus);
         }
 
-        // Checked before anything is allocated: 2147483647 nodes × 1024 GPUs used to run out of memory.
-        if (nodes > Cluster.MaxNodes)
-        {
-            throw CliUsageException.ForOption("--nodes", $"must be ≤ {Cluster.MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} (the largest cluster the simulator takes)", nodes);
-        }
-
-        if ((long)nodes.Value * gpus.Value > Cluster.MaxGpus)
-        {
-            throw new CliUsageException($"--nodes × --gpus-per-node: {nodes} × {gpus} = {((long)nodes.Value * gpus.Value).ToString("N0", CultureInfo.InvariantCulture)} GPUs, more than the {Cluster.MaxGpus.ToString("N0", CultureInfo.InvariantCulture)} a simulated cluster may have.");
-        }
-
-        return Cluster.Uniform(nodes.Value, gpus.Value);
+        CheckClusterSize(nodes.Value, gpus.Value, maxGpus);
+        return Cluster.Uniform(nodes.Value, gpus.Value, "GPU", 0, maxGpus);
     }
 
     /// <summary>The throughput matrix of <c>--throughputs</c>, or <see langword="null"/>.</summary>
@@ -349,7 +382,7 @@ internal sealed class ScheduleCliSupport
         context.Console.Progress().Start(ctx =>
         {
             var bar = ctx.AddTask(label, maxValue: 1.0);
-            result = simulator.Run(trace, new ActionProgress(f => bar.Value = f), context.CancellationToken);
+            result = simulator.Run(trace, new ActionProgress<double>(f => bar.Value = f), context.CancellationToken);
         });
         return result!;
     }
@@ -371,8 +404,8 @@ internal sealed class ScheduleCliSupport
     public static string Fraction(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>Reports synchronously (System.Progress would post to the thread pool).</summary>
-    private sealed class ActionProgress(Action<double> report) : IProgress<double>
+    internal sealed class ActionProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(double value) => report(value);
+        public void Report(T value) => report(value);
     }
 }
