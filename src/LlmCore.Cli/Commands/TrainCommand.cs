@@ -372,7 +372,7 @@ internal static class TrainCommand
 
         if (request.MaxRows < 1)
         {
-            throw CliUsageException.ForOption("--max-rows", "must be at least 1", request.MaxRows);
+            throw CliUsageException.ForOption("--max-rows", "must be an integer ≥ 1", request.MaxRows);
         }
 
         CsvRowLimit.Check(request.Dataset, "--dataset", request.MaxRows, "--max-rows", "the file is read whole, each row as text and as numbers");
@@ -524,7 +524,7 @@ internal static class TrainCommand
 
             if (BatchSize < 1)
             {
-                throw CliUsageException.ForOption("--batch-size", "must be ≥ 1", BatchSize);
+                throw CliUsageException.ForOption("--batch-size", "must be an integer ≥ 1", BatchSize);
             }
 
             if (!(ValidationSplit > 0 && ValidationSplit < 1))

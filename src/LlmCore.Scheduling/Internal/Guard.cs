@@ -111,6 +111,26 @@ internal static class Guard
         return value;
     }
 
+    public static TimeSpan? PositiveOrNull(TimeSpan? value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (value is { } v)
+        {
+            Positive(v, name);
+        }
+
+        return value;
+    }
+
+    public static TimeSpan? NonNegativeOrNull(TimeSpan? value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (value is { } v)
+        {
+            NonNegative(v, name);
+        }
+
+        return value;
+    }
+
     public static double InRange(double value, double min, double max, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         if (!double.IsFinite(value) || value < min || value > max)

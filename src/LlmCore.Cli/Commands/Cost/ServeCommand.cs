@@ -45,7 +45,7 @@ internal static class ServeCommand
             var slo = ServingCliSupport.ParseSlo(parseResult.GetValue(ttft), parseResult.GetValue(tpot), required: true)!;
             if (parseResult.GetValue(requests) < 100)
             {
-                throw CliUsageException.ForOption("--requests", "must be ≥ 100 (p99 needs them)", parseResult.GetValue(requests));
+                throw CliUsageException.ForOption("--requests", "must be an integer ≥ 100 (p99 needs them)", parseResult.GetValue(requests));
             }
 
             CostCliSupport.RequirePositive(parseResult.GetValue(maxReplicas), "--max-replicas");

@@ -69,22 +69,12 @@ internal static class RunCommand
             }
 
             var scale = parseResult.GetValue(scaleOption);
-            if (!double.IsFinite(scale) || scale <= 0)
-            {
-                throw CliUsageException.ForOption("--time-scale", "must be a finite number > 0", scale);
-            }
+            OptionChecks.PositiveFinite("--time-scale", scale);
 
             var nodes = parseResult.GetValue(nodesOption);
             var gpusPerNode = parseResult.GetValue(gpusOption);
-            if (nodes is < 1 or > 100_000)
-            {
-                throw CliUsageException.ForOption("--nodes", "must be between 1 and 100000", nodes);
-            }
-
-            if (gpusPerNode is < 1 or > 1024)
-            {
-                throw CliUsageException.ForOption("--gpus-per-node", "must be between 1 and 1024", gpusPerNode);
-            }
+            OptionChecks.InRange("--nodes", nodes, 1, 100_000);
+            OptionChecks.InRange("--gpus-per-node", gpusPerNode, 1, 1024);
 
             if ((long)nodes * gpusPerNode > Cluster.MaxGpus)
             {
