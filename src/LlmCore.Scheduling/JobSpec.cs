@@ -1,3 +1,5 @@
+using LlmCore.Scheduling.Internal;
+
 namespace LlmCore.Scheduling;
 
 /// <summary>Named priority classes for <see cref="JobSpec.Priority"/> (any integer is allowed; larger runs first).</summary>
@@ -71,11 +73,7 @@ public sealed record JobSpec
     public int Gpus
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(Gpus));
-            field = value;
-        }
+        init => field = Guard.Positive(value, nameof(Gpus));
     }
 
     /// <summary>Gets the tenant (team, virtual cluster) the job is charged to.</summary>
@@ -106,11 +104,7 @@ public sealed record JobSpec
     public double CpuCores
     {
         get;
-        init
-        {
-            ThrowIfNotFiniteNonNegative(value, nameof(CpuCores));
-            field = value;
-        }
+        init => field = Guard.NonNegativeFinite(value, nameof(CpuCores));
     }
 
     /// <summary>Gets the memory in GiB for the whole gang, spread like <see cref="CpuCores"/> (≥ 0).</summary>
@@ -118,11 +112,7 @@ public sealed record JobSpec
     public double MemoryGib
     {
         get;
-        init
-        {
-            ThrowIfNotFiniteNonNegative(value, nameof(MemoryGib));
-            field = value;
-        }
+        init => field = Guard.NonNegativeFinite(value, nameof(MemoryGib));
     }
 
     /// <summary>Gets the widest topology level the gang may span.</summary>
@@ -134,15 +124,7 @@ public sealed record JobSpec
     public TimeSpan? RuntimeEstimate
     {
         get;
-        init
-        {
-            if (value is { } v && v < TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(nameof(RuntimeEstimate), v, "Must be non-negative.");
-            }
-
-            field = value;
-        }
+        init => field = Guard.NonNegativeOrNull(value, nameof(RuntimeEstimate));
     }
 
     /// <summary>Gets a value indicating whether the scheduler may preempt (requeue) the job.</summary>
@@ -154,15 +136,7 @@ public sealed record JobSpec
     public TimeSpan? CheckpointInterval
     {
         get;
-        init
-        {
-            if (value is { } v && v <= TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), v, "Must be positive.");
-            }
-
-            field = value;
-        }
+        init => field = Guard.PositiveOrNull(value, nameof(CheckpointInterval));
     }
 
     /// <summary>Gets the time a restart spends before making progress (loading a checkpoint), charged to every restarted run.</summary>
@@ -170,11 +144,7 @@ public sealed record JobSpec
     public TimeSpan RestartCost
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, nameof(RestartCost));
-            field = value;
-        }
+        init => field = Guard.NonNegative(value, nameof(RestartCost));
     }
 
     /// <summary>Gets the ids of jobs that must complete successfully before this one may start (Slurm <c>afterok</c>).</summary>
@@ -214,15 +184,7 @@ public sealed record JobSpec
     public int? MinGpus
     {
         get;
-        init
-        {
-            if (value is < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(MinGpus), value, "Must be ≥ 1 or null.");
-            }
-
-            field = value;
-        }
+        init => field = Guard.PositiveOrNull(value, nameof(MinGpus));
     }
 
     /// <summary>Gets how an elastic job's throughput grows with its GPUs.</summary>
@@ -252,12 +214,4 @@ public sealed record JobSpec
     };
 
     internal double MemoryPerGpu => MemoryGib / Gpus;
-
-    private static void ThrowIfNotFiniteNonNegative(double value, string name)
-    {
-        if (!double.IsFinite(value) || value < 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, "Must be a finite number ≥ 0.");
-        }
-    }
 }

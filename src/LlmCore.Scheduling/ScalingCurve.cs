@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmCore.Scheduling.Internal;
 
 namespace LlmCore.Scheduling;
 
@@ -38,11 +39,7 @@ public sealed class ScalingCurve
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="serialFraction"/> is outside [0, 1) or NaN.</exception>
     public static ScalingCurve Amdahl(double serialFraction)
     {
-        if (!(serialFraction >= 0 && serialFraction < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(serialFraction), serialFraction, "Must be in [0, 1).");
-        }
-
+        Guard.HalfOpenFraction(serialFraction);
         return new ScalingCurve([], [], serialFraction, "amdahl(" + serialFraction.ToString("G", CultureInfo.InvariantCulture) + ")");
     }
 
@@ -78,7 +75,7 @@ public sealed class ScalingCurve
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gpus"/> is less than 1.</exception>
     public double Throughput(int gpus)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(gpus, 1);
+        Guard.Positive(gpus);
         if (_gpus.Length == 0)
         {
             return 1 / (_serialFraction + ((1 - _serialFraction) / gpus));

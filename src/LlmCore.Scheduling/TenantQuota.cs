@@ -1,3 +1,5 @@
+using LlmCore.Scheduling.Internal;
+
 namespace LlmCore.Scheduling;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed record TenantQuota
     public TenantQuota(string name, int nominalGpus)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(nominalGpus);
+        Guard.NonNegative(nominalGpus);
         Name = name;
         NominalGpus = nominalGpus;
     }
@@ -68,7 +70,7 @@ public sealed record TenantQuota
 
     /// <summary>The check every borrowing and lending limit shares (tenant-wide and per flavour): ≥ 0 or null.</summary>
     internal static int? CheckLimit(int? value, string name) =>
-        value < 0 ? throw new ArgumentOutOfRangeException(name, value, "Must be ≥ 0 or null.") : value;
+        Guard.NonNegativeOrNull(value, name);
 
     /// <summary>Gets the GPUs the tenant is guaranteed (reclaimable by preemption from borrowers); with flavours, their sum.</summary>
     public int NominalGpus { get; }
@@ -99,15 +101,7 @@ public sealed record TenantQuota
     public double Weight
     {
         get;
-        init
-        {
-            if (!double.IsFinite(value) || value <= 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(Weight), value, "Must be a finite number > 0.");
-            }
-
-            field = value;
-        }
+        init => field = Guard.PositiveFinite(value, nameof(Weight));
     } = 1;
 }
 
@@ -126,7 +120,7 @@ public sealed record FlavorQuota
     public FlavorQuota(string gpuType, int nominalGpus)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(gpuType);
-        ArgumentOutOfRangeException.ThrowIfNegative(nominalGpus);
+        Guard.NonNegative(nominalGpus);
         GpuType = gpuType;
         NominalGpus = nominalGpus;
     }

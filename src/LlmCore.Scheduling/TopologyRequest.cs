@@ -1,3 +1,5 @@
+using LlmCore.Scheduling.Internal;
+
 namespace LlmCore.Scheduling;
 
 /// <summary>
@@ -40,15 +42,7 @@ public sealed record TopologyRequest
     public int? SliceGpus
     {
         get;
-        init
-        {
-            if (value is < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(SliceGpus), value, "Must be ≥ 1 or null.");
-            }
-
-            field = value;
-        }
+        init => field = Guard.PositiveOrNull(value, nameof(SliceGpus));
     }
 
     /// <summary>Gets the level one domain of which holds each slice.</summary>

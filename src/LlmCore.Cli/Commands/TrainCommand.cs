@@ -378,7 +378,7 @@ internal static class TrainCommand
 
         if (request.MaxRows < 1)
         {
-            throw CliUsageException.ForOption("--max-rows", "must be at least 1", request.MaxRows);
+            throw CliUsageException.ForOption("--max-rows", "must be an integer ≥ 1", request.MaxRows);
         }
 
         if (request.MaxCells is < 1 or > MaxCellsLimit)
@@ -548,7 +548,7 @@ internal static class TrainCommand
 
             if (BatchSize < 1)
             {
-                throw CliUsageException.ForOption("--batch-size", "must be ≥ 1", BatchSize);
+                throw CliUsageException.ForOption("--batch-size", "must be an integer ≥ 1", BatchSize);
             }
 
             if (!(ValidationSplit > 0 && ValidationSplit < 1))

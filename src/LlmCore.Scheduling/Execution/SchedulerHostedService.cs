@@ -1,3 +1,4 @@
+using LlmCore.Scheduling.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -28,7 +29,7 @@ public sealed partial class SchedulerHostedService : BackgroundService
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(passInterval, TimeSpan.Zero);
+        Guard.Positive(passInterval);
         _scheduler = scheduler;
         _executor = executor;
         _interval = passInterval;

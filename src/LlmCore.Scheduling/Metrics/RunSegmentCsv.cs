@@ -41,7 +41,7 @@ public static class RunSegmentCsv
     /// <param name="outcome">The outcome.</param>
     /// <returns><c>completed</c>, <c>preempted</c>, <c>failed</c>, <c>cancelled</c> or <c>resized</c> (elastic jobs only).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is not a defined value.</exception>
-    public static string OutcomeName(RunOutcome outcome) => outcome switch
+    internal static string OutcomeName(RunOutcome outcome) => outcome switch
     {
         RunOutcome.Completed => "completed",
         RunOutcome.Preempted => "preempted",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmCore.Scheduling.Internal;
 
 namespace LlmCore.Scheduling.Metrics;
 
@@ -42,7 +43,7 @@ public sealed record ScheduleMetrics(
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(segments);
-        ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
+        Guard.Positive(clusterGpus);
 
         var index = new Dictionary<string, int>(jobs.Count, StringComparer.Ordinal);
         var submit = new double[jobs.Count];
@@ -128,13 +129,10 @@ public sealed record ScheduleMetrics(
     /// <param name="p">The quantile, in [0, 1].</param>
     /// <returns>The quantile, or 0 for no values.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1].</exception>
-    public static double Percentile(IReadOnlyList<double> sorted, double p)
+    internal static double Percentile(IReadOnlyList<double> sorted, double p)
     {
         ArgumentNullException.ThrowIfNull(sorted);
-        if (!(p >= 0 && p <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p, "The quantile must be in [0, 1].");
-        }
+        Guard.Probability(p);
 
         if (sorted.Count == 0)
         {

@@ -23,7 +23,7 @@ public interface IAdmissionPolicy
 /// <remarks>Kueue ClusterQueue <c>nominalQuota</c>, <c>borrowingLimit</c>, <c>lendingLimit</c>, cohorts and
 /// ResourceFlavors with fungibility. Refusal texts are built once per tenant, type and verdict until usage changes.
 /// Stateless and thread-safe.</remarks>
-public sealed class CohortQuotaAdmission : IAdmissionPolicy
+internal sealed class CohortQuotaAdmission : IAdmissionPolicy
 {
     /// <summary>Gets a shared instance.</summary>
     public static CohortQuotaAdmission Instance { get; } = new();
@@ -275,7 +275,7 @@ public interface IPreemptionPolicy
 /// <summary>Preempts the victims that lose the least work: GPUs × seconds since their last checkpoint, plus the restart cost they will pay.</summary>
 /// <remarks>The lost work is charged to the restarted job (its attained service and <see cref="Job.LostGpuSeconds"/>).
 /// Stateless and thread-safe.</remarks>
-public sealed class LeastLostWorkPreemption : IPreemptionPolicy
+internal sealed class LeastLostWorkPreemption : IPreemptionPolicy
 {
     /// <summary>Gets a shared instance.</summary>
     public static LeastLostWorkPreemption Instance { get; } = new();

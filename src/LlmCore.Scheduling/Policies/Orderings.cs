@@ -71,7 +71,7 @@ internal interface IBoundedKey
 
 /// <summary>First in, first out: by submission order.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public sealed class FifoOrdering : IJobOrdering
+internal sealed class FifoOrdering : IJobOrdering
 {
     /// <inheritdoc/>
     public string Name => "fifo";
@@ -104,7 +104,7 @@ public sealed class FifoOrdering : IJobOrdering
 
 /// <summary>Strict priority with aging: effective priority = priority + <see cref="PointsPerHour"/> × hours since submission; larger first.</summary>
 /// <remarks>Aging bounds starvation: a job waiting long enough outranks any newer job of bounded priority. Stateless and thread-safe.</remarks>
-public sealed class PriorityAgingOrdering : IJobOrdering
+internal sealed class PriorityAgingOrdering : IJobOrdering
 {
     /// <summary>Creates the ordering.</summary>
     /// <param name="pointsPerHour">Priority points gained per hour of waiting (≥ 0; 0 disables aging).</param>
@@ -167,7 +167,7 @@ public sealed class PriorityAgingOrdering : IJobOrdering
 
 /// <summary>Shortest job first by runtime estimate; jobs without an estimate go last (FIFO among themselves).</summary>
 /// <remarks>Stateless and thread-safe. Helios (Hu et al., SC'21) and Tiresias (Gu et al., NSDI'19) use it as the estimate-based baseline.</remarks>
-public sealed class ShortestJobFirstOrdering : IJobOrdering
+internal sealed class ShortestJobFirstOrdering : IJobOrdering
 {
     /// <inheritdoc/>
     public string Name => "sjf";
@@ -200,7 +200,7 @@ public sealed class ShortestJobFirstOrdering : IJobOrdering
 
 /// <summary>Shortest remaining time first: by estimate minus checkpointed progress; preemptive.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering, IAnchoredRunningKey
+internal sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering, IAnchoredRunningKey
 {
     /// <inheritdoc/>
     public string Name => "srtf";
@@ -251,7 +251,7 @@ public sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering, IAnchored
 /// </summary>
 /// <remarks>Gu et al., "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019. Preemptive:
 /// a job in a lower queue may preempt a running job in a higher one. Stateless and thread-safe.</remarks>
-public sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
+internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
 {
     private readonly double[] _thresholds;
 
@@ -396,7 +396,7 @@ public sealed record MultifactorWeights
 /// where U is the tenant's normalized decayed usage and S its normalized share (Slurm's classic fair-share formula).
 /// </summary>
 /// <remarks>SchedMD, "Multifactor Priority Plugin" (priority_multifactor.shtml). Stateless and thread-safe.</remarks>
-public sealed class MultifactorOrdering : IJobOrdering
+internal sealed class MultifactorOrdering : IJobOrdering
 {
     /// <summary>Creates the ordering.</summary>
     /// <param name="weights">The weights.</param>
@@ -473,7 +473,7 @@ public sealed class MultifactorOrdering : IJobOrdering
 /// pending jobs were admitted, so the sorted order is the order progressive filling admits them.
 /// </summary>
 /// <remarks>Ghodsi et al., "Dominant Resource Fairness: Fair Allocation of Multiple Resource Types", NSDI 2011. Stateless and thread-safe.</remarks>
-public sealed class DominantResourceFairnessOrdering : IJobOrdering
+internal sealed class DominantResourceFairnessOrdering : IJobOrdering
 {
     /// <inheritdoc/>
     public string Name => "drf";

@@ -43,7 +43,7 @@ public interface IPlacementStrategy
 /// constraints; balanced placement). When the capacity comes from the engine's ledger and the job needs no CPU or
 /// memory, best-fit nodes come from an index of nodes by free GPUs and domains are chosen from per-domain sums, without
 /// scanning nodes; the answers are the same. Stateless and thread-safe.</remarks>
-public sealed class BestFitTopologyPlacement : IPlacementStrategy
+internal sealed class BestFitTopologyPlacement : IPlacementStrategy
 {
     /// <summary>Gets a shared instance.</summary>
     public static BestFitTopologyPlacement Instance { get; } = new();

@@ -1,3 +1,4 @@
+using LlmCore.Scheduling.Internal;
 using LlmCore.Scheduling.Policies;
 
 namespace LlmCore.Scheduling.Simulation;
@@ -35,15 +36,7 @@ public sealed record SimulationOptions
     public double EstimateErrorSigma
     {
         get;
-        init
-        {
-            if (!double.IsFinite(value) || value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(EstimateErrorSigma), value, "Must be finite and ≥ 0.");
-            }
-
-            field = value;
-        }
+        init => field = Guard.NonNegativeFinite(value, nameof(EstimateErrorSigma));
     } = 1;
 
     /// <summary>Gets how often every job checkpoints; a preempted or failed run loses the work since its last checkpoint. <see langword="null"/>: no checkpoints (all work lost).</summary>
@@ -63,15 +56,7 @@ public sealed record SimulationOptions
     public double JobFailureProbability
     {
         get;
-        init
-        {
-            if (!(value >= 0 && value <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(JobFailureProbability), value, "Must be in [0, 1].");
-            }
-
-            field = value;
-        }
+        init => field = Guard.Probability(value, nameof(JobFailureProbability));
     }
 
     /// <summary>Gets how many times a failed run is retried (requeued, keeping its checkpointed progress) before the job ends failed, ≥ 0.</summary>
@@ -79,11 +64,7 @@ public sealed record SimulationOptions
     public int MaxRetries
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxRetries));
-            field = value;
-        }
+        init => field = Guard.NonNegative(value, nameof(MaxRetries));
     } = 3;
 
     /// <summary>Gets node failures to inject.</summary>
@@ -111,11 +92,7 @@ public sealed record SimulationOptions
     public int MaxExtraPassesPerInstant
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxExtraPassesPerInstant));
-            field = value;
-        }
+        init => field = Guard.NonNegative(value, nameof(MaxExtraPassesPerInstant));
     } = 8;
 
     /// <summary>

@@ -133,7 +133,7 @@ public static class SimulationStatistics
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is negative or not finite.</exception>
     /// <remarks>Jain, Chiu and Hawe, DEC-TR-301, 1984, definition (1).</remarks>
-    public static double JainFairnessIndex(IReadOnlyList<double> values)
+    internal static double JainFairnessIndex(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         double sum = 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmCore.Scheduling.Internal;
 
 namespace LlmCore.Scheduling.Simulation;
 
@@ -89,16 +90,13 @@ public static class SyntheticWorkload
     public static Trace Generate(SyntheticWorkloadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Jobs, nameof(options.Jobs));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Tenants, 1, nameof(options.Tenants));
-        Positive(options.ArrivalsPerHour, nameof(options.ArrivalsPerHour));
-        Positive(options.LoadFactor, nameof(options.LoadFactor));
-        Positive(options.MedianDurationSeconds, nameof(options.MedianDurationSeconds));
-        Positive(options.MaxDurationSeconds, nameof(options.MaxDurationSeconds));
-        if (!double.IsFinite(options.DurationSigma) || options.DurationSigma < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DurationSigma, "DurationSigma must be finite and ≥ 0.");
-        }
+        Guard.NonNegative(options.Jobs, nameof(options.Jobs));
+        Guard.Positive(options.Tenants, nameof(options.Tenants));
+        Guard.PositiveFinite(options.ArrivalsPerHour, nameof(options.ArrivalsPerHour));
+        Guard.PositiveFinite(options.LoadFactor, nameof(options.LoadFactor));
+        Guard.PositiveFinite(options.MedianDurationSeconds, nameof(options.MedianDurationSeconds));
+        Guard.PositiveFinite(options.MaxDurationSeconds, nameof(options.MaxDurationSeconds));
+        Guard.NonNegativeFinite(options.DurationSigma, nameof(options.DurationSigma));
 
         ArgumentNullException.ThrowIfNull(options.GpuMix, nameof(options.GpuMix));
         if (options.GpuMix.Count == 0)
@@ -109,8 +107,8 @@ public static class SyntheticWorkload
         var totalWeight = 0.0;
         foreach (var m in options.GpuMix)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(m.Gpus, 1, nameof(options.GpuMix));
-            Positive(m.Weight, nameof(options.GpuMix));
+            Guard.Positive(m.Gpus, nameof(options.GpuMix));
+            Guard.PositiveFinite(m.Weight, nameof(options.GpuMix));
             totalWeight += m.Weight;
         }
 
@@ -148,13 +146,5 @@ public static class SyntheticWorkload
         }
 
         return new Trace(jobs);
-    }
-
-    private static void Positive(double value, string name)
-    {
-        if (!double.IsFinite(value) || value <= 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, "Must be finite and > 0.");
-        }
     }
 }

@@ -1,3 +1,5 @@
+using LlmCore.Scheduling.Internal;
+
 namespace LlmCore.Scheduling.Simulation;
 
 /// <summary>
@@ -80,7 +82,7 @@ public sealed class Trace
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="clusterGpus"/> is below 1.</exception>
     public double OfferedLoad(int clusterGpus)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
+        Guard.Positive(clusterGpus);
         var span = ArrivalSpanSeconds;
         return span <= 0 ? 0 : TotalGpuSeconds / (clusterGpus * span);
     }
@@ -91,7 +93,7 @@ public sealed class Trace
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public Trace Take(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Guard.NonNegative(count);
         return new Trace(Jobs.Take(count));
     }
 
@@ -105,10 +107,7 @@ public sealed class Trace
     /// <exception cref="ArgumentException">A rescaled submission time exceeds <see cref="TraceReader.MaxSeconds"/>.</exception>
     public Trace ScaleLoad(double loadFactor)
     {
-        if (!double.IsFinite(loadFactor) || loadFactor <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(loadFactor), loadFactor, "The load factor must be finite and > 0.");
-        }
+        Guard.PositiveFinite(loadFactor);
 
         if (Jobs.Count == 0)
         {

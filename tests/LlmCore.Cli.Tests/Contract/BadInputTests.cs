@@ -26,7 +26,7 @@ public sealed class BadInputTests : IDisposable
         { "privacy gaussian-sigma --epsilon Infinity --delta 1e-5 --sensitivity 1", "--epsilon|finite" },
         { "privacy gaussian-sigma --epsilon 1 --delta 1e-5 --sensitivity x", "--sensitivity|'x'" },
         { "privacy epsilon --sample-rate 2 --noise-multiplier 1 --steps 10 --delta 1e-5", "--sample-rate|(0, 1]" },
-        { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 0 --delta 1e-5", "--steps|>= 1" },
+        { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 0 --delta 1e-5", "--steps|≥ 1" },
         { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 9223372036854775808 --delta 1e-5", "--steps|an integer" },
         { "privacy epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 10 --delta 1", "--delta|(0, 1)" },
         // Issue 22's PLD request: 14.8 GB before; now refused at once, naming what to change.

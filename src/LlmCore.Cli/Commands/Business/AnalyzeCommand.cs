@@ -45,10 +45,7 @@ internal static class AnalyzeCommand
             var plot = parseResult.GetValue(plotOption);
             var seed = parseResult.GetValue(seedOption);
             var samples = parseResult.GetValue(samplesOption);
-            if (samples < 100 || samples > 1_000_000)
-            {
-                throw CliUsageException.ForOption("--samples", "must be between 100 and 1,000,000", samples);
-            }
+            OptionChecks.InRange("--samples", samples, 100, 1_000_000);
 
             if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             {

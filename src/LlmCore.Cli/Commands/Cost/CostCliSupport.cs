@@ -63,18 +63,12 @@ internal static class CostCliSupport
 
     public static void RequirePositive(double value, string option)
     {
-        if (!double.IsFinite(value) || value <= 0)
-        {
-            throw CliUsageException.ForOption(option, "must be > 0", value);
-        }
+        OptionChecks.PositiveFinite(option, value);
     }
 
     public static void RequirePositive(int value, string option)
     {
-        if (value <= 0)
-        {
-            throw CliUsageException.ForOption(option, "must be ≥ 1", value);
-        }
+        OptionChecks.AtLeast(option, value, 1);
     }
 
     /// <summary>The most parameters (10¹⁵) and tokens (10¹⁸) the cost commands take: with the other limits every result stays finite.</summary>

@@ -48,10 +48,7 @@ internal static class InferenceCommand
             CostCliSupport.RequirePositive(parseResult.GetValue(gpus), "--gpus");
             CostCliSupport.RequirePositive(parseResult.GetValue(batch), "--batch");
             CostCliSupport.RequirePositive(parseResult.GetValue(output), "--output-tokens");
-            if (parseResult.GetValue(prompt) < 0)
-            {
-                throw CliUsageException.ForOption("--prompt-tokens", "must be ≥ 0", parseResult.GetValue(prompt));
-            }
+            OptionChecks.AtLeast("--prompt-tokens", parseResult.GetValue(prompt), 0);
 
             foreach (var (option, name) in new[] { (kvHeads, "--kv-heads"), (heads, "--heads"), (headDim, "--head-dim"), (latent, "--kv-latent-dim") })
             {

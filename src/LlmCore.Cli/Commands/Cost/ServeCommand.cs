@@ -53,7 +53,7 @@ internal static class ServeCommand
             var slo = ServingCliSupport.ParseSlo(parseResult.GetValue(ttft), parseResult.GetValue(tpot), required: true)!;
             if (parseResult.GetValue(requests) is < MinRequests or > MaxRequests)
             {
-                throw CliUsageException.ForOption("--requests", "must be between 100 (p99 needs them) and 1,000,000 (each simulation holds about 250 bytes per request)", parseResult.GetValue(requests));
+                throw CliUsageException.ForOption("--requests", "must be an integer in [100, 1000000] (p99 needs 100; each simulation holds about 250 bytes per request)", parseResult.GetValue(requests));
             }
 
             CostCliSupport.RequirePositive(parseResult.GetValue(maxReplicas), "--max-replicas");

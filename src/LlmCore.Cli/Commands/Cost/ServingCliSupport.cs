@@ -47,15 +47,8 @@ internal static class ServingCliSupport
             throw new CliUsageException(ttft is null ? "--ttft-p99 is required with --tpot-p99." : "--tpot-p99 is required with --ttft-p99.");
         }
 
-        if (!double.IsFinite(ttft.Value) || ttft.Value <= 0)
-        {
-            throw CliUsageException.ForOption("--ttft-p99", "must be > 0 seconds", ttft.Value);
-        }
-
-        if (!double.IsFinite(tpot.Value) || tpot.Value <= 0)
-        {
-            throw CliUsageException.ForOption("--tpot-p99", "must be > 0 seconds", tpot.Value);
-        }
+        OptionChecks.PositiveFinite("--ttft-p99", ttft.Value);
+        OptionChecks.PositiveFinite("--tpot-p99", tpot.Value);
 
         return new ServingSlo(ttft.Value, tpot.Value);
     }

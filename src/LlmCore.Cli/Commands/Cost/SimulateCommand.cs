@@ -103,10 +103,7 @@ internal static class SimulateCommand
                 }
 
                 prefill = parseResult.GetValue(prefillReplicas) ?? Math.Max(1, replicas / 2);
-                if (prefill < 1 || prefill >= replicas)
-                {
-                    throw CliUsageException.ForOption("--prefill-replicas", $"must be between 1 and {replicas - 1}", prefill);
-                }
+                OptionChecks.InRange("--prefill-replicas", prefill.Value, 1, replicas - 1);
             }
             else if (parseResult.GetValue(prefillReplicas) is { } stray)
             {

@@ -64,10 +64,7 @@ internal static class AccountingOptionsParsing
 
     public static void CheckPositive(string option, double value)
     {
-        if (!(value > 0) || double.IsInfinity(value))
-        {
-            throw CliUsageException.ForOption(option, "must be a finite number > 0", value);
-        }
+        OptionChecks.PositiveFinite(option, value);
     }
 
     public static void CheckDelta(double delta)
@@ -80,10 +77,7 @@ internal static class AccountingOptionsParsing
 
     public static void CheckSteps(long steps)
     {
-        if (steps < 1)
-        {
-            throw CliUsageException.ForOption("--steps", "must be >= 1", steps);
-        }
+        OptionChecks.AtLeast("--steps", steps, 1);
     }
 
     /// <summary>

@@ -199,7 +199,7 @@ internal static class EpsilonCommand
         {
             if (datasetSize is not { } n || n < 1)
             {
-                throw CliUsageException.ForOption("--dataset-size", "must be an integer >= 1", datasetSize);
+                throw CliUsageException.ForOption("--dataset-size", "must be an integer ≥ 1", datasetSize);
             }
 
             if (batchSize is not { } b || b < 1 || b > n)

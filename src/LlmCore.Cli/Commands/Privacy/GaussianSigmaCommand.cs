@@ -34,7 +34,7 @@ internal static class GaussianSigmaCommand
             var m = parseResult.GetValue(method) == "classic" ? GaussianCalibrationMethod.Classic : GaussianCalibrationMethod.Analytic;
             if (!double.IsFinite(e) || e <= 0 || (m == GaussianCalibrationMethod.Classic && e >= 1))
             {
-                throw CliUsageException.ForOption("--epsilon", m == GaussianCalibrationMethod.Classic ? "must be in (0, 1) for --method classic" : "must be finite and > 0", e);
+                throw CliUsageException.ForOption("--epsilon", m == GaussianCalibrationMethod.Classic ? "must be in (0, 1) for --method classic" : "must be a finite number > 0", e);
             }
 
             if (!(d > 0 && d < 1))
@@ -42,10 +42,7 @@ internal static class GaussianSigmaCommand
                 throw CliUsageException.ForOption("--delta", "must be in (0, 1)", d);
             }
 
-            if (!double.IsFinite(s) || s <= 0)
-            {
-                throw CliUsageException.ForOption("--sensitivity", "must be finite and > 0", s);
-            }
+            OptionChecks.PositiveFinite("--sensitivity", s);
 
             double sigma;
             try

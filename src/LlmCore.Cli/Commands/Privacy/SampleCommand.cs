@@ -54,10 +54,7 @@ internal static class SampleCommand
                 throw CliUsageException.ForOption("--scale", "must be in (0, 1e15] for the discrete kinds (the exact samplers return 64-bit integers)", b);
             }
 
-            if (!double.IsFinite(b) || b <= 0)
-            {
-                throw CliUsageException.ForOption("--scale", "must be finite and > 0", b);
-            }
+            OptionChecks.PositiveFinite("--scale", b);
 
             if (n < 0 || n > MaxCount)
             {

@@ -70,23 +70,13 @@ internal static class RunCommand
             }
 
             var scale = parseResult.GetValue(scaleOption);
-            if (!double.IsFinite(scale) || scale <= 0)
-            {
-                throw CliUsageException.ForOption("--time-scale", "must be a finite number > 0", scale);
-            }
+            OptionChecks.PositiveFinite("--time-scale", scale);
 
             var nodes = parseResult.GetValue(nodesOption);
             var gpusPerNode = parseResult.GetValue(gpusOption);
             var maxGpus = ScheduleCliSupport.GetMaxClusterGpus(parseResult, maxClusterGpusOption);
-            if (nodes < 1)
-            {
-                throw CliUsageException.ForOption("--nodes", "must be ≥ 1", nodes);
-            }
-
-            if (gpusPerNode is < 1 or > 1024)
-            {
-                throw CliUsageException.ForOption("--gpus-per-node", "must be between 1 and 1024", gpusPerNode);
-            }
+            OptionChecks.AtLeast("--nodes", nodes, 1);
+            OptionChecks.InRange("--gpus-per-node", gpusPerNode, 1, 1024);
 
             ScheduleCliSupport.CheckClusterSize(nodes, gpusPerNode, maxGpus);
 

@@ -77,11 +77,7 @@ internal sealed class ScheduleCliSupport
 
         if (parseResult.GetValue(Jobs) is { } jobs)
         {
-            if (jobs < 1)
-            {
-                throw CliUsageException.ForOption("--jobs", "must be ≥ 1", jobs);
-            }
-
+            OptionChecks.AtLeast("--jobs", jobs, 1);
             trace = trace.Take(jobs);
         }
 
@@ -92,10 +88,7 @@ internal sealed class ScheduleCliSupport
         }
 
         var factor = parseResult.GetValue(LoadFactor);
-        if (!double.IsFinite(factor) || factor <= 0)
-        {
-            throw CliUsageException.ForOption("--load-factor", "must be > 0", factor);
-        }
+        OptionChecks.PositiveFinite("--load-factor", factor);
 
         if (factor != 1 && scale)
         {
@@ -221,15 +214,8 @@ internal sealed class ScheduleCliSupport
             throw new CliUsageException("--nodes and --gpus-per-node are required unless --cluster gives the cluster.");
         }
 
-        if (nodes < 1)
-        {
-            throw CliUsageException.ForOption("--nodes", "must be ≥ 1", nodes);
-        }
-
-        if (gpus < 1)
-        {
-            throw CliUsageException.ForOption("--gpus-per-node", "must be ≥ 1", gpus);
-        }
+        OptionChecks.AtLeast("--nodes", nodes.Value, 1);
+        OptionChecks.AtLeast("--gpus-per-node", gpus.Value, 1);
 
         CheckClusterSize(nodes.Value, gpus.Value, maxGpus);
         return Cluster.Uniform(nodes.Value, gpus.Value, "GPU", 0, maxGpus);
@@ -325,10 +311,7 @@ internal sealed class ScheduleCliSupport
             var other => throw CliUsageException.ForOption("--estimates", "must be perfect, noisy or none", other),
         };
         var sigma = parseResult.GetValue(EstimateSigma);
-        if (!double.IsFinite(sigma) || sigma < 0)
-        {
-            throw CliUsageException.ForOption("--estimate-sigma", "must be ≥ 0", sigma);
-        }
+        OptionChecks.NonNegativeFinite("--estimate-sigma", sigma);
 
         if (estimates != RuntimeEstimateMode.Noisy && parseResult.GetResult(EstimateSigma) is { Implicit: false })
         {
@@ -336,27 +319,18 @@ internal sealed class ScheduleCliSupport
         }
 
         var checkpoint = parseResult.GetValue(CheckpointMinutes);
-        if (!double.IsFinite(checkpoint) || checkpoint < 0)
-        {
-            throw CliUsageException.ForOption("--checkpoint-minutes", "must be ≥ 0", checkpoint);
-        }
+        OptionChecks.NonNegativeFinite("--checkpoint-minutes", checkpoint);
 
         var restart = parseResult.GetValue(RestartSeconds);
-        if (!double.IsFinite(restart) || restart < 0)
-        {
-            throw CliUsageException.ForOption("--restart-seconds", "must be ≥ 0", restart);
-        }
+        OptionChecks.NonNegativeFinite("--restart-seconds", restart);
 
         var failure = parseResult.GetValue(JobFailureRate);
-        if (!(failure >= 0 && failure <= 1))
-        {
-            throw CliUsageException.ForOption("--job-failure-rate", "must be in [0, 1]", failure);
-        }
+        OptionChecks.InRange("--job-failure-rate", failure, 0, 1);
 
         var until = parseResult.GetValue(Until);
-        if (until is { } u && (!double.IsFinite(u) || u < 0))
+        if (until is { } u)
         {
-            throw CliUsageException.ForOption("--until", "must be ≥ 0", u);
+            OptionChecks.NonNegativeFinite("--until", u);
         }
 
         return new SimulationOptions
