@@ -14,14 +14,6 @@ namespace LlmCore.Privacy.Tests.Mechanisms;
 /// </summary>
 public class MechanismsMutationGapTests
 {
-    // A binomial proportion checked at ±5 standard errors: false-failure rate below 1e-6 per assertion.
-    private static void AssertProportion(double expected, int hits, int trials, string label)
-    {
-        var observed = (double)hits / trials;
-        var standardError = Math.Sqrt(expected * (1 - expected) / trials);
-        Assert.True(Math.Abs(observed - expected) <= 5 * standardError, $"{label}: observed {observed:R}, expected {expected:R} ± {5 * standardError:R}");
-    }
-
     // AboveThreshold (Lyu, Su and Li 2017, Alg. 1): threshold noise Laplace(2Δ/ε), query noise Laplace(4Δ/ε). The
     // first query q answers "above" iff q + L_q ≥ T + L_T, i.e. L_q − L_T ≥ T − q. For independent Laplace(a) and
     // Laplace(b), a ≠ b, P[L_q − L_T > z] = (a²e^{−z/a} − b²e^{−z/b})/(2(a² − b²)) for z ≥ 0 (the convolution of the two
@@ -42,7 +34,7 @@ public class MechanismsMutationGapTests
             }
         }
 
-        AssertProportion(expected, above, trials, "AboveThreshold first answer");
+        Statistics.AssertProportion(expected, above, trials, "AboveThreshold first answer");
     }
 
     [Fact]
@@ -85,7 +77,7 @@ public class MechanismsMutationGapTests
             }
         }
 
-        AssertProportion(expected, wins, trials, "ReportNoisyMax");
+        Statistics.AssertProportion(expected, wins, trials, "ReportNoisyMax");
     }
 
     [Fact]

@@ -10,14 +10,6 @@ namespace LlmCore.Privacy.Tests.Sampling;
 /// </summary>
 public class SamplingMutationGapTests
 {
-    // A binomial proportion checked at ±5 standard errors: false-failure rate below 1e-6 per assertion.
-    private static void AssertProportion(double expected, int hits, int trials, string label)
-    {
-        var observed = (double)hits / trials;
-        var standardError = Math.Sqrt(expected * (1 - expected) / trials);
-        Assert.True(Math.Abs(observed - expected) <= 5 * standardError, $"{label}: observed {observed:R}, expected {expected:R} ± {5 * standardError:R}");
-    }
-
     // Rejection sampling (Lemire 2019, "Fast Random Integer Generation in an Interval"): only words below the largest
     // multiple of n that fits in 2^64 may be reduced mod n. With n = 3·2^62, 2^64 mod n = 2^62; a uniform result has
     // P[result < 2^62] = 1/3, while reducing every word (no rejection) would give 1/2.
@@ -38,7 +30,7 @@ public class SamplingMutationGapTests
             }
         }
 
-        AssertProportion(1.0 / 3, low, trials, "UniformBelow(3·2^62)");
+        Statistics.AssertProportion(1.0 / 3, low, trials, "UniformBelow(3·2^62)");
     }
 
     // Powers of two take the mask path: every value below 8 with probability 1/8 (chi-square at 0.001, false-failure
@@ -84,7 +76,7 @@ public class SamplingMutationGapTests
             }
         }
 
-        AssertProportion(0.5, high, trials, "UniformBelow(2^127 + 1)");
+        Statistics.AssertProportion(0.5, high, trials, "UniformBelow(2^127 + 1)");
     }
 
     // Bernoulli(p) for a rational p = numerator/denominator ∈ [0, 1] (its documented range): exact at the ends,
@@ -103,7 +95,7 @@ public class SamplingMutationGapTests
             }
         }
 
-        AssertProportion(1.0 / 3, hits, trials, "Bernoulli(1/3)");
+        Statistics.AssertProportion(1.0 / 3, hits, trials, "Bernoulli(1/3)");
         Assert.All(Enumerable.Range(0, 100), _ => Assert.True(ExactSamplers.Bernoulli(source, 5, 5)));
         Assert.All(Enumerable.Range(0, 100), _ => Assert.False(ExactSamplers.Bernoulli(source, 0, 5)));
         Assert.Equal("denominator", Assert.Throws<ArgumentOutOfRangeException>(() => ExactSamplers.Bernoulli(source, 0, 0)).ParamName);
