@@ -15,6 +15,12 @@
 #
 # Each scope runs in its own Stryker run (the config's settings, with "mutate" narrowed to the scope), under
 # `nice -n ${MUTATION_NICE:-19}` and with concurrency ${MUTATION_CONCURRENCY:-1}, because the machine is shared.
+# Stryker's project analysis (Buildalyzer) gives up with "Could not find build environment" when `dotnet --info`
+# is slower than its time-out, which at nice 19 on a loaded machine it is (16 s at load 60 on 2 cores); so the
+# analysis runs at ${MUTATION_ANALYSIS_NICE:-0} and the whole run is reniced to MUTATION_NICE as soon as Stryker
+# logs "Analysis complete" (before it builds or tests anything). VSTEST_CONNECTION_TIMEOUT defaults to 1800 s
+# (vstest's own default is 90 s): a starved test host may not connect in time, and a run at nice 19 and load 80
+# was seen waiting 29 minutes in its initial test run with vstest.console up and no test host.
 # Reports: artifacts/mutation/<library>/<scope>/reports/mutation-report.{json,html}. A summary row per scope
 # (score, killed, survived, timeout, no coverage, wall time, mean load average during the run) is printed and
 # appended to artifacts/mutation/summary.md, in the shape of the table in docs/quality.md.
@@ -26,7 +32,7 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -62,6 +68,25 @@ scope_glob() {
     echo "error: '$scope' is neither a folder nor a root file of $src" >&2
     exit 2
   fi
+}
+
+# Renices a process and its descendants (the Stryker run this script started) once its log shows the analysis is done.
+renice_after_analysis() {
+  local pid=$1 log=$2 nice=$3
+  local tree p
+  while kill -0 "$pid" 2>/dev/null; do
+    if grep -q "Analysis complete" "$log" 2>/dev/null; then
+      tree=("$pid")
+      for ((i = 0; i < ${#tree[@]}; i++)); do
+        for p in $(pgrep -P "${tree[$i]}" || true); do
+          tree+=("$p")
+        done
+      done
+      renice -n "$nice" -p "${tree[@]}" >/dev/null 2>&1 || true
+      return 0
+    fi
+    sleep 2
+  done
 }
 
 # Mean of the 1-minute load average sampled every 30 s while Stryker runs.
@@ -156,14 +181,21 @@ for lib in "${selected[@]}"; do
     run_status=0
     (
       cd "$tests"
-      nice -n "${MUTATION_NICE:-19}" dotnet dotnet-stryker \
+      export VSTEST_CONNECTION_TIMEOUT="${VSTEST_CONNECTION_TIMEOUT:-1800}"
+      exec nice -n "${MUTATION_ANALYSIS_NICE:-0}" dotnet dotnet-stryker \
         --config-file stryker-config.json \
         --concurrency "${MUTATION_CONCURRENCY:-1}" \
         --mutate "$glob" \
         --output "$out" \
         --skip-version-check \
         "${extra[@]}"
-    ) >"$out/stryker.log" 2>&1 || run_status=$?
+    ) >"$out/stryker.log" 2>&1 &
+    stryker=$!
+    renice_after_analysis "$stryker" "$out/stryker.log" "${MUTATION_NICE:-19}" &
+    renicer=$!
+    wait "$stryker" || run_status=$?
+    kill "$renicer" 2>/dev/null || true
+    wait "$renicer" 2>/dev/null || true
     wall=$((SECONDS - start))
     kill "$sampler" 2>/dev/null || true
     wait "$sampler" 2>/dev/null || true

@@ -27,6 +27,17 @@ internal static class Statistics
     public static double KsCritical001(int n) => 1.949 / Math.Sqrt(n);
 
     /// <summary>
+    /// Asserts that <paramref name="hits"/> of <paramref name="trials"/> is within 5 standard errors of the binomial
+    /// proportion <paramref name="expected"/>: a false-failure rate below 1e-6 per assertion.
+    /// </summary>
+    public static void AssertProportion(double expected, int hits, int trials, string label)
+    {
+        var observed = (double)hits / trials;
+        var standardError = Math.Sqrt(expected * (1 - expected) / trials);
+        Assert.True(Math.Abs(observed - expected) <= 5 * standardError, $"{label}: observed {observed:R}, expected {expected:R} ± {5 * standardError:R}");
+    }
+
+    /// <summary>
     /// Pearson's chi-square p-value of integer samples against a pmf; cells with expected count below 5 are pooled
     /// into two tail cells.
     /// </summary>

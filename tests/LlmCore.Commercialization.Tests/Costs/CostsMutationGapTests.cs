@@ -1,0 +1,205 @@
+using LlmCore.Commercialization.Costs;
+using LlmCore.Commercialization.Hardware;
+using LlmCore.Commercialization.Models;
+
+namespace LlmCore.Commercialization.Tests.Costs;
+
+/// <summary>
+/// Cost-model formulas and documented ranges that the published-run tests leave open (read against Stryker's
+/// mutators for scripts/quality/mutation.sh commercialization Costs, docs/quality.md): full recomputation, the
+/// memory-fit boundary, the Chinchilla loss fit at a known point, and each guard at its bound.
+/// </summary>
+public class CostsMutationGapTests
+{
+    private static readonly AnalyticCostModel s_model = new();
+
+    // Korthikanti et al. 2022 (arXiv:2205.05198), §4.1: with full recomputation only each layer's input, 2·s·b·h bytes,
+    // is kept (÷ t with sequence parallelism), and the layer being recomputed holds its whole working set once
+    // (ActivationRecomputation.Full's documentation). Llama 2 70B (h = 8192, a = 64, L = 80), s = 4096, b = 2, t = 8.
+    [Fact]
+    public void ActivationBytes_FullRecomputation_IsLayerInputsPlusOneLayer()
+    {
+        var request = new TrainingMemoryRequest(ModelPresets.Llama2_70B, 2, 4096) { TensorParallel = 8, Recomputation = ActivationRecomputation.Full };
+        var sbh = 4096.0 * 2 * 8192;
+        var scores = 5.0 * 64 * 4096 / 8192;
+
+        Assert.Equal((80 * 2 * sbh / 8) + (sbh * (34 + scores) / 8), TrainingMemoryEstimator.ActivationBytes(request), 1e-6);
+        Assert.Equal((80 * 2 * sbh) + (sbh * (10 + (24.0 / 8) + (scores / 8))), TrainingMemoryEstimator.ActivationBytes(request with { SequenceParallel = false }), 1e-6);
+    }
+
+    // ZeRO (Rajbhandari et al. 2020, §5): each stage shards one more of optimizer states (1), gradients (2) and
+    // parameters (3) over the N_d data-parallel ranks, after the model-parallel split t·p. Ψ = 8e9, t·p = 2·2, N_d = 4,
+    // mixed-precision Adam (2 + 2 + 12 bytes per parameter).
+    [Theory]
+    [InlineData(ZeroShardingStage.None, 1, 1, 1)]
+    [InlineData(ZeroShardingStage.OptimizerStates, 1, 1, 4)]
+    [InlineData(ZeroShardingStage.Gradients, 1, 4, 4)]
+    [InlineData(ZeroShardingStage.Parameters, 4, 4, 4)]
+    public void Estimate_EachZeroStage_ShardsItsStates(ZeroShardingStage stage, double weightShards, double gradientShards, double optimizerShards)
+    {
+        var gpu = GpuCatalog.Default.Get("H100-SXM");
+        var request = new TrainingMemoryRequest(ModelPresets.Llama31_8B, 1, 2048) { TensorParallel = 2, PipelineParallel = 2, DataParallel = 4, Zero = stage };
+
+        var estimate = TrainingMemoryEstimator.Estimate(request, gpu);
+
+        var perRank = 8e9 / 4;
+        Assert.Equal(perRank * 2 / weightShards, estimate.WeightsBytes, 1e-3);
+        Assert.Equal(perRank * 2 / gradientShards, estimate.GradientsBytes, 1e-3);
+        Assert.Equal(perRank * 12 / optimizerShards, estimate.OptimizerStatesBytes, 1e-3);
+        Assert.Equal(gpu.MemoryBytes * 0.9, estimate.UsableMemoryBytes);
+    }
+
+    // Fits is "the total is at most the usable memory": equality fits.
+    [Fact]
+    public void TrainingMemoryEstimate_Fits_IncludesEquality()
+    {
+        Assert.True(new TrainingMemoryEstimate(1, 1, 1, 1, 4).Fits);
+        Assert.False(new TrainingMemoryEstimate(1, 1, 1, 1, 3.999).Fits);
+        Assert.Equal(10, new TrainingMemoryEstimate(1, 2, 3, 4, 0).TotalBytes);
+    }
+
+    public static TheoryData<string, TrainingMemoryRequest> BadMemoryRequests()
+    {
+        var ok = new TrainingMemoryRequest(ModelPresets.Llama31_8B, 1, 8192);
+        return new()
+        {
+            { "SequenceLength", ok with { SequenceLength = 0 } },
+            { "PipelineParallel", ok with { PipelineParallel = 0 } },
+            { "DataParallel", ok with { DataParallel = -1 } },
+            { "WeightBytes", ok with { WeightBytes = 0 } },
+            { "GradientBytes", ok with { GradientBytes = double.NaN } },
+            { "OptimizerBytesPerParameter", ok with { OptimizerBytesPerParameter = -1 } },
+            { "UsableMemoryFraction", ok with { UsableMemoryFraction = 0 } },
+            { "UsableMemoryFraction", ok with { UsableMemoryFraction = 1.01 } },
+            { "request", ok with { Zero = (ZeroShardingStage)4 } },
+            { "request", ok with { Recomputation = (ActivationRecomputation)3 } },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadMemoryRequests))]
+    public void Estimate_OutOfRange_ThrowsNamingTheField(string field, TrainingMemoryRequest request)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => TrainingMemoryEstimator.Estimate(request, GpuCatalog.Default.Get("H100-SXM")));
+        Assert.Equal(field, ex.ParamName);
+    }
+
+    // The closed ends of the ranges: an optimizer without state (plain SGD, 0 bytes) and all of the memory usable.
+    [Fact]
+    public void Estimate_ClosedEnds_AreAccepted()
+    {
+        var request = new TrainingMemoryRequest(ModelPresets.Llama31_8B, 1, 8192) { OptimizerBytesPerParameter = 0, UsableMemoryFraction = 1 };
+
+        var estimate = TrainingMemoryEstimator.Estimate(request, GpuCatalog.Default.Get("H100-SXM"));
+
+        Assert.Equal(0, estimate.OptimizerStatesBytes);
+        Assert.Equal(80e9, estimate.UsableMemoryBytes, 1e-3);
+        Assert.Throws<ArgumentNullException>(() => TrainingMemoryEstimator.Estimate(request with { Model = null! }, GpuCatalog.Default.Get("H100-SXM")));
+    }
+
+    // Hoffmann et al. 2022 (arXiv:2203.15556), Eq. 10: L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.28. At Chinchilla's
+    // N = 70e9, D = 1.4e12: 406.4/70e9^0.34 = 0.08358 and 410.7/1.4e12^0.28 = 0.16309, so L = 1.93665 (by hand).
+    [Fact]
+    public void Loss_AtChinchilla_IsTheFittedValue()
+    {
+        Assert.Equal(1.93665, ChinchillaScaling.Loss(70e9, 1.4e12), 4);
+        Assert.Equal(6 * 70e9 * 1.4e12, new ComputeOptimalAllocation(70e9, 1.4e12).Flops);
+        Assert.Equal(2e11, ChinchillaScaling.OptimalTokens(1e10, 20));
+        Assert.Equal("parameters", Assert.Throws<ArgumentOutOfRangeException>(() => ChinchillaScaling.Loss(0, 1)).ParamName);
+        Assert.Equal("tokens", Assert.Throws<ArgumentOutOfRangeException>(() => ChinchillaScaling.Loss(1, double.NaN)).ParamName);
+        Assert.Equal("parameters", Assert.Throws<ArgumentOutOfRangeException>(() => ChinchillaScaling.OptimalTokens(-1)).ParamName);
+        Assert.Equal("tokensPerParameter", Assert.Throws<ArgumentOutOfRangeException>(() => ChinchillaScaling.OptimalTokens(1, 0)).ParamName);
+        Assert.Equal("tokensPerParameter", Assert.Throws<ArgumentOutOfRangeException>(() => ChinchillaScaling.ComputeOptimal(1e20, double.PositiveInfinity)).ParamName);
+    }
+
+    // 6·N·D with N = 1e9 and D = 1e9 is 6e18 FLOPs; at an A100's 312e12 FLOP/s and MFU 0.5 that is 6e18/(156e12·3600)
+    // = 10.684 GPU-hours; with an effective-time fraction of 0.5 twice that, over 2 GPUs 21.368/48 days, at $3/h $64.10.
+    [Fact]
+    public void EstimateTraining_ByHand_HoursDaysAndCost()
+    {
+        var request = new TrainingCostRequest(1e9, 1e9, "A100-80GB", 2, 0.5) { EffectiveTimeFraction = 0.5, PricePerGpuHourUsd = 3, AttentionCounting = AttentionFlopsCounting.None, Layers = 10, HiddenSize = 10, SequenceLength = 10 };
+
+        var estimate = s_model.EstimateTraining(request);
+
+        var compute = 6e18 / (312e12 * 0.5 * 3600);
+        Assert.Equal(6e18, estimate.Flops);
+        Assert.Equal(0, estimate.AttentionFlops);
+        Assert.Equal(compute, estimate.ComputeGpuHours, 1e-9);
+        Assert.Equal(2 * compute, estimate.GpuHours, 1e-9);
+        Assert.Equal(2 * compute / 48, estimate.WallClockDays, 1e-9);
+        Assert.Equal(2 * compute * 3, estimate.CostUsd, 1e-9);
+        Assert.Equal(3, estimate.PricePerGpuHourUsd);
+        Assert.Equal(312e12, estimate.PeakFlopsPerGpu);
+    }
+
+    [Fact]
+    public void EstimateTraining_BadFields_ThrowNamingTheField()
+    {
+        var ok = new TrainingCostRequest(1e9, 1e9, "H100-SXM", 8, 0.4);
+
+        Assert.Equal("ActiveParameters", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { ActiveParameters = 2e9 })).ParamName);
+        Assert.Equal("ActiveParameters", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { ActiveParameters = 0 })).ParamName);
+        Assert.Equal(6e18, s_model.EstimateTraining(ok with { ActiveParameters = 1e9 }).Flops);
+        Assert.Equal("Layers", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { Layers = 0 })).ParamName);
+        Assert.Equal("HiddenSize", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { HiddenSize = -1 })).ParamName);
+        Assert.Equal("SequenceLength", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { SequenceLength = 0 })).ParamName);
+        Assert.Equal("EffectiveTimeFraction", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { EffectiveTimeFraction = 0 })).ParamName);
+        Assert.Equal("PricePerGpuHourUsd", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { PricePerGpuHourUsd = -1 })).ParamName);
+        Assert.Equal("Tokens", Assert.Throws<ArgumentOutOfRangeException>(() => s_model.EstimateTraining(ok with { Tokens = 0 })).ParamName);
+        Assert.Equal("request", Assert.Throws<ArgumentException>(() => s_model.EstimateTraining(ok with { Precision = NumericPrecision.Int4 })).ParamName);
+        Assert.Equal("Gpu", Assert.Throws<ArgumentNullException>(() => s_model.EstimateTraining(ok with { Gpu = null! })).ParamName);
+        Assert.Equal(0, s_model.EstimateTraining(ok with { PricePerGpuHourUsd = 0 }).CostUsd);
+    }
+
+    [Fact]
+    public void Constructor_CatalogueAndDefaultPrice()
+    {
+        Assert.Throws<ArgumentNullException>("gpus", () => new AnalyticCostModel(null!));
+        Assert.Equal("defaultPricePerGpuHourUsd", Assert.Throws<ArgumentOutOfRangeException>(() => new AnalyticCostModel(GpuCatalog.Default, double.NaN)).ParamName);
+        var model = new AnalyticCostModel(GpuCatalog.Default, 4.5);
+        Assert.Equal(4.5, model.DefaultPrice);
+        Assert.Same(GpuCatalog.Default, model.Gpus);
+        Assert.Equal(AnalyticCostModel.DefaultPricePerGpuHourUsd, new AnalyticCostModel().DefaultPrice);
+        Assert.Equal(4.5, model.EstimateTraining(new TrainingCostRequest(1e9, 1e9, "H100-SXM", 8, 0.4)).PricePerGpuHourUsd);
+    }
+
+    // Without a prompt there is no prefill: no prefill time, no input throughput, no input cost (the division by a zero
+    // prefill rate is not taken).
+    [Fact]
+    public void EstimateInference_NoPrompt_HasNoPrefill()
+    {
+        var request = InferenceCostRequest.For(ModelPresets.Llama31_8B, "H100-SXM", 1, 4, 0, 100);
+
+        var estimate = s_model.EstimateInference(request);
+
+        Assert.Equal(0, estimate.PrefillSeconds);
+        Assert.Equal(0, estimate.PrefillTokensPerSecond);
+        Assert.Equal(0, estimate.CostPerMillionInputTokensUsd);
+        Assert.True(estimate.CostPerMillionOutputTokensUsd > 0);
+        Assert.Equal(4 * 100 / estimate.DecodeSeconds, estimate.OutputTokensPerSecond, 1e-9);
+    }
+
+    // FitsInMemory is "the batch is at most MaxBatch": at MaxBatch it fits, one more does not.
+    [Fact]
+    public void EstimateInference_FitsInMemory_AtMaxBatch()
+    {
+        var request = InferenceCostRequest.For(ModelPresets.Llama31_8B, "H100-SXM", 1, 1, 1000, 1000);
+        var maxBatch = s_model.EstimateInference(request).MaxBatch;
+
+        Assert.True(s_model.EstimateInference(request with { Batch = maxBatch }).FitsInMemory);
+        Assert.False(s_model.EstimateInference(request with { Batch = maxBatch + 1 }).FitsInMemory);
+    }
+
+    // KV bytes per token without explicit head dimension: d_head = hidden/heads when the head count is known, otherwise
+    // InferenceCostRequest.DefaultHeadDimension (128). 2 (K and V) · L · kv-heads · d_head · 2 bytes (FP16).
+    [Fact]
+    public void EstimateInference_KvBytes_HeadDimensionFallbacks()
+    {
+        var bare = new InferenceCostRequest(8e9, 32, 4096, "H100-SXM", 1, 1, 10, 10) { KvHeads = 8 };
+
+        Assert.Equal(2.0 * 32 * 8 * 128 * 2, s_model.EstimateInference(bare).KvCacheBytesPerToken);
+        Assert.Equal(2.0 * 32 * 8 * 64 * 2, s_model.EstimateInference(bare with { AttentionHeads = 64 }).KvCacheBytesPerToken);
+        Assert.Equal(2.0 * 32 * 8 * 96 * 2, s_model.EstimateInference(bare with { AttentionHeads = 64, HeadDimension = 96 }).KvCacheBytesPerToken);
+        Assert.Equal(32.0 * 512 * 2, s_model.EstimateInference(bare with { KvLatentDimension = 512 }).KvCacheBytesPerToken);
+    }
+}
