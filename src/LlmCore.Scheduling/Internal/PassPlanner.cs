@@ -48,6 +48,9 @@ internal sealed class PassPlanner
     private string? _blockedReason;
     private string? _noRoomReason;
     private int _preemptors;
+    private bool[]? _quotaClosed;
+    private int _quotaClosedCount;
+    private bool _allQuotasClosed;
 
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
     {
@@ -123,7 +126,9 @@ internal sealed class PassPlanner
                 }
             }
 
-            if (complete && _head is null && _engine.RunningElastic.Count > 0)
+            // A walk cut short because every tenant's quota refuses even one GPU would only have added quota reasons: for
+            // what it decides, it ran to the end.
+            if ((complete || _allQuotasClosed) && _head is null && _engine.RunningElastic.Count > 0)
             {
                 GrowElasticJobs();
             }
@@ -238,7 +243,7 @@ internal sealed class PassPlanner
         if (_quotaRejections.TryGetValue((job.TenantIndex, mask), out var refused) && spec.SmallestGang >= refused.Gpus)
         {
             _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
-            return true;
+            return !CloseQuota(job, refused.Gpus);
         }
 
         if (Admit(job, types) is { } quotaReason)
@@ -249,7 +254,7 @@ internal sealed class PassPlanner
             }
 
             _reasons.Add((job, Joined(Describe(spec), quotaReason)));
-            return true;
+            return !CloseQuota(job, spec.SmallestGang);
         }
 
         _view.TypeOrder = _admitted.Count == 0 ? types : [.. _admitted];
@@ -261,6 +266,44 @@ internal sealed class PassPlanner
         {
             _view.TypeOrder = null;
         }
+    }
+
+    /// <summary>
+    /// Notes that <paramref name="job"/>'s tenant was refused <paramref name="refusedGpus"/> GPUs by quota; returns
+    /// <see langword="true"/> once every tenant's quota refuses a single GPU, after which no later job can be admitted, so
+    /// none can start, backfill or preempt and the walk may stop (the unreached jobs get their quota reasons on demand).
+    /// Only for the built-in <see cref="CohortQuotaAdmission"/> and a tenant without flavours: its verdict then depends on
+    /// the tenant's usage and the requested size alone, not on the job's GPU types; usage only grows until a preemption,
+    /// which reopens every tenant (<see cref="ReopenQuotas"/>), and the verdict is monotone in the size.
+    /// </summary>
+    private bool CloseQuota(Job job, int refusedGpus)
+    {
+        if (refusedGpus > 1 || _policy.Admission is not CohortQuotaAdmission || _tenants.Quotas[job.TenantIndex] is not { Flavors.Count: 0 })
+        {
+            return false;
+        }
+
+        _quotaClosed ??= new bool[_tenants.Count];
+        if (!_quotaClosed[job.TenantIndex])
+        {
+            _quotaClosed[job.TenantIndex] = true;
+            _quotaClosedCount++;
+        }
+
+        _allQuotasClosed = _quotaClosedCount == _tenants.Count;
+        return _allQuotasClosed;
+    }
+
+    /// <summary>Forgets the tenants closed by <see cref="CloseQuota"/> (a preemption gave GPUs back).</summary>
+    private void ReopenQuotas()
+    {
+        if (_quotaClosed is not null)
+        {
+            Array.Clear(_quotaClosed);
+        }
+
+        _quotaClosedCount = 0;
+        _allQuotasClosed = false;
     }
 
     private bool Decide(Job job)
@@ -744,6 +787,7 @@ internal sealed class PassPlanner
 
         _failedShapes.Clear();
         _quotaRejections.Clear();
+        ReopenQuotas();
         Start(job, placement);
 
         // Shrink before preempting: an elastic victim restarts at once on what is left (at most its current size, at
