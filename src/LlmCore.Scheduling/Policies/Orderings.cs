@@ -1,3 +1,5 @@
+using LlmCore.Scheduling.Internal;
+
 namespace LlmCore.Scheduling.Policies;
 
 /// <summary>
@@ -111,12 +113,7 @@ internal sealed class PriorityAgingOrdering : IJobOrdering
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="pointsPerHour"/> is negative or not finite.</exception>
     public PriorityAgingOrdering(double pointsPerHour)
     {
-        if (!double.IsFinite(pointsPerHour) || pointsPerHour < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(pointsPerHour), pointsPerHour, "Must be a finite number ≥ 0.");
-        }
-
-        PointsPerHour = pointsPerHour;
+        PointsPerHour = Guard.NonNegativeFinite(pointsPerHour);
     }
 
     /// <summary>Gets the priority points gained per hour of waiting.</summary>
@@ -271,13 +268,8 @@ internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
             }
         }
 
-        if (!double.IsFinite(starvationFactor) || starvationFactor < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(starvationFactor), starvationFactor, "Must be a finite number ≥ 0.");
-        }
-
+        StarvationFactor = Guard.NonNegativeFinite(starvationFactor);
         _thresholds = [.. thresholdsGpuSeconds];
-        StarvationFactor = starvationFactor;
     }
 
     /// <summary>Gets the queue thresholds in GPU-seconds.</summary>
@@ -362,7 +354,7 @@ internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
     }
 }
 
-/// <summary>The weights and limits of <see cref="MultifactorOrdering"/> (Slurm <c>priority/multifactor</c>).</summary>
+/// <summary>The weights and limits of the built-in <c>multifactor</c> ordering (Slurm <c>priority/multifactor</c>), passed to <see cref="SchedulingPolicy.Create(string, PolicyParameters, bool, bool)"/> through <see cref="PolicyParameters"/>.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed record MultifactorWeights
 {

@@ -1,3 +1,4 @@
+using LlmCore.Scheduling.Internal;
 using LlmCore.Scheduling.Metrics;
 
 namespace LlmCore.Scheduling.Simulation;
@@ -140,11 +141,7 @@ public static class SimulationStatistics
         double sumSquares = 0;
         foreach (var x in values)
         {
-            if (!double.IsFinite(x) || x < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(values), x, "Values must be finite and ≥ 0.");
-            }
-
+            Guard.NonNegativeFinite(x, nameof(values));
             sum += x;
             sumSquares += x * x;
         }
