@@ -310,8 +310,51 @@ internal static class ReplayStatistics
         };
     }
 
-    private static (double Mean, double Max) FinishTimeFairness(IReadOnlyList<ReplayJob> jobs, IReadOnlyList<JobOutcomeRecord> records, int clusterGpus)
+    /// <summary>
+    /// Finish-time fairness of every completed job. n, the average number of jobs in the system over the job's life, is
+    /// ∫ N(t) dt / JCT over [submit, completion], N(t) the jobs submitted and not yet completed at t (a job that never
+    /// completes stays in the system); the integral comes from a prefix sum over the sorted submissions and
+    /// completions, O(n log n) (it replaces a sum over every pair of jobs: 10¹⁰ terms at 10⁵ jobs, 10¹² at the 10⁶-row limit).
+    /// </summary>
+    internal static (double Mean, double Max) FinishTimeFairness(IReadOnlyList<ReplayJob> jobs, IReadOnlyList<JobOutcomeRecord> records, int clusterGpus)
     {
+        // Event times with N(t) on [times[i], times[i + 1]) and the area of N up to each time.
+        var events = new List<(double Time, int Delta)>(2 * records.Count);
+        foreach (var r in records)
+        {
+            events.Add((r.SubmitSeconds, +1));
+            if (r.CompletedSeconds is { } c)
+            {
+                events.Add((c, -1));
+            }
+        }
+
+        events.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        var times = new List<double>(events.Count);
+        var inSystem = new List<int>(events.Count);
+        var area = new List<double>(events.Count);
+        var n = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            n += events[i].Delta;
+            if (times.Count > 0 && times[^1] == events[i].Time)
+            {
+                inSystem[^1] = n;
+                continue;
+            }
+
+            area.Add(times.Count == 0 ? 0 : area[^1] + (inSystem[^1] * (events[i].Time - times[^1])));
+            times.Add(events[i].Time);
+            inSystem.Add(n);
+        }
+
+        double Integral(double t)
+        {
+            var i = times.BinarySearch(t);
+            i = i >= 0 ? i : ~i - 1;
+            return i < 0 ? 0 : area[i] + (inSystem[i] * (t - times[i]));
+        }
+
         double sum = 0;
         double max = 0;
         var count = 0;
@@ -324,15 +367,8 @@ internal static class ReplayStatistics
 
             var submit = records[j].SubmitSeconds;
             var jct = done - submit;
-            double overlap = 0;
-            for (var k = 0; k < records.Count; k++)
-            {
-                var end = records[k].CompletedSeconds ?? done;
-                overlap += Math.Max(0, Math.Min(end, done) - Math.Max(records[k].SubmitSeconds, submit));
-            }
-
-            var n = jct > 0 ? Math.Max(1, overlap / jct) : 1;
-            var rate = Math.Min(1, clusterGpus / (n * jobs[j].Gpus));
+            var average = jct > 0 ? Math.Max(1, (Integral(done) - Integral(submit)) / jct) : 1;
+            var rate = Math.Min(1, clusterGpus / (average * jobs[j].Gpus));
             var isolated = rate > 0 ? jobs[j].DurationSeconds / rate : 0;
             var rho = isolated > 0 ? jct / isolated : 1;
             sum += rho;
