@@ -104,6 +104,7 @@ public class ScheduleContractTests
         { "one-cycle", () => new OneCycleSchedule(1, 20) },
         { "reduce-on-plateau", () => new ReduceOnPlateauSchedule(0.1, patience: 1, cooldown: 2) },
         { "sequential", () => new SequentialSchedule([new LinearSchedule(0.1, 0.5, 1, 2), new ExponentialSchedule(0.1, 0.5)], [3]) },
+        { "warmup-cosine", () => new WarmupCosineSchedule(0.1, 2, 10, 1e-3) },
     };
 
     [Theory]

@@ -45,6 +45,14 @@ public class WarmupCosineScheduleTests
     }
 
     [Fact]
+    public void At_NegativeStep_ThrowsNamingStep()
+    {
+        // Documented: step ≥ 0 (a negative step would otherwise land in the warm-up branch with a rate ≤ 0).
+        var schedule = new WarmupCosineSchedule(1.0, 3, 12, 0.1);
+        Assert.Throws<ArgumentOutOfRangeException>("step", () => schedule.At(-1));
+    }
+
+    [Fact]
     public void Constructor_BadArguments_ThrowNamingTheArgument()
     {
         Assert.Throws<ArgumentOutOfRangeException>("warmupSteps", () => new WarmupCosineSchedule(1, -1, 10));
