@@ -10,10 +10,11 @@ public enum TopologyLevel
     /// <summary>All GPUs on one node.</summary>
     Node = 0,
 
-    /// <summary>All GPUs within one NVLink domain (for example an NVL72 rack-scale system).</summary>
+    /// <summary>All GPUs within one NVLink domain (for example an NVL72 rack-scale system): the level named <c>nvlink</c>;
+    /// one node on a cluster without that level.</summary>
     NvLinkDomain = 1,
 
-    /// <summary>All GPUs within one rack.</summary>
+    /// <summary>All GPUs within one rack: the level named <c>rack</c>; one node on a cluster without that level.</summary>
     Rack = 2,
 
     /// <summary>Anywhere in the cluster.</summary>

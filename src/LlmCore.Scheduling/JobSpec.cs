@@ -117,6 +117,10 @@ public sealed record JobSpec
 
     /// <summary>Gets the widest topology level the gang may span.</summary>
     /// <value>The default value is <see cref="TopologyLevel.Cluster"/> (tighter placements are still preferred).</value>
+    /// <remarks><see cref="TopologyLevel.NvLinkDomain"/> and <see cref="TopologyLevel.Rack"/> refer to the levels named
+    /// <c>nvlink</c> and <c>rack</c>; on a cluster without such a level (flat, or with other level names) they mean one
+    /// node, as a level where every node is a domain of its own, and a gang wider than any node is rejected at
+    /// submission. Name a cluster's own levels with <see cref="Topology"/> (<see cref="TopologyRequest.RequiredLevel"/>).</remarks>
     public TopologyLevel MaxSpan { get; init; } = TopologyLevel.Cluster;
 
     /// <summary>Gets the estimated run time, or <see langword="null"/> when unknown (SJF, SRTF and backfill use it).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmCore.Scheduling.Internal;
 using LlmCore.Scheduling.Metrics;
 
@@ -12,7 +13,8 @@ public static class SimulationStatistics
     /// scheduler's state (rejected, failed, unfinished, lost work, passes) are left 0, and so are the metrics that need
     /// the cluster's GPU types and throughputs: <see cref="SimulationMetrics.FinishTimeFairnessMean"/>,
     /// <see cref="SimulationMetrics.FinishTimeFairnessMax"/> (0) and <see cref="SimulationMetrics.UtilizationByGpuType"/>
-    /// (empty). <see cref="Simulator.Run"/> fills all of them.
+    /// (empty). <see cref="Compute(Trace, IReadOnlyList{JobOutcomeRecord}, IReadOnlyList{JobRunSegment}, Cluster, ThroughputMatrix?)"/>
+    /// computes those from the cluster; <see cref="Simulator.Run"/> fills all of them.
     /// </summary>
     /// <param name="trace">The workload.</param>
     /// <param name="jobs">Every job's submission and completion.</param>
@@ -27,6 +29,65 @@ public static class SimulationStatistics
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentOutOfRangeException.ThrowIfLessThan(clusterGpus, 1);
+        return Compute(trace, jobs, segments, clusterGpus, out _, out _);
+    }
+
+    /// <summary>
+    /// Computes what <see cref="Compute(Trace, IReadOnlyList{JobOutcomeRecord}, IReadOnlyList{JobRunSegment}, int)"/>
+    /// does on <paramref name="cluster"/>'s GPUs and, from its GPU types, finish-time fairness
+    /// (<see cref="SimulationMetrics.FinishTimeFairnessMean"/>, <see cref="SimulationMetrics.FinishTimeFairnessMax"/>) and
+    /// <see cref="SimulationMetrics.UtilizationByGpuType"/>, by the formulas of <see cref="Simulator.Run"/>: a library
+    /// user who schedules with <see cref="SchedulingEngine"/> or <see cref="JobScheduler"/> gets the figures of
+    /// <c>llmcore schedule simulate</c>.
+    /// </summary>
+    /// <param name="trace">The workload (each job's GPUs, duration on one full gang of the reference type, and job class).</param>
+    /// <param name="jobs">Every job's submission and completion.</param>
+    /// <param name="segments">Every run segment (open ones cut at the stop time included), each with its placement on
+    /// <paramref name="cluster"/> (<c>node:gpus</c> pairs joined by <c>;</c>, as <see cref="Placement.ToString"/> writes it).</param>
+    /// <param name="cluster">The cluster the jobs ran on.</param>
+    /// <param name="throughputs">The throughput matrix the jobs ran by (<see cref="Policies.SchedulingPolicy.Throughputs"/>),
+    /// or <see langword="null"/> when every GPU type runs every job at the same speed.</param>
+    /// <returns>The metrics; the counts that need the scheduler's state (rejected, failed, unfinished, lost work,
+    /// passes, resizes) are 0.</returns>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="throughputs"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A segment's placement is not <c>node:gpus</c> pairs naming nodes of
+    /// <paramref name="cluster"/> (0 to its node count − 1).</exception>
+    /// <remarks>
+    /// <para>Utilisation of GPU type t: the GPU-seconds the segments held on nodes of type t over t's GPUs × the makespan
+    /// (first submission to the last segment end or completion, as <see cref="ScheduleMetrics.MakespanSeconds"/>), at most 1.</para>
+    /// <para>Finish-time fairness ρ = JCT / T_isolated as <see cref="SimulationMetrics.FinishTimeFairnessMean"/> defines it;
+    /// N, the average number of jobs in the system over a job's life, is ∫ N(t) dt / JCT over [submission, completion],
+    /// N(t) the jobs submitted and not yet completed at t. The simulator counts the jobs its engine holds (pending or
+    /// running), which is the same number when every job completes; a job that never completes (rejected, failed or
+    /// unfinished) stays in the system here to the end, so with such jobs N and ρ may come out larger than the
+    /// simulator's.</para>
+    /// <para>O((jobs + segments) log jobs). This method is thread-safe.</para>
+    /// </remarks>
+    public static SimulationMetrics Compute(Trace trace, IReadOnlyList<JobOutcomeRecord> jobs, IReadOnlyList<JobRunSegment> segments, Cluster cluster, ThroughputMatrix? throughputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var metrics = Compute(trace, jobs, segments, cluster.TotalGpus, out var durations, out var lastEnd);
+        var specs = new Dictionary<string, JobSpec>(trace.Jobs.Count, StringComparer.Ordinal);
+        foreach (var t in trace.Jobs)
+        {
+            specs[t.Id] = t.Spec;
+        }
+
+        var (mean, max) = FinishTimeFairness(jobs, durations, j => specs.GetValueOrDefault(jobs[j].JobId)?.JobClass, cluster, throughputs);
+        return metrics with
+        {
+            FinishTimeFairnessMean = mean,
+            FinishTimeFairnessMax = max,
+            UtilizationByGpuType = UtilizationByType(jobs, segments, cluster, lastEnd),
+        };
+    }
+
+    /// <summary>The metrics of the public overloads, with each job's duration and the last segment end or completion.</summary>
+    private static SimulationMetrics Compute(Trace trace, IReadOnlyList<JobOutcomeRecord> jobs, IReadOnlyList<JobRunSegment> segments, int clusterGpus, out double[] durations, out double lastEnd)
+    {
         var index = new Dictionary<string, int>(jobs.Count, StringComparer.Ordinal);
         for (var j = 0; j < jobs.Count; j++)
         {
@@ -37,10 +98,12 @@ public static class SimulationStatistics
         Array.Fill(firstStart, double.NaN);
         var gpuSecondsByTenant = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
+        lastEnd = double.NegativeInfinity;
         foreach (var s in segments)
         {
             var used = s.Gpus * (s.EndSeconds - s.StartSeconds);
             total += used;
+            lastEnd = Math.Max(lastEnd, s.EndSeconds);
             if (index.TryGetValue(s.JobId, out var j))
             {
                 gpuSecondsByTenant[jobs[j].Tenant] = gpuSecondsByTenant.GetValueOrDefault(jobs[j].Tenant) + used;
@@ -57,7 +120,7 @@ public static class SimulationStatistics
             duration[t.Id] = t.DurationSeconds;
         }
 
-        var durations = new double[jobs.Count];
+        durations = new double[jobs.Count];
         for (var j = 0; j < jobs.Count; j++)
         {
             durations[j] = duration.GetValueOrDefault(jobs[j].JobId);
@@ -67,8 +130,152 @@ public static class SimulationStatistics
     }
 
     /// <summary>
+    /// Per GPU type of <paramref name="cluster"/>: the GPU-seconds the segments held on nodes of that type over its GPUs ×
+    /// the makespan, at most 1 (the simulator's formula, with each segment's type read from its placement).
+    /// </summary>
+    private static Dictionary<string, double> UtilizationByType(IReadOnlyList<JobOutcomeRecord> jobs, IReadOnlyList<JobRunSegment> segments, Cluster cluster, double lastSegmentEnd)
+    {
+        var used = new double[cluster.GpuTypes.Count];
+        foreach (var s in segments)
+        {
+            var length = s.EndSeconds - s.StartSeconds;
+            foreach (var (node, gpus) in ParsePlacement(s, cluster))
+            {
+                used[cluster.TypeOf[node]] += gpus * length;
+            }
+        }
+
+        // The makespan as ScheduleMetrics.MakespanSeconds: first submission to the last segment end or completion.
+        var firstSubmit = double.PositiveInfinity;
+        var lastEnd = lastSegmentEnd;
+        foreach (var job in jobs)
+        {
+            firstSubmit = Math.Min(firstSubmit, job.SubmitSeconds);
+            lastEnd = job.CompletedSeconds is { } done ? Math.Max(lastEnd, done) : lastEnd;
+        }
+
+        var makespan = jobs.Count == 0 || double.IsNegativeInfinity(lastEnd) ? 0 : Math.Max(0, lastEnd - firstSubmit);
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var t = 0; t < used.Length; t++)
+        {
+            result[cluster.GpuTypes[t]] = makespan <= 0 ? 0 : Math.Min(1, used[t] / (cluster.GpusOfType[t] * makespan));
+        }
+
+        return result;
+    }
+
+    /// <summary>The (node, GPUs) pairs of a segment's placement, checked against the cluster.</summary>
+    private static List<(int Node, int Gpus)> ParsePlacement(JobRunSegment segment, Cluster cluster)
+    {
+        var pairs = new List<(int Node, int Gpus)>(1);
+        foreach (var part in segment.Placement.Split(';'))
+        {
+            var colon = part.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0
+                || !int.TryParse(part.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var node)
+                || !int.TryParse(part.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var gpus)
+                || node >= cluster.Nodes.Count)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"The segment of job '{segment.JobId}' has placement '{segment.Placement}'; expected node:gpus pairs joined by ';', nodes 0 to {cluster.Nodes.Count - 1}."),
+                    "segments");
+            }
+
+            pairs.Add((node, gpus));
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// Finish-time fairness of the completed jobs: N(t) the jobs submitted and not yet completed, its integral from a
+    /// prefix sum over the sorted submissions and completions (O(n log n)), and T_isolated from <see cref="IsolatedRate"/>.
+    /// </summary>
+    private static (double Mean, double Max) FinishTimeFairness(IReadOnlyList<JobOutcomeRecord> jobs, double[] durations, Func<int, string?> jobClass, Cluster cluster, ThroughputMatrix? throughputs)
+    {
+        var events = new List<(double Time, int Delta)>(2 * jobs.Count);
+        foreach (var r in jobs)
+        {
+            events.Add((r.SubmitSeconds, +1));
+            if (r.CompletedSeconds is { } c)
+            {
+                events.Add((c, -1));
+            }
+        }
+
+        events.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        var times = new List<double>(events.Count);
+        var inSystem = new List<int>(events.Count);
+        var area = new List<double>(events.Count);
+        var n = 0;
+        foreach (var (time, delta) in events)
+        {
+            n += delta;
+            if (times.Count > 0 && times[^1] == time)
+            {
+                inSystem[^1] = n;
+                continue;
+            }
+
+            area.Add(times.Count == 0 ? 0 : area[^1] + (inSystem[^1] * (time - times[^1])));
+            times.Add(time);
+            inSystem.Add(n);
+        }
+
+        double Integral(double t)
+        {
+            var i = times.BinarySearch(t);
+            i = i >= 0 ? i : ~i - 1;
+            return i < 0 ? 0 : area[i] + (inSystem[i] * (t - times[i]));
+        }
+
+        double sum = 0;
+        double max = 0;
+        var count = 0;
+        for (var j = 0; j < jobs.Count; j++)
+        {
+            if (jobs[j].CompletedSeconds is not { } done)
+            {
+                continue;
+            }
+
+            var jct = done - jobs[j].SubmitSeconds;
+            var average = jct > 0 ? (Integral(done) - Integral(jobs[j].SubmitSeconds)) / jct : 1;
+            var rate = IsolatedRate(cluster, throughputs, jobClass(j), jobs[j].Gpus, Math.Max(1, average));
+            var isolated = rate > 0 ? durations[j] / rate : 0;
+            var rho = isolated > 0 ? jct / isolated : 1;
+            sum += rho;
+            max = Math.Max(max, rho);
+            count++;
+        }
+
+        return count == 0 ? (0, 0) : (sum / count, max);
+    }
+
+    /// <summary>
+    /// A job's speed on an equal 1/<paramref name="jobsInSystem"/> share of the cluster relative to one full gang of the
+    /// reference type: min(fastest speed, Σ_t n_t·speed_t / (N·gpus)), speed 1 on every type without a matrix or for a
+    /// class it does not list (see <see cref="SimulationMetrics.FinishTimeFairnessMean"/>).
+    /// </summary>
+    internal static double IsolatedRate(Cluster cluster, ThroughputMatrix? throughputs, string? jobClass, int gpus, double jobsInSystem)
+    {
+        var row = throughputs?.ClassIndex(jobClass) ?? -1;
+        double share = 0;
+        double fastest = 0;
+        for (var t = 0; t < cluster.GpuTypes.Count; t++)
+        {
+            var column = row < 0 ? -1 : throughputs!.TypeIndex(cluster.GpuTypes[t]);
+            var speed = row < 0 ? 1 : column < 0 ? 0 : throughputs!.RelativeSpeed(row, column);
+            share += cluster.GpusOfType[t] * speed;
+            fastest = Math.Max(fastest, speed);
+        }
+
+        return Math.Min(fastest, share / (jobsInSystem * gpus));
+    }
+
+    /// <summary>
     /// The metrics from per-job arrays in the order of <paramref name="jobs"/> (durations; first starts or NaN) and the
-    /// GPU-seconds of the segments per tenant and in all: the one place of the formulas, for <see cref="Compute"/> and
+    /// GPU-seconds of the segments per tenant and in all: the one place of the formulas, for the public <c>Compute</c> overloads and
     /// the simulator.
     /// </summary>
     internal static SimulationMetrics FromIndexed(double offeredLoad, IReadOnlyList<JobOutcomeRecord> jobs, double[] durations, double[] firstStart, Dictionary<string, double> gpuSecondsByTenant, double total)
