@@ -1,3 +1,4 @@
+using CsCheck;
 using LlmCore.Scheduling.Metrics;
 using LlmCore.Scheduling.Policies;
 using LlmCore.Scheduling.Simulation;
@@ -133,5 +134,70 @@ public class SimulationStatisticsClusterTests
         var (trace, jobs, segments) = TwoJobsOnTwoTypes();
 
         Assert.Throws<ArgumentNullException>("cluster", () => SimulationStatistics.Compute(trace, jobs, segments, (Cluster)null!));
+    }
+
+    // One 4-GPU node; A and B arrive at 0, each needs all 4 GPUs for 10 s; A runs first (done at 10), B waits (done at 20).
+    // A: 2 jobs in the system over [0, 10] → N = 2, rate min(1, 4 / (2·4)) = ½, alone 20 s, ρ = 10 / 20 = ½.
+    // B: 2 jobs over [0, 10), 1 over [10, 20] → N = 30 / 20 = 1.5, rate ⅔, alone 15 s, ρ = 20 / 15 = 4/3.
+    // (Moved from the CLI's schedule run tests, whose figures now come from this method.)
+    [Fact]
+    public void TwoFullClusterJobs_MatchesHandComputation()
+    {
+        var trace = new Trace([new TraceJob(new JobSpec("a", 4) { Tenant = "t" }, 0, 10), new TraceJob(new JobSpec("b", 4) { Tenant = "t" }, 0, 10)]);
+        JobOutcomeRecord[] records = [new("a", "t", 4, 0, 10), new("b", "t", 4, 0, 20)];
+        JobRunSegment[] segments = [new("a", "0:4", 4, 0, 10, RunOutcome.Completed), new("b", "0:4", 4, 10, 20, RunOutcome.Completed)];
+
+        var m = SimulationStatistics.Compute(trace, records, segments, Cluster.Uniform(1, 4));
+
+        Assert.Equal((0.5 + (4.0 / 3)) / 2, m.FinishTimeFairnessMean, 12);
+        Assert.Equal(4.0 / 3, m.FinishTimeFairnessMax, 12);
+        Assert.Equal(1.0, m.UtilizationByGpuType["GPU"], 12);
+    }
+
+    [Fact]
+    public void FinishTimeFairness_EqualsTheSumOverEveryPairOfJobs()
+    {
+        // The definition written directly (one GPU type, no matrix): N = Σ_k |[submit_k, end_k) ∩ [submit, done]| / JCT,
+        // a job that never completes counting until the end; ρ = JCT / (duration / min(1, GPUs / (N · gpus))). The
+        // prefix-sum sweep must give the same value.
+        var gen = Gen.Select(Gen.Double[0, 100], Gen.Double[0.5, 50], Gen.Double[0, 80], Gen.Int[1, 8], Gen.Bool)
+            .Array[1, 40];
+        const int gpus = 8;
+        var cluster = Cluster.Uniform(1, gpus);
+        gen.Sample(rows =>
+        {
+            var trace = new Trace(rows.Select((r, i) => new TraceJob(new JobSpec($"j{i}", r.Item4) { Tenant = "t" }, Math.Round(r.Item1), r.Item2)));
+            var records = rows.Select((r, i) => new JobOutcomeRecord($"j{i}", "t", r.Item4, Math.Round(r.Item1), r.Item5 ? Math.Round(r.Item1) + r.Item2 + Math.Round(r.Item3) : null)).ToArray();
+
+            var m = SimulationStatistics.Compute(trace, records, [], cluster);
+
+            double sum = 0, worst = 0;
+            var count = 0;
+            for (var j = 0; j < records.Length; j++)
+            {
+                if (records[j].CompletedSeconds is not { } done)
+                {
+                    continue;
+                }
+
+                var submit = records[j].SubmitSeconds;
+                var jct = done - submit;
+                double overlap = 0;
+                foreach (var k in records)
+                {
+                    var end = k.CompletedSeconds ?? done;
+                    overlap += Math.Max(0, Math.Min(end, done) - Math.Max(k.SubmitSeconds, submit));
+                }
+
+                var n = jct > 0 ? Math.Max(1, overlap / jct) : 1;
+                var rho = jct / (rows[j].Item2 / Math.Min(1, gpus / (n * records[j].Gpus)));
+                sum += rho;
+                worst = Math.Max(worst, rho);
+                count++;
+            }
+
+            var expectedMean = count == 0 ? 0 : sum / count;
+            return Math.Abs(m.FinishTimeFairnessMean - expectedMean) <= 1e-9 * Math.Max(1, expectedMean) && Math.Abs(m.FinishTimeFairnessMax - worst) <= 1e-9 * Math.Max(1, worst);
+        }, iter: 200);
     }
 }

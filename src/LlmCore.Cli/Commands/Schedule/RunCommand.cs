@@ -251,24 +251,22 @@ internal sealed record ReplaySettings(string Policy, double TimeScale)
 }
 
 /// <summary>What a replay measured.</summary>
-internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRunSegment> Segments, int ClusterGpus)
+internal sealed record ReplayResult(ScheduleMetrics Metrics, IReadOnlyList<JobRunSegment> Segments, Cluster Cluster)
 {
     /// <summary>Gets every job's submission and completion, in trace order.</summary>
     public IReadOnlyList<JobOutcomeRecord> Records { get; init; } = [];
 
-    /// <summary>Gets the GPU type of each node of the cluster the replay ran on, by node index.</summary>
-    public IReadOnlyList<string> NodeGpuTypes { get; init; } = [];
-
-    /// <summary>Gets the GPUs of each type in the cluster.</summary>
-    public IReadOnlyDictionary<string, int> GpusByType { get; init; } = new Dictionary<string, int>();
+    /// <summary>Gets the GPUs of the cluster.</summary>
+    public int ClusterGpus => Cluster.TotalGpus;
 }
 
 /// <summary>
 /// The fairness, wait and load figures of a replay, the same as <c>schedule simulate</c> reports: offered load, longest
-/// wait, tenants and Jain's index from <see cref="SimulationStatistics.Compute"/>; rejected (never ran), failed (ran, never
-/// completed), lost GPU-hours (GPU-time of preempted or failed runs: a replay has no checkpoints) from the segments; and
-/// finish-time fairness ρ = JCT / (duration / min(1, GPUs / (n · gpus))), n the average number of jobs in the system over
-/// the job's life (Themis' definition, as the simulator computes it).
+/// wait, tenants, Jain's index, finish-time fairness and per-type utilisation from
+/// <see cref="SimulationStatistics.Compute(Trace, IReadOnlyList{JobOutcomeRecord}, IReadOnlyList{JobRunSegment}, Cluster, ThroughputMatrix?)"/>
+/// (ρ with n the average number of jobs submitted and not completed over the job's life, Themis' definition); rejected
+/// (never ran), failed (ran, never completed) and lost GPU-hours (GPU-time of preempted or failed runs: a replay has no
+/// checkpoints) from the segments.
 /// </summary>
 internal static class ReplayStatistics
 {
@@ -276,107 +274,17 @@ internal static class ReplayStatistics
     {
         var trace = new Trace(jobs.Select(static j => new TraceJob(new JobSpec(j.Id, j.Gpus) { Tenant = j.Tenant, Priority = j.Priority }, j.SubmitSeconds, j.DurationSeconds)));
         var records = result.Records;
-        var statistics = SimulationStatistics.Compute(trace, records, result.Segments, result.ClusterGpus);
+        var statistics = SimulationStatistics.Compute(trace, records, result.Segments, result.Cluster);
         var ran = result.Segments.Select(static s => s.JobId).ToHashSet(StringComparer.Ordinal);
         var notCompleted = records.Where(static r => r.CompletedSeconds is null).ToArray();
         var lost = result.Segments.Where(static s => s.Outcome is RunOutcome.Preempted or RunOutcome.Failed).Sum(static s => s.Gpus * (s.EndSeconds - s.StartSeconds));
-        var (ftfMean, ftfMax) = FinishTimeFairness(jobs, records, result.ClusterGpus);
-        // GPU-seconds per type from the placements ("node:gpus;node:gpus"), over the type's GPUs × the makespan.
-        var makespan = result.Metrics.MakespanSeconds;
-        var used = result.GpusByType.Keys.ToDictionary(static k => k, static _ => 0.0, StringComparer.OrdinalIgnoreCase);
-        foreach (var segment in result.Segments)
-        {
-            foreach (var part in segment.Placement.Split(';', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var pair = part.Split(':');
-                if (pair.Length == 2 && int.TryParse(pair[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var node) && node >= 0 && node < result.NodeGpuTypes.Count
-                    && int.TryParse(pair[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gpus))
-                {
-                    used[result.NodeGpuTypes[node]] += gpus * (segment.EndSeconds - segment.StartSeconds);
-                }
-            }
-        }
-
-        var byType = result.GpusByType.ToDictionary(static t => t.Key, t => makespan > 0 ? used[t.Key] / (t.Value * makespan) : 0.0, StringComparer.OrdinalIgnoreCase);
         return statistics with
         {
             Rejected = notCompleted.Count(r => !ran.Contains(r.JobId)),
             Failed = notCompleted.Count(r => ran.Contains(r.JobId)),
             Unfinished = 0,
             LostGpuHours = lost / 3600,
-            FinishTimeFairnessMean = ftfMean,
-            FinishTimeFairnessMax = ftfMax,
-            UtilizationByGpuType = byType,
         };
-    }
-
-    /// <summary>
-    /// Finish-time fairness of every completed job. n, the average number of jobs in the system over the job's life, is
-    /// ∫ N(t) dt / JCT over [submit, completion], N(t) the jobs submitted and not yet completed at t (a job that never
-    /// completes stays in the system); the integral comes from a prefix sum over the sorted submissions and
-    /// completions, O(n log n) (it replaces a sum over every pair of jobs: 10¹⁰ terms at 10⁵ jobs, 10¹² at the 10⁶-row limit).
-    /// </summary>
-    internal static (double Mean, double Max) FinishTimeFairness(IReadOnlyList<ReplayJob> jobs, IReadOnlyList<JobOutcomeRecord> records, int clusterGpus)
-    {
-        // Event times with N(t) on [times[i], times[i + 1]) and the area of N up to each time.
-        var events = new List<(double Time, int Delta)>(2 * records.Count);
-        foreach (var r in records)
-        {
-            events.Add((r.SubmitSeconds, +1));
-            if (r.CompletedSeconds is { } c)
-            {
-                events.Add((c, -1));
-            }
-        }
-
-        events.Sort(static (a, b) => a.Time.CompareTo(b.Time));
-        var times = new List<double>(events.Count);
-        var inSystem = new List<int>(events.Count);
-        var area = new List<double>(events.Count);
-        var n = 0;
-        for (var i = 0; i < events.Count; i++)
-        {
-            n += events[i].Delta;
-            if (times.Count > 0 && times[^1] == events[i].Time)
-            {
-                inSystem[^1] = n;
-                continue;
-            }
-
-            area.Add(times.Count == 0 ? 0 : area[^1] + (inSystem[^1] * (events[i].Time - times[^1])));
-            times.Add(events[i].Time);
-            inSystem.Add(n);
-        }
-
-        double Integral(double t)
-        {
-            var i = times.BinarySearch(t);
-            i = i >= 0 ? i : ~i - 1;
-            return i < 0 ? 0 : area[i] + (inSystem[i] * (t - times[i]));
-        }
-
-        double sum = 0;
-        double max = 0;
-        var count = 0;
-        for (var j = 0; j < records.Count; j++)
-        {
-            if (records[j].CompletedSeconds is not { } done)
-            {
-                continue;
-            }
-
-            var submit = records[j].SubmitSeconds;
-            var jct = done - submit;
-            var average = jct > 0 ? Math.Max(1, (Integral(done) - Integral(submit)) / jct) : 1;
-            var rate = Math.Min(1, clusterGpus / (average * jobs[j].Gpus));
-            var isolated = rate > 0 ? jobs[j].DurationSeconds / rate : 0;
-            var rho = isolated > 0 ? jct / isolated : 1;
-            sum += rho;
-            max = Math.Max(max, rho);
-            count++;
-        }
-
-        return count == 0 ? (0, 0) : (sum / count, max);
     }
 }
 
@@ -611,8 +519,7 @@ internal static class Replay
 
         var records = trace.Select(j => new JobOutcomeRecord(j.Id, j.Tenant, j.Gpus, j.SubmitSeconds, completed.TryGetValue(j.Id, out var c) ? c : null)).ToList();
         List<JobRunSegment> ordered = [.. segments.OrderBy(s => s.Sequence).Select(s => s.Segment)]; // admission order (one row per run)
-        var gpusByType = cluster.Nodes.GroupBy(static n => n.GpuType, StringComparer.OrdinalIgnoreCase).ToDictionary(static g => g.Key, static g => g.Sum(static n => n.Gpus), StringComparer.OrdinalIgnoreCase);
-        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster.TotalGpus) { Records = records, GpusByType = gpusByType, NodeGpuTypes = [.. cluster.Nodes.Select(static n => n.GpuType)] };
+        return new ReplayResult(ScheduleMetrics.Compute(records, ordered, cluster.TotalGpus), ordered, cluster) { Records = records };
     }
 
     internal static string Format(IEnumerable<(int Node, int Gpus)> nodes) =>
