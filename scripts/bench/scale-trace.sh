@@ -23,7 +23,7 @@ if [ -z "${NO_BUILD:-}" ]; then
   dotnet build src/LlmCore.Cli -c Release -v q -nologo >/dev/null
   dotnet build benchmarks/LlmCore.Benchmarks -c Release -v q -nologo >/dev/null
 fi
-cli=src/LlmCore.Cli/bin/Release/net10.0/llmcore.dll
+cli=${CLI:-src/LlmCore.Cli/bin/Release/net10.0/llmcore.dll}
 bench=benchmarks/LlmCore.Benchmarks/bin/Release/net10.0/LlmCore.Benchmarks.dll
 
 echo "uptime: $(uptime)"

@@ -953,6 +953,12 @@ public sealed class SchedulingEngine
 
         public PassPlanner.VictimKey[] VictimKeys { get; set; } = [];
 
+        /// <summary>A preemption trial's eligible victims (cleared by each trial before use).</summary>
+        public List<(int Index, PreemptionReason Reason)> Eligible { get; } = [];
+
+        /// <summary>A preemption trial's chosen victims (cleared by each trial before use).</summary>
+        public List<(Job Victim, PreemptionReason Reason)> Chosen { get; } = [];
+
         private Job[] _candidates = [];
         private double[] _keys = [];
         private double[] _runningKeys = [];

@@ -35,8 +35,8 @@ internal sealed class PassPlanner
     private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
     private readonly List<int> _admitted = [];
-    private readonly List<(int Index, PreemptionReason Reason)> _eligible = [];
-    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen = [];
+    private readonly List<(int Index, PreemptionReason Reason)> _eligible;
+    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
     private bool _runningKeysComputed;
     private VictimSequence? _victims;
     private double? _maxVictimKey;
@@ -64,6 +64,11 @@ internal sealed class PassPlanner
         _admission = new AdmissionContext(_tenants, _cluster, _ledger.UsedGpus, _ledger.UsedByType, () => _ledger.Version);
         _ordering = new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
         _pass = ++engine.Scratch.Passes;
+
+        // The preemption trial's lists are the engine's, cleared before each use: a pass of a new list would grow it again
+        // to the running set's size (hundreds of entries) on every preemptive pass.
+        _eligible = engine.Scratch.Eligible;
+        _chosen = engine.Scratch.Chosen;
     }
 
     public SchedulingPlan Run()
