@@ -8,7 +8,8 @@
 #
 # Cases: the Philly October 2017 month on 64 × 8 GPUs (fifo, sjf, srtf, las; srtf and las also with noisy estimates,
 # injected failures and backfill); the first 1,000 and 10,000 jobs of the synthetic scale trace on 16 × 8 GPUs
-# (contended); with FULL=1, every 10th job of the 1,000,000-job scale trace (100,000 jobs over its 37 days, Poisson
+# (contended); SRTF and LAS without checkpoints (`--checkpoint-minutes 0`: the victim index's path, see
+# docs/benchmarks.md) on both; with FULL=1, every 10th job of the 1,000,000-job scale trace (100,000 jobs over its 37 days, Poisson
 # thinning keeps the offered load at 1.1 on 100 × 8 GPUs) under srtf and las.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,10 +40,16 @@ cases=(
   "syn10k-srtf|$out/syn10k.csv|16|srtf|"
   "syn10k-las|$out/syn10k.csv|16|las|"
   "syn10k-srtf-backfill|$out/syn10k.csv|16|srtf|--backfill"
+  "philly-srtf-c0|$philly|64|srtf|--checkpoint-minutes 0"
+  "philly-las-c0|$philly|64|las|--checkpoint-minutes 0"
+  "syn10k-srtf-c0|$out/syn10k.csv|16|srtf|--checkpoint-minutes 0"
+  "syn10k-las-c0|$out/syn10k.csv|16|las|--checkpoint-minutes 0"
+  "syn10k-las-c0-backfill|$out/syn10k.csv|16|las|--checkpoint-minutes 0 --backfill --estimates noisy"
 )
 if [ -n "${FULL:-}" ]; then
   awk -F, 'NR == 1 || (NR - 2) % 10 == 0' "$big" > "$out/thin100k.csv"
-  cases+=("thin100k-srtf|$out/thin100k.csv|100|srtf|" "thin100k-las|$out/thin100k.csv|100|las|")
+  cases+=("thin100k-srtf|$out/thin100k.csv|100|srtf|" "thin100k-las|$out/thin100k.csv|100|las|"
+    "thin100k-srtf-c0|$out/thin100k.csv|100|srtf|--checkpoint-minutes 0" "thin100k-las-c0|$out/thin100k.csv|100|las|--checkpoint-minutes 0")
 fi
 status=0
 for c in "${cases[@]}"; do

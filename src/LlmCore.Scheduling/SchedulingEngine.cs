@@ -38,6 +38,7 @@ public sealed class SchedulingEngine
     private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
     private readonly IAnchoredRunningKey? _anchored;
     private readonly SortedSet<Job>? _preemptibleByAnchor;
+    private readonly VictimIndex? _victimIndex;
     private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
     private long _sequence;
     private long _version;
@@ -80,6 +81,7 @@ public sealed class SchedulingEngine
         _ledger = new TenantLedger(quotas, _capacity, (fairShareHalfLife ?? TimeSpan.FromDays(7)).TotalSeconds) { UsageUpdatedAt = start };
         _anchored = policy.Ordering as IAnchoredRunningKey;
         _preemptibleByAnchor = _anchored is null ? null : new SortedSet<Job>(ByRunningKeyAnchor.Instance);
+        _victimIndex = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption } ? new VictimIndex() : null;
         _matrixColumn = new int[cluster.GpuTypes.Count];
         for (var t = 0; t < _matrixColumn.Length; t++)
         {
@@ -113,6 +115,10 @@ public sealed class SchedulingEngine
     /// <summary>The running preemptible jobs by <see cref="Job.RunningKeyAnchor"/> (ascending), when the ordering has
     /// anchored running keys (<see cref="IAnchoredRunningKey"/>); otherwise <see langword="null"/>.</summary>
     internal SortedSet<Job>? PreemptibleByAnchor => _preemptibleByAnchor;
+
+    /// <summary>The running preemptible jobs in victim-order groups, under a preemptive ordering with the built-in
+    /// least-lost-work victim cost and preemption on; otherwise <see langword="null"/>.</summary>
+    internal VictimIndex? VictimIndex => _victimIndex;
 
     /// <summary>Buffers the passes reuse (they never overlap: a pass runs to completion before the next).</summary>
     internal PassScratch Scratch { get; } = new();
@@ -836,6 +842,8 @@ public sealed class SchedulingEngine
                 job.RunningKeyAnchor = _anchored!.RunningKeyAnchor(job);
                 _preemptibleByAnchor.Add(job);
             }
+
+            _victimIndex?.Add(job);
         }
 
         if (job.Spec.IsElastic)
@@ -879,6 +887,7 @@ public sealed class SchedulingEngine
         if (job.Spec.Preemptible)
         {
             _preemptibleByAnchor?.Remove(job);
+            _victimIndex?.Remove(job);
         }
 
         if (job.Spec.IsElastic)
@@ -943,6 +952,12 @@ public sealed class SchedulingEngine
         public Job[] VictimJobs { get; set; } = [];
 
         public PassPlanner.VictimKey[] VictimKeys { get; set; } = [];
+
+        /// <summary>A preemption trial's eligible victims (cleared by each trial before use).</summary>
+        public List<(int Index, PreemptionReason Reason)> Eligible { get; } = [];
+
+        /// <summary>A preemption trial's chosen victims (cleared by each trial before use).</summary>
+        public List<(Job Victim, PreemptionReason Reason)> Chosen { get; } = [];
 
         private Job[] _candidates = [];
         private double[] _keys = [];

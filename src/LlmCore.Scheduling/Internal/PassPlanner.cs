@@ -35,8 +35,8 @@ internal sealed class PassPlanner
     private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
     private readonly List<int> _admitted = [];
-    private readonly List<(int Index, PreemptionReason Reason)> _eligible = [];
-    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen = [];
+    private readonly List<(int Index, PreemptionReason Reason)> _eligible;
+    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
     private bool _runningKeysComputed;
     private VictimSequence? _victims;
     private double? _maxVictimKey;
@@ -64,6 +64,11 @@ internal sealed class PassPlanner
         _admission = new AdmissionContext(_tenants, _cluster, _ledger.UsedGpus, _ledger.UsedByType, () => _ledger.Version);
         _ordering = new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
         _pass = ++engine.Scratch.Passes;
+
+        // The preemption trial's lists are the engine's, cleared before each use: a pass of a new list would grow it again
+        // to the running set's size (hundreds of entries) on every preemptive pass.
+        _eligible = engine.Scratch.Eligible;
+        _chosen = engine.Scratch.Chosen;
     }
 
     public SchedulingPlan Run()
@@ -675,9 +680,18 @@ internal sealed class PassPlanner
 
         var eligible = _eligible;
         eligible.Clear();
-        VictimSequence victims;
-        var anchored = _engine.PreemptibleByAnchor is not null && !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority;
-        if (anchored)
+        VictimSequence victims = null!;
+        IEnumerable<(Job Victim, PreemptionReason Reason)>? ordered = null;
+        var onlyOrdering = !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority;
+        var anchored = _engine.PreemptibleByAnchor is not null && onlyOrdering;
+        var indexed = onlyOrdering && _engine.VictimIndex is { Complete: true };
+        if (indexed)
+        {
+            // Only the ordering can make a victim, and the victims' order is the index's: merge its groups lazily,
+            // skipping the jobs ranked before this one (the preemptor usually needs the first one or two).
+            ordered = IndexedVictims(_engine.VictimIndex!, jobKey ??= KeyOf(job), spec.Priority);
+        }
+        else if (anchored)
         {
             // Only the ordering can make a victim (no quotas, no running job of lower priority): the eligible victims are
             // the candidates ranked after this job, read from the top of the anchor order.
@@ -697,7 +711,7 @@ internal sealed class PassPlanner
         // borrows (Kueue: a tenant within its nominal quota is never preempted by another; preemption inside a tenant
         // follows priority and ordering). Otherwise two tenants can preempt each other without end: one by priority,
         // the other by reclaiming its quota (found by the property tests).
-        for (var i = 0; !anchored && i < victims.Count; i++)
+        for (var i = 0; !anchored && !indexed && i < victims.Count; i++)
         {
             var v = victims.Job(i);
             if (v.PreemptedInPass == _pass)
@@ -730,13 +744,14 @@ internal sealed class PassPlanner
 
         // Trial on the ledger: free the eligible victims in victim order (cost, priority, newest first) until the gang
         // fits, then take back the ones it does not need. The order is produced lazily: usually one or two suffice.
+        ordered ??= InVictimOrder(victims, eligible);
+
         var trial = _ledger.Mark();
         var chosen = _chosen;
         chosen.Clear();
         var found = false;
-        foreach (var (index, reason) in victims.InOrder(eligible))
+        foreach (var (v, reason) in ordered)
         {
-            var v = victims.Job(index);
             if (quota is not null && v.TenantIndex != job.TenantIndex && _tenants.Quotas[v.TenantIndex] is not null && !StillBorrowing(v))
             {
                 // Another tenant's job is a victim only while its tenant still borrows (Kueue): once the victims taken
@@ -804,6 +819,85 @@ internal sealed class PassPlanner
         }
 
         return true;
+    }
+
+    private static IEnumerable<(Job Victim, PreemptionReason Reason)> InVictimOrder(VictimSequence victims, List<(int Index, PreemptionReason Reason)> eligible)
+    {
+        foreach (var (index, reason) in victims.InOrder(eligible))
+        {
+            yield return (victims.Job(index), reason);
+        }
+    }
+
+    /// <summary>
+    /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> when
+    /// only the ordering can make a victim, in victim order (cost, priority, newest), read lazily from the engine's
+    /// <see cref="VictimIndex"/>: each group is already in victim order, so the order is a merge of the groups' first
+    /// eligible jobs, their costs computed as the full scan computes them. Eligible exactly as in the full scan: a
+    /// candidate not preempted in this pass, of priority at most the preemptor's, ranked after it (for an ordering with
+    /// anchored running keys, jobs below the anchor line are passed over without computing their key, as in
+    /// <see cref="AnchoredVictims"/>).
+    /// </summary>
+    private IEnumerable<(Job Victim, PreemptionReason Reason)> IndexedVictims(VictimIndex index, double jobKey, int priority)
+    {
+        var groups = index.Groups;
+        var n = groups.Count;
+        var cursors = new SortedSet<Job>.Enumerator[n];
+        var heads = new Job?[n];
+        var keys = new VictimKey[n];
+        var floor = double.NegativeInfinity;
+        var anchorFloor = _engine.PreemptibleByAnchor is not null;
+        if (anchorFloor)
+        {
+            var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
+            floor = double.IsPositiveInfinity(line) ? line : line - ((Math.Abs(line) * 1e-9) + 1e-6);
+        }
+
+        var independent = _policy.Ordering.KeysAreIndependent;
+        for (var g = 0; g < n; g++)
+        {
+            cursors[g] = groups[g].GetEnumerator();
+            Advance(g);
+        }
+
+        while (true)
+        {
+            var best = -1;
+            for (var g = 0; g < n; g++)
+            {
+                if (heads[g] is not null && (best < 0 || keys[g].CompareTo(keys[best]) < 0))
+                {
+                    best = g;
+                }
+            }
+
+            if (best < 0)
+            {
+                yield break;
+            }
+
+            yield return (heads[best]!, PreemptionReason.Ordering);
+            Advance(best);
+        }
+
+        void Advance(int g)
+        {
+            while (cursors[g].MoveNext())
+            {
+                var v = cursors[g].Current;
+                if (!IsVictimCandidate(v) || v.PreemptedInPass == _pass || v.Spec.Priority > priority
+                    || (anchorFloor && v.RunningKeyAnchor < floor) || !(jobKey < (independent ? KeyOf(v) : RunningKey(v))))
+                {
+                    continue;
+                }
+
+                heads[g] = v;
+                keys[g] = new VictimKey(_policy.Preemption.VictimCost(v, _now), v.Spec.Priority, v.Sequence);
+                return;
+            }
+
+            heads[g] = null;
+        }
     }
 
     /// <summary>Places a running elastic job anew, at most <paramref name="maxGpus"/> GPUs, on the ledger as it is (its own
