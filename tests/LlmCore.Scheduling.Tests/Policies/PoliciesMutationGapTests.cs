@@ -115,8 +115,10 @@ public class PoliciesMutationGapTests
         Assert.Equal(-110.0, kp - kq, 1e-6);
         Assert.Equal(DateTimeOffset.MaxValue, untilP);
 
-        // A job submitted after the context's time would need its age clamped: no queue key then.
+        // A job submitted after the context's time would need its age clamped: no queue key then; at its submission
+        // time its age is 0, nothing to clamp.
         Assert.False(ordering.TryComputeQueueKey(atHalf, q, out _, out _));
+        Assert.True(ordering.TryComputeQueueKey(new OrderingContext(TestSim.At(3600), engine.Cluster, engine.Ledger), q, out _, out _));
     }
 
     [Theory]
@@ -142,6 +144,10 @@ public class PoliciesMutationGapTests
 
         Assert.Equal([0, 1, 1, 2, 2], new[] { 49.999, 50, 99.999, 100, 1e6 }.Select(t => las.QueueOf(job, TestSim.At(t))));
         Assert.Equal(2.0, ((IBoundedKey)las).MaxKey);
+
+        // The guard promotes waiting jobs only: a running job (which has "waited" since its submission as long as it
+        // has run) keeps its queue even under a factor of 1/2.
+        Assert.Equal(2, new LeastAttainedServiceOrdering([100, 200], 0.5).QueueOf(job, TestSim.At(150)));
         var context = new OrderingContext(TestSim.At(75), engine.Cluster, engine.Ledger);
         Assert.Equal([1.0], Keys(engine, context, [job]));
     }
@@ -172,6 +178,9 @@ public class PoliciesMutationGapTests
         Assert.True(ordering.TryComputeQueueKey(new OrderingContext(TestSim.At(460), engine.Cluster, engine.Ledger), a, out key, out until));
         Assert.Equal(0.0, key);
         Assert.Equal(DateTimeOffset.MaxValue, until);
+
+        // A factor of 0 disables the guard: never promoted.
+        Assert.Equal(1, new LeastAttainedServiceOrdering([100], 0).QueueOf(a, TestSim.At(1e6)));
     }
 
     // Thresholds must be finite, positive and strictly ascending (the constructor's documentation); none at all is one
