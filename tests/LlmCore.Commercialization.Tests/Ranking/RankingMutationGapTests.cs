@@ -314,6 +314,49 @@ public class RankingMutationGapTests
         AssertClose([0.25, 0.75], below.Closeness, 1e-5);
     }
 
+    // Saaty's acceptance rule is CR < 0.10 (AhpResult.IsConsistent; InconsistentJudgmentsException says "CR >= 0.10"):
+    // a ratio of exactly 0.10 is not accepted.
+    [Fact]
+    public void IsConsistent_IsStrictlyBelowTheThreshold()
+    {
+        Assert.False(new AhpResult([1.0], 1, 0, 0, AhpResult.AcceptableConsistencyRatio).IsConsistent);
+        Assert.True(new AhpResult([1.0], 1, 0, 0, 0.0999).IsConsistent);
+        Assert.Equal(0.10, AhpResult.AcceptableConsistencyRatio);
+    }
+
+    // Ties keep input order (TopsisResult.Ranking's documentation) for any number of alternatives, not only for the
+    // short arrays that Array.Sort orders by insertion (16 or fewer): 40 identical alternatives rank 0, 1, …, 39.
+    [Fact]
+    public void Rank_ManyTies_KeepInputOrder()
+    {
+        var matrix = Enumerable.Range(0, 40).Select(static _ => (IReadOnlyList<double>)new[] { 2.0, 5.0 }).ToArray();
+
+        var result = Topsis.Rank(matrix, [0.5, 0.5], s_benefitCost);
+
+        Assert.Equal(Enumerable.Range(0, 40), result.Ranking);
+    }
+
+    // The exception carries the consistency ratio it was thrown for (NaN when none was given) and names it, with
+    // Saaty's threshold, in its message.
+    [Fact]
+    public void InconsistentJudgmentsException_CarriesTheRatio()
+    {
+        var withRatio = new InconsistentJudgmentsException(0.16908);
+        Assert.Equal(0.16908, withRatio.ConsistencyRatio);
+        Assert.Contains("0.1691", withRatio.Message, StringComparison.Ordinal);
+        Assert.Contains("0.10", withRatio.Message, StringComparison.Ordinal);
+
+        var plain = new InconsistentJudgmentsException();
+        Assert.True(double.IsNaN(plain.ConsistencyRatio));
+        Assert.Contains("CR >= 0.10", plain.Message, StringComparison.Ordinal);
+
+        var inner = new InvalidOperationException("x");
+        var wrapped = new InconsistentJudgmentsException("judgments", inner);
+        Assert.Equal("judgments", wrapped.Message);
+        Assert.Same(inner, wrapped.InnerException);
+        Assert.True(double.IsNaN(new InconsistentJudgmentsException("judgments").ConsistencyRatio));
+    }
+
     private static IReadOnlyList<double>[] SaatyHouseCriteria() =>
     [
         [1, 5, 3, 7, 6, 6, 1.0 / 3, 1.0 / 4],
