@@ -290,6 +290,60 @@ public class CostsMutationGapTests
         Assert.Equal(12.0 * 10 * 100 * 1000 * 1e9, ToyModel().EstimateTraining(request with { SequenceLength = 100 }).AttentionFlops);
     }
 
+    // Every documented range of an inference request is checked and named (the Stryker run of 14:37 found these guards
+    // untested): parameters > 0, layers and hidden size ≥ 1, optional heads and dimensions ≥ 1, efficiencies and
+    // fractions in (0, 1].
+    public static TheoryData<string, InferenceCostRequest> BadInferenceRequests()
+    {
+        var ok = ToyRequest(batch: 1, prompt: 1, output: 1);
+        return new()
+        {
+            { "Parameters", ok with { Parameters = 0 } },
+            { "Parameters", ok with { Parameters = double.NaN } },
+            { "Layers", ok with { Layers = 0 } },
+            { "HiddenSize", ok with { HiddenSize = 0 } },
+            { "AttentionHeads", ok with { AttentionHeads = 0 } },
+            { "HeadDimension", ok with { HeadDimension = 0 } },
+            { "KvLatentDimension", ok with { KvLatentDimension = 0 } },
+            { "ComputeEfficiency", ok with { ComputeEfficiency = 0 } },
+            { "ComputeEfficiency", ok with { ComputeEfficiency = 1.01 } },
+            { "UsableMemoryFraction", ok with { UsableMemoryFraction = 0 } },
+            { "Utilization", ok with { Utilization = 0 } },
+            { "Utilization", ok with { Utilization = 1.5 } },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadInferenceRequests))]
+    public void EstimateInference_OutOfRange_ThrowsNamingTheField(string field, InferenceCostRequest request)
+    {
+        Assert.Equal(field, Assert.Throws<ArgumentOutOfRangeException>(() => ToyModel().EstimateInference(request)).ParamName);
+    }
+
+    [Fact]
+    public void NullArguments_AreRejectedByName()
+    {
+        Assert.Throws<ArgumentNullException>("model", () => InferenceCostRequest.For(null!, "toy", 1, 1, 1, 1));
+        Assert.Throws<ArgumentNullException>("model", () => TrainingCostRequest.For(null!, 1e9, "toy", 1, 0.5));
+        Assert.Throws<ArgumentNullException>("gpu", () => TrainingMemoryEstimator.Estimate(new TrainingMemoryRequest(ModelPresets.Llama31_8B, 1, 8), null!));
+        Assert.Throws<ArgumentNullException>("request", () => TrainingMemoryEstimator.ActivationBytes(null!));
+        Assert.Throws<ArgumentNullException>("request", () => AnalyticCostModel.KvCacheBytesPerToken(null!));
+    }
+
+    // TrainingCostRequest.For counts the attention term only when a sequence length is given: then it copies the
+    // model's layers and hidden size, else neither.
+    [Fact]
+    public void TrainingCostRequest_For_CopiesTheShapeOnlyWithASequenceLength()
+    {
+        var model = ModelPresets.Llama31_8B;
+
+        var bare = TrainingCostRequest.For(model, 1e9, "toy", 1, 0.5);
+        var shaped = TrainingCostRequest.For(model, 1e9, "toy", 1, 0.5, 4096);
+
+        Assert.Equal((null, null, null), (bare.Layers, bare.HiddenSize, bare.SequenceLength));
+        Assert.Equal((model.Layers, model.HiddenSize, 4096), (shaped.Layers, shaped.HiddenSize, shaped.SequenceLength));
+    }
+
     private static AnalyticCostModel ToyModel() =>
         new(new GpuCatalog([new GpuSpec("toy", 1e15, null, 100e9, 1e12, 0, 500)]));
 
