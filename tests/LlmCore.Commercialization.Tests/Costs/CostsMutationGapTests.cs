@@ -263,6 +263,29 @@ public class CostsMutationGapTests
         Assert.Equal(2e10, estimate.WeightBytes);
     }
 
+    // Prefill of a mixture of experts reads the weights touched by its B·I tokens: B = 1, I = 2, N_act/N = 1/4:
+    // 2e10·(1 − 0.75²) = 8.75e9 B, 0.00875 s (memory; compute 2·2.5e9·2/1e15 = 1e-5); attention writes 2·8000 B to the
+    // cache, 1.6e-8 s (memory; compute 2·10·2²·1000/1e15 = 8e-11).
+    [Fact]
+    public void EstimateInference_ToyGpu_MixtureOfExpertsPrefillReadsTheTouchedWeights()
+    {
+        var estimate = ToyModel().EstimateInference(ToyRequest(batch: 1, prompt: 2, output: 1) with { ActiveParameters = 2.5e9 });
+
+        Assert.Equal(0.00875 + 1.6e-8, estimate.PrefillSeconds, 1e-15);
+    }
+
+    // With a small latent cache (multi-head latent attention, 1 element per token and layer: K = 10·1·2 = 20 B) decode
+    // attention turns compute-bound: 4·4·10·1000·1050/1e15 = 1.68e-7 s against 4·1050·20/1e12 = 8.4e-8 s; the step is
+    // 0.02 + 1.68e-7 s (B = 4, I = 1000, O = 99, c̄ = 1050).
+    [Fact]
+    public void EstimateInference_ToyGpu_LatentCacheDecodeAttentionIsComputeBound()
+    {
+        var estimate = ToyModel().EstimateInference(ToyRequest(batch: 4, prompt: 1000, output: 99) with { KvLatentDimension = 1 });
+
+        Assert.Equal(20, estimate.KvCacheBytesPerToken);
+        Assert.Equal(0.02 + 1.68e-7, estimate.TimePerOutputTokenSeconds, 1e-15);
+    }
+
     // The largest batch is an int: a cache too small to fill the memory in int.MaxValue sequences caps it there
     // (a 4-byte cache per sequence: 1.8e11 / 4 sequences would fit).
     [Fact]
