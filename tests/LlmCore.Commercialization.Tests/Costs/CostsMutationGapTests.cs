@@ -286,6 +286,25 @@ public class CostsMutationGapTests
         Assert.Equal(0.02 + 1.68e-7, estimate.TimePerOutputTokenSeconds, 1e-15);
     }
 
+    // The bound of a phase compares the summed times of its compute-bound operators with those of its memory-bound
+    // ones (AnalyticCostModel's remarks, per-operator roofline). By hand on the toy GPU (F = 1e15 FLOP/s, M = 1e12 B/s):
+    // (a) I = 2e6, B = 1: weights 40 s compute, attention 80 s compute (0.016 s of cache): compute-bound;
+    // (b) decode at c̄ = 1e6 + 1, B = 4: weights 0.02 s memory, attention 0.032 s memory (1.6e-4 s compute): memory-bound;
+    // (c) K = 2·10·1100·500·2 = 2.2e7 B, I = 5e5: weights 10 s compute, attention 11 s memory (5 s compute): 10 < 11,
+    //     memory-bound (only the compute-bound operator's time counts as compute);
+    // (d) K = 2·10·995·500·2 = 1.99e7 B, I = 1e5: weights 2 s compute (0.02 s memory), attention 1.99 s memory:
+    //     2 ≥ 1.99, compute-bound (only the memory-bound operator's time counts as memory).
+    [Fact]
+    public void EstimateInference_ToyGpu_BoundsOfMixedPhasesByHand()
+    {
+        var model = ToyModel();
+
+        Assert.Equal(RooflineBound.Compute, model.EstimateInference(ToyRequest(batch: 1, prompt: 2_000_000, output: 1)).PrefillBound);
+        Assert.Equal(RooflineBound.Memory, model.EstimateInference(ToyRequest(batch: 4, prompt: 1_000_000, output: 1)).DecodeBound);
+        Assert.Equal(RooflineBound.Memory, model.EstimateInference(ToyRequest(batch: 1, prompt: 500_000, output: 1) with { KvHeads = 1100, HeadDimension = 500 }).PrefillBound);
+        Assert.Equal(RooflineBound.Compute, model.EstimateInference(ToyRequest(batch: 1, prompt: 100_000, output: 1) with { KvHeads = 995, HeadDimension = 500 }).PrefillBound);
+    }
+
     // The largest batch is an int: a cache too small to fill the memory in int.MaxValue sequences caps it there
     // (a 4-byte cache per sequence: 1.8e11 / 4 sequences would fit).
     [Fact]
