@@ -8,7 +8,9 @@ namespace LlmCore.Optimization.Tests.Optimizers;
 /// before the update), Lion's sign and decay (lucidrains/lion-pytorch), LARS's and LAMB's zero-norm trust ratio
 /// (optax/_src/transform.py scale_by_trust_ratio: the ratio is 1 when either norm is 0) and LARS's Nesterov step, and
 /// Muon (torch/optim/_muon.py: momentum by lerp, Newton–Schulz orthogonalisation with the quintic
-/// (3.4445, −4.7750, 2.0315), the learning rate times √max(1, rows/cols), decoupled decay).
+/// (3.4445, −4.7750, 2.0315), the learning rate times √max(1, rows/cols), decoupled decay), and Adafactor's first step
+/// (torch/optim/_adafactor.py: β₂,₁ = 1^c = 1 so the variance is g² and the update sign(g); α = max(ε₂, RMS(θ))·min(lr, 1);
+/// decoupled decay θ·(1 − lr·λ); the update divided by max(1, RMS(u)/d); a tensor of rank 3 factored per leading index).
 /// </summary>
 public class OptimizerRuleGapTests
 {
@@ -229,6 +231,54 @@ public class OptimizerRuleGapTests
         var muon = new Muon<double>([p]);
         var ex = Assert.Throws<InvalidOperationException>(muon.Step);
         Assert.Contains("'bias'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1.0, 1.0)]
+    [InlineData(0.5, 2.0)]
+    public void Adafactor_VectorFirstStep_DecaysAndClipsByHand(double clipThreshold, double divisor)
+    {
+        // θ = (3, 4): RMS = √12.5; g = (1, −2): u = sign(g), RMS(u) = 1, so the divisor is max(1, 1/d).
+        const double Lr = 0.1, Wd = 0.5;
+        var p = new Parameter<double>("w", [3.0, 4.0]);
+        var adafactor = new Adafactor<double>([p], Lr, clipThreshold: clipThreshold, weightDecay: Wd);
+        p.Gradient[0] = 1;
+        p.Gradient[1] = -2;
+        adafactor.Step();
+        var alpha = Math.Sqrt(12.5) * Lr / divisor;
+        Assert.Equal((3 * (1 - (Lr * Wd))) - alpha, p.Values[0], 13);
+        Assert.Equal((4 * (1 - (Lr * Wd))) + alpha, p.Values[1], 13);
+    }
+
+    [Fact]
+    public void Adafactor_ZeroParameters_StepIsEpsilon2TimesLearningRate()
+    {
+        // RMS(θ) = 0 < ε₂ = 10⁻³, so α = ε₂·lr.
+        var p = new Parameter<double>("w", [0.0, 0.0, 0.0]);
+        var adafactor = new Adafactor<double>([p], 0.1);
+        p.Gradient[0] = 2;
+        p.Gradient[1] = -3;
+        p.Gradient[2] = 0.5;
+        adafactor.Step();
+        Assert.Equal(-1e-4, p.Values[0], 1e-18);
+        Assert.Equal(1e-4, p.Values[1], 1e-18);
+        Assert.Equal(-1e-4, p.Values[2], 1e-18);
+    }
+
+    [Fact]
+    public void Adafactor_Rank3_FactorsEachLeadingIndex()
+    {
+        // Shape 2×2×3, gradient 1 in slice 0 and 2 in slice 1: in each slice the row and column means of g² factor g²
+        // exactly (v = r·c/mean(r) = g²), so u = 1 everywhere and θ₁ = θ₀ − α with α = RMS(θ₀)·lr = 1·0.1.
+        var p = new Parameter<double>("w", Enumerable.Repeat(1.0, 12).ToArray(), 2, 2, 3);
+        var adafactor = new Adafactor<double>([p], 0.1);
+        for (var k = 0; k < 12; k++)
+        {
+            p.Gradient[k] = k < 6 ? 1 : 2;
+        }
+
+        adafactor.Step();
+        Assert.All(p.Values.ToArray(), static v => Assert.Equal(0.9, v, 14));
     }
 
     private static double[] NewtonSchulzDiagonal(double[] diagonal)
