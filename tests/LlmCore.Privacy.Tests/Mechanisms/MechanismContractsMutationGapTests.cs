@@ -145,11 +145,12 @@ public class MechanismContractsMutationGapTests
             gaussian[run] = new double[200];
             var maxMechanism = new ReportNoisyMax(1, 1, new SeededRandomSource(2125));
             var gaussianMechanism = new GaussianMechanism(1, 1e-5, 1, GaussianCalibrationMethod.Analytic, new SeededRandomSource(2126));
+            var fromSigma = GaussianMechanism.FromSigma(1, 1, new SeededRandomSource(2129));
             for (var i = 0; i < 200; i++)
             {
                 svt[run][i] = new AboveThreshold(1, 0, 1, new SeededRandomSource(3000 + (ulong)i)).Query(0);
                 noisyMax[run][i] = maxMechanism.Select([0, 0]);
-                gaussian[run][i] = gaussianMechanism.Release(0) > 0 ? 1 : 0;
+                gaussian[run][i] = (gaussianMechanism.Release(0) > 0 ? 1 : 0) + (fromSigma.Release(0) > 0 ? 2 : 0);
             }
         }
 
@@ -215,11 +216,13 @@ public class MechanismContractsMutationGapTests
         Assert.Equal(words, source.Words);
     }
 
-    // ε is documented as finite and > 0: ε = 0 is refused by name (it would give an infinite noise scale).
+    // ε is documented as finite and > 0: ε = 0 is refused by name (it would give an infinite noise scale; a pure
+    // guarantee alone would accept ε = 0).
     [Fact]
-    public void DiscreteLaplace_EpsilonZero_IsRefused()
+    public void EpsilonZero_IsRefused()
     {
         Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new DiscreteLaplaceMechanism(0)).ParamName);
+        Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new ReportNoisyMax(0, 1)).ParamName);
     }
 
     /// <summary>A random source that hands out a fixed list of words and fails when it runs out.</summary>
