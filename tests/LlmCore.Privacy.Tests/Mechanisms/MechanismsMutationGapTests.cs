@@ -17,18 +17,22 @@ public class MechanismsMutationGapTests
     // AboveThreshold (Lyu, Su and Li 2017, Alg. 1): threshold noise Laplace(2Δ/ε), query noise Laplace(4Δ/ε). The
     // first query q answers "above" iff q + L_q ≥ T + L_T, i.e. L_q − L_T ≥ T − q. For independent Laplace(a) and
     // Laplace(b), a ≠ b, P[L_q − L_T > z] = (a²e^{−z/a} − b²e^{−z/b})/(2(a² − b²)) for z ≥ 0 (the convolution of the two
-    // densities). ε = 0.5, Δ = 1, q − T = 8: a = 4, b = 8, P[above] = 1 − 0.2226971 = 0.7773029.
-    [Fact]
-    public void AboveThreshold_FirstAnswer_FollowsTheLyuSuLiNoiseScales()
+    // densities). ε = 0.5, Δ = 1, q − T = 8: a = 4, b = 8, P[above] = 1 − 0.2226971 = 0.7773029. The second row, ε = 1
+    // and Δ = 2, has the same scales only if both are proportional to Δ (2Δ/ε and 2/Δ/ε agree at Δ = 1 alone).
+    [Theory]
+    [InlineData(0.5, 1, 2101UL)]
+    [InlineData(1, 2, 2121UL)]
+    public void AboveThreshold_FirstAnswer_FollowsTheLyuSuLiNoiseScales(double epsilon, double sensitivity, ulong seed)
     {
-        const double a = 4, b = 8, d = 8;
+        double a = 2 * sensitivity / epsilon, b = 4 * sensitivity / epsilon;
+        const double d = 8;
         var expected = 1 - (((a * a * Math.Exp(-d / a)) - (b * b * Math.Exp(-d / b))) / (2 * ((a * a) - (b * b))));
-        var source = new SeededRandomSource(2101);
+        var source = new SeededRandomSource(seed);
         const int trials = 20_000;
         var above = 0;
         for (var i = 0; i < trials; i++)
         {
-            if (new AboveThreshold(0.5, 10, 1, source).Query(18))
+            if (new AboveThreshold(epsilon, 10, sensitivity, source).Query(18))
             {
                 above++;
             }
@@ -60,13 +64,17 @@ public class MechanismsMutationGapTests
 
     // Report-noisy-max with Laplace(2Δu/ε) noise (Dwork and Roth 2014, §3.3). Two candidates with utilities 0 and d:
     // candidate 1 wins iff N₀ − N₁ < d; for i.i.d. Laplace(b), P[N₀ − N₁ > z] = e^{−z/b}(2 + z/b)/4 (z ≥ 0).
-    // ε = 0.5, Δu = 1, d = 4: b = 4, P[1 wins] = 1 − 3e^{−1}/4 = 0.7240904.
-    [Fact]
-    public void ReportNoisyMax_TwoCandidates_FollowsLaplaceTwoDeltaOverEpsilon()
+    // ε = 0.5, Δu = 1, d = 4: b = 4, P[1 wins] = 1 − 3e^{−1}/4 = 0.7240904. Again at ε = 1, Δu = 2 (b = 4 only if the
+    // scale is proportional to Δu).
+    [Theory]
+    [InlineData(0.5, 1, 2103UL)]
+    [InlineData(1, 2, 2122UL)]
+    public void ReportNoisyMax_TwoCandidates_FollowsLaplaceTwoDeltaOverEpsilon(double epsilon, double utilitySensitivity, ulong seed)
     {
-        const double b = 4, d = 4;
+        var b = 2 * utilitySensitivity / epsilon;
+        const double d = 4;
         var expected = 1 - (Math.Exp(-d / b) * (2 + (d / b)) / 4);
-        var mechanism = new ReportNoisyMax(0.5, 1, new SeededRandomSource(2103));
+        var mechanism = new ReportNoisyMax(epsilon, utilitySensitivity, new SeededRandomSource(seed));
         const int trials = 20_000;
         var wins = 0;
         for (var i = 0; i < trials; i++)
@@ -98,16 +106,18 @@ public class MechanismsMutationGapTests
     }
 
     // McSherry and Talwar 2007: p_i ∝ exp(ε·u_i/(2Δu)); for a monotone utility ∝ exp(ε·u_i/Δu) (Dwork and Roth
-    // 2014, §3.4). With ε = 1, Δu = 1 and utilities 0, 1: p₁/p₀ = e^{1/2}, or e when monotone.
+    // 2014, §3.4). With ε = 1 and utilities 0, Δu: p₁/p₀ = e^{1/2}, or e when monotone, for Δu = 1 and Δu = 2 alike.
     [Theory]
-    [InlineData(false, 0.5)]
-    [InlineData(true, 1.0)]
-    public void Exponential_Probabilities_UseTheDocumentedExponent(bool monotonic, double exponent)
+    [InlineData(false, 0.5, 1.0)]
+    [InlineData(true, 1.0, 1.0)]
+    [InlineData(false, 0.5, 2.0)]
+    [InlineData(true, 1.0, 2.0)]
+    public void Exponential_Probabilities_UseTheDocumentedExponent(bool monotonic, double exponent, double utilitySensitivity)
     {
-        var mechanism = new ExponentialMechanism(1, 1, monotonic);
+        var mechanism = new ExponentialMechanism(1, utilitySensitivity, monotonic);
         var p = new double[2];
 
-        mechanism.Probabilities([0, 1], p);
+        mechanism.Probabilities([0, utilitySensitivity], p);
 
         Assert.Equal(Math.Exp(exponent), p[1] / p[0], 12);
         Assert.Equal(1, p[0] + p[1], 14);
@@ -240,21 +250,33 @@ public class MechanismsMutationGapTests
 
         var wide = new DiscreteLaplaceMechanism(1e-3, 1, new SeededRandomSource(2111));
         var wideGaussian = new DiscreteGaussianMechanism(1000, 1, new SeededRandomSource(2112));
-        var overflows = 0;
+        // Each mechanism on its own: about half of the 64 draws push past the end of the long range and must throw; the
+        // others stay within 40 scales of the value (a wrapped-around result would be at the other end of the range).
+        var laplaceOverflows = 0;
+        var gaussianOverflows = 0;
         for (var i = 0; i < 64; i++)
         {
             try
             {
-                Assert.True(wide.Release(long.MaxValue) <= long.MaxValue);
-                Assert.True(wideGaussian.Release(long.MinValue) >= long.MinValue);
+                Assert.True(wide.Release(long.MaxValue) >= long.MaxValue - 40_000);
             }
             catch (OverflowException)
             {
-                overflows++;
+                laplaceOverflows++;
+            }
+
+            try
+            {
+                Assert.True(wideGaussian.Release(long.MinValue) <= long.MinValue + 40_000);
+            }
+            catch (OverflowException)
+            {
+                gaussianOverflows++;
             }
         }
 
-        Assert.InRange(overflows, 1, 64);
+        Assert.InRange(laplaceOverflows, 1, 64);
+        Assert.InRange(gaussianOverflows, 1, 64);
     }
 
     // CKS20 Thm 7 at ε = 0: δ = P[−Δ/2 < Y ≤ Δ/2], the total variation distance. With σ = 1 the normaliser is
