@@ -547,7 +547,6 @@ public sealed class Simulator
 
             var cluster = _owner.Cluster;
             var matrix = _owner.Policy.Throughputs;
-            var speeds = new double[cluster.GpuTypes.Count];
             double sum = 0;
             double max = 0;
             var count = 0;
@@ -563,18 +562,7 @@ public sealed class Simulator
                 var inSystem = jct > 0 ? (Integral(done) - Integral(record.SubmitSeconds)) / jct : 1;
                 var n = Math.Max(1, inSystem);
                 var spec = _trace.Jobs[j].Spec;
-                var row = matrix?.ClassIndex(spec.JobClass) ?? -1;
-                double share = 0;
-                double fastest = 0;
-                for (var t = 0; t < speeds.Length; t++)
-                {
-                    var column = row < 0 ? -1 : matrix!.TypeIndex(cluster.GpuTypes[t]);
-                    var speed = row < 0 ? 1 : column < 0 ? 0 : matrix!.RelativeSpeed(row, column);
-                    share += cluster.GpusOfType[t] * speed;
-                    fastest = Math.Max(fastest, speed);
-                }
-
-                var rate = Math.Min(fastest, share / (n * spec.Gpus));
+                var rate = SimulationStatistics.IsolatedRate(cluster, matrix, spec.JobClass, spec.Gpus, n);
                 var isolated = rate > 0 ? _trace.Jobs[j].DurationSeconds / rate : 0;
                 var rho = isolated > 0 ? jct / isolated : 1;
                 sum += rho;
