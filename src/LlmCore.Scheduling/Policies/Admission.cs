@@ -102,23 +102,6 @@ internal sealed class CohortQuotaAdmission : IAdmissionPolicy
         return $"tenant {quota.Name} has used its quota ({used}/{quota.NominalGpus} GPUs) and cohort {quota.Cohort} has {Math.Max(0, pool - borrowed)} GPUs to lend";
     }
 
-    /// <summary>Whether the job would stay within its tenant's nominal quota (of the type being considered): such a job
-    /// may reclaim quota lent to borrowers by preempting them.</summary>
-    internal static bool WithinNominal(Job job, AdmissionContext context)
-    {
-        if (context.QuotaOf(job) is not { } quota)
-        {
-            return false;
-        }
-
-        if (quota.Flavors.Count > 0)
-        {
-            return context.GpuType is { } type && quota.Flavor(type) is { } f && context.UsedGpus(job, type) + context.RequestedGpus(job) <= f.NominalGpus;
-        }
-
-        return context.UsedGpus(job) + context.RequestedGpus(job) <= quota.NominalGpus;
-    }
-
     /// <summary>The most GPUs (of <paramref name="gpuType"/>, or of any type without flavours) the tenant could ever hold:
     /// its nominal quota plus what it may borrow from what its cohort could lend; <see langword="null"/> without quotas.</summary>
     internal static int? Ceiling(TenantLedger ledger, int tenant, string? gpuType)
