@@ -43,11 +43,11 @@ public class TrainingMutationGapTests2
     }
 
     // Pass ends: ⌈e·N/B⌉ batches in all. N = 10, q = 0.35: B = 3.5 is not whole, ends at ⌈e/0.35⌉ = 3, 6, 9, 12.
-    // N = 30, q = 0.1: B = q·N = 3 (up to rounding, 0.1·30 = 3.0000000000000004), ends at 10, 20, 30, 40 exactly, while the
-    // floating-point ⌈3/0.1⌉ = ⌈30.000000000000004⌉ would end the third pass one batch late.
+    // N = 49, q = 1/49: B = q·N = 1 (a whole batch size), ends at 49, 98, 147 exactly, while the floating-point
+    // ⌈1/q⌉ = ⌈49.000000000000007⌉ = 50 would end the first pass one batch late.
     [Theory]
     [InlineData(10, 0.35, new[] { 3, 6, 9, 12 })]
-    [InlineData(30, 0.1, new[] { 10, 20, 30, 40 })]
+    [InlineData(49, 1.0 / 49, new[] { 49, 98, 147 })]
     public void PoissonNext_PassEnds_FollowTheContractsStepCount(int n, double q, int[] expected)
     {
         var sampler = new PoissonBatchSampler(n, q, new SeededRandomSource(5));
