@@ -1,3 +1,4 @@
+using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Accounting.Internal;
 using MathNet.Numerics.Distributions;
 
@@ -200,6 +201,139 @@ public class AccountingMutationGapTests2
         Assert.Equal(0.0, loss.HockeyStick(3.0));
         Assert.Equal(0.0, new LaplaceAddLoss(1.0, 1.0).HockeyStick(1.0), 14);
         Assert.Equal(1 - Math.Exp(-0.25), new LaplaceAddLoss(1.0, 1.0).HockeyStick(0.5), 14);
+    }
+
+    // A discrete privacy-loss distribution worked by hand (interval 1/4, binary-exact): atoms at losses 0.6 (0.5),
+    // −0.3 (0.3), +∞ (0.2) and one of probability 0 (dropped). Pessimistic rounding goes up the grid (dp_accounting's
+    // connect-the-dots pessimistic estimate): 0.6 → 3/4, −0.3 → −1/4; optimistic goes down: 0.6 → 1/2, −0.3 → −1/2.
+    // δ(ε) = P∞ + Σ_{ℓ > ε} p·(1 − e^{ε − ℓ}) (the hockey-stick divergence of a PLD, Sommer, Meiser and Mohammadi 2019):
+    // δ(0) = 0.2 + 0.5(1 − e^{−3/4}) = 0.463817; δ(−1) = 0.2 + 0.3(1 − e^{−3/4}) + 0.5(1 − e^{−7/4}) = 0.671104;
+    // δ(ε) = P∞ = 0.2 for ε ≥ 3/4. Inverting, for δ(ε) ∈ (0.2, 0.463817] ε = 3/4 + ln((0.7 − δ)/0.5):
+    // δ = 0.3 → 0.526856, δ = 0.4 → 0.239174, δ = 0.45 → 0.056853 (below the first positive grid point, 1/4);
+    // δ = 0.2 → 3/4 exactly; δ = 0.47 → 0 (the formula is negative); δ &lt; P∞ → +∞.
+    [Fact]
+    public void DiscretePld_RoundingDeltaAndEpsilon_ByHand()
+    {
+        (double, double)[] atoms = [(0.6, 0.5), (-0.3, 0.3), (1.7, 0.0), (double.PositiveInfinity, 0.2)];
+
+        var pld = PrivacyLossDistribution.FromDiscrete(atoms, 0.25, 1 << 20);
+        Assert.Equal(-1, pld.Offset);
+        Assert.Equal([0.3, 0, 0, 0, 0.5], pld.Pmf);
+        Assert.Equal(0.2, pld.InfinityMass);
+        Assert.True(pld.IsPessimistic);
+
+        var optimistic = PrivacyLossDistribution.FromDiscrete(atoms, 0.25, 1 << 20, pessimistic: false);
+        Assert.Equal(-2, optimistic.Offset);
+        Assert.Equal([0.3, 0, 0, 0, 0.5], optimistic.Pmf);
+        Assert.False(optimistic.IsPessimistic);
+
+        Assert.Equal(0.2 + (0.5 * (1 - Math.Exp(-0.75))), pld.GetDelta(0), 15);
+        Assert.Equal(0.463817, pld.GetDelta(0), 6);
+        Assert.Equal(0.2 + (0.3 * (1 - Math.Exp(-0.75))) + (0.5 * (1 - Math.Exp(-1.75))), pld.GetDelta(-1), 15);
+        Assert.Equal(0.2, pld.GetDelta(0.75), 15);
+        Assert.Equal(0.2, pld.GetDelta(5), 15);
+
+        Assert.Equal(0.75 + Math.Log(0.4 / 0.5), pld.GetEpsilon(0.3), 14);
+        Assert.Equal(0.526856, pld.GetEpsilon(0.3), 6);
+        Assert.Equal(0.239174, pld.GetEpsilon(0.4), 6);
+        Assert.Equal(0.75 + Math.Log(0.25 / 0.5), pld.GetEpsilon(0.45), 14);
+        Assert.Equal(0.75, pld.GetEpsilon(0.2), 14);
+        Assert.Equal(0.0, pld.GetEpsilon(0.47));
+        Assert.Equal(double.PositiveInfinity, pld.GetEpsilon(0.19));
+
+        // Only +∞ atoms: an empty finite part.
+        var onlyInfinite = PrivacyLossDistribution.FromDiscrete([(double.PositiveInfinity, 0.25)], 0.25, 1 << 20);
+        Assert.Equal([0.0], onlyInfinite.Pmf);
+        Assert.Equal(0.25, onlyInfinite.InfinityMass);
+        Assert.Equal(0.25, onlyInfinite.GetDelta(3));
+    }
+
+    // Composition is convolution of the finite parts, and P∞ = 1 − (1 − P∞ᴬ)(1 − P∞ᴮ) (Koskela, Jälkö and Honkela 2020).
+    // A = {0: 0.6, 1: 0.3}, P∞ 0.1; B = {−1: 0.5, 2: 0.5}: A∗B = {−1: 0.3, 0: 0.15, 2: 0.3, 3: 0.15}, P∞ = 0.1.
+    // Truncation with tail 0.7 keeps all but ≤ 0.35 at each end: pessimistically the low 0.3 moves up onto index 0 and the
+    // high 0.15 goes to +∞ (→ {0: 0.45, 2: 0.3}, P∞ 0.25); optimistically the low end is dropped and the high 0.15 moves
+    // down onto index 2 (→ {0: 0.15, 2: 0.45}).
+    // A∘A∘A (exponentiation by squaring) is (0.6 + 0.3z)³ = 0.216 + 0.324z + 0.162z² + 0.027z³ with P∞ = 1 − 0.9³ = 0.271.
+    [Fact]
+    public void DiscretePld_ConvolveTruncateAndSelfCompose_ByHand()
+    {
+        var a = new PrivacyLossDistribution(0.25, 0, [0.6, 0.3], 0.1);
+        var b = new PrivacyLossDistribution(0.25, -1, [0.5, 0, 0, 0.5], 0.0);
+
+        var ab = a.Convolve(b, 1e-15, 1 << 20);
+        Assert.Equal(-1, ab.Offset);
+        AssertPmf([0.3, 0.15, 0, 0.3, 0.15], ab.Pmf);
+        Assert.Equal(0.1, ab.InfinityMass, 15);
+
+        var truncated = a.Convolve(b, 0.7, 1 << 20);
+        Assert.Equal(0, truncated.Offset);
+        AssertPmf([0.45, 0, 0.3], truncated.Pmf);
+        Assert.Equal(0.25, truncated.InfinityMass, 15);
+
+        var optimistic = new PrivacyLossDistribution(0.25, 0, [0.6, 0.3], 0.1, pessimistic: false).Convolve(b, 0.7, 1 << 20);
+        Assert.Equal(0, optimistic.Offset);
+        AssertPmf([0.15, 0, 0.45], optimistic.Pmf);
+        Assert.Equal(0.1, optimistic.InfinityMass, 15);
+        Assert.False(optimistic.IsPessimistic);
+
+        Assert.Same(a, a.SelfCompose(1, 1e-15, 1 << 20));
+        var cubed = a.SelfCompose(3, 1e-15, 1 << 20);
+        Assert.Equal(0, cubed.Offset);
+        AssertPmf([0.216, 0.324, 0.162, 0.027], cubed.Pmf);
+        Assert.Equal(0.271, cubed.InfinityMass, 15);
+
+        // The length limit: A∗B needs 5 points; a limit of 4 refuses, naming the event.
+        var refused = Assert.Throws<AccountingLimitExceededException>(() => a.Convolve(b, 1e-15, 4));
+        Assert.Equal("privacyEvent", refused.ParamName);
+        _ = a.Convolve(b, 1e-15, 5);
+    }
+
+    // The FFT paths (supports whose direct convolution would cost more than 4e6 products), checked on two-point
+    // distributions whose compositions are binomial: A = ½ at index −5 and ½ at 2042 (2,048 points). A∘A∘A puts 1/8, 3/8,
+    // 3/8, 1/8 at −15, 2032, 4079, 6126 (the pessimistic FFT path adds its tail, 1e-15, to P∞); A∗B with
+    // B = ¼ at −3, ¾ at 2044 puts 1/8 at −8, ½ at 2039 (⅛ + ⅜) and 3/8 at 4086.
+    [Fact]
+    public void DiscretePld_FftCompositions_AreBinomial()
+    {
+        var aPmf = new double[2048];
+        aPmf[0] = 0.5;
+        aPmf[^1] = 0.5;
+        var a = new PrivacyLossDistribution(1e-3, -5, aPmf, 0.0);
+
+        var cubed = a.SelfCompose(3, 1e-15, 1 << 20);
+        Assert.Equal(-15, cubed.Offset);
+        var expected = new double[6142];
+        expected[0] = 0.125;
+        expected[2047] = 0.375;
+        expected[4094] = 0.375;
+        expected[6141] = 0.125;
+        AssertPmf(expected, cubed.Pmf, 1e-12);
+        Assert.Equal(1e-15, cubed.InfinityMass, 1e-20);
+
+        var optimisticCubed = new PrivacyLossDistribution(1e-3, -5, aPmf, 0.0, pessimistic: false).SelfCompose(3, 1e-15, 1 << 20);
+        Assert.Equal(-15, optimisticCubed.Offset);
+        AssertPmf(expected, optimisticCubed.Pmf, 1e-12);
+        Assert.Equal(0.0, optimisticCubed.InfinityMass);
+
+        var bPmf = new double[2048];
+        bPmf[0] = 0.25;
+        bPmf[^1] = 0.75;
+        var ab = a.Convolve(new PrivacyLossDistribution(1e-3, -3, bPmf, 0.0), 1e-15, 1 << 20);
+        Assert.Equal(-8, ab.Offset);
+        var expectedAb = new double[4095];
+        expectedAb[0] = 0.125;
+        expectedAb[2047] = 0.5;
+        expectedAb[4094] = 0.375;
+        AssertPmf(expectedAb, ab.Pmf, 1e-12);
+    }
+
+    private static void AssertPmf(double[] expected, double[] actual, double tolerance = 1e-15)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"pmf[{i}]: expected {expected[i]:R}, got {actual[i]:R}");
+        }
     }
 
     private static void Close(double expected, double actual, string what)
