@@ -327,6 +327,169 @@ public class AccountingMutationGapTests2
         AssertPmf(expectedAb, ab.Pmf, 1e-12);
     }
 
+    // Opacus' get_noise_multiplier (opacus/accountants/utils.py): σ_high = 10, doubled while ε(σ_high) > target; then
+    // bisection on [0, σ_high] while target − ε(σ_high) > tolerance, with "if eps < target: σ_high = σ" (strict). With an
+    // accountant whose ε is exactly 10/σ, target 1 and tolerance 0.01, by hand: σ_high = 20 (ε 0.5); mid 10 gives ε = 1,
+    // not below the target (σ_low = 10); then 15, 12.5, 11.25, 10.625, 10.3125, 10.15625 and 10.078125 (ε 0.992248, within
+    // 0.01) each become σ_high. Doubling from 10 to past 1e6 (Opacus' MAX_SIGMA) throws with the numbers.
+    [Fact]
+    public void FindNoiseMultiplier_OpacusBisection_ByHand()
+    {
+        var result = NoiseCalibration.FindNoiseMultiplier(1.0, 1e-5, static sigma => new GaussianEvent(sigma), () => new InverseSigmaAccountant(10));
+
+        Assert.Equal(10.078125, result.NoiseMultiplier);
+        Assert.Equal(10 / 10.078125, result.Epsilon, 15);
+        Assert.Equal(1.0, result.TargetEpsilon);
+        Assert.Equal(1e-5, result.Delta);
+        Assert.False(result.StoppedAtAccountantLimit);
+
+        // Target 0.25: doubling passes σ = 20 (ε 0.5) and stops at 40 (ε 0.25, not above the target): no bisection needed.
+        var exact = NoiseCalibration.FindNoiseMultiplier(0.25, 1e-5, static sigma => new GaussianEvent(sigma), () => new InverseSigmaAccountant(10));
+        Assert.Equal(40, exact.NoiseMultiplier);
+        Assert.Equal(0.25, exact.Epsilon);
+
+        var impossible = Assert.Throws<PrivacyCalibrationException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(1e-5, 1e-6, static sigma => new GaussianEvent(sigma), () => new InverseSigmaAccountant(10)));
+        Assert.Equal(1e-5, impossible.TargetEpsilon);
+        Assert.Equal(1e-6, impossible.Delta);
+
+        Assert.Equal("epsilonTolerance", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(1.0, 1e-5, static sigma => new GaussianEvent(sigma), () => new InverseSigmaAccountant(10), epsilonTolerance: 0)).ParamName);
+        Assert.Equal("steps", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(1.0, 1e-5, 0.01, 0, () => new InverseSigmaAccountant(10))).ParamName);
+        Assert.Equal("sampleRate", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(1.0, 1e-5, 0.0, 10, () => new InverseSigmaAccountant(10))).ParamName);
+    }
+
+    // The same search when the accountant refuses σ < 10.5 (as the PLD accountant refuses too little noise): a refused σ
+    // counts as too small, and the search stops once [σ_low, σ_high] is within 0.1 % of σ_high. By hand: 10 refused; 15,
+    // 12.5, 11.25, 10.625 accepted; 10.3125, 10.46875 refused; 10.546875, 10.5078125 accepted; 10.48828125, 10.498046875
+    // refused; the bracket is then 0.0098 ≤ 0.0105: σ = 10.5078125, ε = 0.951673, short of the target by more than the
+    // tolerance, which the result says.
+    [Fact]
+    public void FindNoiseMultiplier_AccountantRefusesSmallSigma_StopsAtTheLimitByHand()
+    {
+        var result = NoiseCalibration.FindNoiseMultiplier(1.0, 1e-5, static sigma => new GaussianEvent(sigma), () => new InverseSigmaAccountant(10, refuseBelow: 10.5));
+
+        Assert.Equal(10.5078125, result.NoiseMultiplier);
+        Assert.Equal(10 / 10.5078125, result.Epsilon, 15);
+        Assert.True(result.StoppedAtAccountantLimit);
+
+        // A refusal while doubling is passed on.
+        Assert.Throws<AccountingLimitExceededException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(1.0, 1e-5, static sigma => new GaussianEvent(sigma), () => new InverseSigmaAccountant(10, refuseBelow: 30)));
+    }
+
+    // MaxSteps: the largest T with ε(T) ≤ target, found by doubling then bisection. With ε(T) = T/10 exactly (an
+    // accountant that charges 0.1 per step): target 1 → 10 (ε(10) = 1 is within budget), 1.05 → 10, 0.05 → 0 (one step
+    // already exceeds), and a cap of 37 with a budget of 100 → 37. MaxEpochs with N = 1000, B = 64: T = ⌈E·1000/64⌉ ≤ 100
+    // gives E = 6 (94 steps; 7 epochs take 110), and ⌈E·N/B⌉ is the CLI contract's step count.
+    [Fact]
+    public void MaxStepsAndEpochs_LinearAccountant_ByHand()
+    {
+        Func<IPrivacyAccountant> linear = () => new InverseSigmaAccountant(perStep: 0.1);
+        var step = new GaussianEvent(1.0);
+
+        Assert.Equal(10, NoiseCalibration.MaxSteps(step, 1.0, 1e-5, linear));
+        Assert.Equal(10, NoiseCalibration.MaxSteps(step, 1.05, 1e-5, linear));
+        Assert.Equal(0, NoiseCalibration.MaxSteps(step, 0.05, 1e-5, linear));
+        Assert.Equal(37, NoiseCalibration.MaxSteps(step, 100, 1e-5, linear, maxSteps: 37));
+        Assert.Equal(1, NoiseCalibration.MaxSteps(step, 100, 1e-5, linear, maxSteps: 1));
+        Assert.Equal(6, NoiseCalibration.MaxEpochs(1000, 64, 1.0, 10.0, 1e-5, () => new InverseSigmaAccountant(perStep: 0.1)));
+        Assert.Equal(94, NoiseCalibration.StepsForEpochs(6, 1000, 64));
+        Assert.Equal(110, NoiseCalibration.StepsForEpochs(7, 1000, 64));
+
+        // Fractional epochs: ⌈2.5·1000/64⌉ = ⌈39.0625⌉ = 40.
+        Assert.Equal(40, NoiseCalibration.StepsForEpochs(2.5, 1000, 64));
+        Assert.Equal(0, NoiseCalibration.StepsForEpochs(0, 1000, 64));
+
+        Assert.Equal("maxSteps", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.MaxSteps(step, 1.0, 1e-5, linear, maxSteps: 0)).ParamName);
+        Assert.Equal("datasetSize", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.MaxEpochs(0, 1, 1.0, 1.0, 1e-5, linear)).ParamName);
+        Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.MaxEpochs(10, 11, 1.0, 1.0, 1e-5, linear)).ParamName);
+        Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.MaxEpochs(10, 0, 1.0, 1.0, 1e-5, linear)).ParamName);
+        Assert.Equal("epochs", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.StepsForEpochs(double.PositiveInfinity, 10, 1)).ParamName);
+        Assert.Equal("datasetSize", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.StepsForEpochs(1, 0, 1)).ParamName);
+        Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.StepsForEpochs(1, 10, 0)).ParamName);
+    }
+
+    // Log-space arithmetic against mpmath (40 digits): ln erfc(19.5) = −383.79409003810050, ln erfc(20) = −403.56934333410423,
+    // ln erfc(25) = −628.79203917407169, ln erfc(30) = −903.97411711064388 (the asymptotic branch starts at 20),
+    // ln Φ(−40) = −804.60844201375379, Φ(−3) = 0.0013498980316300945, expm1(1e-10) = 1.00000000005e-10,
+    // log1p(1e-10) = 9.9999999995e-11.
+    [Fact]
+    public void LogMath_AgainstHighPrecisionValues()
+    {
+        Assert.Equal(-383.79409003810050, LogMath.LogErfc(19.5), 1e-10);
+        Assert.Equal(-403.56934333410423, LogMath.LogErfc(20.0), 1e-10);
+        Assert.Equal(-628.79203917407169, LogMath.LogErfc(25.0), 1e-10);
+        Assert.Equal(-903.97411711064388, LogMath.LogErfc(30.0), 1e-10);
+        Assert.Equal(-804.60844201375379, LogMath.LogNormalCdf(-40.0), 1e-10);
+        Assert.Equal(Math.Log(0.5), LogMath.LogNormalCdf(0.0), 15);
+        Assert.Equal(0.0013498980316300945, LogMath.NormalCdf(-3.0), 1e-17);
+
+        Assert.Equal(1.00000000005e-10, LogMath.ExpM1(1e-10), 1e-25);
+        Assert.Equal(Math.E - 1, LogMath.ExpM1(1.0), 15);
+        Assert.Equal(-1e-300, LogMath.ExpM1(-1e-300));
+        Assert.Equal(-1.0, LogMath.ExpM1(-800));
+        Assert.Equal(double.PositiveInfinity, LogMath.ExpM1(800));
+        Assert.Equal(9.9999999995e-11, LogMath.Log1P(1e-10), 1e-25);
+        Assert.Equal(Math.Log(2), LogMath.Log1P(1.0), 15);
+        Assert.Equal(-Math.Log(2), LogMath.Log1P(-0.5), 15);
+        Assert.Equal(1e-300, LogMath.Log1P(1e-300));
+        Assert.Equal(double.NegativeInfinity, LogMath.Log1P(-1.0));
+        Assert.Equal(double.PositiveInfinity, LogMath.Log1P(double.PositiveInfinity));
+
+        Assert.Equal(Math.Log(5), LogMath.LogAdd(Math.Log(2), Math.Log(3)), 15);
+        Assert.Equal(Math.Log(5), LogMath.LogAdd(Math.Log(3), Math.Log(2)), 15);
+        Assert.Equal(1000 + Math.Log(2), LogMath.LogAdd(1000, 1000), 12);
+        Assert.Equal(7.0, LogMath.LogAdd(double.NegativeInfinity, 7.0));
+        Assert.Equal(7.0, LogMath.LogAdd(7.0, double.NegativeInfinity));
+        Assert.Equal(Math.Log(2), LogMath.LogSub(Math.Log(5), Math.Log(3)), 15);
+        Assert.Equal(1000 + Math.Log(1 - Math.Exp(-1)), LogMath.LogSub(1000, 999), 12);
+        Assert.Equal(7.0, LogMath.LogSub(7.0, double.NegativeInfinity));
+        Assert.Equal(double.NegativeInfinity, LogMath.LogSub(3.0, 3.0));
+        Assert.True(double.IsNaN(LogMath.LogSub(1.0, 2.0)));
+    }
+
+    /// <summary>
+    /// ε = scale/σ for a composed <see cref="GaussianEvent"/> (refusing σ below a limit, as the PLD accountant refuses too
+    /// little noise), or ε = perStep·T for any event composed T times.
+    /// </summary>
+    private sealed class InverseSigmaAccountant(double scale = 0, double refuseBelow = 0, double perStep = 0) : IPrivacyAccountant
+    {
+        private double _epsilon;
+
+        public IReadOnlyList<PrivacyEvent> History => [];
+
+        public bool Supports(PrivacyEvent privacyEvent) => true;
+
+        public IPrivacyAccountant Compose(PrivacyEvent privacyEvent, long count = 1)
+        {
+            if (perStep > 0)
+            {
+                _epsilon += perStep * count;
+                return this;
+            }
+
+            var sigma = ((GaussianEvent)privacyEvent).NoiseMultiplier;
+            if (sigma < refuseBelow)
+            {
+                throw new AccountingLimitExceededException("privacyEvent", 1e9, 1 << 24, "too little noise for the grid");
+            }
+
+            _epsilon += scale / sigma;
+            return this;
+        }
+
+        public double GetEpsilon(double delta) => _epsilon;
+
+        public double GetDelta(double epsilon) => throw new NotSupportedException();
+
+        public double GetEpsilonIfComposed(PrivacyEvent privacyEvent, double delta) => throw new NotSupportedException();
+
+        public double GetDeltaIfComposed(PrivacyEvent privacyEvent, double epsilon) => throw new NotSupportedException();
+    }
+
     private static void AssertPmf(double[] expected, double[] actual, double tolerance = 1e-15)
     {
         Assert.Equal(expected.Length, actual.Length);
