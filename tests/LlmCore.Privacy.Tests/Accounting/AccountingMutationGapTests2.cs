@@ -490,6 +490,78 @@ public class AccountingMutationGapTests2
         public double GetDeltaIfComposed(PrivacyEvent privacyEvent, double epsilon) => throw new NotSupportedException();
     }
 
+    // Randomized response's exact Rényi divergences (dp_accounting's _randomized_response_rdp, worked by hand): with
+    // p = 0.5, k = 2 the true bucket has a = 1 − p + p/k = 0.75, each other b = p/k = 0.25. Replace-one compares (a, b)
+    // with (b, a): α = 2 gives ln(a²/b + b²/a) = ln(7/3) = 0.847298, α = ∞ gives ln(a/b) = ln 3. Replace-special compares
+    // with the uniform u = ½ both ways: α = 2 gives max(ln((a² + b²)/u), ln(u²/a + u²/b)) = max(ln 1.25, ln(4/3)) =
+    // 0.287682, α = ∞ gives max(ln(a/u), ln(u/b)) = ln 2. k = 3, p = 0.6 (a = 0.6, b = 0.2) replace-one at α = 2 adds the
+    // k − 2 unchanged buckets: ln(1.8 + 0.2²/0.6 + 0.2) = ln(2.0666…) = 0.725937. p = 1 outputs uniformly: no loss.
+    // Laplace at α = ∞ is pure 1/b (Mironov 2017, Prop. 6).
+    [Fact]
+    public void RdpMath_RandomizedResponseAndLaplace_ByHand()
+    {
+        Assert.Equal(Math.Log(7.0 / 3), RdpMath.RandomizedResponse(0.5, 2, RandomizedResponseAdjacency.ReplaceOne, 2.0), 14);
+        Assert.Equal(0.847298, RdpMath.RandomizedResponse(0.5, 2, RandomizedResponseAdjacency.ReplaceOne, 2.0), 6);
+        Assert.Equal(Math.Log(3), RdpMath.RandomizedResponse(0.5, 2, RandomizedResponseAdjacency.ReplaceOne, double.PositiveInfinity), 14);
+        Assert.Equal(Math.Log(4.0 / 3), RdpMath.RandomizedResponse(0.5, 2, RandomizedResponseAdjacency.ReplaceSpecial, 2.0), 14);
+        Assert.Equal(Math.Log(2), RdpMath.RandomizedResponse(0.5, 2, RandomizedResponseAdjacency.ReplaceSpecial, double.PositiveInfinity), 14);
+        Assert.Equal(Math.Log(1.8 + (0.04 / 0.6) + 0.2), RdpMath.RandomizedResponse(0.6, 3, RandomizedResponseAdjacency.ReplaceOne, 2.0), 14);
+        Assert.Equal(0.725937, RdpMath.RandomizedResponse(0.6, 3, RandomizedResponseAdjacency.ReplaceOne, 2.0), 6);
+        Assert.Equal(0.0, RdpMath.RandomizedResponse(1.0, 4, RandomizedResponseAdjacency.ReplaceOne, 2.0));
+        Assert.Equal(0.0, RdpMath.RandomizedResponse(1.0, 4, RandomizedResponseAdjacency.ReplaceSpecial, 5.0));
+        Assert.Equal(0.5, RdpMath.Laplace(2.0, double.PositiveInfinity));
+
+        // Through the accountant: the same values per order.
+        var rdp = RdpAccountant.ComputeRdp(new RandomizedResponseEvent(0.5, 2, RandomizedResponseAdjacency.ReplaceSpecial), [2.0]);
+        Assert.Equal(Math.Log(4.0 / 3), rdp[0], 14);
+    }
+
+    // dp_accounting's _effective_gaussian_noise_multiplier: Gaussians (and zCDP events, ρ = 1/(2σ²)) composed under one
+    // sampling are one Gaussian with σ = (Σ σᵢ⁻²)^−½: G(1) + G(1) → 1/√2, G(2) four times → 1, ρ = 1/8 → 2; anything with
+    // a Laplace in it has none (and the sampled event is then not supported). A Poisson-sampled composition therefore has
+    // the sampled Gaussian's RDP at the equivalent σ.
+    [Fact]
+    public void EffectiveNoiseMultiplier_ComposedGaussians_ByHand()
+    {
+        Assert.Equal(1 / Math.Sqrt(2), RdpMath.EffectiveNoiseMultiplier(new ComposedEvent(new GaussianEvent(1), new GaussianEvent(1)))!.Value, 15);
+        Assert.Equal(1.0, RdpMath.EffectiveNoiseMultiplier(new SelfComposedEvent(new GaussianEvent(2), 4))!.Value, 15);
+        Assert.Equal(2.0, RdpMath.EffectiveNoiseMultiplier(new ZCdpEvent(0.125))!.Value, 15);
+        Assert.Null(RdpMath.EffectiveNoiseMultiplier(new ComposedEvent(new GaussianEvent(1), new LaplaceEvent(1))));
+        Assert.Null(RdpMath.EffectiveNoiseMultiplier(new SelfComposedEvent(new LaplaceEvent(1), 2)));
+
+        double[] orders = [1.5, 2, 8];
+        var composed = RdpAccountant.ComputeRdp(new PoissonSampledEvent(0.05, new ComposedEvent(new GaussianEvent(1), new GaussianEvent(1))), orders);
+        for (var i = 0; i < orders.Length; i++)
+        {
+            Assert.Equal(RdpAccountant.ComputeSampledGaussianRdp(0.05, 1 / Math.Sqrt(2), orders[i]), composed[i], 14);
+        }
+
+        var accountant = new RdpAccountant(orders);
+        Assert.False(accountant.Supports(new PoissonSampledEvent(0.05, new ComposedEvent(new GaussianEvent(1), new LaplaceEvent(1)))));
+        Assert.True(accountant.Supports(new PoissonSampledEvent(1.0, new ComposedEvent(new GaussianEvent(1), new LaplaceEvent(1)))));
+
+        // q = 1 is no sampling: the inner event's own curve, and no neighbouring relation fixed.
+        var unsampled = RdpAccountant.ComputeRdp(new PoissonSampledEvent(1.0, new LaplaceEvent(1)), [2.0]);
+        Assert.Equal(RdpAccountant.ComputeRdp(new LaplaceEvent(1), [2.0])[0], unsampled[0], 15);
+        accountant.Compose(new PoissonSampledEvent(1.0, new GaussianEvent(1)));
+        Assert.Null(accountant.NeighboringRelation);
+    }
+
+    // The sampled Gaussian at α = 2 in closed form (Mironov, Talwar and Zhang 2019, §3.3: A₂ = 1 + q²(e^{1/σ²} − 1)):
+    // q = 0.1, σ = 1 → ln(1 + 0.01·(e − 1)) = 0.0170369. At α = ∞ a sampled Gaussian has no pure-DP bound (+∞) unless
+    // q = 0, and q = 0 costs nothing at every order.
+    [Fact]
+    public void SampledGaussian_OrderTwoAndInfinity_ByHand()
+    {
+        Assert.Equal(Math.Log(1 + (0.01 * (Math.E - 1))), RdpAccountant.ComputeSampledGaussianRdp(0.1, 1.0, 2.0), 1e-15);
+        Assert.Equal(0.0170369, RdpAccountant.ComputeSampledGaussianRdp(0.1, 1.0, 2.0), 7);
+        Assert.Equal(double.PositiveInfinity, RdpAccountant.ComputeSampledGaussianRdp(0.1, 1.0, double.PositiveInfinity));
+        Assert.Equal(0.0, RdpAccountant.ComputeSampledGaussianRdp(0.0, 1.0, double.PositiveInfinity));
+        Assert.Equal(double.PositiveInfinity, RdpAccountant.ComputeSampledWithoutReplacementGaussianRdp(0.1, 1.0, double.PositiveInfinity));
+        Assert.Equal(0.0, RdpAccountant.ComputeSampledWithoutReplacementGaussianRdp(0.0, 1.0, 7.5));
+        Assert.Equal(7.5 / 2, RdpAccountant.ComputeSampledWithoutReplacementGaussianRdp(1.0, 1.0, 7.5), 15);
+    }
+
     private static void AssertPmf(double[] expected, double[] actual, double tolerance = 1e-15)
     {
         Assert.Equal(expected.Length, actual.Length);
