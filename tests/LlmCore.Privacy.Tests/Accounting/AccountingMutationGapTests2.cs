@@ -562,6 +562,104 @@ public class AccountingMutationGapTests2
         Assert.Equal(7.5 / 2, RdpAccountant.ComputeSampledWithoutReplacementGaussianRdp(1.0, 1.0, 7.5), 15);
     }
 
+    // The events' documented ranges, each just outside (refused, naming the parameter) and at its closed end (accepted).
+    [Fact]
+    public void Events_DocumentedRanges_AtAndBeyondTheirEnds()
+    {
+        Assert.Equal("noiseParameter", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomizedResponseEvent(0.0, 2)).ParamName);
+        Assert.Equal("noiseParameter", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomizedResponseEvent(1.0000001, 2)).ParamName);
+        Assert.Equal("bucketCount", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomizedResponseEvent(0.5, 1)).ParamName);
+        Assert.Equal("adjacency", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomizedResponseEvent(0.5, 2, (RandomizedResponseAdjacency)5)).ParamName);
+        var rr = new RandomizedResponseEvent(1.0, 2, RandomizedResponseAdjacency.ReplaceSpecial);
+        Assert.Equal((1.0, 2, RandomizedResponseAdjacency.ReplaceSpecial), (rr.NoiseParameter, rr.BucketCount, rr.Adjacency));
+
+        Assert.Equal("datasetSize", Assert.Throws<ArgumentOutOfRangeException>(() => new SampledWithoutReplacementEvent(0, 0, new GaussianEvent(1))).ParamName);
+        Assert.Equal("sampleSize", Assert.Throws<ArgumentOutOfRangeException>(() => new SampledWithoutReplacementEvent(10, 11, new GaussianEvent(1))).ParamName);
+        Assert.Equal("sampleSize", Assert.Throws<ArgumentOutOfRangeException>(() => new SampledWithoutReplacementEvent(10, -1, new GaussianEvent(1))).ParamName);
+        Assert.Equal(1.0, new SampledWithoutReplacementEvent(10, 10, new GaussianEvent(1)).SamplingFraction);
+        Assert.Equal(0.25, new SampledWithoutReplacementEvent(8, 2, new GaussianEvent(1)).SamplingFraction);
+
+        // DP-SGD's replace-one step: the clipped sum changes by up to 2C, so the Gaussian's multiplier relative to the
+        // sensitivity is σ/2 (dp_accounting's "noise_multiplier / 2" for REPLACE_ONE).
+        Assert.Equal(0.55, ((GaussianEvent)SampledWithoutReplacementEvent.DpSgdStep(100, 10, 1.1).Event).NoiseMultiplier, 15);
+
+        Assert.Equal("events", Assert.Throws<ArgumentException>(() => new ComposedEvent(Array.Empty<PrivacyEvent>())).ParamName);
+        Assert.Equal("events", Assert.Throws<ArgumentNullException>(() => new ComposedEvent(new GaussianEvent(1), null!)).ParamName);
+        Assert.Equal("samplingProbability", Assert.Throws<ArgumentOutOfRangeException>(() => new PoissonSampledEvent(0.0, new GaussianEvent(1))).ParamName);
+        Assert.Equal("rho", Assert.Throws<ArgumentOutOfRangeException>(() => new ZCdpEvent(0)).ParamName);
+        Assert.Equal("scale", Assert.Throws<ArgumentOutOfRangeException>(() => new LaplaceEvent(double.PositiveInfinity)).ParamName);
+    }
+
+    // Composed events compare by their sequence of events (the RDP accountant reuses the curve of an equal event): the
+    // same events in the same order are equal with equal hashes, another order or another event is not, and composing
+    // G(1)+G(2) then G(1)+G(4) adds each one's own curve: at α = 2, (1 + 1/4) + (1 + 1/16) = 2.3125.
+    [Fact]
+    public void ComposedEvents_EqualityIsBySequence_AndTheCurveCacheRespectsIt()
+    {
+        var a = new ComposedEvent(new GaussianEvent(1), new GaussianEvent(2));
+        var same = new ComposedEvent(new List<PrivacyEvent> { new GaussianEvent(1), new GaussianEvent(2) });
+        var swapped = new ComposedEvent(new GaussianEvent(2), new GaussianEvent(1));
+        var other = new ComposedEvent(new GaussianEvent(1), new GaussianEvent(4));
+
+        Assert.Equal(a, same);
+        Assert.Equal(a.GetHashCode(), same.GetHashCode());
+        Assert.NotEqual(a, swapped);
+        Assert.NotEqual(a, other);
+        Assert.False(a.Equals(null));
+        Assert.Equal(2, a.Events.Count);
+
+        var accountant = new RdpAccountant([2.0]);
+        accountant.Compose(a).Compose(other);
+        Assert.Equal(2.3125, accountant.Rdp[0], 15);
+    }
+
+    // The factory hands its options to the accountants it makes, fails at construction on options no accountant accepts,
+    // and refuses an undefined kind naming it.
+    [Fact]
+    public void Factory_OptionsReachTheAccountants()
+    {
+        var factory = new PrivacyAccountantFactory(new AccountingOptions
+        {
+            DefaultAccountant = PrivacyAccountantKind.Pld,
+            RdpOrders = [2.0, 3.5],
+            PldDiscretizationInterval = 1e-3,
+            PldTailMassTruncation = 1e-12,
+            PldMaxGridPoints = 1 << 20,
+        });
+
+        var pld = Assert.IsType<PldAccountant>(factory.Create());
+        Assert.Equal((1e-3, 1e-12, 1L << 20), (pld.DiscretizationInterval, pld.TailMassTruncation, pld.MaxGridPoints));
+        var rdp = Assert.IsType<RdpAccountant>(factory.Create(PrivacyAccountantKind.Rdp));
+        Assert.Equal([2.0, 3.5], rdp.Orders);
+        Assert.IsType<RdpAccountant>(new PrivacyAccountantFactory().Create());
+        Assert.Equal(RdpAccountant.DefaultOrders, ((RdpAccountant)new PrivacyAccountantFactory().Create()).Orders);
+
+        Assert.Equal("kind", Assert.Throws<ArgumentOutOfRangeException>(() => factory.Create((PrivacyAccountantKind)7)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => new PrivacyAccountantFactory(new AccountingOptions { DefaultAccountant = (PrivacyAccountantKind)9 })).ParamName);
+        Assert.Throws<ArgumentException>(() => new PrivacyAccountantFactory(new AccountingOptions { RdpOrders = [] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PrivacyAccountantFactory(new AccountingOptions { PldMaxGridPoints = 10 }));
+    }
+
+    // The PLD accountant's documented ranges: interval [1e-6, 0.1], tail mass [1e-30, 1e-6], both ends closed.
+    [Fact]
+    public void PldAccountant_ConstructorRanges_AtAndBeyondTheirEnds()
+    {
+        _ = new PldAccountant(1e-6, 1e-30);
+        _ = new PldAccountant(0.1, 1e-6);
+        Assert.Equal("discretizationInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new PldAccountant(0.1000001)).ParamName);
+        Assert.Equal("discretizationInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new PldAccountant(9.99e-7)).ParamName);
+        Assert.Equal("discretizationInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new PldAccountant(double.NaN)).ParamName);
+        Assert.Equal("tailMassTruncation", Assert.Throws<ArgumentOutOfRangeException>(() => new PldAccountant(1e-4, 1.01e-6)).ParamName);
+        Assert.Equal("tailMassTruncation", Assert.Throws<ArgumentOutOfRangeException>(() => new PldAccountant(1e-4, 0.99e-30)).ParamName);
+
+        // An empty accountant has spent nothing.
+        var empty = new PldAccountant();
+        Assert.Equal(0.0, empty.GetDelta(0.5));
+        Assert.Equal(new PldBounds(0, 0), empty.GetEpsilonBounds(1e-5));
+        Assert.Equal(new PldBounds(0, 0), empty.GetDeltaBounds(0.5));
+        Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => empty.Compose(new GaussianEvent(1), 0)).ParamName);
+    }
+
     private static void AssertPmf(double[] expected, double[] actual, double tolerance = 1e-15)
     {
         Assert.Equal(expected.Length, actual.Length);
