@@ -1,5 +1,7 @@
 using System.Text;
 using LlmCore.Optimization.Models;
+using LlmCore.Optimization.Training;
+using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
 using LlmCore.Privacy.Training;
 
@@ -257,6 +259,86 @@ public class TrainingMutationGapTests2
         var unclipped = new PrivateGradientTransform<double>(0.0, double.PositiveInfinity, new SeededRandomSource(1));
         Assert.Equal(double.PositiveInfinity, unclipped.MaxGradNorm);
         Assert.Equal(0.0, unclipped.NoiseMultiplier);
+    }
+
+    // The accounting callback's checkpoint: a fresh callback composes the saved step count into its accountant (3 steps of
+    // the same event give exactly 3× its RDP curve), one that has composed at least as many keeps its own count, one that
+    // has composed fewer refuses (its accountant would miss steps), as do another step event and a negative count.
+    [Fact]
+    public void AccountingCallbackLoadState_EachCaseOfTheStepCount()
+    {
+        var step = new PoissonSampledEvent(0.1, new GaussianEvent(1.0));
+        var saved = new PrivacyAccountingCallback(new RdpAccountant([2.0, 8.0]), step, 1e-5);
+        for (var i = 0; i < 3; i++)
+        {
+            saved.OnStepEnd(null!, default);
+        }
+
+        using var state = new MemoryStream();
+        saved.SaveState(state);
+        var bytes = state.ToArray();
+        var perStep = RdpAccountant.ComputeRdp(step, [2.0, 8.0]);
+
+        var fresh = new PrivacyAccountingCallback(new RdpAccountant([2.0, 8.0]), step, 1e-5);
+        fresh.LoadState(new MemoryStream(bytes));
+        Assert.Equal(3, fresh.ComposedSteps);
+        var rdp = ((RdpAccountant)fresh.Accountant).Rdp;
+        Assert.Equal(3 * perStep[0], rdp[0], 15);
+        Assert.Equal(3 * perStep[1], rdp[1], 15);
+
+        var ahead = new PrivacyAccountingCallback(new RdpAccountant([2.0, 8.0]), step, 1e-5);
+        for (var i = 0; i < 5; i++)
+        {
+            ahead.OnStepEnd(null!, default);
+        }
+
+        ahead.LoadState(new MemoryStream(bytes));
+        Assert.Equal(5, ahead.ComposedSteps);
+        Assert.Equal(5 * perStep[0], ((RdpAccountant)ahead.Accountant).Rdp[0], 15);
+
+        var behind = new PrivacyAccountingCallback(new RdpAccountant([2.0, 8.0]), step, 1e-5);
+        behind.OnStepEnd(null!, default);
+        Assert.Throws<InvalidDataException>(() => behind.LoadState(new MemoryStream(bytes)));
+
+        var other = new PrivacyAccountingCallback(new RdpAccountant([2.0, 8.0]), new PoissonSampledEvent(0.2, new GaussianEvent(1.0)), 1e-5);
+        Assert.Throws<InvalidDataException>(() => other.LoadState(new MemoryStream(bytes)));
+
+        // The step count is the last 8 bytes (little-endian): −1 is corrupt; 0 composes nothing.
+        var negative = (byte[])bytes.Clone();
+        BitConverter.GetBytes(-1L).CopyTo(negative, negative.Length - 8);
+        Assert.Throws<InvalidDataException>(() => new PrivacyAccountingCallback(new RdpAccountant([2.0]), step, 1e-5).LoadState(new MemoryStream(negative)));
+        var zero = (byte[])bytes.Clone();
+        BitConverter.GetBytes(0L).CopyTo(zero, zero.Length - 8);
+        var none = new PrivacyAccountingCallback(new RdpAccountant([2.0]), step, 1e-5);
+        none.LoadState(new MemoryStream(zero));
+        Assert.Equal(0, none.ComposedSteps);
+        Assert.Empty(none.Accountant.History);
+    }
+
+    // The callback checks its arguments and that the trainer samples what it accounts: a Poisson sampler whose rate
+    // differs from the event's q is refused (the guarantee would be for another rate), one within 1e-12 relative is not.
+    [Fact]
+    public void AccountingCallback_GuardsAndSamplerRate()
+    {
+        var step = new PoissonSampledEvent(0.1, new GaussianEvent(1.0));
+        Assert.Equal("accountant", Assert.Throws<ArgumentException>(() => new PrivacyAccountingCallback(new PldAccountant(), new ZCdpEvent(1), 1e-5)).ParamName);
+        Assert.Equal("targetEpsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new PrivacyAccountingCallback(new RdpAccountant(), step, 1e-5, 0.0)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PrivacyAccountingCallback(new RdpAccountant(), step, 1.0));
+
+        var callback = new PrivacyAccountingCallback(new RdpAccountant([2.0]), step, 1e-5, targetEpsilon: 1e6);
+        Assert.True(callback.OnStepBegin(null!, new TrainingStepContext(0, 0, new PoissonBatchSampler(1000, 0.1, new SeededRandomSource(1)))));
+        Assert.Throws<InvalidOperationException>(() => callback.OnStepBegin(null!, new TrainingStepContext(0, 0, new PoissonBatchSampler(1000, 0.1001, new SeededRandomSource(1)))));
+        Assert.Throws<InvalidOperationException>(() => callback.OnStepBegin(null!, new TrainingStepContext(0, 0, new SampledWithoutReplacementBatchSampler(1000, 100, new SeededRandomSource(1)))));
+
+        // A target below one step's ε stops before the step, and says so.
+        var capped = new PrivacyAccountingCallback(new RdpAccountant([2.0]), step, 1e-5, targetEpsilon: 1e-3);
+        Assert.False(capped.OnStepBegin(null!, new TrainingStepContext(0, 0, new PoissonBatchSampler(1000, 0.1, new SeededRandomSource(1)))));
+        Assert.True(capped.TargetReached);
+        Assert.Equal(0, capped.ComposedSteps);
+
+        var sampled = Assert.IsType<PoissonSampledEvent>(PrivacyAccountingCallback.StepEventFor(new PoissonBatchSampler(1000, 0.1, new SeededRandomSource(1)), 1.3));
+        Assert.Equal((0.1, 1.3), (sampled.SamplingProbability, ((GaussianEvent)sampled.Event).NoiseMultiplier));
+        Assert.Throws<NotSupportedException>(() => PrivacyAccountingCallback.StepEventFor(new SampledWithoutReplacementBatchSampler(10, 2, new SeededRandomSource(1)), 1.0));
     }
 
     /// <summary>Returns the given words in order (then fails the test), counting them.</summary>
