@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LlmCore.Privacy.Sampling;
+using LlmCore.Privacy.Tests.TestSupport;
 
 namespace LlmCore.Privacy.Tests.Sampling;
 
@@ -172,10 +173,10 @@ public class SamplingMutationGapTests2
         }
 
         var doubles = new double[n];
-        var doubleSource = new ScriptedSource(words);
+        var doubleSource = new ScriptedRandomSource(words);
         GaussianSampler.Fill(doubleSource, sigma, doubles);
         var floats = new float[n];
-        var floatSource = new ScriptedSource(words);
+        var floatSource = new ScriptedRandomSource(words);
         GaussianSampler.Fill(floatSource, sigma, floats);
 
         Assert.Equal(words.Length, doubleSource.Drawn);
@@ -211,8 +212,8 @@ public class SamplingMutationGapTests2
         }).ToArray();
 
         var filled = new double[n];
-        LaplaceSampler.Fill(new ScriptedSource(words), b, filled);
-        var nextSource = new ScriptedSource(words);
+        LaplaceSampler.Fill(new ScriptedRandomSource(words), b, filled);
+        var nextSource = new ScriptedRandomSource(words);
         var next = words.Select(_ => LaplaceSampler.Next(nextSource, b)).ToArray();
 
         for (var i = 0; i < n; i++)
@@ -260,9 +261,9 @@ public class SamplingMutationGapTests2
         }).ToArray();
 
         var vector = new double[n];
-        GridNoise.FillLaplace(new ScriptedSource(words), t, g, vector);
+        GridNoise.FillLaplace(new ScriptedRandomSource(words), t, g, vector);
         var scalar = new double[n];
-        GridNoise.FillLaplaceScalar(new ScriptedSource(words), t, g, scalar);
+        GridNoise.FillLaplaceScalar(new ScriptedRandomSource(words), t, g, scalar);
 
         Assert.Equal(expected, vector);
         Assert.Equal(expected, scalar);
@@ -285,13 +286,13 @@ public class SamplingMutationGapTests2
         var words = new ulong[2 * ((n + 1) / 2) + 2];
         new SeededRandomSource(4545).Fill(words);
         var continuous = new double[n];
-        GaussianSampler.Fill(new ScriptedSource(words), 3.0 / 0.25, continuous);
+        GaussianSampler.Fill(new ScriptedRandomSource(words), 3.0 / 0.25, continuous);
         var expected = continuous.Select(z => Math.Floor(z + 0.5) * 0.25).ToArray();
 
         var vector = new double[n];
-        GridNoise.FillGaussian(new ScriptedSource(words), 3.0, 0.25, vector);
+        GridNoise.FillGaussian(new ScriptedRandomSource(words), 3.0, 0.25, vector);
         var scalar = new double[n];
-        GridNoise.FillGaussianScalar(new ScriptedSource(words), 3.0, 0.25, scalar);
+        GridNoise.FillGaussianScalar(new ScriptedRandomSource(words), 3.0, 0.25, scalar);
 
         Assert.Equal(expected, vector);
         Assert.Equal(expected, scalar);
@@ -310,8 +311,8 @@ public class SamplingMutationGapTests2
         var expected = words.Select(w => (w >> 11) / 9007199254740992.0).ToArray();
 
         var filled = new double[300];
-        UniformSampler.Fill(new ScriptedSource(words), filled);
-        var nextSource = new ScriptedSource(words);
+        UniformSampler.Fill(new ScriptedRandomSource(words), filled);
+        var nextSource = new ScriptedRandomSource(words);
 
         Assert.Equal(expected, filled);
         Assert.Equal(expected, words.Select(_ => UniformSampler.NextDouble(nextSource)));
@@ -349,31 +350,5 @@ public class SamplingMutationGapTests2
         }
 
         private static ulong Rotl(ulong x, int k) => (x << k) | (x >> (64 - k));
-    }
-
-    /// <summary>Returns the given words in order (then fails the test), counting them.</summary>
-    private sealed class ScriptedSource(ulong[] words) : IRandomSource
-    {
-        private int _next;
-
-        public int Drawn => _next;
-
-        public bool IsCryptographicallySecure => false;
-
-        public void Fill(Span<byte> destination) => throw new InvalidOperationException("bytes were not scripted");
-
-        public void Fill(Span<ulong> destination)
-        {
-            for (var i = 0; i < destination.Length; i++)
-            {
-                destination[i] = NextUInt64();
-            }
-        }
-
-        public ulong NextUInt64()
-        {
-            Assert.True(_next < words.Length, "the code under test drew more words than scripted");
-            return words[_next++];
-        }
     }
 }

@@ -3,6 +3,7 @@ using LlmCore.Optimization.Models;
 using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
 using LlmCore.Privacy.Sampling;
+using LlmCore.Privacy.Tests.TestSupport;
 using LlmCore.Privacy.Training;
 
 namespace LlmCore.Privacy.Tests.Training;
@@ -34,7 +35,7 @@ public class TrainingMutationGapTests2
             };
         }
 
-        var source = new ScriptedSource(words);
+        var source = new ScriptedRandomSource(words);
         var sampler = new PoissonBatchSampler(n, 0.25, source);
         var batch = new List<int> { 12345 };
 
@@ -114,7 +115,7 @@ public class TrainingMutationGapTests2
     [Fact]
     public void WithoutReplacementNext_LemireRejection_HandWorkedIndices()
     {
-        var source = new ScriptedSource([0UL, 0xAAAAAAAAAAAAAAABUL, 1UL << 63]);
+        var source = new ScriptedRandomSource([0UL, 0xAAAAAAAAAAAAAAABUL, 1UL << 63]);
         var sampler = new SampledWithoutReplacementBatchSampler(3, 1, source);
         var batch = new List<int>();
 
@@ -205,7 +206,7 @@ public class TrainingMutationGapTests2
             Assert.Equal((sum[i] + expectedNoise[i]) * 0.25, destination[i], 14);
         }
 
-        var counting = new ScriptedSource([]);
+        var counting = new ScriptedRandomSource([]);
         DpSgdKernels.AddNoiseAndScale<double>(sum, destination, counting, 0.0, 0.25, noise, noiseT);
         Assert.Equal(sum.Select(s => s * 0.25), destination);
         Assert.Equal(0, counting.Drawn);
@@ -339,31 +340,5 @@ public class TrainingMutationGapTests2
         var sampled = Assert.IsType<PoissonSampledEvent>(PrivacyAccountingCallback.StepEventFor(new PoissonBatchSampler(1000, 0.1, new SeededRandomSource(1)), 1.3));
         Assert.Equal((0.1, 1.3), (sampled.SamplingProbability, ((GaussianEvent)sampled.Event).NoiseMultiplier));
         Assert.Throws<NotSupportedException>(() => PrivacyAccountingCallback.StepEventFor(new SampledWithoutReplacementBatchSampler(10, 2, new SeededRandomSource(1)), 1.0));
-    }
-
-    /// <summary>Returns the given words in order (then fails the test), counting them.</summary>
-    private sealed class ScriptedSource(ulong[] words) : IRandomSource
-    {
-        private int _next;
-
-        public int Drawn => _next;
-
-        public bool IsCryptographicallySecure => false;
-
-        public void Fill(Span<byte> destination) => throw new InvalidOperationException("bytes were not scripted");
-
-        public void Fill(Span<ulong> destination)
-        {
-            for (var i = 0; i < destination.Length; i++)
-            {
-                destination[i] = NextUInt64();
-            }
-        }
-
-        public ulong NextUInt64()
-        {
-            Assert.True(_next < words.Length, "the code under test drew more words than scripted");
-            return words[_next++];
-        }
     }
 }
