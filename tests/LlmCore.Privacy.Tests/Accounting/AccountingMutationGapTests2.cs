@@ -186,6 +186,16 @@ public class AccountingMutationGapTests2
         Assert.Equal(1.0, add.SfAtOrAbove(-max));
         Assert.Equal((1.0, 0.0, 0.0), (add.Cdf(-min + 0.1), add.Sf(-min + 0.1), add.SfLower(-min + 0.1)));
         Assert.Equal((0.0, 1.0, 1.0), (add.Cdf(-max - 0.1), add.Sf(-max - 0.1), add.SfLower(-max - 0.1)));
+
+        // Unsampled, the largest loss is exactly 1/b in both directions (on the grid when 1/b is a multiple of the interval,
+        // where the accountant evaluates it): the lower distribution puts no mass above it, and δ there is 0.
+        if (q == 1.0)
+        {
+            Assert.Equal(0.0, remove.SfLower(1 / b));
+            Assert.Equal(0.0, add.SfLower(1 / b));
+            Assert.Equal(0.0, remove.HockeyStick(1 / b));
+            Assert.Equal(0.0, add.HockeyStick(1 / b));
+        }
     }
 
     // dp_accounting (LaplacePrivacyLoss.get_delta_for_epsilon): the Laplace mechanism with parameter b and sensitivity 1
