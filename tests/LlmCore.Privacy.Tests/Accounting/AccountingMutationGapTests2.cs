@@ -670,6 +670,23 @@ public class AccountingMutationGapTests2
         Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => empty.Compose(new GaussianEvent(1), 0)).ParamName);
     }
 
+    // The PLD accountant checks a new run at the next power of two of its length (so that later steps of DP-SGD are known
+    // to fit), and falls back to the exact length when only the probe is too large. A Laplace (b = 1) at interval 0.01
+    // spans 201 grid points; k compositions span 200k + 1, so with a limit of 1,024 points 5 fit (squaring builds 401,
+    // 801, then 201 ∗ 801 = 1,001) while the probe 8 needs 1,601: composing 5 must succeed, composing 8 must be refused.
+    // Pure DP composes to at most 5/b = 5 (plus the pessimistic grid's rounding, under kΔ).
+    [Fact]
+    public void PldCompose_ProbeBeyondTheLimit_FallsBackToTheExactCount()
+    {
+        var accountant = new PldAccountant(0.01, 1e-15, 1024);
+        accountant.Compose(new LaplaceEvent(1.0), 5);
+
+        var epsilon = accountant.GetEpsilon(1e-5);
+        Assert.InRange(epsilon, 0.0, 5.0 + (5 * 0.01));
+        Assert.Single(accountant.History);
+        Assert.Throws<AccountingLimitExceededException>(() => new PldAccountant(0.01, 1e-15, 1024).Compose(new LaplaceEvent(1.0), 8));
+    }
+
     private static void AssertPmf(double[] expected, double[] actual, double tolerance = 1e-15)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -1,4 +1,5 @@
 using System.Text;
+using LlmCore.Optimization;
 using LlmCore.Optimization.Models;
 using LlmCore.Optimization.Training;
 using LlmCore.Privacy.Accounting;
@@ -340,5 +341,42 @@ public class TrainingMutationGapTests2
         var sampled = Assert.IsType<PoissonSampledEvent>(PrivacyAccountingCallback.StepEventFor(new PoissonBatchSampler(1000, 0.1, new SeededRandomSource(1)), 1.3));
         Assert.Equal((0.1, 1.3), (sampled.SamplingProbability, ((GaussianEvent)sampled.Event).NoiseMultiplier));
         Assert.Throws<NotSupportedException>(() => PrivacyAccountingCallback.StepEventFor(new SampledWithoutReplacementBatchSampler(10, 2, new SeededRandomSource(1)), 1.0));
+    }
+
+    // Abadi et al. (2016), Algorithm 1 with Opacus' conventions: g̃ = (Σ wᵢgᵢ + N(0, σ²C²)) / B_expected on every trainable
+    // parameter, in parameter order; a frozen parameter (RequiresGrad false) gets neither noise nor scaling and draws no
+    // words. σ = 0.5, C = 2 → std 1; B = 4 → scale 1/4. The clip count is per step: the weighting's count is reported
+    // after Apply and starts again from 0.
+    [Fact]
+    public void GradientTransform_NoisesAndScalesTrainableParametersOnly_AndCountsClipsPerStep()
+    {
+        var trainable = new Parameter<double>("w", [0, 0, 0], 3);
+        var frozen = new Parameter<double>("frozen", [0, 0], 2) { RequiresGrad = false };
+        var second = new Parameter<double>("b", [0], 1);
+        new double[] { 4, -8, 12 }.CopyTo(trainable.Gradient);
+        new double[] { 5, 7 }.CopyTo(frozen.Gradient);
+        second.Gradient[0] = 2;
+
+        var noiseSource = new SeededRandomSource(91);
+        var first = new double[3];
+        GaussianSampler.Fill(noiseSource, 1.0, first);
+        var last = new double[1];
+        GaussianSampler.Fill(noiseSource, 1.0, last);
+
+        var transform = new PrivateGradientTransform<double>(0.5, 2.0, new SeededRandomSource(91));
+        var weights = new double[3];
+        transform.ExampleWeighting!.ComputeWeights([1.0, 3.0, 5.0], weights);
+        transform.Apply([trainable, frozen, second], new GradientTransformContext(1, 3, 4.0));
+
+        Assert.Equal((4 + first[0]) / 4, trainable.Gradient[0], 14);
+        Assert.Equal((-8 + first[1]) / 4, trainable.Gradient[1], 14);
+        Assert.Equal((12 + first[2]) / 4, trainable.Gradient[2], 14);
+        Assert.Equal([5.0, 7.0], frozen.Gradient.ToArray());
+        Assert.Equal((2 + last[0]) / 4, second.Gradient[0], 14);
+        Assert.Equal(2, transform.LastClippedExamples);
+
+        transform.Apply([second], new GradientTransformContext(2, 0, 4.0));
+        Assert.Equal(0, transform.LastClippedExamples);
+        Assert.Equal("context", Assert.Throws<ArgumentOutOfRangeException>(() => transform.Apply([second], new GradientTransformContext(3, 0, 0.0))).ParamName);
     }
 }
