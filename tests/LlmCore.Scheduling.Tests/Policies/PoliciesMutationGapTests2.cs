@@ -254,9 +254,10 @@ public class PoliciesMutationGapTests2
         Assert.Equal(300.0, new OrderingContext(TestSim.At(100), engine.Cluster, engine.Ledger, heterogeneityAware: true).AttainedService(job), 1e-9);
     }
 
-    // Shares (Slurm fair share; DRF): tenant a has weight 3 of 4 and runs 2 of 8 GPUs; tenant b (weight 1) has no
-    // usage. Weight 3, normalised share 3/4; a's normalised usage is 1 once it has run. A tenant that appears after the
-    // context first answered (b submits its first job) is counted too: its normalised usage is 0, not a stale lookup.
+    // Shares (Slurm fair share; DRF): tenant a (weight 1, alone) runs 2 of 8 GPUs: share 1, dominant share 1/4, and its
+    // normalised usage is 1 once it has run. A tenant that appears after the context first answered (b submits its first
+    // job) is counted too: normalised usage 0, not a stale lookup; share 1/2. Tenant x of weight 3 beside y of weight 1:
+    // normalised share 3/4.
     [Fact]
     public void OrderingContext_WeightsSharesAndUsage()
     {
@@ -279,6 +280,10 @@ public class PoliciesMutationGapTests2
         var weightedContext = new OrderingContext(s_t0, weighted.Cluster, weighted.Ledger);
         Assert.Equal(3.0, weightedContext.Weight(x));
         Assert.Equal(0.75, weightedContext.NormalizedShare(x), 12);
+
+        // The dominant share is weighted (DRF with weights): x runs 1 of 8 GPUs at weight 3, (1/8) / 3.
+        Assert.Single(weighted.RunPass(s_t0).Starts);
+        Assert.Equal(1.0 / 24, new OrderingContext(s_t0, weighted.Cluster, weighted.Ledger).DominantShare(x), 12);
 
         foreach (var call in new Action[] { () => context.AttainedService(null!), () => context.NormalizedShare(null!), () => context.Weight(null!), () => context.NormalizedUsage(null!), () => context.DominantShare(null!) })
         {
