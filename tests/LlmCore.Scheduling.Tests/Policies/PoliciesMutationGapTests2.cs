@@ -229,7 +229,7 @@ public class PoliciesMutationGapTests2
     public void CapacityView_SumsExactOnlyForGpuOnlyJobsOverALedger()
     {
         var cluster = TwoTypes();
-        var overLedger = new ClusterCapacityView(new Internal.CapacityLedger(cluster));
+        var overLedger = new ClusterCapacityView(new LlmCore.Scheduling.Internal.CapacityLedger(cluster));
         var bare = new ClusterCapacityView(cluster, [8, 8], [64, 64], [256, 256], [true, true]);
         var gpuOnly = new JobSpec("g", 1);
 
