@@ -50,12 +50,14 @@ public sealed class SchedulingEngine
     /// <param name="start">The time the engine starts at (the origin of usage accounting).</param>
     /// <param name="fairShareHalfLife">The half-life of usage decay for fair share (Slurm PriorityDecayHalfLife); zero disables decay.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fairShareHalfLife"/> is negative.</exception>
     /// <exception cref="ArgumentException">A tenant is configured twice, a cohort mixes quotas with and without flavours, or a
     /// quota with flavours also has a tenant-wide borrowing or lending limit (limits are per flavour then).</exception>
     public SchedulingEngine(Cluster cluster, SchedulingPolicy policy, IEnumerable<TenantQuota>? tenants = null, DateTimeOffset start = default, TimeSpan? fairShareHalfLife = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(policy);
+        var halfLife = Guard.NonNegative(fairShareHalfLife ?? TimeSpan.FromDays(7), nameof(fairShareHalfLife));
         _cluster = cluster;
         _policy = policy;
         _capacity = new CapacityLedger(cluster);
@@ -78,7 +80,7 @@ public sealed class SchedulingEngine
             }
         }
 
-        _ledger = new TenantLedger(quotas, _capacity, (fairShareHalfLife ?? TimeSpan.FromDays(7)).TotalSeconds) { UsageUpdatedAt = start };
+        _ledger = new TenantLedger(quotas, _capacity, halfLife.TotalSeconds) { UsageUpdatedAt = start };
         _anchored = policy.Ordering as IAnchoredRunningKey;
         _preemptibleByAnchor = _anchored is null ? null : new SortedSet<Job>(ByRunningKeyAnchor.Instance);
         _victimIndex = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption } ? new VictimIndex() : null;

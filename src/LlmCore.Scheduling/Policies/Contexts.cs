@@ -208,9 +208,11 @@ public sealed class OrderingContext
         return total <= 0 ? 0 : usage[job.TenantIndex] / total;
     }
 
-    /// <summary>Gets the tenant's dominant share of the cluster right now: max over GPUs, CPU and memory of allocated / capacity.</summary>
+    /// <summary>Gets the tenant's weighted dominant share of the cluster right now: max over GPUs, CPU and memory of
+    /// allocated / capacity, divided by the tenant's fair-share weight (weighted DRF; equal to the plain dominant share at
+    /// weight 1).</summary>
     /// <param name="job">A job of the tenant.</param>
-    /// <returns>The dominant share (DRF, Ghodsi et al. 2011).</returns>
+    /// <returns>The weighted dominant share (DRF with weights, Ghodsi et al. 2011).</returns>
     public double DominantShare(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
