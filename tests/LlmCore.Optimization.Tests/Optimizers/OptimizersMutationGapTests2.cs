@@ -468,6 +468,23 @@ public class OptimizersMutationGapTests2
         Assert.NotEqual(first.Values[0], first.Values[5]);
     }
 
+    [Fact]
+    public void Adafactor_Factored_RowAndColumnMeansOfSquares()
+    {
+        // torch/optim/_adafactor.py, a 2×3 matrix, step 1 (β₂,₁ = 1): row_var = ‖g_r‖²/cols, col_var = ‖g_c‖²/rows,
+        // v̂ = row_var·col_var/max(mean(row_var), ε₁), u = g/√max(v̂, ε₁²). With g = 0.01 everywhere and ε₁ = 1e-3:
+        // row_var = col_var = 1e-4, the mean is clamped to 1e-3, v̂ = 1e-5, u = 0.01/√1e-5 = √10; no clipping (d = 1e6),
+        // α = RMS(θ)·min(lr, 1) = 0.01, so θ₁ = 1 − 0.01·√10.
+        var p = new Parameter<double>("w", [.. Enumerable.Repeat(1.0, 6)], 2, 3);
+        var adafactor = new Adafactor<double>([p], 0.01, epsilon1: 1e-3, clipThreshold: 1e6);
+        p.Gradient.Fill(0.01);
+        adafactor.Step();
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(1 - (0.01 * Math.Sqrt(10)), p.Values[i], 12);
+        }
+    }
+
     private static float[] Init(int n, int seed)
     {
         var random = new Random(seed);
