@@ -485,6 +485,53 @@ public class OptimizersMutationGapTests2
         }
     }
 
+    public static TheoryData<string, double> LerpCases() => new()
+    {
+        // (optimizer, the β, α or μ whose 1 − · is the lerp weight): weights 0.1, 0.7, 0.01, 0.05 and Adafactor's t^−0.8.
+        { "adamax", 0.9 }, { "adamax", 0.3 }, { "nadam", 0.9 }, { "nadam", 0.3 }, { "radam", 0.9 }, { "radam", 0.3 },
+        { "rmsprop", 0.99 }, { "rmsprop", 0.3 }, { "muon", 0.95 }, { "muon", 0.3 }, { "adafactor", 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LerpCases))]
+    public void MovingAverages_ArePyTorchTwoBranchLerp_BitForBit(string name, double beta)
+    {
+        // PyTorch 2.x keeps its moving averages with Tensor.lerp_ (torch/optim/adamax.py, nadam.py, radam.py: exp_avg;
+        // rmsprop.py centred: grad_avg; _muon.py: momentum_buffer; _adafactor.py: the variance with weight t^−0.8), and
+        // ATen's lerp (aten/src/ATen/native/Lerp.h) is a + w(b − a) when |w| < 0.5, else b − (b − a)(1 − w), in the
+        // tensor's precision. docs/optimization.md promises that form, so fp32 state matches PyTorch's bit for bit.
+        const int N = 256;
+        var random = new Random(17);
+        var p = new Parameter<float>("w", Init(N, 4), 16, 16);
+        Optimizer<float> optimizer = name switch
+        {
+            "adamax" => new Adamax<float>([p], 1e-3, beta1: beta),
+            "nadam" => new NAdam<float>([p], 1e-3, beta1: beta),
+            "radam" => new RAdam<float>([p], 1e-3, beta1: beta),
+            "rmsprop" => new RmsProp<float>([p], 1e-3, alpha: beta, centered: true),
+            "muon" => new Muon<float>([p], 1e-3, momentum: beta),
+            _ => new Adafactor<float>([new Parameter<float>("w", p.Values.ToArray())], 1e-3),
+        };
+        var slot = name switch { "rmsprop" => 1, "adafactor" => 2, _ => 0 };
+        var target = optimizer.ParameterGroups[0].Parameters[0];
+        var expected = new float[N];
+        for (var t = 1; t <= 3; t++)
+        {
+            var w = name == "adafactor" ? (float)Math.Pow(t, -0.8) : (float)(1 - beta);
+            for (var i = 0; i < N; i++)
+            {
+                var g = (float)((random.NextDouble() * 2) - 1);
+                target.Gradient[i] = g;
+                var b = name == "adafactor" ? g * g : g;
+                expected[i] = Math.Abs(w) < 0.5f ? expected[i] + (w * (b - expected[i])) : b - ((b - expected[i]) * (1f - w));
+            }
+
+            optimizer.Step();
+        }
+
+        Assert.Equal(expected, SavedState.Read(Save(optimizer)).Parameters[0].Values[slot]);
+    }
+
     private static float[] Init(int n, int seed)
     {
         var random = new Random(seed);
@@ -598,24 +645,35 @@ public class OptimizersMutationGapTests2
                 }
 
                 var offset = (int)reader.BaseStream.Position;
-                var buffers = Arrays(reader, elementSize);
-                var codes = Arrays(reader, 1);
-                var floats = Arrays(reader, 4);
-                parameters.Add(new SavedParameter(offset, buffers, codes, floats));
+                var values = new List<float[]?>();
+                var buffers = Arrays(reader, elementSize, elementSize == 4 ? values : null);
+                var codes = Arrays(reader, 1, null);
+                var floats = Arrays(reader, 4, null);
+                parameters.Add(new SavedParameter(offset, buffers, codes, floats) { Values = values });
             }
 
             return new SavedState(kind, parameters);
         }
 
-        private static int?[] Arrays(BinaryReader reader, int elementSize)
+        private static int?[] Arrays(BinaryReader reader, int elementSize, List<float[]?>? values)
         {
             var lengths = new int?[reader.ReadInt32()];
             for (var b = 0; b < lengths.Length; b++)
             {
-                if (reader.ReadBoolean())
+                if (!reader.ReadBoolean())
                 {
-                    lengths[b] = reader.ReadInt32();
+                    values?.Add(null);
+                    continue;
+                }
+
+                lengths[b] = reader.ReadInt32();
+                if (values is null)
+                {
                     reader.BaseStream.Seek((long)lengths[b]!.Value * elementSize, SeekOrigin.Current);
+                }
+                else
+                {
+                    values.Add([.. Enumerable.Range(0, lengths[b]!.Value).Select(_ => reader.ReadSingle())]);
                 }
             }
 
@@ -624,5 +682,9 @@ public class OptimizersMutationGapTests2
     }
 
     /// <summary>One parameter's saved state: where its buffer count is written, and the length of each array (null: absent).</summary>
-    private sealed record SavedParameter(int BufferCountOffset, int?[] Buffers, int?[] Bytes, int?[] Floats);
+    private sealed record SavedParameter(int BufferCountOffset, int?[] Buffers, int?[] Bytes, int?[] Floats)
+    {
+        /// <summary>Gets the element buffers' values of a single-precision state (null: absent).</summary>
+        public IReadOnlyList<float[]?> Values { get; init; } = [];
+    }
 }
