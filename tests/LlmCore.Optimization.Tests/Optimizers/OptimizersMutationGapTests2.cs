@@ -490,13 +490,14 @@ public class OptimizersMutationGapTests2
         // (optimizer, the β, α or μ whose 1 − · is the lerp weight): weights 0.1, 0.7, 0.01, 0.05 and Adafactor's t^−0.8.
         { "adamax", 0.9 }, { "adamax", 0.3 }, { "nadam", 0.9 }, { "nadam", 0.3 }, { "radam", 0.9 }, { "radam", 0.3 },
         { "rmsprop", 0.99 }, { "rmsprop", 0.3 }, { "muon", 0.95 }, { "muon", 0.3 }, { "adafactor", 0 },
+        { "adam", 0.9 }, { "adam", 0.3 },
     };
 
     [Theory]
     [MemberData(nameof(LerpCases))]
     public void MovingAverages_ArePyTorchTwoBranchLerp_BitForBit(string name, double beta)
     {
-        // PyTorch 2.x keeps its moving averages with Tensor.lerp_ (torch/optim/adamax.py, nadam.py, radam.py: exp_avg;
+        // PyTorch 2.x keeps its moving averages with Tensor.lerp_ (torch/optim/adam.py, adamax.py, nadam.py, radam.py: exp_avg;
         // rmsprop.py centred: grad_avg; _muon.py: momentum_buffer; _adafactor.py: the variance with weight t^−0.8), and
         // ATen's lerp (aten/src/ATen/native/Lerp.h) is a + w(b − a) when |w| < 0.5, else b − (b − a)(1 − w), in the
         // tensor's precision. docs/optimization.md promises that form, so fp32 state matches PyTorch's bit for bit.
@@ -510,6 +511,7 @@ public class OptimizersMutationGapTests2
             "radam" => new RAdam<float>([p], 1e-3, beta1: beta),
             "rmsprop" => new RmsProp<float>([p], 1e-3, alpha: beta, centered: true),
             "muon" => new Muon<float>([p], 1e-3, momentum: beta),
+            "adam" => new Adam<float>([p], 1e-3, beta1: beta),
             _ => new Adafactor<float>([new Parameter<float>("w", p.Values.ToArray())], 1e-3),
         };
         var slot = name switch { "rmsprop" => 1, "adafactor" => 2, _ => 0 };
