@@ -133,7 +133,7 @@ public class PlacementMutationGapTests
     }
 
     // Every answer of the search, through the ledger's shortcuts and through the scan, equals the model's; Fits agrees.
-    // 4,000 random cases of tiny clusters; the coverage counters make sure both outcomes and every kind of fill occur.
+    // 3,000 random cases of tiny clusters; the coverage counters make sure both outcomes and every kind of fill occur.
     [Fact]
     public void RandomTinyClusters_PlacementEqualsTheDocumentedRules()
     {
@@ -169,10 +169,10 @@ public class PlacementMutationGapTests
                     }
                 }
             },
-            iter: 4000,
+            iter: 3000,
             seed: "0N1pYc3yWvQ1");
 
-        Assert.True(placed > 4000 && none > 4000 && multiNode > 1000, $"placed {placed}, none {none}, multi-node {multiNode}");
+        Assert.True(placed > 3000 && none > 3000 && multiNode > 800, $"placed {placed}, none {none}, multi-node {multiNode}");
     }
 
     // Balanced over nodes with free 6, 5, 5, 2 (one flat cluster, every GPU free): 17 GPUs need all four nodes (6 + 5 + 5
@@ -217,9 +217,63 @@ public class PlacementMutationGapTests
                     }
                 }
             },
-            iter: 300,
+            iter: 200,
             seed: "0N1pYc3yWvQ1");
 
-        Assert.True(checkedGangs > 3000, checkedGangs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(checkedGangs > 2000, checkedGangs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static ClusterCapacityView EmptyView(Cluster cluster) => new(new CapacityLedger(cluster));
+
+    [Fact]
+    public void Guards_NameTheArgument()
+    {
+        var view = EmptyView(Cluster.Uniform(2, 8));
+        var job = new JobSpec("j", 4);
+
+        Assert.Equal("job", Assert.Throws<ArgumentNullException>(() => Strategy.TryPlace(null!, view)).ParamName);
+        Assert.Equal("capacity", Assert.Throws<ArgumentNullException>(() => Strategy.TryPlace(job, null!)).ParamName);
+        Assert.Equal("job", Assert.Throws<ArgumentNullException>(() => Strategy.TryPlace(null!, 2, view)).ParamName);
+        Assert.Equal("capacity", Assert.Throws<ArgumentNullException>(() => Strategy.TryPlace(job, 2, null!)).ParamName);
+        Assert.Equal("gpus", Assert.Throws<ArgumentOutOfRangeException>(() => Strategy.TryPlace(job, 0, view)).ParamName);
+        Assert.Equal("job", Assert.Throws<ArgumentNullException>(() => Strategy.Fits(null!, view)).ParamName);
+        Assert.Equal("capacity", Assert.Throws<ArgumentNullException>(() => Strategy.Fits(job, null!)).ParamName);
+
+        // An elastic gang smaller than the spec: 2 of the job's GPUs best-fit one node.
+        Assert.Equal("0:2", Strategy.TryPlace(job, 2, view)!.ToString());
+    }
+
+    /// <summary>A strategy that implements only the required method, so the interface's default methods run.</summary>
+    private sealed class OnlyTryPlace(Placement? answer) : IPlacementStrategy
+    {
+        public JobSpec? Seen { get; private set; }
+
+        public Placement? TryPlace(JobSpec job, ClusterCapacityView capacity)
+        {
+            Seen = job;
+            return answer;
+        }
+    }
+
+    // IPlacementStrategy's documented defaults for a user's own strategy: an elastic gang of `gpus` is the job with that
+    // gang and the job's CPU and memory per GPU (the same job when the gang is whole); Fits is "TryPlace found one".
+    [Fact]
+    public void DefaultMethods_ElasticGangAndFits_FollowTryPlace()
+    {
+        var view = EmptyView(Cluster.Uniform(1, 8));
+        var placement = new Placement([new NodeAllocation(0, "n0", 4)], "GPU", TopologyLevel.Node);
+        var job = new JobSpec("e", 4) { MinGpus = 2, CpuCores = 8, MemoryGib = 40 };
+        var some = new OnlyTryPlace(placement);
+        IPlacementStrategy strategy = some;
+
+        Assert.Same(placement, strategy.TryPlace(job, 4, view));
+        Assert.Same(job, some.Seen);
+
+        strategy.TryPlace(job, 2, view);
+        Assert.Equal((2, 4.0, 20.0), (some.Seen!.Gpus, some.Seen.CpuCores, some.Seen.MemoryGib));
+
+        Assert.True(strategy.Fits(job, view));
+        Assert.False(((IPlacementStrategy)new OnlyTryPlace(null)).Fits(job, view));
+        Assert.Equal("job", Assert.Throws<ArgumentNullException>(() => strategy.TryPlace(null!, 2, view)).ParamName);
     }
 }
