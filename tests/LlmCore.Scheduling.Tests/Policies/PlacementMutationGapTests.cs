@@ -279,19 +279,23 @@ public class PlacementMutationGapTests
 
     // Slices inside racks, all in one block (docs/scheduling.md, Slices: "each inside one domain of SliceLevel; with a
     // required level, all slices inside one domain of it"). 8 GPUs as 2 slices of 4, each in one rack, in one block:
-    //   block 0: rack 0 = n0 (3 free) + n1 (3) → 6 GPUs, 1 slice; rack 1 = n2 (3) → 0 slices; 9 GPUs but 1 slice;
+    //   block 0: rack 0 = n0 (3 of 4 free) + n1 (3 of 4) → 6 GPUs, 1 slice; rack 1 = n2 (3) → 0 slices; 9 GPUs but 1 slice;
     //   block 1: rack 0 = n3 (4) + n4 (4) + n5 (2) → 10 GPUs, 2 slices.
     // Block 0 has the fewer free GPUs but cannot hold two slices: the gang goes to block 1, largest nodes first (n3, n4),
     // both in rack 0 of block 1. Counting GPUs instead of slices would pick block 0 and find no placement.
     [Fact]
     public void Slices_InRacksOfABlock_CountWholeSlicesNotGpus()
     {
-        (string Block, string Rack, int Gpus)[] layout = [("b0", "r0", 3), ("b0", "r0", 3), ("b0", "r1", 3), ("b1", "r0", 4), ("b1", "r0", 4), ("b1", "r0", 2)];
+        (string Block, string Rack, int Gpus)[] layout = [("b0", "r0", 4), ("b0", "r0", 4), ("b0", "r1", 3), ("b1", "r0", 4), ("b1", "r0", 4), ("b1", "r0", 2)];
         var cluster = new Cluster(
             layout.Select((x, i) => new NodeSpec("n" + i, x.Gpus) { Labels = new Dictionary<string, string> { ["block"] = x.Block, ["rack"] = x.Rack } }),
             ["block", "rack"]);
         var job = new JobSpec("sliced", 8) { Topology = new TopologyRequest { RequiredLevel = "block", SliceGpus = 4, SliceLevel = "rack" } };
-        foreach (var view in new[] { EmptyView(cluster), new ClusterCapacityView(cluster, [3, 3, 3, 4, 4, 2], [.. Enumerable.Repeat(double.PositiveInfinity, 6)], [.. Enumerable.Repeat(double.PositiveInfinity, 6)], [.. Enumerable.Repeat(true, 6)]) })
+        var ledger = new CapacityLedger(cluster);
+        ledger.AddTenant();
+        ledger.Take(new JobSpec("busy", 2), new Placement([new NodeAllocation(0, "n0", 1), new NodeAllocation(1, "n1", 1)], "GPU", TopologyLevel.Rack), 0);
+        double[] untracked = [.. Enumerable.Repeat(double.PositiveInfinity, 6)];
+        foreach (var view in new[] { new ClusterCapacityView(ledger), new ClusterCapacityView(cluster, [3, 3, 3, 4, 4, 2], untracked, untracked, [.. Enumerable.Repeat(true, 6)]) })
         {
             var placement = Strategy.TryPlace(job, view);
 
@@ -299,5 +303,10 @@ public class PlacementMutationGapTests
             Assert.Equal("rack", placement.SpanLevel);
             Assert.True(Strategy.Fits(job, view));
         }
+
+        // With n2 busy and n0, n1 wholly free, both blocks hold exactly 2 slices: the tie goes to the lower block
+        // (BestFitTopologyPlacement: "lowest index on a tie"), n0 and n1.
+        var tie = new ClusterCapacityView(cluster, [4, 4, 0, 4, 4, 2], untracked, untracked, [.. Enumerable.Repeat(true, 6)]);
+        Assert.Equal("0:4;1:4", Strategy.TryPlace(job, tie)!.ToString());
     }
 }
