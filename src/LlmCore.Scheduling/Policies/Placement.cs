@@ -666,6 +666,9 @@ internal sealed class BestFitTopologyPlacement : IPlacementStrategy
                     }
                 }
 
+                // The groups with the smallest shares first (then by position), so that a capped group's remainder
+                // evens the others out instead of going again to those that already had one more.
+                next.Sort((a, b) => shares[a] != shares[b] ? shares[a].CompareTo(shares[b]) : a.CompareTo(b));
                 open = next;
             }
         }
