@@ -136,9 +136,9 @@ public class LayersMutationGapTests2
     [MemberData(nameof(Variants))]
     public void ComputeWeightedGradients_EveryMode_EqualsClippedSumOfSingleExampleGradients(int variant)
     {
-        // Variants: 0 plain MLP; 1 a frozen dense weight; 2 a user layer with a parameter (the materialised fallback)
-        // and a frozen bias; 3 the user layer frozen (no per-example work for it). Batches 2 then 5 on one model, so
-        // every buffer grows once.
+        // Variants: 0 plain MLP; 1 a frozen dense weight; 2 a user layer with two parameters (the materialised
+        // fallback) whose second one is frozen, and a frozen dense bias; 3 the user layer wholly frozen (no per-example
+        // work for it). Batches 2 then 5 on one model, so every buffer grows once.
         var model = Variant(variant);
         var loss = new SoftmaxCrossEntropy<double>();
         foreach (var mode in new[] { ClippingMode.Materialized, ClippingMode.Ghost, ClippingMode.Automatic })
@@ -332,6 +332,7 @@ public class LayersMutationGapTests2
             case 3:
                 var scale = new ElementScale(4);
                 scale.Parameters[0].RequiresGrad = variant == 2;
+                scale.Parameters[1].RequiresGrad = false;
                 d1.Bias.RequiresGrad = false;
                 return new Sequential<double>(d0, new Tanh<double>(4), scale, d1);
             default:
@@ -363,14 +364,16 @@ public class LayersMutationGapTests2
         return (sum, norms);
     }
 
-    /// <summary>A user-written layer with a parameter and no book-keeping support: y = a⊙x.</summary>
+    /// <summary>A user-written layer with parameters and no book-keeping support: y = a⊙x + b.</summary>
     private sealed class ElementScale : ILayer<double>
     {
         private readonly Parameter<double> _a;
+        private readonly Parameter<double> _b;
 
         public ElementScale(int size)
         {
             _a = new Parameter<double>("scale.a", Enumerable.Range(0, size).Select(i => 0.5 + (0.25 * i)).ToArray());
+            _b = new Parameter<double>("scale.b", Enumerable.Range(0, size).Select(i => 0.1 * i).ToArray());
             InputSize = size;
         }
 
@@ -378,20 +381,22 @@ public class LayersMutationGapTests2
 
         public int OutputSize => InputSize;
 
-        public IReadOnlyList<Parameter<double>> Parameters => [_a];
+        public IReadOnlyList<Parameter<double>> Parameters => [_a, _b];
 
         public void Forward(ReadOnlySpan<double> input, Span<double> output, int batchSize)
         {
             for (var i = 0; i < input.Length; i++)
             {
-                output[i] = input[i] * _a.Values[i % InputSize];
+                output[i] = (input[i] * _a.Values[i % InputSize]) + _b.Values[i % InputSize];
             }
         }
 
         public void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient, Span<double> inputGradient, int batchSize, double scale, PerExampleGradients<double>? perExample)
         {
-            var index = perExample is null ? -1 : perExample.Parameters.ToList().IndexOf(_a);
-            var block = index < 0 ? default : perExample!.GetBlock(index);
+            var indexA = perExample is null ? -1 : perExample.Parameters.ToList().IndexOf(_a);
+            var indexB = perExample is null ? -1 : perExample.Parameters.ToList().IndexOf(_b);
+            var blockA = indexA < 0 ? default : perExample!.GetBlock(indexA);
+            var blockB = indexB < 0 ? default : perExample!.GetBlock(indexB);
             for (var i = 0; i < input.Length; i++)
             {
                 if (!inputGradient.IsEmpty)
@@ -404,9 +409,19 @@ public class LayersMutationGapTests2
                     _a.Gradient[i % InputSize] += scale * outputGradient[i] * input[i];
                 }
 
-                if (!block.IsEmpty)
+                if (_b.RequiresGrad)
                 {
-                    block[i] = outputGradient[i] * input[i];
+                    _b.Gradient[i % InputSize] += scale * outputGradient[i];
+                }
+
+                if (!blockA.IsEmpty)
+                {
+                    blockA[i] = outputGradient[i] * input[i];
+                }
+
+                if (!blockB.IsEmpty)
+                {
+                    blockB[i] = outputGradient[i];
                 }
             }
         }

@@ -178,4 +178,52 @@ public class CompositeLayersTests
         layer.PlanBackward(true);
         Assert.Equal("outputGradient", Assert.Throws<ArgumentNullException>(() => layer.Backward(null!, new BackwardContext<double>())).ParamName);
     }
+
+    [Fact]
+    public void SequenceLayer_BaseClass_WidthGuardsAndTrainableDetection()
+    {
+        Assert.Equal("inputWidth", Assert.Throws<ArgumentOutOfRangeException>(() => new Probe(0, 1, [])).ParamName);
+        Assert.Equal("outputWidth", Assert.Throws<ArgumentOutOfRangeException>(() => new Probe(1, 0, [])).ParamName);
+        var frozen = new Parameter<double>("frozen", [1.0]) { RequiresGrad = false };
+        var trainable = new Parameter<double>("trainable", [1.0]);
+
+        // The default plan is trainable when any parameter is, wherever it sits in the list.
+        var probe = new Probe(2, 3, [frozen, trainable]);
+        probe.PlanBackward(false);
+        Assert.True(probe.HasTrainable);
+        Assert.False(probe.NeedsInputGradient);
+        probe = new Probe(2, 3, [frozen, frozen]);
+        probe.PlanBackward(true);
+        Assert.False(probe.HasTrainable);
+        Assert.True(probe.NeedsInputGradient);
+        Assert.False(new Probe(2, 3, []).HasTrainable);
+
+        // Output and input-gradient buffers sized Batch·OutputLength·OutputWidth and Batch·Length·InputWidth.
+        probe.Forward(new double[2 * 5 * 2], 2, 5, ForwardPass.Inference);
+        Assert.Equal(2 * 5 * 3, probe.Output.Length);
+        probe.Backward(new double[30], new BackwardContext<double>());
+        Assert.Equal(2 * 5 * 2, probe.InputGradient.Length);
+        Assert.Equal(1, probe.BackwardCalls);
+
+        // Planned with nothing to do: the backward pass is skipped.
+        probe.PlanBackward(false);
+        probe.Backward(new double[30], new BackwardContext<double>());
+        Assert.Equal(1, probe.BackwardCalls);
+    }
+
+    /// <summary>A minimal sequence layer: zero output, zero input gradient, the given parameters.</summary>
+    private sealed class Probe(int inputWidth, int outputWidth, Parameter<double>[] parameters) : SequenceLayer<double>(inputWidth, outputWidth)
+    {
+        public override IReadOnlyList<Parameter<double>> Parameters => parameters;
+
+        public int BackwardCalls { get; private set; }
+
+        protected override void ForwardCore(double[] input, in ForwardPass pass) => EnsureOutput();
+
+        protected override void BackwardCore(double[] outputGradient, BackwardContext<double> context)
+        {
+            BackwardCalls++;
+            EnsureInputGradient();
+        }
+    }
 }
