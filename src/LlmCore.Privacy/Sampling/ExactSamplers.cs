@@ -32,6 +32,9 @@ public static class ExactSamplers
     /// </remarks>
     public const double MaxScale = 1e15;
 
+    /// <summary>Bit length up to which <see cref="IntegerSqrt"/> starts from the double square root.</summary>
+    internal const int SmallSqrtBits = 100;
+
     /// <summary>Returns a uniform integer in [0, <paramref name="exclusiveUpperBound"/>) by rejection (no modulo bias).</summary>
     /// <param name="source">The random bits.</param>
     /// <param name="exclusiveUpperBound">The bound n ≥ 1.</param>
@@ -53,7 +56,6 @@ public static class ExactSamplers
 
         var bits = (int)exclusiveUpperBound.GetBitLength();
         var words = (bits + 63) / 64;
-        var bytes = new byte[(words * 8) + 1];
         var topBits = bits - ((words - 1) * 64);
         var topMask = topBits == 64 ? ulong.MaxValue : (1UL << topBits) - 1;
         while (true)
@@ -330,16 +332,20 @@ public static class ExactSamplers
         return !k.IsEven;
     }
 
-    private static BigInteger IntegerSqrt(BigInteger value)
+    /// <summary>⌊√<paramref name="value"/>⌋ for a value ≥ 0.</summary>
+    internal static BigInteger IntegerSqrt(BigInteger value)
     {
         if (value < 2)
         {
             return value;
         }
 
-        // A double holds values below 2^1024; beyond, start Newton's iteration from a power of two above the root.
+        // Below 2^100 the double square root is within 1 of the integer root (σ ≤ 2^50 < 2^53), so the ±1 corrections
+        // below finish at once. Above, a double's 53 bits leave the estimate up to 2^(bits/2 − 53) away, far too many
+        // ±1 steps (at σ² = 10^60, about 2^44 of them), so start Newton's iteration from a power of two above the root:
+        // it decreases monotonically to ⌊√value⌋.
         BigInteger x;
-        if (value.GetBitLength() < 1000)
+        if (value.GetBitLength() <= SmallSqrtBits)
         {
             x = (BigInteger)Math.Sqrt((double)value);
         }
