@@ -339,4 +339,22 @@ public class PassPlannerMutationGapTests
         Assert.Empty(plan.Starts);
         Assert.Equal("needs 1 GPUs; tenant f has used its H100 quota (2/2 GPUs, may borrow 0)", j.Reason);
     }
+
+    // SchedulingPolicy.MaxPreemptorsPerPass: "the most pending jobs that may preempt others in one pass; later ones wait
+    // for the next pass". Two 8-GPU nodes run L1 and L2 (priority Low) since t = 0; at t = 10 H1 and H2 (High, 8 GPUs
+    // each) arrive. With at most one preemptor per pass, H1 preempts one low job and starts; H2 waits.
+    [Fact]
+    public void Preemption_AtMostMaxPreemptorsPerPass()
+    {
+        var policy = SchedulingPolicy.Create("priority") with { MaxPreemptorsPerPass = 1 };
+        var engine = new SchedulingEngine(Cluster.Uniform(2, 8), policy, null, T0);
+        engine.Submit([Job("L1", 8, priority: PriorityClasses.Low), Job("L2", 8, priority: PriorityClasses.Low)], T0);
+        Assert.Equal(2, Pass(engine, 0).Starts.Count);
+        engine.Submit([Job("H1", 8, priority: PriorityClasses.High), Job("H2", 8, priority: PriorityClasses.High)], TestSim.At(10));
+
+        var plan = Pass(engine, 10);
+
+        Assert.Single(plan.Preemptions);
+        Assert.Equal(["H1"], plan.Starts.Select(s => s.JobId));
+    }
 }
