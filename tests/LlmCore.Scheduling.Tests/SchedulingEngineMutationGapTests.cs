@@ -1,5 +1,6 @@
 using LlmCore.Scheduling.Policies;
 using static LlmCore.Scheduling.Tests.Specs;
+using static LlmCore.Scheduling.Tests.TestSim;
 
 namespace LlmCore.Scheduling.Tests;
 
@@ -9,10 +10,6 @@ namespace LlmCore.Scheduling.Tests;
 /// </summary>
 public class SchedulingEngineMutationGapTests
 {
-    private static readonly DateTimeOffset T0 = TestSim.T0;
-
-    private static DateTimeOffset At(double seconds) => T0.AddSeconds(seconds);
-
     private static Job Start(SchedulingEngine engine, JobSpec spec, double at = 0)
     {
         var job = engine.Submit([spec], At(at)).Single();
