@@ -482,27 +482,30 @@ public sealed class SchedulingEngine
     /// The GPU types to try for <paramref name="job"/>, in order, or <see langword="null"/> for the default order (the
     /// job's list, or every type of the cluster): a tenant with flavours tries its flavours in its order; a
     /// heterogeneity-aware policy tries types by normalised throughput; a class never goes where its throughput is 0 or
-    /// unknown. <paramref name="mask"/> is the set of the types (bit per type index).
+    /// unknown. <paramref name="mask"/> is the set of the types (bit per type index), for memos keyed by it; on a cluster
+    /// of more than 64 GPU types it is <see langword="null"/> (no 64-bit mask tells the types apart) and nothing is cached.
     /// </summary>
-    internal int[]? TypeCandidates(Job job, out ulong mask)
+    internal int[]? TypeCandidates(Job job, out ulong? mask)
     {
         var spec = job.Spec;
-        var acceptable = AcceptableMask(spec);
+        var wide = _cluster.GpuTypes.Count > 64;
+        var acceptable = wide ? 0 : AcceptableMask(spec);
         var flavored = _ledger.Quotas[job.TenantIndex] is { Flavors.Count: > 0 };
         var row = _policy.Throughputs?.ClassIndex(spec.JobClass) ?? -1;
         if (!flavored && row < 0)
         {
-            mask = acceptable;
+            mask = wide ? null : acceptable;
             return null;
         }
 
         var key = (flavored ? job.TenantIndex : -1, row, acceptable);
-        if (!_typeCandidates.TryGetValue(key, out var order))
+        if (wide || !_typeCandidates.TryGetValue(key, out var order))
         {
             IEnumerable<int> types;
             if (flavored)
             {
-                types = _ledger.Quotas[job.TenantIndex]!.Flavors.Select(f => _cluster.TypeIndex(f.GpuType)).Where(t => t >= 0 && (acceptable & Bit(t)) != 0);
+                types = _ledger.Quotas[job.TenantIndex]!.Flavors.Select(f => _cluster.TypeIndex(f.GpuType))
+                    .Where(t => t >= 0 && (wide ? Accepts(spec, t) : (acceptable & (1UL << t)) != 0));
             }
             else if (spec.GpuTypes.Count > 0)
             {
@@ -527,15 +530,25 @@ public sealed class SchedulingEngine
             }
 
             order = [.. list];
-            _typeCandidates[key] = order;
+            if (!wide)
+            {
+                _typeCandidates[key] = order;
+            }
         }
 
-        mask = 0;
+        if (wide)
+        {
+            mask = null;
+            return order;
+        }
+
+        var bits = 0UL;
         foreach (var t in order!)
         {
-            mask |= Bit(t);
+            bits |= 1UL << t;
         }
 
+        mask = bits;
         return order;
     }
 
@@ -614,8 +627,8 @@ public sealed class SchedulingEngine
         return true;
     }
 
-    private static ulong Bit(int type) => type < 64 ? 1UL << type : 0;
-
+    /// <summary>The GPU types <paramref name="spec"/> accepts, bit per type index (every bit when it names none), on a
+    /// cluster of at most 64 types.</summary>
     private ulong AcceptableMask(JobSpec spec)
     {
         if (spec.GpuTypes.Count == 0)
@@ -629,12 +642,17 @@ public sealed class SchedulingEngine
             var t = _cluster.TypeIndex(name);
             if (t >= 0)
             {
-                mask |= Bit(t);
+                mask |= 1UL << t;
             }
         }
 
         return mask;
     }
+
+    /// <summary>Whether <paramref name="spec"/> accepts the GPU type of index <paramref name="type"/> (any type when it
+    /// names none).</summary>
+    private bool Accepts(JobSpec spec, int type) =>
+        spec.GpuTypes.Count == 0 || spec.GpuTypes.Any(name => _cluster.TypeIndex(name) == type);
 
     /// <summary>Whether the job's smallest gang could be placed on the GPU types given if every GPU were free (cached by
     /// shape; <paramref name="mask"/> identifies the set of types in the cache key, <see langword="null"/>: not cached).</summary>

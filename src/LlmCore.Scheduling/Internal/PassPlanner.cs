@@ -245,7 +245,7 @@ internal sealed class PassPlanner
 
         // Usage only grows during a pass (until a preemption, which clears this memo), so a tenant refused g GPUs of some
         // types is refused any larger job on those types too.
-        if (_quotaRejections.TryGetValue((job.TenantIndex, mask), out var refused) && spec.SmallestGang >= refused.Gpus)
+        if (mask is { } known && _quotaRejections.TryGetValue((job.TenantIndex, known), out var refused) && spec.SmallestGang >= refused.Gpus)
         {
             _reasons.Add((job, Joined(Describe(spec), refused.Reason)));
             return !CloseQuota(job, refused.Gpus);
@@ -253,9 +253,9 @@ internal sealed class PassPlanner
 
         if (Admit(job, types) is { } quotaReason)
         {
-            if (!_quotaRejections.TryGetValue((job.TenantIndex, mask), out var known) || spec.SmallestGang < known.Gpus)
+            if (mask is { } typeSet && (!_quotaRejections.TryGetValue((job.TenantIndex, typeSet), out var earlier) || spec.SmallestGang < earlier.Gpus))
             {
-                _quotaRejections[(job.TenantIndex, mask)] = (spec.SmallestGang, quotaReason);
+                _quotaRejections[(job.TenantIndex, typeSet)] = (spec.SmallestGang, quotaReason);
             }
 
             _reasons.Add((job, Joined(Describe(spec), quotaReason)));
@@ -403,9 +403,10 @@ internal sealed class PassPlanner
     /// The GPU types to try for <paramref name="job"/>, in order, or <see langword="null"/> for the default order (the
     /// job's list, or every type of the cluster): a tenant with flavours tries its flavours in its order; a
     /// heterogeneity-aware policy tries types by normalised throughput; a class never goes where its throughput is 0.
-    /// <paramref name="mask"/> is the set of those types (for memos).
+    /// <paramref name="mask"/> is the set of those types (for memos), or <see langword="null"/> on a cluster of more than 64
+    /// types (nothing is remembered then).
     /// </summary>
-    private int[]? TypeCandidates(Job job, out ulong mask) => _engine.TypeCandidates(job, out mask);
+    private int[]? TypeCandidates(Job job, out ulong? mask) => _engine.TypeCandidates(job, out mask);
 
     /// <summary>The quota refusal of <paramref name="job"/>, or <see langword="null"/>; for a tenant with flavours, the
     /// admitted types are left in <see cref="_admitted"/> in order.</summary>
@@ -465,12 +466,18 @@ internal sealed class PassPlanner
     }
 
     /// <summary>Places on the pass's capacity, remembering failed shapes: capacity only shrinks while a pass admits
-    /// jobs, so a shape that did not fit will not fit later in the pass (the memo is cleared when a preemption frees GPUs).</summary>
+    /// jobs, so a shape that did not fit will not fit later in the pass (the memo is cleared when a preemption frees GPUs).
+    /// A shape includes the set of GPU types the job may use; on a cluster of more than 64 types, where that set has no
+    /// 64-bit mask, nothing is remembered.</summary>
     private Placement? Place(Job job, bool limited)
     {
         var spec = job.Spec;
-        var types = TypeMask(spec);
         var largest = MaxAdmittedGang(job);
+        if (TypeMask(spec) is not { } types)
+        {
+            return _engine.PlaceLargest(job, _view, largest);
+        }
+
         var key = (largest, spec.SmallestGang, spec.MaxSpan, types, spec.CpuPerGpu, spec.MemoryPerGpu, limited, spec.Topology);
         if (_failedShapes.Contains(key) || (limited && _failedShapes.Contains(key with { limited = false })))
         {
@@ -523,12 +530,13 @@ internal sealed class PassPlanner
         return best;
     }
 
-    /// <summary>The set of types the view lets the current job use (bit per type; all ones for more than 64 types).</summary>
-    private ulong TypeMask(JobSpec spec)
+    /// <summary>The set of types the view lets the current job use (bit per type), or <see langword="null"/> on a cluster
+    /// of more than 64 types.</summary>
+    private ulong? TypeMask(JobSpec spec)
     {
         if (_cluster.GpuTypes.Count > 64)
         {
-            return ulong.MaxValue;
+            return null;
         }
 
         var mask = 0UL;

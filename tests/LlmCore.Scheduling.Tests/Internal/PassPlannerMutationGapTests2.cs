@@ -1,0 +1,101 @@
+using LlmCore.Scheduling.Policies;
+using static LlmCore.Scheduling.Tests.Specs;
+
+namespace LlmCore.Scheduling.Tests.Internals;
+
+/// <summary>
+/// PassPlanner's memos must never change a decision (issue 21, Scheduling Internal survivors): a shape that failed to
+/// place is skipped for the rest of the pass only on the same GPU types; job descriptions are shared only between jobs
+/// that ask for the same GPUs. Every expected value is worked by hand in the comments.
+/// </summary>
+public class PassPlannerMutationGapTests2
+{
+    private static readonly DateTimeOffset T0 = TestSim.T0;
+
+    // Two T0 nodes each with 2 of 4 GPUs busy until 100 s, and one T1 node, free. H (4 T0 GPUs on one node, 10 s) finds 4
+    // T0 GPUs free but on two nodes: it is the head, reserved at 100 s. J (4 T1 GPUs on one node, 10 s, ending long before
+    // the shadow time) has the same shape on other types: it starts on the T1 node. With more than 64 GPU types in the
+    // cluster the same must hold (a memo keyed by a type mask that cannot tell the types apart would skip J).
+    [Theory]
+    [InlineData(2)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(70)]
+    public void FailedShape_OnOtherGpuTypes_DoesNotBlockTheSameShape(int types)
+    {
+        var nodes = new List<NodeSpec> { new("t0a", 4, "T0"), new("t0b", 4, "T0"), new("t1", 4, "T1") };
+        for (var t = 2; t < types; t++)
+        {
+            nodes.Add(new NodeSpec($"x{t}", 1, $"T{t}"));
+        }
+
+        var engine = NewEngine(new Cluster(nodes), "fifo", preemption: false);
+        engine.Submit([OnOne("A", 3, "T0", 100), OnOne("B", 3, "T0", 100)], T0);
+        var first = engine.RunPass(T0);
+        Assert.Equal(["t0a", "t0b"], first.Starts.Select(s => s.Placement.Nodes.Single().NodeName).Order());
+
+        engine.Submit([OnOne("H", 2, "T0", 10), OnOne("J", 2, "T1", 10)], T0);
+        var plan = engine.RunPass(T0);
+
+        Assert.Equal("H", plan.Reservation!.JobId);
+        var j = Assert.Single(plan.Starts);
+        Assert.Equal(("J", "t1"), (j.JobId, j.Placement.Nodes.Single().NodeName));
+    }
+
+    // A tenant whose only flavour is a GPU type beyond the 64th of the cluster: 65 one-GPU nodes of types T0 … T64 and
+    // one 4-GPU node of type T65. F (2 GPUs, any type) may use only the tenant's flavour T65 (nominal 4): it starts on the
+    // T65 node. G (2 GPUs, T64 only) accepts no type of the tenant's flavours: rejected at submission with that reason.
+    [Fact]
+    public void Flavour_BeyondThe64thGpuType_IsTried()
+    {
+        var nodes = Enumerable.Range(0, 65).Select(t => new NodeSpec($"n{t}", 1, $"T{t}")).Append(new NodeSpec("big", 4, "T65")).ToList();
+        var tenant = new TenantQuota("f", [new FlavorQuota("T65", 4)]);
+        var engine = NewEngine(new Cluster(nodes), "fifo", preemption: false, tenants: [tenant]);
+        var jobs = engine.Submit([Job("F", 2, 10, tenant: "f"), Job("G", 2, 10, tenant: "f") with { GpuTypes = ["T64"] }], T0).ToDictionary(j => j.Spec.Id);
+
+        var plan = engine.RunPass(T0);
+
+        var f = Assert.Single(plan.Starts);
+        Assert.Equal(("F", "big"), (f.JobId, f.Placement.Nodes.Single().NodeName));
+        Assert.Equal(JobState.Rejected, jobs["G"].State);
+        Assert.EndsWith("but no GPU type it accepts is available to it (its tenant's flavours, the throughput matrix)", jobs["G"].Reason);
+    }
+
+    // Two jobs of one class under a throughput matrix on a cluster of 66 types, each job restricted to a different type
+    // beyond the 64th: each starts on its own type (a cache of type orders keyed by a mask that cannot tell T64 from T65
+    // would send the second where the first may go).
+    [Fact]
+    public void TypeOrders_BeyondThe64thGpuType_AreKeptApart()
+    {
+        var names = Enumerable.Range(0, 66).Select(t => $"T{t}").ToArray();
+        var nodes = names.Select(n => new NodeSpec("n" + n, 1, n)).ToList();
+        var matrix = new ThroughputMatrix(names, [new KeyValuePair<string, IReadOnlyList<double>>("c", [.. names.Select(_ => 1.0)])], "T0");
+        var engine = new SchedulingEngine(new Cluster(nodes), SchedulingPolicy.Create("fifo", backfill: true, preemption: false) with { Throughputs = matrix }, null, T0);
+        engine.Submit([Job("a", 1, 10) with { JobClass = "c", GpuTypes = ["T64"] }, Job("b", 1, 10) with { JobClass = "c", GpuTypes = ["T65"] }], T0);
+
+        var plan = engine.RunPass(T0);
+
+        Assert.Equal([("a", "nT64"), ("b", "nT65")], plan.Starts.Select(s => (s.JobId, s.Placement.Nodes.Single().NodeName)).Order());
+    }
+
+    // 65 one-GPU nodes of types T0 … T64 and a 4-GPU node of type T65. A (2 GPUs of T64) can never be placed: rejected at
+    // submission. B (2 GPUs of T65), submitted after it, fits the T65 node and starts (a feasibility memo keyed by a mask
+    // that cannot tell T64 from T65 would reject B as well).
+    [Fact]
+    public void Feasibility_BeyondThe64thGpuType_IsJudgedPerType()
+    {
+        var nodes = Enumerable.Range(0, 65).Select(t => new NodeSpec($"n{t}", 1, $"T{t}")).Append(new NodeSpec("big", 4, "T65")).ToList();
+        var engine = NewEngine(new Cluster(nodes), "fifo", preemption: false);
+        var jobs = engine.Submit([Job("A", 2, 10) with { GpuTypes = ["T64"] }, Job("B", 2, 10) with { GpuTypes = ["T65"] }], T0).ToDictionary(j => j.Spec.Id);
+
+        var plan = engine.RunPass(T0);
+
+        Assert.Equal(JobState.Rejected, jobs["A"].State);
+        Assert.Contains("no such placement exists in the cluster", jobs["A"].Reason);
+        var b = Assert.Single(plan.Starts);
+        Assert.Equal(("B", "big"), (b.JobId, b.Placement.Nodes.Single().NodeName));
+    }
+
+    private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
+        Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
+}
