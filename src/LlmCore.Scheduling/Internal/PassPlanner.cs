@@ -32,7 +32,7 @@ internal sealed class PassPlanner
     private readonly HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
     private readonly List<JobResize> _resizes = [];
     private readonly Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> _quotaRejections = [];
-    private readonly Dictionary<(int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
+    private readonly Dictionary<(int, int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
     private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
     private readonly List<int> _admitted = [];
     private readonly List<(int Index, PreemptionReason Reason)> _eligible;
@@ -453,9 +453,11 @@ internal sealed class PassPlanner
         return text;
     }
 
+    /// <summary><see cref="SchedulingEngine.Describe"/>, shared between jobs whose descriptions are the same: the key holds
+    /// every field the text depends on (GPUs, the elastic minimum, span, types, topology).</summary>
     private string Describe(JobSpec spec)
     {
-        var key = (spec.Gpus, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes), spec.Topology);
+        var key = (spec.Gpus, spec.SmallestGang, spec.MaxSpan, spec.GpuTypes.Count == 0 ? string.Empty : string.Join('/', spec.GpuTypes), spec.Topology);
         if (!_descriptions.TryGetValue(key, out var text))
         {
             text = SchedulingEngine.Describe(spec);

@@ -96,6 +96,37 @@ public class PassPlannerMutationGapTests2
         Assert.Equal(("B", "big"), (b.JobId, b.Placement.Nodes.Single().NodeName));
     }
 
+    // Pending reasons name each job's own request (docs/scheduling.md, "Pending reasons"), even where the pass shares
+    // the text between jobs. Tenant t may hold 8 GPUs (nominal 8, no borrowing) and X holds them: every job below is
+    // refused by quota in this pass.
+    // E (elastic, 2–8 GPUs) is refused first; R (8 GPUs, rigid), H (8 H100), A (8 A100) and N (8 GPUs on one node) are
+    // each described by its own request, not by an earlier job's with the same number of GPUs.
+    [Fact]
+    public void QuotaReasons_DescribeEachJobsOwnRequest()
+    {
+        var cluster = new Cluster([new NodeSpec("h", 8, "H100"), new NodeSpec("a", 8, "A100")]);
+        var engine = NewEngine(cluster, "fifo", preemption: false, tenants: [new TenantQuota("t", 8) { BorrowingLimitGpus = 0 }]);
+        engine.Submit([Job("X", 8, 100, tenant: "t")], T0);
+        Assert.Single(engine.RunPass(T0).Starts);
+        var jobs = engine.Submit(
+        [
+            Job("E", 8, 10, tenant: "t") with { MinGpus = 2 },
+            Job("R", 8, 10, tenant: "t"),
+            Job("H", 8, 10, tenant: "t") with { GpuTypes = ["H100"] },
+            Job("A", 8, 10, tenant: "t") with { GpuTypes = ["A100"] },
+            Job("N", 8, 10, tenant: "t") with { MaxSpan = TopologyLevel.Node },
+        ], T0).ToDictionary(j => j.Spec.Id);
+
+        var plan = engine.RunPass(T0);
+
+        Assert.Empty(plan.Starts);
+        Assert.StartsWith("needs 2–8 GPUs; ", jobs["E"].Reason);
+        Assert.StartsWith("needs 8 GPUs; ", jobs["R"].Reason);
+        Assert.StartsWith("needs 8 H100 GPUs; ", jobs["H"].Reason);
+        Assert.StartsWith("needs 8 A100 GPUs; ", jobs["A"].Reason);
+        Assert.StartsWith("needs 8 GPUs on one node; ", jobs["N"].Reason);
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
 }
