@@ -150,49 +150,16 @@ internal sealed class PassPlanner
     /// <summary>
     /// Examines the candidates in the order of <paramref name="order"/> (key, then submission), stopping when
     /// <see cref="Examine"/> says no later job can change the outcome. Most passes over a long queue stop well before its
-    /// end, so the order is produced lazily by incremental quicksort (Paredes and Navarro, "Optimal Incremental Sorting",
-    /// ALENEX 2006): the first k entries cost O(n + k log k) instead of a full O(n log n) sort. The order is the same total
-    /// order as a full sort's, so the decisions are too.
+    /// end, so the order is produced lazily by <see cref="IncrementalSort{T, TComparer}"/>: the first k entries cost
+    /// O(n + k log k) instead of a full O(n log n) sort. The order is the same total order as a full sort's, so the
+    /// decisions are too.
     /// </summary>
     private bool ExamineInOrder(Job[] candidates, Span<OrderEntry> order)
     {
-        var n = order.Length;
-        var comparer = default(OrderEntryComparer);
-
-        // bounds: a stack of positions b, each with every entry before b ordered before every entry from b on; an entry at a
-        // bound below n is a pivot, already in its final place. Entries before sortedUntil are in their final places.
-        var bounds = new Stack<int>();
-        bounds.Push(n);
-        var sortedUntil = 0;
-        var budget = 2 * (BitOperations.Log2((uint)Math.Max(n, 1)) + 8);
-        for (var i = 0; i < n; i++)
+        var sort = new IncrementalSort<OrderEntry, OrderEntryComparer>(order.Length, default);
+        for (var i = 0; i < order.Length; i++)
         {
-            if (i >= sortedUntil)
-            {
-                var partitions = 0;
-                while (true)
-                {
-                    var hi = bounds.Peek();
-                    if (hi - i <= 32 || partitions++ > budget)
-                    {
-                        // A short range, or one that keeps splitting badly: sort it outright (so the worst case stays O(n log n)).
-                        order[i..hi].Sort(comparer);
-                        bounds.Pop();
-                        sortedUntil = hi < n ? hi + 1 : n;
-                        break;
-                    }
-
-                    var p = Partition(order, i, hi, comparer);
-                    if (p == i)
-                    {
-                        sortedUntil = i + 1;
-                        break;
-                    }
-
-                    bounds.Push(p);
-                }
-            }
-
+            sort.Settle(order, i);
             if (!Examine(candidates[order[i].Index]))
             {
                 return false;
@@ -200,41 +167,6 @@ internal sealed class PassPlanner
         }
 
         return true;
-    }
-
-    /// <summary>Lomuto partition of [lo, hi) around the median of its first, middle and last entries; returns the pivot's place.</summary>
-    private static int Partition(Span<OrderEntry> order, int lo, int hi, OrderEntryComparer comparer)
-    {
-        var last = hi - 1;
-        var mid = lo + ((hi - lo) / 2);
-        if (comparer.Compare(order[mid], order[lo]) < 0)
-        {
-            (order[mid], order[lo]) = (order[lo], order[mid]);
-        }
-
-        if (comparer.Compare(order[last], order[lo]) < 0)
-        {
-            (order[last], order[lo]) = (order[lo], order[last]);
-        }
-
-        if (comparer.Compare(order[mid], order[last]) < 0)
-        {
-            (order[mid], order[last]) = (order[last], order[mid]);
-        }
-
-        var pivot = order[last];
-        var store = lo;
-        for (var k = lo; k < last; k++)
-        {
-            if (comparer.Compare(order[k], pivot) < 0)
-            {
-                (order[k], order[store]) = (order[store], order[k]);
-                store++;
-            }
-        }
-
-        (order[store], order[last]) = (order[last], order[store]);
-        return store;
     }
 
     /// <summary>Decides for one pending job; <see langword="false"/> when no later job can start or preempt any more.</summary>
@@ -1325,7 +1257,7 @@ internal sealed class PassPlanner
     internal readonly record struct OrderEntry(double Key, long Sequence, int Index);
 
     /// <summary>Ordering key, then submission order (a total order, so the unstable sort is deterministic).</summary>
-    private readonly struct OrderEntryComparer : IComparer<OrderEntry>
+    internal readonly struct OrderEntryComparer : IComparer<OrderEntry>
     {
         public int Compare(OrderEntry x, OrderEntry y)
         {
