@@ -127,6 +127,68 @@ public class PassPlannerMutationGapTests2
         Assert.StartsWith("needs 8 GPUs on one node; ", jobs["N"].Reason);
     }
 
+    // The victim order (docs/scheduling.md, "Preemption"): least lost work first, then lower priority, then the newest.
+    // One 8-GPU node; two 4-GPU jobs start at t = 0 with no checkpoints, so at t = 10 each would lose 4 × 10 = 40
+    // GPU-seconds: the same cost. P (4 GPUs, Critical) preempts one of them by priority: with priorities Low and High
+    // the Low one (lower priority first), whichever was submitted first; with equal priorities the one submitted later.
+    [Theory]
+    [InlineData(PriorityClasses.Low, PriorityClasses.High, "first")]
+    [InlineData(PriorityClasses.High, PriorityClasses.Low, "second")]
+    [InlineData(PriorityClasses.Low, PriorityClasses.Low, "second")]
+    [InlineData(PriorityClasses.High, PriorityClasses.High, "second")]
+    public void Victims_OfEqualCost_LowerPriorityFirst_ThenTheNewest(int first, int second, string victim)
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 8), "fifo");
+        engine.Submit([Job("first", 4, 1000, first), Job("second", 4, 1000, second)], T0);
+        Assert.Equal(2, engine.RunPass(T0).Starts.Count);
+        engine.Submit([Job("P", 4, 10, PriorityClasses.Critical)], TestSim.At(10));
+
+        var plan = engine.RunPass(TestSim.At(10));
+
+        var preemption = Assert.Single(plan.Preemptions);
+        Assert.Equal((victim, "P", PreemptionReason.Priority, 40.0), (preemption.JobId, preemption.ForJobId, preemption.Reason, preemption.LostGpuSeconds));
+        Assert.Equal("P", Assert.Single(plan.Starts).JobId);
+    }
+
+    // Least lost work before priority: "first" (Low, 4 GPUs) started at t = 0 and "second" (High, 2 GPUs) at t = 0 too;
+    // at t = 10 they would lose 40 and 20 GPU-seconds. P (2 GPUs, Critical) on the 6-GPU node needs 2 GPUs: it preempts
+    // "second", the cheaper, although its priority is higher.
+    [Fact]
+    public void Victims_LeastLostWorkFirst_BeforePriority()
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 6), "fifo");
+        engine.Submit([Job("first", 4, 1000, PriorityClasses.Low), Job("second", 2, 1000, PriorityClasses.High)], T0);
+        Assert.Equal(2, engine.RunPass(T0).Starts.Count);
+        engine.Submit([Job("P", 2, 10, PriorityClasses.Critical)], TestSim.At(10));
+
+        var plan = engine.RunPass(TestSim.At(10));
+
+        var preemption = Assert.Single(plan.Preemptions);
+        Assert.Equal(("second", 20.0), (preemption.JobId, preemption.LostGpuSeconds));
+    }
+
+    // The preemption trial frees victims in victim order until the gang fits, then takes back those it does not need
+    // (docs/scheduling.md, "Preemption"). One 6-GPU node, full: V1 (2 GPUs) and V2 (4 GPUs), both Low, started at t = 0
+    // without checkpoints; at t = 10 they would lose 20 and 40 GPU-seconds, so V1 comes first. P (Critical) needs 4 GPUs:
+    // the trial frees V1 (2 free), then V2 (6 free), and takes V1 back (4 still free): only V2 is preempted. Needing 6,
+    // P takes both.
+    [Theory]
+    [InlineData(4, new[] { "V2" })]
+    [InlineData(6, new[] { "V1", "V2" })]
+    public void PreemptionTrial_TakesBackTheVictimsTheGangDoesNotNeed(int gpus, string[] victims)
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 6), "fifo");
+        engine.Submit([Job("V1", 2, 1000, PriorityClasses.Low), Job("V2", 4, 1000, PriorityClasses.Low)], T0);
+        Assert.Equal(2, engine.RunPass(T0).Starts.Count);
+        engine.Submit([Job("P", gpus, 10, PriorityClasses.Critical)], TestSim.At(10));
+
+        var plan = engine.RunPass(TestSim.At(10));
+
+        Assert.Equal(victims, plan.Preemptions.Select(p => p.JobId).Order());
+        var start = Assert.Single(plan.Starts);
+        Assert.Equal(("P", gpus), (start.JobId, start.Gpus));
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
 }
