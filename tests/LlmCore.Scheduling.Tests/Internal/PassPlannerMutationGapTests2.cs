@@ -189,6 +189,28 @@ public class PassPlannerMutationGapTests2
         Assert.Equal(("P", gpus), (start.JobId, start.Gpus));
     }
 
+    // Kueue's rule for priority preemption across tenants (docs/scheduling.md, "Quotas"): another tenant's job is a victim
+    // only while its tenant borrows. One 8-GPU node; tenants a (nominal 8) and b (nominal 4) in one cohort. A1 (a, 4 GPUs,
+    // Low) and then B1 (b, 4 GPUs, Low) start at t = 0; b holds 4 of its 4: not borrowing. At t = 10 A2 (a, 4 GPUs,
+    // Critical; a would hold 8 of its 8) preempts A1, its own tenant's Low job, not B1 (the same cost, 40 GPU-seconds,
+    // and the newer, so B1 would come first were it a victim at all). With b at nominal 2, b borrows and B1 is the victim.
+    [Theory]
+    [InlineData(4, "A1")]
+    [InlineData(2, "B1")]
+    public void PriorityPreemption_AcrossTenants_OnlyOfABorrower(int nominalOfB, string victim)
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 8), "fifo", tenants: [new TenantQuota("a", 8), new TenantQuota("b", nominalOfB)]);
+        engine.Submit([Job("A1", 4, 1000, PriorityClasses.Low, "a"), Job("B1", 4, 1000, PriorityClasses.Low, "b")], T0);
+        Assert.Equal(2, engine.RunPass(T0).Starts.Count);
+        engine.Submit([Job("A2", 4, 10, PriorityClasses.Critical, "a")], TestSim.At(10));
+
+        var plan = engine.RunPass(TestSim.At(10));
+
+        var preemption = Assert.Single(plan.Preemptions);
+        Assert.Equal((victim, "A2", PreemptionReason.Priority), (preemption.JobId, preemption.ForJobId, preemption.Reason));
+        Assert.Equal("A2", Assert.Single(plan.Starts).JobId);
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
 }
