@@ -12,6 +12,8 @@ public class PassPlannerMutationGapTests2
 {
     private static readonly DateTimeOffset T0 = TestSim.T0;
 
+    private static SchedulingPlan Pass(SchedulingEngine engine, double at) => engine.RunPass(TestSim.At(at));
+
     // Two T0 nodes each with 2 of 4 GPUs busy until 100 s, and one T1 node, free. H (4 T0 GPUs on one node, 10 s) finds 4
     // T0 GPUs free but on two nodes: it is the head, reserved at 100 s. J (4 T1 GPUs on one node, 10 s, ending long before
     // the shadow time) has the same shape on other types: it starts on the T1 node. With more than 64 GPU types in the
@@ -209,6 +211,39 @@ public class PassPlannerMutationGapTests2
         var preemption = Assert.Single(plan.Preemptions);
         Assert.Equal((victim, "A2", PreemptionReason.Priority), (preemption.JobId, preemption.ForJobId, preemption.Reason));
         Assert.Equal("A2", Assert.Single(plan.Starts).JobId);
+    }
+
+    // "Grow" only when it pays (docs/scheduling.md, "Elastic jobs"): restart cost + work left at the new speed must be
+    // below the time left at the current speed. One 8-GPU node: R (4 GPUs, until t = 20) and Q (2 GPUs, long) run; E
+    // (elastic 2–8, estimate 100 s at 8 GPUs, linear scaling) starts at t = 10 on the last 2, at speed 2 / 8 = 0.25. At
+    // t = 20 R ends: E has done 10 × 0.25 = 2.5 s of its 100, so 97.5 s are left: 97.5 / 0.25 = 390 s at 2 GPUs. On the
+    // 4 + 2 = 6 GPUs it could have, speed 0.75: restart + 97.5 / 0.75 = restart + 130 s. With a restart cost of 259 s
+    // (389 < 390) E grows to 6; with 260 s (390, not below 390) it stays at 2.
+    [Theory]
+    [InlineData(259, true)]
+    [InlineData(260, false)]
+    public void Grow_OnlyWhenRestartPlusWorkAtTheNewSpeedIsShorter(double restartSeconds, bool grows)
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 8), "fifo", preemption: false);
+        engine.Submit([Job("R", 4, 20), Job("Q", 2, 10_000)], T0);
+        Pass(engine, 0);
+        engine.Submit([Job("E", 8, 100) with { MinGpus = 2, RestartCost = TimeSpan.FromSeconds(restartSeconds) }], TestSim.At(10));
+        Assert.Equal(2, Assert.Single(Pass(engine, 10).Starts).Gpus);
+        Assert.True(engine.Finish("R", 1, true, TestSim.At(20)));
+
+        var plan = Pass(engine, 20);
+
+        if (grows)
+        {
+            var grow = Assert.Single(plan.Resizes);
+            Assert.Equal(("E", ResizeKind.Grow, 6), (grow.JobId, grow.Kind, grow.Launch.Gpus));
+            Assert.Equal(2.5, grow.Launch.ProgressSeconds, 12);
+            Assert.Equal(0.75, grow.Launch.Speed, 12);
+        }
+        else
+        {
+            Assert.Empty(plan.Resizes);
+        }
     }
 
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
