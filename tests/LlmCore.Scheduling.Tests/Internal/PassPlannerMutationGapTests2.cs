@@ -129,7 +129,8 @@ public class PassPlannerMutationGapTests2
         Assert.StartsWith("needs 8 GPUs on one node; ", jobs["N"].Reason);
     }
 
-    // The victim order (docs/scheduling.md, "Preemption"): least lost work first, then lower priority, then the newest.
+    // The victim order (docs/scheduling.md, "The policies: when to use which" and "Required and preferred levels"): least
+    // lost work first, then lower priority, then the newest.
     // One 8-GPU node; two 4-GPU jobs start at t = 0 with no checkpoints, so at t = 10 each would lose 4 × 10 = 40
     // GPU-seconds: the same cost. P (4 GPUs, Critical) preempts one of them by priority: with priorities Low and High
     // the Low one (lower priority first), whichever was submitted first; with equal priorities the one submitted later.
@@ -170,7 +171,8 @@ public class PassPlannerMutationGapTests2
     }
 
     // The preemption trial frees victims in victim order until the gang fits, then takes back those it does not need
-    // (docs/scheduling.md, "Preemption"). One 6-GPU node, full: V1 (2 GPUs) and V2 (4 GPUs), both Low, started at t = 0
+    // (docs/scheduling.md, "The policies: when to use which"). One 6-GPU node, full: V1 (2 GPUs) and V2 (4 GPUs), both
+    // Low, started at t = 0
     // without checkpoints; at t = 10 they would lose 20 and 40 GPU-seconds, so V1 comes first. P (Critical) needs 4 GPUs:
     // the trial frees V1 (2 free), then V2 (6 free), and takes V1 back (4 still free): only V2 is preempted. Needing 6,
     // P takes both.
@@ -191,8 +193,8 @@ public class PassPlannerMutationGapTests2
         Assert.Equal(("P", gpus), (start.JobId, start.Gpus));
     }
 
-    // Kueue's rule for priority preemption across tenants (docs/scheduling.md, "Quotas"): another tenant's job is a victim
-    // only while its tenant borrows. One 8-GPU node; tenants a (nominal 8) and b (nominal 4) in one cohort. A1 (a, 4 GPUs,
+    // Kueue's rule for priority preemption across tenants (docs/scheduling.md, "The policies: when to use which"):
+    // another tenant's job is a victim only while its tenant borrows. One 8-GPU node; tenants a (nominal 8) and b (nominal 4) in one cohort. A1 (a, 4 GPUs,
     // Low) and then B1 (b, 4 GPUs, Low) start at t = 0; b holds 4 of its 4: not borrowing. At t = 10 A2 (a, 4 GPUs,
     // Critical; a would hold 8 of its 8) preempts A1, its own tenant's Low job, not B1 (the same cost, 40 GPU-seconds,
     // and the newer, so B1 would come first were it a victim at all). With b at nominal 2, b borrows and B1 is the victim.
