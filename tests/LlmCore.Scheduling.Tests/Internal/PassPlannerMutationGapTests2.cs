@@ -248,6 +248,43 @@ public class PassPlannerMutationGapTests2
         }
     }
 
+    // An ordering counts attained service in Gavel's normalised units only when the policy is heterogeneity-aware and has a
+    // throughput matrix (docs/scheduling.md, "Heterogeneous GPUs (Gavel)"): the pass says so in the context it gives
+    // every ordering, built-in or not.
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, true)]
+    public void OrderingContext_IsHeterogeneityAware_OnlyWithAMatrixAndTheFlag(bool aware, bool withMatrix, bool expected)
+    {
+        var matrix = new ThroughputMatrix(["k80", "v100"], [new KeyValuePair<string, IReadOnlyList<double>>("c", [1.0, 4.0])], "k80");
+        var recording = new RecordingOrdering();
+        var policy = SchedulingPolicy.Create("fifo") with { Ordering = recording, HeterogeneityAware = aware, Throughputs = withMatrix ? matrix : null };
+        var engine = new SchedulingEngine(new Cluster([new NodeSpec("k", 1, "k80"), new NodeSpec("v", 1, "v100")]), policy, null, T0);
+        engine.Submit([Job("j", 1) with { JobClass = "c" }], T0);
+
+        engine.RunPass(T0);
+
+        Assert.Equal([expected], recording.Seen);
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
+
+    /// <summary>FIFO keys (all equal: submission order), recording whether each pass's context was heterogeneity-aware.</summary>
+    private sealed class RecordingOrdering : IJobOrdering
+    {
+        public List<bool> Seen { get; } = [];
+
+        public string Name => "recording";
+
+        public bool IsPreemptive => false;
+
+        public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
+        {
+            Seen.Add(context.HeterogeneityAware);
+            keys.Clear();
+        }
+    }
 }
