@@ -269,6 +269,27 @@ public class PassPlannerMutationGapTests2
         Assert.Equal([expected], recording.Seen);
     }
 
+    // Dependencies under the orderings whose keys are computed every pass (DRF, multifactor), as under the others
+    // (docs/scheduling.md, "Pending reasons"): X runs on 2 of 8 GPUs; A (2 GPUs, after X) waits for it although GPUs are
+    // free; B (2 GPUs) starts.
+    [Theory]
+    [InlineData("drf")]
+    [InlineData("multifactor")]
+    [InlineData("fifo")]
+    public void Dependencies_UnderEveryOrdering_HoldBackOnlyTheDependentJob(string policy)
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 8), policy, preemption: false);
+        engine.Submit([Job("X", 2, 100)], T0);
+        Pass(engine, 0);
+        var jobs = engine.Submit([Job("A", 2, 10) with { Dependencies = ["X"] }, Job("B", 2, 10)], TestSim.At(1)).ToDictionary(j => j.Spec.Id);
+
+        var plan = Pass(engine, 1);
+
+        Assert.Equal("B", Assert.Single(plan.Starts).JobId);
+        Assert.Equal(JobState.Pending, jobs["A"].State);
+        Assert.Equal("waiting for dependencies: X", jobs["A"].Reason);
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
 
