@@ -290,6 +290,25 @@ public class PassPlannerMutationGapTests2
         Assert.Equal("waiting for dependencies: X", jobs["A"].Reason);
     }
 
+    // A failed backfill past the shadow time says nothing about the same shape ending before it. One 8-GPU node; A (4
+    // GPUs, 100 s) runs; B (8 GPUs) is the head, reserved at t = 100 with no GPU to spare. E (2 GPUs, 200 s) would run
+    // past 100 s on GPUs the reservation needs: blocked. D (2 GPUs, 100 s), the same shape, ends by the shadow time: it is
+    // backfilled on the 4 free GPUs.
+    [Fact]
+    public void Backfill_SameShapeEndingBeforeTheShadow_StartsAfterOneRunningPastItFailed()
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 8), "fifo", preemption: false);
+        engine.Submit([Job("A", 4, 100)], T0);
+        Pass(engine, 0);
+        var jobs = engine.Submit([Job("B", 8, 50), Job("E", 2, 200), Job("D", 2, 100)], T0).ToDictionary(j => j.Spec.Id);
+
+        var plan = Pass(engine, 0);
+
+        Assert.Equal("B", plan.Reservation!.JobId);
+        Assert.Equal("D", Assert.Single(plan.Starts).JobId);
+        Assert.Equal("waiting: starting now would delay the reservation of B at 2026-01-01 00:01:40Z", jobs["E"].Reason);
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
 
