@@ -309,6 +309,44 @@ public class PassPlannerMutationGapTests2
         Assert.Equal("waiting: starting now would delay the reservation of B at 2026-01-01 00:01:40Z", jobs["E"].Reason);
     }
 
+    // Reasons of the jobs a strict-order walk never reached, for a tenant with flavours (docs/scheduling.md, "Pending
+    // reasons"): each is the quota's refusal on every GPU type the job may use, or the head's waiting reason when some
+    // type admits it. Tenant f: H100 nominal 16, A100 nominal 4, no borrowing; an H100 node and an A100 node of 8. X (6
+    // H100) and Y (2 A100) run. B (4 H100, no estimate) is the head: 2 H100 free, no reservation without estimates, so the
+    // walk stops there. C (4 A100): 2 + 4 > 4 on its only type, refused. D (1 A100): admitted (2 + 1 ≤ 4), waits behind
+    // B. E (4 GPUs of either type): H100 admits it (6 + 4 ≤ 16), waits behind B. F (4 GPUs of either type, but of a job
+    // class whose throughput on H100 is 0 in the policy's matrix, so A100 only): refused like C, although the H100
+    // flavour alone would admit it.
+    [Fact]
+    public void DeferredReasons_WithFlavours_AreTheQuotasOnEveryTypeOrTheWait()
+    {
+        var cluster = new Cluster([new NodeSpec("h", 8, "H100"), new NodeSpec("a", 8, "A100")]);
+        var tenant = new TenantQuota("f", [new FlavorQuota("H100", 16) { BorrowingLimitGpus = 0 }, new FlavorQuota("A100", 4) { BorrowingLimitGpus = 0 }]);
+        var matrix = new ThroughputMatrix(["H100", "A100"], [new KeyValuePair<string, IReadOnlyList<double>>("a-only", [0.0, 1.0])], "A100");
+        var engine = new SchedulingEngine(cluster, SchedulingPolicy.Create("fifo") with { Throughputs = matrix }, [tenant], T0);
+        engine.Submit([Job("X", 6, tenant: "f") with { GpuTypes = ["H100"] }, Job("Y", 2, tenant: "f") with { GpuTypes = ["A100"] }], T0);
+        Assert.Equal(2, Pass(engine, 0).Starts.Count);
+        var jobs = engine.Submit(
+        [
+            Job("B", 4, tenant: "f") with { GpuTypes = ["H100"] },
+            Job("C", 4, tenant: "f") with { GpuTypes = ["A100"] },
+            Job("D", 1, tenant: "f") with { GpuTypes = ["A100"] },
+            Job("E", 4, tenant: "f"),
+            Job("F", 4, tenant: "f") with { JobClass = "a-only" },
+        ], T0).ToDictionary(j => j.Spec.Id);
+
+        var plan = Pass(engine, 1);
+
+        Assert.Empty(plan.Starts);
+        Assert.Null(plan.Reservation);
+        const string Waiting = "waiting behind B (strict order: no reservation can be computed without runtime estimates)";
+        Assert.StartsWith("needs 4 A100 GPUs; ", jobs["C"].Reason);
+        Assert.NotEqual(Waiting, jobs["C"].Reason);
+        Assert.Equal(Waiting, jobs["D"].Reason);
+        Assert.Equal(Waiting, jobs["E"].Reason);
+        Assert.Equal("needs 4 GPUs" + jobs["C"].Reason!["needs 4 A100 GPUs".Length..], jobs["F"].Reason);
+    }
+
     private static JobSpec OnOne(string id, int gpus, string type, double estimate) =>
         Job(id, gpus, estimate) with { GpuTypes = [type], MaxSpan = TopologyLevel.Node };
 
