@@ -14,34 +14,42 @@ public class PassPlannerMutationGapTests2
 
     private static SchedulingPlan Pass(SchedulingEngine engine, double at) => engine.RunPass(TestSim.At(at));
 
-    // Two T0 nodes each with 2 of 4 GPUs busy until 100 s, and one T1 node, free. H (4 T0 GPUs on one node, 10 s) finds 4
-    // T0 GPUs free but on two nodes: it is the head, reserved at 100 s. J (4 T1 GPUs on one node, 10 s, ending long before
-    // the shadow time) has the same shape on other types: it starts on the T1 node. With more than 64 GPU types in the
-    // cluster the same must hold (a memo keyed by a type mask that cannot tell the types apart would skip J).
+    // Two nodes of type h, each with 3 of 4 GPUs busy until 100 s, and one node of type j, free. H (2 GPUs of type h on one
+    // node, 10 s) finds 2 of its GPUs free but on two nodes: it is the head, reserved at 100 s. J (2 GPUs of type j on one
+    // node, 10 s, ending long before the shadow time) has the same shape on another type: it starts on the j node. The
+    // memo of failed shapes must tell any two types apart: T0 and T1, T1 and T2 (a mask built with the wrong shift would
+    // give both 0), on clusters of 2 to 70 types (T1 and T65: the same bit were shifts taken modulo 64), and for a tenant
+    // whose flavours are the two types (the types then come from its flavours).
     [Theory]
-    [InlineData(2)]
-    [InlineData(64)]
-    [InlineData(65)]
-    [InlineData(70)]
-    public void FailedShape_OnOtherGpuTypes_DoesNotBlockTheSameShape(int types)
+    [InlineData(2, "T0", "T1", false)]
+    [InlineData(3, "T1", "T2", false)]
+    [InlineData(3, "T1", "T2", true)]
+    [InlineData(64, "T0", "T1", false)]
+    [InlineData(65, "T0", "T1", false)]
+    [InlineData(70, "T1", "T65", false)]
+    [InlineData(70, "T1", "T65", true)]
+    public void FailedShape_OnOtherGpuTypes_DoesNotBlockTheSameShape(int types, string h, string j, bool flavours)
     {
-        var nodes = new List<NodeSpec> { new("t0a", 4, "T0"), new("t0b", 4, "T0"), new("t1", 4, "T1") };
-        for (var t = 2; t < types; t++)
+        // Type Tt is the cluster's type of index t (types are indexed in the order nodes name them).
+        var nodes = new List<NodeSpec>();
+        for (var t = 0; t < types; t++)
         {
-            nodes.Add(new NodeSpec($"x{t}", 1, $"T{t}"));
+            var type = $"T{t}";
+            nodes.AddRange(type == h ? [new("ha", 4, h), new("hb", 4, h)] : type == j ? [new("j", 4, j)] : [new NodeSpec($"x{t}", 1, type)]);
         }
 
-        var engine = NewEngine(new Cluster(nodes), "fifo", preemption: false);
-        engine.Submit([OnOne("A", 3, "T0", 100), OnOne("B", 3, "T0", 100)], T0);
+        var tenants = flavours ? new[] { new TenantQuota("default", [new FlavorQuota(h, 16), new FlavorQuota(j, 16)]) } : null;
+        var engine = NewEngine(new Cluster(nodes), "fifo", preemption: false, tenants: tenants);
+        engine.Submit([OnOne("A", 3, h, 100), OnOne("B", 3, h, 100)], T0);
         var first = engine.RunPass(T0);
-        Assert.Equal(["t0a", "t0b"], first.Starts.Select(s => s.Placement.Nodes.Single().NodeName).Order());
+        Assert.Equal(["ha", "hb"], first.Starts.Select(s => s.Placement.Nodes.Single().NodeName).Order());
 
-        engine.Submit([OnOne("H", 2, "T0", 10), OnOne("J", 2, "T1", 10)], T0);
+        engine.Submit([OnOne("H", 2, h, 10), OnOne("J", 2, j, 10)], T0);
         var plan = engine.RunPass(T0);
 
         Assert.Equal("H", plan.Reservation!.JobId);
-        var j = Assert.Single(plan.Starts);
-        Assert.Equal(("J", "t1"), (j.JobId, j.Placement.Nodes.Single().NodeName));
+        var started = Assert.Single(plan.Starts);
+        Assert.Equal(("J", "j"), (started.JobId, started.Placement.Nodes.Single().NodeName));
     }
 
     // A tenant whose only flavour is a GPU type beyond the 64th of the cluster: 65 one-GPU nodes of types T0 … T64 and
