@@ -139,7 +139,7 @@ public sealed record PoissonSampledEvent : PrivacyEvent
     public PoissonSampledEvent(double samplingProbability, PrivacyEvent @event)
     {
         SamplingProbability = CheckProbability(samplingProbability, nameof(samplingProbability));
-        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(@event, nameof(@event));
         Event = @event;
     }
 
@@ -197,7 +197,7 @@ public sealed record SampledWithoutReplacementEvent : PrivacyEvent
             throw new ArgumentOutOfRangeException(nameof(sampleSize), sampleSize, $"sampleSize must be in [0, datasetSize = {datasetSize}].");
         }
 
-        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(@event, nameof(@event));
         DatasetSize = datasetSize;
         SampleSize = sampleSize;
         Event = @event;
@@ -239,7 +239,7 @@ public sealed record SelfComposedEvent : PrivacyEvent
     /// <exception cref="ArgumentNullException"><paramref name="event"/> is <see langword="null"/>.</exception>
     public SelfComposedEvent(PrivacyEvent @event, long count)
     {
-        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(@event, nameof(@event));
         if (count < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, "count (the number of steps) must be >= 1.");
