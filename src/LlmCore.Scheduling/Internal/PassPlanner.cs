@@ -832,19 +832,13 @@ internal sealed class PassPlanner
     /// <summary>
     /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> when
     /// only the ordering can make a victim, in victim order (cost, priority, newest), read lazily from the engine's
-    /// <see cref="VictimIndex"/>: each group is already in victim order, so the order is a merge of the groups' first
-    /// eligible jobs, their costs computed as the full scan computes them. Eligible exactly as in the full scan: a
-    /// candidate not preempted in this pass, of priority at most the preemptor's, ranked after it (for an ordering with
-    /// anchored running keys, jobs below the anchor line are passed over without computing their key, as in
-    /// <see cref="AnchoredVictims"/>).
+    /// <see cref="VictimIndex"/>, which costs the jobs it reads as the full scan costs them and gives them out in exactly
+    /// the full sort's order. Eligible exactly as in the full scan: a candidate not preempted in this pass, of priority at
+    /// most the preemptor's, ranked after it (for an ordering with anchored running keys, jobs below the anchor line are
+    /// passed over without computing their key, as in <see cref="AnchoredVictims"/>).
     /// </summary>
     private IEnumerable<(Job Victim, PreemptionReason Reason)> IndexedVictims(VictimIndex index, double jobKey, int priority)
     {
-        var groups = index.Groups;
-        var n = groups.Count;
-        var cursors = new SortedSet<Job>.Enumerator[n];
-        var heads = new Job?[n];
-        var keys = new VictimKey[n];
         var floor = double.NegativeInfinity;
         var anchorFloor = _engine.PreemptibleByAnchor is not null;
         if (anchorFloor)
@@ -854,50 +848,14 @@ internal sealed class PassPlanner
         }
 
         var independent = _policy.Ordering.KeysAreIndependent;
-        for (var g = 0; g < n; g++)
+        foreach (var v in index.InVictimOrder(_now, Eligible))
         {
-            cursors[g] = groups[g].GetEnumerator();
-            Advance(g);
+            yield return (v, PreemptionReason.Ordering);
         }
 
-        while (true)
-        {
-            var best = -1;
-            for (var g = 0; g < n; g++)
-            {
-                if (heads[g] is not null && (best < 0 || keys[g].CompareTo(keys[best]) < 0))
-                {
-                    best = g;
-                }
-            }
-
-            if (best < 0)
-            {
-                yield break;
-            }
-
-            yield return (heads[best]!, PreemptionReason.Ordering);
-            Advance(best);
-        }
-
-        void Advance(int g)
-        {
-            while (cursors[g].MoveNext())
-            {
-                var v = cursors[g].Current;
-                if (!IsVictimCandidate(v) || v.PreemptedInPass == _pass || v.Spec.Priority > priority
-                    || (anchorFloor && v.RunningKeyAnchor < floor) || !(jobKey < (independent ? KeyOf(v) : RunningKey(v))))
-                {
-                    continue;
-                }
-
-                heads[g] = v;
-                keys[g] = new VictimKey(_policy.Preemption.VictimCost(v, _now), v.Spec.Priority, v.Sequence);
-                return;
-            }
-
-            heads[g] = null;
-        }
+        bool Eligible(Job v) =>
+            IsVictimCandidate(v) && v.PreemptedInPass != _pass && v.Spec.Priority <= priority
+            && !(anchorFloor && v.RunningKeyAnchor < floor) && jobKey < (independent ? KeyOf(v) : RunningKey(v));
     }
 
     /// <summary>Places a running elastic job anew, at most <paramref name="maxGpus"/> GPUs, on the ledger as it is (its own
