@@ -42,7 +42,7 @@ internal sealed class VictimIndex
 
     private readonly Dictionary<GroupKey, Group> _groupOf = [];
     private readonly List<Stream> _streams = [];
-    private readonly PriorityQueue<Job, PassPlanner.VictimKey> _read = new();
+    private readonly Reading _reading = new();
     private int _unindexed;
 
     /// <summary>Gets whether every running preemptible job is in a group (none has a run restart cost that is not a whole
@@ -99,15 +99,15 @@ internal sealed class VictimIndex
     /// </summary>
     public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible)
     {
-        var read = _read;
-        read.Clear();
-        var reading = new Reading(now, eligible, read);
+        var reading = _reading;
+        reading.Begin(now, eligible);
+        var read = reading.Read;
         foreach (var s in _streams)
         {
             s.Reset(reading);
         }
 
-        while (true)
+        while (!reading.Stopped)
         {
             Stream? low = null;
             foreach (var s in _streams)
@@ -133,6 +133,10 @@ internal sealed class VictimIndex
             }
         }
     }
+
+    /// <summary>Ends the current <see cref="InVictimOrder"/> reading: it gives no more jobs (may be called from the
+    /// filter; the job being filtered is then not given either).</summary>
+    public void StopReading() => _reading.Stopped = true;
 
     private static GroupKey? KeyOf(Job job)
     {
@@ -198,20 +202,36 @@ internal sealed class VictimIndex
         }
     }
 
-    /// <summary>The state of one <see cref="InVictimOrder"/> reading, shared by the streams.</summary>
-    private sealed class Reading(DateTimeOffset now, Func<Job, bool> eligible, PriorityQueue<Job, PassPlanner.VictimKey> read)
+    /// <summary>The state of the current <see cref="InVictimOrder"/> reading, shared by the streams (one per index,
+    /// reused).</summary>
+    private sealed class Reading
     {
-        public DateTimeOffset Now { get; } = now;
+        public DateTimeOffset Now { get; private set; }
 
-        public long NowTicks { get; } = now.UtcTicks;
+        public long NowTicks { get; private set; }
 
-        public Func<Job, bool> Eligible { get; } = eligible;
+        public Func<Job, bool> Eligible { get; private set; } = null!;
+
+        /// <summary>Gets the jobs read and costed, not yet given out, cheapest first.</summary>
+        public PriorityQueue<Job, PassPlanner.VictimKey> Read { get; } = new();
+
+        /// <summary>Gets or sets whether the reading was stopped (<see cref="StopReading"/>).</summary>
+        public bool Stopped { get; set; }
+
+        public void Begin(DateTimeOffset now, Func<Job, bool> eligible)
+        {
+            Now = now;
+            NowTicks = now.UtcTicks;
+            Eligible = eligible;
+            Stopped = false;
+            Read.Clear();
+        }
 
         /// <summary>Costs a job exactly and puts it in the heap of jobs read.</summary>
-        public void Take(Job job) => read.Enqueue(job, VictimKey(job, Now));
+        public void Take(Job job) => Read.Enqueue(job, VictimKey(job, Now));
 
         /// <summary>Puts a job already costed in the heap of jobs read.</summary>
-        public void Take(Job job, PassPlanner.VictimKey key) => read.Enqueue(job, key);
+        public void Take(Job job, PassPlanner.VictimKey key) => Read.Enqueue(job, key);
     }
 
     private sealed class Group
@@ -308,7 +328,7 @@ internal sealed class VictimIndex
             }
 
             var end = group.RestartEnd;
-            while (_cursor.MoveNext())
+            while (!Reading.Stopped && _cursor.MoveNext())
             {
                 var job = _cursor.Current;
                 if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks >= end)
@@ -316,7 +336,7 @@ internal sealed class VictimIndex
                     break;
                 }
 
-                if (Reading.Eligible(job))
+                if (Reading.Eligible(job) && !Reading.Stopped)
                 {
                     // Exact: every later job started no later, so its elapsed time, hence its cost, is at least this one's.
                     _head = job;
@@ -428,13 +448,13 @@ internal sealed class VictimIndex
         private void Advance()
         {
             var end = group.RestartEnd;
-            while (_cursor is not null)
+            while (_cursor is not null && !Reading.Stopped)
             {
-                while (_cursor.MoveNext())
+                while (!Reading.Stopped && _cursor.MoveNext())
                 {
                     var entry = _cursor.Current;
                     var job = entry.Job!;
-                    if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks < end || !Reading.Eligible(job))
+                    if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks < end || !Reading.Eligible(job) || Reading.Stopped)
                     {
                         continue;
                     }
@@ -456,6 +476,11 @@ internal sealed class VictimIndex
             var end = group.RestartEnd;
             foreach (var entry in View(low, high))
             {
+                if (Reading.Stopped)
+                {
+                    return;
+                }
+
                 var job = entry.Job!;
                 if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks >= end && Reading.Eligible(job))
                 {

@@ -110,6 +110,37 @@ public class VictimIndexTests
         Assert.Equal(new[] { x, y }, index.InVictimOrder(now, _ => true));
     }
 
+    /// <summary>The planner's race stops a reading from the filter: the job being filtered and every later one are not
+    /// given; a new reading starts afresh. Same three jobs as the hand-worked case (order A, B, C).</summary>
+    [Fact]
+    public void StopReading_FromTheFilter_EndsTheReadingOnly()
+    {
+        var index = new VictimIndex();
+        var a = Running(Spec("a", 1, 60, TimeSpan.FromSeconds(600)), 1, 2000 - 30, runRestartSeconds: 60);
+        var b = Running(Spec("b", 1, 60, TimeSpan.FromSeconds(600)), 2, 2000 - 1290, runRestartSeconds: 60);
+        var c = Running(Spec("c", 1, 60, TimeSpan.FromSeconds(600)), 3, 2000 - 700, runRestartSeconds: 60);
+        index.Add(a);
+        index.Add(b);
+        index.Add(c);
+        var now = Origin.AddSeconds(2000);
+        var seen = new List<Job>();
+
+        var given = index.InVictimOrder(now, j =>
+        {
+            seen.Add(j);
+            if (j == b)
+            {
+                index.StopReading();
+            }
+
+            return true;
+        }).ToList();
+
+        Assert.Equal(new[] { a }, given);
+        Assert.DoesNotContain(c, seen);
+        Assert.Equal(new[] { a, b, c }, index.InVictimOrder(now, _ => true));
+    }
+
     [Fact]
     public void Complete_FollowsRunRestartCostsInWholeTicks()
     {
