@@ -66,13 +66,7 @@ public class VictimIndexTests
     [Fact]
     public void InVictimOrder_ThreeJobsByHand_RotatesByPhase()
     {
-        var index = new VictimIndex();
-        var a = Running(Spec("a", 1, 60, TimeSpan.FromSeconds(600)), 1, 2000 - 30, runRestartSeconds: 60);
-        var b = Running(Spec("b", 1, 60, TimeSpan.FromSeconds(600)), 2, 2000 - 1290, runRestartSeconds: 60);
-        var c = Running(Spec("c", 1, 60, TimeSpan.FromSeconds(600)), 3, 2000 - 700, runRestartSeconds: 60);
-        index.Add(a);
-        index.Add(b);
-        index.Add(c);
+        var (index, a, b, c) = ThreeJobsByHand();
         var now = Origin.AddSeconds(2000);
 
         Assert.Equal(90, LeastLostWorkPreemption.Instance.VictimCost(a, now));
@@ -115,13 +109,7 @@ public class VictimIndexTests
     [Fact]
     public void StopReading_FromTheFilter_EndsTheReadingOnly()
     {
-        var index = new VictimIndex();
-        var a = Running(Spec("a", 1, 60, TimeSpan.FromSeconds(600)), 1, 2000 - 30, runRestartSeconds: 60);
-        var b = Running(Spec("b", 1, 60, TimeSpan.FromSeconds(600)), 2, 2000 - 1290, runRestartSeconds: 60);
-        var c = Running(Spec("c", 1, 60, TimeSpan.FromSeconds(600)), 3, 2000 - 700, runRestartSeconds: 60);
-        index.Add(a);
-        index.Add(b);
-        index.Add(c);
+        var (index, a, b, c) = ThreeJobsByHand();
         var now = Origin.AddSeconds(2000);
         var seen = new List<Job>();
 
@@ -317,6 +305,19 @@ public class VictimIndexTests
 
         var exact = (restart + ((elapsed - restart) % interval.Ticks)) / (double)TimeSpan.TicksPerSecond;
         return Math.Abs(job.SecondsSinceCheckpoint(now) - exact) > interval.TotalSeconds / 2;
+    }
+
+    /// <summary>The hand-worked case's index and jobs A, B, C (see <see cref="InVictimOrder_ThreeJobsByHand_RotatesByPhase"/>).</summary>
+    private static (VictimIndex Index, Job A, Job B, Job C) ThreeJobsByHand()
+    {
+        var index = new VictimIndex();
+        var a = Running(Spec("a", 1, 60, TimeSpan.FromSeconds(600)), 1, 2000 - 30, runRestartSeconds: 60);
+        var b = Running(Spec("b", 1, 60, TimeSpan.FromSeconds(600)), 2, 2000 - 1290, runRestartSeconds: 60);
+        var c = Running(Spec("c", 1, 60, TimeSpan.FromSeconds(600)), 3, 2000 - 700, runRestartSeconds: 60);
+        index.Add(a);
+        index.Add(b);
+        index.Add(c);
+        return (index, a, b, c);
     }
 
     private static JobSpec Spec(string id, int gpus, double restartSeconds, TimeSpan? checkpoint) => new(id, gpus)
