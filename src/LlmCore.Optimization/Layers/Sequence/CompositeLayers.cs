@@ -216,7 +216,7 @@ internal sealed class ResidualLayer<T> : SequenceLayer<T>
     private static SequenceLayer<T> Check(SequenceLayer<T> inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        if (inner.InputWidth != inner.OutputWidth || inner.OutputLengthFor(1) != 1)
+        if (inner.InputWidth != inner.OutputWidth || inner.OutputLengthFor(2) != 2)
         {
             throw new ArgumentException("A residual connection needs a layer that keeps the width and the length.", nameof(inner));
         }

@@ -336,7 +336,7 @@ public class SequenceLayerTests
                 Perturbed(new NormalizationLayer<double>("ln_2", width, false, true, 1e-5), seed + 2),
                 new LayerChain<double>(Linear("c_fc", width, 4 * width, seed + 3, true), new GeluTanhLayer<double>(4 * width), Linear("mlp_proj", 4 * width, width, seed + 4, true)))));
 
-    private static NormalizationLayer<double> Perturbed(NormalizationLayer<double> layer, int seed)
+    internal static NormalizationLayer<double> Perturbed(NormalizationLayer<double> layer, int seed)
     {
         // Gains and biases away from 1 and 0 so that every term of the gradient is exercised.
         var g = SequenceHarness.Random(layer.Gain.Length, seed, 0.5);
