@@ -866,7 +866,7 @@ internal sealed class PassPlanner
         var scanned = 0;
         var complete = false;
         var given = 0;
-        foreach (var v in index.InVictimOrder(_now, Raced))
+        foreach (var v in index.InVictimOrder(_now, Raced, floor))
         {
             given++;
             yield return (v, PreemptionReason.Ordering);

@@ -33,6 +33,14 @@ namespace LlmCore.Scheduling.Internal;
 /// submission exactly as the full sort orders them. A job whose run's restart cost is not a whole number of ticks is
 /// only counted: <see cref="Complete"/> is then <see langword="false"/> and the planner uses its full scan.
 /// </para>
+/// <para>
+/// Storage: each group keeps its jobs in treaps (by start, and with checkpoints by phase) whose nodes also hold the
+/// largest running-key anchor (<see cref="Job.RunningKeyAnchor"/>) of their subtree. A reading may pass an anchor floor
+/// (an ordering with anchored running keys, SRTF: a job whose anchor is below the preemptor's line ranks before it and
+/// is no victim); the walks then skip every subtree whose largest anchor is below the floor, so that the many running
+/// jobs ranked before the preemptor cost O(log n) per skipped run of them instead of one filter call each. The walks
+/// use preallocated stacks: a reading allocates nothing but its iterator. Groups without jobs are not visited.
+/// </para>
 /// <para>Not thread-safe; owned by one engine.</para>
 /// </remarks>
 internal sealed class VictimIndex
@@ -41,7 +49,8 @@ internal sealed class VictimIndex
     private const double RoundingPerTick = 36.0 / (1L << 53);
 
     private readonly Dictionary<GroupKey, Group> _groupOf = [];
-    private readonly List<Stream> _streams = [];
+    private readonly List<Group> _groups = [];
+    private readonly List<Stream> _active = [];
     private readonly Reading _reading = new();
     private int _unindexed;
 
@@ -52,7 +61,7 @@ internal sealed class VictimIndex
     /// <summary>Gets the number of jobs in the groups.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Adds a job that just started (its placement, start and run restart cost set).</summary>
+    /// <summary>Adds a job that just started (its placement, start, run restart cost and running-key anchor set).</summary>
     public void Add(Job job)
     {
         if (KeyOf(job) is not { } key)
@@ -65,11 +74,7 @@ internal sealed class VictimIndex
         {
             group = new Group(key);
             _groupOf.Add(key, group);
-            _streams.Add(group.Recent);
-            if (group.Phase is not null)
-            {
-                _streams.Add(group.Phase);
-            }
+            _groups.Add(group);
         }
 
         group.Add(job);
@@ -94,24 +99,38 @@ internal sealed class VictimIndex
     /// <summary>
     /// The indexed jobs that <paramref name="eligible"/> accepts, in victim order at <paramref name="now"/> (cost as
     /// <c>LeastLostWorkPreemption</c> computes it, then lower priority, then newest submission), read lazily: the same
-    /// sequence as sorting every accepted job by that key. <paramref name="eligible"/> must be a pure function of the
-    /// job; it is called once per job read, at most. One reading at a time: starting another ends the previous one.
+    /// sequence as sorting every accepted job by that key. Jobs whose <see cref="Job.RunningKeyAnchor"/> (as it was when
+    /// they were added) is below <paramref name="anchorFloor"/> are passed over without calling the filter (a NaN anchor
+    /// is never below). <paramref name="eligible"/> must be a pure function of the job; it is called once per job read,
+    /// at most. One reading at a time: starting another ends the previous one.
     /// </summary>
-    public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible)
+    public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible, double anchorFloor = double.NegativeInfinity)
     {
         var reading = _reading;
-        reading.Begin(now, eligible);
+        reading.Begin(now, eligible, anchorFloor);
         var read = reading.Read;
-        foreach (var s in _streams)
+        var streams = _active;
+        streams.Clear();
+        foreach (var group in _groups)
         {
-            s.Reset(reading);
+            if (group.Count > 0)
+            {
+                group.Recent.Reset(reading);
+                streams.Add(group.Recent);
+                if (group.Phase is { } phase)
+                {
+                    phase.Reset(reading);
+                    streams.Add(phase);
+                }
+            }
         }
 
         while (!reading.Stopped)
         {
             Stream? low = null;
-            foreach (var s in _streams)
+            for (var i = 0; i < streams.Count; i++)
             {
+                var s = streams[i];
                 if (!s.Done && (low is null || s.Bound < low.Bound))
                 {
                     low = s;
@@ -170,35 +189,20 @@ internal sealed class VictimIndex
     /// in ticks (both 0 without one).</summary>
     private readonly record struct GroupKey(int Gpus, double Restart, long RunRestartTicks, long IntervalTicks);
 
-    /// <summary>A job's phase (ticks) in its group's phase order, then its submission sequence (unique).</summary>
-    private readonly record struct PhaseEntry(long Phase, long Sequence, Job? Job);
-
-    private sealed class PhaseOrder : IComparer<PhaseEntry>
+    /// <summary>A tree position: compared by <see cref="First"/>, then <see cref="Second"/>, then <see cref="Third"/>
+    /// (the submission sequence, unique in a group).</summary>
+    private readonly record struct TreeKey(long First, long Second, long Third) : IComparable<TreeKey>
     {
-        public static readonly PhaseOrder Instance = new();
-
-        public int Compare(PhaseEntry x, PhaseEntry y)
+        public int CompareTo(TreeKey other)
         {
-            var c = x.Phase.CompareTo(y.Phase);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-        }
-    }
-
-    /// <summary>Newest start first, then lower priority, then newest submission.</summary>
-    private sealed class ByStart : IComparer<Job>
-    {
-        public static readonly ByStart Instance = new();
-
-        public int Compare(Job? x, Job? y)
-        {
-            var c = y!.RunStartedAt!.Value.UtcTicks.CompareTo(x!.RunStartedAt!.Value.UtcTicks);
+            var c = First.CompareTo(other.First);
             if (c != 0)
             {
                 return c;
             }
 
-            c = x.Spec.Priority.CompareTo(y.Spec.Priority);
-            return c != 0 ? c : y.Sequence.CompareTo(x.Sequence);
+            c = Second.CompareTo(other.Second);
+            return c != 0 ? c : Third.CompareTo(other.Third);
         }
     }
 
@@ -212,17 +216,21 @@ internal sealed class VictimIndex
 
         public Func<Job, bool> Eligible { get; private set; } = null!;
 
+        /// <summary>Gets the anchor below which a job is passed over.</summary>
+        public double AnchorFloor { get; private set; }
+
         /// <summary>Gets the jobs read and costed, not yet given out, cheapest first.</summary>
         public PriorityQueue<Job, PassPlanner.VictimKey> Read { get; } = new();
 
         /// <summary>Gets or sets whether the reading was stopped (<see cref="StopReading"/>).</summary>
         public bool Stopped { get; set; }
 
-        public void Begin(DateTimeOffset now, Func<Job, bool> eligible)
+        public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double anchorFloor)
         {
             Now = now;
             NowTicks = now.UtcTicks;
             Eligible = eligible;
+            AnchorFloor = anchorFloor;
             Stopped = false;
             Read.Clear();
         }
@@ -242,22 +250,26 @@ internal sealed class VictimIndex
             Recent = new RecentStream(this);
             if (key.IntervalTicks > 0)
             {
-                ByPhase = new SortedSet<PhaseEntry>(PhaseOrder.Instance);
+                ByPhase = new AnchorTree();
                 Phase = new PhaseStream(this);
             }
         }
 
         public GroupKey Key { get; }
 
-        /// <summary>Every job of the group, newest start first.</summary>
-        public SortedSet<Job> ByStart { get; } = new(Internal.VictimIndex.ByStart.Instance);
+        /// <summary>Every job of the group by (start, −priority, sequence): read from the top, newest start first, then
+        /// lower priority, then newest submission.</summary>
+        public AnchorTree ByStart { get; } = new();
 
-        /// <summary>With a checkpoint interval, every job of the group by phase; otherwise <see langword="null"/>.</summary>
-        public SortedSet<PhaseEntry>? ByPhase { get; }
+        /// <summary>With a checkpoint interval, every job of the group by (phase, 0, sequence); otherwise
+        /// <see langword="null"/>.</summary>
+        public AnchorTree? ByPhase { get; }
 
         public RecentStream Recent { get; }
 
         public PhaseStream? Phase { get; }
+
+        public int Count => ByStart.Count;
 
         /// <summary>The elapsed ticks below which a job's lost work is its elapsed time (a job without checkpoints
         /// always; with them, while it is in its restart, or has not started yet).</summary>
@@ -265,18 +277,280 @@ internal sealed class VictimIndex
 
         public void Add(Job job)
         {
-            ByStart.Add(job);
-            ByPhase?.Add(EntryOf(job));
+            ByStart.Add(StartKey(job), job);
+            ByPhase?.Add(PhaseKey(job), job);
         }
 
         public bool Remove(Job job)
         {
-            ByPhase?.Remove(EntryOf(job));
-            return ByStart.Remove(job);
+            ByPhase?.Remove(PhaseKey(job));
+            return ByStart.Remove(StartKey(job));
         }
 
-        private PhaseEntry EntryOf(Job job) =>
-            new(Mod(job.RunStartedAt!.Value.UtcTicks + Key.RunRestartTicks, Key.IntervalTicks), job.Sequence, job);
+        private static TreeKey StartKey(Job job) => new(job.RunStartedAt!.Value.UtcTicks, -(long)job.Spec.Priority, job.Sequence);
+
+        private TreeKey PhaseKey(Job job) =>
+            new(Mod(job.RunStartedAt!.Value.UtcTicks + Key.RunRestartTicks, Key.IntervalTicks), 0, job.Sequence);
+    }
+
+    /// <summary>A treap node: a job at its position, with the largest anchor of its subtree.</summary>
+    private sealed class Node(TreeKey key, Job job)
+    {
+        public TreeKey Key { get; } = key;
+
+        public Job Job { get; } = job;
+
+        /// <summary>Gets the heap priority of the treap: a hash of the submission sequence (so the shape is
+        /// reproducible).</summary>
+        public ulong Priority { get; } = Mix((ulong)job.Sequence);
+
+        /// <summary>Gets the job's running-key anchor, NaN read as +∞ (a NaN anchor is never below a floor).</summary>
+        public double Anchor { get; } = double.IsNaN(job.RunningKeyAnchor) ? double.PositiveInfinity : job.RunningKeyAnchor;
+
+        public Node? Left { get; set; }
+
+        public Node? Right { get; set; }
+
+        /// <summary>Gets the largest <see cref="Anchor"/> in this subtree.</summary>
+        public double Max { get; private set; }
+
+        public void Update()
+        {
+            var max = Anchor;
+            if (Left is { } left && left.Max > max)
+            {
+                max = left.Max;
+            }
+
+            if (Right is { } right && right.Max > max)
+            {
+                max = right.Max;
+            }
+
+            Max = max;
+        }
+
+        // SplitMix64's finaliser (Steele, Lea and Flood 2014).
+        private static ulong Mix(ulong x)
+        {
+            x += 0x9E3779B97F4A7C15UL;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
+    }
+
+    /// <summary>A treap (Seidel and Aragon 1996) of jobs by <see cref="TreeKey"/>, each node holding its subtree's
+    /// largest anchor; O(log n) expected per insertion and removal.</summary>
+    private sealed class AnchorTree
+    {
+        public Node? Root { get; private set; }
+
+        public int Count { get; private set; }
+
+        /// <summary>Gets the smallest <see cref="TreeKey.First"/> (the tree must not be empty).</summary>
+        public long SmallestFirst
+        {
+            get
+            {
+                var n = Root!;
+                while (n.Left is { } left)
+                {
+                    n = left;
+                }
+
+                return n.Key.First;
+            }
+        }
+
+        public void Add(TreeKey key, Job job)
+        {
+            var node = new Node(key, job);
+            node.Update();
+            Root = Insert(Root, node);
+            Count++;
+        }
+
+        public bool Remove(TreeKey key)
+        {
+            var before = Count;
+            Root = Delete(Root, key);
+            return Count < before;
+        }
+
+        private static Node Insert(Node? tree, Node node)
+        {
+            if (tree is null)
+            {
+                return node;
+            }
+
+            if (node.Priority > tree.Priority)
+            {
+                Split(tree, node.Key, out var left, out var right);
+                node.Left = left;
+                node.Right = right;
+                node.Update();
+                return node;
+            }
+
+            if (node.Key.CompareTo(tree.Key) < 0)
+            {
+                tree.Left = Insert(tree.Left, node);
+            }
+            else
+            {
+                tree.Right = Insert(tree.Right, node);
+            }
+
+            tree.Update();
+            return tree;
+        }
+
+        /// <summary>Splits <paramref name="tree"/> into the nodes below <paramref name="key"/> and the rest.</summary>
+        private static void Split(Node? tree, TreeKey key, out Node? below, out Node? rest)
+        {
+            if (tree is null)
+            {
+                below = null;
+                rest = null;
+                return;
+            }
+
+            if (tree.Key.CompareTo(key) < 0)
+            {
+                Split(tree.Right, key, out var middle, out rest);
+                tree.Right = middle;
+                below = tree;
+            }
+            else
+            {
+                Split(tree.Left, key, out below, out var middle);
+                tree.Left = middle;
+                rest = tree;
+            }
+
+            tree.Update();
+        }
+
+        private Node? Delete(Node? tree, TreeKey key)
+        {
+            if (tree is null)
+            {
+                return null;
+            }
+
+            var c = key.CompareTo(tree.Key);
+            if (c == 0)
+            {
+                Count--;
+                return Merge(tree.Left, tree.Right);
+            }
+
+            if (c < 0)
+            {
+                tree.Left = Delete(tree.Left, key);
+            }
+            else
+            {
+                tree.Right = Delete(tree.Right, key);
+            }
+
+            tree.Update();
+            return tree;
+        }
+
+        /// <summary>Joins two treaps, every key of <paramref name="low"/> below every key of <paramref name="high"/>.</summary>
+        private static Node? Merge(Node? low, Node? high)
+        {
+            if (low is null)
+            {
+                return high;
+            }
+
+            if (high is null)
+            {
+                return low;
+            }
+
+            if (low.Priority > high.Priority)
+            {
+                low.Right = Merge(low.Right, high);
+                low.Update();
+                return low;
+            }
+
+            high.Left = Merge(low, high.Left);
+            high.Update();
+            return high;
+        }
+    }
+
+    /// <summary>
+    /// A descending walk over the nodes of an <see cref="AnchorTree"/> whose <see cref="TreeKey.First"/> lies in a range,
+    /// passing over every subtree whose largest anchor is below the floor (and every node whose own anchor is). Reused:
+    /// its stack grows once to the tree's height and is not allocated again.
+    /// </summary>
+    private sealed class Walk
+    {
+        private Node?[] _stack = new Node?[32];
+        private int _depth;
+        private long _low;
+        private long _high;
+        private double _floor;
+
+        public void Start(AnchorTree tree, long low, long high, double floor)
+        {
+            Array.Clear(_stack, 0, _depth);
+            _depth = 0;
+            _low = low;
+            _high = high;
+            _floor = floor;
+            PushRight(tree.Root);
+        }
+
+        /// <summary>The next node (largest key first), or <see langword="null"/> at the end.</summary>
+        public Node? Next()
+        {
+            while (_depth > 0)
+            {
+                var node = _stack[--_depth]!;
+                _stack[_depth] = null;
+                PushRight(node.Left);
+                if (!(node.Anchor < _floor))
+                {
+                    return node;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Stacks the path to the largest node in range of <paramref name="node"/>'s subtree.</summary>
+        private void PushRight(Node? node)
+        {
+            while (node is not null && !(node.Max < _floor))
+            {
+                if (node.Key.First > _high)
+                {
+                    node = node.Left;
+                }
+                else if (node.Key.First < _low)
+                {
+                    node = node.Right;
+                }
+                else
+                {
+                    if (_depth == _stack.Length)
+                    {
+                        Array.Resize(ref _stack, _stack.Length * 2);
+                    }
+
+                    _stack[_depth++] = node;
+                    node = node.Right;
+                }
+            }
+        }
     }
 
     /// <summary>A group's jobs in an order of non-decreasing lower bound on their cost, merged by the reading.</summary>
@@ -300,7 +574,7 @@ internal sealed class VictimIndex
     /// <summary>The jobs whose lost work is their elapsed time, newest start first (so cheapest first, exactly).</summary>
     private sealed class RecentStream(Group group) : Stream
     {
-        private SortedSet<Job>.Enumerator _cursor;
+        private readonly Walk _walk = new();
         private bool _open;
         private Job? _head;
         private PassPlanner.VictimKey _key;
@@ -309,7 +583,8 @@ internal sealed class VictimIndex
         {
             base.Reset(reading);
             _open = false;
-            Done = group.ByStart.Count == 0;
+            _head = null;
+            Done = group.Count == 0;
 
             // lost ≥ 0 (elapsed is clamped at 0), and g · (x + R) is monotone in x under rounding.
             Bound = group.Key.Gpus * (0.0 + group.Key.Restart);
@@ -319,23 +594,18 @@ internal sealed class VictimIndex
         {
             if (!_open)
             {
+                // Elapsed below the restart end: start ≥ now − end + 1 (no overflow: now ≥ 0, end ≤ long.MaxValue).
                 _open = true;
-                _cursor = group.ByStart.GetEnumerator();
+                _walk.Start(group.ByStart, Reading.NowTicks - group.RestartEnd + 1, long.MaxValue, Reading.AnchorFloor);
             }
             else
             {
                 Reading.Take(_head!, _key);
             }
 
-            var end = group.RestartEnd;
-            while (!Reading.Stopped && _cursor.MoveNext())
+            while (!Reading.Stopped && _walk.Next() is { } node)
             {
-                var job = _cursor.Current;
-                if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks >= end)
-                {
-                    break;
-                }
-
+                var job = node.Job;
                 if (Reading.Eligible(job) && !Reading.Stopped)
                 {
                     // Exact: every later job started no later, so its elapsed time, hence its cost, is at least this one's.
@@ -355,9 +625,10 @@ internal sealed class VictimIndex
     private sealed class PhaseStream(Group group) : Stream
     {
         private readonly (long Low, long High)[] _ranges = new (long, long)[2];
+        private readonly Walk _walk = new();
         private int _rangeCount;
         private int _range;
-        private IEnumerator<PhaseEntry>? _cursor;
+        private bool _walking;
         private bool _open;
         private Job? _head;
         private long _margin;
@@ -367,7 +638,7 @@ internal sealed class VictimIndex
         {
             base.Reset(reading);
             _open = false;
-            _cursor = null;
+            _walking = false;
             _head = null;
             Done = group.ByPhase!.Count == 0;
             if (Done)
@@ -376,7 +647,7 @@ internal sealed class VictimIndex
             }
 
             var key = group.Key;
-            var oldest = Math.Max(0, reading.NowTicks - group.ByStart.Max!.RunStartedAt!.Value.UtcTicks);
+            var oldest = Math.Max(0, reading.NowTicks - group.ByStart.SmallestFirst);
             _margin = (long)Math.Ceiling(((double)oldest + key.RunRestartTicks + key.IntervalTicks) * RoundingPerTick) + 1;
             _q = Mod(reading.NowTicks, key.IntervalTicks);
 
@@ -442,29 +713,36 @@ internal sealed class VictimIndex
                 _ranges[_rangeCount++] = (bottom, c - 1);
             }
 
-            _cursor = View(_ranges[0].Low, _ranges[0].High).Reverse().GetEnumerator();
+            _walking = true;
+            _walk.Start(group.ByPhase!, _ranges[0].Low, _ranges[0].High, Reading.AnchorFloor);
         }
 
         private void Advance()
         {
             var end = group.RestartEnd;
-            while (_cursor is not null && !Reading.Stopped)
+            while (_walking && !Reading.Stopped)
             {
-                while (!Reading.Stopped && _cursor.MoveNext())
+                while (!Reading.Stopped && _walk.Next() is { } node)
                 {
-                    var entry = _cursor.Current;
-                    var job = entry.Job!;
+                    var job = node.Job;
                     if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks < end || !Reading.Eligible(job) || Reading.Stopped)
                     {
                         continue;
                     }
 
                     _head = job;
-                    Bound = BoundAt(Mod(_q - entry.Phase, group.Key.IntervalTicks));
+                    Bound = BoundAt(Mod(_q - node.Key.First, group.Key.IntervalTicks));
                     return;
                 }
 
-                _cursor = ++_range < _rangeCount ? View(_ranges[_range].Low, _ranges[_range].High).Reverse().GetEnumerator() : null;
+                if (++_range < _rangeCount)
+                {
+                    _walk.Start(group.ByPhase!, _ranges[_range].Low, _ranges[_range].High, Reading.AnchorFloor);
+                }
+                else
+                {
+                    _walking = false;
+                }
             }
 
             _head = null;
@@ -474,22 +752,15 @@ internal sealed class VictimIndex
         private void TakeAll(long low, long high)
         {
             var end = group.RestartEnd;
-            foreach (var entry in View(low, high))
+            _walk.Start(group.ByPhase!, low, high, Reading.AnchorFloor);
+            while (!Reading.Stopped && _walk.Next() is { } node)
             {
-                if (Reading.Stopped)
-                {
-                    return;
-                }
-
-                var job = entry.Job!;
+                var job = node.Job;
                 if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks >= end && Reading.Eligible(job))
                 {
                     Reading.Take(job);
                 }
             }
         }
-
-        private SortedSet<PhaseEntry> View(long low, long high) =>
-            group.ByPhase!.GetViewBetween(new PhaseEntry(low, long.MinValue, null), new PhaseEntry(high, long.MaxValue, null));
     }
 }

@@ -129,6 +129,66 @@ public class VictimIndexTests
         Assert.Equal(new[] { a, b, c }, index.InVictimOrder(now, _ => true));
     }
 
+    /// <summary>
+    /// The anchor floor (SRTF's line: a running job whose anchor is below it ranks before the preemptor): random sets of
+    /// up to 300 jobs, with and without checkpoints (intervals 10 min and 7 s), anchors random in [0, 100) or NaN, −∞, +∞,
+    /// a floor of −∞, +∞, NaN or random in [0, 100), jobs removed and some added again (the trees' removal and
+    /// re-insertion), a random filter. The reading must equal the full sort of the jobs whose anchor is not below the
+    /// floor and that the filter accepts (a NaN anchor is never below, a NaN floor passes over nothing: the planner's
+    /// <c>!(anchor &lt; floor)</c>), and must never call the filter on a job below the floor.
+    /// </summary>
+    [Fact]
+    public void InVictimOrder_AnchorFloor_EqualsTheFullOrderOfTheJobsAboveIt()
+    {
+        var gen =
+            from count in Gen.Int[0, 300]
+            from seed in Gen.Int[0, int.MaxValue]
+            select (count, seed);
+        gen.Sample(c => CheckAnchored(c.count, c.seed), iter: 150, seed: "2Anch0rFl00r");
+    }
+
+    /// <summary>
+    /// By hand, the three jobs of <see cref="InVictimOrder_ThreeJobsByHand_RotatesByPhase"/> (costs A 90, B 150, C 160)
+    /// with anchors A 10, B 5, C 20 and the floor 8: B is below the floor, so the reading gives A then C and never asks
+    /// the filter about B; with the floor at 10 (A's anchor exactly: not below) the same; at 10.5 only C; at +∞ none.
+    /// </summary>
+    [Fact]
+    public void InVictimOrder_ThreeJobsWithAnchors_PassesOverTheOneBelowTheFloor()
+    {
+        var (index, a, b, c) = ThreeJobsByHand(anchors: (10, 5, 20));
+        var now = Origin.AddSeconds(2000);
+        var asked = new List<Job>();
+
+        Assert.Equal(new[] { a, c }, index.InVictimOrder(now, j => { asked.Add(j); return true; }, 8).ToList());
+        Assert.DoesNotContain(b, asked);
+        Assert.Equal(new[] { a, c }, index.InVictimOrder(now, _ => true, 10));
+        Assert.Equal(new[] { c }, index.InVictimOrder(now, _ => true, 10.5));
+        Assert.Empty(index.InVictimOrder(now, _ => true, double.PositiveInfinity));
+        Assert.Equal(new[] { a, b, c }, index.InVictimOrder(now, _ => true));
+    }
+
+    /// <summary>One group of 2,000 one-GPU jobs without checkpoints, anchors 0 … 1999 in a shuffled order: with the floor
+    /// at 1998.5 the filter is asked about exactly the one job above it, and the reading gives it alone.</summary>
+    [Fact]
+    public void InVictimOrder_AllButOneBelowTheFloor_AsksTheFilterOnce()
+    {
+        var index = new VictimIndex();
+        var random = new Random(7);
+        var anchors = Enumerable.Range(0, 2000).OrderBy(_ => random.Next()).ToList();
+        Job? top = null;
+        for (var i = 0; i < anchors.Count; i++)
+        {
+            var job = Running(Spec("j" + i, 1, 0, null), i, random.Next(1000));
+            job.RunningKeyAnchor = anchors[i];
+            index.Add(job);
+            top = anchors[i] == 1999 ? job : top;
+        }
+
+        var asked = 0;
+        Assert.Equal(new[] { top! }, index.InVictimOrder(Origin.AddSeconds(5000), _ => { asked++; return true; }, 1998.5));
+        Assert.Equal(1, asked);
+    }
+
     [Fact]
     public void Complete_FollowsRunRestartCostsInWholeTicks()
     {
@@ -281,6 +341,52 @@ public class VictimIndexTests
         return jobs.Count(j => Flipped(j, now));
     }
 
+    /// <summary>One random anchored set (see <see cref="InVictimOrder_AnchorFloor_EqualsTheFullOrderOfTheJobsAboveIt"/>).</summary>
+    private static void CheckAnchored(int count, int seed)
+    {
+        var random = new Random(seed);
+        double[] special = [double.NaN, double.NegativeInfinity, double.PositiveInfinity];
+        double Anchor() => random.Next(8) == 0 ? special[random.Next(special.Length)] : random.NextDouble() * 100;
+        TimeSpan?[] intervals = [null, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(7)];
+        var index = new VictimIndex();
+        var jobs = new List<Job>();
+        for (var i = 0; i < count; i++)
+        {
+            var restart = random.Next(2) * 30;
+            var spec = Spec("j" + i, 1 << random.Next(3), restart, intervals[random.Next(intervals.Length)]) with { Priority = random.Next(2) * 100 };
+            var job = Running(spec, i, random.Next(400) * 7, runRestartSeconds: random.Next(2) == 0 ? 0 : restart);
+            job.RunningKeyAnchor = Anchor();
+            index.Add(job);
+            jobs.Add(job);
+        }
+
+        foreach (var gone in jobs.Where(_ => random.Next(4) == 0).ToList())
+        {
+            index.Remove(gone);
+            if (random.Next(3) == 0)
+            {
+                gone.RunningKeyAnchor = Anchor();
+                index.Add(gone);
+            }
+            else
+            {
+                jobs.Remove(gone);
+            }
+        }
+
+        double[] floors = [double.NegativeInfinity, double.PositiveInfinity, double.NaN, random.NextDouble() * 100, random.NextDouble() * 100];
+        var floor = floors[random.Next(floors.Length)];
+        var now = Origin.AddSeconds(3000 + random.Next(100_000));
+        var salt = random.Next();
+        bool Eligible(Job j) => salt % 3 == 0 || (j.Sequence * 2_654_435_761L ^ salt) % 4 != 0;
+        var asked = new List<Job>();
+
+        Assert.Equal(jobs.Count, index.Count);
+        var expected = FullSort(jobs.Where(j => !(j.RunningKeyAnchor < floor) && Eligible(j)), now);
+        Assert.Equal(expected, index.InVictimOrder(now, j => { asked.Add(j); return Eligible(j); }, floor));
+        Assert.DoesNotContain(asked, j => j.RunningKeyAnchor < floor);
+    }
+
     private static List<Job> FullSort(IEnumerable<Job> jobs, DateTimeOffset now)
     {
         var cost = LeastLostWorkPreemption.Instance;
@@ -308,12 +414,13 @@ public class VictimIndexTests
     }
 
     /// <summary>The hand-worked case's index and jobs A, B, C (see <see cref="InVictimOrder_ThreeJobsByHand_RotatesByPhase"/>).</summary>
-    private static (VictimIndex Index, Job A, Job B, Job C) ThreeJobsByHand()
+    private static (VictimIndex Index, Job A, Job B, Job C) ThreeJobsByHand((double A, double B, double C) anchors = default)
     {
         var index = new VictimIndex();
         var a = Running(Spec("a", 1, 60, TimeSpan.FromSeconds(600)), 1, 2000 - 30, runRestartSeconds: 60);
         var b = Running(Spec("b", 1, 60, TimeSpan.FromSeconds(600)), 2, 2000 - 1290, runRestartSeconds: 60);
         var c = Running(Spec("c", 1, 60, TimeSpan.FromSeconds(600)), 3, 2000 - 700, runRestartSeconds: 60);
+        (a.RunningKeyAnchor, b.RunningKeyAnchor, c.RunningKeyAnchor) = anchors;
         index.Add(a);
         index.Add(b);
         index.Add(c);
