@@ -13,6 +13,15 @@ namespace LlmCore.Scheduling.Internal;
 /// </summary>
 internal sealed class PassPlanner
 {
+    /// <summary>Collector steps from the top of the anchor order before a preemptor's victim reading opens the index.</summary>
+    private const int DirectListingSteps = 64;
+
+    /// <summary>Running jobs up to which an ordering without anchors lists its victims by a scan before opening the index.</summary>
+    private const int DirectScanRunning = 512;
+
+    [ThreadStatic]
+    private static bool s_openIndexAtOnce;
+
     private readonly SchedulingEngine _engine;
     private readonly DateTimeOffset _now;
     private readonly Cluster _cluster;
@@ -829,6 +838,14 @@ internal sealed class PassPlanner
         }
     }
 
+    /// <summary>Gets or sets, on this thread, whether <see cref="IndexedVictims"/> opens the victim index at once, without
+    /// the collector's head start (a test hook: small test clusters never have enough victims to reach the index).</summary>
+    internal static bool OpenIndexAtOnce
+    {
+        get => s_openIndexAtOnce;
+        set => s_openIndexAtOnce = value;
+    }
+
     /// <summary>
     /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> when
     /// only the ordering can make a victim, in victim order (cost, priority, newest). Eligible exactly as in the full
@@ -866,10 +883,26 @@ internal sealed class PassPlanner
         var scanned = 0;
         var complete = false;
         var given = 0;
-        foreach (var v in index.InVictimOrder(_now, Raced, floor))
+
+        // Head start: when the eligible victims are few, the collector lists them before the index opens, whose set-up
+        // per trial (a stream per group of running jobs) costs more than listing a few. Under an anchored ordering it
+        // gets DirectListingSteps steps from the top of the anchor order; otherwise, with at most DirectScanRunning
+        // running jobs, the whole scan (the full scan's own cost); above that none (the scan cannot finish early).
+        var headStart = s_openIndexAtOnce ? 0
+            : byAnchor is not null ? DirectListingSteps
+            : running.Count <= DirectScanRunning ? running.Count + 1 : 0;
+        for (var step = 0; step < headStart && !complete; step++)
         {
-            given++;
-            yield return (v, PreemptionReason.Ordering);
+            complete = Collect();
+        }
+
+        if (!complete)
+        {
+            foreach (var v in index.InVictimOrder(_now, Raced, floor))
+            {
+                given++;
+                yield return (v, PreemptionReason.Ordering);
+            }
         }
 
         if (!complete)
