@@ -13,6 +13,15 @@ namespace LlmCore.Scheduling.Internal;
 /// </summary>
 internal sealed class PassPlanner
 {
+    /// <summary>Collector steps from the top of the anchor order before a preemptor's victim reading opens the index.</summary>
+    private const int DirectListingSteps = 64;
+
+    /// <summary>Running jobs up to which an ordering without anchors lists its victims by a scan before opening the index.</summary>
+    private const int DirectScanRunning = 512;
+
+    [ThreadStatic]
+    private static bool s_openIndexAtOnce;
+
     private readonly SchedulingEngine _engine;
     private readonly DateTimeOffset _now;
     private readonly Cluster _cluster;
@@ -771,74 +780,142 @@ internal sealed class PassPlanner
         }
     }
 
+    /// <summary>Gets or sets, on this thread, whether <see cref="IndexedVictims"/> opens the victim index at once, without
+    /// the collector's head start (a test hook: small test clusters never have enough victims to reach the index).</summary>
+    internal static bool OpenIndexAtOnce
+    {
+        get => s_openIndexAtOnce;
+        set => s_openIndexAtOnce = value;
+    }
+
     /// <summary>
     /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> when
-    /// only the ordering can make a victim, in victim order (cost, priority, newest), read lazily from the engine's
-    /// <see cref="VictimIndex"/>: each group is already in victim order, so the order is a merge of the groups' first
-    /// eligible jobs, their costs computed as the full scan computes them. Eligible exactly as in the full scan: a
-    /// candidate not preempted in this pass, of priority at most the preemptor's, ranked after it (for an ordering with
-    /// anchored running keys, jobs below the anchor line are passed over without computing their key, as in
+    /// only the ordering can make a victim, in victim order (cost, priority, newest). Eligible exactly as in the full
+    /// scan: a candidate not preempted in this pass, of priority at most the preemptor's, ranked after it (for an ordering
+    /// with anchored running keys, jobs below the anchor line are passed over without computing their key, as in
     /// <see cref="AnchoredVictims"/>).
     /// </summary>
+    /// <remarks>
+    /// Two ways race, a step of one per step of the other: the engine's <see cref="VictimIndex"/> reads the running jobs
+    /// cheapest first (exactly the full sort's order) and skips the ineligible ones, which is quick when eligible victims
+    /// are common; the collector lists the eligible victims (from the top of the anchor order down to the line, as
+    /// <see cref="AnchoredVictims"/>, or by scanning the running jobs) and sorts them, which is quick when they are few.
+    /// When the collector finishes first, the index stops and the victims it has not yet given follow from the sorted
+    /// list (the same set, the same total order, so the same sequence). Either way the cost of a trial is about twice the
+    /// cheaper of the two.
+    /// </remarks>
     private IEnumerable<(Job Victim, PreemptionReason Reason)> IndexedVictims(VictimIndex index, double jobKey, int priority)
     {
-        var groups = index.Groups;
-        var n = groups.Count;
-        var cursors = new SortedSet<Job>.Enumerator[n];
-        var heads = new Job?[n];
-        var keys = new VictimKey[n];
         var floor = double.NegativeInfinity;
-        var anchorFloor = _engine.PreemptibleByAnchor is not null;
-        if (anchorFloor)
+        var byAnchor = _engine.PreemptibleByAnchor;
+        if (byAnchor is not null)
         {
             var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
             floor = double.IsPositiveInfinity(line) ? line : line - ((Math.Abs(line) * 1e-9) + 1e-6);
         }
 
         var independent = _policy.Ordering.KeysAreIndependent;
-        for (var g = 0; g < n; g++)
+        var scratch = _engine.Scratch;
+        var count = 0;
+
+        // The collector writes into the victim buffers, which a full list cached for this pass also uses.
+        _victims = null;
+        using var fromTop = byAnchor?.Reverse().GetEnumerator();
+        var running = _engine.Running;
+        var scanned = 0;
+        var complete = false;
+        var given = 0;
+
+        // Head start: when the eligible victims are few, the collector lists them before the index opens, whose set-up
+        // per trial (a stream per group of running jobs) costs more than listing a few. Under an anchored ordering it
+        // gets DirectListingSteps steps from the top of the anchor order; otherwise, with at most DirectScanRunning
+        // running jobs, the whole scan (the full scan's own cost); above that none (the scan cannot finish early).
+        var headStart = s_openIndexAtOnce ? 0
+            : byAnchor is not null ? DirectListingSteps
+            : running.Count <= DirectScanRunning ? running.Count + 1 : 0;
+        for (var step = 0; step < headStart && !complete; step++)
         {
-            cursors[g] = groups[g].GetEnumerator();
-            Advance(g);
+            complete = Collect();
         }
 
-        while (true)
+        if (!complete)
         {
-            var best = -1;
-            for (var g = 0; g < n; g++)
+            foreach (var v in index.InVictimOrder(_now, Raced, floor))
             {
-                if (heads[g] is not null && (best < 0 || keys[g].CompareTo(keys[best]) < 0))
-                {
-                    best = g;
-                }
+                given++;
+                yield return (v, PreemptionReason.Ordering);
             }
-
-            if (best < 0)
-            {
-                yield break;
-            }
-
-            yield return (heads[best]!, PreemptionReason.Ordering);
-            Advance(best);
         }
 
-        void Advance(int g)
+        if (!complete)
         {
-            while (cursors[g].MoveNext())
-            {
-                var v = cursors[g].Current;
-                if (!IsVictimCandidate(v) || v.PreemptedInPass == _pass || v.Spec.Priority > priority
-                    || (anchorFloor && v.RunningKeyAnchor < floor) || !(jobKey < (independent ? KeyOf(v) : RunningKey(v))))
-                {
-                    continue;
-                }
+            yield break;
+        }
 
-                heads[g] = v;
-                keys[g] = new VictimKey(_policy.Preemption.VictimCost(v, _now), v.Spec.Priority, v.Sequence);
-                return;
+        var listed = new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
+        var all = _eligible;
+        all.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            all.Add((i, PreemptionReason.Ordering));
+        }
+
+        foreach (var (i, reason) in listed.InOrder(all))
+        {
+            if (given-- <= 0)
+            {
+                yield return (listed.Job(i), reason);
+            }
+        }
+
+        bool Eligible(Job v) =>
+            IsVictimCandidate(v) && v.PreemptedInPass != _pass && v.Spec.Priority <= priority
+            && !(v.RunningKeyAnchor < floor) && jobKey < (independent ? KeyOf(v) : RunningKey(v));
+
+        bool Raced(Job v)
+        {
+            for (var step = 0; step < 2 && !complete; step++)
+            {
+                complete = Collect();
             }
 
-            heads[g] = null;
+            if (complete)
+            {
+                index.StopReading();
+            }
+
+            return Eligible(v);
+        }
+
+        // One step of the collector; true once every eligible victim is listed.
+        bool Collect()
+        {
+            Job next;
+            if (fromTop is not null)
+            {
+                if (!fromTop.MoveNext() || fromTop.Current.RunningKeyAnchor < floor)
+                {
+                    return true;
+                }
+
+                next = fromTop.Current;
+            }
+            else
+            {
+                if (scanned == running.Count)
+                {
+                    return true;
+                }
+
+                next = running[scanned++];
+            }
+
+            if (next.Spec.Preemptible && Eligible(next))
+            {
+                AppendVictim(count++, next);
+            }
+
+            return false;
         }
     }
 
@@ -1057,23 +1134,31 @@ internal sealed class PassPlanner
                 continue;
             }
 
-            if (scratch.VictimJobs.Length <= count)
-            {
-                var jobs = new Job[Math.Max(16, count * 2)];
-                var keys = new VictimKey[jobs.Length];
-                Array.Copy(scratch.VictimJobs, jobs, count);
-                Array.Copy(scratch.VictimKeys, keys, count);
-                scratch.VictimJobs = jobs;
-                scratch.VictimKeys = keys;
-            }
-
-            scratch.VictimJobs[count] = v;
-            scratch.VictimKeys[count++] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
+            AppendVictim(count++, v);
         }
 
         // Not cached in _victims: it holds this preemptor's victims only.
         _victims = null;
         return new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
+    }
+
+    /// <summary>Puts a candidate victim at <paramref name="at"/> in the engine's victim buffers (its cost not yet computed),
+    /// growing them as needed.</summary>
+    private void AppendVictim(int at, Job v)
+    {
+        var scratch = _engine.Scratch;
+        if (scratch.VictimJobs.Length <= at)
+        {
+            var jobs = new Job[Math.Max(16, at * 2)];
+            var keys = new VictimKey[jobs.Length];
+            Array.Copy(scratch.VictimJobs, jobs, at);
+            Array.Copy(scratch.VictimKeys, keys, at);
+            scratch.VictimJobs = jobs;
+            scratch.VictimKeys = keys;
+        }
+
+        scratch.VictimJobs[at] = v;
+        scratch.VictimKeys[at] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
     }
 
     /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass

@@ -1,88 +1,766 @@
+using LlmCore.Scheduling.Policies;
+
 namespace LlmCore.Scheduling.Internal;
 
 /// <summary>
-/// The running preemptible jobs in groups whose victim order under <c>LeastLostWorkPreemption</c> does not change with
-/// time, kept incrementally by the engine (O(log running) per start and stop), so that a preemptor can read its victims
-/// cheapest first by merging a few sorted groups instead of costing and ordering every eligible running job.
+/// The running preemptible jobs in groups whose victim order under <c>LeastLostWorkPreemption</c> is known without
+/// costing every job, kept incrementally by the engine (O(log running) per start and stop), so that a preemptor can read
+/// its victims cheapest first (<see cref="InVictimOrder"/>) instead of costing and ordering every eligible running job.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Without a checkpoint interval a running job's victim cost is <c>g · (max(0, now − start) + r)</c> (g its GPUs, r its
-/// spec's restart cost): within a group of equal (g, r) it falls with the start time, the same for every <c>now</c>, so a
-/// group ordered by start (newest first), then priority, then newest submission is in victim order
-/// (<see cref="PassPlanner.VictimKey"/>: cost, priority, newest) at every instant. Two different starts are at least one
-/// tick (100 ns) apart, far above the rounding of the cost (about 1e-16 relative), so they never tie in cost unless they
-/// tie in start. Jobs with a checkpoint interval (whose lost work is a saw-tooth in time) are only counted:
-/// <see cref="Complete"/> is then <see langword="false"/> and the planner uses its full scan.
+/// A running job's victim cost is <c>g · (lost + R)</c> (g its GPUs, R its spec's restart cost), where lost is what
+/// <see cref="Job.SecondsSinceCheckpoint"/> returns. A group holds the jobs of equal g and R and, with a checkpoint
+/// interval, equal interval c and equal restart cost r of the current run. In ticks (E = now − start, exact integers):
+/// without a checkpoint interval lost = E, which falls with the start time, so the group is read newest start first.
+/// With one, lost = E while the job is still in its restart (E &lt; r), and r + ((E − r) mod c) after it: with the phase
+/// p = (start + r) mod c and q = now mod c, (E − r) mod c = (q − p) mod c, so the jobs past their restart are read in
+/// order of phase from q downwards, wrapping round from c − 1, after the ones still in their restart (read newest start
+/// first). These are exact statements about ticks; the full scan computes lost in floating point, with
+/// <c>Math.Floor((E/10⁷ − r) / c)</c>, which for a job whose (q − p) mod c is within a few ulps of 0 or c can take the
+/// neighbouring period and put the job at the other end of the order.
+/// </para>
+/// <para>
+/// Exactness: the reading never trusts the tick order alone. Every job it reads is costed exactly as the full scan costs
+/// it and held in a small heap ordered by the victim key (cost, priority, newest); the heap's first job is given out only
+/// once every unread job is known to cost strictly more. For that each group's stream carries a lower bound on the cost
+/// of its unread jobs: the exact cost of the next job for the newest-first streams (lost = E/10⁷ exactly there), and
+/// g · ((r + d − M)/10⁷ + R) for the phase stream, d = (q − p) mod c of its next job, M a margin in ticks above the
+/// rounding of the floating-point computation (|lost − (r + d)/10⁷| ≤ 4u·x/10⁷ with u = 2⁻⁵³ and x = oldest E + r + c,
+/// when the floor takes the right period, which it does for M &lt; d &lt; c − M; M = ⌈36u·x⌉ + 1 ticks). The jobs with d
+/// ≤ M or d ≥ c − M (the phase boundary, usually only jobs started at a checkpoint instant of another's) are costed
+/// exactly when the stream opens, wherever their floor puts them. Equal costs are therefore ordered by priority and
+/// submission exactly as the full sort orders them. A job whose run's restart cost is not a whole number of ticks is
+/// only counted: <see cref="Complete"/> is then <see langword="false"/> and the planner uses its full scan.
+/// </para>
+/// <para>
+/// Storage: each group keeps its jobs in treaps (by start, and with checkpoints by phase) whose nodes also hold the
+/// largest running-key anchor (<see cref="Job.RunningKeyAnchor"/>) of their subtree. A reading may pass an anchor floor
+/// (an ordering with anchored running keys, SRTF: a job whose anchor is below the preemptor's line ranks before it and
+/// is no victim); the walks then skip every subtree whose largest anchor is below the floor, so that the many running
+/// jobs ranked before the preemptor cost O(log n) per skipped run of them instead of one filter call each. The walks
+/// use preallocated stacks: a reading allocates nothing but its iterator. Groups without jobs are not visited.
 /// </para>
 /// <para>Not thread-safe; owned by one engine.</para>
 /// </remarks>
 internal sealed class VictimIndex
 {
-    private readonly Dictionary<(int Gpus, double Restart), int> _groupOf = [];
-    private readonly List<SortedSet<Job>> _groups = [];
+    /// <summary>Margin per tick of x (oldest elapsed + restart + interval): 36 u, nine times the rounding bound 4 u.</summary>
+    private const double RoundingPerTick = 36.0 / (1L << 53);
+
+    private readonly Dictionary<GroupKey, Group> _groupOf = [];
+    private readonly List<Group> _groups = [];
+    private readonly List<Stream> _active = [];
+    private readonly Reading _reading = new();
     private int _unindexed;
 
-    /// <summary>Gets the groups (some possibly empty), each in victim order.</summary>
-    public IReadOnlyList<SortedSet<Job>> Groups => _groups;
-
-    /// <summary>Gets whether every running preemptible job is in a group (none has a checkpoint interval).</summary>
+    /// <summary>Gets whether every running preemptible job is in a group (none has a run restart cost that is not a whole
+    /// number of ticks).</summary>
     public bool Complete => _unindexed == 0;
 
     /// <summary>Gets the number of jobs in the groups.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Adds a job that just started (its placement and start set).</summary>
+    /// <summary>Adds a job that just started (its placement, start, run restart cost and running-key anchor set).</summary>
     public void Add(Job job)
     {
-        if (job.Spec.CheckpointInterval is not null)
+        if (KeyOf(job) is not { } key)
         {
             _unindexed++;
             return;
         }
 
-        var key = (job.RunningGpus, job.Spec.RestartCost.TotalSeconds);
-        if (!_groupOf.TryGetValue(key, out var g))
+        if (!_groupOf.TryGetValue(key, out var group))
         {
-            g = _groups.Count;
-            _groupOf.Add(key, g);
-            _groups.Add(new SortedSet<Job>(ByVictimOrder.Instance));
+            group = new Group(key);
+            _groupOf.Add(key, group);
+            _groups.Add(group);
         }
 
-        _groups[g].Add(job);
+        group.Add(job);
         Count++;
     }
 
     /// <summary>Removes a job that stops running (before its placement and start are cleared).</summary>
     public void Remove(Job job)
     {
-        if (job.Spec.CheckpointInterval is not null)
+        if (KeyOf(job) is not { } key)
         {
             _unindexed--;
             return;
         }
 
-        if (_groupOf.TryGetValue((job.RunningGpus, job.Spec.RestartCost.TotalSeconds), out var g) && _groups[g].Remove(job))
+        if (_groupOf.TryGetValue(key, out var group) && group.Remove(job))
         {
             Count--;
         }
     }
 
-    /// <summary>Newest start first, then lower priority, then newest submission: victim order within a group.</summary>
-    internal sealed class ByVictimOrder : IComparer<Job>
+    /// <summary>
+    /// The indexed jobs that <paramref name="eligible"/> accepts, in victim order at <paramref name="now"/> (cost as
+    /// <c>LeastLostWorkPreemption</c> computes it, then lower priority, then newest submission), read lazily: the same
+    /// sequence as sorting every accepted job by that key. Jobs whose <see cref="Job.RunningKeyAnchor"/> (as it was when
+    /// they were added) is below <paramref name="anchorFloor"/> are passed over without calling the filter (a NaN anchor
+    /// is never below). <paramref name="eligible"/> must be a pure function of the job; it is called once per job read,
+    /// at most. One reading at a time: starting another ends the previous one.
+    /// </summary>
+    public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible, double anchorFloor = double.NegativeInfinity)
     {
-        public static readonly ByVictimOrder Instance = new();
-
-        public int Compare(Job? x, Job? y)
+        var reading = _reading;
+        reading.Begin(now, eligible, anchorFloor);
+        var read = reading.Read;
+        var streams = _active;
+        streams.Clear();
+        foreach (var group in _groups)
         {
-            var c = y!.RunStartedAt!.Value.UtcTicks.CompareTo(x!.RunStartedAt!.Value.UtcTicks);
+            if (group.Count > 0)
+            {
+                group.Recent.Reset(reading);
+                streams.Add(group.Recent);
+                if (group.Phase is { } phase)
+                {
+                    phase.Reset(reading);
+                    streams.Add(phase);
+                }
+            }
+        }
+
+        while (!reading.Stopped)
+        {
+            Stream? low = null;
+            for (var i = 0; i < streams.Count; i++)
+            {
+                var s = streams[i];
+                if (!s.Done && (low is null || s.Bound < low.Bound))
+                {
+                    low = s;
+                }
+            }
+
+            if (read.TryPeek(out var job, out var key) && (low is null || key.Cost < low.Bound))
+            {
+                read.Dequeue();
+                yield return job;
+            }
+            else if (low is null)
+            {
+                yield break;
+            }
+            else
+            {
+                low.Next();
+            }
+        }
+    }
+
+    /// <summary>Ends the current <see cref="InVictimOrder"/> reading: it gives no more jobs (may be called from the
+    /// filter; the job being filtered is then not given either).</summary>
+    public void StopReading() => _reading.Stopped = true;
+
+    private static GroupKey? KeyOf(Job job)
+    {
+        var restart = job.Spec.RestartCost.TotalSeconds;
+        if (job.Spec.CheckpointInterval is not { } interval)
+        {
+            return new GroupKey(job.RunningGpus, restart, 0, 0);
+        }
+
+        // The phase arithmetic is in ticks: the run's restart cost must be a whole number of them (as every TimeSpan is).
+        var current = job.CurrentRestartCostSeconds;
+        var ticks = Math.Round(current * TimeSpan.TicksPerSecond);
+        if (!(ticks is >= 0 and <= 1e15) || ticks / TimeSpan.TicksPerSecond != current)
+        {
+            return null;
+        }
+
+        return new GroupKey(job.RunningGpus, restart, (long)ticks, interval.Ticks);
+    }
+
+    private static PassPlanner.VictimKey VictimKey(Job job, DateTimeOffset now) =>
+        new(LeastLostWorkPreemption.Instance.VictimCost(job, now), job.Spec.Priority, job.Sequence);
+
+    private static long Mod(long value, long modulus)
+    {
+        var m = value % modulus;
+        return m < 0 ? m + modulus : m;
+    }
+
+    /// <summary>GPUs, spec restart cost (seconds), and with a checkpoint interval the run's restart cost and the interval
+    /// in ticks (both 0 without one).</summary>
+    private readonly record struct GroupKey(int Gpus, double Restart, long RunRestartTicks, long IntervalTicks);
+
+    /// <summary>A tree position: compared by <see cref="First"/>, then <see cref="Second"/>, then <see cref="Third"/>
+    /// (the submission sequence, unique in a group).</summary>
+    private readonly record struct TreeKey(long First, long Second, long Third) : IComparable<TreeKey>
+    {
+        public int CompareTo(TreeKey other)
+        {
+            var c = First.CompareTo(other.First);
             if (c != 0)
             {
                 return c;
             }
 
-            c = x.Spec.Priority.CompareTo(y.Spec.Priority);
-            return c != 0 ? c : y.Sequence.CompareTo(x.Sequence);
+            c = Second.CompareTo(other.Second);
+            return c != 0 ? c : Third.CompareTo(other.Third);
+        }
+    }
+
+    /// <summary>The state of the current <see cref="InVictimOrder"/> reading, shared by the streams (one per index,
+    /// reused).</summary>
+    private sealed class Reading
+    {
+        public DateTimeOffset Now { get; private set; }
+
+        public long NowTicks { get; private set; }
+
+        public Func<Job, bool> Eligible { get; private set; } = null!;
+
+        /// <summary>Gets the anchor below which a job is passed over.</summary>
+        public double AnchorFloor { get; private set; }
+
+        /// <summary>Gets the jobs read and costed, not yet given out, cheapest first.</summary>
+        public PriorityQueue<Job, PassPlanner.VictimKey> Read { get; } = new();
+
+        /// <summary>Gets or sets whether the reading was stopped (<see cref="StopReading"/>).</summary>
+        public bool Stopped { get; set; }
+
+        public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double anchorFloor)
+        {
+            Now = now;
+            NowTicks = now.UtcTicks;
+            Eligible = eligible;
+            AnchorFloor = anchorFloor;
+            Stopped = false;
+            Read.Clear();
+        }
+
+        /// <summary>Costs a job exactly and puts it in the heap of jobs read.</summary>
+        public void Take(Job job) => Read.Enqueue(job, VictimKey(job, Now));
+
+        /// <summary>Puts a job already costed in the heap of jobs read.</summary>
+        public void Take(Job job, PassPlanner.VictimKey key) => Read.Enqueue(job, key);
+    }
+
+    private sealed class Group
+    {
+        public Group(GroupKey key)
+        {
+            Key = key;
+            Recent = new RecentStream(this);
+            if (key.IntervalTicks > 0)
+            {
+                ByPhase = new AnchorTree();
+                Phase = new PhaseStream(this);
+            }
+        }
+
+        public GroupKey Key { get; }
+
+        /// <summary>Every job of the group by (start, −priority, sequence): read from the top, newest start first, then
+        /// lower priority, then newest submission.</summary>
+        public AnchorTree ByStart { get; } = new();
+
+        /// <summary>With a checkpoint interval, every job of the group by (phase, 0, sequence); otherwise
+        /// <see langword="null"/>.</summary>
+        public AnchorTree? ByPhase { get; }
+
+        public RecentStream Recent { get; }
+
+        public PhaseStream? Phase { get; }
+
+        public int Count => ByStart.Count;
+
+        /// <summary>The elapsed ticks below which a job's lost work is its elapsed time (a job without checkpoints
+        /// always; with them, while it is in its restart, or has not started yet).</summary>
+        public long RestartEnd => Key.IntervalTicks > 0 ? Math.Max(Key.RunRestartTicks, 1) : long.MaxValue;
+
+        public void Add(Job job)
+        {
+            ByStart.Add(StartKey(job), job);
+            ByPhase?.Add(PhaseKey(job), job);
+        }
+
+        public bool Remove(Job job)
+        {
+            ByPhase?.Remove(PhaseKey(job));
+            return ByStart.Remove(StartKey(job));
+        }
+
+        private static TreeKey StartKey(Job job) => new(job.RunStartedAt!.Value.UtcTicks, -(long)job.Spec.Priority, job.Sequence);
+
+        private TreeKey PhaseKey(Job job) =>
+            new(Mod(job.RunStartedAt!.Value.UtcTicks + Key.RunRestartTicks, Key.IntervalTicks), 0, job.Sequence);
+    }
+
+    /// <summary>A treap node: a job at its position, with the largest anchor of its subtree.</summary>
+    private sealed class Node(TreeKey key, Job job)
+    {
+        public TreeKey Key { get; } = key;
+
+        public Job Job { get; } = job;
+
+        /// <summary>Gets the heap priority of the treap: a hash of the submission sequence (so the shape is
+        /// reproducible).</summary>
+        public ulong Priority { get; } = Mix((ulong)job.Sequence);
+
+        /// <summary>Gets the job's running-key anchor, NaN read as +∞ (a NaN anchor is never below a floor).</summary>
+        public double Anchor { get; } = double.IsNaN(job.RunningKeyAnchor) ? double.PositiveInfinity : job.RunningKeyAnchor;
+
+        public Node? Left { get; set; }
+
+        public Node? Right { get; set; }
+
+        /// <summary>Gets the largest <see cref="Anchor"/> in this subtree.</summary>
+        public double Max { get; private set; }
+
+        public void Update()
+        {
+            var max = Anchor;
+            if (Left is { } left && left.Max > max)
+            {
+                max = left.Max;
+            }
+
+            if (Right is { } right && right.Max > max)
+            {
+                max = right.Max;
+            }
+
+            Max = max;
+        }
+
+        // SplitMix64's finaliser (Steele, Lea and Flood 2014).
+        private static ulong Mix(ulong x)
+        {
+            x += 0x9E3779B97F4A7C15UL;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
+    }
+
+    /// <summary>A treap (Seidel and Aragon 1996) of jobs by <see cref="TreeKey"/>, each node holding its subtree's
+    /// largest anchor; O(log n) expected per insertion and removal.</summary>
+    private sealed class AnchorTree
+    {
+        public Node? Root { get; private set; }
+
+        public int Count { get; private set; }
+
+        /// <summary>Gets the smallest <see cref="TreeKey.First"/> (the tree must not be empty).</summary>
+        public long SmallestFirst
+        {
+            get
+            {
+                var n = Root!;
+                while (n.Left is { } left)
+                {
+                    n = left;
+                }
+
+                return n.Key.First;
+            }
+        }
+
+        public void Add(TreeKey key, Job job)
+        {
+            var node = new Node(key, job);
+            node.Update();
+            Root = Insert(Root, node);
+            Count++;
+        }
+
+        public bool Remove(TreeKey key)
+        {
+            var before = Count;
+            Root = Delete(Root, key);
+            return Count < before;
+        }
+
+        private static Node Insert(Node? tree, Node node)
+        {
+            if (tree is null)
+            {
+                return node;
+            }
+
+            if (node.Priority > tree.Priority)
+            {
+                Split(tree, node.Key, out var left, out var right);
+                node.Left = left;
+                node.Right = right;
+                node.Update();
+                return node;
+            }
+
+            if (node.Key.CompareTo(tree.Key) < 0)
+            {
+                tree.Left = Insert(tree.Left, node);
+            }
+            else
+            {
+                tree.Right = Insert(tree.Right, node);
+            }
+
+            tree.Update();
+            return tree;
+        }
+
+        /// <summary>Splits <paramref name="tree"/> into the nodes below <paramref name="key"/> and the rest.</summary>
+        private static void Split(Node? tree, TreeKey key, out Node? below, out Node? rest)
+        {
+            if (tree is null)
+            {
+                below = null;
+                rest = null;
+                return;
+            }
+
+            if (tree.Key.CompareTo(key) < 0)
+            {
+                Split(tree.Right, key, out var middle, out rest);
+                tree.Right = middle;
+                below = tree;
+            }
+            else
+            {
+                Split(tree.Left, key, out below, out var middle);
+                tree.Left = middle;
+                rest = tree;
+            }
+
+            tree.Update();
+        }
+
+        private Node? Delete(Node? tree, TreeKey key)
+        {
+            if (tree is null)
+            {
+                return null;
+            }
+
+            var c = key.CompareTo(tree.Key);
+            if (c == 0)
+            {
+                Count--;
+                return Merge(tree.Left, tree.Right);
+            }
+
+            if (c < 0)
+            {
+                tree.Left = Delete(tree.Left, key);
+            }
+            else
+            {
+                tree.Right = Delete(tree.Right, key);
+            }
+
+            tree.Update();
+            return tree;
+        }
+
+        /// <summary>Joins two treaps, every key of <paramref name="low"/> below every key of <paramref name="high"/>.</summary>
+        private static Node? Merge(Node? low, Node? high)
+        {
+            if (low is null)
+            {
+                return high;
+            }
+
+            if (high is null)
+            {
+                return low;
+            }
+
+            if (low.Priority > high.Priority)
+            {
+                low.Right = Merge(low.Right, high);
+                low.Update();
+                return low;
+            }
+
+            high.Left = Merge(low, high.Left);
+            high.Update();
+            return high;
+        }
+    }
+
+    /// <summary>
+    /// A descending walk over the nodes of an <see cref="AnchorTree"/> whose <see cref="TreeKey.First"/> lies in a range,
+    /// passing over every subtree whose largest anchor is below the floor (and every node whose own anchor is). Reused:
+    /// its stack grows once to the tree's height and is not allocated again.
+    /// </summary>
+    private sealed class Walk
+    {
+        private Node?[] _stack = new Node?[32];
+        private int _depth;
+        private long _low;
+        private long _high;
+        private double _floor;
+
+        public void Start(AnchorTree tree, long low, long high, double floor)
+        {
+            Array.Clear(_stack, 0, _depth);
+            _depth = 0;
+            _low = low;
+            _high = high;
+            _floor = floor;
+            PushRight(tree.Root);
+        }
+
+        /// <summary>The next node (largest key first), or <see langword="null"/> at the end.</summary>
+        public Node? Next()
+        {
+            while (_depth > 0)
+            {
+                var node = _stack[--_depth]!;
+                _stack[_depth] = null;
+                PushRight(node.Left);
+                if (!(node.Anchor < _floor))
+                {
+                    return node;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Stacks the path to the largest node in range of <paramref name="node"/>'s subtree.</summary>
+        private void PushRight(Node? node)
+        {
+            while (node is not null && !(node.Max < _floor))
+            {
+                if (node.Key.First > _high)
+                {
+                    node = node.Left;
+                }
+                else if (node.Key.First < _low)
+                {
+                    node = node.Right;
+                }
+                else
+                {
+                    if (_depth == _stack.Length)
+                    {
+                        Array.Resize(ref _stack, _stack.Length * 2);
+                    }
+
+                    _stack[_depth++] = node;
+                    node = node.Right;
+                }
+            }
+        }
+    }
+
+    /// <summary>A group's jobs in an order of non-decreasing lower bound on their cost, merged by the reading.</summary>
+    private abstract class Stream
+    {
+        /// <summary>Gets whether the stream has no job left to read.</summary>
+        public bool Done { get; protected set; }
+
+        /// <summary>Gets a lower bound on the cost of every job the stream has not yet given to the heap.</summary>
+        public double Bound { get; protected set; }
+
+        protected Reading Reading { get; private set; } = null!;
+
+        /// <summary>Starts a reading: the stream opens lazily, at its first <see cref="Next"/>.</summary>
+        public virtual void Reset(Reading reading) => Reading = reading;
+
+        /// <summary>Gives the heap its next job (or, unopened, opens), and updates <see cref="Bound"/> and <see cref="Done"/>.</summary>
+        public abstract void Next();
+    }
+
+    /// <summary>The jobs whose lost work is their elapsed time, newest start first (so cheapest first, exactly).</summary>
+    private sealed class RecentStream(Group group) : Stream
+    {
+        private readonly Walk _walk = new();
+        private bool _open;
+        private Job? _head;
+        private PassPlanner.VictimKey _key;
+
+        public override void Reset(Reading reading)
+        {
+            base.Reset(reading);
+            _open = false;
+            _head = null;
+            Done = group.Count == 0;
+
+            // lost ≥ 0 (elapsed is clamped at 0), and g · (x + R) is monotone in x under rounding.
+            Bound = group.Key.Gpus * (0.0 + group.Key.Restart);
+        }
+
+        public override void Next()
+        {
+            if (!_open)
+            {
+                // Elapsed below the restart end: start ≥ now − end + 1 (no overflow: now ≥ 0, end ≤ long.MaxValue).
+                _open = true;
+                _walk.Start(group.ByStart, Reading.NowTicks - group.RestartEnd + 1, long.MaxValue, Reading.AnchorFloor);
+            }
+            else
+            {
+                Reading.Take(_head!, _key);
+            }
+
+            while (!Reading.Stopped && _walk.Next() is { } node)
+            {
+                var job = node.Job;
+                if (Reading.Eligible(job) && !Reading.Stopped)
+                {
+                    // Exact: every later job started no later, so its elapsed time, hence its cost, is at least this one's.
+                    _head = job;
+                    _key = VictimKey(job, Reading.Now);
+                    Bound = _key.Cost;
+                    return;
+                }
+            }
+
+            _head = null;
+            Done = true;
+        }
+    }
+
+    /// <summary>The jobs past their restart in order of (q − p) mod c, after the phase-boundary jobs are costed exactly.</summary>
+    private sealed class PhaseStream(Group group) : Stream
+    {
+        private readonly (long Low, long High)[] _ranges = new (long, long)[2];
+        private readonly Walk _walk = new();
+        private int _rangeCount;
+        private int _range;
+        private bool _walking;
+        private bool _open;
+        private Job? _head;
+        private long _margin;
+        private long _q;
+
+        public override void Reset(Reading reading)
+        {
+            base.Reset(reading);
+            _open = false;
+            _walking = false;
+            _head = null;
+            Done = group.ByPhase!.Count == 0;
+            if (Done)
+            {
+                return;
+            }
+
+            var key = group.Key;
+            var oldest = Math.Max(0, reading.NowTicks - group.ByStart.SmallestFirst);
+            _margin = (long)Math.Ceiling(((double)oldest + key.RunRestartTicks + key.IntervalTicks) * RoundingPerTick) + 1;
+            _q = Mod(reading.NowTicks, key.IntervalTicks);
+
+            // Every job past its restart loses at least (r − M)/10⁷ s, whichever period its floor takes.
+            Bound = BoundAt(0);
+        }
+
+        public override void Next()
+        {
+            if (!_open)
+            {
+                _open = true;
+                Open();
+            }
+            else
+            {
+                Reading.Take(_head!);
+            }
+
+            Advance();
+        }
+
+        private double BoundAt(long d) =>
+            group.Key.Gpus * (((double)(group.Key.RunRestartTicks + d - _margin) / TimeSpan.TicksPerSecond) + group.Key.Restart);
+
+        /// <summary>Costs the phase-boundary jobs exactly and sets up the walk over the rest.</summary>
+        private void Open()
+        {
+            var c = group.Key.IntervalTicks;
+            var m = _margin;
+            _rangeCount = 0;
+            _range = 0;
+            if ((2 * m) + 1 >= c)
+            {
+                // The margin covers the whole period: cost every job exactly.
+                TakeAll(0, c - 1);
+                return;
+            }
+
+            // Boundary: phases q − M … q + M (cyclically), d ≤ M or d ≥ c − M.
+            var low = Mod(_q - m, c);
+            var high = Mod(_q + m, c);
+            if (low <= high)
+            {
+                TakeAll(low, high);
+            }
+            else
+            {
+                TakeAll(0, high);
+                TakeAll(low, c - 1);
+            }
+
+            // Walk: phases q − M − 1 down to q + M + 1 (cyclically), that is d = M + 1 … c − M − 1 increasing.
+            var top = Mod(_q - m - 1, c);
+            var bottom = Mod(_q + m + 1, c);
+            if (bottom <= top)
+            {
+                _ranges[_rangeCount++] = (bottom, top);
+            }
+            else
+            {
+                _ranges[_rangeCount++] = (0, top);
+                _ranges[_rangeCount++] = (bottom, c - 1);
+            }
+
+            _walking = true;
+            _walk.Start(group.ByPhase!, _ranges[0].Low, _ranges[0].High, Reading.AnchorFloor);
+        }
+
+        private void Advance()
+        {
+            var end = group.RestartEnd;
+            while (_walking && !Reading.Stopped)
+            {
+                while (!Reading.Stopped && _walk.Next() is { } node)
+                {
+                    var job = node.Job;
+                    if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks < end || !Reading.Eligible(job) || Reading.Stopped)
+                    {
+                        continue;
+                    }
+
+                    _head = job;
+                    Bound = BoundAt(Mod(_q - node.Key.First, group.Key.IntervalTicks));
+                    return;
+                }
+
+                if (++_range < _rangeCount)
+                {
+                    _walk.Start(group.ByPhase!, _ranges[_range].Low, _ranges[_range].High, Reading.AnchorFloor);
+                }
+                else
+                {
+                    _walking = false;
+                }
+            }
+
+            _head = null;
+            Done = true;
+        }
+
+        private void TakeAll(long low, long high)
+        {
+            var end = group.RestartEnd;
+            _walk.Start(group.ByPhase!, low, high, Reading.AnchorFloor);
+            while (!Reading.Stopped && _walk.Next() is { } node)
+            {
+                var job = node.Job;
+                if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks >= end && Reading.Eligible(job))
+                {
+                    Reading.Take(job);
+                }
+            }
         }
     }
 }
