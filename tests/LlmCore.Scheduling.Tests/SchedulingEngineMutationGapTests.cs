@@ -459,10 +459,47 @@ public class SchedulingEngineMutationGapTests
     [InlineData("las", true, true)] // preemptive ordering, preemption on, built-in victim cost
     [InlineData("las", false, false)] // preemption off
     [InlineData("priority", true, false)] // ordering not preemptive
-    public void VictimIndex_ExistsOnlyForPreemptiveOrderingWithPreemptionOn(string policy, bool preemption, bool expected)
+    public void VictimIndex_AllowedOnlyForPreemptiveOrderingWithPreemptionOn(string policy, bool preemption, bool expected)
     {
         var engine = NewEngine(Cluster.Uniform(1, 8), policy, preemption: preemption);
-        Assert.Equal(expected, engine.VictimIndex is not null);
+        Assert.Equal(expected, engine.VictimIndexAllowed);
+        Assert.Null(engine.VictimIndex); // opened by a pass only once enough jobs run
+    }
+
+    /// <summary>The index opens at the pass after more than <c>VictimIndexOpensAt</c> jobs run, holds exactly the running
+    /// preemptible jobs while open (kept by every start and stop), and closes once fewer than <c>VictimIndexClosesAt</c> run.
+    /// Thresholds 2 and 2 on eight 1-GPU jobs, one of them not preemptible (worked by hand: 8 start in pass 1; pass 2 opens
+    /// the index with the 7 preemptible; finishing 6 leaves 2 running (not below 2: still open, 1 preemptible); finishing
+    /// one more leaves 1 &lt; 2: pass 4 closes it).</summary>
+    [Fact]
+    public void VictimIndex_OpensAboveTheThresholdAndClosesBelowIt()
+    {
+        var engine = NewEngine(Cluster.Uniform(1, 8), "las");
+        engine.VictimIndexOpensAt = 2;
+        engine.VictimIndexClosesAt = 2;
+        var jobs = Enumerable.Range(0, 8).Select(i => Job($"j{i}", 1)).ToList();
+        jobs[7] = jobs[7] with { Preemptible = false };
+        engine.Submit(jobs, T0);
+        engine.RunPass(T0);
+        Assert.Equal(8, engine.Running.Count);
+        Assert.Null(engine.VictimIndex); // judged before the pass started anything
+
+        engine.RunPass(At(1));
+        Assert.NotNull(engine.VictimIndex);
+        Assert.Equal(7, engine.VictimIndex!.Count);
+
+        for (var i = 0; i < 6; i++)
+        {
+            engine.Finish($"j{i}", 1, true, At(2));
+        }
+
+        Assert.Equal(1, engine.VictimIndex!.Count); // kept by the stops
+        engine.RunPass(At(3));
+        Assert.NotNull(engine.VictimIndex); // 2 running: not below 2
+
+        engine.Finish("j6", 1, true, At(4));
+        engine.RunPass(At(5));
+        Assert.Null(engine.VictimIndex);
     }
 
     [Theory]
