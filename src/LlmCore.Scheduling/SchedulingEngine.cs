@@ -35,6 +35,7 @@ public sealed class SchedulingEngine
     private readonly Dictionary<(int, TopologyLevel, ulong, double, double, TopologyRequest?), bool> _feasible = [];
     private readonly int[] _matrixColumn;
     private readonly SortedDictionary<int, int> _preemptibleByPriority = [];
+    private int _lowestPreemptiblePriority = int.MaxValue;
     private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
     private readonly IAnchoredRunningKey? _anchored;
     private readonly SortedSet<Job>? _preemptibleByAnchor;
@@ -218,21 +219,27 @@ public sealed class SchedulingEngine
     public IReadOnlyList<Job> Submit(IReadOnlyList<JobSpec> specs, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        var batch = new Dictionary<string, JobSpec>(StringComparer.Ordinal);
-        foreach (var spec in specs)
+
+        // One job without dependencies (the simulator's usual arrival) needs no batch map and cannot close a cycle.
+        var single = specs.Count == 1 && specs[0] is { Dependencies.Count: 0 };
+        var batch = single ? null : new Dictionary<string, JobSpec>(StringComparer.Ordinal);
+        for (var i = 0; i < specs.Count; i++)
         {
+            var spec = specs[i];
             ArgumentNullException.ThrowIfNull(spec, nameof(specs));
-            if (_jobs.ContainsKey(spec.Id) || !batch.TryAdd(spec.Id, spec))
+            if (_jobs.ContainsKey(spec.Id) || (batch is not null && !batch.TryAdd(spec.Id, spec)))
             {
                 throw new ArgumentException($"Job id '{spec.Id}' is already used.", nameof(specs));
             }
         }
 
-        foreach (var spec in specs)
+        for (var i = 0; i < specs.Count; i++)
         {
-            foreach (var dep in spec.Dependencies)
+            var spec = specs[i];
+            for (var d = 0; d < spec.Dependencies.Count; d++)
             {
-                if (!_jobs.ContainsKey(dep) && !batch.ContainsKey(dep))
+                var dep = spec.Dependencies[d];
+                if (!_jobs.ContainsKey(dep) && !batch!.ContainsKey(dep))
                 {
                     throw new ArgumentException($"Job '{spec.Id}' depends on '{dep}', which was never submitted.", nameof(specs));
                 }
@@ -241,11 +248,16 @@ public sealed class SchedulingEngine
             _ledger.IndexOf(spec.Tenant);
         }
 
-        ThrowIfCycle(specs, batch);
+        if (batch is not null)
+        {
+            ThrowIfCycle(specs, batch);
+        }
+
         _ledger.Accrue(now);
         var result = new List<Job>(specs.Count);
-        foreach (var spec in specs)
+        for (var i = 0; i < specs.Count; i++)
         {
+            var spec = specs[i];
             var job = new Job(spec, _sequence++, _ledger.IndexOf(spec.Tenant), now, _board);
             _jobs.Add(spec.Id, job);
             result.Add(job);
@@ -427,21 +439,24 @@ public sealed class SchedulingEngine
         _ledger.Accrue(now);
         _board.Stamp++;
         _board.Deferred = plan.Deferred;
-        foreach (var e in plan.Expired)
+        for (var i = 0; i < plan.Expired.Count; i++)
         {
+            var e = plan.Expired[i];
             var job = _jobs[e.JobId];
             Dequeue(job);
             End(job, JobState.Cancelled, now, e.Reason);
         }
 
-        foreach (var p in plan.Preemptions)
+        for (var i = 0; i < plan.Preemptions.Count; i++)
         {
+            var p = plan.Preemptions[i];
             var job = _jobs[p.JobId];
             RequeueRunning(job, now, $"preempted ({p.Reason}) for {p.ForJobId}");
         }
 
-        foreach (var r in plan.Resizes)
+        for (var i = 0; i < plan.Resizes.Count; i++)
         {
+            var r = plan.Resizes[i];
             // A planned resize checkpoints first: no work is lost; the new run pays the restart cost.
             var job = _jobs[r.JobId];
             Release(job, now);
@@ -450,15 +465,17 @@ public sealed class SchedulingEngine
             Launch(job, r.Launch, now);
         }
 
-        foreach (var s in plan.Starts)
+        for (var i = 0; i < plan.Starts.Count; i++)
         {
+            var s = plan.Starts[i];
             var job = _jobs[s.JobId];
             Dequeue(job);
             Launch(job, s, now);
         }
 
-        foreach (var (job, reason) in plan.Reasons)
+        for (var i = 0; i < plan.Reasons.Count; i++)
         {
+            var (job, reason) = plan.Reasons[i];
             if (job.State == JobState.Pending)
             {
                 job.SetReason(reason);
@@ -529,35 +546,7 @@ public sealed class SchedulingEngine
         var key = (flavored ? job.TenantIndex : -1, row, acceptable);
         if (wide || !_typeCandidates.TryGetValue(key, out var order))
         {
-            IEnumerable<int> types;
-            if (flavored)
-            {
-                types = _ledger.Quotas[job.TenantIndex]!.Flavors.Select(f => _cluster.TypeIndex(f.GpuType))
-                    .Where(t => t >= 0 && (wide ? Accepts(spec, t) : (acceptable & (1UL << t)) != 0));
-            }
-            else if (spec.GpuTypes.Count > 0)
-            {
-                types = spec.GpuTypes.Select(_cluster.TypeIndex).Where(t => t >= 0).Distinct();
-            }
-            else
-            {
-                types = Enumerable.Range(0, _cluster.GpuTypes.Count);
-            }
-
-            var list = types.ToList();
-            if (row >= 0)
-            {
-                var matrix = _policy.Throughputs!;
-                list.RemoveAll(t => _matrixColumn[t] < 0 || matrix.RelativeSpeed(row, _matrixColumn[t]) <= 0);
-                if (_policy.HeterogeneityAware && !flavored)
-                {
-                    // Comparative advantage: where the class is fastest relative to what an average class gets there.
-                    list = [.. list.Select((t, i) => (t, i, score: matrix.RelativeSpeed(row, _matrixColumn[t]) / matrix.MeanThroughput[_matrixColumn[t]]))
-                        .OrderByDescending(x => x.score).ThenBy(x => x.i).Select(x => x.t)];
-                }
-            }
-
-            order = [.. list];
+            order = BuildTypeCandidates(job, wide, acceptable, flavored, row);
             if (!wide)
             {
                 _typeCandidates[key] = order;
@@ -578,6 +567,41 @@ public sealed class SchedulingEngine
 
         mask = bits;
         return order;
+    }
+
+    /// <summary>The slow path of <see cref="TypeCandidates"/> (kept apart so that the fast path allocates no closure).</summary>
+    private int[] BuildTypeCandidates(Job job, bool wide, ulong acceptable, bool flavored, int row)
+    {
+        var spec = job.Spec;
+        IEnumerable<int> types;
+        if (flavored)
+        {
+            types = _ledger.Quotas[job.TenantIndex]!.Flavors.Select(f => _cluster.TypeIndex(f.GpuType))
+                .Where(t => t >= 0 && (wide ? Accepts(spec, t) : (acceptable & (1UL << t)) != 0));
+        }
+        else if (spec.GpuTypes.Count > 0)
+        {
+            types = spec.GpuTypes.Select(_cluster.TypeIndex).Where(t => t >= 0).Distinct();
+        }
+        else
+        {
+            types = Enumerable.Range(0, _cluster.GpuTypes.Count);
+        }
+
+        var list = types.ToList();
+        if (row >= 0)
+        {
+            var matrix = _policy.Throughputs!;
+            list.RemoveAll(t => _matrixColumn[t] < 0 || matrix.RelativeSpeed(row, _matrixColumn[t]) <= 0);
+            if (_policy.HeterogeneityAware && !flavored)
+            {
+                // Comparative advantage: where the class is fastest relative to what an average class gets there.
+                list = [.. list.Select((t, i) => (t, i, score: matrix.RelativeSpeed(row, _matrixColumn[t]) / matrix.MeanThroughput[_matrixColumn[t]]))
+                    .OrderByDescending(x => x.score).ThenBy(x => x.i).Select(x => x.t)];
+            }
+        }
+
+        return [.. list];
     }
 
     /// <summary>The speed of a run of <paramref name="spec"/> on <paramref name="placement"/> relative to the job's speed on
@@ -618,15 +642,7 @@ public sealed class SchedulingEngine
     }
 
     /// <summary>The lowest priority among running preemptible jobs (<see cref="int.MaxValue"/> when there are none).</summary>
-    internal int LowestRunningPreemptiblePriority()
-    {
-        foreach (var (priority, _) in _preemptibleByPriority)
-        {
-            return priority;
-        }
-
-        return int.MaxValue;
-    }
+    internal int LowestRunningPreemptiblePriority() => _lowestPreemptiblePriority;
 
     /// <summary>Recomputes the queue keys that expired by <paramref name="context"/>'s time; <see langword="false"/> when the
     /// ordering stopped giving stable keys (the engine then recomputes every pass).</summary>
@@ -833,7 +849,9 @@ public sealed class SchedulingEngine
 
         if (_queue is not null)
         {
-            AssignQueueKey(job, new OrderingContext(now, _cluster, _ledger, _policy.HeterogeneityAware && _policy.Throughputs is not null));
+            var context = Scratch.EnqueueOrdering ??= new OrderingContext(now, _cluster, _ledger, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+            context.Reset(now);
+            AssignQueueKey(job, context);
         }
     }
 
@@ -885,6 +903,7 @@ public sealed class SchedulingEngine
         if (job.Spec.Preemptible)
         {
             _preemptibleByPriority[job.Spec.Priority] = _preemptibleByPriority.GetValueOrDefault(job.Spec.Priority) + 1;
+            _lowestPreemptiblePriority = Math.Min(_lowestPreemptiblePriority, job.Spec.Priority);
             if (_preemptibleByAnchor is not null)
             {
                 job.RunningKeyAnchor = _anchored!.RunningKeyAnchor(job);
@@ -956,6 +975,15 @@ public sealed class SchedulingEngine
         if (job.Spec.Preemptible && --_preemptibleByPriority[job.Spec.Priority] == 0)
         {
             _preemptibleByPriority.Remove(job.Spec.Priority);
+            if (job.Spec.Priority == _lowestPreemptiblePriority)
+            {
+                _lowestPreemptiblePriority = int.MaxValue;
+                foreach (var (priority, _) in _preemptibleByPriority)
+                {
+                    _lowestPreemptiblePriority = priority;
+                    break;
+                }
+            }
         }
 
         if (job.Spec.Preemptible)
@@ -1032,6 +1060,38 @@ public sealed class SchedulingEngine
 
         /// <summary>A preemption trial's chosen victims (cleared by each trial before use).</summary>
         public List<(Job Victim, PreemptionReason Reason)> Chosen { get; } = [];
+
+        /// <summary>Job descriptions (<see cref="Describe"/>) by every field their text depends on, kept for the engine's
+        /// lifetime (up to <see cref="PassPlanner.MaxCachedTexts"/> of them): the same few shapes recur pass after pass.</summary>
+        public Dictionary<(int, int, TopologyLevel, string, TopologyRequest?), string> Descriptions { get; } = [];
+
+        /// <summary>The pass's capacity view, reused pass after pass (reset by each pass).</summary>
+        public ClusterCapacityView? View { get; set; }
+
+        /// <summary>The pass's admission context, reused pass after pass (reset by each pass).</summary>
+        public AdmissionContext? Admission { get; set; }
+
+        /// <summary>The pass's ordering context, reused pass after pass (reset by each pass).</summary>
+        public OrderingContext? Ordering { get; set; }
+
+        /// <summary>The ordering context of <see cref="Enqueue"/>'s queue keys, reused between passes.</summary>
+        public OrderingContext? EnqueueOrdering { get; set; }
+
+        /// <summary>The blocked head's texts of the last pass that had one, reused while the same head blocks with the same
+        /// reservation (and, for its own reason, the same free GPUs).</summary>
+        public PassPlanner.HeadTexts? LastHead { get; set; }
+
+        // Per-pass sets of the planner, cleared by each pass when it starts (a pass of new ones would allocate them again
+        // for every pass; a simulation runs millions).
+        public HashSet<Job> Ineligible { get; } = [];
+
+        public HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> FailedShapes { get; } = [];
+
+        public Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> QuotaRejections { get; } = [];
+
+        public List<int> Admitted { get; } = [];
+
+        public List<(double End, JobSpec Spec, Placement Placement, int Tenant)> StartedEnds { get; } = [];
 
         private Job[] _candidates = [];
         private double[] _keys = [];

@@ -241,8 +241,10 @@ internal sealed class CapacityLedger
         var cpuPerGpu = spec.CpuPerGpu;
         var memoryPerGpu = spec.MemoryPerGpu;
         var levels = FreeByDomain.Length;
-        foreach (var a in placement.Nodes)
+        var nodes = placement.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
         {
+            var a = nodes[i];
             var n = a.NodeIndex;
             var gpus = sign * a.Gpus;
             var up = Up[n];

@@ -32,18 +32,18 @@ internal sealed class PassPlanner
     private readonly AdmissionContext _admission;
     private readonly OrderingContext _ordering;
     private readonly List<JobLaunch> _starts = [];
-    private readonly List<JobPreemption> _preemptions = [];
-    private readonly List<JobExpiry> _expired = [];
+    private List<JobPreemption>? _preemptions;
+    private List<JobExpiry>? _expired;
     private readonly List<(Job Job, string Reason)> _reasons = [];
     private readonly long _pass;
-    private readonly HashSet<Job> _ineligible = [];
-    private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds = [];
-    private readonly HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes = [];
-    private readonly List<JobResize> _resizes = [];
-    private readonly Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> _quotaRejections = [];
-    private readonly Dictionary<(int, int, TopologyLevel, string, TopologyRequest?), string> _descriptions = [];
-    private readonly Dictionary<(string, string), string> _joined = new(ReferencePairComparer.Instance);
-    private readonly List<int> _admitted = [];
+    private readonly HashSet<Job> _ineligible;
+    private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds;
+    private readonly HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes;
+    private List<JobResize>? _resizes;
+    private readonly Dictionary<(int Tenant, ulong Types), (int Gpus, string Reason)> _quotaRejections;
+    private readonly Dictionary<(int, int, TopologyLevel, string, TopologyRequest?), string> _descriptions;
+    private readonly List<int> _admitted;
+    private Dictionary<(string, string), string>? _joined;
     private readonly List<(int Index, PreemptionReason Reason)> _eligible;
     private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
     private bool _runningKeysComputed;
@@ -69,39 +69,75 @@ internal sealed class PassPlanner
         _policy = engine.Policy;
         _ledger = engine.Capacity;
         _tenants = engine.Ledger;
-        _view = new ClusterCapacityView(_ledger);
-        _admission = new AdmissionContext(_tenants, _cluster, _ledger.UsedGpus, _ledger.UsedByType, () => _ledger.Version);
-        _ordering = new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+        // The contexts are the engine's, reset for this pass (their documented lifetime is the call that receives them).
+        var contexts = engine.Scratch;
+        var ledger = _ledger;
+        _view = contexts.View ??= new ClusterCapacityView(ledger);
+        _view.Reset();
+        _admission = contexts.Admission ??= new AdmissionContext(_tenants, _cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version);
+        _admission.Reset();
+        _ordering = contexts.Ordering ??= new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+        _ordering.Reset(now);
         _pass = ++engine.Scratch.Passes;
 
         // The preemption trial's lists are the engine's, cleared before each use: a pass of a new list would grow it again
         // to the running set's size (hundreds of entries) on every preemptive pass.
         _eligible = engine.Scratch.Eligible;
         _chosen = engine.Scratch.Chosen;
+
+        // The per-pass sets are the engine's too, emptied here; the descriptions are kept from pass to pass.
+        var scratch = engine.Scratch;
+        _ineligible = scratch.Ineligible;
+        _ineligible.Clear();
+        _startedEnds = scratch.StartedEnds;
+        _startedEnds.Clear();
+        _failedShapes = scratch.FailedShapes;
+        _failedShapes.Clear();
+        _quotaRejections = scratch.QuotaRejections;
+        _quotaRejections.Clear();
+        _admitted = scratch.Admitted;
+        _admitted.Clear();
+        _descriptions = scratch.Descriptions;
     }
+
+    /// <summary>The most texts a cache of the planner keeps (joined reasons per pass, descriptions per engine).</summary>
+    internal const int MaxCachedTexts = 4096;
 
     public SchedulingPlan Run()
     {
         var mark = _ledger.Mark();
         try
         {
-            foreach (var job in _engine.ConditionalPending)
+            if (_engine.ConditionalPending.Count > 0)
             {
-                if (!CheckEligible(job))
+                foreach (var job in _engine.ConditionalPending)
                 {
-                    _ineligible.Add(job);
+                    if (!CheckEligible(job))
+                    {
+                        _ineligible.Add(job);
+                    }
                 }
             }
 
             var complete = true;
             if (_engine.Queue is not null && _engine.RefreshQueueKeys(_ordering) && _engine.Queue is { } queue)
             {
-                foreach (var job in queue)
+                // The head first, read without an enumerator (a sorted set's allocates a stack of its depth): a pass that
+                // stops at a blocked head, the usual case under a strict order, then walks nothing.
+                var head = queue.Count > 0 ? queue.Min : null;
+                if (head is not null && !_ineligible.Contains(head) && !Examine(head))
                 {
-                    if (!_ineligible.Contains(job) && !Examine(job))
+                    complete = false;
+                }
+                else if (queue.Count > 1)
+                {
+                    foreach (var job in queue)
                     {
-                        complete = false;
-                        break;
+                        if (!ReferenceEquals(job, head) && !_ineligible.Contains(job) && !Examine(job))
+                        {
+                            complete = false;
+                            break;
+                        }
                     }
                 }
             }
@@ -148,7 +184,8 @@ internal sealed class PassPlanner
             }
 
             var deferred = complete ? null : new DeferredReasons(this);
-            return new SchedulingPlan(_now, _engine.Version, _starts, _preemptions, _expired, _reservation, _reasons, deferred, _resizes);
+            // The lists a pass rarely fills are made on first use (a simulation runs millions of passes).
+            return new SchedulingPlan(_now, _engine.Version, _starts, (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons, deferred, (IReadOnlyList<JobResize>?)_resizes ?? []);
         }
         finally
         {
@@ -281,12 +318,10 @@ internal sealed class PassPlanner
                 (_reservation, _gpuLimit, _cpuLimit, _memLimit) = Reserve(job);
             }
 
-            var at = _reservation is null ? string.Empty : "; reserved to start by " + _reservation.StartAt.ToString("u", CultureInfo.InvariantCulture);
-            _reasons.Add((job, Describe(spec) + $"; {free} suitable GPUs free{at}"));
-            _blockedReason = _reservation is null
-                ? $"waiting behind {spec.Id} (strict order: no reservation can be computed without runtime estimates)"
-                : $"waiting: starting now would delay the reservation of {spec.Id} at {_reservation.StartAt.ToString("u", CultureInfo.InvariantCulture)}";
-            _noRoomReason = $"waiting for GPUs behind {spec.Id}";
+            var texts = HeadTextsFor(spec, free);
+            _reasons.Add((job, texts.Reason));
+            _blockedReason = texts.Blocked;
+            _noRoomReason = texts.NoRoom;
 
             // Without a reservation every later job waits; with one, only free GPUs let a later job start.
             return _reservation is not null && _ledger.MaxFreeOfAnyType() > 0;
@@ -379,13 +414,54 @@ internal sealed class PassPlanner
         return _admitted.Count > 0 ? null : first ?? "no GPU type the job accepts is in its tenant's flavours";
     }
 
+    /// <summary>The blocked head's own reason and the reasons of the jobs behind it, reused from the last pass while the
+    /// same head blocks with the same reservation (the head's reason also needs the same free GPUs): a head that blocks
+    /// for thousands of passes would otherwise build the same texts thousands of times.</summary>
+    private HeadTexts HeadTextsFor(JobSpec spec, int free)
+    {
+        var reservedAt = _reservation?.StartAt;
+        var scratch = _engine.Scratch;
+        if (scratch.LastHead is { } last && ReferenceEquals(last.Spec, spec) && last.ReservedAt == reservedAt)
+        {
+            if (last.Free != free)
+            {
+                last = last with { Free = free, Reason = HeadReason(spec, free, reservedAt) };
+                scratch.LastHead = last;
+            }
+
+            return last;
+        }
+
+        var texts = new HeadTexts(
+            spec,
+            reservedAt,
+            free,
+            HeadReason(spec, free, reservedAt),
+            reservedAt is not { } at
+                ? $"waiting behind {spec.Id} (strict order: no reservation can be computed without runtime estimates)"
+                : $"waiting: starting now would delay the reservation of {spec.Id} at {at.ToString("u", CultureInfo.InvariantCulture)}",
+            $"waiting for GPUs behind {spec.Id}");
+        scratch.LastHead = texts;
+        return texts;
+    }
+
+    private string HeadReason(JobSpec spec, int free, DateTimeOffset? reservedAt)
+    {
+        var at = reservedAt is not { } r ? string.Empty : "; reserved to start by " + r.ToString("u", CultureInfo.InvariantCulture);
+        return Describe(spec) + $"; {free} suitable GPUs free{at}";
+    }
+
+    /// <summary>A blocked head's texts (see <see cref="HeadTextsFor"/>).</summary>
+    internal sealed record HeadTexts(JobSpec Spec, DateTimeOffset? ReservedAt, int Free, string Reason, string Blocked, string NoRoom);
+
     /// <summary><c>description + "; " + reason</c>, shared between jobs that get the same two string instances.</summary>
     private string Joined(string description, string reason)
     {
+        _joined ??= new(ReferencePairComparer.Instance);
         if (!_joined.TryGetValue((description, reason), out var text))
         {
             text = description + "; " + reason;
-            if (_joined.Count < 4096)
+            if (_joined.Count < MaxCachedTexts)
             {
                 _joined.Add((description, reason), text);
             }
@@ -402,7 +478,10 @@ internal sealed class PassPlanner
         if (!_descriptions.TryGetValue(key, out var text))
         {
             text = SchedulingEngine.Describe(spec);
-            _descriptions.Add(key, text);
+            if (_descriptions.Count < MaxCachedTexts)
+            {
+                _descriptions.Add(key, text);
+            }
         }
 
         return text;
@@ -524,7 +603,7 @@ internal sealed class PassPlanner
                 case JobState.Failed:
                 case JobState.Cancelled:
                 case JobState.Rejected:
-                    _expired.Add(new JobExpiry(spec.Id, $"dependency {dep} ended {d.State.ToString().ToLowerInvariant()}"));
+                    (_expired ??= []).Add(new JobExpiry(spec.Id, $"dependency {dep} ended {d.State.ToString().ToLowerInvariant()}"));
                     return false;
                 default:
                     (waiting ??= []).Add(dep);
@@ -534,7 +613,7 @@ internal sealed class PassPlanner
 
         if (spec.Deadline is { } deadline && _now.AddSeconds(job.RemainingSeconds(_now) ?? 0) > deadline)
         {
-            _expired.Add(new JobExpiry(spec.Id, "cannot finish by its deadline " + deadline.ToString("u", CultureInfo.InvariantCulture)));
+            (_expired ??= []).Add(new JobExpiry(spec.Id, "cannot finish by its deadline " + deadline.ToString("u", CultureInfo.InvariantCulture)));
             return false;
         }
 
@@ -762,11 +841,11 @@ internal sealed class PassPlanner
         {
             if (v.Spec.IsElastic && Relaunch(v, v.RunningGpus) is { } smaller)
             {
-                _resizes.Add(new JobResize(v.Spec.Id, v.Attempts, smaller, ResizeKind.Shrink, spec.Id));
+                (_resizes ??= []).Add(new JobResize(v.Spec.Id, v.Attempts, smaller, ResizeKind.Shrink, spec.Id));
                 continue;
             }
 
-            _preemptions.Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)) { Job = v });
+            (_preemptions ??= []).Add(new JobPreemption(v.Spec.Id, v.Attempts, spec.Id, reason, v.RunningGpus * v.SecondsSinceCheckpoint(_now)) { Job = v });
         }
 
         return true;
@@ -978,7 +1057,7 @@ internal sealed class PassPlanner
             _ledger.Give(job.Spec, job.Placement!, job.TenantIndex);
             _ledger.Take(job.Spec, launch.Placement, job.TenantIndex);
             job.PreemptedInPass = _pass;
-            _resizes.Add(new JobResize(job.Spec.Id, job.Attempts, launch, ResizeKind.Grow, null));
+            (_resizes ??= []).Add(new JobResize(job.Spec.Id, job.Attempts, launch, ResizeKind.Grow, null));
         }
     }
 

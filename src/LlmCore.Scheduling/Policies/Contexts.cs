@@ -46,6 +46,15 @@ public sealed class ClusterCapacityView
     /// for the job's own list (or every type in cluster order when it names none).</summary>
     internal int[]? TypeOrder { get; set; }
 
+    /// <summary>Clears the pass's limits and type order (the engine reuses one view per pass).</summary>
+    internal void Reset()
+    {
+        GpuLimit = null;
+        CpuLimit = null;
+        MemoryLimit = null;
+        TypeOrder = null;
+    }
+
     /// <summary>Whether the ledger's sums and index are exact for <paramref name="job"/>: free GPUs are what the job
     /// can use on every up node (no backfill limit, and the job needs no CPU or memory).</summary>
     internal bool SumsExactFor(JobSpec job) => Ledger is not null && GpuLimit is null && job.CpuCores <= 0 && job.MemoryGib <= 0;
@@ -141,6 +150,14 @@ public sealed class OrderingContext
         HeterogeneityAware = heterogeneityAware;
     }
 
+    /// <summary>Makes this context the one of a new pass at <paramref name="now"/> (the engine reuses one per pass).</summary>
+    internal void Reset(DateTimeOffset now)
+    {
+        Now = now;
+        _usage = null;
+        _usageTotal = 0;
+    }
+
     /// <summary>Gets a value indicating whether the policy is heterogeneity-aware: service counts in normalised
     /// GPU-seconds (GPUs × seconds × the run's speed relative to the reference GPU type) instead of plain GPU-seconds.</summary>
     public bool HeterogeneityAware { get; }
@@ -173,7 +190,7 @@ public sealed class OrderingContext
     }
 
     /// <summary>Gets the pass's time.</summary>
-    public DateTimeOffset Now { get; }
+    public DateTimeOffset Now { get; private set; }
 
     /// <summary>Gets the cluster.</summary>
     public Cluster Cluster { get; }
@@ -229,7 +246,7 @@ public sealed class AdmissionContext
     private readonly IReadOnlyList<int> _used;
     private readonly IReadOnlyList<int[]> _usedByType;
     private readonly Func<long>? _version;
-    private readonly Dictionary<(int Tenant, int Type, int Verdict), string> _texts = [];
+    private Dictionary<(int Tenant, int Type, int Verdict), string>? _texts;
     private long _textsVersion = -1;
 
     internal AdmissionContext(TenantLedger ledger, Cluster cluster, IReadOnlyList<int> usedGpus, IReadOnlyList<int[]> usedByType, Func<long>? version)
@@ -244,6 +261,15 @@ public sealed class AdmissionContext
     internal TenantLedger Ledger { get; }
 
     internal Cluster Cluster { get; }
+
+    /// <summary>Clears the pass's type, gang and cached texts (the engine reuses one context per pass).</summary>
+    internal void Reset()
+    {
+        GpuTypeIndex = -1;
+        GangOverride = 0;
+        _texts?.Clear();
+        _textsVersion = -1;
+    }
 
     /// <summary>The GPU type (index) the pass is considering for the job, or −1 when it considers every acceptable type at once.</summary>
     internal int GpuTypeIndex { get; set; } = -1;
@@ -363,8 +389,15 @@ public sealed class AdmissionContext
         var version = _version?.Invoke() ?? 0;
         if (version != _textsVersion)
         {
-            _texts.Clear();
+            _texts?.Clear();
             _textsVersion = version;
+        }
+
+        // Made on first use: most passes format no refusal.
+        if (_texts is null)
+        {
+            text = null!;
+            return false;
         }
 
         return _texts.TryGetValue((tenant, GpuTypeIndex, verdict), out text!);
@@ -372,7 +405,7 @@ public sealed class AdmissionContext
 
     internal string CacheText(int tenant, int verdict, string text)
     {
-        _texts[(tenant, GpuTypeIndex, verdict)] = text;
+        (_texts ??= [])[(tenant, GpuTypeIndex, verdict)] = text;
         return text;
     }
 }
