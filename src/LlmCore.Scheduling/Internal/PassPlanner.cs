@@ -425,8 +425,8 @@ internal sealed class PassPlanner
         {
             if (last.Free != free)
             {
-                last = last with { Free = free, Reason = HeadReason(spec, free, reservedAt) };
-                scratch.LastHead = last;
+                last.Free = free;
+                last.Reason = HeadReason(spec, free, reservedAt);
             }
 
             return last;
@@ -451,8 +451,22 @@ internal sealed class PassPlanner
         return Describe(spec) + $"; {free} suitable GPUs free{at}";
     }
 
-    /// <summary>A blocked head's texts (see <see cref="HeadTextsFor"/>).</summary>
-    internal sealed record HeadTexts(JobSpec Spec, DateTimeOffset? ReservedAt, int Free, string Reason, string Blocked, string NoRoom);
+    /// <summary>A blocked head's texts (see <see cref="HeadTextsFor"/>); the head's own reason is updated in place when
+    /// only the free GPUs change (the strings handed out are never changed).</summary>
+    internal sealed class HeadTexts(JobSpec spec, DateTimeOffset? reservedAt, int free, string reason, string blocked, string noRoom)
+    {
+        public JobSpec Spec { get; } = spec;
+
+        public DateTimeOffset? ReservedAt { get; } = reservedAt;
+
+        public int Free { get; set; } = free;
+
+        public string Reason { get; set; } = reason;
+
+        public string Blocked { get; } = blocked;
+
+        public string NoRoom { get; } = noRoom;
+    }
 
     /// <summary><c>description + "; " + reason</c>, shared between jobs that get the same two string instances.</summary>
     private string Joined(string description, string reason)

@@ -39,6 +39,27 @@ public sealed class Trace
             gpuSeconds += job.GpuSeconds;
         }
 
+        (Jobs, TotalGpuSeconds) = InSubmissionOrder(list, gpuSeconds);
+    }
+
+    /// <summary>A trace of jobs already checked as the public constructor checks them (unique ids, times in range):
+    /// <see cref="TraceReader"/> does so row by row with line numbers, and a second pass over a million ids would only
+    /// repeat it.</summary>
+    private Trace(List<TraceJob> checkedJobs)
+    {
+        double gpuSeconds = 0;
+        foreach (var job in checkedJobs)
+        {
+            gpuSeconds += job.GpuSeconds;
+        }
+
+        (Jobs, TotalGpuSeconds) = InSubmissionOrder(checkedJobs, gpuSeconds);
+    }
+
+    internal static Trace FromChecked(List<TraceJob> checkedJobs) => new(checkedJobs);
+
+    private static (TraceJob[] Jobs, double GpuSeconds) InSubmissionOrder(List<TraceJob> list, double gpuSeconds)
+    {
         // Traces are usually written in submission order: keep such a list as it is.
         var sorted = true;
         for (var i = 1; i < list.Count && sorted; i++)
@@ -48,9 +69,7 @@ public sealed class Trace
 
         if (sorted)
         {
-            Jobs = list.ToArray();
-            TotalGpuSeconds = gpuSeconds;
-            return;
+            return (list.ToArray(), gpuSeconds);
         }
 
         // List<T>.Sort is unstable: sort an index permutation with the input position as the tie-break.
@@ -60,8 +79,7 @@ public sealed class Trace
             var c = list[a].SubmitSeconds.CompareTo(list[b].SubmitSeconds);
             return c != 0 ? c : a.CompareTo(b);
         });
-        Jobs = order.Select(i => list[i]).ToArray();
-        TotalGpuSeconds = gpuSeconds;
+        return (order.Select(i => list[i]).ToArray(), gpuSeconds);
     }
 
     /// <summary>Gets the jobs in submission order.</summary>
