@@ -28,6 +28,15 @@ internal sealed class TestSim
 
     public static DateTimeOffset At(double seconds) => T0.AddSeconds(seconds);
 
+    /// <summary>Asserts that two simulations of one trace made the same schedule: the same closed and open segments and
+    /// the same metrics (the shortcut tests compare a fast path with its reference this way).</summary>
+    public static void AssertSameSchedule(LlmCore.Scheduling.Simulation.SimulationResult expected, LlmCore.Scheduling.Simulation.SimulationResult actual)
+    {
+        Assert.Equal(expected.Segments, actual.Segments);
+        Assert.Equal(expected.OpenSegments, actual.OpenSegments);
+        Assert.Equal(expected.Metrics, actual.Metrics);
+    }
+
     public void Arrive(double time, JobSpec spec, double? actualSeconds = null)
     {
         _actual[spec.Id] = actualSeconds ?? spec.RuntimeEstimate?.TotalSeconds ?? 1;
