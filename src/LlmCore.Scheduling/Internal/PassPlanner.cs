@@ -18,9 +18,6 @@ internal sealed class PassPlanner
     /// 16, 50.2 s at 0, 56.2–62.3 s at 64, 76.9 s at 256 (one quiet machine, the same minutes; decisions identical).</summary>
     private const int DirectListingSteps = 16;
 
-    /// <summary>Running jobs up to which an ordering without anchors lists its victims by a scan before opening the index.</summary>
-    private const int DirectScanRunning = 512;
-
     [ThreadStatic]
     private static bool s_openIndexAtOnce;
 
@@ -923,11 +920,9 @@ internal sealed class PassPlanner
 
         // Head start: when the eligible victims are few, the collector lists them before the index opens, whose set-up
         // per trial (a stream per group of running jobs) costs more than listing a few. Under an anchored ordering it
-        // gets DirectListingSteps steps from the top of the anchor order; otherwise, with at most DirectScanRunning
-        // running jobs, the whole scan (the full scan's own cost); above that none (the scan cannot finish early).
-        var headStart = s_openIndexAtOnce ? 0
-            : byAnchor is not null ? DirectListingSteps
-            : running.Count <= DirectScanRunning ? running.Count + 1 : 0;
+        // gets DirectListingSteps steps from the top of the anchor order; without anchors none: the index is open only
+        // above a thousand running jobs (SchedulingEngine.VictimIndexClosesAt), where a scan cannot finish early.
+        var headStart = s_openIndexAtOnce || byAnchor is null ? 0 : DirectListingSteps;
         for (var step = 0; step < headStart && !complete; step++)
         {
             complete = Collect();

@@ -267,7 +267,8 @@ public sealed class AdmissionContext
     {
         GpuTypeIndex = -1;
         GangOverride = 0;
-        _texts?.Clear();
+
+        // No ledger version is −1: the next lookup drops the texts.
         _textsVersion = -1;
     }
 
