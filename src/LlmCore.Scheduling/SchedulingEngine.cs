@@ -930,7 +930,9 @@ public sealed class SchedulingEngine
 
         if (_victimIndex is null && _running.Count > VictimIndexOpensAt)
         {
-            _victimIndex = new VictimIndex();
+            _victimIndex = new VictimIndex(_policy.Ordering is not IServiceRunningKey ? VictimAnchors.RunningKey
+                : _policy.HeterogeneityAware && _policy.Throughputs is not null ? VictimAnchors.NormalizedGpuSeconds
+                : VictimAnchors.GpuSeconds);
             foreach (var job in _running)
             {
                 if (job.Spec.Preemptible)

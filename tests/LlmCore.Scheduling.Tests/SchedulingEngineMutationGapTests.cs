@@ -1,3 +1,4 @@
+using LlmCore.Scheduling.Internal;
 using LlmCore.Scheduling.Policies;
 using static LlmCore.Scheduling.Tests.Specs;
 using static LlmCore.Scheduling.Tests.TestSim;
@@ -500,6 +501,33 @@ public class SchedulingEngineMutationGapTests
         engine.Finish("j6", 1, true, At(4));
         engine.RunPass(At(5));
         Assert.Null(engine.VictimIndex);
+    }
+
+    /// <summary>The index the gate opens anchors its jobs as the ordering's running keys need: SRTF by running-key anchor,
+    /// LAS by attained GPU-seconds, heterogeneity-aware LAS (with a throughput matrix) by normalised GPU-seconds.</summary>
+    [Theory]
+    [InlineData("srtf", false, nameof(VictimAnchors.RunningKey))]
+    [InlineData("las", false, nameof(VictimAnchors.GpuSeconds))]
+    [InlineData("las", true, nameof(VictimAnchors.NormalizedGpuSeconds))]
+    public void VictimIndex_AnchorsFollowTheOrdering(string ordering, bool aware, string expected)
+    {
+        var policy = SchedulingPolicy.Create(ordering, backfill: true, preemption: true);
+        if (aware)
+        {
+            policy = policy with
+            {
+                HeterogeneityAware = true,
+                Throughputs = ThroughputMatrix.Parse("""{ "referenceGpuType": "gpu", "gpuTypes": ["gpu"], "classes": { "A": { "gpu": 1 } } }"""),
+            };
+        }
+
+        var engine = new SchedulingEngine(Cluster.Uniform(1, 8), policy, start: T0) { VictimIndexOpensAt = 0 };
+        engine.Submit([Job("a", 1) with { JobClass = "A" }], T0);
+        engine.RunPass(T0);
+        engine.RunPass(At(1));
+
+        Assert.Equal(Enum.Parse<VictimAnchors>(expected), engine.VictimIndex!.Anchors);
+        Assert.Equal(1, engine.VictimIndex.Count);
     }
 
     [Theory]

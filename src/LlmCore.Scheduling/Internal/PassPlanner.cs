@@ -928,9 +928,12 @@ internal sealed class PassPlanner
             complete = Collect();
         }
 
+        // The index's floor: the anchor line, or under an ordering whose running keys grow with attained service (LAS)
+        // the service a victim must have reached to rank after the preemptor.
+        var indexFloor = byAnchor is null && _policy.Ordering is IServiceRunningKey service ? service.ServiceAbove(jobKey) : floor;
         if (!complete)
         {
-            foreach (var v in index.InVictimOrder(_now, Raced, floor))
+            foreach (var v in index.InVictimOrder(_now, Raced, indexFloor))
             {
                 given++;
                 yield return (v, PreemptionReason.Ordering);

@@ -48,11 +48,19 @@ internal sealed class VictimIndex
     /// <summary>Margin per tick of x (oldest elapsed + restart + interval): 36 u, nine times the rounding bound 4 u.</summary>
     private const double RoundingPerTick = 36.0 / (1L << 53);
 
+    private readonly VictimAnchors _anchors;
     private readonly Dictionary<GroupKey, Group> _groupOf = [];
     private readonly List<Group> _groups = [];
     private readonly List<Stream> _active = [];
     private readonly Reading _reading = new();
     private int _unindexed;
+
+    /// <summary>Creates an empty index.</summary>
+    /// <param name="anchors">What the anchor of a job is, and so what the floor of a reading means.</param>
+    public VictimIndex(VictimAnchors anchors = VictimAnchors.RunningKey) => _anchors = anchors;
+
+    /// <summary>Gets what the index anchors its jobs by.</summary>
+    public VictimAnchors Anchors => _anchors;
 
     /// <summary>Gets whether every running preemptible job is in a group (none has a run restart cost that is not a whole
     /// number of ticks).</summary>
@@ -77,7 +85,7 @@ internal sealed class VictimIndex
             _groups.Add(group);
         }
 
-        group.Add(job);
+        group.Add(job, AnchorOf(job, key));
         Count++;
     }
 
@@ -99,15 +107,17 @@ internal sealed class VictimIndex
     /// <summary>
     /// The indexed jobs that <paramref name="eligible"/> accepts, in victim order at <paramref name="now"/> (cost as
     /// <c>LeastLostWorkPreemption</c> computes it, then lower priority, then newest submission), read lazily: the same
-    /// sequence as sorting every accepted job by that key. Jobs whose <see cref="Job.RunningKeyAnchor"/> (as it was when
-    /// they were added) is below <paramref name="anchorFloor"/> are passed over without calling the filter (a NaN anchor
-    /// is never below). <paramref name="eligible"/> must be a pure function of the job; it is called once per job read,
-    /// at most. One reading at a time: starting another ends the previous one.
+    /// sequence as sorting every accepted job by that key. Some jobs are passed over without calling the filter: with
+    /// <see cref="VictimAnchors.RunningKey"/>, those whose <see cref="Job.RunningKeyAnchor"/> (as it was when they were
+    /// added) is below <paramref name="floor"/> (a NaN anchor is never below); with the service anchors, those whose
+    /// attained service at <paramref name="now"/> is certainly below <paramref name="floor"/> (by more than the rounding
+    /// of its floating-point computation). <paramref name="eligible"/> must be a pure function of the job; it is called
+    /// once per job read, at most. One reading at a time: starting another ends the previous one.
     /// </summary>
-    public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible, double anchorFloor = double.NegativeInfinity)
+    public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible, double floor = double.NegativeInfinity)
     {
         var reading = _reading;
-        reading.Begin(now, eligible, anchorFloor);
+        reading.Begin(now, eligible, floor, _anchors != VictimAnchors.RunningKey);
         var read = reading.Read;
         var streams = _active;
         streams.Clear();
@@ -157,12 +167,18 @@ internal sealed class VictimIndex
     /// filter; the job being filtered is then not given either).</summary>
     public void StopReading() => _reading.Stopped = true;
 
-    private static GroupKey? KeyOf(Job job)
+    private GroupKey? KeyOf(Job job)
     {
         var restart = job.Spec.RestartCost.TotalSeconds;
+        var rate = _anchors switch
+        {
+            VictimAnchors.GpuSeconds => job.RunningGpus,
+            VictimAnchors.NormalizedGpuSeconds => job.RunningGpus * job.CurrentSpeed,
+            _ => 0.0,
+        };
         if (job.Spec.CheckpointInterval is not { } interval)
         {
-            return new GroupKey(job.RunningGpus, restart, 0, 0);
+            return new GroupKey(job.RunningGpus, restart, 0, 0, rate);
         }
 
         // The phase arithmetic is in ticks: the run's restart cost must be a whole number of them (as every TimeSpan is).
@@ -173,7 +189,32 @@ internal sealed class VictimIndex
             return null;
         }
 
-        return new GroupKey(job.RunningGpus, restart, (long)ticks, interval.Ticks);
+        return new GroupKey(job.RunningGpus, restart, (long)ticks, interval.Ticks, rate);
+    }
+
+    /// <summary>
+    /// The anchor of a job just added to the group of <paramref name="key"/>. With <see cref="VictimAnchors.RunningKey"/>,
+    /// its <see cref="Job.RunningKeyAnchor"/> (NaN read as +∞). With the service anchors, the intercept of its service
+    /// line: a job of the group attains <c>S₀ + ρ·(t − s)</c> at t (S₀ its service before this run, ρ the group's rate, s
+    /// its start, seconds since the Unix epoch), which reaches a threshold T exactly when <c>S₀/ρ − s ≥ T/ρ − t</c>; the
+    /// anchor is the left side, raised by a margin (10⁻⁹ of its terms' magnitudes plus a microsecond, far above the few
+    /// ulps by which it and the ordering's own computation of the service can round), so it is never below the floor
+    /// (<see cref="Reading.FloorOf"/>, the right side lowered by the same kind of margin) while the service computed by
+    /// the ordering may have reached T. A rate that is not positive and finite gives +∞: never passed over.
+    /// </summary>
+    private double AnchorOf(Job job, GroupKey key)
+    {
+        if (_anchors == VictimAnchors.RunningKey)
+        {
+            return double.IsNaN(job.RunningKeyAnchor) ? double.PositiveInfinity : job.RunningKeyAnchor;
+        }
+
+        var before = _anchors == VictimAnchors.NormalizedGpuSeconds ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
+        var rate = key.Rate;
+        var start = (job.RunStartedAt!.Value - DateTimeOffset.UnixEpoch).TotalSeconds;
+        var intercept = before / rate;
+        var anchor = intercept - start + (1e-9 * (Math.Abs(intercept) + Math.Abs(start))) + 1e-6;
+        return rate > 0 && double.IsFinite(rate) && double.IsFinite(anchor) ? anchor : double.PositiveInfinity;
     }
 
     private static PassPlanner.VictimKey VictimKey(Job job, DateTimeOffset now) =>
@@ -185,9 +226,10 @@ internal sealed class VictimIndex
         return m < 0 ? m + modulus : m;
     }
 
-    /// <summary>GPUs, spec restart cost (seconds), and with a checkpoint interval the run's restart cost and the interval
-    /// in ticks (both 0 without one).</summary>
-    private readonly record struct GroupKey(int Gpus, double Restart, long RunRestartTicks, long IntervalTicks);
+    /// <summary>GPUs, spec restart cost (seconds), with a checkpoint interval the run's restart cost and the interval
+    /// in ticks (both 0 without one), and with the service anchors the rate at which the run attains service (GPUs, or
+    /// GPUs × speed; 0 otherwise).</summary>
+    private readonly record struct GroupKey(int Gpus, double Restart, long RunRestartTicks, long IntervalTicks, double Rate);
 
     /// <summary>A tree position: compared by <see cref="First"/>, then <see cref="Second"/>, then <see cref="Third"/>
     /// (the submission sequence, unique in a group).</summary>
@@ -216,8 +258,11 @@ internal sealed class VictimIndex
 
         public Func<Job, bool> Eligible { get; private set; } = null!;
 
-        /// <summary>Gets the anchor below which a job is passed over.</summary>
-        public double AnchorFloor { get; private set; }
+        /// <summary>Gets the reading's floor: an anchor, or with service anchors a service threshold.</summary>
+        public double Floor { get; private set; }
+
+        /// <summary>Gets whether <see cref="Floor"/> is a service threshold.</summary>
+        public bool ServiceFloor { get; private set; }
 
         /// <summary>Gets the jobs read and costed, not yet given out, cheapest first.</summary>
         public PriorityQueue<Job, PassPlanner.VictimKey> Read { get; } = new();
@@ -225,14 +270,30 @@ internal sealed class VictimIndex
         /// <summary>Gets or sets whether the reading was stopped (<see cref="StopReading"/>).</summary>
         public bool Stopped { get; set; }
 
-        public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double anchorFloor)
+        public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double floor, bool serviceFloor)
         {
             Now = now;
             NowTicks = now.UtcTicks;
             Eligible = eligible;
-            AnchorFloor = anchorFloor;
+            Floor = floor;
+            ServiceFloor = serviceFloor;
             Stopped = false;
             Read.Clear();
+        }
+
+        /// <summary>The anchor below which a job of the group of <paramref name="key"/> is passed over: the floor itself,
+        /// or for a service threshold T, <c>T/ρ − now</c> lowered by a margin (see <see cref="AnchorOf"/>).</summary>
+        public double FloorOf(GroupKey key)
+        {
+            if (!ServiceFloor || double.IsInfinity(Floor))
+            {
+                return Floor;
+            }
+
+            var line = Floor / key.Rate;
+            var now = (Now - DateTimeOffset.UnixEpoch).TotalSeconds;
+            var floor = line - now - ((1e-9 * (Math.Abs(line) + Math.Abs(now))) + 1e-6);
+            return double.IsNaN(floor) ? double.NegativeInfinity : floor;
         }
 
         /// <summary>Costs a job exactly and puts it in the heap of jobs read.</summary>
@@ -275,10 +336,10 @@ internal sealed class VictimIndex
         /// always; with them, while it is in its restart, or has not started yet).</summary>
         public long RestartEnd => Key.IntervalTicks > 0 ? Math.Max(Key.RunRestartTicks, 1) : long.MaxValue;
 
-        public void Add(Job job)
+        public void Add(Job job, double anchor)
         {
-            ByStart.Add(StartKey(job), job);
-            ByPhase?.Add(PhaseKey(job), job);
+            ByStart.Add(StartKey(job), job, anchor);
+            ByPhase?.Add(PhaseKey(job), job, anchor);
         }
 
         public bool Remove(Job job)
@@ -294,7 +355,7 @@ internal sealed class VictimIndex
     }
 
     /// <summary>A treap node: a job at its position, with the largest anchor of its subtree.</summary>
-    private sealed class Node(TreeKey key, Job job)
+    private sealed class Node(TreeKey key, Job job, double anchor)
     {
         public TreeKey Key { get; } = key;
 
@@ -304,8 +365,8 @@ internal sealed class VictimIndex
         /// reproducible).</summary>
         public ulong Priority { get; } = Mix((ulong)job.Sequence);
 
-        /// <summary>Gets the job's running-key anchor, NaN read as +∞ (a NaN anchor is never below a floor).</summary>
-        public double Anchor { get; } = double.IsNaN(job.RunningKeyAnchor) ? double.PositiveInfinity : job.RunningKeyAnchor;
+        /// <summary>Gets the job's anchor (<see cref="AnchorOf"/>), never NaN.</summary>
+        public double Anchor { get; } = anchor;
 
         public Node? Left { get; set; }
 
@@ -363,9 +424,9 @@ internal sealed class VictimIndex
             }
         }
 
-        public void Add(TreeKey key, Job job)
+        public void Add(TreeKey key, Job job, double anchor)
         {
-            var node = new Node(key, job);
+            var node = new Node(key, job, anchor);
             node.Update();
             Root = Insert(Root, node);
             Count++;
@@ -564,8 +625,18 @@ internal sealed class VictimIndex
 
         protected Reading Reading { get; private set; } = null!;
 
+        /// <summary>Gets the anchor below which the reading passes a job of this stream's group over.</summary>
+        protected double Floor { get; private set; }
+
+        /// <summary>Gets the key of the stream's group.</summary>
+        protected abstract GroupKey Key { get; }
+
         /// <summary>Starts a reading: the stream opens lazily, at its first <see cref="Next"/>.</summary>
-        public virtual void Reset(Reading reading) => Reading = reading;
+        public virtual void Reset(Reading reading)
+        {
+            Reading = reading;
+            Floor = reading.FloorOf(Key);
+        }
 
         /// <summary>Gives the heap its next job (or, unopened, opens), and updates <see cref="Bound"/> and <see cref="Done"/>.</summary>
         public abstract void Next();
@@ -578,6 +649,8 @@ internal sealed class VictimIndex
         private bool _open;
         private Job? _head;
         private PassPlanner.VictimKey _key;
+
+        protected override GroupKey Key => group.Key;
 
         public override void Reset(Reading reading)
         {
@@ -596,7 +669,7 @@ internal sealed class VictimIndex
             {
                 // Elapsed below the restart end: start ≥ now − end + 1 (no overflow: now ≥ 0, end ≤ long.MaxValue).
                 _open = true;
-                _walk.Start(group.ByStart, Reading.NowTicks - group.RestartEnd + 1, long.MaxValue, Reading.AnchorFloor);
+                _walk.Start(group.ByStart, Reading.NowTicks - group.RestartEnd + 1, long.MaxValue, Floor);
             }
             else
             {
@@ -633,6 +706,8 @@ internal sealed class VictimIndex
         private Job? _head;
         private long _margin;
         private long _q;
+
+        protected override GroupKey Key => group.Key;
 
         public override void Reset(Reading reading)
         {
@@ -714,7 +789,7 @@ internal sealed class VictimIndex
             }
 
             _walking = true;
-            _walk.Start(group.ByPhase!, _ranges[0].Low, _ranges[0].High, Reading.AnchorFloor);
+            _walk.Start(group.ByPhase!, _ranges[0].Low, _ranges[0].High, Floor);
         }
 
         private void Advance()
@@ -737,7 +812,7 @@ internal sealed class VictimIndex
 
                 if (++_range < _rangeCount)
                 {
-                    _walk.Start(group.ByPhase!, _ranges[_range].Low, _ranges[_range].High, Reading.AnchorFloor);
+                    _walk.Start(group.ByPhase!, _ranges[_range].Low, _ranges[_range].High, Floor);
                 }
                 else
                 {
@@ -752,7 +827,7 @@ internal sealed class VictimIndex
         private void TakeAll(long low, long high)
         {
             var end = group.RestartEnd;
-            _walk.Start(group.ByPhase!, low, high, Reading.AnchorFloor);
+            _walk.Start(group.ByPhase!, low, high, Floor);
             while (!Reading.Stopped && _walk.Next() is { } node)
             {
                 var job = node.Job;
@@ -763,4 +838,20 @@ internal sealed class VictimIndex
             }
         }
     }
+}
+
+/// <summary>What a <see cref="VictimIndex"/> anchors its jobs by, and so what the floor of a reading means.</summary>
+internal enum VictimAnchors
+{
+    /// <summary>The job's <see cref="Job.RunningKeyAnchor"/> (an ordering with anchored running keys, SRTF); the floor
+    /// is an anchor.</summary>
+    RunningKey,
+
+    /// <summary>The line of the job's attained GPU-seconds (an ordering whose running key grows with them, 2D-LAS); the
+    /// floor is a number of GPU-seconds.</summary>
+    GpuSeconds,
+
+    /// <summary>As <see cref="GpuSeconds"/>, in normalised GPU-seconds (GPUs × seconds × relative speed: a
+    /// heterogeneity-aware 2D-LAS).</summary>
+    NormalizedGpuSeconds,
 }

@@ -62,6 +62,22 @@ internal interface IAnchoredRunningKey
 }
 
 /// <summary>
+/// A preemptive ordering whose key of a running job depends only on the service the job has attained and does not fall
+/// as it grows, so that a running job's key exceeds a given key exactly when its service has reached a threshold that
+/// depends on that key alone: the engine's <see cref="VictimIndex"/> then passes over, without computing their keys,
+/// the running jobs whose service is certainly below a preemptor's threshold.
+/// </summary>
+/// <remarks>Implemented by <see cref="LeastAttainedServiceOrdering"/>: the service is
+/// <see cref="OrderingContext.AttainedService"/>. Thread-safe.</remarks>
+internal interface IServiceRunningKey
+{
+    /// <summary>The least attained service at which a running job's key exceeds <paramref name="key"/>.</summary>
+    /// <param name="key">A preemptor's key.</param>
+    /// <returns>The threshold; −∞ when every running job's key exceeds <paramref name="key"/>, +∞ when none can.</returns>
+    double ServiceAbove(double key);
+}
+
+/// <summary>
 /// An ordering whose keys never exceed a known bound, so a search for the largest key can stop when it meets one.
 /// </summary>
 /// <remarks>Implemented by <see cref="LeastAttainedServiceOrdering"/> (the number of queue thresholds). Thread-safe.</remarks>
@@ -248,7 +264,7 @@ internal sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering, IAnchor
 /// </summary>
 /// <remarks>Gu et al., "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019. Preemptive:
 /// a job in a lower queue may preempt a running job in a higher one. Stateless and thread-safe.</remarks>
-internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
+internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey, IServiceRunningKey
 {
     private readonly double[] _thresholds;
 
@@ -280,6 +296,25 @@ internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey
 
     /// <inheritdoc/>
     double IBoundedKey.MaxKey => _thresholds.Length;
+
+    /// <inheritdoc/>
+    /// <remarks>A running job's key is its queue, the number of thresholds its service has reached (the starvation guard
+    /// promotes only waiting jobs): it exceeds k ≥ 0 exactly when the service reaches threshold ⌊k⌋ (0-based).</remarks>
+    double IServiceRunningKey.ServiceAbove(double key)
+    {
+        if (double.IsNaN(key))
+        {
+            return double.PositiveInfinity;
+        }
+
+        if (key < 0)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var queue = Math.Floor(key);
+        return queue < _thresholds.Length ? _thresholds[(int)queue] : double.PositiveInfinity;
+    }
 
     /// <inheritdoc/>
     public string Name => "las";

@@ -27,6 +27,15 @@ namespace LlmCore.Scheduling.Simulation;
 /// </remarks>
 public sealed class Simulator
 {
+    /// <summary>The size of the event queue below which a run never compacts it (see <see cref="EventCompactionFloor"/>).</summary>
+    private const int DefaultEventCompactionFloor = 4096;
+
+    [ThreadStatic]
+    private static int s_eventCompactionFloor;
+
+    [ThreadStatic]
+    private static Action<int, int>? s_eventsCompacted;
+
     /// <summary>Creates a simulator.</summary>
     /// <param name="cluster">The simulated cluster.</param>
     /// <param name="policy">The policy, e.g. <see cref="SchedulingPolicy.Create(string, bool, bool)"/>.</param>
@@ -56,6 +65,22 @@ public sealed class Simulator
 
     /// <summary>Gets the simulated cluster.</summary>
     public Cluster Cluster { get; }
+
+    /// <summary>Gets or sets, on this thread, the size of the event queue below which the runs started from now on never
+    /// compact it (a test hook; 0, the default, means 4,096).</summary>
+    internal static int EventCompactionFloor
+    {
+        get => s_eventCompactionFloor > 0 ? s_eventCompactionFloor : DefaultEventCompactionFloor;
+        set => s_eventCompactionFloor = value;
+    }
+
+    /// <summary>Gets or sets, on this thread, what is told the queue's size before and after each compaction of a run
+    /// started from now on (a test hook).</summary>
+    internal static Action<int, int>? EventsCompacted
+    {
+        get => s_eventsCompacted;
+        set => s_eventsCompacted = value;
+    }
 
     /// <summary>Gets the policy.</summary>
     public SchedulingPolicy Policy { get; }
@@ -116,6 +141,10 @@ public sealed class Simulator
         private readonly SimulationOptions _options;
         private readonly SchedulingEngine _engine;
         private readonly PriorityQueue<SimEvent, (double Time, int Kind, long Sequence)> _events = new();
+        private readonly List<(SimEvent Event, (double Time, int Kind, long Sequence) Key)> _liveEvents = [];
+        private readonly int _compactionFloor = EventCompactionFloor;
+        private readonly Action<int, int>? _compacted = EventsCompacted;
+        private int _compactAt;
         private readonly Job?[] _jobs;
         private readonly OpenRun?[] _open;
         private readonly double[] _completed;
@@ -169,6 +198,7 @@ public sealed class Simulator
             Array.Fill(_completed, double.NaN);
             Array.Fill(_firstStart, double.NaN);
             _gpuSecondsByType = new double[owner.Cluster.GpuTypes.Count];
+            _compactAt = _compactionFloor;
         }
 
         public SimulationResult Execute()
@@ -321,7 +351,54 @@ public sealed class Simulator
 
         private DateTimeOffset At(double seconds) => _options.Epoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
 
-        private void Push(double time, SimEvent e) => _events.Enqueue(e, (time, (int)e.Kind, _sequence++));
+        private void Push(double time, SimEvent e)
+        {
+            _events.Enqueue(e, (time, (int)e.Kind, _sequence++));
+            if (_events.Count >= _compactAt)
+            {
+                CompactEvents();
+            }
+        }
+
+        /// <summary>
+        /// Drops the queued events that can do nothing any more (<see cref="IsSpent"/>): a preempted run leaves its end
+        /// behind, and under preemption these pile up (a million-job SRTF run kept some 850,000 in the queue, almost all
+        /// spent, and paid for them on every push and pop). Events have distinct keys (time, kind, sequence), so the
+        /// order in which the rest come out is unchanged; a spent event, had it come out, would have changed nothing (no
+        /// pass, no sample). The next compaction waits until the queue has doubled, so each costs O(1) per push.
+        /// </summary>
+        private void CompactEvents()
+        {
+            var live = _liveEvents;
+            foreach (var item in _events.UnorderedItems)
+            {
+                if (!IsSpent(item.Element))
+                {
+                    live.Add(item);
+                }
+            }
+
+            var before = _events.Count;
+            if (live.Count < before)
+            {
+                _events.Clear();
+                _events.EnqueueRange(live);
+            }
+
+            live.Clear();
+            _compactAt = Math.Max(_compactionFloor, 2 * _events.Count);
+            _compacted?.Invoke(before, _events.Count);
+        }
+
+        /// <summary>Whether <see cref="Handle"/> would do nothing with <paramref name="e"/>, now and at any later time: the
+        /// run it belongs to has ended (attempts only grow), or its job has ended.</summary>
+        private bool IsSpent(SimEvent e) => e.Kind switch
+        {
+            EventKind.RunEnd or EventKind.RunFail => !IsCurrent(e),
+            EventKind.Wake => _jobs[e.Job] is not { } job || job.State is JobState.Completed or JobState.Failed or JobState.Cancelled
+                || (e.Attempt > 0 && (job.Attempts != e.Attempt || job.State != JobState.Running)),
+            _ => false,
+        };
 
         private bool Handle(SimEvent e, double t, DateTimeOffset at)
         {

@@ -189,6 +189,66 @@ public class VictimIndexTests
         Assert.Equal(1, asked);
     }
 
+    /// <summary>
+    /// By hand, service anchors (2D-LAS: GPU-seconds), no checkpoints, no restart cost, now = epoch + 2000 s:
+    /// P, 2 GPUs, 1,000 GPU-s before this run, started at 1,900 s: service 1,000 + 2 × 100 = 1,200, cost 2 × 100 = 200.
+    /// Q, 4 GPUs, none before, started at 1,800 s: service 800, cost 800.
+    /// R, 1 GPU, 3,000 before, started at 1,990 s: service 3,010, cost 10.
+    /// Victim order R, P, Q. With the floor at 1,200 (P's service exactly: reached) the reading gives R, P and never asks
+    /// the filter about Q; at 1,200.001 P falls short by 0.0005 s of its run, far above the index's margin (about 3.5 µs
+    /// here), so only R, and neither P nor Q is asked about; at −∞ all three; at +∞ none, nobody asked.
+    /// </summary>
+    [Fact]
+    public void InVictimOrder_ServiceFloor_ThreeJobsByHand()
+    {
+        var index = new VictimIndex(VictimAnchors.GpuSeconds);
+        var p = Running(Spec("p", 2, 0, null), 1, 1900, attainedBefore: 1000);
+        var q = Running(Spec("q", 4, 0, null), 2, 1800);
+        var r = Running(Spec("r", 1, 0, null), 3, 1990, attainedBefore: 3000);
+        index.Add(p);
+        index.Add(q);
+        index.Add(r);
+        var now = Origin.AddSeconds(2000);
+        Assert.Equal(1200, p.AttainedGpuSeconds(now));
+        Assert.Equal(800, q.AttainedGpuSeconds(now));
+        Assert.Equal(3010, r.AttainedGpuSeconds(now));
+
+        List<Job> Read(double floor, List<Job> asked) =>
+            [.. index.InVictimOrder(now, j => { asked.Add(j); return j.AttainedGpuSeconds(now) >= floor; }, floor)];
+
+        var asked = new List<Job>();
+        Assert.Equal(new[] { r, p }, Read(1200, asked));
+        Assert.DoesNotContain(q, asked);
+        asked.Clear();
+        Assert.Equal(new[] { r }, Read(1200.001, asked));
+        Assert.Equal(new[] { r }, asked);
+        asked.Clear();
+        Assert.Equal(new[] { r, p, q }, Read(double.NegativeInfinity, asked));
+        asked.Clear();
+        Assert.Empty(Read(double.PositiveInfinity, asked));
+        Assert.Empty(asked);
+    }
+
+    /// <summary>
+    /// Service anchors: random sets of up to 200 running jobs (1–8 GPUs, with and without checkpoints, service before the
+    /// run 0, random or exactly a round threshold, speeds 0.2–2.5 counted only in normalised GPU-seconds), jobs removed
+    /// and some added again as a new run (later start, more service before it), in GPU-seconds and normalised mode; a
+    /// floor of −∞, +∞, a random one, or exactly some job's service now (as the ordering computes it) or the next double
+    /// above it. With the planner's filter (service now ≥ floor, and a random one) the reading must equal the full sort
+    /// of the accepted jobs, and the filter must never be asked about a job whose service is below the floor by more
+    /// than a GPU-second (the index passes those over).
+    /// </summary>
+    [Fact]
+    public void InVictimOrder_ServiceFloor_EqualsTheFullOrderOfTheJobsThatReachedIt()
+    {
+        var gen =
+            from count in Gen.Int[0, 200]
+            from seed in Gen.Int[0, int.MaxValue]
+            from normalized in Gen.Bool
+            select (count, seed, normalized);
+        gen.Sample(c => CheckService(c.count, c.seed, c.normalized), iter: 200, seed: "5erv1ceFl00r");
+    }
+
     [Fact]
     public void Complete_FollowsRunRestartCostsInWholeTicks()
     {
@@ -257,6 +317,51 @@ public class VictimIndexTests
             Assert.True(reference.Metrics.Preemptions > 50, $"the trace must contend: {reference.Metrics.Preemptions} preemptions");
             TestSim.AssertSameSchedule(reference, fast);
             TestSim.AssertSameSchedule(reference, atOnce);
+        }
+        finally
+        {
+            PassPlanner.OpenIndexAtOnce = false;
+        }
+    }
+
+    /// <summary>Heterogeneity-aware LAS (service in normalised GPU-seconds, the index's normalised anchors) on a cluster of
+    /// V100 and K80 nodes with two job classes (one 5× faster on a V100, one alike on both), thresholds low enough that
+    /// jobs change queue often, with and without checkpoints: segment for segment the same as the full scan, the index
+    /// opened at once.</summary>
+    [Theory]
+    [InlineData(21, 0)]
+    [InlineData(22, 10)]
+    public void Simulate_HeterogeneityAwareLas_WithAndWithoutTheIndex_SameSegments(int seed, int checkpointMinutes)
+    {
+        var generated = SyntheticWorkload.Generate(new SyntheticWorkloadOptions { Jobs = 500, LoadFactor = 3, Seed = seed, Tenants = 2 });
+        var random = new Random(seed);
+        var trace = new Trace(generated.Jobs.Select(j => j with { Spec = j.Spec with { JobClass = random.Next(2) == 0 ? "A" : "B" } }));
+        var options = new SimulationOptions
+        {
+            Seed = seed,
+            CheckpointInterval = checkpointMinutes == 0 ? null : TimeSpan.FromMinutes(checkpointMinutes),
+            RestartCost = TimeSpan.FromSeconds(30),
+        };
+        var cluster = new Cluster([.. Enumerable.Range(0, 4).Select(i => new NodeSpec("n" + i, 8, i % 2 == 0 ? "v100" : "k80"))]);
+        var parameters = new PolicyParameters { LasThresholdsGpuSeconds = [600, 6000] };
+        var indexed = SchedulingPolicy.Create("las", parameters, backfill: true, preemption: true) with
+        {
+            HeterogeneityAware = true,
+            Throughputs = ThroughputMatrix.Parse("""
+                { "referenceGpuType": "v100", "gpuTypes": ["v100", "k80"],
+                  "classes": { "A": { "v100": 10, "k80": 2 }, "B": { "v100": 4, "k80": 4 } } }
+                """),
+        };
+        var scanned = indexed with { Preemption = new WrappedCost(indexed.Preemption) };
+
+        PassPlanner.OpenIndexAtOnce = true;
+        try
+        {
+            var fast = new Simulator(cluster, indexed, options).Run(trace);
+            var reference = new Simulator(cluster, scanned, options).Run(trace);
+
+            Assert.True(reference.Metrics.Preemptions > 50, $"the trace must contend: {reference.Metrics.Preemptions} preemptions");
+            TestSim.AssertSameSchedule(reference, fast);
         }
         finally
         {
@@ -351,6 +456,64 @@ public class VictimIndexTests
         return jobs.Count(j => Flipped(j, now));
     }
 
+    /// <summary>One random set with service anchors (see <see cref="InVictimOrder_ServiceFloor_EqualsTheFullOrderOfTheJobsThatReachedIt"/>).</summary>
+    private static void CheckService(int count, int seed, bool normalized)
+    {
+        var random = new Random(seed);
+        double[] speeds = [1, 0.2, 0.75, 2.5];
+        TimeSpan?[] intervals = [null, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(7)];
+        double Before() => random.Next(3) switch { 0 => 0, 1 => 3600 * random.Next(1, 4), _ => random.NextDouble() * 50_000 };
+        var index = new VictimIndex(normalized ? VictimAnchors.NormalizedGpuSeconds : VictimAnchors.GpuSeconds);
+        var jobs = new List<Job>();
+        for (var i = 0; i < count; i++)
+        {
+            var restart = random.Next(2) * 30;
+            var spec = Spec("j" + i, 1 << random.Next(4), restart, intervals[random.Next(intervals.Length)]) with { Priority = random.Next(2) * 100 };
+            var before = Before();
+            var job = Running(spec, i, random.Next(400) * 7, runRestartSeconds: random.Next(2) == 0 ? 0 : restart, attainedBefore: before,
+                speed: speeds[random.Next(speeds.Length)]);
+            index.Add(job);
+            jobs.Add(job);
+        }
+
+        foreach (var gone in jobs.Where(_ => random.Next(4) == 0).ToList())
+        {
+            index.Remove(gone);
+            if (random.Next(3) == 0)
+            {
+                // A new run: later, with what the last one attained counted before it.
+                gone.AttainedGpuSecondsBeforeRun += 1000;
+                gone.AttainedNormalizedGpuSecondsBeforeRun += 500;
+                gone.RunStartedAt = gone.RunStartedAt!.Value.AddSeconds(random.Next(1, 200));
+                gone.CurrentSpeed = speeds[random.Next(speeds.Length)];
+                index.Add(gone);
+            }
+            else
+            {
+                jobs.Remove(gone);
+            }
+        }
+
+        var now = Origin.AddSeconds(3000 + random.Next(100_000));
+        double Service(Job j) => normalized ? j.AttainedNormalizedGpuSeconds(now) : j.AttainedGpuSeconds(now);
+        var floor = random.Next(5) switch
+        {
+            0 => double.NegativeInfinity,
+            1 => double.PositiveInfinity,
+            2 => random.NextDouble() * 200_000,
+            _ when jobs.Count == 0 => 0,
+            3 => Service(jobs[random.Next(jobs.Count)]),
+            _ => Math.BitIncrement(Service(jobs[random.Next(jobs.Count)])),
+        };
+        var salt = random.Next();
+        bool Eligible(Job j) => Service(j) >= floor && (salt % 3 == 0 || (j.Sequence * 2_654_435_761L ^ salt) % 4 != 0);
+        var asked = new List<Job>();
+
+        Assert.Equal(jobs.Count, index.Count);
+        Assert.Equal(FullSort(jobs.Where(Eligible), now), index.InVictimOrder(now, j => { asked.Add(j); return Eligible(j); }, floor));
+        Assert.DoesNotContain(asked, j => Service(j) < floor - 1);
+    }
+
     /// <summary>One random anchored set (see <see cref="InVictimOrder_AnchorFloor_EqualsTheFullOrderOfTheJobsAboveIt"/>).</summary>
     private static void CheckAnchored(int count, int seed)
     {
@@ -443,7 +606,7 @@ public class VictimIndexTests
         CheckpointInterval = checkpoint,
     };
 
-    private static Job Running(JobSpec spec, long sequence, double startSeconds, double runRestartSeconds = 0)
+    private static Job Running(JobSpec spec, long sequence, double startSeconds, double runRestartSeconds = 0, double attainedBefore = 0, double speed = 1)
     {
         var job = new Job(spec, sequence, 0, Origin)
         {
@@ -451,6 +614,9 @@ public class VictimIndexTests
             Placement = new Placement([new NodeAllocation(0, "n0", spec.Gpus)], "gpu", TopologyLevel.Node),
             RunStartedAt = Origin.AddSeconds(startSeconds),
             CurrentRestartCostSeconds = runRestartSeconds,
+            AttainedGpuSecondsBeforeRun = attainedBefore,
+            AttainedNormalizedGpuSecondsBeforeRun = attainedBefore / 2,
+            CurrentSpeed = speed,
         };
         return job;
     }

@@ -1,3 +1,4 @@
+using CsCheck;
 using LlmCore.Scheduling.Policies;
 using static LlmCore.Scheduling.Tests.Specs;
 
@@ -158,6 +159,57 @@ public class PoliciesMutationGapTests2
         var off = new LeastAttainedServiceOrdering([100], 0);
         Assert.True(off.TryComputeQueueKey(context, job, out key, out until));
         Assert.Equal((1.0, DateTimeOffset.MaxValue), (key, until));
+    }
+
+    // 2D-LAS (Tiresias, Gu et al., NSDI 2019): a running job's queue is the number of thresholds its attained service
+    // has reached, so with thresholds 3,600 and 36,000 GPU-s (the defaults) it ranks after a preemptor of queue k exactly
+    // once its service reaches threshold k: k = 0 (or 0.5) → 3,600, k = 1 → 36,000, k = 2 (the last queue) or more →
+    // none (+∞), a negative k → every job (−∞), NaN (compared with nothing) → none.
+    [Theory]
+    [InlineData(-1.0, double.NegativeInfinity)]
+    [InlineData(0.0, 3600.0)]
+    [InlineData(0.5, 3600.0)]
+    [InlineData(1.0, 36000.0)]
+    [InlineData(1.999, 36000.0)]
+    [InlineData(2.0, double.PositiveInfinity)]
+    [InlineData(7.0, double.PositiveInfinity)]
+    [InlineData(double.NaN, double.PositiveInfinity)]
+    public void Las_ServiceAbove_IsTheThresholdOfTheKeysQueue(double key, double expected)
+    {
+        IServiceRunningKey las = new LeastAttainedServiceOrdering([3600, 36000], 1);
+        Assert.Equal(expected, las.ServiceAbove(key));
+    }
+
+    // The same as a property against the ordering itself: for a running 1..8-GPU job with random service and a random
+    // preemptor key, its key exceeds the preemptor's exactly when its service reaches ServiceAbove(key).
+    [Fact]
+    public void Las_ServiceAbove_AgreesWithTheRunningKeys()
+    {
+        var las = new LeastAttainedServiceOrdering([3600, 36000], 1);
+        var engine = NewEngine(Cluster.Uniform(1, 8), "las");
+        double[] round = [0, 3600, 36000, 3599];
+        double[] keys = [-1, 0, 0.5, 1, 1.5, 2, 3];
+        var gen =
+            from gpus in Gen.Int[1, 8]
+            from random in Gen.Double[0, 50_000]
+            from pick in Gen.Int[0, round.Length]
+            from seconds in Gen.Int[0, 20_000]
+            from k in Gen.Int[0, keys.Length - 1]
+            select (gpus, before: pick < round.Length ? round[pick] : random, seconds, key: keys[k]);
+        gen.Sample(c =>
+        {
+            var job = new Job(new JobSpec("r", c.gpus), 1, 0, s_t0)
+            {
+                State = JobState.Running,
+                Placement = new Placement([new NodeAllocation(0, "n0", c.gpus)], "gpu", TopologyLevel.Node),
+                RunStartedAt = s_t0,
+                AttainedGpuSecondsBeforeRun = c.before,
+            };
+            var now = s_t0.AddSeconds(c.seconds);
+            var key = new double[1];
+            las.ComputeKeys(new OrderingContext(now, engine.Cluster, engine.Ledger), [job], key);
+            Assert.Equal(key[0] > c.key, job.AttainedGpuSeconds(now) >= ((IServiceRunningKey)las).ServiceAbove(c.key));
+        }, iter: 500, seed: "1a5Serv1ce00");
     }
 
     // DRF (Ghodsi et al., NSDI 2011) over three resources: the dominant share is the largest of GPUs, CPU and memory
