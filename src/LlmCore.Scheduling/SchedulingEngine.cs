@@ -41,6 +41,7 @@ public sealed class SchedulingEngine
     private readonly SortedSet<Job>? _preemptibleByAnchor;
     private readonly bool _victimIndexAllowed;
     private VictimIndex? _victimIndex;
+    private PassPlanner? _planner;
     private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
     private long _sequence;
     private long _version;
@@ -420,7 +421,16 @@ public sealed class SchedulingEngine
     public SchedulingPlan Plan(DateTimeOffset now)
     {
         GateVictimIndex();
-        return new PassPlanner(this, now).Run();
+        if (_planner is null)
+        {
+            _planner = new PassPlanner(this, now);
+        }
+        else
+        {
+            _planner.Reset(now);
+        }
+
+        return _planner.Run();
     }
 
     /// <summary>Commits a plan computed by <see cref="Plan"/> on the current state.</summary>

@@ -22,7 +22,6 @@ internal sealed class PassPlanner
     private static bool s_openIndexAtOnce;
 
     private readonly SchedulingEngine _engine;
-    private readonly DateTimeOffset _now;
     private readonly Cluster _cluster;
     private readonly SchedulingPolicy _policy;
     private readonly CapacityLedger _ledger;
@@ -30,11 +29,14 @@ internal sealed class PassPlanner
     private readonly ClusterCapacityView _view;
     private readonly AdmissionContext _admission;
     private readonly OrderingContext _ordering;
-    private readonly List<JobLaunch> _starts = [];
+
+    // Per pass (Reset): the plan takes the lists of starts and reasons, so each pass has its own.
+    private DateTimeOffset _now;
+    private List<JobLaunch> _starts = [];
     private List<JobPreemption>? _preemptions;
     private List<JobExpiry>? _expired;
-    private readonly List<(Job Job, string Reason)> _reasons = [];
-    private readonly long _pass;
+    private List<(Job Job, string Reason)> _reasons = [];
+    private long _pass;
     private readonly HashSet<Job> _ineligible;
     private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds;
     private readonly HashSet<(int Gpus, int Min, TopologyLevel Span, ulong Types, double Cpu, double Memory, bool Limited, TopologyRequest? Topology)> _failedShapes;
@@ -60,10 +62,11 @@ internal sealed class PassPlanner
     private int _quotaClosedCount;
     private bool _allQuotasClosed;
 
+    /// <summary>Creates the engine's planner; <see cref="Reset"/> readies it for each pass (one planner per engine, so that
+    /// a pass allocates no planner: a simulation runs millions of passes).</summary>
     public PassPlanner(SchedulingEngine engine, DateTimeOffset now)
     {
         _engine = engine;
-        _now = now;
         _cluster = engine.Cluster;
         _policy = engine.Policy;
         _ledger = engine.Capacity;
@@ -74,29 +77,67 @@ internal sealed class PassPlanner
         _view = contexts.View ??= new ClusterCapacityView(ledger);
         _view.Reset();
         _admission = contexts.Admission ??= new AdmissionContext(_tenants, _cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version);
-        _admission.Reset();
         _ordering = contexts.Ordering ??= new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
-        _ordering.Reset(now);
-        _pass = ++engine.Scratch.Passes;
 
         // The preemption trial's lists are the engine's, cleared before each use: a pass of a new list would grow it again
         // to the running set's size (hundreds of entries) on every preemptive pass.
         _eligible = engine.Scratch.Eligible;
         _chosen = engine.Scratch.Chosen;
 
-        // The per-pass sets are the engine's too, emptied here; the descriptions are kept from pass to pass.
+        // The per-pass sets are the engine's too, emptied by Reset; the descriptions are kept from pass to pass.
         var scratch = engine.Scratch;
         _ineligible = scratch.Ineligible;
-        _ineligible.Clear();
         _startedEnds = scratch.StartedEnds;
-        _startedEnds.Clear();
         _failedShapes = scratch.FailedShapes;
-        _failedShapes.Clear();
         _quotaRejections = scratch.QuotaRejections;
-        _quotaRejections.Clear();
         _admitted = scratch.Admitted;
-        _admitted.Clear();
         _descriptions = scratch.Descriptions;
+        Reset(now);
+    }
+
+    /// <summary>Readies the planner for a pass at <paramref name="now"/>: every per-pass field as a new planner has it (the
+    /// pass number advanced, the contexts and per-pass sets emptied, new lists for the plan's starts and reasons).</summary>
+    public void Reset(DateTimeOffset now)
+    {
+        _now = now;
+        _view.Reset();
+        _admission.Reset();
+        _ordering.Reset(now);
+        _pass = ++_engine.Scratch.Passes;
+        _ineligible.Clear();
+        _startedEnds.Clear();
+        _failedShapes.Clear();
+        _quotaRejections.Clear();
+        _admitted.Clear();
+        _starts = [];
+        _preemptions = null;
+        _expired = null;
+        _reasons = [];
+        _resizes = null;
+        _joined?.Clear();
+        _runningKeysComputed = false;
+        _victims = null;
+        _maxVictimKey = null;
+        _head = null;
+        _reservation = null;
+        _gpuLimit = null;
+        _cpuLimit = null;
+        _memLimit = null;
+        _blockedReason = null;
+        _noRoomReason = null;
+        _preemptors = 0;
+        if (_quotaClosed is not null && _quotaClosed.Length == _tenants.Count)
+        {
+            Array.Clear(_quotaClosed);
+        }
+        else
+        {
+            // Tenants can be added between passes (a job of a new tenant): the next pass makes an array of the new size.
+            _quotaClosed = null;
+        }
+
+        _quotaClosedCount = 0;
+        _allQuotasClosed = false;
     }
 
     /// <summary>The most texts a cache of the planner keeps (joined reasons per pass, descriptions per engine).</summary>
