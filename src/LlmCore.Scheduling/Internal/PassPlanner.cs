@@ -75,7 +75,6 @@ internal sealed class PassPlanner
         var contexts = engine.Scratch;
         var ledger = _ledger;
         _view = contexts.View ??= new ClusterCapacityView(ledger);
-        _view.Reset();
         _admission = contexts.Admission ??= new AdmissionContext(_tenants, _cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version);
         _ordering = contexts.Ordering ??= new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
 

@@ -35,10 +35,13 @@ namespace LlmCore.Scheduling.Internal;
 /// </para>
 /// <para>
 /// Storage: each group keeps its jobs in treaps (by start, and with checkpoints by phase) whose nodes also hold the
-/// largest running-key anchor (<see cref="Job.RunningKeyAnchor"/>) of their subtree. A reading may pass an anchor floor
-/// (an ordering with anchored running keys, SRTF: a job whose anchor is below the preemptor's line ranks before it and
-/// is no victim); the walks then skip every subtree whose largest anchor is below the floor, so that the many running
-/// jobs ranked before the preemptor cost O(log n) per skipped run of them instead of one filter call each. The walks
+/// largest anchor of their subtree (<see cref="VictimAnchors"/>): the running-key anchor (<see cref="Job.RunningKeyAnchor"/>)
+/// for an ordering with anchored running keys (SRTF: a job whose anchor is below the preemptor's line ranks before it
+/// and is no victim), or the intercept of the job's attained-service line for one whose running keys grow with service
+/// (2D-LAS: a job whose service is below the preemptor's threshold ranks before it; groups are then also split by the
+/// rate of service, so that one floor per group compares every job of it). A reading passes a floor; the walks then skip
+/// every subtree whose largest anchor is below the group's floor, so that the many running jobs ranked before the
+/// preemptor cost O(log n) per skipped run of them instead of one filter call each. The walks
 /// use preallocated stacks: a reading allocates nothing but its iterator. Groups without jobs are not visited.
 /// </para>
 /// <para>Not thread-safe; owned by one engine.</para>
