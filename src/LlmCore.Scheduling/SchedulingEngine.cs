@@ -859,7 +859,7 @@ public sealed class SchedulingEngine
 
         if (_queue is not null)
         {
-            var context = Scratch.EnqueueOrdering ??= new OrderingContext(now, _cluster, _ledger, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+            var context = Scratch.EnqueueOrdering ??= new OrderingContext(now, _cluster, _ledger, _policy.CountsNormalizedService);
             context.Reset(now);
             AssignQueueKey(job, context);
         }
@@ -941,7 +941,7 @@ public sealed class SchedulingEngine
         if (_victimIndex is null && _running.Count > VictimIndexOpensAt)
         {
             _victimIndex = new VictimIndex(_policy.Ordering is not IServiceRunningKey ? VictimAnchors.RunningKey
-                : _policy.HeterogeneityAware && _policy.Throughputs is not null ? VictimAnchors.NormalizedGpuSeconds
+                : _policy.CountsNormalizedService ? VictimAnchors.NormalizedGpuSeconds
                 : VictimAnchors.GpuSeconds);
             foreach (var job in _running)
             {

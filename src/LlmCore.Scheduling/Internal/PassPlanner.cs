@@ -76,7 +76,7 @@ internal sealed class PassPlanner
         var ledger = _ledger;
         _view = contexts.View ??= new ClusterCapacityView(ledger);
         _admission = contexts.Admission ??= new AdmissionContext(_tenants, _cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version);
-        _ordering = contexts.Ordering ??= new OrderingContext(now, _cluster, _tenants, _policy.HeterogeneityAware && _policy.Throughputs is not null);
+        _ordering = contexts.Ordering ??= new OrderingContext(now, _cluster, _tenants, _policy.CountsNormalizedService);
 
         // The preemption trial's lists are the engine's, cleared before each use: a pass of a new list would grow it again
         // to the running set's size (hundreds of entries) on every preemptive pass.

@@ -310,6 +310,11 @@ public sealed record SchedulingPolicy(
     /// (Gavel), OSDI 2020, which expresses policies over normalised effective throughput.</remarks>
     public bool HeterogeneityAware { get; init; }
 
+    /// <summary>Gets whether service counts in normalised GPU-seconds: <see cref="HeterogeneityAware"/> with a
+    /// <see cref="Throughputs"/> matrix (the one condition the ordering context, the victim index and the simulator's
+    /// queue-change wake-ups share).</summary>
+    internal bool CountsNormalizedService => HeterogeneityAware && Throughputs is not null;
+
     /// <summary>
     /// Gets a one-line warning when this configuration keeps the ordering from behaving as its name says, or
     /// <see langword="null"/>: a preemptive ordering (<c>srtf</c>, <c>las</c>) with preemption off never preempts, so

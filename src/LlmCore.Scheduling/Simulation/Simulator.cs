@@ -184,7 +184,7 @@ public sealed class Simulator
             _options = owner.Options;
             _random = new Random(_options.Seed);
             _las = owner.Policy.Ordering as LeastAttainedServiceOrdering;
-            _normalized = owner.Policy.HeterogeneityAware && owner.Policy.Throughputs is not null;
+            _normalized = owner.Policy.CountsNormalizedService;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
             var n = trace.Jobs.Count;
             _jobs = new Job?[n];
