@@ -943,7 +943,7 @@ internal sealed class PassPlanner
         if (byAnchor is not null)
         {
             var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
-            floor = double.IsPositiveInfinity(line) ? line : line - ((Math.Abs(line) * 1e-9) + 1e-6);
+            floor = double.IsPositiveInfinity(line) ? line : line - VictimIndex.AnchorMargin(line);
         }
 
         var independent = _policy.Ordering.KeysAreIndependent;
@@ -1253,7 +1253,7 @@ internal sealed class PassPlanner
     {
         var scratch = _engine.Scratch;
         var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
-        var floor = double.IsPositiveInfinity(line) ? line : line - ((Math.Abs(line) * 1e-9) + 1e-6);
+        var floor = double.IsPositiveInfinity(line) ? line : line - VictimIndex.AnchorMargin(line);
         var count = 0;
         foreach (var v in byAnchor.Reverse())
         {
@@ -1331,7 +1331,7 @@ internal sealed class PassPlanner
             {
                 floor = double.IsPositiveInfinity(v.RunningKeyAnchor)
                     ? double.PositiveInfinity
-                    : v.RunningKeyAnchor - ((Math.Abs(v.RunningKeyAnchor) * 1e-9) + 1e-6);
+                    : v.RunningKeyAnchor - VictimIndex.AnchorMargin(v.RunningKeyAnchor);
             }
             else if (v.RunningKeyAnchor < floor)
             {

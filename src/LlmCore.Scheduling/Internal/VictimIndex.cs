@@ -216,9 +216,17 @@ internal sealed class VictimIndex
         var rate = key.Rate;
         var start = (job.RunStartedAt!.Value - DateTimeOffset.UnixEpoch).TotalSeconds;
         var intercept = before / rate;
-        var anchor = intercept - start + (1e-9 * (Math.Abs(intercept) + Math.Abs(start))) + 1e-6;
+        var anchor = intercept - start + AnchorMargin(intercept, start);
         return rate > 0 && double.IsFinite(rate) && double.IsFinite(anchor) ? anchor : double.PositiveInfinity;
     }
+
+    /// <summary>
+    /// The margin by which an anchor and the floor it is compared with are kept apart, one on each side: 10⁻⁹ of the
+    /// magnitudes of the terms (<paramref name="a"/> and <paramref name="b"/>) plus a microsecond, far above the few ulps
+    /// by which either side, or the ordering's own computation of a key or a service, can round. Shared by the index's
+    /// service anchors and floors and the planner's anchor lines, so that both sides use one tolerance.
+    /// </summary>
+    internal static double AnchorMargin(double a, double b = 0) => (1e-9 * (Math.Abs(a) + Math.Abs(b))) + 1e-6;
 
     private static PassPlanner.VictimKey VictimKey(Job job, DateTimeOffset now) =>
         new(LeastLostWorkPreemption.Instance.VictimCost(job, now), job.Spec.Priority, job.Sequence);
@@ -295,7 +303,7 @@ internal sealed class VictimIndex
 
             var line = Floor / key.Rate;
             var now = (Now - DateTimeOffset.UnixEpoch).TotalSeconds;
-            var floor = line - now - ((1e-9 * (Math.Abs(line) + Math.Abs(now))) + 1e-6);
+            var floor = line - now - AnchorMargin(line, now);
             return double.IsNaN(floor) ? double.NegativeInfinity : floor;
         }
 
