@@ -86,7 +86,8 @@ public sealed class SchedulingEngine
         _ledger = new TenantLedger(quotas, _capacity, halfLife.TotalSeconds) { UsageUpdatedAt = start };
         _anchored = policy.Ordering as IAnchoredRunningKey;
         _preemptibleByAnchor = _anchored is null ? null : new SortedSet<Job>(ByRunningKeyAnchor.Instance);
-        _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption };
+        _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption }
+            && _anchored is null;
         if (PassPlanner.OpenIndexAtOnce)
         {
             VictimIndexOpensAt = 0;

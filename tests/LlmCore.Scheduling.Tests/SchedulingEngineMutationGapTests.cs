@@ -503,10 +503,9 @@ public class SchedulingEngineMutationGapTests
         Assert.Null(engine.VictimIndex);
     }
 
-    /// <summary>The index the gate opens anchors its jobs as the ordering's running keys need: SRTF by running-key anchor,
-    /// LAS by attained GPU-seconds, heterogeneity-aware LAS (with a throughput matrix) by normalised GPU-seconds.</summary>
+    /// <summary>The index the gate opens anchors its jobs as the ordering's running keys need: LAS by attained GPU-seconds,
+    /// heterogeneity-aware LAS (with a throughput matrix) by normalised GPU-seconds.</summary>
     [Theory]
-    [InlineData("srtf", false, nameof(VictimAnchors.RunningKey))]
     [InlineData("las", false, nameof(VictimAnchors.GpuSeconds))]
     [InlineData("las", true, nameof(VictimAnchors.NormalizedGpuSeconds))]
     public void VictimIndex_AnchorsFollowTheOrdering(string ordering, bool aware, string expected)
@@ -528,6 +527,23 @@ public class SchedulingEngineMutationGapTests
 
         Assert.Equal(Enum.Parse<VictimAnchors>(expected), engine.VictimIndex!.Anchors);
         Assert.Equal(1, engine.VictimIndex.Count);
+    }
+
+    /// <summary>SRTF keeps no victim index even when the gate would open one: its victims are read from the top of the
+    /// anchor order (the last-ranked first), which the engine keeps anyway.</summary>
+    [Fact]
+    public void VictimIndex_NeverOpensUnderSrtf()
+    {
+        var engine = new SchedulingEngine(Cluster.Uniform(1, 8), SchedulingPolicy.Create("srtf", backfill: true, preemption: true), start: T0)
+        {
+            VictimIndexOpensAt = 0,
+        };
+        engine.Submit([Job("a", 1), Job("b", 2)], T0);
+        engine.RunPass(T0);
+        engine.RunPass(At(1));
+
+        Assert.Equal(2, engine.PreemptibleByAnchor!.Count);
+        Assert.Null(engine.VictimIndex);
     }
 
     [Theory]

@@ -13,11 +13,6 @@ namespace LlmCore.Scheduling.Internal;
 /// </summary>
 internal sealed class PassPlanner
 {
-    /// <summary>Collector steps from the top of the anchor order before a preemptor's victim reading opens the index. Chosen
-    /// on the 1,000,000-job trace (the index opens only above 2,048 running jobs): SRTF 47.9 s at 8 steps, 48.6–49.7 s at
-    /// 16, 50.2 s at 0, 56.2–62.3 s at 64, 76.9 s at 256 (one quiet machine, the same minutes; decisions identical).</summary>
-    private const int DirectListingSteps = 16;
-
     [ThreadStatic]
     private static bool s_openIndexAtOnce;
 
@@ -47,6 +42,7 @@ internal sealed class PassPlanner
     private Dictionary<(string, string), string>? _joined;
     private readonly List<(int Index, PreemptionReason Reason)> _eligible;
     private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
+    private readonly PriorityQueue<Job, VictimKey> _ranked = new();
     private bool _runningKeysComputed;
     private VictimSequence? _victims;
     private double? _maxVictimKey;
@@ -767,22 +763,19 @@ internal sealed class PassPlanner
         IEnumerable<(Job Victim, PreemptionReason Reason)>? ordered = null;
         var onlyOrdering = !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority;
         var anchored = _engine.PreemptibleByAnchor is not null && onlyOrdering;
-        var indexed = onlyOrdering && _engine.VictimIndex is { Complete: true };
-        if (indexed)
-        {
-            // Only the ordering can make a victim, and the victims' order is the index's: merge its groups lazily,
-            // skipping the jobs ranked before this one (the preemptor usually needs the first one or two).
-            ordered = IndexedVictims(_engine.VictimIndex!, jobKey ??= KeyOf(job), spec.Priority);
-        }
-        else if (anchored)
+        var indexed = !anchored && onlyOrdering && _engine.VictimIndex is { Complete: true }
+            && _policy.Ordering is IServiceRunningKey and IBoundedKey;
+        if (anchored)
         {
             // Only the ordering can make a victim (no quotas, no running job of lower priority): the eligible victims are
-            // the candidates ranked after this job, read from the top of the anchor order.
-            victims = AnchoredVictims(_engine.PreemptibleByAnchor!, jobKey ??= KeyOf(job), spec.Priority);
-            for (var i = 0; i < victims.Count; i++)
-            {
-                eligible.Add((i, PreemptionReason.Ordering));
-            }
+            // the candidates ranked after this job, the last-ranked first, read lazily from the top of the anchor order.
+            ordered = RankedFromTop(_engine.PreemptibleByAnchor!, jobKey ??= KeyOf(job), spec.Priority);
+        }
+        else if (indexed)
+        {
+            // Only the ordering can make a victim: read the index queue by queue, the last queue first, each in its
+            // victim order (the preemptor usually needs the first one or two).
+            ordered = IndexedByQueue(_engine.VictimIndex!, jobKey ??= KeyOf(job), spec.Priority);
         }
         else
         {
@@ -825,8 +818,18 @@ internal sealed class PassPlanner
             }
         }
 
-        // Trial on the ledger: free the eligible victims in victim order (cost, priority, newest first) until the gang
-        // fits, then take back the ones it does not need. The order is produced lazily: usually one or two suffice.
+        // Under a preemptive ordering the victim order is the ordering's: lower priority, then the job ranked last (the
+        // largest running key), then the least lost work (see VictimKey). Without it, the least lost work first.
+        if (!anchored && !indexed && _policy.Ordering.IsPreemptive)
+        {
+            foreach (var (i, _) in eligible)
+            {
+                victims.RankAs(i, RunningKey(victims.Job(i)));
+            }
+        }
+
+        // Trial on the ledger: free the eligible victims in victim order until the gang fits, then take back the ones it
+        // does not need. The order is produced lazily: usually one or two suffice.
         ordered ??= InVictimOrder(victims, eligible);
 
         var trial = _ledger.Mark();
@@ -912,8 +915,9 @@ internal sealed class PassPlanner
         }
     }
 
-    /// <summary>Gets or sets, on this thread, whether <see cref="IndexedVictims"/> opens the victim index at once, without
-    /// the collector's head start (a test hook: small test clusters never have enough victims to reach the index).</summary>
+    /// <summary>Gets or sets, on this thread, whether engines created from now on keep their victim index from the first
+    /// running job instead of above <see cref="SchedulingEngine.VictimIndexOpensAt"/> (a test hook: small test clusters
+    /// never run enough jobs to open it).</summary>
     internal static bool OpenIndexAtOnce
     {
         get => s_openIndexAtOnce;
@@ -921,134 +925,98 @@ internal sealed class PassPlanner
     }
 
     /// <summary>
-    /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> when
-    /// only the ordering can make a victim, in victim order (cost, priority, newest). Eligible exactly as in the full
-    /// scan: a candidate not preempted in this pass, of priority at most the preemptor's, ranked after it (for an ordering
-    /// with anchored running keys, jobs below the anchor line are passed over without computing their key, as in
-    /// <see cref="AnchoredVictims"/>).
+    /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> under
+    /// an ordering with anchored running keys (SRTF) when only the ordering can make a victim, in victim order: the job
+    /// ranked last (largest key) first, equal keys by least lost work, then newest (<see cref="VictimKey"/>; every
+    /// eligible victim has the preemptor's priority). Eligible exactly as in the full scan: a candidate not preempted in
+    /// this pass, of priority at most the preemptor's, ranked after it.
     /// </summary>
     /// <remarks>
-    /// Two ways race, a step of one per step of the other: the engine's <see cref="VictimIndex"/> reads the running jobs
-    /// cheapest first (exactly the full sort's order) and skips the ineligible ones, which is quick when eligible victims
-    /// are common; the collector lists the eligible victims (from the top of the anchor order down to the line, as
-    /// <see cref="AnchoredVictims"/>, or by scanning the running jobs) and sorts them, which is quick when they are few.
-    /// When the collector finishes first, the index stops and the victims it has not yet given follow from the sorted
-    /// list (the same set, the same total order, so the same sequence). Either way the cost of a trial is about twice the
-    /// cheaper of the two.
+    /// Read lazily from the top of the anchor order: a running job's key is max(0, anchor − t), so the anchor order is
+    /// the key order up to the rounding of the key's own arithmetic. Each job read is keyed exactly (as the full scan
+    /// keys it) into a small heap, whose first job is given out only once the next unread anchor lies more than
+    /// <see cref="VictimIndex.AnchorMargin"/> below that job's line (key + t), so that every unread job has a smaller
+    /// key: the same sequence as sorting every eligible job. Reading stops at the preemptor's own line (less the
+    /// margin), below which no job ranks after it. A trial that needs one victim reads a few jobs.
     /// </remarks>
-    private IEnumerable<(Job Victim, PreemptionReason Reason)> IndexedVictims(VictimIndex index, double jobKey, int priority)
+    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(SortedSet<Job> byAnchor, double jobKey, int priority)
     {
-        var floor = double.NegativeInfinity;
-        var byAnchor = _engine.PreemptibleByAnchor;
-        if (byAnchor is not null)
+        var t = (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
+        var line = jobKey + t;
+        var floor = double.IsPositiveInfinity(line) ? line : line - VictimIndex.AnchorMargin(line);
+        var heap = _ranked;
+        heap.Clear();
+        using var top = byAnchor.Reverse().GetEnumerator();
+        var more = top.MoveNext() && !(top.Current.RunningKeyAnchor < floor);
+        while (true)
         {
-            var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
-            floor = double.IsPositiveInfinity(line) ? line : line - VictimIndex.AnchorMargin(line);
-        }
-
-        var independent = _policy.Ordering.KeysAreIndependent;
-        var scratch = _engine.Scratch;
-        var count = 0;
-
-        // The collector writes into the victim buffers, which a full list cached for this pass also uses.
-        _victims = null;
-        using var fromTop = byAnchor?.Reverse().GetEnumerator();
-        var running = _engine.Running;
-        var scanned = 0;
-        var complete = false;
-        var given = 0;
-
-        // Head start: when the eligible victims are few, the collector lists them before the index opens, whose set-up
-        // per trial (a stream per group of running jobs) costs more than listing a few. Under an anchored ordering it
-        // gets DirectListingSteps steps from the top of the anchor order; without anchors none: the index is open only
-        // above a thousand running jobs (SchedulingEngine.VictimIndexClosesAt), where a scan cannot finish early.
-        var headStart = s_openIndexAtOnce || byAnchor is null ? 0 : DirectListingSteps;
-        for (var step = 0; step < headStart && !complete; step++)
-        {
-            complete = Collect();
-        }
-
-        // The index's floor: the anchor line, or under an ordering whose running keys grow with attained service (LAS)
-        // the service a victim must have reached to rank after the preemptor.
-        var indexFloor = byAnchor is null && _policy.Ordering is IServiceRunningKey service ? service.ServiceAbove(jobKey) : floor;
-        if (!complete)
-        {
-            foreach (var v in index.InVictimOrder(_now, Raced, indexFloor))
+            while (more && (heap.Count == 0 || !RanksAfterUnread(heap, top.Current.RunningKeyAnchor, t)))
             {
-                given++;
+                var v = top.Current;
+                if (IsVictimCandidate(v) && v.PreemptedInPass != _pass && v.Spec.Priority <= priority)
+                {
+                    var key = KeyOf(v);
+                    if (jobKey < key)
+                    {
+                        heap.Enqueue(v, new VictimKey(_policy.Preemption.VictimCost(v, _now), v.Spec.Priority, v.Sequence) { Rank = key, ByRank = true });
+                    }
+                }
+
+                more = top.MoveNext() && !(top.Current.RunningKeyAnchor < floor);
+            }
+
+            if (heap.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return (heap.Dequeue(), PreemptionReason.Ordering);
+        }
+
+        // Whether the heap's first job ranks after every job whose anchor is at most the next unread anchor.
+        static bool RanksAfterUnread(PriorityQueue<Job, VictimKey> heap, double nextAnchor, double t)
+        {
+            heap.TryPeek(out _, out var first);
+            if (double.IsPositiveInfinity(first.Rank))
+            {
+                return nextAnchor < double.PositiveInfinity;
+            }
+
+            var firstLine = first.Rank + t;
+            return nextAnchor < firstLine - VictimIndex.AnchorMargin(firstLine);
+        }
+    }
+
+    /// <summary>
+    /// The eligible victims of a preemptor of key <paramref name="jobKey"/> and priority <paramref name="priority"/> under
+    /// an ordering whose running keys are queues of attained service (2D-LAS) when only the ordering can make a victim,
+    /// in victim order: the last queue first, and in each queue the index's order (least lost work, then newest; every
+    /// eligible victim has the preemptor's priority), which is <see cref="VictimKey"/>'s order by rank. Each queue is one
+    /// reading of the index with the floor of that queue's threshold, so the jobs of lower queues are passed over without
+    /// computing their keys.
+    /// </summary>
+    private IEnumerable<(Job Victim, PreemptionReason Reason)> IndexedByQueue(VictimIndex index, double jobKey, int priority)
+    {
+        var service = (IServiceRunningKey)_policy.Ordering;
+        var independent = _policy.Ordering.KeysAreIndependent;
+        for (var queue = Math.Floor(((IBoundedKey)_policy.Ordering).MaxKey); queue > jobKey; queue--)
+        {
+            var q = queue;
+            foreach (var v in index.InVictimOrder(_now, v => InQueue(v, q), service.ServiceAbove(q - 1)))
+            {
                 yield return (v, PreemptionReason.Ordering);
             }
         }
 
-        if (!complete)
+        bool InQueue(Job v, double q)
         {
-            yield break;
-        }
-
-        var listed = new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
-        var all = _eligible;
-        all.Clear();
-        for (var i = 0; i < count; i++)
-        {
-            all.Add((i, PreemptionReason.Ordering));
-        }
-
-        foreach (var (i, reason) in listed.InOrder(all))
-        {
-            if (given-- <= 0)
+            if (!IsVictimCandidate(v) || v.PreemptedInPass == _pass || v.Spec.Priority > priority)
             {
-                yield return (listed.Job(i), reason);
-            }
-        }
-
-        bool Eligible(Job v) =>
-            IsVictimCandidate(v) && v.PreemptedInPass != _pass && v.Spec.Priority <= priority
-            && !(v.RunningKeyAnchor < floor) && jobKey < (independent ? KeyOf(v) : RunningKey(v));
-
-        bool Raced(Job v)
-        {
-            for (var step = 0; step < 2 && !complete; step++)
-            {
-                complete = Collect();
+                return false;
             }
 
-            if (complete)
-            {
-                index.StopReading();
-            }
-
-            return Eligible(v);
-        }
-
-        // One step of the collector; true once every eligible victim is listed.
-        bool Collect()
-        {
-            Job next;
-            if (fromTop is not null)
-            {
-                if (!fromTop.MoveNext() || fromTop.Current.RunningKeyAnchor < floor)
-                {
-                    return true;
-                }
-
-                next = fromTop.Current;
-            }
-            else
-            {
-                if (scanned == running.Count)
-                {
-                    return true;
-                }
-
-                next = running[scanned++];
-            }
-
-            if (next.Spec.Preemptible && Eligible(next))
-            {
-                AppendVictim(count++, next);
-            }
-
-            return false;
+            var key = independent ? KeyOf(v) : RunningKey(v);
+            return key == q && jobKey < key;
         }
     }
 
@@ -1239,59 +1207,6 @@ internal sealed class PassPlanner
         }
 
         return _victims;
-    }
-
-    /// <summary>
-    /// The candidate victims ranked after a job of key <paramref name="jobKey"/> and priority at least theirs, under an
-    /// ordering with anchored running keys: a candidate's key is max(0, anchor − t), so exactly those with key &gt;
-    /// <paramref name="jobKey"/> lie above anchor ≈ <paramref name="jobKey"/> + t; the exact key (as the full scan computes
-    /// it) decides for every candidate down to a tolerance below that line (see <see cref="MaxAnchoredVictimKey"/>).
-    /// The same set as the scan over every running job, in another order, which <see cref="VictimSequence.InOrder"/>
-    /// does not depend on (its order is total).
-    /// </summary>
-    private VictimSequence AnchoredVictims(SortedSet<Job> byAnchor, double jobKey, int priority)
-    {
-        var scratch = _engine.Scratch;
-        var line = jobKey + (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
-        var floor = double.IsPositiveInfinity(line) ? line : line - VictimIndex.AnchorMargin(line);
-        var count = 0;
-        foreach (var v in byAnchor.Reverse())
-        {
-            if (v.RunningKeyAnchor < floor)
-            {
-                break;
-            }
-
-            if (!IsVictimCandidate(v) || v.PreemptedInPass == _pass || v.Spec.Priority > priority || !(jobKey < KeyOf(v)))
-            {
-                continue;
-            }
-
-            AppendVictim(count++, v);
-        }
-
-        // Not cached in _victims: it holds this preemptor's victims only.
-        _victims = null;
-        return new VictimSequence(scratch.VictimJobs, scratch.VictimKeys, count, _policy.Preemption, _now);
-    }
-
-    /// <summary>Puts a candidate victim at <paramref name="at"/> in the engine's victim buffers (its cost not yet computed),
-    /// growing them as needed.</summary>
-    private void AppendVictim(int at, Job v)
-    {
-        var scratch = _engine.Scratch;
-        if (scratch.VictimJobs.Length <= at)
-        {
-            var jobs = new Job[Math.Max(16, at * 2)];
-            var keys = new VictimKey[jobs.Length];
-            Array.Copy(scratch.VictimJobs, jobs, at);
-            Array.Copy(scratch.VictimKeys, keys, at);
-            scratch.VictimJobs = jobs;
-            scratch.VictimKeys = keys;
-        }
-
-        scratch.VictimJobs[at] = v;
-        scratch.VictimKeys[at] = new VictimKey(double.NaN, v.Spec.Priority, v.Sequence);
     }
 
     /// <summary>The largest ordering key of the pass's candidate victims (−∞ when there are none), computed once per pass
@@ -1495,12 +1410,41 @@ internal sealed class PassPlanner
             HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
     }
 
-    /// <summary>Victim order: smaller cost first, then lower priority, then the newest (larger sequence).</summary>
+    /// <summary>
+    /// Victim order. Under a preemptive ordering (<see cref="ByRank"/>): lower priority first, then the job the ordering
+    /// ranks last (larger <see cref="Rank"/>, its running key), then smaller cost, then the newest (larger sequence).
+    /// Otherwise: smaller cost first, then lower priority, then the newest. One sequence of victims uses one of the two.
+    /// </summary>
     internal readonly record struct VictimKey(double Cost, int Priority, long Sequence) : IComparable<VictimKey>
     {
+        /// <summary>Gets the victim's ordering key (its running key) when <see cref="ByRank"/>.</summary>
+        public double Rank { get; init; }
+
+        /// <summary>Gets whether the order is the preemptive ordering's: priority, then rank, then cost.</summary>
+        public bool ByRank { get; init; }
+
         public int CompareTo(VictimKey other)
         {
-            var c = Cost.CompareTo(other.Cost);
+            int c;
+            if (ByRank)
+            {
+                c = Priority.CompareTo(other.Priority);
+                if (c != 0)
+                {
+                    return c;
+                }
+
+                c = other.Rank.CompareTo(Rank);
+                if (c != 0)
+                {
+                    return c;
+                }
+
+                c = Cost.CompareTo(other.Cost);
+                return c != 0 ? c : other.Sequence.CompareTo(Sequence);
+            }
+
+            c = Cost.CompareTo(other.Cost);
             if (c != 0)
             {
                 return c;
@@ -1524,6 +1468,9 @@ internal sealed class PassPlanner
         public int Count => count;
 
         public Job Job(int index) => jobs[index];
+
+        /// <summary>Orders the victim at <paramref name="index"/> by the preemptive ordering's rank (its running key).</summary>
+        public void RankAs(int index, double rank) => keys[index] = keys[index] with { Rank = rank, ByRank = true };
 
         public IEnumerable<(int Index, PreemptionReason Reason)> InOrder(List<(int Index, PreemptionReason Reason)> subset)
         {

@@ -6,6 +6,10 @@ namespace LlmCore.Scheduling.Internal;
 /// The running preemptible jobs in groups whose victim order under <c>LeastLostWorkPreemption</c> is known without
 /// costing every job, kept incrementally by the engine (O(log running) per start and stop), so that a preemptor can read
 /// its victims cheapest first (<see cref="InVictimOrder"/>) instead of costing and ordering every eligible running job.
+/// The engine keeps one under LAS, where the victims of one queue are taken cheapest first (the planner reads the index
+/// once per queue, the last queue first, with that queue's service floor); under SRTF the victims are taken longest
+/// remaining first, which the engine's anchor order gives directly, so no engine keeps an index with
+/// <see cref="VictimAnchors.RunningKey"/> anchors (the mode stays, with its tests, for an ordering that would need it).
 /// </summary>
 /// <remarks>
 /// <para>

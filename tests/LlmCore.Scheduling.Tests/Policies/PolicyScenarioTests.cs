@@ -75,6 +75,53 @@ public class PolicyScenarioTests
         Assert.Equal(130, sim.Completions.Single(c => c.JobId == "A").Time);
     }
 
+    // 1 node x 4 GPUs, no checkpoints. A (2 GPUs, 1000 s) from 0, B (2, 500 s) from 10; C (2, 100 s) at 20 finds no free
+    // GPU. Both running jobs rank after C (remaining 980 and 490 > 100). The least lost work is B's (2 x 10 = 20 GPU-s
+    // against A's 40), but B ranks before A (490 < 980): SRTF's victim is the job it ranks last, A (least-lost-work
+    // order would take B). So one preemption: C 20..120; B runs 10..510 untouched; A restarts at 120 from zero progress and ends
+    // at 1120.
+    [Fact]
+    public void Srtf_PreemptsTheJobWithTheLongestRemainingTime_NotTheOneThatLosesLeast()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 4), "srtf"));
+        sim.Arrive(0, Job("A", 2, 1000));
+        sim.Arrive(10, Job("B", 2, 500));
+        sim.Arrive(20, Job("C", 2, 100));
+        sim.Run();
+
+        var preemption = sim.Plans.SelectMany(p => p.Plan.Preemptions).Single();
+        Assert.Equal(("A", "C", PreemptionReason.Ordering), (preemption.JobId, preemption.ForJobId, preemption.Reason));
+        Assert.Equal(40, preemption.LostGpuSeconds, 9);
+        Assert.Equal(20, sim.StartOf("C"));
+        Assert.Equal(120, sim.StartOf("A", 2));
+        Assert.DoesNotContain(sim.Starts, s => s.Launch.JobId == "B" && s.Launch.Attempt > 1);
+        Assert.Equal([("C", 120.0), ("B", 510.0), ("A", 1120.0)], sim.Completions.Select(c => (c.JobId, c.Time)));
+    }
+
+    // 1 node x 4 GPUs, LAS thresholds 100 and 1,000 GPU-s, no starvation guard, no checkpoints. A (2 GPUs, really 2000 s)
+    // from 0; B (2, really 2000 s) at 450 takes the free half. C (2, really 50 s) at 510: A has attained 2 x 510 = 1020
+    // GPU-s (queue 2), B 2 x 60 = 120 (queue 1), C none (queue 0), so both rank after C. B loses least (120 against 1020)
+    // but ranks before A; 2D-LAS preempts from the last queue: A (least-lost-work order would take B). C 510..560; A resumes at 560
+    // with nothing saved and ends at 2560; B runs 450..2450 untouched (it reaches A's queue at 950, and equal queues do not
+    // preempt each other).
+    [Fact]
+    public void Las_PreemptsFromTheLastQueue_NotTheJobThatLosesLeast()
+    {
+        var parameters = new PolicyParameters { LasThresholdsGpuSeconds = [100, 1000], LasStarvationFactor = 0 };
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 4), "las", parameters: parameters));
+        sim.Arrive(0, new JobSpec("A", 2), 2000);
+        sim.Arrive(450, new JobSpec("B", 2), 2000);
+        sim.Arrive(510, new JobSpec("C", 2), 50);
+        sim.Run();
+
+        var preemption = sim.Plans.SelectMany(p => p.Plan.Preemptions).Single();
+        Assert.Equal(("A", "C", PreemptionReason.Ordering), (preemption.JobId, preemption.ForJobId, preemption.Reason));
+        Assert.Equal(1020, preemption.LostGpuSeconds, 9);
+        Assert.Equal(450, sim.StartOf("B"));
+        Assert.Equal(560, sim.StartOf("A", 2));
+        Assert.Equal([("C", 560.0), ("B", 2450.0), ("A", 2560.0)], sim.Completions.Select(c => (c.JobId, c.Time)));
+    }
+
     // 1 GPU, one LAS threshold at 100 GPU-s, no starvation guard. A (no estimate, really 300 s) from 0.
     // B (really 20 s) at 150: A has attained 150 >= 100 (queue 1), B is in queue 0 and preempts A. B 150..170; A
     // resumes at 170 with nothing saved (no checkpoints), so it needs 300 s more: ends at 470.

@@ -16,7 +16,7 @@ public class EventCompactionTests
     /// compacting whenever the queue doubles from a single event equals never compacting, and the compactions dropped
     /// events (the runs preempt, so spent ends pile up).</summary>
     [Theory]
-    [InlineData("srtf", 1)]
+    [InlineData("srtf", 4)] // seed 1 preempts only 10 times under SRTF since victims are taken last-ranked first
     [InlineData("las", 2)]
     [InlineData("las", 3)]
     public void Compacting_GivesTheSameRunAsNever(string policy, int seed)
