@@ -132,6 +132,13 @@ public sealed class Job
 
     internal double CurrentSpeed { get; set; } = 1;
 
+    /// <summary>Under an ordering with anchored running keys (SRTF), the job whose start preempted this one by ordering
+    /// (cleared when this one starts again); see <see cref="OrderingPreemptedAt"/>.</summary>
+    internal Job? OrderingPreemptor { get; set; }
+
+    /// <summary>When <see cref="OrderingPreemptor"/> preempted this job: that preemptor's run began then.</summary>
+    internal DateTimeOffset OrderingPreemptedAt { get; set; }
+
     /// <summary>The pass that chose the job as a preemption victim (a pass compares it with its own number).</summary>
     internal long PreemptedInPass { get; set; }
 

@@ -463,6 +463,11 @@ public sealed class SchedulingEngine
             var p = plan.Preemptions[i];
             var job = _jobs[p.JobId];
             RequeueRunning(job, now, $"preempted ({p.Reason}) for {p.ForJobId}");
+            if (_anchored is not null && p.Reason == PreemptionReason.Ordering)
+            {
+                job.OrderingPreemptor = _jobs[p.ForJobId];
+                job.OrderingPreemptedAt = now;
+            }
         }
 
         for (var i = 0; i < plan.Resizes.Count; i++)
@@ -908,6 +913,7 @@ public sealed class SchedulingEngine
         job.CurrentRestartCostSeconds = launch.RestartCostSeconds;
         job.CurrentSpeed = launch.Speed;
         job.SetReason(null);
+        job.OrderingPreemptor = null;
         _capacity.Take(job.Spec, launch.Placement, job.TenantIndex);
         job.RunningIndex = _running.Count;
         _running.Add(job);

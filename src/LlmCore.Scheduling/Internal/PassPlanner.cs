@@ -769,7 +769,7 @@ internal sealed class PassPlanner
         {
             // Only the ordering can make a victim (no quotas, no running job of lower priority): the eligible victims are
             // the candidates ranked after this job, the last-ranked first, read lazily from the top of the anchor order.
-            ordered = RankedFromTop(_engine.PreemptibleByAnchor!, jobKey ??= KeyOf(job), spec.Priority);
+            ordered = RankedFromTop(_engine.PreemptibleByAnchor!, job, jobKey ??= KeyOf(job), spec.Priority);
         }
         else if (indexed)
         {
@@ -808,7 +808,7 @@ internal sealed class PassPlanner
             {
                 eligible.Add((i, PreemptionReason.QuotaReclaim));
             }
-            else if (_policy.Ordering.IsPreemptive && v.Spec.Priority <= spec.Priority && mayTouch)
+            else if (_policy.Ordering.IsPreemptive && v.Spec.Priority <= spec.Priority && mayTouch && !Reverts(job, v))
             {
                 jobKey ??= KeyOf(job);
                 if (jobKey < RunningKey(v))
@@ -939,7 +939,7 @@ internal sealed class PassPlanner
     /// key: the same sequence as sorting every eligible job. Reading stops at the preemptor's own line (less the
     /// margin), below which no job ranks after it. A trial that needs one victim reads a few jobs.
     /// </remarks>
-    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(SortedSet<Job> byAnchor, double jobKey, int priority)
+    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(SortedSet<Job> byAnchor, Job preemptor, double jobKey, int priority)
     {
         var t = (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
         var line = jobKey + t;
@@ -953,7 +953,7 @@ internal sealed class PassPlanner
             while (more && (heap.Count == 0 || !RanksAfterUnread(heap, top.Current.RunningKeyAnchor, t)))
             {
                 var v = top.Current;
-                if (IsVictimCandidate(v) && v.PreemptedInPass != _pass && v.Spec.Priority <= priority)
+                if (IsVictimCandidate(v) && v.PreemptedInPass != _pass && v.Spec.Priority <= priority && !Reverts(preemptor, v))
                 {
                     var key = KeyOf(v);
                     if (jobKey < key)
@@ -1298,6 +1298,19 @@ internal sealed class PassPlanner
     // A run started at this instant is never a victim now: preempting it would leave a zero-length segment (started and
     // stopped at once, e.g. a job backfilled by the pass before at the same instant).
     private bool IsVictimCandidate(Job running) => running.Spec.Preemptible && running.RunStartedAt != _now;
+
+    /// <summary>
+    /// Whether <paramref name="preemptor"/> taking <paramref name="victim"/> by ordering would undo the preemption that
+    /// started <paramref name="victim"/>'s current run, under an ordering with anchored running keys (SRTF): there a
+    /// waiting job's key is its remaining time at full size, while a running elastic (or heterogeneity-sped) job's key is
+    /// at the speed its placement gives, so two elastic jobs on partial placements could each look shorter than the other
+    /// while waiting and preempt each other for ever (found by the property test, seed 309235882). With the same speed on
+    /// both sides a victim's waiting key is at least its running key was, which was above its preemptor's, so the victim
+    /// could not rank before its preemptor anyway and the rule changes nothing. Under LAS a preempted job may legitimately preempt its preemptor later, once that one's service has
+    /// grown past it, so the rule is SRTF's only.
+    /// </summary>
+    private bool Reverts(Job preemptor, Job victim) =>
+        ReferenceEquals(preemptor.OrderingPreemptor, victim) && victim.RunStartedAt == preemptor.OrderingPreemptedAt;
 
     private double KeyOf(Job job)
     {

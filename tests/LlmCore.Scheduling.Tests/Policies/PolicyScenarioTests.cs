@@ -98,6 +98,32 @@ public class PolicyScenarioTests
         Assert.Equal([("C", 120.0), ("B", 510.0), ("A", 1120.0)], sim.Completions.Select(c => (c.JobId, c.Time)));
     }
 
+    // 1 node x 7 GPUs, linear scaling, no checkpoints for J8. J9 (elastic 6-12 GPUs, 64 s at 12, checkpoint every 24 s,
+    // restart 3 s) starts at 0 on all 7: speed 7/12, running key 64 / (7/12) = 109.7 s. J8 (elastic 5-10, 63 s at 10,
+    // restart 3 s) arrives at 1 with key 63 < 108.7 and preempts J9 (nothing checkpointed); J8 runs on 7 at speed 0.7 and
+    // ends at 1 + 63 / 0.7 = 91. At 10 a long job X arrives and a pass runs: J9 waits with key 64 + 3 = 67 (full size),
+    // J8's running key is 90 - 9 = 81, so J9 looks shorter and would preempt J8 back, and then J8 J9, for ever (each at
+    // 7 GPUs looks longer than the other waiting at full size). SRTF does not let a victim undo the preemption that
+    // started its preemptor's run: J8 ends at 91, J9 restarts then and needs 64 / (7/12) + 3 = 112.71 s, ending at
+    // 203.71; X starts after it.
+    [Fact]
+    public void Srtf_ElasticJobsOnPartialPlacements_DoNotPreemptEachOtherBack()
+    {
+        var sim = new TestSim(NewEngine(Cluster.Uniform(1, 7), "srtf"));
+        sim.Arrive(0, Job("J9", 12, 64) with { MinGpus = 6, CheckpointInterval = TimeSpan.FromSeconds(24), RestartCost = TimeSpan.FromSeconds(3) });
+        sim.Arrive(1, Job("J8", 10, 63) with { MinGpus = 5, RestartCost = TimeSpan.FromSeconds(3) });
+        sim.Arrive(10, Job("X", 7, 1000));
+        sim.Run();
+
+        var preemption = sim.Plans.SelectMany(p => p.Plan.Preemptions).Single();
+        Assert.Equal(("J9", "J8", PreemptionReason.Ordering), (preemption.JobId, preemption.ForJobId, preemption.Reason));
+        Assert.Equal(1, sim.StartOf("J8"));
+        Assert.Equal(91, sim.Completions.Single(c => c.JobId == "J8").Time, 9);
+        Assert.Equal(91, sim.StartOf("J9", 2), 9);
+        Assert.Equal(91 + (64 / (7.0 / 12)) + 3, sim.Completions.Single(c => c.JobId == "J9").Time, 9);
+        Assert.Equal(91 + (64 / (7.0 / 12)) + 3, sim.StartOf("X"), 9);
+    }
+
     // 1 node x 4 GPUs, LAS thresholds 100 and 1,000 GPU-s, no starvation guard, no checkpoints. A (2 GPUs, really 2000 s)
     // from 0; B (2, really 2000 s) at 450 takes the free half. C (2, really 50 s) at 510: A has attained 2 x 510 = 1020
     // GPU-s (queue 2), B 2 x 60 = 120 (queue 1), C none (queue 0), so both rank after C. B loses least (120 against 1020)

@@ -34,8 +34,10 @@ public class TopologyFlavorElasticPropertyTests
         // Regressions: seeds whose workloads once never finished. 318797610 and 1400661910: preemption cycles between
         // tenants (PolicyScenarioTests.Quota_*); 223816782: a job whose placement and quota held on different GPU types
         // waited for ever (ResourceFlavorTests.Submit_PlacementOnOneTypeAndQuotaOnAnother_IsRejected), 1047444070 likewise;
-        // 1125474286: an elastic victim shrank onto a GPU type beyond its tenant's flavour quota.
-        foreach (var regression in new[] { 318797610, 1400661910, 223816782, 1047444070, 1125474286 })
+        // 1125474286: an elastic victim shrank onto a GPU type beyond its tenant's flavour quota. 309235882 (SRTF with
+        // backfill): two elastic jobs on partial placements preempted each other without end
+        // (PolicyScenarioTests.Srtf_ElasticJobsOnPartialPlacements_DoNotPreemptEachOtherBack).
+        foreach (var regression in new[] { 318797610, 1400661910, 223816782, 1047444070, 1125474286, 309235882 })
         {
             RunAndCheck(policy, backfill, regression, seen);
         }
