@@ -142,7 +142,7 @@ internal sealed class VictimIndex
             }
         }
 
-        while (!reading.Stopped)
+        while (true)
         {
             Stream? low = null;
             for (var i = 0; i < streams.Count; i++)
@@ -169,10 +169,6 @@ internal sealed class VictimIndex
             }
         }
     }
-
-    /// <summary>Ends the current <see cref="InVictimOrder"/> reading: it gives no more jobs (may be called from the
-    /// filter; the job being filtered is then not given either).</summary>
-    public void StopReading() => _reading.Stopped = true;
 
     private GroupKey? KeyOf(Job job)
     {
@@ -282,9 +278,6 @@ internal sealed class VictimIndex
         /// <summary>Gets the jobs read and costed, not yet given out, cheapest first.</summary>
         public PriorityQueue<Job, PassPlanner.VictimKey> Read { get; } = new();
 
-        /// <summary>Gets or sets whether the reading was stopped (<see cref="StopReading"/>).</summary>
-        public bool Stopped { get; set; }
-
         public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double floor, bool serviceFloor)
         {
             Now = now;
@@ -292,7 +285,6 @@ internal sealed class VictimIndex
             Eligible = eligible;
             Floor = floor;
             ServiceFloor = serviceFloor;
-            Stopped = false;
             Read.Clear();
         }
 
@@ -691,10 +683,10 @@ internal sealed class VictimIndex
                 Reading.Take(_head!, _key);
             }
 
-            while (!Reading.Stopped && _walk.Next() is { } node)
+            while (_walk.Next() is { } node)
             {
                 var job = node.Job;
-                if (Reading.Eligible(job) && !Reading.Stopped)
+                if (Reading.Eligible(job))
                 {
                     // Exact: every later job started no later, so its elapsed time, hence its cost, is at least this one's.
                     _head = job;
@@ -810,12 +802,12 @@ internal sealed class VictimIndex
         private void Advance()
         {
             var end = group.RestartEnd;
-            while (_walking && !Reading.Stopped)
+            while (_walking)
             {
-                while (!Reading.Stopped && _walk.Next() is { } node)
+                while (_walk.Next() is { } node)
                 {
                     var job = node.Job;
-                    if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks < end || !Reading.Eligible(job) || Reading.Stopped)
+                    if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks < end || !Reading.Eligible(job))
                     {
                         continue;
                     }
@@ -843,7 +835,7 @@ internal sealed class VictimIndex
         {
             var end = group.RestartEnd;
             _walk.Start(group.ByPhase!, low, high, Floor);
-            while (!Reading.Stopped && _walk.Next() is { } node)
+            while (_walk.Next() is { } node)
             {
                 var job = node.Job;
                 if (Reading.NowTicks - job.RunStartedAt!.Value.UtcTicks >= end && Reading.Eligible(job))

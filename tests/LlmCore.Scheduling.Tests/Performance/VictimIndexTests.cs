@@ -104,31 +104,6 @@ public class VictimIndexTests
         Assert.Equal(new[] { x, y }, index.InVictimOrder(now, _ => true));
     }
 
-    /// <summary>The planner's race stops a reading from the filter: the job being filtered and every later one are not
-    /// given; a new reading starts afresh. Same three jobs as the hand-worked case (order A, B, C).</summary>
-    [Fact]
-    public void StopReading_FromTheFilter_EndsTheReadingOnly()
-    {
-        var (index, a, b, c) = ThreeJobsByHand();
-        var now = Origin.AddSeconds(2000);
-        var seen = new List<Job>();
-
-        var given = index.InVictimOrder(now, j =>
-        {
-            seen.Add(j);
-            if (j == b)
-            {
-                index.StopReading();
-            }
-
-            return true;
-        }).ToList();
-
-        Assert.Equal(new[] { a }, given);
-        Assert.DoesNotContain(c, seen);
-        Assert.Equal(new[] { a, b, c }, index.InVictimOrder(now, _ => true));
-    }
-
     /// <summary>
     /// The anchor floor (SRTF's line: a running job whose anchor is below it ranks before the preemptor): random sets of
     /// up to 300 jobs, with and without checkpoints (intervals 10 min and 7 s), anchors random in [0, 100) or NaN, −∞, +∞,
