@@ -87,7 +87,7 @@ public sealed class SchedulingEngine
         _anchored = policy.Ordering as IAnchoredRunningKey;
         _preemptibleByAnchor = _anchored is null ? null : new SortedSet<Job>(ByRunningKeyAnchor.Instance);
         _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption }
-            && _anchored is null;
+            && policy.Ordering is IServiceRunningKey and IBoundedKey;
         if (PassPlanner.OpenIndexAtOnce)
         {
             VictimIndexOpensAt = 0;
@@ -127,13 +127,14 @@ public sealed class SchedulingEngine
     /// anchored running keys (<see cref="IAnchoredRunningKey"/>); otherwise <see langword="null"/>.</summary>
     internal SortedSet<Job>? PreemptibleByAnchor => _preemptibleByAnchor;
 
-    /// <summary>The running preemptible jobs in victim-order groups, under a preemptive ordering with the built-in
-    /// least-lost-work victim cost and preemption on, while more than <see cref="VictimIndexOpensAt"/> jobs run (until
+    /// <summary>The running preemptible jobs in victim-order groups, under an ordering whose running keys are queues of
+    /// attained service (LAS) with the built-in least-lost-work victim cost and preemption on, while more than <see cref="VictimIndexOpensAt"/> jobs run (until
     /// fewer than <see cref="VictimIndexClosesAt"/> do); otherwise <see langword="null"/>.</summary>
     internal VictimIndex? VictimIndex => _victimIndex;
 
-    /// <summary>Gets whether this engine's policy lets it keep a <see cref="VictimIndex"/> (a preemptive ordering, the
-    /// built-in least-lost-work victim cost, preemption on).</summary>
+    /// <summary>Gets whether this engine's policy lets it keep a <see cref="VictimIndex"/>: an ordering whose running keys
+    /// are queues of attained service (LAS; the planner reads the index queue by queue), the built-in least-lost-work
+    /// victim cost, preemption on. SRTF reads its victims from the anchor order instead.</summary>
     internal bool VictimIndexAllowed => _victimIndexAllowed;
 
     /// <summary>
@@ -947,9 +948,7 @@ public sealed class SchedulingEngine
 
         if (_victimIndex is null && _running.Count > VictimIndexOpensAt)
         {
-            _victimIndex = new VictimIndex(_policy.Ordering is not IServiceRunningKey ? VictimAnchors.RunningKey
-                : _policy.CountsNormalizedService ? VictimAnchors.NormalizedGpuSeconds
-                : VictimAnchors.GpuSeconds);
+            _victimIndex = new VictimIndex(_policy.CountsNormalizedService ? VictimAnchors.NormalizedGpuSeconds : VictimAnchors.GpuSeconds);
             foreach (var job in _running)
             {
                 if (job.Spec.Preemptible)

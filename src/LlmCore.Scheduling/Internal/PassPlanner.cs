@@ -763,8 +763,7 @@ internal sealed class PassPlanner
         IEnumerable<(Job Victim, PreemptionReason Reason)>? ordered = null;
         var onlyOrdering = !_tenants.HasQuotas && _engine.LowestRunningPreemptiblePriority() >= spec.Priority;
         var anchored = _engine.PreemptibleByAnchor is not null && onlyOrdering;
-        var indexed = !anchored && onlyOrdering && _engine.VictimIndex is { Complete: true }
-            && _policy.Ordering is IServiceRunningKey and IBoundedKey;
+        var indexed = onlyOrdering && _engine.VictimIndex is { Complete: true };
         if (anchored)
         {
             // Only the ordering can make a victim (no quotas, no running job of lower priority): the eligible victims are
