@@ -837,10 +837,13 @@ internal sealed class PassPlanner
         var found = false;
         foreach (var (v, reason) in ordered)
         {
-            if (quota is not null && v.TenantIndex != job.TenantIndex && _tenants.Quotas[v.TenantIndex] is not null && !StillBorrowing(v))
+            if (quota is not null && v.TenantIndex != job.TenantIndex && _tenants.Quotas[v.TenantIndex] is not null
+                && (withinNominal ? !StillBorrowing(v) : !StaysAtNominalWithout(v)))
             {
                 // Another tenant's job is a victim only while its tenant still borrows (Kueue): once the victims taken
-                // so far bring the tenant back to its nominal quota, the rest of its jobs are safe.
+                // so far bring the tenant back to its nominal quota, the rest of its jobs are safe. A preemptor that
+                // borrows itself takes only what the other tenant borrows, never part of its nominal quota: otherwise
+                // that tenant reclaims at once and the two preempt each other for ever (property tests, seed 1628663494).
                 continue;
             }
 
@@ -1171,6 +1174,22 @@ internal sealed class PassPlanner
 
         var type = _cluster.TypeOf[victim.Placement!.Nodes[0].NodeIndex];
         return quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[victim.TenantIndex][type] > f.NominalGpus;
+    }
+
+    /// <summary>Whether a running job's tenant would still hold at least its nominal quota (of the job's GPU type, with
+    /// flavours) on the ledger as it stands were the job freed: the test for a victim of a preemptor that borrows
+    /// (Kueue's proposed <c>LowerPriorityBorrowersOnly</c>, kubernetes-sigs/kueue PR 10211).</summary>
+    private bool StaysAtNominalWithout(Job victim)
+    {
+        var quota = _tenants.Quotas[victim.TenantIndex]!;
+        var gpus = victim.Placement!.Gpus;
+        if (quota.Flavors.Count == 0)
+        {
+            return _ledger.UsedGpus[victim.TenantIndex] - gpus >= quota.NominalGpus;
+        }
+
+        var type = _cluster.TypeOf[victim.Placement.Nodes[0].NodeIndex];
+        return quota.Flavor(_cluster.GpuTypes[type]) is not { } f || _ledger.UsedByType[victim.TenantIndex][type] - gpus >= f.NominalGpus;
     }
 
     /// <summary>Whether the placement strategy would place the current job's smallest gang on the ledger now.</summary>

@@ -321,6 +321,33 @@ public class PolicyScenarioTests
         Assert.Equal(100, sim.StartOf("a1"));
     }
 
+    // Regression (found by SchedulingPropertyTests with CsCheck_Time=30: drf, workload seed 1628663494, without end). A
+    // preemptor that borrows takes only what the other tenant borrows, never part of its nominal quota (Kueue's proposed
+    // LowerPriorityBorrowersOnly, kubernetes-sigs/kueue PR 10211). Nodes of 4 A100 and 4 H100; every job wants H100.
+    // t0 (nominal 4, lends it) is idle; t1 (nominal 2, may borrow 2) runs j7 (1 GPU, 100 s) and j10 (3 GPUs, 50 s): 4,
+    // borrowing 2. At t = 10 j18 of t2 (nominal 2), high priority, needs all 4 H100, so t2 would borrow 2. Freeing j7
+    // leaves t1 at 3 (>= 2); freeing j10 as well would leave it at 0, so j10 is no victim, 1 GPU is not enough and j18
+    // preempts nobody: it starts at t = 100, when j7 (the later) ends; x (t0, A100, 20..25) only makes a pass. Before,
+    // j18 preempted both; at the next pass t1, below its nominal quota, reclaimed with j7 (preempting j18, which
+    // borrowed), j10 borrowed the rest in the same pass, and j18 preempted both again, at every pass without end (the
+    // simulation ran out of its 1,000 steps).
+    [Fact]
+    public void Quota_BorrowingPreemptorTakesOnlyWhatTheOtherTenantBorrows_NoPreemptionCycle()
+    {
+        var cluster = new Cluster([new NodeSpec("n0", 4, "A100"), new NodeSpec("n1", 4, "H100")]);
+        var tenants = new[] { new TenantQuota("t0", 4) { BorrowingLimitGpus = 0 }, new TenantQuota("t1", 2) { BorrowingLimitGpus = 2 }, new TenantQuota("t2", 2) };
+        var sim = new TestSim(NewEngine(cluster, "drf", backfill: false, tenants: tenants));
+        sim.Arrive(0, Job("j7", 1, 100, PriorityClasses.Normal, "t1") with { GpuTypes = ["H100"] });
+        sim.Arrive(0, Job("j10", 3, 50, PriorityClasses.Low, "t1") with { GpuTypes = ["H100"] });
+        sim.Arrive(10, Job("j18", 4, 30, PriorityClasses.High, "t2") with { GpuTypes = ["H100"] });
+        sim.Arrive(20, Job("x", 1, 5, PriorityClasses.Low, "t0") with { GpuTypes = ["A100"] });
+        sim.Run(maxSteps: 1_000);
+
+        Assert.DoesNotContain(sim.Plans, p => p.Plan.Preemptions.Count > 0);
+        Assert.Equal((0, 0, 100), (sim.StartOf("j7"), sim.StartOf("j10"), sim.StartOf("j18")));
+        Assert.Equal([(25, "x"), (50, "j10"), (100, "j7"), (130, "j18")], sim.Completions);
+    }
+
     // The reclaim that the rule above relies on: a within-nominal job preempts a borrower. 4 x 8 GPUs, tenants a and b
     // with nominal 16 each; b runs b1 (24 GPUs, borrowing 8); a1 (16 GPUs, a's whole nominal quota, normal priority)
     // reclaims: b1 is preempted.
