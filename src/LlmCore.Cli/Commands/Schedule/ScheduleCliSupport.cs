@@ -17,9 +17,9 @@ internal sealed class ScheduleCliSupport
 
     public Option<int?> GpusPerNode { get; } = new("--gpus-per-node") { Description = "GPUs per node (required unless --cluster is given)." };
 
-    public Option<string?> ClusterFilePath { get; } = new("--cluster") { Description = "A cluster file (JSON: topology levels, nodes and GPU types; see docs/scheduling.md) in place of --nodes and --gpus-per-node." };
+    public Option<string?> ClusterFilePath { get; } = new("--cluster") { Description = "A cluster file (JSON, or YAML when it ends in .yaml/.yml: topology levels, nodes and GPU types; see docs/scheduling.md) in place of --nodes and --gpus-per-node." };
 
-    public Option<string?> Throughputs { get; } = new("--throughputs") { Description = "A throughput file (JSON: steps/s of each job class on each GPU type); jobs of a class run at its speed on the GPU type they get." };
+    public Option<string?> Throughputs { get; } = new("--throughputs") { Description = "A throughput file (JSON, or YAML when it ends in .yaml/.yml: steps/s of each job class on each GPU type); jobs of a class run at its speed on the GPU type they get." };
 
     public Option<string> Heterogeneity { get; } = new("--heterogeneity")
     {
@@ -195,11 +195,13 @@ internal sealed class ScheduleCliSupport
 
             try
             {
-                return ClusterFile.Load(path, maxGpus);
+                return YamlAsJson.IsYamlPath(path)
+                    ? YamlAsJson.Load(path, (json, source) => ClusterFile.Parse(json, source, maxGpus))
+                    : ClusterFile.Load(path, maxGpus);
             }
             catch (FileNotFoundException)
             {
-                throw CliUsageException.ForOption("--cluster", "must name an existing JSON file", path);
+                throw CliUsageException.ForOption("--cluster", "must name an existing JSON or YAML file", path);
             }
             catch (SchedulingFileException ex)
             {
@@ -236,11 +238,11 @@ internal sealed class ScheduleCliSupport
 
         try
         {
-            return ThroughputMatrix.Load(path);
+            return YamlAsJson.IsYamlPath(path) ? YamlAsJson.Load(path, ThroughputMatrix.Parse) : ThroughputMatrix.Load(path);
         }
         catch (FileNotFoundException)
         {
-            throw CliUsageException.ForOption("--throughputs", "must name an existing JSON file", path);
+            throw CliUsageException.ForOption("--throughputs", "must name an existing JSON or YAML file", path);
         }
         catch (SchedulingFileException ex)
         {
