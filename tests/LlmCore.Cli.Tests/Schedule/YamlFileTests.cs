@@ -131,6 +131,69 @@ public sealed class YamlFileTests : IDisposable
         Assert.Contains("larger than 64 MB of JSON", ex.Message, StringComparison.Ordinal);
     }
 
+    // The core schema's tag resolution (YAML 1.2.2, section 10.3.2): null, bool, int (decimal, 0o octal, 0x hex) and
+    // float forms resolve; everything else, and anything quoted or tagged !!str, is a string.
+    [Theory]
+    [InlineData("8", "8")]
+    [InlineData("-8", "-8")]
+    [InlineData("8.5", "8.5")]
+    [InlineData(".5", "0.5")]
+    [InlineData("5.", "5")]
+    [InlineData("1e3", "1000")]
+    [InlineData("1.5E+2", "150")]
+    [InlineData("1E-1", "0.1")]
+    [InlineData("0x1F", "31")]
+    [InlineData("0o17", "15")]
+    [InlineData("true", "true")]
+    [InlineData("False", "false")]
+    [InlineData("~", "null")]
+    [InlineData("", "null")]
+    [InlineData("Null", "null")]
+    [InlineData("0xZZ", "\"0xZZ\"")]
+    [InlineData("0x", "\"0x\"")]
+    [InlineData("0o9", "\"0o9\"")]
+    [InlineData("1e", "\"1e\"")]
+    [InlineData("e5", "\"e5\"")]
+    [InlineData(".", "\".\"")]
+    [InlineData("+-1", "\"+-1\"")]
+    [InlineData("yes", "\"yes\"")]
+    [InlineData("'8'", "\"8\"")]
+    [InlineData("!!str 8", "\"8\"")]
+    [InlineData("\"say \\\"hi\\\"\"", "\"say \\\"hi\\\"\"")]
+    public void Convert_Scalar_ResolvesAsTheCoreSchemaSays(string yaml, string json)
+    {
+        Assert.Equal("{\"v\":" + json + "}", YamlAsJson.Convert("v: " + yaml, "c.yaml").Json);
+    }
+
+    [Theory]
+    [InlineData(".inf")]
+    [InlineData("-.Inf")]
+    [InlineData("+.INF")]
+    [InlineData(".NaN")]
+    public void Convert_InfinityOrNaN_IsRefused(string value)
+    {
+        var ex = Assert.Throws<SchedulingFileException>(() => YamlAsJson.Convert("v: " + value, "c.yaml"));
+
+        Assert.Equal("c.yaml:1:4: '" + value + "' is not a finite number", ex.Message);
+    }
+
+    [Fact]
+    public void YamlPlace_OutsideTheConvertedLine_IsTheFileStart()
+    {
+        var converted = YamlAsJson.Convert("\n\nv: 1", "c.yaml");
+
+        Assert.Equal((3, 1), converted.YamlPlace(1, 1));
+        Assert.Equal((3, 4), converted.YamlPlace(1, 6));
+        Assert.Equal((1, 1), converted.YamlPlace(2, 1));
+        Assert.Equal((1, 1), converted.YamlPlace(1, 0));
+    }
+
+    [Fact]
+    public void Load_MissingFile_ThrowsFileNotFound()
+    {
+        Assert.Throws<FileNotFoundException>(() => YamlAsJson.Load(Path.Combine(_dir, "none.yaml"), ClusterFile.Parse));
+    }
+
     [Fact]
     public void Simulate_YamlClusterAndThroughputs_PrintsWhatTheJsonFilesGive()
     {
