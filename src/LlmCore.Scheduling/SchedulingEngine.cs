@@ -27,7 +27,9 @@ public sealed class SchedulingEngine
     private readonly CapacityLedger _empty;
     private readonly ReasonBoard _board = new();
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
-    private readonly SortedSet<Job> _pending = new(BySequence.Instance);
+    // The pending jobs in submission order, kept only while the ordering gives no stable queue keys (_queue is null):
+    // with keys, _queue holds exactly the pending jobs and a second sorted set would double every enqueue and start.
+    private SortedSet<Job>? _pending;
     private readonly SortedSet<Job> _conditional = new(BySequence.Instance);
     private readonly List<Job> _running = [];
     private readonly PriorityQueue<Job, DateTimeOffset> _keyExpiry = new();
@@ -110,10 +112,10 @@ public sealed class SchedulingEngine
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
 
     /// <summary>Gets a snapshot of the pending jobs in submission order (a new list on every call; O(pending)).</summary>
-    public IReadOnlyList<Job> Pending => [.. _pending];
+    public IReadOnlyList<Job> Pending => _queue is null ? [.. _pending!] : [.. _queue.Order(BySequence.Instance)];
 
     /// <summary>Gets the number of pending jobs.</summary>
-    public int PendingCount => _pending.Count;
+    public int PendingCount => _queue?.Count ?? _pending!.Count;
 
     /// <summary>Gets the running jobs, in no particular order.</summary>
     public IReadOnlyList<Job> Running => _running;
@@ -157,8 +159,9 @@ public sealed class SchedulingEngine
 
     internal CapacityLedger Capacity => _capacity;
 
-    /// <summary>The pending jobs in submission order.</summary>
-    internal SortedSet<Job> PendingBySequence => _pending;
+    /// <summary>The pending jobs in submission order; kept only while <see cref="Queue"/> is <see langword="null"/> (with
+    /// stable queue keys the queue holds the pending jobs).</summary>
+    internal SortedSet<Job> PendingBySequence => _pending ?? throw new InvalidOperationException("The pending jobs are kept by queue key.");
 
     /// <summary>The running elastic jobs in submission order.</summary>
     internal SortedSet<Job> RunningElastic => _runningElastic;
@@ -858,13 +861,16 @@ public sealed class SchedulingEngine
 
     private void Enqueue(Job job, DateTimeOffset now)
     {
-        _pending.Add(job);
         if (job.Conditional)
         {
             _conditional.Add(job);
         }
 
-        if (_queue is not null)
+        if (_queue is null)
+        {
+            _pending!.Add(job);
+        }
+        else
         {
             var context = Scratch.EnqueueOrdering ??= new OrderingContext(now, _cluster, _ledger, _policy.CountsNormalizedService);
             context.Reset(now);
@@ -877,6 +883,9 @@ public sealed class SchedulingEngine
     {
         if (!_policy.Ordering.TryComputeQueueKey(context, job, out var key, out var validUntil))
         {
+            // From now on every pass orders the pending jobs itself: keep them by submission. The queue holds every
+            // pending job but this one (being enqueued, or taken out to renew its key).
+            _pending = new SortedSet<Job>(_queue!, BySequence.Instance) { job };
             _queue = null;
             _keyExpiry.Clear();
             return false;
@@ -895,13 +904,19 @@ public sealed class SchedulingEngine
 
     private void Dequeue(Job job)
     {
-        _pending.Remove(job);
         if (job.Conditional)
         {
             _conditional.Remove(job);
         }
 
-        _queue?.Remove(job);
+        if (_queue is null)
+        {
+            _pending!.Remove(job);
+        }
+        else
+        {
+            _queue.Remove(job);
+        }
     }
 
     private void Launch(Job job, JobLaunch launch, DateTimeOffset now)
