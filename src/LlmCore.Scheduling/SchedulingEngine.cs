@@ -40,7 +40,7 @@ public sealed class SchedulingEngine
     private int _lowestPreemptiblePriority = int.MaxValue;
     private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
     private readonly IAnchoredRunningKey? _anchored;
-    private readonly SortedSet<Job>? _preemptibleByAnchor;
+    private readonly AnchorOrder? _preemptibleByAnchor;
     private readonly bool _victimIndexAllowed;
     private VictimIndex? _victimIndex;
     private PassPlanner? _planner;
@@ -87,7 +87,7 @@ public sealed class SchedulingEngine
 
         _ledger = new TenantLedger(quotas, _capacity, halfLife.TotalSeconds) { UsageUpdatedAt = start };
         _anchored = policy.Ordering as IAnchoredRunningKey;
-        _preemptibleByAnchor = _anchored is null ? null : new SortedSet<Job>(ByRunningKeyAnchor.Instance);
+        _preemptibleByAnchor = _anchored is null ? null : new AnchorOrder();
         _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption }
             && policy.Ordering is IServiceRunningKey and IBoundedKey;
         if (PassPlanner.OpenIndexAtOnce)
@@ -127,7 +127,7 @@ public sealed class SchedulingEngine
 
     /// <summary>The running preemptible jobs by <see cref="Job.RunningKeyAnchor"/> (ascending), when the ordering has
     /// anchored running keys (<see cref="IAnchoredRunningKey"/>); otherwise <see langword="null"/>.</summary>
-    internal SortedSet<Job>? PreemptibleByAnchor => _preemptibleByAnchor;
+    internal AnchorOrder? PreemptibleByAnchor => _preemptibleByAnchor;
 
     /// <summary>The running preemptible jobs in victim-order groups, under an ordering whose running keys are queues of
     /// attained service (LAS) with the built-in least-lost-work victim cost and preemption on, while more than <see cref="VictimIndexOpensAt"/> jobs run (until
@@ -1060,18 +1060,6 @@ public sealed class SchedulingEngine
         public int Compare(Job? x, Job? y)
         {
             var c = x!.QueueKey.CompareTo(y!.QueueKey);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-        }
-    }
-
-    /// <summary>Orders running jobs by <see cref="Job.RunningKeyAnchor"/>, then submission.</summary>
-    private sealed class ByRunningKeyAnchor : IComparer<Job>
-    {
-        public static readonly ByRunningKeyAnchor Instance = new();
-
-        public int Compare(Job? x, Job? y)
-        {
-            var c = x!.RunningKeyAnchor.CompareTo(y!.RunningKeyAnchor);
             return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
         }
     }

@@ -941,14 +941,14 @@ internal sealed class PassPlanner
     /// key: the same sequence as sorting every eligible job. Reading stops at the preemptor's own line (less the
     /// margin), below which no job ranks after it. A trial that needs one victim reads a few jobs.
     /// </remarks>
-    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(SortedSet<Job> byAnchor, Job preemptor, double jobKey, int priority)
+    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(AnchorOrder byAnchor, Job preemptor, double jobKey, int priority)
     {
         var t = (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
         var line = jobKey + t;
         var floor = double.IsPositiveInfinity(line) ? line : line - VictimIndex.AnchorMargin(line);
         var heap = _ranked;
         heap.Clear();
-        using var top = byAnchor.Reverse().GetEnumerator();
+        var top = byAnchor.FromTop();
         var more = top.MoveNext() && !(top.Current.RunningKeyAnchor < floor);
         while (true)
         {
@@ -1249,11 +1249,11 @@ internal sealed class PassPlanner
     /// for every candidate within a tolerance of the top: 1e-9 of the anchor's magnitude plus a microsecond, far above
     /// the few ulps (about 1e-16 relative per operation) by which the anchor and the key's own arithmetic can differ.
     /// </summary>
-    private double MaxAnchoredVictimKey(SortedSet<Job> byAnchor)
+    private double MaxAnchoredVictimKey(AnchorOrder byAnchor)
     {
         var max = double.NegativeInfinity;
         var floor = double.NaN;
-        foreach (var v in byAnchor.Reverse())
+        foreach (var v in byAnchor.FromTop())
         {
             if (!IsVictimCandidate(v))
             {
