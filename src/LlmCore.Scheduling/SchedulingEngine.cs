@@ -40,11 +40,11 @@ public sealed class SchedulingEngine
     private int _lowestPreemptiblePriority = int.MaxValue;
     private readonly SortedSet<Job> _runningElastic = new(BySequence.Instance);
     private readonly IAnchoredRunningKey? _anchored;
-    private readonly AnchorOrder? _preemptibleByAnchor;
+    private readonly SortedJobs? _preemptibleByAnchor;
     private readonly bool _victimIndexAllowed;
     private VictimIndex? _victimIndex;
     private PassPlanner? _planner;
-    private SortedSet<Job>? _queue = new(ByQueueKey.Instance);
+    private SortedJobs? _queue = SortedJobs.ByQueueKey();
     private long _sequence;
     private long _version;
 
@@ -87,7 +87,7 @@ public sealed class SchedulingEngine
 
         _ledger = new TenantLedger(quotas, _capacity, halfLife.TotalSeconds) { UsageUpdatedAt = start };
         _anchored = policy.Ordering as IAnchoredRunningKey;
-        _preemptibleByAnchor = _anchored is null ? null : new AnchorOrder();
+        _preemptibleByAnchor = _anchored is null ? null : SortedJobs.ByRunningKeyAnchor();
         _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption }
             && policy.Ordering is IServiceRunningKey and IBoundedKey;
         if (PassPlanner.OpenIndexAtOnce)
@@ -127,7 +127,7 @@ public sealed class SchedulingEngine
 
     /// <summary>The running preemptible jobs by <see cref="Job.RunningKeyAnchor"/> (ascending), when the ordering has
     /// anchored running keys (<see cref="IAnchoredRunningKey"/>); otherwise <see langword="null"/>.</summary>
-    internal AnchorOrder? PreemptibleByAnchor => _preemptibleByAnchor;
+    internal SortedJobs? PreemptibleByAnchor => _preemptibleByAnchor;
 
     /// <summary>The running preemptible jobs in victim-order groups, under an ordering whose running keys are queues of
     /// attained service (LAS) with the built-in least-lost-work victim cost and preemption on, while more than <see cref="VictimIndexOpensAt"/> jobs run (until
@@ -170,7 +170,7 @@ public sealed class SchedulingEngine
     internal SortedSet<Job> ConditionalPending => _conditional;
 
     /// <summary>The pending jobs sorted by their ordering's queue key, or <see langword="null"/> when keys are recomputed every pass.</summary>
-    internal SortedSet<Job>? Queue => _queue;
+    internal SortedJobs? Queue => _queue;
 
     /// <summary>Gets the free GPUs of node <paramref name="node"/> (0 when down).</summary>
     /// <param name="node">The node index.</param>
@@ -1050,18 +1050,6 @@ public sealed class SchedulingEngine
         public static BySequence Instance { get; } = new();
 
         public int Compare(Job? x, Job? y) => x!.Sequence.CompareTo(y!.Sequence);
-    }
-
-    /// <summary>Queue key, then submission order.</summary>
-    private sealed class ByQueueKey : IComparer<Job>
-    {
-        public static ByQueueKey Instance { get; } = new();
-
-        public int Compare(Job? x, Job? y)
-        {
-            var c = x!.QueueKey.CompareTo(y!.QueueKey);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-        }
     }
 
     /// <summary>Buffers reused by every pass of an engine.</summary>

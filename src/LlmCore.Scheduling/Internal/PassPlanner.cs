@@ -157,8 +157,8 @@ internal sealed class PassPlanner
             var complete = true;
             if (_engine.Queue is not null && _engine.RefreshQueueKeys(_ordering) && _engine.Queue is { } queue)
             {
-                // The head first, read without an enumerator (a sorted set's allocates a stack of its depth): a pass that
-                // stops at a blocked head, the usual case under a strict order, then walks nothing.
+                // The head first: a pass that stops at a blocked head, the usual case under a strict order, then walks
+                // nothing more.
                 var head = queue.Count > 0 ? queue.Min : null;
                 if (head is not null && !_ineligible.Contains(head) && !Examine(head))
                 {
@@ -941,7 +941,7 @@ internal sealed class PassPlanner
     /// key: the same sequence as sorting every eligible job. Reading stops at the preemptor's own line (less the
     /// margin), below which no job ranks after it. A trial that needs one victim reads a few jobs.
     /// </remarks>
-    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(AnchorOrder byAnchor, Job preemptor, double jobKey, int priority)
+    private IEnumerable<(Job Victim, PreemptionReason Reason)> RankedFromTop(SortedJobs byAnchor, Job preemptor, double jobKey, int priority)
     {
         var t = (_now - DateTimeOffset.UnixEpoch).TotalSeconds;
         var line = jobKey + t;
@@ -1249,7 +1249,7 @@ internal sealed class PassPlanner
     /// for every candidate within a tolerance of the top: 1e-9 of the anchor's magnitude plus a microsecond, far above
     /// the few ulps (about 1e-16 relative per operation) by which the anchor and the key's own arithmetic can differ.
     /// </summary>
-    private double MaxAnchoredVictimKey(AnchorOrder byAnchor)
+    private double MaxAnchoredVictimKey(SortedJobs byAnchor)
     {
         var max = double.NegativeInfinity;
         var floor = double.NaN;

@@ -1,28 +1,42 @@
 namespace LlmCore.Scheduling.Internal;
 
 /// <summary>
-/// The running preemptible jobs of an ordering with anchored running keys, sorted by (<see cref="Job.RunningKeyAnchor"/>,
-/// <see cref="Job.Sequence"/>) and read from the top (largest anchor first): the order a sorted set of jobs with that
-/// comparer gives, kept as a list of sorted chunks of at most <see cref="ChunkCapacity"/> entries (anchor, sequence and
-/// job side by side) instead of a tree of heap nodes. An insert or a removal is two binary searches and a short copy
-/// inside one chunk, on memory that stays in cache, and allocates nothing but the occasional chunk; the engine makes one
-/// per start and stop of every preemptible job (millions in a large simulation). Not thread-safe; owned by one engine.
+/// Jobs sorted by a key, then by <see cref="Job.Sequence"/>: the engine's pending queue by <see cref="Job.QueueKey"/>
+/// (read from the head) and, under an ordering with anchored running keys, its running preemptible jobs by
+/// <see cref="Job.RunningKeyAnchor"/> (read from the top). The order a sorted set of jobs with that comparer gives, kept
+/// as a list of sorted chunks of at most <see cref="ChunkCapacity"/> entries (key, sequence and job side by side) instead
+/// of a tree of heap nodes: an insert or a removal is two binary searches and a short copy inside one chunk, on memory
+/// that stays in cache, and allocates nothing but the occasional chunk; the engine makes one per submission, start,
+/// stop and requeue (millions in a large simulation). A job's key must not change while it is in the order. Not
+/// thread-safe; owned by one engine.
 /// </summary>
-internal sealed class AnchorOrder
+internal sealed class SortedJobs : IEnumerable<Job>
 {
     /// <summary>The most entries a chunk holds before it splits in two.</summary>
     internal const int ChunkCapacity = 256;
 
     private readonly List<Chunk> _chunks = [];
+    private readonly bool _byQueueKey;
+
+    private SortedJobs(bool byQueueKey) => _byQueueKey = byQueueKey;
+
+    /// <summary>An empty order by <see cref="Job.QueueKey"/>.</summary>
+    public static SortedJobs ByQueueKey() => new(byQueueKey: true);
+
+    /// <summary>An empty order by <see cref="Job.RunningKeyAnchor"/>.</summary>
+    public static SortedJobs ByRunningKeyAnchor() => new(byQueueKey: false);
 
     /// <summary>Gets the number of jobs.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Adds a running job by its current anchor (which must not change until it is removed).</summary>
-    /// <returns><see langword="false"/> when the job (its anchor and sequence) is already there.</returns>
+    /// <summary>Gets the job with the smallest key (the earliest submission among equals), or <see langword="null"/>.</summary>
+    public Job? Min => _chunks.Count == 0 ? null : _chunks[0].Entries[0].Job;
+
+    /// <summary>Adds a job by its current key (which must not change until it is removed).</summary>
+    /// <returns><see langword="false"/> when the job (its key and sequence) is already there.</returns>
     public bool Add(Job job)
     {
-        var entry = new Entry(job.RunningKeyAnchor, job.Sequence, job);
+        var entry = new Entry(KeyOf(job), job.Sequence, job);
         if (_chunks.Count == 0)
         {
             var first = new Chunk();
@@ -66,7 +80,7 @@ internal sealed class AnchorOrder
         return true;
     }
 
-    /// <summary>Removes a job (by the anchor it was added with).</summary>
+    /// <summary>Removes a job (by the key it was added with).</summary>
     /// <returns><see langword="false"/> when it is not there.</returns>
     public bool Remove(Job job)
     {
@@ -75,7 +89,7 @@ internal sealed class AnchorOrder
             return false;
         }
 
-        var anchor = job.RunningKeyAnchor;
+        var anchor = KeyOf(job);
         var c = ChunkFor(anchor, job.Sequence);
         var chunk = _chunks[c];
         var i = chunk.Find(anchor, job.Sequence);
@@ -96,8 +110,25 @@ internal sealed class AnchorOrder
         return true;
     }
 
-    /// <summary>The jobs from the largest anchor down (ties: the later submission first).</summary>
-    public Descending FromTop() => new(_chunks);
+    /// <summary>The jobs from the largest key down (ties: the later submission first).</summary>
+    public Reader FromTop() => new(_chunks, down: true);
+
+    /// <summary>The jobs from the smallest key up (ties: the earlier submission first), allocation-free in <c>foreach</c>.</summary>
+    public Reader GetEnumerator() => new(_chunks, down: false);
+
+    IEnumerator<Job> IEnumerable<Job>.GetEnumerator() => Boxed();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => Boxed();
+
+    private IEnumerator<Job> Boxed()
+    {
+        foreach (var job in this)
+        {
+            yield return job;
+        }
+    }
+
+    private double KeyOf(Job job) => _byQueueKey ? job.QueueKey : job.RunningKeyAnchor;
 
     /// <summary>The chunk whose range holds (anchor, sequence): the first whose last entry is not below it, else the last.</summary>
     private int ChunkFor(double anchor, long sequence)
@@ -127,50 +158,51 @@ internal sealed class AnchorOrder
         return c != 0 ? c : sequence.CompareTo(otherSequence);
     }
 
-    /// <summary>Reads the jobs from the largest anchor down; must not outlive a change to the order.</summary>
-    public struct Descending
+    /// <summary>Reads the jobs up from the smallest key or down from the largest; must not outlive a change to the order.</summary>
+    public struct Reader
     {
         private readonly List<Chunk> _chunks;
+        private readonly bool _down;
         private int _chunk;
         private int _index;
 
-        internal Descending(List<Chunk> chunks)
+        internal Reader(List<Chunk> chunks, bool down)
         {
             _chunks = chunks;
-            _chunk = chunks.Count - 1;
-            _index = _chunk >= 0 ? chunks[_chunk].Count : 0;
+            _down = down;
+            _chunk = down ? chunks.Count - 1 : 0;
+            _index = down ? (_chunk >= 0 ? chunks[_chunk].Count : 0) : -1;
             Current = null!;
         }
 
         /// <summary>Gets the job read last.</summary>
         public Job Current { get; private set; }
 
-        /// <summary>Reads the next job down.</summary>
-        /// <returns><see langword="false"/> after the lowest.</returns>
+        /// <summary>Reads the next job.</summary>
+        /// <returns><see langword="false"/> after the last.</returns>
         public bool MoveNext()
         {
-            while (_chunk >= 0)
+            while (_chunk >= 0 && _chunk < _chunks.Count)
             {
-                if (--_index >= 0)
+                _index += _down ? -1 : 1;
+                if (_index >= 0 && _index < _chunks[_chunk].Count)
                 {
                     Current = _chunks[_chunk].Entries[_index].Job;
                     return true;
                 }
 
-                if (--_chunk >= 0)
-                {
-                    _index = _chunks[_chunk].Count;
-                }
+                _chunk += _down ? -1 : 1;
+                _index = _down ? (_chunk >= 0 ? _chunks[_chunk].Count : 0) : -1;
             }
 
             return false;
         }
 
         /// <summary>Lets the reader be used in <c>foreach</c>.</summary>
-        public readonly Descending GetEnumerator() => this;
+        public readonly Reader GetEnumerator() => this;
     }
 
-    internal readonly record struct Entry(double Anchor, long Sequence, Job Job);
+    internal readonly record struct Entry(double Anchor, long Sequence, Job Job); // Anchor: the key
 
     internal sealed class Chunk
     {
