@@ -103,11 +103,57 @@ internal sealed class SortedJobs : IEnumerable<Job>
         chunk.Entries[chunk.Count] = default;
         if (chunk.Count == 0)
         {
+            // Its neighbours meet: the smaller of them may now join the other.
             _chunks.RemoveAt(c);
+            c = Math.Max(0, c - 1);
+        }
+
+        while (c < _chunks.Count && MergeWithNeighbour(ref c))
+        {
         }
 
         Count--;
         return true;
+    }
+
+    /// <summary>Gets the number of chunks (tests check the bound that merging keeps: at most 1 + entries / 16).</summary>
+    internal int ChunkCount => _chunks.Count;
+
+    /// <summary>A chunk that falls below this many entries joins a neighbour when the two fit in half a chunk, so that
+    /// removals cannot leave many nearly empty chunks (each holds an array of <see cref="ChunkCapacity"/> entries).</summary>
+    private const int MergeBelow = ChunkCapacity / 8;
+
+    /// <summary>Merges chunk <paramref name="c"/> or its right neighbour, whichever is below <see cref="MergeBelow"/>, with
+    /// the other or with its left neighbour when the two fit in half a chunk; <paramref name="c"/> becomes the merged
+    /// chunk. Keeps the invariant: no two neighbours of which one is below <see cref="MergeBelow"/> and both together fit
+    /// in half a chunk, so every two neighbours hold at least <see cref="MergeBelow"/> entries.</summary>
+    /// <returns>Whether two chunks were merged.</returns>
+    private bool MergeWithNeighbour(ref int c)
+    {
+        const int half = ChunkCapacity / 2;
+        int left;
+        if (c + 1 < _chunks.Count && Mergeable(_chunks[c], _chunks[c + 1]))
+        {
+            left = c;
+        }
+        else if (c > 0 && Mergeable(_chunks[c - 1], _chunks[c]))
+        {
+            left = c - 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        var into = _chunks[left];
+        var from = _chunks[left + 1];
+        Array.Copy(from.Entries, 0, into.Entries, into.Count, from.Count);
+        into.Count += from.Count;
+        _chunks.RemoveAt(left + 1);
+        c = left;
+        return true;
+
+        static bool Mergeable(Chunk a, Chunk b) => (a.Count < MergeBelow || b.Count < MergeBelow) && a.Count + b.Count <= half;
     }
 
     /// <summary>The jobs from the largest key down (ties: the later submission first).</summary>

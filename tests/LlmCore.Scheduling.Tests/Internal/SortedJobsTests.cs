@@ -47,6 +47,7 @@ public class SortedJobsTests
                     }
 
                     Assert.Equal(reference.Count, order.Count);
+                    Assert.True(order.ChunkCount <= 1 + (order.Count / 16), $"{order.ChunkCount} chunks for {order.Count} jobs");
                     Assert.Same(reference.Count == 0 ? null : reference.Min, order.Min);
                     if (step % 97 == 0 || step == steps - 1)
                     {
