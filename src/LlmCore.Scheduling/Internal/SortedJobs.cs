@@ -47,9 +47,9 @@ internal sealed class SortedJobs : IEnumerable<Job>
             return true;
         }
 
-        var c = ChunkFor(entry.Anchor, entry.Sequence);
+        var c = ChunkFor(entry.Key, entry.Sequence);
         var chunk = _chunks[c];
-        var i = chunk.Find(entry.Anchor, entry.Sequence);
+        var i = chunk.Find(entry.Key, entry.Sequence);
         if (i >= 0)
         {
             return false;
@@ -89,10 +89,10 @@ internal sealed class SortedJobs : IEnumerable<Job>
             return false;
         }
 
-        var anchor = KeyOf(job);
-        var c = ChunkFor(anchor, job.Sequence);
+        var key = KeyOf(job);
+        var c = ChunkFor(key, job.Sequence);
         var chunk = _chunks[c];
-        var i = chunk.Find(anchor, job.Sequence);
+        var i = chunk.Find(key, job.Sequence);
         if (i < 0)
         {
             return false;
@@ -176,8 +176,8 @@ internal sealed class SortedJobs : IEnumerable<Job>
 
     private double KeyOf(Job job) => _byQueueKey ? job.QueueKey : job.RunningKeyAnchor;
 
-    /// <summary>The chunk whose range holds (anchor, sequence): the first whose last entry is not below it, else the last.</summary>
-    private int ChunkFor(double anchor, long sequence)
+    /// <summary>The chunk whose range holds (key, sequence): the first whose last entry is not below it, else the last.</summary>
+    private int ChunkFor(double key, long sequence)
     {
         var lo = 0;
         var hi = _chunks.Count - 1;
@@ -185,7 +185,7 @@ internal sealed class SortedJobs : IEnumerable<Job>
         {
             var mid = (lo + hi) >>> 1;
             var last = _chunks[mid].Entries[_chunks[mid].Count - 1];
-            if (Compare(last.Anchor, last.Sequence, anchor, sequence) < 0)
+            if (Compare(last.Key, last.Sequence, key, sequence) < 0)
             {
                 lo = mid + 1;
             }
@@ -198,9 +198,9 @@ internal sealed class SortedJobs : IEnumerable<Job>
         return lo;
     }
 
-    private static int Compare(double anchor, long sequence, double otherAnchor, long otherSequence)
+    private static int Compare(double key, long sequence, double otherKey, long otherSequence)
     {
-        var c = anchor.CompareTo(otherAnchor);
+        var c = key.CompareTo(otherKey);
         return c != 0 ? c : sequence.CompareTo(otherSequence);
     }
 
@@ -248,7 +248,7 @@ internal sealed class SortedJobs : IEnumerable<Job>
         public readonly Reader GetEnumerator() => this;
     }
 
-    internal readonly record struct Entry(double Anchor, long Sequence, Job Job); // Anchor: the key
+    internal readonly record struct Entry(double Key, long Sequence, Job Job);
 
     internal sealed class Chunk
     {
@@ -256,15 +256,15 @@ internal sealed class SortedJobs : IEnumerable<Job>
 
         public int Count { get; set; }
 
-        /// <summary>The index of (anchor, sequence), or the bitwise complement of where it would go.</summary>
-        public int Find(double anchor, long sequence)
+        /// <summary>The index of (key, sequence), or the bitwise complement of where it would go.</summary>
+        public int Find(double key, long sequence)
         {
             var lo = 0;
             var hi = Count - 1;
             while (lo <= hi)
             {
                 var mid = (lo + hi) >>> 1;
-                var c = Compare(Entries[mid].Anchor, Entries[mid].Sequence, anchor, sequence);
+                var c = Compare(Entries[mid].Key, Entries[mid].Sequence, key, sequence);
                 if (c == 0)
                 {
                     return mid;
