@@ -134,6 +134,10 @@ public sealed class SchedulingPlan
 
     internal long Version { get; }
 
+    /// <summary>The engine whose pass computed the plan: its launches and preemptions then carry that engine's jobs, and
+    /// <see cref="SchedulingEngine.Apply"/> takes them from there instead of looking each up by id.</summary>
+    internal SchedulingEngine? Owner { get; init; }
+
     internal IReadOnlyList<(Job Job, string Reason)> Reasons { get; }
 
     /// <summary>The reasons of the pending jobs the pass did not reach (it stops once nothing more can start).</summary>

@@ -130,6 +130,10 @@ public sealed class Job
     /// <summary>The running key anchor of the current run (<see cref="Policies.IAnchoredRunningKey"/>), set at launch.</summary>
     internal double RunningKeyAnchor { get; set; }
 
+    /// <summary>The victim-index group the job is in while it runs (set and cleared by the index), so that taking it out
+    /// needs no lookup of its group.</summary>
+    internal object? VictimGroup { get; set; }
+
     internal double CurrentSpeed { get; set; } = 1;
 
     /// <summary>Under an ordering with anchored running keys (SRTF), the job whose start preempted this one by ordering

@@ -27,7 +27,7 @@ internal sealed class PassPlanner
 
     // Per pass (Reset): the plan takes the lists of starts and reasons, so each pass has its own.
     private DateTimeOffset _now;
-    private List<JobLaunch> _starts = [];
+    private List<JobLaunch>? _starts;
     private List<JobPreemption>? _preemptions;
     private List<JobExpiry>? _expired;
     private List<(Job Job, string Reason)> _reasons = [];
@@ -104,7 +104,7 @@ internal sealed class PassPlanner
         _failedShapes.Clear();
         _quotaRejections.Clear();
         _admitted.Clear();
-        _starts = [];
+        _starts = null;
         _preemptions = null;
         _expired = null;
         _reasons = [];
@@ -220,7 +220,7 @@ internal sealed class PassPlanner
 
             var deferred = complete ? null : new DeferredReasons(this);
             // The lists a pass rarely fills are made on first use (a simulation runs millions of passes).
-            return new SchedulingPlan(_now, _engine.Version, _starts, (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons, deferred, (IReadOnlyList<JobResize>?)_resizes ?? []);
+            return new SchedulingPlan(_now, _engine.Version, (IReadOnlyList<JobLaunch>?)_starts ?? [], (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons, deferred, (IReadOnlyList<JobResize>?)_resizes ?? []) { Owner = _engine };
         }
         finally
         {
@@ -701,7 +701,7 @@ internal sealed class PassPlanner
             Speed = _engine.SpeedOf(spec, placement),
             Job = job,
         };
-        _starts.Add(launch);
+        (_starts ??= []).Add(launch);
         _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement, job.TenantIndex));
     }
 

@@ -156,18 +156,22 @@ internal sealed class SegmentTotals
     public int Preemptions { get; private set; }
 
     /// <summary>Adds a segment of job <paramref name="job"/>, keeping the earliest start per job in <paramref name="firstStart"/>.</summary>
-    public void Add(JobRunSegment segment, double[] firstStart, int job)
+    public void Add(JobRunSegment segment, double[] firstStart, int job) =>
+        Add(segment.Gpus, segment.StartSeconds, segment.EndSeconds, segment.Outcome, firstStart, job);
+
+    /// <summary>Adds a segment given by its fields (the simulator's, which makes no segment object unless it keeps them).</summary>
+    public void Add(int gpus, double start, double end, RunOutcome outcome, double[] firstStart, int job)
     {
-        GpuSeconds += segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
-        LastEnd = Math.Max(LastEnd, segment.EndSeconds);
-        if (segment.Outcome == RunOutcome.Preempted)
+        GpuSeconds += gpus * (end - start);
+        LastEnd = Math.Max(LastEnd, end);
+        if (outcome == RunOutcome.Preempted)
         {
             Preemptions++;
         }
 
-        if (double.IsNaN(firstStart[job]) || segment.StartSeconds < firstStart[job])
+        if (double.IsNaN(firstStart[job]) || start < firstStart[job])
         {
-            firstStart[job] = segment.StartSeconds;
+            firstStart[job] = start;
         }
     }
 }

@@ -113,6 +113,33 @@ public sealed class Simulator
     /// <summary>An event; <see cref="Job"/> is the job's index in the trace (its submission sequence).</summary>
     private readonly record struct SimEvent(EventKind Kind, int Job, int Attempt, int Node);
 
+    /// <summary>An event's place in the queue: time, then kind, then the order it was scheduled in (the order
+    /// <c>(Time, Kind, Sequence)</c> tuples have, compared without the tuple's per-field comparers: a 4-ary heap of
+    /// hundreds of thousands of events compares tens of keys per event, for millions of events in a 1,000,000-job run).</summary>
+    private readonly record struct EventKey(double Time, int Kind, long Sequence) : IComparable<EventKey>
+    {
+        public int CompareTo(EventKey other)
+        {
+            if (Time < other.Time)
+            {
+                return -1;
+            }
+
+            if (Time > other.Time)
+            {
+                return 1;
+            }
+
+            if (Time != other.Time)
+            {
+                // A NaN: as double.CompareTo orders it (never in practice: event times are checked finite).
+                return Time.CompareTo(other.Time);
+            }
+
+            return Kind != other.Kind ? (Kind < other.Kind ? -1 : 1) : Sequence.CompareTo(other.Sequence);
+        }
+    }
+
     private sealed class OpenRun(int attempt, double start, Placement placement, int gpus, double restart, int type)
     {
         public int Attempt { get; } = attempt;
@@ -140,8 +167,8 @@ public sealed class Simulator
         private readonly CancellationToken _cancellationToken;
         private readonly SimulationOptions _options;
         private readonly SchedulingEngine _engine;
-        private readonly PriorityQueue<SimEvent, (double Time, int Kind, long Sequence)> _events = new();
-        private readonly List<(SimEvent Event, (double Time, int Kind, long Sequence) Key)> _liveEvents = [];
+        private readonly PriorityQueue<SimEvent, EventKey> _events = new();
+        private readonly List<(SimEvent Event, EventKey Key)> _liveEvents = [];
         private readonly int _compactionFloor = EventCompactionFloor;
         private readonly Action<int, int>? _compacted = EventsCompacted;
         private int _compactAt;
@@ -164,7 +191,12 @@ public sealed class Simulator
         private readonly List<JobRunSegment> _segments = [];
         private readonly List<ClusterSample> _samples = [];
         private readonly SegmentTotals _totals = new();
-        private readonly Dictionary<string, double> _gpuSecondsByTenant = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _tenantSlots = new(StringComparer.Ordinal);
+        private readonly List<(string Tenant, double GpuSeconds)> _gpuSecondsByTenant = [];
+
+        /// <summary>Per trace job, 1 + its slot in <see cref="_gpuSecondsByTenant"/> (0: not looked up yet), so that a
+        /// segment's GPU-seconds go to its tenant without hashing the tenant's name at every run's end.</summary>
+        private readonly int[] _tenantSlotOfJob;
         private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
         private readonly LeastAttainedServiceOrdering? _las;
@@ -194,6 +226,7 @@ public sealed class Simulator
             _failures = new int[n];
             _lostOfReleased = new double[n];
             _releasedState = new JobState[n];
+            _tenantSlotOfJob = new int[n];
             _releaseEnded = !trace.Jobs.Any(static j => j.Spec.Dependencies.Count > 0);
             Array.Fill(_completed, double.NaN);
             Array.Fill(_firstStart, double.NaN);
@@ -353,7 +386,7 @@ public sealed class Simulator
 
         private void Push(double time, SimEvent e)
         {
-            _events.Enqueue(e, (time, (int)e.Kind, _sequence++));
+            _events.Enqueue(e, new EventKey(time, (int)e.Kind, _sequence++));
             if (_events.Count >= _compactAt)
             {
                 CompactEvents();
@@ -470,23 +503,37 @@ public sealed class Simulator
             var run = _open[index]!;
             _open[index] = null;
             _openCount--;
-            var placement = _options.KeepRunSegments ? run.Placement.ToString() : string.Empty;
-            Record(index, new JobRunSegment(_trace.Jobs[index].Id, placement, run.Gpus, run.Start, Math.Max(run.Start, t), outcome), run.Type, finished: true);
+            var end = Math.Max(run.Start, t);
+            if (_options.KeepRunSegments)
+            {
+                _segments.Add(new JobRunSegment(_trace.Jobs[index].Id, run.Placement.ToString(), run.Gpus, run.Start, end, outcome));
+            }
+
+            Record(index, run.Gpus, run.Start, end, outcome, run.Type);
             return run;
         }
 
         /// <summary>Adds a segment to the totals in segment order (finished ones in the order they ended, then open ones).</summary>
-        private void Record(int index, JobRunSegment segment, int type, bool finished)
+        private void Record(int index, int gpus, double start, double end, RunOutcome outcome, int type)
         {
-            if (finished && _options.KeepRunSegments)
+            var used = gpus * (end - start);
+            _totals.Add(gpus, start, end, outcome, _firstStart, index);
+            var slot = _tenantSlotOfJob[index] - 1;
+            if (slot < 0)
             {
-                _segments.Add(segment);
+                var tenant = _trace.Jobs[index].Spec.Tenant;
+                if (!_tenantSlots.TryGetValue(tenant, out slot))
+                {
+                    slot = _gpuSecondsByTenant.Count;
+                    _tenantSlots.Add(tenant, slot);
+                    _gpuSecondsByTenant.Add((tenant, 0));
+                }
+
+                _tenantSlotOfJob[index] = slot + 1;
             }
 
-            var used = segment.Gpus * (segment.EndSeconds - segment.StartSeconds);
-            _totals.Add(segment, _firstStart, index);
-            var tenant = _trace.Jobs[index].Spec.Tenant;
-            _gpuSecondsByTenant[tenant] = _gpuSecondsByTenant.GetValueOrDefault(tenant) + used;
+            var (name, sum) = _gpuSecondsByTenant[slot];
+            _gpuSecondsByTenant[slot] = (name, sum + used);
             _gpuSecondsByType[type] += used;
         }
 
@@ -619,8 +666,22 @@ public sealed class Simulator
             double Integral(double t)
             {
                 var i = Array.BinarySearch(times, t);
-                i = i >= 0 ? i : ~i - 1;
-                return i < 0 ? 0 : area[i] + ((_samples[i].QueuedJobs + _samples[i].RunningJobs) * (t - times[i]));
+                return At(i >= 0 ? i : ~i - 1, t);
+            }
+
+            // The integral up to t from the last sample at or before it (a sample at t adds nothing: t − its time is 0).
+            double At(int i, double t) => i < 0 ? 0 : area[i] + ((_samples[i].QueuedJobs + _samples[i].RunningJobs) * (t - times[i]));
+
+            // Submissions come in trace order, which is by time: their samples are found by a pointer that only moves on.
+            var cursor = -1;
+            double IntegralFromSubmit(double t)
+            {
+                while (cursor + 1 < times.Length && times[cursor + 1] <= t)
+                {
+                    cursor++;
+                }
+
+                return At(cursor, t);
             }
 
             var cluster = _owner.Cluster;
@@ -637,7 +698,7 @@ public sealed class Simulator
                 }
 
                 var jct = done - record.SubmitSeconds;
-                var inSystem = jct > 0 ? (Integral(done) - Integral(record.SubmitSeconds)) / jct : 1;
+                var inSystem = jct > 0 ? (Integral(done) - IntegralFromSubmit(record.SubmitSeconds)) / jct : 1;
                 var n = Math.Max(1, inSystem);
                 var spec = _trace.Jobs[j].Spec;
                 var rate = SimulationStatistics.IsolatedRate(cluster, matrix, spec.JobClass, spec.Gpus, n);
@@ -661,7 +722,7 @@ public sealed class Simulator
                 {
                     var segment = new JobRunSegment(jobs[i].Id, run.Placement.ToString(), run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
                     open.Add(segment);
-                    Record(i, segment, run.Type, finished: false);
+                    Record(i, segment.Gpus, segment.StartSeconds, segment.EndSeconds, segment.Outcome, run.Type);
                 }
             }
 
@@ -714,7 +775,7 @@ public sealed class Simulator
             var clusterGpus = _owner.Cluster.TotalGpus;
             var metrics = ScheduleMetrics.FromIndexed(submit, _completed, _firstStart, _totals, clusterGpus);
             var (ftfMean, ftfMax) = FinishTimeFairness(records);
-            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant, _totals.GpuSeconds) with
+            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant.ToDictionary(e => e.Tenant, e => e.GpuSeconds, StringComparer.Ordinal), _totals.GpuSeconds) with
             {
                 Rejected = rejected,
                 Failed = failed,
