@@ -96,7 +96,7 @@ public sealed class SchedulingPlan
         IReadOnlyList<JobPreemption> preemptions,
         IReadOnlyList<JobExpiry> expired,
         Reservation? reservation,
-        IReadOnlyList<(Job Job, string Reason)> reasons,
+        IReadOnlyList<(Job Job, object Reason)> reasons,
         Internal.IDeferredReasons? deferred = null,
         IReadOnlyList<JobResize>? resizes = null)
     {
@@ -138,7 +138,8 @@ public sealed class SchedulingPlan
     /// <see cref="SchedulingEngine.Apply"/> takes them from there instead of looking each up by id.</summary>
     internal SchedulingEngine? Owner { get; init; }
 
-    internal IReadOnlyList<(Job Job, string Reason)> Reasons { get; }
+    /// <summary>The reasons the pass gave the jobs it reached: a string or a <see cref="Internal.LazyReason"/>.</summary>
+    internal IReadOnlyList<(Job Job, object Reason)> Reasons { get; }
 
     /// <summary>The reasons of the pending jobs the pass did not reach (it stops once nothing more can start).</summary>
     internal Internal.IDeferredReasons? Deferred { get; }

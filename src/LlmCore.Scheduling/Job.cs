@@ -109,7 +109,11 @@ public sealed class Job
     /// heterogeneity-aware policy counts (Gavel's normalised units).</summary>
     public double AttainedNormalizedGpuSecondsBeforeRun { get; internal set; }
 
-    internal string? ReasonText { get; private set; }
+    /// <summary>Gets the reason's text (a <see cref="Internal.LazyReason"/> is written here, once, when read).</summary>
+    internal string? ReasonText => Internal.LazyReason.TextOf(ReasonValue);
+
+    /// <summary>Gets the reason as given: a string, a <see cref="Internal.LazyReason"/>, or <see langword="null"/>.</summary>
+    internal object? ReasonValue { get; private set; }
 
     internal long ReasonStamp { get; private set; }
 
@@ -164,9 +168,9 @@ public sealed class Job
         AttainedNormalizedGpuSecondsBeforeRun + (State == JobState.Running && RunStartedAt is { } s ? RunningGpus * CurrentSpeed * Math.Max(0, (now - s).TotalSeconds) : 0);
 
     /// <summary>Sets the reason as of the engine's latest pass.</summary>
-    internal void SetReason(string? text)
+    internal void SetReason(object? text)
     {
-        ReasonText = text;
+        ReasonValue = text;
         ReasonStamp = _board?.Stamp ?? 0;
     }
 

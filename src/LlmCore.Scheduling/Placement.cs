@@ -30,7 +30,13 @@ public sealed record Placement
         Nodes = nodes;
         GpuType = gpuType;
         Span = span;
-        Gpus = nodes.Sum(n => n.Gpus);
+        var gpus = 0;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            gpus += nodes[i].Gpus;
+        }
+
+        Gpus = gpus;
     }
 
     /// <summary>Gets the allocations, one per node.</summary>

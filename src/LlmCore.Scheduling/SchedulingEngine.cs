@@ -475,7 +475,7 @@ public sealed class SchedulingEngine
         {
             var p = plan.Preemptions[i];
             var job = own && p.Job is { } planned ? planned : _jobs[p.JobId];
-            RequeueRunning(job, now, $"preempted ({p.Reason}) for {p.ForJobId}");
+            RequeueRunning(job, now, new PreemptedReason(p.Reason, p.ForJobId));
             if (_anchored is not null && p.Reason == PreemptionReason.Ordering)
             {
                 job.OrderingPreemptor = _jobs[p.ForJobId];
@@ -1018,7 +1018,7 @@ public sealed class SchedulingEngine
         }
     }
 
-    private void RequeueRunning(Job job, DateTimeOffset now, string reason)
+    private void RequeueRunning(Job job, DateTimeOffset now, object reason)
     {
         var elapsed = Math.Max(0, (now - job.RunStartedAt!.Value).TotalSeconds);
         var saved = job.SavedSeconds(elapsed);

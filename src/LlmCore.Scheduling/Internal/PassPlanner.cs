@@ -30,7 +30,7 @@ internal sealed class PassPlanner
     private List<JobLaunch>? _starts;
     private List<JobPreemption>? _preemptions;
     private List<JobExpiry>? _expired;
-    private List<(Job Job, string Reason)> _reasons = [];
+    private List<(Job Job, object Reason)> _reasons = [];
     private long _pass;
     private readonly HashSet<Job> _ineligible;
     private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds;
@@ -51,8 +51,7 @@ internal sealed class PassPlanner
     private int[]? _gpuLimit;
     private double[]? _cpuLimit;
     private double[]? _memLimit;
-    private string? _blockedReason;
-    private string? _noRoomReason;
+    private HeadTexts? _headTexts;
     private int _preemptors;
     private bool[]? _quotaClosed;
     private int _quotaClosedCount;
@@ -118,8 +117,7 @@ internal sealed class PassPlanner
         _gpuLimit = null;
         _cpuLimit = null;
         _memLimit = null;
-        _blockedReason = null;
-        _noRoomReason = null;
+        _headTexts = null;
         _preemptors = 0;
         if (_quotaClosed is not null && _quotaClosed.Length == _tenants.Count)
         {
@@ -355,8 +353,7 @@ internal sealed class PassPlanner
 
             var texts = HeadTextsFor(spec, free);
             _reasons.Add((job, texts.Reason));
-            _blockedReason = texts.Blocked;
-            _noRoomReason = texts.NoRoom;
+            _headTexts = texts;
 
             // Without a reservation every later job waits; with one, only free GPUs let a later job start.
             return _reservation is not null && _ledger.MaxFreeOfAnyType() > 0;
@@ -364,13 +361,13 @@ internal sealed class PassPlanner
 
         if (_reservation is null)
         {
-            _reasons.Add((job, _blockedReason!));
+            _reasons.Add((job, _headTexts!.Blocked));
             return false;
         }
 
         if (!fits)
         {
-            _reasons.Add((job, _noRoomReason!));
+            _reasons.Add((job, _headTexts!.NoRoom));
             return true;
         }
 
@@ -389,7 +386,7 @@ internal sealed class PassPlanner
         _view.MemoryLimit = null;
         if (backfill is null)
         {
-            _reasons.Add((job, _blockedReason!));
+            _reasons.Add((job, _headTexts!.Blocked));
             return true;
         }
 
@@ -451,7 +448,8 @@ internal sealed class PassPlanner
 
     /// <summary>The blocked head's own reason and the reasons of the jobs behind it, reused from the last pass while the
     /// same head blocks with the same reservation (the head's reason also needs the same free GPUs): a head that blocks
-    /// for thousands of passes would otherwise build the same texts thousands of times.</summary>
+    /// for thousands of passes would otherwise give new reasons thousands of times. The reasons are
+    /// <see cref="LazyReason"/>s: written only if read.</summary>
     private HeadTexts HeadTextsFor(JobSpec spec, int free)
     {
         var reservedAt = _reservation?.StartAt;
@@ -461,7 +459,7 @@ internal sealed class PassPlanner
             if (last.Free != free)
             {
                 last.Free = free;
-                last.Reason = HeadReason(spec, free, reservedAt);
+                last.Reason = new HeadReason(Describe(spec), free, reservedAt);
             }
 
             return last;
@@ -471,36 +469,31 @@ internal sealed class PassPlanner
             spec,
             reservedAt,
             free,
-            HeadReason(spec, free, reservedAt),
-            reservedAt is not { } at
-                ? $"waiting behind {spec.Id} (strict order: no reservation can be computed without runtime estimates)"
-                : $"waiting: starting now would delay the reservation of {spec.Id} at {at.ToString("u", CultureInfo.InvariantCulture)}",
-            $"waiting for GPUs behind {spec.Id}");
+            new HeadReason(Describe(spec), free, reservedAt));
         scratch.LastHead = texts;
         return texts;
     }
 
-    private string HeadReason(JobSpec spec, int free, DateTimeOffset? reservedAt)
+    /// <summary>A blocked head's reasons (see <see cref="HeadTextsFor"/>); the head's own reason is replaced when only the
+    /// free GPUs change (the reasons handed out are never changed).</summary>
+    internal sealed class HeadTexts(JobSpec spec, DateTimeOffset? reservedAt, int free, LazyReason reason)
     {
-        var at = reservedAt is not { } r ? string.Empty : "; reserved to start by " + r.ToString("u", CultureInfo.InvariantCulture);
-        return Describe(spec) + $"; {free} suitable GPUs free{at}";
-    }
+        private LazyReason? _blocked;
+        private LazyReason? _noRoom;
 
-    /// <summary>A blocked head's texts (see <see cref="HeadTextsFor"/>); the head's own reason is updated in place when
-    /// only the free GPUs change (the strings handed out are never changed).</summary>
-    internal sealed class HeadTexts(JobSpec spec, DateTimeOffset? reservedAt, int free, string reason, string blocked, string noRoom)
-    {
         public JobSpec Spec { get; } = spec;
 
         public DateTimeOffset? ReservedAt { get; } = reservedAt;
 
         public int Free { get; set; } = free;
 
-        public string Reason { get; set; } = reason;
+        public LazyReason Reason { get; set; } = reason;
 
-        public string Blocked { get; } = blocked;
+        /// <summary>Gets the reason of a job behind the head that may not start (made on first use).</summary>
+        public LazyReason Blocked => _blocked ??= new BehindHeadReason(Spec.Id, ReservedAt, noRoom: false);
 
-        public string NoRoom { get; } = noRoom;
+        /// <summary>Gets the reason of a job behind the head for which no GPUs are free (made on first use).</summary>
+        public LazyReason NoRoom => _noRoom ??= new BehindHeadReason(Spec.Id, ReservedAt, noRoom: true);
     }
 
     /// <summary><c>description + "; " + reason</c>, shared between jobs that get the same two string instances.</summary>
@@ -1567,7 +1560,8 @@ internal sealed class PassPlanner
         private readonly SchedulingEngine _engine;
         private readonly IAdmissionPolicy _admission;
         private readonly AdmissionContext? _context;
-        private readonly string _waiting;
+        private readonly HeadTexts? _head;
+        private readonly bool _reserved;
 
         public DeferredReasons(PassPlanner pass)
         {
@@ -1578,14 +1572,15 @@ internal sealed class PassPlanner
             // later changes show in the reasons too (quota as it stands when asked).
             var ledger = pass._ledger;
             _context = pass._tenants.HasQuotas ? new AdmissionContext(pass._tenants, pass._cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version) : null;
-            _waiting = (pass._reservation is null ? pass._blockedReason : pass._noRoomReason) ?? "waiting";
+            _head = pass._headTexts;
+            _reserved = pass._reservation is not null;
         }
 
         public string? For(Job job)
         {
             if (_context is null)
             {
-                return _waiting;
+                return Waiting;
             }
 
             if (job.TenantIndex >= _context.Ledger.Count)
@@ -1618,7 +1613,10 @@ internal sealed class PassPlanner
                 refusal = _admission.Check(job, _context);
             }
 
-            return refusal is null ? _waiting : SchedulingEngine.Describe(job.Spec) + "; " + refusal;
+            return refusal is null ? Waiting : SchedulingEngine.Describe(job.Spec) + "; " + refusal;
         }
+
+        /// <summary>What blocked the queue: the head without a reservation, or no free GPUs behind it.</summary>
+        private string Waiting => _head is null ? "waiting" : (_reserved ? _head.NoRoom : _head.Blocked).ToString();
     }
 }

@@ -539,28 +539,32 @@ public sealed class Simulator
 
         private void Apply(SchedulingPlan plan, double t)
         {
-            foreach (var p in plan.Preemptions)
+            // Indexed loops: the plan's lists are IReadOnlyList, whose foreach would box an enumerator per list per pass.
+            var preemptions = plan.Preemptions;
+            for (var i = 0; i < preemptions.Count; i++)
             {
-                var index = (int)p.Job!.Sequence;
+                var index = (int)preemptions[i].Job!.Sequence;
                 Close(index, t, RunOutcome.Preempted);
                 ScheduleStarvationWake(index, t);
             }
 
-            foreach (var r in plan.Resizes)
+            var resizes = plan.Resizes;
+            for (var i = 0; i < resizes.Count; i++)
             {
                 _resizes++;
-                var closed = Close(IndexOf(r.Launch), t, RunOutcome.Resized);
+                var closed = Close(IndexOf(resizes[i].Launch), t, RunOutcome.Resized);
                 _restartGpuSeconds += closed.Gpus * Math.Min(closed.Restart, t - closed.Start);
             }
 
-            foreach (var r in plan.Resizes)
+            for (var i = 0; i < resizes.Count; i++)
             {
-                Launch(r.Launch, t);
+                Launch(resizes[i].Launch, t);
             }
 
-            foreach (var s in plan.Starts)
+            var starts = plan.Starts;
+            for (var i = 0; i < starts.Count; i++)
             {
-                Launch(s, t);
+                Launch(starts[i], t);
             }
         }
 
@@ -587,8 +591,10 @@ public sealed class Simulator
                 var job = _jobs[index]!;
                 var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
                 var rate = _normalized ? gpus * s.Speed : gpus;
-                foreach (var threshold in _las.ThresholdsGpuSeconds)
+                var thresholds = _las.ThresholdsGpuSeconds;
+                for (var i = 0; i < thresholds.Count; i++)
                 {
+                    var threshold = thresholds[i];
                     var crossAt = t + ((threshold - attained) / rate) + WakeSlackSeconds;
                     if (threshold > attained && crossAt < t + length)
                     {
