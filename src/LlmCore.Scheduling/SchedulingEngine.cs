@@ -37,6 +37,9 @@ public sealed class SchedulingEngine
     private readonly PriorityQueue<Job, long> _keyExpiry = new();
     private int _keyExpiryCompactAt = KeyExpiryCompactionFloor;
 
+    // True while RunPass applies a plan whose capacity changes the ledger already holds (Launch and Release skip theirs).
+    private bool _capacityKept;
+
     /// <summary>The size of the key-expiry heap below which it is never compacted.</summary>
     private const int KeyExpiryCompactionFloor = 4096;
     private readonly Dictionary<(int, int, ulong), int[]?> _typeCandidates = [];
@@ -431,7 +434,9 @@ public sealed class SchedulingEngine
     /// </summary>
     /// <param name="now">The current time.</param>
     /// <returns>The plan; commit it with <see cref="Apply"/> before any other change.</returns>
-    public SchedulingPlan Plan(DateTimeOffset now)
+    public SchedulingPlan Plan(DateTimeOffset now) => PlanPass(now, keepCapacity: false);
+
+    private SchedulingPlan PlanPass(DateTimeOffset now, bool keepCapacity)
     {
         GateVictimIndex();
         if (_planner is null)
@@ -443,7 +448,7 @@ public sealed class SchedulingEngine
             _planner.Reset(now);
         }
 
-        return _planner.Run();
+        return _planner.Run(keepCapacity);
     }
 
     /// <summary>Commits a plan computed by <see cref="Plan"/> on the current state.</summary>
@@ -517,10 +522,24 @@ public sealed class SchedulingEngine
     /// <summary>Plans and applies one pass.</summary>
     /// <param name="now">The current time.</param>
     /// <returns>The applied plan.</returns>
+    /// <remarks>The pass's own changes to the capacity ledger (its starts, preemptions and resizes) are kept rather than
+    /// undone and made again by <see cref="Apply"/> (a simulation runs millions of passes). Tenant usage accrues first,
+    /// at the usage before the pass, as <see cref="Apply"/> would accrue it; the pass reads decayed usage through the same
+    /// formula either way.</remarks>
     public SchedulingPlan RunPass(DateTimeOffset now)
     {
-        var plan = Plan(now);
-        Apply(plan);
+        _ledger.Accrue(now);
+        var plan = PlanPass(now, keepCapacity: true);
+        _capacityKept = true;
+        try
+        {
+            Apply(plan);
+        }
+        finally
+        {
+            _capacityKept = false;
+        }
+
         return plan;
     }
 
@@ -971,7 +990,11 @@ public sealed class SchedulingEngine
         job.CurrentSpeed = launch.Speed;
         job.SetReason(null);
         job.OrderingPreemptor = null;
-        _capacity.Take(job.Spec, launch.Placement, job.TenantIndex);
+        if (!_capacityKept)
+        {
+            _capacity.Take(job.Spec, launch.Placement, job.TenantIndex);
+        }
+
         job.RunningIndex = _running.Count;
         _running.Add(job);
         if (job.Spec.Preemptible)
@@ -1039,7 +1062,11 @@ public sealed class SchedulingEngine
         var gpus = job.RunningGpus;
         job.AttainedGpuSecondsBeforeRun += gpus * elapsed;
         job.AttainedNormalizedGpuSecondsBeforeRun += gpus * job.CurrentSpeed * elapsed;
-        _capacity.Give(job.Spec, job.Placement!, job.TenantIndex);
+        if (!_capacityKept)
+        {
+            _capacity.Give(job.Spec, job.Placement!, job.TenantIndex);
+        }
+
         var last = _running[^1];
         _running[job.RunningIndex] = last;
         last.RunningIndex = job.RunningIndex;

@@ -123,6 +123,19 @@ internal sealed class CapacityLedger
         Version++;
     }
 
+    /// <summary>Keeps every change since <paramref name="mark"/> and closes that section (its journal entries are dropped;
+    /// an enclosing section still undoes them).</summary>
+    public void Commit(int mark)
+    {
+        if (_open == 1)
+        {
+            _journal.RemoveRange(mark, _journal.Count - mark);
+        }
+
+        _open--;
+        Version++;
+    }
+
     /// <summary>Marks a node up or down; its free GPUs join or leave the per-type and per-domain sums.</summary>
     public void SetUp(int node, bool up)
     {

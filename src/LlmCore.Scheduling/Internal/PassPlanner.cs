@@ -136,9 +136,13 @@ internal sealed class PassPlanner
     /// <summary>The most texts a cache of the planner keeps (joined reasons per pass, descriptions per engine).</summary>
     internal const int MaxCachedTexts = 4096;
 
-    public SchedulingPlan Run()
+    /// <summary>Runs the pass.</summary>
+    /// <param name="keepCapacity">Whether the ledger keeps the plan's capacity changes (the caller applies the plan at
+    /// once and skips them, see <see cref="SchedulingEngine.RunPass"/>); otherwise it is left as it was found.</param>
+    public SchedulingPlan Run(bool keepCapacity = false)
     {
         var mark = _ledger.Mark();
+        var keep = false;
         try
         {
             if (_engine.ConditionalPending.Count > 0)
@@ -218,11 +222,20 @@ internal sealed class PassPlanner
 
             var deferred = complete ? null : new DeferredReasons(this);
             // The lists a pass rarely fills are made on first use (a simulation runs millions of passes).
-            return new SchedulingPlan(_now, _engine.Version, (IReadOnlyList<JobLaunch>?)_starts ?? [], (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons, deferred, (IReadOnlyList<JobResize>?)_resizes ?? []) { Owner = _engine };
+            var plan = new SchedulingPlan(_now, _engine.Version, (IReadOnlyList<JobLaunch>?)_starts ?? [], (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons, deferred, (IReadOnlyList<JobResize>?)_resizes ?? []) { Owner = _engine };
+            keep = keepCapacity;
+            return plan;
         }
         finally
         {
-            _ledger.Rollback(mark);
+            if (keep)
+            {
+                _ledger.Commit(mark);
+            }
+            else
+            {
+                _ledger.Rollback(mark);
+            }
         }
     }
 
