@@ -27,10 +27,10 @@ internal sealed class PassPlanner
 
     // Per pass (Reset): the plan takes the lists of starts and reasons, so each pass has its own.
     private DateTimeOffset _now;
-    private List<JobLaunch>? _starts;
+    private readonly List<JobLaunch> _starts = [];
     private List<JobPreemption>? _preemptions;
     private List<JobExpiry>? _expired;
-    private List<(Job Job, object Reason)> _reasons = [];
+    private readonly List<(Job Job, object Reason)> _reasons = [];
     private long _pass;
     private readonly HashSet<Job> _ineligible;
     private readonly List<(double End, JobSpec Spec, Placement Placement, int Tenant)> _startedEnds;
@@ -103,10 +103,10 @@ internal sealed class PassPlanner
         _failedShapes.Clear();
         _quotaRejections.Clear();
         _admitted.Clear();
-        _starts = null;
+        _starts.Clear();
         _preemptions = null;
         _expired = null;
-        _reasons = [];
+        _reasons.Clear();
         _resizes = null;
         _joined?.Clear();
         _runningKeysComputed = false;
@@ -221,8 +221,9 @@ internal sealed class PassPlanner
             }
 
             var deferred = complete ? null : new DeferredReasons(this);
-            // The lists a pass rarely fills are made on first use (a simulation runs millions of passes).
-            var plan = new SchedulingPlan(_now, _engine.Version, (IReadOnlyList<JobLaunch>?)_starts ?? [], (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons, deferred, (IReadOnlyList<JobResize>?)_resizes ?? []) { Owner = _engine };
+            // The lists a pass rarely fills are made on first use, and the starts and reasons are collected in lists reused
+            // pass after pass and handed out as arrays of their exact size (a simulation runs millions of passes).
+            var plan = new SchedulingPlan(_now, _engine.Version, _starts.Count == 0 ? [] : _starts.ToArray(), (IReadOnlyList<JobPreemption>?)_preemptions ?? [], (IReadOnlyList<JobExpiry>?)_expired ?? [], _reservation, _reasons.Count == 0 ? [] : _reasons.ToArray(), deferred, (IReadOnlyList<JobResize>?)_resizes ?? []) { Owner = _engine };
             keep = keepCapacity;
             return plan;
         }
@@ -707,7 +708,7 @@ internal sealed class PassPlanner
             Speed = _engine.SpeedOf(spec, placement),
             Job = job,
         };
-        (_starts ??= []).Add(launch);
+        _starts.Add(launch);
         _startedEnds.Add((launch.ExpectedRunSeconds ?? double.PositiveInfinity, spec, placement, job.TenantIndex));
     }
 
