@@ -197,6 +197,11 @@ public sealed class Simulator
         /// <summary>Per trace job, 1 + its slot in <see cref="_gpuSecondsByTenant"/> (0: not looked up yet), so that a
         /// segment's GPU-seconds go to its tenant without hashing the tenant's name at every run's end.</summary>
         private readonly int[] _tenantSlotOfJob;
+
+        /// <summary>Per trace job, how many samples there were when it completed: the last sample at or before its
+        /// completion is the next one (taken at the end of that instant) if it is at that time, else the one before
+        /// (see <see cref="FinishTimeFairness"/>).</summary>
+        private readonly int[] _samplesAtCompletion;
         private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
         private readonly LeastAttainedServiceOrdering? _las;
@@ -227,6 +232,7 @@ public sealed class Simulator
             _lostOfReleased = new double[n];
             _releasedState = new JobState[n];
             _tenantSlotOfJob = new int[n];
+            _samplesAtCompletion = new int[n];
             _releaseEnded = !trace.Jobs.Any(static j => j.Spec.Dependencies.Count > 0);
             Array.Fill(_completed, double.NaN);
             Array.Fill(_firstStart, double.NaN);
@@ -444,6 +450,7 @@ public sealed class Simulator
                         var run = Close(e.Job, t, RunOutcome.Completed);
                         _restartGpuSeconds += run.Gpus * run.Restart;
                         _completed[e.Job] = t;
+                        _samplesAtCompletion[e.Job] = _samples.Count;
                         Release(e.Job);
                         return true;
                     }
@@ -669,10 +676,12 @@ public sealed class Simulator
                 area[i] = i == 0 ? 0 : area[i - 1] + ((_samples[i - 1].QueuedJobs + _samples[i - 1].RunningJobs) * (times[i] - times[i - 1]));
             }
 
-            double Integral(double t)
+            // A completion's sample without a search: samples before it are from earlier instants, the next one is taken at
+            // the end of its instant (time = done) or later.
+            double IntegralAtCompletion(int job, double done)
             {
-                var i = Array.BinarySearch(times, t);
-                return At(i >= 0 ? i : ~i - 1, t);
+                var next = _samplesAtCompletion[job];
+                return At(next < times.Length && times[next] <= done ? next : next - 1, done);
             }
 
             // The integral up to t from the last sample at or before it (a sample at t adds nothing: t − its time is 0).
@@ -704,7 +713,7 @@ public sealed class Simulator
                 }
 
                 var jct = done - record.SubmitSeconds;
-                var inSystem = jct > 0 ? (Integral(done) - IntegralFromSubmit(record.SubmitSeconds)) / jct : 1;
+                var inSystem = jct > 0 ? (IntegralAtCompletion(j, done) - IntegralFromSubmit(record.SubmitSeconds)) / jct : 1;
                 var n = Math.Max(1, inSystem);
                 var spec = _trace.Jobs[j].Spec;
                 var rate = SimulationStatistics.IsolatedRate(cluster, matrix, spec.JobClass, spec.Gpus, n);
