@@ -35,13 +35,21 @@ public sealed class SchedulingEngine
 
     // Pending jobs by the end of their queue key's validity, in UTC ticks (cheaper to compare than DateTimeOffset).
     private readonly PriorityQueue<Job, long> _keyExpiry = new();
+    private readonly int _keyExpiryCompactionFloor = KeyExpiryCompactionFloor;
+    private readonly Action<int, int>? _keyExpiryCompacted = s_keyExpiryCompacted;
     private int _keyExpiryCompactAt = KeyExpiryCompactionFloor;
 
     // True while RunPass applies a plan whose capacity changes the ledger already holds (Launch and Release skip theirs).
     private bool _capacityKept;
 
-    /// <summary>The size of the key-expiry heap below which it is never compacted.</summary>
-    private const int KeyExpiryCompactionFloor = 4096;
+    /// <summary>The size of the key-expiry heap below which it is never compacted (see <see cref="KeyExpiryCompactionFloor"/>).</summary>
+    private const int DefaultKeyExpiryCompactionFloor = 4096;
+
+    [ThreadStatic]
+    private static int s_keyExpiryCompactionFloor;
+
+    [ThreadStatic]
+    private static Action<int, int>? s_keyExpiryCompacted;
     private readonly Dictionary<(int, int, ulong), int[]?> _typeCandidates = [];
     private readonly Dictionary<(int, TopologyLevel, ulong, double, double, TopologyRequest?), bool> _feasible = [];
     private readonly int[] _matrixColumn;
@@ -935,6 +943,22 @@ public sealed class SchedulingEngine
         return true;
     }
 
+    /// <summary>Gets or sets, on this thread, the size of the key-expiry heap below which engines created from now on never
+    /// compact it (a test hook; 0, the default, means 4,096).</summary>
+    internal static int KeyExpiryCompactionFloor
+    {
+        get => s_keyExpiryCompactionFloor > 0 ? s_keyExpiryCompactionFloor : DefaultKeyExpiryCompactionFloor;
+        set => s_keyExpiryCompactionFloor = value;
+    }
+
+    /// <summary>Gets or sets, on this thread, what is told the heap's size before and after each key-expiry compaction of
+    /// an engine created from now on (a test hook).</summary>
+    internal static Action<int, int>? KeyExpiryCompacted
+    {
+        get => s_keyExpiryCompacted;
+        set => s_keyExpiryCompacted = value;
+    }
+
     /// <summary>
     /// Drops the key expiries that can do nothing any more: the job is no longer pending, or has a newer key (a job that
     /// starts leaves its expiry behind; in a 1,000,000-job LAS simulation they piled up in the heap, whose upkeep was
@@ -944,6 +968,7 @@ public sealed class SchedulingEngine
     /// </summary>
     private void CompactKeyExpiry()
     {
+        var before = _keyExpiry.Count;
         var live = new List<(Job, long)>(_keyExpiry.Count / 2);
         foreach (var (job, until) in _keyExpiry.UnorderedItems)
         {
@@ -959,7 +984,8 @@ public sealed class SchedulingEngine
             _keyExpiry.EnqueueRange(live);
         }
 
-        _keyExpiryCompactAt = Math.Max(KeyExpiryCompactionFloor, 2 * _keyExpiry.Count);
+        _keyExpiryCompacted?.Invoke(before, _keyExpiry.Count);
+        _keyExpiryCompactAt = Math.Max(_keyExpiryCompactionFloor, 2 * _keyExpiry.Count);
     }
 
     private void Dequeue(Job job)
