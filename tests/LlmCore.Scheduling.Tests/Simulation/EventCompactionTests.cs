@@ -21,20 +21,7 @@ public class EventCompactionTests
     [InlineData("las", 3)]
     public void Compacting_GivesTheSameRunAsNever(string policy, int seed)
     {
-        var trace = SyntheticWorkload.Generate(new SyntheticWorkloadOptions { Jobs = 600, LoadFactor = 3, Seed = seed, Tenants = 2 });
-        var options = new SimulationOptions
-        {
-            Seed = seed,
-            RuntimeEstimates = RuntimeEstimateMode.Perfect,
-            CheckpointInterval = TimeSpan.FromMinutes(10),
-            RestartCost = TimeSpan.FromSeconds(30),
-            JobFailureProbability = 0.1,
-            MaxRetries = 3,
-            NodeFailures = [new NodeFailure(1, 3600, 7200)],
-        };
-        var parameters = new PolicyParameters { LasThresholdsGpuSeconds = [600, 6000], LasStarvationFactor = 2 };
-        var engine = SchedulingPolicy.Create(policy, parameters, backfill: true, preemption: true);
-        var cluster = Cluster.Uniform(4, 8);
+        var (trace, options, engine, cluster) = Contended(policy, seed);
         var dropped = 0L;
         var compactions = 0;
         try
@@ -62,6 +49,44 @@ public class EventCompactionTests
         }
     }
 
+    /// <summary>The engine's key-expiry heap likewise drops spent expiries (of jobs that started or got a newer key since)
+    /// once it has doubled: on the same contended LAS runs (the starvation guard gives every preempted job that attained
+    /// service an expiring key), compacting from a single entry equals never compacting, and the compactions dropped
+    /// entries. By default the heap is never compacted below 4,096 entries.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void CompactingKeyExpiries_GivesTheSameRunAsNever(int seed)
+    {
+        var (trace, options, policy, cluster) = Contended("las", seed);
+        var dropped = 0L;
+        var compactions = 0;
+        Assert.Equal(4096, SchedulingEngine.KeyExpiryCompactionFloor);
+        try
+        {
+            SchedulingEngine.KeyExpiryCompactionFloor = int.MaxValue;
+            var never = new Simulator(cluster, policy, options).Run(trace);
+
+            SchedulingEngine.KeyExpiryCompactionFloor = 1;
+            SchedulingEngine.KeyExpiryCompacted = (before, after) =>
+            {
+                Assert.True(after <= before, $"a compaction grew the heap: {before} → {after}");
+                dropped += before - after;
+                compactions++;
+            };
+            var often = new Simulator(cluster, policy, options).Run(trace);
+
+            Assert.True(never.Metrics.Preemptions > 50, $"the trace must contend: {never.Metrics.Preemptions} preemptions");
+            Assert.True(compactions > 5 && dropped > 0, $"{compactions} compactions dropped {dropped} expiries");
+            TestSim.AssertSameSchedule(never, often);
+        }
+        finally
+        {
+            SchedulingEngine.KeyExpiryCompactionFloor = 0;
+            SchedulingEngine.KeyExpiryCompacted = null;
+        }
+    }
+
     /// <summary>By default the queue is never compacted below 4,096 events: a small run makes no compaction at all.</summary>
     [Fact]
     public void SmallRun_IsNeverCompactedByDefault()
@@ -80,5 +105,24 @@ public class EventCompactionTests
         {
             Simulator.EventsCompacted = null;
         }
+    }
+
+    /// <summary>A contended run (offered load 3 on 4 × 8 GPUs; LAS with low thresholds and the starvation guard, so that
+    /// wake-ups and expiring keys are many; 10 % of runs failing at a random point; a node failing for two hours).</summary>
+    private static (Trace Trace, SimulationOptions Options, SchedulingPolicy Policy, Cluster Cluster) Contended(string policy, int seed)
+    {
+        var trace = SyntheticWorkload.Generate(new SyntheticWorkloadOptions { Jobs = 600, LoadFactor = 3, Seed = seed, Tenants = 2 });
+        var options = new SimulationOptions
+        {
+            Seed = seed,
+            RuntimeEstimates = RuntimeEstimateMode.Perfect,
+            CheckpointInterval = TimeSpan.FromMinutes(10),
+            RestartCost = TimeSpan.FromSeconds(30),
+            JobFailureProbability = 0.1,
+            MaxRetries = 3,
+            NodeFailures = [new NodeFailure(1, 3600, 7200)],
+        };
+        var parameters = new PolicyParameters { LasThresholdsGpuSeconds = [600, 6000], LasStarvationFactor = 2 };
+        return (trace, options, SchedulingPolicy.Create(policy, parameters, backfill: true, preemption: true), Cluster.Uniform(4, 8));
     }
 }
