@@ -54,6 +54,9 @@ internal sealed class AnchorList
     /// <summary>Gets the smallest <see cref="AnchorKey.First"/> (the list must not be empty).</summary>
     public long SmallestFirst => _chunks[0].Keys[0].First;
 
+    /// <summary>Gets the largest <see cref="AnchorKey.First"/> (the list must not be empty).</summary>
+    public long LargestFirst => _chunks[^1].Keys[_chunks[^1].Count - 1].First;
+
     /// <summary>Adds a job at <paramref name="key"/> (which must not be there yet) with its anchor.</summary>
     public void Add(AnchorKey key, Job job, double anchor)
     {

@@ -398,7 +398,10 @@ internal sealed class VictimIndex
             base.Reset(reading);
             _open = false;
             _head = null;
-            Done = group.Count == 0;
+
+            // Done at once when no job is still in its restart (newest start before now − end + 1): the walk would find
+            // none. Under checkpoints a first run's restart ends after a tick, so most of these streams stop here.
+            Done = group.Count == 0 || group.ByStart.LargestFirst < reading.NowTicks - group.RestartEnd + 1;
 
             // lost ≥ 0 (elapsed is clamped at 0), and g · (x + R) is monotone in x under rounding.
             Bound = group.Key.Gpus * (0.0 + group.Key.Restart);
@@ -455,7 +458,8 @@ internal sealed class VictimIndex
             _open = false;
             _walking = false;
             _head = null;
-            Done = group.ByPhase!.Count == 0;
+            // Done at once when no job is past its restart (oldest start after now − end): the walk would find none.
+            Done = group.ByPhase!.Count == 0 || reading.NowTicks - group.ByStart.SmallestFirst < group.RestartEnd;
             if (Done)
             {
                 return;

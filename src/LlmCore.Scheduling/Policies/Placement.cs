@@ -329,13 +329,13 @@ internal sealed class BestFitTopologyPlacement : IPlacementStrategy
             }
 
             var domain = BestDomain(job, request, capacity, type, level, fast);
-            if (domain >= 0 && Fill(job, request, capacity, type, level, domain) is { } placement)
+            if (domain >= 0 && Fill(job, request, capacity, type, level, domain, fast) is { } placement)
             {
                 return placement;
             }
         }
 
-        return request.MaxLevel == top ? Fill(job, request, capacity, type, top, 0) : null;
+        return request.MaxLevel == top ? Fill(job, request, capacity, type, top, 0, fast) : null;
     }
 
     private static int BestNode(JobSpec job, int g, ClusterCapacityView capacity, int type, bool fast)
@@ -507,26 +507,49 @@ internal sealed class BestFitTopologyPlacement : IPlacementStrategy
         return slices;
     }
 
-    private static Placement? Fill(JobSpec job, Request request, ClusterCapacityView capacity, int type, int level, int domain)
+    private static Placement? Fill(JobSpec job, Request request, ClusterCapacityView capacity, int type, int level, int domain, bool fast)
     {
         var cluster = capacity.Cluster;
         var candidates = new List<(int Node, int Usable)>();
         var total = 0;
-        var start = cluster.DomainStart[level];
-        var members = cluster.DomainNodes[level];
-        for (var i = start[domain]; i < start[domain + 1]; i++)
+        var ordered = request.SliceGpus > 0 || (request.PreferredLevel > 0 && request.PreferredLevel < level) || request.Balanced;
+        if (fast && !ordered && level == cluster.TopLevel && capacity.Ledger is { } ledger)
         {
-            var n = members[i];
-            if (cluster.TypeOf[n] != type)
+            // The whole cluster, filled largest free first: only nodes with a free GPU can be usable (down nodes are not
+            // indexed), so read them from the ledger's index by free GPUs instead of scanning every node (the reference
+            // search, fast = false, scans). The order they are found in does not matter: FillNodes sorts them by
+            // (usable, node), a total order.
+            for (var free = 1; free <= cluster.MaxGpusPerNode; free++)
             {
-                continue;
+                for (var n = ledger.NextNodeWithFree(type, free, 0); n >= 0; n = ledger.NextNodeWithFree(type, free, n + 1))
+                {
+                    var usable = capacity.UsableGpus(job, n);
+                    if (usable > 0)
+                    {
+                        candidates.Add((n, usable));
+                        total += usable;
+                    }
+                }
             }
-
-            var usable = capacity.UsableGpus(job, n);
-            if (usable > 0)
+        }
+        else
+        {
+            var start = cluster.DomainStart[level];
+            var members = cluster.DomainNodes[level];
+            for (var i = start[domain]; i < start[domain + 1]; i++)
             {
-                candidates.Add((n, usable));
-                total += usable;
+                var n = members[i];
+                if (cluster.TypeOf[n] != type)
+                {
+                    continue;
+                }
+
+                var usable = capacity.UsableGpus(job, n);
+                if (usable > 0)
+                {
+                    candidates.Add((n, usable));
+                    total += usable;
+                }
             }
         }
 
