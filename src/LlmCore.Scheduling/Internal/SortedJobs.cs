@@ -13,7 +13,7 @@ namespace LlmCore.Scheduling.Internal;
 internal sealed class SortedJobs : IEnumerable<Job>
 {
     /// <summary>The most entries a chunk holds before it splits in two.</summary>
-    internal const int ChunkCapacity = 256;
+    internal const int ChunkCapacity = 64;
 
     /// <summary>The most emptied chunks kept for reuse.</summary>
     private const int MaxSpareChunks = 8;
