@@ -16,6 +16,10 @@ internal sealed class CapacityLedger
     private readonly int _maxFree;
     private readonly int _words;
     private readonly ulong[] _byFree;
+
+    /// <summary>The number of nodes in each bitset of <see cref="_byFree"/> (per type and free GPUs), so that a lookup
+    /// in an empty one costs no scan of its words.</summary>
+    private readonly int[] _countByFree;
     private int _open;
 
     public CapacityLedger(Cluster cluster)
@@ -30,6 +34,7 @@ internal sealed class CapacityLedger
         _maxFree = cluster.MaxGpusPerNode;
         _words = (n + 63) >> 6;
         _byFree = new ulong[_types * (_maxFree + 1) * _words];
+        _countByFree = new int[_types * (_maxFree + 1)];
         FreeByType = new int[_types];
         FreeByDomain = new int[cluster.LevelCount][];
         for (var level = 0; level < cluster.LevelCount; level++)
@@ -163,7 +168,7 @@ internal sealed class CapacityLedger
     /// </summary>
     public int NextNodeWithFree(int type, int free, int from)
     {
-        if (free > _maxFree || from >= FreeGpus.Length)
+        if (free > _maxFree || from >= FreeGpus.Length || _countByFree[(type * (_maxFree + 1)) + free] == 0)
         {
             return -1;
         }
@@ -300,8 +305,14 @@ internal sealed class CapacityLedger
             return;
         }
 
-        var word = ((((_cluster.TypeOf[node] * (_maxFree + 1)) + free) * _words)) + (node >> 6);
+        var bucket = (_cluster.TypeOf[node] * (_maxFree + 1)) + free;
+        var word = (bucket * _words) + (node >> 6);
         var bit = 1UL << (node & 63);
-        _byFree[word] = add ? _byFree[word] | bit : _byFree[word] & ~bit;
+        var had = (_byFree[word] & bit) != 0;
+        if (add != had)
+        {
+            _countByFree[bucket] += add ? 1 : -1;
+            _byFree[word] ^= bit;
+        }
     }
 }

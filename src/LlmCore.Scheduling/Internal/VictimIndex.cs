@@ -139,12 +139,20 @@ internal sealed class VictimIndex
         {
             if (group.Count > 0)
             {
+                // Streams done at once (nothing in their window) are left out of the merge.
                 group.Recent.Reset(reading);
-                streams.Add(group.Recent);
+                if (!group.Recent.Done)
+                {
+                    streams.Add(group.Recent);
+                }
+
                 if (group.Phase is { } phase)
                 {
                     phase.Reset(reading);
-                    streams.Add(phase);
+                    if (!phase.Done)
+                    {
+                        streams.Add(phase);
+                    }
                 }
             }
         }
