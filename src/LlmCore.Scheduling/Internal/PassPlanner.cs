@@ -41,6 +41,7 @@ internal sealed class PassPlanner
     private readonly List<int> _admitted;
     private Dictionary<(string, string), string>? _joined;
     private readonly List<(int Index, PreemptionReason Reason)> _eligible;
+    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
 
     /// <summary>The queue, preemptor key and priority of the victim reading under way (<see cref="IndexedByQueue"/>), and
     /// the one filter delegate that reads them.</summary>
@@ -48,7 +49,7 @@ internal sealed class PassPlanner
     private double _readingJobKey;
     private int _readingPriority;
     private Func<Job, bool>? _inReadingQueue;
-    private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
+
     private readonly PriorityQueue<Job, VictimKey> _ranked = new();
     private bool _runningKeysComputed;
     private VictimSequence? _victims;

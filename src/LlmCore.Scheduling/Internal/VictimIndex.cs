@@ -399,6 +399,10 @@ internal sealed class VictimIndex
         private Job? _head;
         private PassPlanner.VictimKey _key;
 
+        /// <summary>The earliest start of a job still in its restart (elapsed below the restart end): now − end + 1 (no
+        /// overflow: now ≥ 0, end ≤ long.MaxValue).</summary>
+        private long _low;
+
         protected override GroupKey Key => group.Key;
 
         public override void Reset(Reading reading)
@@ -406,10 +410,11 @@ internal sealed class VictimIndex
             base.Reset(reading);
             _open = false;
             _head = null;
+            _low = reading.NowTicks - group.RestartEnd + 1;
 
-            // Done at once when no job is still in its restart (newest start before now − end + 1): the walk would find
-            // none. Under checkpoints a first run's restart ends after a tick, so most of these streams stop here.
-            Done = group.Count == 0 || group.ByStart.LargestFirst < reading.NowTicks - group.RestartEnd + 1;
+            // Done at once when no job is still in its restart (the newest start is before the window): the walk would
+            // find none. Under checkpoints a first run's restart ends after a tick, so most of these streams stop here.
+            Done = group.Count == 0 || group.ByStart.LargestFirst < _low;
 
             // lost ≥ 0 (elapsed is clamped at 0), and g · (x + R) is monotone in x under rounding.
             Bound = group.Key.Gpus * (0.0 + group.Key.Restart);
@@ -419,9 +424,8 @@ internal sealed class VictimIndex
         {
             if (!_open)
             {
-                // Elapsed below the restart end: start ≥ now − end + 1 (no overflow: now ≥ 0, end ≤ long.MaxValue).
                 _open = true;
-                _walk.Start(group.ByStart, Reading.NowTicks - group.RestartEnd + 1, long.MaxValue, Floor);
+                _walk.Start(group.ByStart, _low, long.MaxValue, Floor);
             }
             else
             {
@@ -466,15 +470,21 @@ internal sealed class VictimIndex
             _open = false;
             _walking = false;
             _head = null;
-            // Done at once when no job is past its restart (oldest start after now − end): the walk would find none.
-            Done = group.ByPhase!.Count == 0 || reading.NowTicks - group.ByStart.SmallestFirst < group.RestartEnd;
+            if (group.ByPhase!.Count == 0)
+            {
+                Done = true;
+                return;
+            }
+
+            // Done at once when no job is past its restart (the oldest is still in it): the walk would find none.
+            var key = group.Key;
+            var oldest = Math.Max(0, reading.NowTicks - group.ByStart.SmallestFirst);
+            Done = oldest < group.RestartEnd;
             if (Done)
             {
                 return;
             }
 
-            var key = group.Key;
-            var oldest = Math.Max(0, reading.NowTicks - group.ByStart.SmallestFirst);
             _margin = (long)Math.Ceiling(((double)oldest + key.RunRestartTicks + key.IntervalTicks) * RoundingPerTick) + 1;
             _q = Mod(reading.NowTicks, key.IntervalTicks);
 

@@ -749,15 +749,9 @@ public sealed class Simulator
             }
 
             var clusterGpus = _owner.Cluster.TotalGpus;
-            // The three summaries only read the run's arrays: the metrics (a sort of every JCT) and the finish-time
-            // fairness are worked out on other threads while this one does the statistics (each one sequentially, so
-            // the figures do not depend on the split).
-            var metricsTask = Task.Run(() => ScheduleMetrics.FromIndexed(submit, _completed, _firstStart, _totals, clusterGpus));
-            var fairnessTask = Task.Run(() => FinishTimeFairness(records));
-            var statistics = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant.ToDictionary(e => e.Tenant, e => e.GpuSeconds, StringComparer.Ordinal), _totals.GpuSeconds);
-            var metrics = metricsTask.GetAwaiter().GetResult();
-            var (ftfMean, ftfMax) = fairnessTask.GetAwaiter().GetResult();
-            var details = statistics with
+            var metrics = ScheduleMetrics.FromIndexed(submit, _completed, _firstStart, _totals, clusterGpus);
+            var (ftfMean, ftfMax) = FinishTimeFairness(records);
+            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant.ToDictionary(e => e.Tenant, e => e.GpuSeconds, StringComparer.Ordinal), _totals.GpuSeconds) with
             {
                 Rejected = rejected,
                 Failed = failed,
