@@ -43,11 +43,12 @@ internal sealed class PassPlanner
     private readonly List<(int Index, PreemptionReason Reason)> _eligible;
     private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
 
-    /// <summary>The queue, preemptor key and priority of the victim reading under way (<see cref="IndexedByQueue"/>), and
-    /// the one filter delegate that reads them.</summary>
+    /// <summary>The queue, preemptor key and priority of the victim reading under way (<see cref="IndexedByQueue"/>),
+    /// whether the ordering's keys are independent, and the one filter delegate that reads them.</summary>
     private double _readingQueue;
     private double _readingJobKey;
     private int _readingPriority;
+    private bool _readingIndependent;
     private Func<Job, bool>? _inReadingQueue;
 
     private readonly PriorityQueue<Job, VictimKey> _ranked = new();
@@ -1019,11 +1020,12 @@ internal sealed class PassPlanner
         // One filter delegate per planner, reading the queue, key and priority of the reading under way (the index reads
         // one at a time): a closure per reading was 100 MB of a 1,000,000-job LAS run.
         var eligible = _inReadingQueue ??= InReadingQueue;
+        _readingJobKey = jobKey;
+        _readingPriority = priority;
+        _readingIndependent = _policy.Ordering.KeysAreIndependent;
         for (var queue = Math.Floor(((IBoundedKey)_policy.Ordering).MaxKey); queue > jobKey; queue--)
         {
             _readingQueue = queue;
-            _readingJobKey = jobKey;
-            _readingPriority = priority;
             foreach (var v in index.InVictimOrder(_now, eligible, service.ServiceAbove(queue - 1)))
             {
                 yield return (v, PreemptionReason.Ordering);
@@ -1041,7 +1043,7 @@ internal sealed class PassPlanner
             return false;
         }
 
-        var key = _policy.Ordering.KeysAreIndependent ? KeyOf(v) : RunningKey(v);
+        var key = _readingIndependent ? KeyOf(v) : RunningKey(v);
         return key == _readingQueue && _readingJobKey < key;
     }
 
