@@ -67,13 +67,22 @@ public class ParallelWorkTests
         var hits = new int[256];
         ParallelWork.For(hits.Length, new CountHits { Hits = hits });
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        // Batches of 100 calls, of which one must allocate nothing on the caller: an allocation per call shows in every
+        // batch, while a one-time lazy allocation inside the runtime's synchronization does not repeat (a README run of
+        // `dotnet test`, the assemblies in parallel on two cores, once saw 40 bytes in a single batch of 100).
+        var batches = new long[5];
+        for (var b = 0; b < batches.Length; b++)
         {
-            ParallelWork.For(hits.Length, new CountHits { Hits = hits });
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                ParallelWork.For(hits.Length, new CountHits { Hits = hits });
+            }
+
+            batches[b] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Contains(0L, batches);
     }
 
     [Theory]
