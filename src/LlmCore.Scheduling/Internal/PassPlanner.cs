@@ -43,13 +43,16 @@ internal sealed class PassPlanner
     private readonly List<(int Index, PreemptionReason Reason)> _eligible;
     private readonly List<(Job Victim, PreemptionReason Reason)> _chosen;
 
-    /// <summary>The queue, preemptor key and priority of the victim reading under way (<see cref="IndexedByQueue"/>),
-    /// whether the ordering's keys are independent, and the one filter delegate that reads them.</summary>
+    /// <summary>The queue, preemptor key and priority of the victim reading under way (<see cref="IndexedByQueue"/>), and
+    /// the one filter delegate that reads them.</summary>
     private double _readingQueue;
     private double _readingJobKey;
     private int _readingPriority;
-    private bool _readingIndependent;
     private Func<Job, bool>? _inReadingQueue;
+
+    /// <summary>Whether the policy's ordering keys a job independently of the others (its own key, not its running
+    /// key), read once: the victim filter asks it for every job it filters.</summary>
+    private readonly bool _keysAreIndependent;
 
     private readonly PriorityQueue<Job, VictimKey> _ranked = new();
     private bool _runningKeysComputed;
@@ -73,6 +76,7 @@ internal sealed class PassPlanner
         _engine = engine;
         _cluster = engine.Cluster;
         _policy = engine.Policy;
+        _keysAreIndependent = _policy.Ordering.KeysAreIndependent;
         _ledger = engine.Capacity;
         _tenants = engine.Ledger;
         // The contexts are the engine's, reset for this pass (their documented lifetime is the call that receives them).
@@ -1022,7 +1026,6 @@ internal sealed class PassPlanner
         var eligible = _inReadingQueue ??= InReadingQueue;
         _readingJobKey = jobKey;
         _readingPriority = priority;
-        _readingIndependent = _policy.Ordering.KeysAreIndependent;
         for (var queue = Math.Floor(((IBoundedKey)_policy.Ordering).MaxKey); queue > jobKey; queue--)
         {
             _readingQueue = queue;
@@ -1043,7 +1046,7 @@ internal sealed class PassPlanner
             return false;
         }
 
-        var key = _readingIndependent ? KeyOf(v) : RunningKey(v);
+        var key = _keysAreIndependent ? KeyOf(v) : RunningKey(v);
         return key == _readingQueue && _readingJobKey < key;
     }
 
