@@ -68,11 +68,17 @@ public class GridReleaseTests
         var destination = new double[values.Length];
         mechanism.Release(values, destination);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        mechanism.Release(values, destination);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The fewest bytes over five rounds: an allocation per release shows in every round, the runtime's own
+        // occasional allocations on the thread (tiered compilation) do not.
+        var least = long.MaxValue;
+        for (var round = 0; round < 5; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            mechanism.Release(values, destination);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, least);
     }
 
     [Theory]
