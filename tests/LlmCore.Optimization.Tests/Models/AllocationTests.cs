@@ -7,33 +7,6 @@ namespace LlmCore.Optimization.Tests.Models;
 /// <summary>Steady-state training steps allocate nothing (buffers are sized on first use and reused).</summary>
 public class AllocationTests
 {
-    /// <summary>
-    /// The fewest bytes one round of <paramref name="steps"/> allocates over five measured rounds: a per-step
-    /// allocation shows in every round, while the runtime's own occasional allocations on the thread (tiered
-    /// compilation while other tests run in parallel) do not.
-    /// </summary>
-    /// <remarks>
-    /// Each round starts with a full collection, so that a cache the runtime holds only weakly is gone when the round
-    /// starts. <c>Enum.IsDefined</c> is one such: its per-type data hangs off a weak handle and is rebuilt (248 bytes)
-    /// after the collection that frees it, so a hot path that called it allocated only when another thread's
-    /// garbage happened to trigger a collection mid-round — a test that failed about once a day. With the collection
-    /// here such a path fails every time.
-    /// </remarks>
-    private static long MeasuredAllocation(Action steps)
-    {
-        var least = long.MaxValue;
-        for (var round = 0; round < 5; round++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            steps();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
-    }
-
     [Fact]
     public void GptSteps_AfterWarmUp_AllocateNothing()
     {
@@ -64,7 +37,7 @@ public class AllocationTests
             Steps();
         }
 
-        Assert.Equal(0, MeasuredAllocation(Steps));
+        Assert.Equal(0, SteadyStateAllocation.Fewest(Steps));
     }
 
     [Fact]
@@ -90,7 +63,7 @@ public class AllocationTests
             Steps();
         }
 
-        Assert.Equal(0, MeasuredAllocation(Steps));
+        Assert.Equal(0, SteadyStateAllocation.Fewest(Steps));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LlmCore.Optimization.Tests;
 using LlmCore.Privacy.Budget;
 using LlmCore.Privacy.Guarantees;
 using LlmCore.Privacy.Mechanisms;
@@ -68,17 +69,7 @@ public class GridReleaseTests
         var destination = new double[values.Length];
         mechanism.Release(values, destination);
 
-        // The fewest bytes over five rounds: an allocation per release shows in every round, the runtime's own
-        // occasional allocations on the thread (tiered compilation) do not.
-        var least = long.MaxValue;
-        for (var round = 0; round < 5; round++)
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            mechanism.Release(values, destination);
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        Assert.Equal(0, least);
+        Assert.Equal(0, SteadyStateAllocation.Fewest(() => mechanism.Release(values, destination)));
     }
 
     [Theory]
