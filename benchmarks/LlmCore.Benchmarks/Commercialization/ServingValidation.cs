@@ -30,6 +30,21 @@ internal static class ServingValidation
         var part = Environment.GetEnvironmentVariable("LLMCORE_SERVING_VALIDATION");
         var serverOnly = part == "server";
         var offlineOnly = part == "mlperf-offline";
+        // LLMCORE_SERVING_VALIDATION=fit-streaming prints the streaming cost per sequence that makes each reference Server
+        // run's iteration row exact (the values of ServingCalibration).
+        if (part == "fit-streaming")
+        {
+            foreach (var r in ReferenceServerRuns())
+            {
+                var inFlight = r.Tokens / r.OutputMean * r.Latency;
+                double At(double seconds) => OperatingPointIterationSeconds(simulator, r.Deployment with { Efficiency = ServingCalibration.For(r.Deployment.Gpu) with { StreamingSecondsPerSequence = seconds } }, inFlight, r.Tokens / r.OutputMean, r.Tpot, r.OutputMean);
+                var fitted = (r.Tpot - At(0)) / ((At(1e-4) - At(0)) / 1e-4);
+                output.WriteLine(string.Create(s_inv, $"{r.Name} ({r.Deployment.Gpu}): {fitted * 1e6:F2} µs per sequence per iteration"));
+            }
+
+            return;
+        }
+
         output.WriteLine("| row | measured | simulated | ratio | set |");
         output.WriteLine("|---|---:|---:|---:|---|");
 
@@ -55,18 +70,14 @@ internal static class ServingValidation
             Row(output, string.Create(s_inv, $"TensorRT-LLM perf-overview, {model.Name} {gpu} TP{tp} FP8, {input}/{outputTokens}, tok/s"), measured, result.ThroughputTokensPerSecond, "calibration");
         }
 
-        // MLPerf Inference v4.1 Server (validation set): throughput at the TTFT ≤ 2 s, TPOT ≤ 200 ms constraints, and the
-        // mean TTFT and TPOT at the scheduled (offered) arrival rate of the log, over as many queries as loadgen generated:
-        // the detail log's generated_query_count (mlperf_log_detail.txt of each run; loadgen rounds the min_duration × rate
-        // queries up to a multiple of the 24,576 performance samples, so the runs lasted generated_query_duration = 2,618 s,
-        // 2,427 s, 667 s and 4,458 s rather than the minimum durations 2,400, 2,400, 600 and 2,400 s).
-        foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, queries) in offlineOnly ? [] : new[]
-        {
-            ("8×H100", MlPerfLlama2Submissions.NvidiaServer("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 196_608),
-            ("8×H200", MlPerfLlama2Submissions.NvidiaServer("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 245_760),
-            ("8×MI300X", MlPerfLlama2Submissions.AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 49_152),
-            ("8×L40S", MlPerfLlama2Submissions.NvidiaServer("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 49_152),
-        })
+        // MLPerf Inference v4.1 Server, the reference submission of each GPU: throughput at the TTFT ≤ 2 s, TPOT ≤ 200 ms
+        // constraints, and the mean TTFT and TPOT at the scheduled (offered) arrival rate of the log, over as many queries as
+        // loadgen generated: the detail log's generated_query_count (mlperf_log_detail.txt of each run; loadgen rounds the
+        // min_duration × rate queries up to a multiple of the 24,576 performance samples, so the runs lasted
+        // generated_query_duration = 2,618 s, 2,427 s, 667 s and 4,458 s rather than the minimum durations 2,400, 2,400, 600
+        // and 2,400 s). The streaming cost per sequence of each GPU (ServingCalibration) is fitted on its run's iteration row
+        // (LLMCORE_SERVING_VALIDATION=fit-streaming prints the fit), so these rows are in-sample for it.
+        foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, queries) in offlineOnly ? [] : ReferenceServerRuns())
         {
             // The Server deployments stream every token (MlPerfLlama2Submissions); the Offline runs above return whole responses.
             var streaming = deployment with { Efficiency = StreamingOverride(deployment.Gpu) };
@@ -97,11 +108,61 @@ internal static class ServingValidation
                 }
             }
 
-            Row(output, $"MLPerf v4.1 Server, {name}: tok/s at the constraints", tokens, low * outputMean, "validation");
-            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, streaming, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "validation");
-            Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TTFT (s) at {rate} req/s"), ttft, at.Ttft.Mean, "validation");
-            Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TPOT (s) at {rate} req/s"), tpot, at.Tpot.Mean, "validation");
+            Row(output, $"MLPerf v4.1 Server, {name}: tok/s at the constraints", tokens, low * outputMean, "reference");
+            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, streaming, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "fitted (streaming)");
+            Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TTFT (s) at {rate} req/s"), ttft, at.Ttft.Mean, "reference");
+            Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TPOT (s) at {rate} req/s"), tpot, at.Tpot.Mean, "reference");
         }
+
+        // Held out: every other closed v4.1 Server submission of Llama-2-70B (99%) on eight of the same GPUs with the same
+        // harness and settings as the reference run of that GPU (the submitters' configs/llama2-70b/Server: TP, batch size;
+        // NVIDIA's harness_llm or AMD's SyncServer vLLM script), simulated with the reference's deployment at the
+        // submission's own rate and query count. Left out: NVIDIA's H200 with Triton (another front end), Dell's MI300X
+        // (vLLM's AsyncServer script, another harness), the MaxQ and CTS (power-capped, 1,000-W) systems.
+        foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, queries) in offlineOnly ? [] : HeldOutServerRuns())
+        {
+            var streaming = deployment with { Efficiency = StreamingOverride(deployment.Gpu) };
+            var at = simulator.Simulate(streaming, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1), Quiet());
+            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, streaming, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "held out");
+            Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TTFT (s) at {rate} req/s"), ttft, at.Ttft.Mean, "held out");
+            Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TPOT (s) at {rate} req/s"), tpot, at.Tpot.Mean, "held out");
+        }
+    }
+
+    /// <summary>The reference Server run of each GPU: name, deployment, scheduled rate (req/s), completed tokens/s, mean
+    /// TTFT and TPOT (s), mean output tokens, mean latency (s) and generated queries of its logs.</summary>
+    internal static IEnumerable<(string Name, ServingDeployment Deployment, double Rate, double Tokens, double Ttft, double Tpot, int OutputMean, double Latency, int Queries)> ReferenceServerRuns() =>
+    [
+        ("8×H100", MlPerfLlama2Submissions.NvidiaServer("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 196_608),
+        ("8×H200", MlPerfLlama2Submissions.NvidiaServer("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 245_760),
+        ("8×MI300X", MlPerfLlama2Submissions.AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 49_152),
+        ("8×L40S", MlPerfLlama2Submissions.NvidiaServer("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 49_152),
+    ];
+
+    /// <summary>The held-out Server runs (mlcommons/inference_results_v4.1@198fc467, closed/&lt;submitter&gt;/results/&lt;system&gt;/llama2-70b-99/Server/performance/run_1/
+    /// mlperf_log_summary.txt and mlperf_log_detail.txt), in the shape of <see cref="ReferenceServerRuns"/>: the mean output is
+    /// completed tokens/s ÷ completed samples/s, rounded.</summary>
+    internal static IEnumerable<(string Name, ServingDeployment Deployment, double Rate, double Tokens, double Ttft, double Tpot, int OutputMean, double Latency, int Queries)> HeldOutServerRuns()
+    {
+        var h100 = MlPerfLlama2Submissions.NvidiaServer("H100-SXM", 2, 4, 1024);
+        var h200 = MlPerfLlama2Submissions.NvidiaServer("H200", 1, 8, 896);
+        return
+        [
+            ("8×H200 Dell XE9680", h200, 102.71, 29_739.88, 0.209033, 0.131974, 292, 38.4382, 270_336),
+            ("8×H200 GIGABYTE G593-SD1", h200, 102.71, 29_715.28, 0.25886, 0.166277, 292, 48.4198, 270_336),
+            ("8×H200 Lenovo (H200_SXM_141GBx8)", h200, 104.21, 30_068.50, 0.251921, 0.161076, 291, 46.7813, 270_336),
+            ("8×H200 Lenovo (Lenovo_8xH200)", h200, 105.21, 30_438.66, 0.25323, 0.161746, 292, 47.1001, 270_336),
+            ("8×H100 Dell XE9680", h100, 75.10, 21_589.17, 0.28863, 0.162108, 290, 46.9943, 196_608),
+            ("8×H100 Google (DGX-H100)", h100, 75.10, 21_588.35, 0.295408, 0.166006, 290, 48.1238, 196_608),
+            ("8×H100 HPE Cray XD670", h100, 80.10, 23_132.81, 0.228985, 0.126987, 291, 36.923, 196_608),
+            ("8×H100 Supermicro AS-4125GS-TNHR2-LCC", h100, 82.37, 23_699.66, 0.314913, 0.158018, 290, 45.8404, 221_184),
+            ("8×H100 Supermicro AS-8125GS-TNHR", h100, 75.78, 21_775.48, 0.435112, 0.171005, 290, 49.7674, 196_608),
+            ("8×H100 Supermicro SYS-421GE-TNHR2-LCC", h100, 76.18, 21_888.60, 0.397689, 0.173382, 290, 50.3504, 196_608),
+            ("8×H100 Supermicro SYS-821GE-TNHR", h100, 76.50, 21_986.02, 0.325362, 0.17037, 290, 49.4078, 196_608),
+            ("8×H100 Sustainable Metal Cloud", h100, 73.59, 21_326.97, 0.302793, 0.169767, 292, 49.5604, 196_608),
+            ("8×H100 ASUSTeK ESC N8-E11", h100, 71.32, 20_605.31, 0.205019, 0.115216, 291, 33.509, 172_032),
+            ("8×MI300X AMD (2× EPYC Turin)", MlPerfLlama2Submissions.AmdServer(), 76.17, 22_020.92, 1.03839, 0.143075, 294, 42.9276, 49_152),
+        ];
     }
 
     internal static IEnumerable<(ModelArchitecture Model, string Gpu, int Tp, int Input, int Output, double Measured)> TensorRtLlmRows()

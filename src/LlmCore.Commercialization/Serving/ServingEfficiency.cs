@@ -41,7 +41,7 @@ public sealed record ServingEfficiency
 
     /// <summary>Gets how much of the shorter of compute and memory time hides under the longer, in [0, 1]: 1 is the
     /// classic roofline max(c, m), 0 adds them.</summary>
-    /// <value>The default value is 0 (the calibrated deployments use 43 µs: docs/commercialization.md, "Calibration").</value>
+    /// <value>The default value is 0: compute and memory time add up, as in every calibrated deployment (docs/commercialization.md, "Calibration").</value>
     public double ComputeMemoryOverlap { get; init; }
 
     /// <summary>Gets the fraction of the per-direction link bandwidth (half of <c>GpuSpec.InterconnectBytesPerSecond</c>) that all-reduces and pipeline sends reach, in (0, 1].</summary>
@@ -59,11 +59,12 @@ public sealed record ServingEfficiency
     /// <summary>Gets the host time one iteration spends per sequence of its batch when the deployment streams every
     /// generated token back to the client (<see cref="ServingDeployment.StreamTokens"/>), in seconds, ≥ 0: a response
     /// callback, a queue hand-off and the first-token report per running request, on the serving loop's critical path.</summary>
-    /// <value>The default value is 4.3e-5 (43 µs), fitted on one system — the MLPerf Inference v4.1 Server run of 8×H100
-    /// (TensorRT-LLM, streaming on in Server and off in Offline: closed/NVIDIA/code/harness/harness_llm/main_llm.cc) —
-    /// and validated on the H200, MI300X and L40S Server runs (docs/commercialization.md, "Validation"). Its order of
-    /// magnitude matches vLLM's published output-processing cost (vllm-project/vllm issue 6913: 3.4 ms for a batch of 32,
-    /// about 100 µs per sequence, Llama-3-70B on 4×H100).</value>
+    /// <value>The default value is 4.3e-5 (43 µs), fitted on the MLPerf Inference v4.1 Server run of 8×H100 (TensorRT-LLM,
+    /// streaming on in Server and off in Offline: closed/NVIDIA/code/harness/harness_llm/main_llm.cc); it is also the value
+    /// of every GPU without a Server run of its own. <see cref="ServingCalibration"/> fits it per GPU on each GPU's reference
+    /// Server run (H200 20 µs, MI300X 69 µs, L40S 3.7 µs), and the fits hold on the 14 other submissions of those GPUs
+    /// (docs/commercialization.md, "Validation"). Its order of magnitude matches vLLM's published output-processing cost
+    /// (vllm-project/vllm issue 6913: 3.4 ms for a batch of 32, about 100 µs per sequence, Llama-3-70B on 4×H100).</value>
     public double StreamingSecondsPerSequence { get; init; } = 4.3e-5;
 
     /// <summary>Gets where the factors come from.</summary>

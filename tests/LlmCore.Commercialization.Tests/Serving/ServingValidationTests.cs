@@ -6,16 +6,16 @@ using LlmCore.Commercialization.Serving.Internal;
 namespace LlmCore.Commercialization.Tests.Serving;
 
 // The simulator with its calibrated factors against published measurements (the goal of issue 20: within ±25%).
-// Sources: mlcommons/inference_results_v4.1@a2f5d66d, closed/{NVIDIA,Fujitsu,AMD}/results/*/llama2-70b-99/{Offline,Server}/
+// Sources: mlcommons/inference_results_v4.1@a2f5d66d, closed/<submitter>/results/<system>/llama2-70b-99/{Offline,Server}/
 // performance/run_1/mlperf_log_summary.txt with the submitters' configurations (closed/NVIDIA/configs/llama2-70b,
-// closed/Fujitsu/configs/llama2-70b, closed/AMD/code/llama2-70b-99.9); NVIDIA/TensorRT-LLM@00f37686
-// docs/source/performance/perf-overview.md. The logs give 290–293 output tokens per request (tokens/s ÷ samples/s); the
-// prompts average 222 tokens (MlPerfOpenOrca). The full table is produced by
-// `benchmarks/LlmCore.Benchmarks -- serving-validation`; the rows it misses (mean TTFT and TPOT at the published rate on
-// H200 and L40S, MI300X's mean TPOT) are documented in docs/commercialization.md and not asserted here. The Server
-// deployments stream every token as their harnesses do (closed/NVIDIA/code/harness/harness_llm/main_llm.cc: streaming
-// unless Offline; closed/AMD/code/llama2-70b-99.9/VllmFp8/queue_llm.py, _run_engine); the streaming cost per sequence was
-// fitted on the 8×H100 Server run, so its rows are in-sample.
+// closed/Fujitsu/configs/llama2-70b, closed/AMD/code/llama2-70b-99.9, and the other submitters' configs/llama2-70b/Server);
+// NVIDIA/TensorRT-LLM@00f37686 docs/source/performance/perf-overview.md. The logs give 290–294 output tokens per request
+// (tokens/s ÷ samples/s); the prompts average 222 tokens (MlPerfOpenOrca). The full table is produced by
+// `benchmarks/LlmCore.Benchmarks -- serving-validation`; the rows it misses are documented in docs/commercialization.md
+// and not asserted here. The Server deployments stream every token as their harnesses do
+// (closed/NVIDIA/code/harness/harness_llm/main_llm.cc: streaming unless Offline; closed/AMD/code/llama2-70b-99.9/VllmFp8/
+// queue_llm.py, _run_engine); the streaming cost per sequence of each GPU was fitted on its reference Server run (NVIDIA's
+// H100 and H200, AMD's MI300X, Fujitsu's L40S), so those runs are in-sample and the other submissions are held out.
 public class ServingValidationTests
 {
     private static readonly ServingSimulator s_simulator = new();
@@ -67,11 +67,11 @@ public class ServingValidationTests
         Assert.InRange(result.ThroughputTokensPerSecond / measured, 0.75, 1.25);
     }
 
-    // MLPerf Inference v4.1 Server (held out, except the H100 run on which the streaming cost per sequence was fitted): the
+    // MLPerf Inference v4.1 Server, the reference runs (the streaming cost per sequence of each GPU was fitted on its run): the
     // highest rate meeting TTFT ≤ 2 s and TPOT ≤ 200 ms at p99 lies within ±25% of the published rate when the simulation
     // meets the constraints at 0.75× and misses them at 1.25× that rate. The Server deployments stream every token.
     [Theory]
-    [InlineData("H100-SXM", 2, 4, 1024, 74.42, 290)] // Completed samples per second of the log (in-sample: the fitted run)
+    [InlineData("H100-SXM", 2, 4, 1024, 74.42, 290)] // Completed samples per second of the log
     [InlineData("H200", 1, 8, 896, 100.35, 291)]
     [InlineData("L40S", 4, 2, 1024, 10.97, 293)]
     [InlineData("MI300X", 1, 8, 1024, 71.74, 293)]
@@ -87,20 +87,64 @@ public class ServingValidationTests
     }
 
     // The iteration the published operating point implies (Little's law: completed rate × mean latency requests in
-    // flight per replica, decoding at context I + O/2, plus the prompts that arrive during one TPOT) takes within ±25%
-    // of the published mean TPOT, streaming included (the H100 row is in-sample: the streaming cost was fitted on it).
+    // flight per replica, decoding at context I + O/2, plus the prompts that arrive during one TPOT) against the published
+    // mean TPOT, streaming included. On the reference runs the streaming cost per sequence of ServingCalibration is the fit
+    // of exactly this row (benchmarks: LLMCORE_SERVING_VALIDATION=fit-streaming gives 42.6, 20.2, 69.5 and 3.69 µs; the
+    // calibration keeps two figures), so it holds to 1%: a change to the iteration model or to the constants without a
+    // refit fails here.
     [Theory]
-    [InlineData("H100-SXM", 2, 4, 1024, 74.42, 44.95, 0.1550, 290)]
-    [InlineData("H200", 1, 8, 896, 100.35, 35.85, 0.1233, 291)]
-    [InlineData("L40S", 4, 2, 1024, 10.97, 42.01, 0.1433, 293)]
-    [InlineData("MI300X", 1, 8, 1024, 71.74, 42.84, 0.1431, 293)]
-    public void Server_MlPerfV41_IterationOfThePublishedBatchWithinTwentyFivePercentOfTpot(string gpu, int tp, int replicas, int maxBatch, double completedRate, double meanLatency, double meanTpot, int outputMean)
+    [InlineData("H100-SXM", 2, 4, 1024, 74.42, 44.95, 0.1550, 290)] // NVIDIA DGX-H100_H100-SXM-80GBx8_TRT
+    [InlineData("H200", 1, 8, 896, 100.35, 35.85, 0.1233, 291)] // NVIDIA H200-SXM-141GBx8_TRT
+    [InlineData("L40S", 4, 2, 1024, 10.97, 42.01, 0.1433, 293)] // Fujitsu CDI_L40Sx8_TRT
+    [InlineData("MI300X", 1, 8, 1024, 71.74, 42.84, 0.1431, 293)] // AMD 8xMI300X_2xEPYC-9374F
+    public void Server_MlPerfV41_ReferenceRuns_StreamingCostFitsTheirIterationToOnePercent(string gpu, int tp, int replicas, int maxBatch, double completedRate, double meanLatency, double meanTpot, int outputMean) =>
+        Assert.InRange(IterationOfPublishedBatch(gpu, tp, replicas, maxBatch, completedRate, meanLatency, meanTpot, outputMean) / meanTpot, 0.99, 1.01);
+
+    // The same row on the held-out submissions: every other closed v4.1 Server run of Llama-2-70B on eight of the same GPUs
+    // with the same harness settings (TP, batch: their configs/llama2-70b/Server; left out: NVIDIA's H200 with Triton,
+    // another front end, and Dell's MI300X, vLLM's AsyncServer script). The fitted costs carry over: each iteration lies
+    // within ±10% of the submission's mean TPOT (0.97–1.09), although the hosts differ. Figures: completed samples/s, mean
+    // latency (s), mean TPOT (s) and tokens/s ÷ samples/s of each log.
+    [Theory]
+    [InlineData("H200", 1, 8, 896, 101.96, 38.4382, 0.131974, 292)] // Dell XE9680_H200_SXM_141GBx8_TRT
+    [InlineData("H200", 1, 8, 896, 101.87, 48.4198, 0.166277, 292)] // GigaComputing GIGABYTE_G593_SD1_H200_SXM_141GBx8_TRT
+    [InlineData("H200", 1, 8, 896, 103.37, 46.7813, 0.161076, 291)] // Lenovo H200_SXM_141GBx8_TRT
+    [InlineData("H200", 1, 8, 896, 104.35, 47.1001, 0.161746, 292)] // Lenovo Lenovo_8xH200_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 74.42, 46.9943, 0.162108, 290)] // Dell XE9680_H100_SXM_80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 74.41, 48.1238, 0.166006, 290)] // Google DGX-H100_H100-SXM-80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 79.52, 36.923, 0.126987, 291)] // HPE HPE_Cray_XD670_H100_SXM_80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 81.69, 45.8404, 0.158018, 290)] // Supermicro AS_4125GS_TNHR2_LCC_H100_SXM_80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 75.06, 49.7674, 0.171005, 290)] // Supermicro AS_8125GS_TNHR_H100_SXM_80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 75.45, 50.3504, 0.173382, 290)] // Supermicro SYS_421GE_TNHR2_LCC_H100_SXM_80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 75.78, 49.4078, 0.17037, 290)] // Supermicro SYS_821GE_TNHR_H100_SXM_80GBx8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 73.01, 49.5604, 0.169767, 292)] // Sustainable_Metal_Cloud SMC_H100_SXM_80GBX8_TRT
+    [InlineData("H100-SXM", 2, 4, 1024, 70.83, 33.509, 0.115216, 291)] // ASUSTeK ESC_N8_E11_H100x8_TRT
+    [InlineData("MI300X", 1, 8, 1024, 74.96, 42.9276, 0.143075, 294)] // AMD 8xMI300X_2xEPYC-TURIN
+    public void Server_MlPerfV41_HeldOutRuns_IterationOfThePublishedBatchWithinTenPercentOfTpot(string gpu, int tp, int replicas, int maxBatch, double completedRate, double meanLatency, double meanTpot, int outputMean) =>
+        Assert.InRange(IterationOfPublishedBatch(gpu, tp, replicas, maxBatch, completedRate, meanLatency, meanTpot, outputMean) / meanTpot, 0.90, 1.10);
+
+    // The reference runs' mean TPOT at the scheduled rate of their logs, over as many queries as loadgen generated
+    // (generated_query_count of mlperf_log_detail.txt): a prediction of the queueing and batching given the fitted iteration
+    // (simulated/measured 1.06, 1.01, 1.04, 1.01; the mean TTFT rows, 1.05, 1.27, 0.92, 1.01, are in the benchmark's table).
+    [Theory]
+    [InlineData("H100-SXM", 2, 4, 1024, 75.10, 196_608, 0.1550, 290)]
+    [InlineData("H200", 1, 8, 896, 101.25, 245_760, 0.1233, 291)]
+    [InlineData("L40S", 4, 2, 1024, 11.02, 49_152, 0.1433, 293)]
+    [InlineData("MI300X", 1, 8, 1024, 73.66, 49_152, 0.1431, 293)]
+    public void Server_MlPerfV41_ReferenceRuns_MeanTpotAtThePublishedRateWithinTwentyFivePercent(string gpu, int tp, int replicas, int maxBatch, double rate, int queries, double meanTpot, int outputMean)
+    {
+        var deployment = gpu == "MI300X" ? AmdServer() : NvidiaServer(gpu, tp, replicas, maxBatch);
+        var result = s_simulator.Simulate(deployment, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean), seed: 1), new ServingSimulationOptions { RecordRequestOutcomes = false });
+
+        Assert.InRange(result.Tpot.Mean / meanTpot, 0.75, 1.25);
+    }
+
+    private static double IterationOfPublishedBatch(string gpu, int tp, int replicas, int maxBatch, double completedRate, double meanLatency, double meanTpot, int outputMean)
     {
         var deployment = gpu == "MI300X" ? AmdServer() : NvidiaServer(gpu, tp, replicas, maxBatch);
         var (_, model) = s_simulator.Prepare(deployment);
         var load = IterationLoad.SteadyState(completedRate * meanLatency / replicas, completedRate / replicas * meanTpot, MlPerfOpenOrca.MeanInputTokens, outputMean);
-
-        Assert.InRange(model.Seconds(in load) / meanTpot, 0.75, 1.25);
+        return model.Seconds(in load);
     }
 
     // AMD's 8×MI300X Server run: mean TTFT 1.0063 s at 73.66 scheduled queries/s (closed/AMD/results/8xMI300X_2xEPYC-9374F/
