@@ -19,6 +19,7 @@ namespace LlmCore.Commercialization.Tests.Serving;
 public class ServingValidationTests
 {
     private static readonly ServingSimulator s_simulator = new();
+    private static readonly Dictionary<(string, double, int, int), ServingSimulationResult> s_heldOut = [];
 
     private static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) => MlPerfLlama2Submissions.Nvidia(gpu, tp, replicas, maxBatch);
 
@@ -137,6 +138,62 @@ public class ServingValidationTests
         var result = s_simulator.Simulate(deployment, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean), seed: 1), new ServingSimulationOptions { RecordRequestOutcomes = false });
 
         Assert.InRange(result.Tpot.Mean / meanTpot, 0.75, 1.25);
+    }
+
+    // The held-out submissions' mean TPOT at their scheduled rates, over their generated queries (mlperf_log_detail.txt):
+    // the 12 of 14 within ±25% (0.82–1.16). Not asserted: HPE's XD670 (1.43) and AMD's Turin host (1.28), whose hosts ran
+    // faster than the reference's (docs/commercialization.md, "Validation").
+    [Theory]
+    [InlineData("H200", 102.71, 270_336, 0.131974, 292)] // Dell XE9680
+    [InlineData("H200", 102.71, 270_336, 0.166277, 292)] // GIGABYTE G593-SD1
+    [InlineData("H200", 104.21, 270_336, 0.161076, 291)] // Lenovo H200_SXM_141GBx8
+    [InlineData("H200", 105.21, 270_336, 0.161746, 292)] // Lenovo Lenovo_8xH200
+    [InlineData("H100-SXM", 75.10, 196_608, 0.162108, 290)] // Dell XE9680
+    [InlineData("H100-SXM", 75.10, 196_608, 0.166006, 290)] // Google DGX-H100
+    [InlineData("H100-SXM", 82.37, 221_184, 0.158018, 290)] // Supermicro AS-4125GS-TNHR2-LCC
+    [InlineData("H100-SXM", 75.78, 196_608, 0.171005, 290)] // Supermicro AS-8125GS-TNHR
+    [InlineData("H100-SXM", 76.18, 196_608, 0.173382, 290)] // Supermicro SYS-421GE-TNHR2-LCC
+    [InlineData("H100-SXM", 76.50, 196_608, 0.17037, 290)] // Supermicro SYS-821GE-TNHR
+    [InlineData("H100-SXM", 73.59, 196_608, 0.169767, 292)] // Sustainable Metal Cloud
+    [InlineData("H100-SXM", 71.32, 172_032, 0.115216, 291)] // ASUSTeK ESC N8-E11
+    public void Server_MlPerfV41_HeldOutRuns_MeanTpotAtThePublishedRateWithinTwentyFivePercent(string gpu, double rate, int queries, double meanTpot, int outputMean) =>
+        Assert.InRange(HeldOut(gpu, rate, queries, outputMean).Tpot.Mean / meanTpot, 0.75, 1.25);
+
+    // Their mean TTFT: the 8 of 14 within ±25% (0.85–1.21). Not asserted: Dell's H200 (1.29; GIGABYTE's at the same rate
+    // measured 0.259 s against Dell's 0.209), and the four H100 runs at or past the simulated knee of about 76 req/s
+    // (HPE 80.10, Supermicro 75.78–82.37: 2.7× to 338×).
+    [Theory]
+    [InlineData("H200", 102.71, 270_336, 0.25886, 292)] // GIGABYTE G593-SD1
+    [InlineData("H200", 104.21, 270_336, 0.251921, 291)] // Lenovo H200_SXM_141GBx8
+    [InlineData("H200", 105.21, 270_336, 0.25323, 292)] // Lenovo Lenovo_8xH200
+    [InlineData("H100-SXM", 75.10, 196_608, 0.28863, 290)] // Dell XE9680
+    [InlineData("H100-SXM", 75.10, 196_608, 0.295408, 290)] // Google DGX-H100
+    [InlineData("H100-SXM", 73.59, 196_608, 0.302793, 292)] // Sustainable Metal Cloud
+    [InlineData("H100-SXM", 71.32, 172_032, 0.205019, 291)] // ASUSTeK ESC N8-E11
+    [InlineData("MI300X", 76.17, 49_152, 1.03839, 294)] // AMD 8xMI300X_2xEPYC-TURIN
+    public void Server_MlPerfV41_HeldOutRuns_MeanTtftAtThePublishedRateWithinTwentyFivePercent(string gpu, double rate, int queries, double meanTtft, int outputMean) =>
+        Assert.InRange(HeldOut(gpu, rate, queries, outputMean).Ttft.Mean / meanTtft, 0.75, 1.25);
+
+    // One simulation per held-out run, shared by the two theories above (the same seed as the benchmark's table).
+    private static ServingSimulationResult HeldOut(string gpu, double rate, int queries, int outputMean)
+    {
+        var key = (gpu, rate, queries, outputMean);
+        lock (s_heldOut)
+        {
+            if (!s_heldOut.TryGetValue(key, out var result))
+            {
+                var deployment = gpu switch
+                {
+                    "MI300X" => AmdServer(),
+                    "H200" => NvidiaServer("H200", 1, 8, 896),
+                    _ => NvidiaServer("H100-SXM", 2, 4, 1024),
+                };
+                result = s_simulator.Simulate(deployment, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean), seed: 1), new ServingSimulationOptions { RecordRequestOutcomes = false });
+                s_heldOut[key] = result;
+            }
+
+            return result;
+        }
     }
 
     private static double IterationOfPublishedBatch(string gpu, int tp, int replicas, int maxBatch, double completedRate, double meanLatency, double meanTpot, int outputMean)
