@@ -133,10 +133,10 @@ internal static class ServingValidation
     /// TTFT and TPOT (s), mean output tokens, mean latency (s) and generated queries of its logs.</summary>
     internal static IEnumerable<(string Name, ServingDeployment Deployment, double Rate, double Tokens, double Ttft, double Tpot, int OutputMean, double Latency, int Queries)> ReferenceServerRuns() =>
     [
-        ("8×H100", MlPerfLlama2Submissions.NvidiaServer("H100-SXM", 2, 4, 1024), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 196_608),
-        ("8×H200", MlPerfLlama2Submissions.NvidiaServer("H200", 1, 8, 896), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 245_760),
-        ("8×MI300X", MlPerfLlama2Submissions.AmdServer(), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 49_152),
-        ("8×L40S", MlPerfLlama2Submissions.NvidiaServer("L40S", 4, 2, 1024), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 49_152),
+        ("8×H100", MlPerfLlama2Submissions.ReferenceServer("H100-SXM"), 75.10, 21_605.79, 0.2759, 0.1550, 290, 44.95, 196_608),
+        ("8×H200", MlPerfLlama2Submissions.ReferenceServer("H200"), 101.25, 29_228.22, 0.1983, 0.1233, 291, 35.85, 245_760),
+        ("8×MI300X", MlPerfLlama2Submissions.ReferenceServer("MI300X"), 73.66, 21_028.23, 1.0063, 0.1431, 293, 42.84, 49_152),
+        ("8×L40S", MlPerfLlama2Submissions.ReferenceServer("L40S"), 11.02, 3_218.55, 0.2913, 0.1433, 293, 42.01, 49_152),
     ];
 
     /// <summary>The held-out Server runs (mlcommons/inference_results_v4.1@198fc467, closed/&lt;submitter&gt;/results/&lt;system&gt;/llama2-70b-99/Server/performance/run_1/
@@ -144,8 +144,8 @@ internal static class ServingValidation
     /// completed tokens/s ÷ completed samples/s, rounded.</summary>
     internal static IEnumerable<(string Name, ServingDeployment Deployment, double Rate, double Tokens, double Ttft, double Tpot, int OutputMean, double Latency, int Queries)> HeldOutServerRuns()
     {
-        var h100 = MlPerfLlama2Submissions.NvidiaServer("H100-SXM", 2, 4, 1024);
-        var h200 = MlPerfLlama2Submissions.NvidiaServer("H200", 1, 8, 896);
+        var h100 = MlPerfLlama2Submissions.ReferenceServer("H100-SXM");
+        var h200 = MlPerfLlama2Submissions.ReferenceServer("H200");
         return
         [
             ("8×H200 Dell XE9680", h200, 102.71, 29_739.88, 0.209033, 0.131974, 292, 38.4382, 270_336),
@@ -161,7 +161,7 @@ internal static class ServingValidation
             ("8×H100 Supermicro SYS-821GE-TNHR", h100, 76.50, 21_986.02, 0.325362, 0.17037, 290, 49.4078, 196_608),
             ("8×H100 Sustainable Metal Cloud", h100, 73.59, 21_326.97, 0.302793, 0.169767, 292, 49.5604, 196_608),
             ("8×H100 ASUSTeK ESC N8-E11", h100, 71.32, 20_605.31, 0.205019, 0.115216, 291, 33.509, 172_032),
-            ("8×MI300X AMD (2× EPYC Turin)", MlPerfLlama2Submissions.AmdServer(), 76.17, 22_020.92, 1.03839, 0.143075, 294, 42.9276, 49_152),
+            ("8×MI300X AMD (2× EPYC Turin)", MlPerfLlama2Submissions.ReferenceServer("MI300X"), 76.17, 22_020.92, 1.03839, 0.143075, 294, 42.9276, 49_152),
         ];
     }
 

@@ -182,13 +182,7 @@ public class ServingValidationTests
         {
             if (!s_heldOut.TryGetValue(key, out var result))
             {
-                var deployment = gpu switch
-                {
-                    "MI300X" => AmdServer(),
-                    "H200" => NvidiaServer("H200", 1, 8, 896),
-                    _ => NvidiaServer("H100-SXM", 2, 4, 1024),
-                };
-                result = s_simulator.Simulate(deployment, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean), seed: 1), new ServingSimulationOptions { RecordRequestOutcomes = false });
+                result = s_simulator.Simulate(MlPerfLlama2Submissions.ReferenceServer(gpu), ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, TokenLengths.Fixed(outputMean), seed: 1), new ServingSimulationOptions { RecordRequestOutcomes = false });
                 s_heldOut[key] = result;
             }
 

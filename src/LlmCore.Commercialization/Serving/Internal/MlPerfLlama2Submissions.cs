@@ -30,6 +30,22 @@ internal static class MlPerfLlama2Submissions
     public static ServingDeployment NvidiaServer(string gpu, int tp, int replicas, int maxBatch) =>
         Nvidia(gpu, tp, replicas, maxBatch) with { StreamTokens = true };
 
+    /// <summary>
+    /// The Server deployment of a GPU's reference submission, which every other v4.1 Server submission of that GPU with the
+    /// same harness also ran (their configs/llama2-70b/Server): NVIDIA's 8×H100 (TP2 ×4, batch 1,024) and 8×H200 (TP1 ×8,
+    /// batch 896), Fujitsu's 8×L40S (TP4 ×2, batch 1,024), AMD's 8×MI300X (<see cref="AmdServer"/>).
+    /// </summary>
+    /// <param name="gpu">H100-SXM, H200, L40S or MI300X.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gpu"/> has no reference submission here.</exception>
+    public static ServingDeployment ReferenceServer(string gpu) => gpu switch
+    {
+        "H100-SXM" => NvidiaServer(gpu, 2, 4, 1024),
+        "H200" => NvidiaServer(gpu, 1, 8, 896),
+        "L40S" => NvidiaServer(gpu, 4, 2, 1024),
+        "MI300X" => AmdServer(),
+        _ => throw new ArgumentOutOfRangeException(nameof(gpu), gpu, "expected H100-SXM, H200, L40S or MI300X."),
+    };
+
     /// <summary>AMD's Offline vLLM run (mainVllmFp8_Offline.py): FP8 weights and KV cache, TP1 × 8, prefill-first
     /// scheduling, <c>max_num_seqs</c> 2,048, <c>max_num_batched_tokens</c> 65,536.</summary>
     public static ServingDeployment AmdOffline() =>
