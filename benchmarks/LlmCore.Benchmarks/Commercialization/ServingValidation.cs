@@ -45,6 +45,29 @@ internal static class ServingValidation
             return;
         }
 
+        // LLMCORE_SERVING_VALIDATION=routing prints mean TTFT ÷ mean TPOT of the H100 and H200 reference deployments under
+        // the harness's router (fewest requests in flight), under round robin, and for one replica at the same load per replica.
+        if (part == "routing")
+        {
+            foreach (var r in ReferenceServerRuns().Where(static r => r.Deployment.Gpu is "H100-SXM" or "H200"))
+            {
+                var perReplica = r.Rate / r.Deployment.Replicas;
+                foreach (var (label, deployment, rate) in new[]
+                {
+                    ($"{r.Deployment.Replicas} replicas, fewest in flight", r.Deployment, r.Rate),
+                    ($"{r.Deployment.Replicas} replicas, round robin", r.Deployment with { Routing = RoutingPolicy.RoundRobin }, r.Rate),
+                    ("1 replica", r.Deployment with { Replicas = 1 }, perReplica),
+                })
+                {
+                    var queries = (int)Math.Round(r.Queries * rate / r.Rate);
+                    var result = simulator.Simulate(deployment, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, OutputLengths(r.OutputMean), seed: 1), Quiet());
+                    output.WriteLine(string.Create(s_inv, $"{r.Name} ({r.Deployment.Gpu}), {label}, {rate:G4} req/s: mean TTFT {result.Ttft.Mean:F4} s, mean TPOT {result.Tpot.Mean:F4} s, TTFT/TPOT {result.Ttft.Mean / result.Tpot.Mean:F2}"));
+                }
+            }
+
+            return;
+        }
+
         output.WriteLine("| row | measured | simulated | ratio | set |");
         output.WriteLine("|---|---:|---:|---:|---|");
 
@@ -117,8 +140,10 @@ internal static class ServingValidation
         // Held out: every other closed v4.1 Server submission of Llama-2-70B (99%) on eight of the same GPUs with the same
         // harness and settings as the reference run of that GPU (the submitters' configs/llama2-70b/Server: TP, batch size;
         // NVIDIA's harness_llm or AMD's SyncServer vLLM script), simulated with the reference's deployment at the
-        // submission's own rate and query count. Left out: NVIDIA's H200 with Triton (another front end), Dell's MI300X
-        // (vLLM's AsyncServer script, another harness), the MaxQ and CTS (power-capped, 1,000-W) systems.
+        // submission's own rate and query count; and the three 4-GPU HGX H100 boards with the same settings (two replicas,
+        // each pair on 6 of the 18 NVLinks: MlPerfLlama2Submissions.H100Hgx4Server). Left out: NVIDIA's H200 with Triton
+        // (another front end), Dell's MI300X (vLLM's AsyncServer script, another harness), the MaxQ and CTS (power-capped,
+        // 1,000-W) systems, Juniper's 16- and 32-GPU runs (several nodes over a network), H100-NVL and PCIe boards.
         foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, queries) in offlineOnly ? [] : HeldOutServerRuns())
         {
             var streaming = deployment with { Efficiency = StreamingOverride(deployment.Gpu) };
@@ -161,6 +186,9 @@ internal static class ServingValidation
             ("8×H100 Supermicro SYS-821GE-TNHR", h100, 76.50, 21_986.02, 0.325362, 0.17037, 290, 49.4078, 196_608),
             ("8×H100 Sustainable Metal Cloud", h100, 73.59, 21_326.97, 0.302793, 0.169767, 292, 49.5604, 196_608),
             ("8×H100 ASUSTeK ESC N8-E11", h100, 71.32, 20_605.31, 0.205019, 0.115216, 291, 33.509, 172_032),
+            ("4×H100 Dell XE8640", MlPerfLlama2Submissions.H100Hgx4Server(), 32.97, 9_522.20, 0.285922, 0.165954, 291, 48.2325, 98_304),
+            ("4×H100 Dell XE9640", MlPerfLlama2Submissions.H100Hgx4Server(), 30.97, 8_937.82, 0.210763, 0.119451, 290, 34.6334, 98_304),
+            ("4×H100 Fujitsu GX2560M7", MlPerfLlama2Submissions.H100Hgx4Server(), 32.97, 9_493.99, 0.289269, 0.166844, 290, 48.3589, 98_304),
             ("8×MI300X AMD (2× EPYC Turin)", MlPerfLlama2Submissions.ReferenceServer("MI300X"), 76.17, 22_020.92, 1.03839, 0.143075, 294, 42.9276, 49_152),
         ];
     }

@@ -113,6 +113,17 @@ public sealed record ServingDeployment
     /// <value>The default value is <see langword="null"/>.</value>
     public double? KvTransferBytesPerSecond { get; init; }
 
+    /// <summary>
+    /// Gets the GPU-to-GPU bandwidth (bidirectional, bytes per second) between the GPUs of one replica, or
+    /// <see langword="null"/> for the GPU's own figure (<see cref="GpuSpec.InterconnectBytesPerSecond"/>: all its links,
+    /// as through the NVSwitches of an 8-GPU HGX board). Set it when the board gives each pair of GPUs only part of the
+    /// links: on a 4-GPU HGX H100 board each pair is joined by 6 of each GPU's 18 NVLink 4 links (the submitters' system
+    /// descriptions in MLPerf Inference v4.1, "6x 4th Gen NVLink"), 300 GB/s instead of 900 GB/s. The all-reduces of
+    /// tensor parallelism and the sends between pipeline stages use it.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public double? InterconnectBytesPerSecond { get; init; }
+
     /// <summary>Gets whether each replica streams every generated token back to the client as it is sampled (an online
     /// server reporting time to first token and per-token latency), paying <see cref="ServingEfficiency.StreamingSecondsPerSequence"/>
     /// per running sequence in every iteration; <see langword="false"/> returns each response whole when it completes
@@ -198,6 +209,11 @@ public sealed record ServingDeployment
         if (KvTransferBytesPerSecond is { } transfer)
         {
             Guard.PositiveFinite(transfer, nameof(KvTransferBytesPerSecond));
+        }
+
+        if (InterconnectBytesPerSecond is { } interconnect)
+        {
+            Guard.PositiveFinite(interconnect, nameof(InterconnectBytesPerSecond));
         }
 
         Efficiency?.Validate();

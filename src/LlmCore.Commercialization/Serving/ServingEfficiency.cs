@@ -44,7 +44,7 @@ public sealed record ServingEfficiency
     /// <value>The default value is 0: compute and memory time add up, as in every calibrated deployment (docs/commercialization.md, "Calibration").</value>
     public double ComputeMemoryOverlap { get; init; }
 
-    /// <summary>Gets the fraction of the per-direction link bandwidth (half of <c>GpuSpec.InterconnectBytesPerSecond</c>) that all-reduces and pipeline sends reach, in (0, 1].</summary>
+    /// <summary>Gets the fraction of the per-direction link bandwidth (half of <c>ServingDeployment.InterconnectBytesPerSecond</c>, by default the GPU's <c>GpuSpec.InterconnectBytesPerSecond</c>) that all-reduces and pipeline sends reach, in (0, 1].</summary>
     /// <value>The default value is 0.7 (NCCL bus bandwidth on NVLink is typically 70–80% of the link rate).</value>
     public double InterconnectEfficiency { get; init; } = 0.7;
 

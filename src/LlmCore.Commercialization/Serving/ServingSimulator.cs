@@ -22,7 +22,8 @@ namespace LlmCore.Commercialization.Serving;
 /// al. 2022), for T new tokens in S sequences with m = min(p, S) micro-batches:
 /// linear layers c = 2·N_act·T/(m·t·P·η_c) against m = W_read/(t·BW·η_m); attention c = 4·L·h·Σ(keys per new token)/(m·t·P·η_c)
 /// against m = K·Σ(KV tokens read or written)/(m·t·BW·η_m); each class takes max(c, m) + (1 − overlap)·min(c, m).
-/// Tensor parallelism adds 2·L all-reduces per iteration of (T/m)·h·2 bytes, each α + 2(t − 1)/t · bytes / (link/2 · η_link);
+/// Tensor parallelism adds 2·L all-reduces per iteration of (T/m)·h·2 bytes, each α + 2(t − 1)/t · bytes / (link/2 · η_link)
+/// (link: <see cref="ServingDeployment.InterconnectBytesPerSecond"/>, by default the GPU's);
 /// pipeline parallelism adds (p − 1) sends of the same message; a fixed overhead is added per iteration, and, when the
 /// deployment streams tokens (<see cref="ServingDeployment.StreamTokens"/>), <see cref="ServingEfficiency.StreamingSecondsPerSequence"/>
 /// per sequence of the batch. N_act: active

@@ -283,6 +283,33 @@ public class ServingSimulatorTests
     }
 
     [Fact]
+    public void Simulate_InterconnectOverride_ScalesOnlyTheAllReduceTerm()
+    {
+        // The same TP2 request with the pair joined at 25 GB/s instead of the toy GPU's 100 GB/s: the all-reduce term is
+        // 4× (prefill 20·200,000/(25e9/2) = 3.2e-4 s, decode 20·2,000/1.25e10 = 3.2e-6 s); compute and memory terms as before.
+        var simulator = new ServingSimulator(Catalog());
+        var tp2 = new ServingDeployment(ToyModel, "Toy", 2, 1, 1) { Efficiency = Ideal, BlockSize = 1, KvCacheMemoryFraction = 1.0, PricePerGpuHourUsd = 1, InterconnectBytesPerSecond = 25e9 };
+        var outcome = simulator.Simulate(tp2, AtZero((100, 2))).RequestOutcomes[0];
+
+        Assert.Equal(1e-3 + 2e-6 + 3.2e-4, outcome.TtftSeconds, Tolerance);
+        Assert.Equal(1e-3 + 2.02e-6 + 3.2e-6, outcome.TpotSeconds, Tolerance);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1e9)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Validate_InterconnectNotPositiveFinite_ThrowsNamingIt(double bytesPerSecond)
+    {
+        var deployment = Deployment() with { InterconnectBytesPerSecond = bytesPerSecond };
+
+        var error = Assert.ThrowsAny<ArgumentException>(deployment.Validate);
+
+        Assert.Equal(nameof(ServingDeployment.InterconnectBytesPerSecond), error.ParamName);
+    }
+
+    [Fact]
     public void Simulate_RoundRobin_AlternatesReplicas()
     {
         var simulator = new ServingSimulator(Catalog());

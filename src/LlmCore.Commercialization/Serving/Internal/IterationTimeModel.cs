@@ -37,7 +37,7 @@ internal sealed class IterationTimeModel
         _pipeline = deployment.PipelineParallel;
         _flopsPerSecond = gpu.PeakFlopsPerSecond(deployment.WeightPrecision) * efficiency.ComputeEfficiency;
         _bytesPerSecond = gpu.MemoryBandwidthBytesPerSecond * efficiency.MemoryBandwidthEfficiency;
-        _linkBytesPerSecond = gpu.InterconnectBytesPerSecond / 2.0 * efficiency.InterconnectEfficiency;
+        _linkBytesPerSecond = (deployment.InterconnectBytesPerSecond ?? gpu.InterconnectBytesPerSecond) / 2.0 * efficiency.InterconnectEfficiency;
         _overlapLoss = 1.0 - efficiency.ComputeMemoryOverlap;
         _collectiveLatency = efficiency.CollectiveLatencySeconds;
         _overhead = efficiency.IterationOverheadSeconds;

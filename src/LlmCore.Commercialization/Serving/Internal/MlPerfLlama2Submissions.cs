@@ -46,6 +46,15 @@ internal static class MlPerfLlama2Submissions
         _ => throw new ArgumentOutOfRangeException(nameof(gpu), gpu, "expected H100-SXM, H200, L40S or MI300X."),
     };
 
+    /// <summary>
+    /// The Server deployment of the 4-GPU HGX H100 boards (Dell XE8640 and XE9640, Fujitsu GX2560M7; their
+    /// configs/llama2-70b/Server: TP2, batch 1,024, so two replicas): <see cref="ReferenceServer"/> of H100-SXM on half the
+    /// GPUs, with each tensor-parallel pair joined by 6 NVLink 4 links of 50 GB/s (their systems/*.json,
+    /// <c>"accelerator_interconnect": "6x 4th Gen NVLink"</c>, against 18 on the 8-GPU boards), 300 GB/s.
+    /// </summary>
+    public static ServingDeployment H100Hgx4Server() =>
+        ReferenceServer("H100-SXM") with { Replicas = 2, InterconnectBytesPerSecond = 6 * 50e9 };
+
     /// <summary>AMD's Offline vLLM run (mainVllmFp8_Offline.py): FP8 weights and KV cache, TP1 × 8, prefill-first
     /// scheduling, <c>max_num_seqs</c> 2,048, <c>max_num_batched_tokens</c> 65,536.</summary>
     public static ServingDeployment AmdOffline() =>
