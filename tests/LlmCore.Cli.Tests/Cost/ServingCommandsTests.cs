@@ -111,6 +111,52 @@ public class ServingCommandsTests
         }
     }
 
+    // A TP2 replica whose pair is joined at a third of the H100's 900 GB/s (a 4-GPU HGX board): the all-reduces of every
+    // iteration take longer, so TTFT and TPOT rise and the rest stays; the JSON and the table name the link.
+    [Fact]
+    public void Simulate_InterconnectGbps_SlowsTheTensorParallelIterationsAndIsReported()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "arrival_s,input_tokens,output_tokens\n0,100,5\n");
+            string[] args = ["cost", "simulate", "--model", "llama-3.1-8b", "--gpu", "H100-SXM", "--gpus", "2", "--tp", "2", "--trace", file];
+            var (fullCode, fullOutput, fullError) = CliRunner.Run([.. args, "--json"]);
+            var (pairCode, pairOutput, pairError) = CliRunner.Run([.. args, "--interconnect-gbps", "300", "--json"]);
+            var (tableCode, tableOutput, tableError) = CliRunner.Run([.. args, "--interconnect-gbps", "300"]);
+
+            Assert.True(fullCode == 0, fullError);
+            Assert.True(pairCode == 0, pairError);
+            Assert.True(tableCode == 0, tableError);
+            using var full = JsonDocument.Parse(fullOutput);
+            using var pair = JsonDocument.Parse(pairOutput);
+            Assert.False(full.RootElement.GetProperty("deployment").TryGetProperty("interconnectGbPerSecond", out _));
+            Assert.Equal(300, pair.RootElement.GetProperty("deployment").GetProperty("interconnectGbPerSecond").GetDouble(), 1e-9);
+            Assert.True(pair.RootElement.GetProperty("tpotMeanSeconds").GetDouble() > full.RootElement.GetProperty("tpotMeanSeconds").GetDouble());
+            Assert.True(pair.RootElement.GetProperty("ttftMeanSeconds").GetDouble() > full.RootElement.GetProperty("ttftMeanSeconds").GetDouble());
+            Assert.Equal(full.RootElement.GetProperty("iterations").GetInt64(), pair.RootElement.GetProperty("iterations").GetInt64());
+            Assert.Contains("300 GB/s between GPUs", tableOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-300")]
+    [InlineData("NaN")]
+    public void Simulate_InterconnectGbpsNotPositive_ExitsWithCode2AndOneLine(string value)
+    {
+        var (exitCode, output, error) = CliRunner.Run([.. s_simulate, "--interconnect-gbps", value, "--json"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("--interconnect-gbps", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Fact]
     public void Simulate_WithoutStream_TableIsUnchangedAndStreamNamesItself()
     {

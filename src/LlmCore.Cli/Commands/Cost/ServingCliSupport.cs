@@ -71,6 +71,7 @@ internal static class ServingCliSupport
         tokenBudget = d.TokenBudget,
         kvCachePrecision = Precision(d.EffectiveKvCachePrecision),
         model = d.Model.Name,
+        interconnectGbPerSecond = d.InterconnectBytesPerSecond / 1e9,
     };
 
     public static string Describe(ServingDeployment d)
@@ -78,7 +79,8 @@ internal static class ServingCliSupport
         var shape = d.PipelineParallel > 1 ? $"TP{d.TensorParallel}·PP{d.PipelineParallel}" : $"TP{d.TensorParallel}";
         var replicas = d.PrefillReplicas is { } p ? $"{p} prefill + {d.Replicas - p} decode" : $"{d.Replicas}";
         var streamed = d.StreamTokens ? ", streamed" : string.Empty;
-        return $"{replicas} × {shape} {d.Gpu} ({d.GpuCount} GPUs), {Precision(d.WeightPrecision)}, batch ≤ {d.MaxBatch}, {d.TokenBudget}-token budget{streamed}";
+        var link = d.InterconnectBytesPerSecond is { } bytes ? string.Create(CultureInfo.InvariantCulture, $", {bytes / 1e9:G4} GB/s between GPUs") : string.Empty;
+        return $"{replicas} × {shape} {d.Gpu} ({d.GpuCount} GPUs), {Precision(d.WeightPrecision)}, batch ≤ {d.MaxBatch}, {d.TokenBudget}-token budget{streamed}{link}";
     }
 
     public static string Seconds(double seconds) => seconds switch

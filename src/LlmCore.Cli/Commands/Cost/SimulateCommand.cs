@@ -39,6 +39,7 @@ internal static class SimulateCommand
         var tokenBudget = new Option<int>("--token-budget") { Description = "Tokens per iteration (chunked-prefill chunk size).", DefaultValueFactory = _ => 2048 };
         var batching = new Option<string>("--batching") { Description = "chunked-prefill (default) or prefill-first.", DefaultValueFactory = _ => "chunked-prefill" };
         var admission = new Option<string>("--admission") { Description = "reserve-prompt (default; preempts and recomputes when the KV cache runs out) or reserve-full (never preempts).", DefaultValueFactory = _ => "reserve-prompt" };
+        var interconnect = new Option<double?>("--interconnect-gbps") { Description = "GPU-to-GPU bandwidth within a replica in GB/s (bidirectional), for boards that join each pair of GPUs by only part of the links, e.g. 300 on a 4-GPU HGX H100 board (default: the GPU's own figure)." };
         var routing = new Option<string>("--routing") { Description = "least-outstanding (default) or round-robin.", DefaultValueFactory = _ => "least-outstanding" };
         var ttft = new Option<double?>("--ttft-p99") { Description = "TTFT target in seconds, for goodput (with --tpot-p99)." };
         var tpot = new Option<double?>("--tpot-p99") { Description = "TPOT target in seconds, for goodput (with --ttft-p99)." };
@@ -48,7 +49,7 @@ internal static class SimulateCommand
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("simulate", "Simulate one serving deployment request by request: throughput, TTFT/TPOT percentiles, KV-cache use, preemptions and cost.");
-        foreach (var option in new Option[] { model, gpu, gpus, tp, pp, precision, rate, input, output, requests, trace, seed, stream, disaggregated, prefillReplicas, maxBatch, tokenBudget, batching, admission, routing, ttft, tpot, price, plot, catalog, maxRequests })
+        foreach (var option in new Option[] { model, gpu, gpus, tp, pp, precision, rate, input, output, requests, trace, seed, stream, disaggregated, prefillReplicas, maxBatch, tokenBudget, batching, admission, routing, interconnect, ttft, tpot, price, plot, catalog, maxRequests })
         {
             command.Options.Add(option);
         }
@@ -70,6 +71,12 @@ internal static class SimulateCommand
 
             CostCliSupport.RequirePositive(parseResult.GetValue(maxBatch), "--max-batch");
             CostCliSupport.RequirePositive(parseResult.GetValue(tokenBudget), "--token-budget");
+            var interconnectGbps = parseResult.GetValue(interconnect);
+            if (interconnectGbps is { } gbps)
+            {
+                CostCliSupport.RequirePositive(gbps, "--interconnect-gbps", 1e6);
+            }
+
             CostCliSupport.RequirePrice(parseResult.GetValue(price));
             var slo = ServingCliSupport.ParseSlo(parseResult.GetValue(ttft), parseResult.GetValue(tpot), required: false);
             var workload = BuildWorkload(parseResult, trace, rate, input, output, requests, maxRequests, seed);
@@ -85,6 +92,7 @@ internal static class SimulateCommand
                 Routing = ParseRouting(parseResult.GetValue(routing)),
                 StreamTokens = parseResult.GetValue(stream),
                 PricePerGpuHourUsd = parseResult.GetValue(price),
+                InterconnectBytesPerSecond = interconnectGbps * 1e9,
             };
             var tensor = parseResult.GetValue(tp) ?? DefaultTensorParallel(simulator, template, total, workload);
             CostCliSupport.RequirePositive(tensor, "--tp");
