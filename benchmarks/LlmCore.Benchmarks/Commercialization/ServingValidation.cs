@@ -59,8 +59,7 @@ internal static class ServingValidation
                     ("1 replica", r.Deployment with { Replicas = 1 }, perReplica),
                 })
                 {
-                    var queries = (int)Math.Round(r.Queries * rate / r.Rate);
-                    var result = simulator.Simulate(deployment, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, OutputLengths(r.OutputMean), seed: 1), Quiet());
+                    var result = AtRate(simulator, deployment, rate, (int)Math.Round(r.Queries * rate / r.Rate), r.OutputMean);
                     output.WriteLine(string.Create(s_inv, $"{r.Name} ({r.Deployment.Gpu}), {label}, {rate:G4} req/s: mean TTFT {result.Ttft.Mean:F4} s, mean TPOT {result.Tpot.Mean:F4} s, TTFT/TPOT {result.Ttft.Mean / result.Tpot.Mean:F2}"));
                 }
             }
@@ -84,7 +83,7 @@ internal static class ServingValidation
             output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var r in ReferenceServerRuns())
             {
-                var result = simulator.Simulate(r.Deployment, ServingWorkload.Poisson(r.Rate, r.Queries, MlPerfOpenOrca.Input, OutputLengths(r.OutputMean), seed: 1), Quiet());
+                var result = AtRate(simulator, r.Deployment, r.Rate, r.Queries, r.OutputMean);
                 var (ttft, tpot) = published[r.Name];
                 string Cell(double measured, double simulated) => string.Create(s_inv, $"{measured:F3} / {simulated:F3} ({simulated / measured:F2})");
                 output.WriteLine($"| {r.Name} | {Cell(ttft[0], result.Ttft.P50)} | {Cell(ttft[1], result.Ttft.P90)} | {Cell(ttft[2], result.Ttft.P99)} | {Cell(tpot[0], result.Tpot.P50)} | {Cell(tpot[1], result.Tpot.P90)} | {Cell(tpot[2], result.Tpot.P99)} |");
@@ -129,12 +128,11 @@ internal static class ServingValidation
         {
             // The Server deployments stream every token (MlPerfLlama2Submissions); the Offline runs above return whole responses.
             var streaming = deployment with { Efficiency = StreamingOverride(deployment.Gpu) };
-            ServingSimulationResult SimulateCount(double r, int count) => simulator.Simulate(
+            ServingSimulationResult Simulate(double r, double seconds) => simulator.Simulate(
                 streaming,
-                ServingWorkload.Poisson(r, count, MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1),
+                ServingWorkload.Poisson(r, (int)Math.Ceiling(r * seconds), MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1),
                 Quiet() with { Slo = ServingSlo.MlPerfLlama2Server });
-            ServingSimulationResult Simulate(double r, double seconds) => SimulateCount(r, (int)Math.Ceiling(r * seconds));
-            var at = SimulateCount(rate, queries);
+            var at = AtRate(simulator, deployment, rate, queries, outputMean);
             var low = rate * 0.5;
             var high = rate * 2.0;
             while (Simulate(high, MlPerfOpenOrca.MinDurationSeconds).MeetsSlo == true)
@@ -171,9 +169,8 @@ internal static class ServingValidation
         // 1,000-W) systems, Juniper's 16- and 32-GPU runs (several nodes over a network), H100-NVL and PCIe boards.
         foreach (var (name, deployment, rate, tokens, ttft, tpot, outputMean, latency, queries) in offlineOnly ? [] : HeldOutServerRuns())
         {
-            var streaming = deployment with { Efficiency = StreamingOverride(deployment.Gpu) };
-            var at = simulator.Simulate(streaming, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1), Quiet());
-            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, streaming, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "held out");
+            var at = AtRate(simulator, deployment, rate, queries, outputMean);
+            Row(output, $"MLPerf v4.1 Server, {name}: iteration time (s) of the measured batch vs mean TPOT", tpot, OperatingPointIterationSeconds(simulator, deployment with { Efficiency = StreamingOverride(deployment.Gpu) }, tokens / outputMean * latency, tokens / outputMean, tpot, outputMean), "held out");
             Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TTFT (s) at {rate} req/s"), ttft, at.Ttft.Mean, "held out");
             Row(output, string.Create(s_inv, $"MLPerf v4.1 Server, {name}: mean TPOT (s) at {rate} req/s"), tpot, at.Tpot.Mean, "held out");
         }
@@ -270,6 +267,11 @@ internal static class ServingValidation
         double.TryParse(Environment.GetEnvironmentVariable("LLMCORE_SERVING_STREAMING_US"), NumberStyles.Float, s_inv, out var us) && us >= 0
             ? ServingCalibration.For(gpu) with { StreamingSecondsPerSequence = us * 1e-6 }
             : null;
+
+    /// <summary>A run's Server scenario: Poisson arrivals at <paramref name="rate"/> for <paramref name="queries"/> queries
+    /// of MLPerf's prompt length and the run's mean output, seed 1 (the tests' seed), with the streaming-cost override if set.</summary>
+    private static ServingSimulationResult AtRate(ServingSimulator simulator, ServingDeployment deployment, double rate, int queries, int outputMean) =>
+        simulator.Simulate(deployment with { Efficiency = StreamingOverride(deployment.Gpu) }, ServingWorkload.Poisson(rate, queries, MlPerfOpenOrca.Input, OutputLengths(outputMean), seed: 1), Quiet());
 
     private static ServingSimulationOptions Quiet() => new() { RecordRequestOutcomes = false };
 
