@@ -54,8 +54,9 @@ internal static class ServingValidation
                 var perReplica = r.Rate / r.Deployment.Replicas;
                 foreach (var (label, deployment, rate) in new[]
                 {
-                    ($"{r.Deployment.Replicas} replicas, fewest in flight", r.Deployment, r.Rate),
+                    ($"{r.Deployment.Replicas} replicas, fewest in flight", r.Deployment with { Routing = RoutingPolicy.LeastOutstandingRequests }, r.Rate),
                     ($"{r.Deployment.Replicas} replicas, round robin", r.Deployment with { Routing = RoutingPolicy.RoundRobin }, r.Rate),
+                    ($"{r.Deployment.Replicas} replicas, shared queue", r.Deployment with { Routing = RoutingPolicy.SharedQueue }, r.Rate),
                     ("1 replica", r.Deployment with { Replicas = 1 }, perReplica),
                 })
                 {

@@ -190,7 +190,7 @@ public sealed record ServingDeployment
 
         if (!Enum.IsDefined(Routing))
         {
-            throw new ArgumentOutOfRangeException(nameof(Routing), Routing, "must be LeastOutstandingRequests or RoundRobin.");
+            throw new ArgumentOutOfRangeException(nameof(Routing), Routing, "must be LeastOutstandingRequests, RoundRobin or SharedQueue.");
         }
 
         if (PrefillReplicas is { } prefill)

@@ -26,6 +26,17 @@ public enum RoutingPolicy
 
     /// <summary>Replicas in turn, regardless of their load.</summary>
     RoundRobin = 1,
+
+    /// <summary>
+    /// No router: requests wait in one queue shared by the replicas (of the pool, when serving is disaggregated), and a
+    /// replica takes the waiting requests, oldest first, when it plans its next iteration, as many as its batch has
+    /// room for (<see cref="ServingDeployment.MaxBatch"/> less the requests it holds); an idle replica takes them at
+    /// once (the lowest index first). So a request goes to whichever replica begins an iteration first after it
+    /// arrives. This is how NVIDIA's MLPerf Inference harness serves a model that needs no tensor or pipeline
+    /// parallelism: one process, one request queue, and one TensorRT-LLM batch manager per GPU that pulls new work at
+    /// the start of each step (docs/commercialization.md, "Routing").
+    /// </summary>
+    SharedQueue = 2,
 }
 
 /// <summary>When a replica admits a waiting request into its running batch (KV-cache admission control).</summary>

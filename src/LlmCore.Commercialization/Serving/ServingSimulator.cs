@@ -36,6 +36,9 @@ namespace LlmCore.Commercialization.Serving;
 /// <para><b>Disaggregation.</b> Prefill replicas emit the first token and hand the request off; its KV cache (cached tokens ×
 /// K bytes) moves in bytes / <see cref="ServingDeployment.KvTransferBytesPerSecond"/> seconds (transfers do not contend);
 /// the router then places it on a decode replica, where it waits for admission like any request.</para>
+/// <para><b>Routing</b> (<see cref="ServingDeployment.Routing"/>): to the replica with the fewest requests waiting or running,
+/// or in turn; or, with <see cref="RoutingPolicy.SharedQueue"/>, no router: arrivals wait in one queue per pool and a
+/// replica takes the oldest, as many as its batch has room for, whenever it plans an iteration (an idle one at once).</para>
 /// <para><b>Front batcher</b> (<see cref="ServingDeployment.FrontBatcher"/>, optional): arrivals wait in a batcher that
 /// releases them together to one replica when it holds <see cref="RequestBatcher.MaxRequests"/> or its timeout has
 /// passed since the previous release (AMD's MLPerf harness); TTFT includes the wait.</para>
@@ -168,6 +171,11 @@ public sealed class ServingSimulator : IServingSimulator
         private readonly List<KvCacheSample> _samples = [];
         private readonly List<int> _toStart = [];
         private readonly List<int> _batched = [];
+
+        /// <summary>Under <see cref="RoutingPolicy.SharedQueue"/>, the requests waiting for a replica of the front pool
+        /// (every replica when serving is aggregated, else the prefill replicas) and of the decode pool.</summary>
+        private readonly IndexDeque? _sharedFront;
+        private readonly IndexDeque? _sharedDecode;
         private readonly RequestBatcher? _batcher;
         private readonly bool[] _marked;
         private readonly int _prefillCount;
@@ -208,6 +216,12 @@ public sealed class ServingSimulator : IServingSimulator
             _transferBytesPerSecond = deployment.KvTransferBytesPerSecond ?? (ServingDeployment.DefaultKvTransferBytesPerSecondPerGpu * deployment.GpusPerReplica);
             _capacityBlocks = model.KvCapacityBlocks * _replicas.Length;
             _batcher = deployment.FrontBatcher;
+            if (deployment.Routing == RoutingPolicy.SharedQueue)
+            {
+                _sharedFront = new IndexDeque();
+                _sharedDecode = _prefillCount > 0 ? new IndexDeque() : null;
+            }
+
             _lastTime = _r.Arrival[0];
             _nextSample = _r.Arrival[0];
         }
@@ -250,9 +264,16 @@ public sealed class ServingSimulator : IServingSimulator
                 else if (tTransfer == next)
                 {
                     var request = _transfers.Dequeue();
-                    var target = Route(_prefillCount, _replicas.Length, ref _roundRobinDecode);
-                    _replicas[target].Enqueue(request);
-                    MarkToStart(target);
+                    if (_sharedDecode is not null)
+                    {
+                        Share(_sharedDecode, request, _prefillCount, _replicas.Length);
+                    }
+                    else
+                    {
+                        var target = Route(_prefillCount, _replicas.Length, ref _roundRobinDecode);
+                        _replicas[target].Enqueue(request);
+                        MarkToStart(target);
+                    }
                 }
                 else if (tRelease == next)
                 {
@@ -261,6 +282,10 @@ public sealed class ServingSimulator : IServingSimulator
                 else if (_batcher is not null)
                 {
                     Batch(_nextArrival++, now);
+                }
+                else if (_sharedFront is not null)
+                {
+                    Share(_sharedFront, _nextArrival++, 0, FrontPoolEnd);
                 }
                 else
                 {
@@ -353,6 +378,41 @@ public sealed class ServingSimulator : IServingSimulator
             };
         }
 
+        /// <summary>The end of the replicas that take arrivals: the prefill replicas, or every replica.</summary>
+        private int FrontPoolEnd => _prefillCount > 0 ? _prefillCount : _replicas.Length;
+
+        /// <summary>Puts a request in a pool's shared queue and marks the pool's idle replicas to plan (in index order,
+        /// after the instant's events: the first that has room takes it).</summary>
+        private void Share(IndexDeque queue, int request, int from, int to)
+        {
+            queue.PushBack(request);
+            for (var i = from; i < to; i++)
+            {
+                if (_inFlight[i] is null)
+                {
+                    MarkToStart(i);
+                }
+            }
+        }
+
+        /// <summary>Moves the oldest requests of the replica's shared queue into its own queue, as many as its batch
+        /// has room for (the batch limit less the requests it holds).</summary>
+        private void Pull(int replica)
+        {
+            var queue = replica < _prefillCount || _prefillCount == 0 ? _sharedFront : _sharedDecode;
+            if (queue is null)
+            {
+                return;
+            }
+
+            var engine = _replicas[replica];
+            var room = Math.Min(queue.Count, _deployment.MaxBatch - engine.Outstanding);
+            for (var i = 0; i < room; i++)
+            {
+                engine.Enqueue(queue.PopFront());
+            }
+        }
+
         private int RouteArrival() => _prefillCount > 0
             ? Route(0, _prefillCount, ref _roundRobinPrefill)
             : Route(0, _replicas.Length, ref _roundRobinPrefill);
@@ -380,14 +440,25 @@ public sealed class ServingSimulator : IServingSimulator
             do
             {
                 var take = Math.Min(max, _batched.Count);
-                var target = RouteArrival();
-                for (var i = 0; i < take; i++)
+                if (_sharedFront is not null)
                 {
-                    _replicas[target].Enqueue(_batched[i]);
+                    for (var i = 0; i < take; i++)
+                    {
+                        Share(_sharedFront, _batched[i], 0, FrontPoolEnd);
+                    }
+                }
+                else
+                {
+                    var target = RouteArrival();
+                    for (var i = 0; i < take; i++)
+                    {
+                        _replicas[target].Enqueue(_batched[i]);
+                    }
+
+                    MarkToStart(target);
                 }
 
                 _batched.RemoveRange(0, take);
-                MarkToStart(target);
             }
             while (_batched.Count >= max);
 
@@ -438,7 +509,13 @@ public sealed class ServingSimulator : IServingSimulator
 
         private void StartIfIdle(int replica, double now)
         {
-            if (_inFlight[replica] is not null || !_replicas[replica].HasWork)
+            if (_inFlight[replica] is not null)
+            {
+                return;
+            }
+
+            Pull(replica);
+            if (!_replicas[replica].HasWork)
             {
                 return;
             }

@@ -143,6 +143,30 @@ public class ServingCommandsTests
         }
     }
 
+    // --routing shared-queue: no router, the replicas take waiting requests as they start iterations. Two replicas of an
+    // 8B model at 10 requests/s: the JSON names the policy (the default names least-outstanding), and every request is
+    // served. A value outside the three exits 2 naming the option.
+    [Fact]
+    public void Simulate_RoutingSharedQueue_IsAcceptedAndReported()
+    {
+        var (defaultCode, defaultOutput, defaultError) = CliRunner.Run([.. s_simulate, "--json"]);
+        var (sharedCode, sharedOutput, sharedError) = CliRunner.Run([.. s_simulate, "--routing", "shared-queue", "--json"]);
+        var (badCode, badOutput, badError) = CliRunner.Run([.. s_simulate, "--routing", "random", "--json"]);
+
+        Assert.True(defaultCode == 0, defaultError);
+        Assert.True(sharedCode == 0, sharedError);
+        using var routed = JsonDocument.Parse(defaultOutput);
+        using var shared = JsonDocument.Parse(sharedOutput);
+        Assert.Equal("least-outstanding", routed.RootElement.GetProperty("deployment").GetProperty("routing").GetString());
+        Assert.Equal("shared-queue", shared.RootElement.GetProperty("deployment").GetProperty("routing").GetString());
+        Assert.Equal(300, shared.RootElement.GetProperty("completed").GetInt32());
+        Assert.Equal(2, badCode);
+        Assert.Empty(badOutput);
+        Assert.Contains("--routing", badError, StringComparison.Ordinal);
+        Assert.Contains("shared-queue", badError, StringComparison.Ordinal);
+        Assert.Single(badError.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-300")]

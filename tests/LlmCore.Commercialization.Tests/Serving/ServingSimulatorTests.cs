@@ -321,6 +321,84 @@ public class ServingSimulatorTests
         Assert.Equal([0, 1, 0, 1], replicas);
     }
 
+    // Shared queue against the router, hand-computed. A (100, 5) arrives at 0 and B (100, 5) at 0.001: each finds an idle
+    // replica (A replica 0, B replica 1; both policies agree). Replica 0: prefill 0–0.002004, first decode (c + 1 = 101)
+    // 2e-3 + 4e-8·101 = 0.00200404 s, to 0.00400804. Replica 1: prefill 0.001–0.003004. C (100, 2) arrives at 0.0025,
+    // when both are busy with one request each.
+    // Shared queue: C waits in the queue and replica 1, the first to start an iteration (0.003004), takes it: B's first
+    // decode (101 keys) and C's prefill run together, T = 101 tokens: linear max(2·1e9·101/1e14 = 2.02e-3, 2e-3) = 2.02e-3;
+    // attention memory 40,000·(100 written + 101 read)/1e12 = 8.04e-6 against compute 4·10·1000·(5,050 + 101)/1e14 =
+    // 2.0604e-6 → 8.04e-6; first token at 0.003004 + 0.00202804, TTFT 0.00253204 s.
+    // Fewest outstanding: a tie (one each) goes to replica 0, whose decode ends at 0.00400804; then A's second decode
+    // (102 keys) with C's prefill: 2.02e-3 + 40,000·(100 + 102)/1e12 = 0.00202808 s; TTFT 0.00603612 − 0.0025 = 0.00353612 s.
+    [Fact]
+    public void Simulate_SharedQueue_TheFirstReplicaToStartAnIterationTakesTheRequest()
+    {
+        var simulator = new ServingSimulator(Catalog());
+        var workload = new ServingWorkload([new ServingRequest(0, 100, 5), new ServingRequest(0.001, 100, 5), new ServingRequest(0.0025, 100, 2)]);
+
+        var shared = simulator.Simulate(Deployment(2) with { Routing = RoutingPolicy.SharedQueue }, workload).RequestOutcomes;
+        var routed = simulator.Simulate(Deployment(2), workload).RequestOutcomes;
+
+        Assert.Equal([0, 1, 1], shared.Select(static o => o.Replica));
+        Assert.Equal(0.00253204, shared[2].TtftSeconds, Tolerance);
+        Assert.Equal([0, 1, 0], routed.Select(static o => o.Replica));
+        Assert.Equal(0.00353612, routed[2].TtftSeconds, Tolerance);
+    }
+
+    // A replica takes only what its batch has room for (the batch limit less the requests it holds). Batch limit 1, two
+    // replicas, three requests (100, 5) at 0: replica 0 takes A, replica 1 takes B (the lowest index first), C waits in the
+    // queue. Both finish at 0.002004 + 0.0080164 = 0.0100204 s; replica 0 plans first and takes C, whose prefill alone takes
+    // 0.002004 s: TTFT 0.0120244 s.
+    [Fact]
+    public void Simulate_SharedQueue_TakesOnlyWhatTheBatchHasRoomFor()
+    {
+        var simulator = new ServingSimulator(Catalog());
+        var deployment = Deployment(2) with { Routing = RoutingPolicy.SharedQueue, MaxBatch = 1 };
+
+        var outcomes = simulator.Simulate(deployment, AtZero((100, 5), (100, 5), (100, 5))).RequestOutcomes;
+
+        Assert.Equal([0, 1, 0], outcomes.Select(static o => o.Replica));
+        Assert.Equal(0.002004, outcomes[0].TtftSeconds, Tolerance);
+        Assert.Equal(0.002004, outcomes[1].TtftSeconds, Tolerance);
+        Assert.Equal(0.0100204 + 0.002004, outcomes[2].TtftSeconds, Tolerance);
+    }
+
+    // Behind a front batcher (two requests or 1 s) the released batches join the shared queue. Three requests (100, 5) at 0:
+    // the first two leave at once and idle replica 0 takes both (room for 64): one iteration of two prefills, TTFT 0.004008 s.
+    // The third leaves at the deadline, 1 s; both replicas are idle again and replica 0 takes it: TTFT 1 + 0.002004 s.
+    [Fact]
+    public void Simulate_SharedQueue_BehindAFrontBatcher_TakesTheReleasedBatches()
+    {
+        var simulator = new ServingSimulator(Catalog());
+        var deployment = Deployment(2) with { Routing = RoutingPolicy.SharedQueue, FrontBatcher = new RequestBatcher(2, 1.0) };
+
+        var outcomes = simulator.Simulate(deployment, AtZero((100, 5), (100, 5), (100, 5))).RequestOutcomes;
+
+        Assert.Equal([0, 0, 0], outcomes.Select(static o => o.Replica));
+        Assert.Equal(0.004008, outcomes[0].TtftSeconds, Tolerance);
+        Assert.Equal(0.004008, outcomes[1].TtftSeconds, Tolerance);
+        Assert.Equal(1.002004, outcomes[2].TtftSeconds, Tolerance);
+    }
+
+    // With one replica (or one per pool when disaggregated) there is nothing to route: the shared queue gives exactly the
+    // outcomes of the router, for a seeded Poisson stream that queues and preempts.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Simulate_SharedQueue_OneReplicaPerPool_EqualsTheRouter(bool disaggregated)
+    {
+        var simulator = new ServingSimulator(Catalog(kvTokens: 2_000));
+        var deployment = disaggregated ? Deployment(2) with { PrefillReplicas = 1 } : Deployment();
+        var workload = ServingWorkload.Poisson(400, 300, TokenLengths.Uniform(50, 400), TokenLengths.Uniform(2, 60), seed: 7);
+
+        var routed = simulator.Simulate(deployment, workload);
+        var shared = simulator.Simulate(deployment with { Routing = RoutingPolicy.SharedQueue }, workload);
+
+        Assert.Equal(routed.RequestOutcomes, shared.RequestOutcomes);
+        Assert.True(routed.Preemptions > 0 || routed.Ttft.P99 > 5 * routed.Ttft.P50, "the stream should queue");
+    }
+
     [Fact]
     public void Simulate_PrefillFirst_RunsPrefillsWithoutDecodes()
     {

@@ -72,6 +72,15 @@ internal static class ServingCliSupport
         kvCachePrecision = Precision(d.EffectiveKvCachePrecision),
         model = d.Model.Name,
         interconnectGbPerSecond = d.InterconnectBytesPerSecond / 1e9,
+        routing = RoutingName(d.Routing),
+    };
+
+    /// <summary>The CLI's name of a routing policy (the values of <c>cost simulate --routing</c>).</summary>
+    public static string RoutingName(RoutingPolicy routing) => routing switch
+    {
+        RoutingPolicy.RoundRobin => "round-robin",
+        RoutingPolicy.SharedQueue => "shared-queue",
+        _ => "least-outstanding",
     };
 
     public static string Describe(ServingDeployment d)

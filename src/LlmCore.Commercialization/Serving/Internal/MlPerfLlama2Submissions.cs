@@ -15,12 +15,30 @@ internal static class MlPerfLlama2Submissions
     /// A TensorRT-LLM submission of NVIDIA's harness (also Fujitsu's): FP8 weights and KV cache, in-flight batching with
     /// <c>max_num_tokens</c> 4,096, the <c>max_util</c> capacity scheduler (the default of <c>trtllm_batch_sched_policy</c>
     /// in closed/NVIDIA/code/harness/harness_llm/main_llm.cc; no config overrides it), which admits while KV blocks are
-    /// free and pauses requests when they run out, and the load-balancing traffic distribution (the default policy 2: the
-    /// group with the fewest requests in flight). Context chunking is off in that harness (llm_core.cc), but every prompt
+    /// free and pauses requests when they run out. Context chunking is off in that harness (llm_core.cc), but every prompt
     /// (≤ 1,021 tokens) fits the 4,096-token budget, so only the split of a prompt over two iterations differs.
     /// </summary>
+    /// <remarks>
+    /// Routing follows how the harness is launched (closed/NVIDIA/code/common/harness.py,
+    /// <c>_construct_terminal_command</c>: <c>mpirun</c> with one rank per GPU plus one for loadgen only when TP or PP
+    /// exceeds 1). With TP &gt; 1 (main_llm.cc, multi-process) loadgen's process sends each query to the inference group
+    /// with the fewest transactions in flight (llm_server.cc, <c>LLMServerLoadGen::getNextQueueIdx</c> under the default
+    /// <c>traffic_distribution_policy</c> 2, <c>getLeastBusyIdx</c>): <see cref="RoutingPolicy.LeastOutstandingRequests"/>.
+    /// With TP 1 the harness is one process (<c>LLMServerLeader</c>): <c>IssueQuery</c> appends every query to one request
+    /// queue (there is one while <c>server_num_issue_query_threads</c> is 0, as in every v4.1 Llama-2-70B run's detail log),
+    /// and each GPU's TensorRT-LLM batch manager takes waiting queries from it through its request callback
+    /// (<c>LLMCore::getInferenceRequest</c>, up to the room in its batch) when it starts a step:
+    /// <see cref="RoutingPolicy.SharedQueue"/>.
+    /// </remarks>
     public static ServingDeployment Nvidia(string gpu, int tp, int replicas, int maxBatch) =>
-        new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas) { WeightPrecision = NumericPrecision.Fp8, MaxBatch = maxBatch, TokenBudget = 4096, Admission = AdmissionPolicy.ReservePrompt };
+        new(ModelPresets.Llama2_70B, gpu, tp, 1, replicas)
+        {
+            WeightPrecision = NumericPrecision.Fp8,
+            MaxBatch = maxBatch,
+            TokenBudget = 4096,
+            Admission = AdmissionPolicy.ReservePrompt,
+            Routing = tp == 1 ? RoutingPolicy.SharedQueue : RoutingPolicy.LeastOutstandingRequests,
+        };
 
     /// <summary>
     /// <see cref="Nvidia"/> in the Server scenario: the harness streams every token (main_llm.cc sets streaming from
