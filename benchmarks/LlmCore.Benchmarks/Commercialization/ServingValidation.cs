@@ -46,7 +46,8 @@ internal static class ServingValidation
         }
 
         // LLMCORE_SERVING_VALIDATION=routing prints mean TTFT ÷ mean TPOT of the H100 and H200 reference deployments under
-        // the harness's router (fewest requests in flight), under round robin, and for one replica at the same load per replica.
+        // each routing policy (the multi-process harness's fewest in flight, which the H100 run used; round robin; the shared
+        // queue of the one-process harness, which the H200 run used), and for one replica at the same load per replica.
         if (part == "routing")
         {
             foreach (var r in ReferenceServerRuns().Where(static r => r.Deployment.Gpu is "H100-SXM" or "H200"))
