@@ -34,7 +34,7 @@ public enum RoutingPolicy
     /// once (the lowest index first). So a request goes to whichever replica begins an iteration first after it
     /// arrives. This is how NVIDIA's MLPerf Inference harness serves a model that needs no tensor or pipeline
     /// parallelism: one process, one request queue, and one TensorRT-LLM batch manager per GPU that pulls new work at
-    /// the start of each step (docs/commercialization.md, "Routing").
+    /// the start of each step (docs/commercialization.md, "How the harness routes").
     /// </summary>
     SharedQueue = 2,
 }
