@@ -171,6 +171,7 @@ public sealed class DeploymentSearch : IDeploymentSearch
                                         MaxBatch = maxBatch,
                                         TokenBudget = budget,
                                         Admission = request.Admission,
+                                        Routing = request.Routing,
                                         StreamTokens = request.StreamTokens,
                                         PrefillReplicas = disaggregated ? 1 : null,
                                         PricePerGpuHourUsd = request.PricePerGpuHourUsd ?? GpuPrices.For(gpu.Name),

@@ -106,9 +106,14 @@ public sealed record DeploymentSearchRequest
     /// <value>The default value is <see langword="null"/>.</value>
     public double? PricePerGpuHourUsd { get; init; }
 
-    /// <summary>Gets the scheduler settings every candidate shares (admission, batching and routing policies).</summary>
-    /// <value>The default value is <see cref="AdmissionPolicy.ReservePrompt"/>, <see cref="BatchingPolicy.ChunkedPrefill"/>, <see cref="RoutingPolicy.LeastOutstandingRequests"/>.</value>
+    /// <summary>Gets the admission policy every candidate shares.</summary>
+    /// <value>The default value is <see cref="AdmissionPolicy.ReservePrompt"/>.</value>
     public AdmissionPolicy Admission { get; init; } = AdmissionPolicy.ReservePrompt;
+
+    /// <summary>Gets how requests reach the replicas of every candidate: a router, or a queue the replicas pull from
+    /// (<see cref="RoutingPolicy.SharedQueue"/>, as a server whose engines take work when they start a step).</summary>
+    /// <value>The default value is <see cref="RoutingPolicy.LeastOutstandingRequests"/>.</value>
+    public RoutingPolicy Routing { get; init; } = RoutingPolicy.LeastOutstandingRequests;
 
     /// <summary>Gets whether every candidate streams each generated token to the client (<see cref="ServingDeployment.StreamTokens"/>),
     /// paying <see cref="ServingEfficiency.StreamingSecondsPerSequence"/> per running sequence in every iteration, as an online
@@ -145,6 +150,16 @@ public sealed record DeploymentSearchRequest
         }
 
         Guard.Price(PricePerGpuHourUsd);
+        if (!Enum.IsDefined(Admission))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Admission), Admission, "must be ReservePrompt or ReserveFullSequence.");
+        }
+
+        if (!Enum.IsDefined(Routing))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Routing), Routing, "must be LeastOutstandingRequests, RoundRobin or SharedQueue.");
+        }
+
         foreach (var p in Precisions)
         {
             if (!Enum.IsDefined(p))

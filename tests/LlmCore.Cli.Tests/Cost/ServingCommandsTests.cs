@@ -143,15 +143,18 @@ public class ServingCommandsTests
         }
     }
 
-    // --routing shared-queue: no router, the replicas take waiting requests as they start iterations. Two replicas of an
-    // 8B model at 10 requests/s: the JSON names the policy (the default names least-outstanding), and every request is
-    // served. A value outside the three exits 2 naming the option.
-    [Fact]
-    public void Simulate_RoutingSharedQueue_IsAcceptedAndReported()
+    // --routing shared-queue: no router, the replicas take waiting requests as they start iterations (cost serve simulates
+    // every candidate so). The JSON's deployment names the policy (without the option, least-outstanding); every simulated
+    // request is served; a value outside the three exits 2 naming the option and the values.
+    [Theory]
+    [InlineData("simulate")]
+    [InlineData("serve")]
+    public void Routing_SharedQueue_IsUsedAndReported_AndABadValueExitsWithCode2(string command)
     {
-        var (defaultCode, defaultOutput, defaultError) = CliRunner.Run([.. s_simulate, "--json"]);
-        var (sharedCode, sharedOutput, sharedError) = CliRunner.Run([.. s_simulate, "--routing", "shared-queue", "--json"]);
-        var (badCode, badOutput, badError) = CliRunner.Run([.. s_simulate, "--routing", "random", "--json"]);
+        var args = command == "simulate" ? s_simulate : s_serve;
+        var (defaultCode, defaultOutput, defaultError) = CliRunner.Run([.. args, "--json"]);
+        var (sharedCode, sharedOutput, sharedError) = CliRunner.Run([.. args, "--routing", "shared-queue", "--json"]);
+        var (badCode, badOutput, badError) = CliRunner.Run([.. args, "--routing", "random", "--json"]);
 
         Assert.True(defaultCode == 0, defaultError);
         Assert.True(sharedCode == 0, sharedError);
@@ -159,7 +162,11 @@ public class ServingCommandsTests
         using var shared = JsonDocument.Parse(sharedOutput);
         Assert.Equal("least-outstanding", routed.RootElement.GetProperty("deployment").GetProperty("routing").GetString());
         Assert.Equal("shared-queue", shared.RootElement.GetProperty("deployment").GetProperty("routing").GetString());
-        Assert.Equal(300, shared.RootElement.GetProperty("completed").GetInt32());
+        if (command == "simulate")
+        {
+            Assert.Equal(300, shared.RootElement.GetProperty("completed").GetInt32());
+        }
+
         Assert.Equal(2, badCode);
         Assert.Empty(badOutput);
         Assert.Contains("--routing", badError, StringComparison.Ordinal);

@@ -120,6 +120,29 @@ public class DeploymentSearchTests
         Assert.True(whole.Tpot.Mean < streamed.Tpot.Mean, $"{whole.Tpot.Mean} against {streamed.Tpot.Mean}");
     }
 
+    // Routing reaches every candidate: with a shared queue the answer pulls from one, and a fresh simulation of it gives the
+    // p99 the search reported and meets the target.
+    [Fact]
+    public void Search_SharedQueue_SimulatesEveryCandidateWithIt()
+    {
+        var request = SmallGrid() with { Routing = RoutingPolicy.SharedQueue };
+        var result = new DeploymentSearch().Search(request);
+
+        Assert.Equal(RoutingPolicy.SharedQueue, result.Best.Deployment.Routing);
+        Assert.All(result.Pareto, static e => Assert.Equal(RoutingPolicy.SharedQueue, e.Deployment.Routing));
+        var workload = ServingWorkload.Poisson(request.RequestsPerSecond, request.SimulatedRequests, request.InputTokens, request.OutputTokens, request.Seed);
+        var check = new ServingSimulator().Simulate(result.Best.Deployment, workload);
+        Assert.Equal(result.Best.TtftP99Seconds, check.Ttft.P99);
+        Assert.True(check.Ttft.P99 <= request.Slo.TtftP99Seconds && check.Tpot.P99 <= request.Slo.TpotP99Seconds);
+    }
+
+    [Fact]
+    public void Request_UndefinedPolicies_AreRejectedByValidateNamingThem()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>("Routing", (SmallGrid() with { Routing = (RoutingPolicy)7 }).Validate);
+        Assert.Throws<ArgumentOutOfRangeException>("Admission", (SmallGrid() with { Admission = (AdmissionPolicy)7 }).Validate);
+    }
+
     [Fact]
     public void Search_SameRequest_GivesTheSameAnswer()
     {

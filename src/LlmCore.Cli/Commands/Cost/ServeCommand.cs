@@ -32,6 +32,7 @@ internal static class ServeCommand
         var requests = new Option<int>("--requests") { Description = "Requests simulated per candidate, 100 to 1,000,000 (the same seeded sample for all).", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated arrivals.", DefaultValueFactory = _ => 0 };
         var stream = ServingCliSupport.CreateStreamOption();
+        var routing = ServingCliSupport.CreateRoutingOption();
         var maxReplicas = new Option<int>("--max-replicas") { Description = "Most replicas a deployment may have.", DefaultValueFactory = _ => 256 };
         var price = CostCliSupport.CreatePriceOption();
         price.Description = "One price per GPU-hour for every GPU, US dollars (default: each GPU's dated price; see docs/commercialization.md).";
@@ -39,7 +40,7 @@ internal static class ServeCommand
         var catalog = CostCliSupport.CreateGpuCatalogOption();
 
         var command = new Command("serve", "Find the cheapest deployment (GPU, TP/PP, precision, batch, chunk, disaggregation, replicas) that meets a p99 TTFT/TPOT target at a request rate.");
-        foreach (var option in new Option[] { model, rate, input, output, ttft, tpot, gpus, precisions, noDisaggregation, requests, seed, stream, maxReplicas, price, plot, catalog })
+        foreach (var option in new Option[] { model, rate, input, output, ttft, tpot, gpus, precisions, noDisaggregation, requests, seed, stream, routing, maxReplicas, price, plot, catalog })
         {
             command.Options.Add(option);
         }
@@ -78,6 +79,7 @@ internal static class ServeCommand
                 MaxReplicas = parseResult.GetValue(maxReplicas),
                 PricePerGpuHourUsd = parseResult.GetValue(price),
                 StreamTokens = parseResult.GetValue(stream),
+                Routing = ServingCliSupport.ParseRouting(parseResult.GetValue(routing)),
             };
 
             var search = new DeploymentSearch(new ServingSimulator(gpuCatalog));

@@ -75,7 +75,23 @@ internal static class ServingCliSupport
         routing = RoutingName(d.Routing),
     };
 
-    /// <summary>The CLI's name of a routing policy (the values of <c>cost simulate --routing</c>).</summary>
+    /// <summary>The <c>--routing</c> option of <c>cost simulate</c> and <c>cost serve</c>.</summary>
+    public static Option<string> CreateRoutingOption() => new("--routing")
+    {
+        Description = "least-outstanding (default), round-robin, or shared-queue (no router: each replica takes waiting requests when it starts an iteration).",
+        DefaultValueFactory = _ => "least-outstanding",
+    };
+
+    /// <summary>Reads <c>--routing</c>; another value exits 2 naming the three.</summary>
+    public static RoutingPolicy ParseRouting(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "least-outstanding" => RoutingPolicy.LeastOutstandingRequests,
+        "round-robin" => RoutingPolicy.RoundRobin,
+        "shared-queue" => RoutingPolicy.SharedQueue,
+        _ => throw CliUsageException.ForOption("--routing", "must be least-outstanding, round-robin or shared-queue", value),
+    };
+
+    /// <summary>The CLI's name of a routing policy (the values of <c>--routing</c>).</summary>
     public static string RoutingName(RoutingPolicy routing) => routing switch
     {
         RoutingPolicy.RoundRobin => "round-robin",

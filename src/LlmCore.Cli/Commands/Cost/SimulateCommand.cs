@@ -40,7 +40,7 @@ internal static class SimulateCommand
         var batching = new Option<string>("--batching") { Description = "chunked-prefill (default) or prefill-first.", DefaultValueFactory = _ => "chunked-prefill" };
         var admission = new Option<string>("--admission") { Description = "reserve-prompt (default; preempts and recomputes when the KV cache runs out) or reserve-full (never preempts).", DefaultValueFactory = _ => "reserve-prompt" };
         var interconnect = new Option<double?>("--interconnect-gbps") { Description = "GPU-to-GPU bandwidth within a replica in GB/s (bidirectional), for boards that join each pair of GPUs by only part of the links, e.g. 300 on a 4-GPU HGX H100 board (default: the GPU's own figure)." };
-        var routing = new Option<string>("--routing") { Description = "least-outstanding (default), round-robin, or shared-queue (no router: each replica takes waiting requests when it starts an iteration).", DefaultValueFactory = _ => "least-outstanding" };
+        var routing = ServingCliSupport.CreateRoutingOption();
         var ttft = new Option<double?>("--ttft-p99") { Description = "TTFT target in seconds, for goodput (with --tpot-p99)." };
         var tpot = new Option<double?>("--tpot-p99") { Description = "TPOT target in seconds, for goodput (with --ttft-p99)." };
         var price = CostCliSupport.CreatePriceOption();
@@ -89,7 +89,7 @@ internal static class SimulateCommand
                 TokenBudget = parseResult.GetValue(tokenBudget),
                 Batching = ParseBatching(parseResult.GetValue(batching)),
                 Admission = ParseAdmission(parseResult.GetValue(admission)),
-                Routing = ParseRouting(parseResult.GetValue(routing)),
+                Routing = ServingCliSupport.ParseRouting(parseResult.GetValue(routing)),
                 StreamTokens = parseResult.GetValue(stream),
                 PricePerGpuHourUsd = parseResult.GetValue(price),
                 InterconnectBytesPerSecond = interconnectGbps * 1e9,
@@ -232,14 +232,6 @@ internal static class SimulateCommand
         "reserve-prompt" => AdmissionPolicy.ReservePrompt,
         "reserve-full" => AdmissionPolicy.ReserveFullSequence,
         _ => throw CliUsageException.ForOption("--admission", "must be reserve-prompt or reserve-full", value),
-    };
-
-    private static RoutingPolicy ParseRouting(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        "least-outstanding" => RoutingPolicy.LeastOutstandingRequests,
-        "round-robin" => RoutingPolicy.RoundRobin,
-        "shared-queue" => RoutingPolicy.SharedQueue,
-        _ => throw CliUsageException.ForOption("--routing", "must be least-outstanding, round-robin or shared-queue", value),
     };
 
     private static object ToJson(ServingSimulationResult r, string? plot) => new
