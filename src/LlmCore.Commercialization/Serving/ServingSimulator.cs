@@ -176,6 +176,11 @@ public sealed class ServingSimulator : IServingSimulator
         /// (every replica when serving is aggregated, else the prefill replicas) and of the decode pool.</summary>
         private readonly IndexDeque? _sharedFront;
         private readonly IndexDeque? _sharedDecode;
+
+        /// <summary>How many replicas of the front pool and of the decode pool have no iteration in flight, so that a request
+        /// put in a shared queue looks for an idle replica only when there is one.</summary>
+        private int _idleFront;
+        private int _idleDecode;
         private readonly RequestBatcher? _batcher;
         private readonly bool[] _marked;
         private readonly int _prefillCount;
@@ -222,6 +227,9 @@ public sealed class ServingSimulator : IServingSimulator
                 _sharedDecode = _prefillCount > 0 ? new IndexDeque() : null;
             }
 
+            _idleFront = _prefillCount > 0 ? _prefillCount : _replicas.Length;
+            _idleDecode = _prefillCount > 0 ? _replicas.Length - _prefillCount : 0;
+
             _lastTime = _r.Arrival[0];
             _nextSample = _r.Arrival[0];
         }
@@ -266,7 +274,7 @@ public sealed class ServingSimulator : IServingSimulator
                     var request = _transfers.Dequeue();
                     if (_sharedDecode is not null)
                     {
-                        Share(_sharedDecode, request, _prefillCount, _replicas.Length);
+                        Share(_sharedDecode, request, _prefillCount, _replicas.Length, _idleDecode);
                     }
                     else
                     {
@@ -285,7 +293,7 @@ public sealed class ServingSimulator : IServingSimulator
                 }
                 else if (_sharedFront is not null)
                 {
-                    Share(_sharedFront, _nextArrival++, 0, FrontPoolEnd);
+                    Share(_sharedFront, _nextArrival++, 0, FrontPoolEnd, _idleFront);
                 }
                 else
                 {
@@ -381,17 +389,37 @@ public sealed class ServingSimulator : IServingSimulator
         /// <summary>The end of the replicas that take arrivals: the prefill replicas, or every replica.</summary>
         private int FrontPoolEnd => _prefillCount > 0 ? _prefillCount : _replicas.Length;
 
-        /// <summary>Puts a request in a pool's shared queue and marks the pool's idle replicas to plan (in index order,
-        /// after the instant's events: the first that has room takes it).</summary>
-        private void Share(IndexDeque queue, int request, int from, int to)
+        /// <summary>
+        /// Puts a request in a pool's shared queue and marks idle replicas of the pool to plan after the instant's events,
+        /// where they take from the queue in index order: the lowest-index idle replicas whose room together covers the
+        /// queue (marking more would change nothing: they would find it empty). With no idle replica (<paramref name="idle"/>
+        /// 0) the request waits for the next replica to plan.
+        /// </summary>
+        private void Share(IndexDeque queue, int request, int from, int to, int idle)
         {
             queue.PushBack(request);
-            for (var i = from; i < to; i++)
+            var room = 0;
+            for (var i = from; i < to && idle > 0 && room < queue.Count; i++)
             {
                 if (_inFlight[i] is null)
                 {
                     MarkToStart(i);
+                    room += Math.Max(0, _deployment.MaxBatch - _replicas[i].Outstanding);
+                    idle--;
                 }
+            }
+        }
+
+        /// <summary>Counts a replica's change between idle and busy in its pool.</summary>
+        private void CountIdle(int replica, int change)
+        {
+            if (_prefillCount > 0 && replica >= _prefillCount)
+            {
+                _idleDecode += change;
+            }
+            else
+            {
+                _idleFront += change;
             }
         }
 
@@ -444,7 +472,7 @@ public sealed class ServingSimulator : IServingSimulator
                 {
                     for (var i = 0; i < take; i++)
                     {
-                        Share(_sharedFront, _batched[i], 0, FrontPoolEnd);
+                        Share(_sharedFront, _batched[i], 0, FrontPoolEnd, _idleFront);
                     }
                 }
                 else
@@ -527,6 +555,7 @@ public sealed class ServingSimulator : IServingSimulator
             }
 
             _inFlight[replica] = plan;
+            CountIdle(replica, -1);
             _iterations.Enqueue(replica, (now + plan.Seconds, replica));
         }
 
@@ -535,6 +564,7 @@ public sealed class ServingSimulator : IServingSimulator
             var engine = _replicas[replica];
             var plan = _inFlight[replica]!;
             _inFlight[replica] = null;
+            CountIdle(replica, +1);
             AccrueKv(now);
             var before = engine.UsedBlocks;
             _completed.Clear();
