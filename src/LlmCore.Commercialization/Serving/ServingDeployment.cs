@@ -94,7 +94,8 @@ public sealed record ServingDeployment
     /// <value>The default value is <see cref="AdmissionPolicy.ReservePrompt"/>.</value>
     public AdmissionPolicy Admission { get; init; } = AdmissionPolicy.ReservePrompt;
 
-    /// <summary>Gets how the router assigns requests to replicas.</summary>
+    /// <summary>Gets how requests reach the replicas: a router that assigns each on arrival, or a shared queue the replicas
+    /// pull from (<see cref="RoutingPolicy.SharedQueue"/>).</summary>
     /// <value>The default value is <see cref="RoutingPolicy.LeastOutstandingRequests"/>.</value>
     public RoutingPolicy Routing { get; init; } = RoutingPolicy.LeastOutstandingRequests;
 
