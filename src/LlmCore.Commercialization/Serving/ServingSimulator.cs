@@ -227,8 +227,8 @@ public sealed class ServingSimulator : IServingSimulator
                 _sharedDecode = _prefillCount > 0 ? new IndexDeque() : null;
             }
 
-            _idleFront = _prefillCount > 0 ? _prefillCount : _replicas.Length;
-            _idleDecode = _prefillCount > 0 ? _replicas.Length - _prefillCount : 0;
+            _idleFront = FrontPoolEnd;
+            _idleDecode = _replicas.Length - FrontPoolEnd;
 
             _lastTime = _r.Arrival[0];
             _nextSample = _r.Arrival[0];
@@ -413,7 +413,7 @@ public sealed class ServingSimulator : IServingSimulator
         /// <summary>Counts a replica's change between idle and busy in its pool.</summary>
         private void CountIdle(int replica, int change)
         {
-            if (_prefillCount > 0 && replica >= _prefillCount)
+            if (replica >= FrontPoolEnd)
             {
                 _idleDecode += change;
             }
@@ -427,7 +427,7 @@ public sealed class ServingSimulator : IServingSimulator
         /// has room for (the batch limit less the requests it holds).</summary>
         private void Pull(int replica)
         {
-            var queue = replica < _prefillCount || _prefillCount == 0 ? _sharedFront : _sharedDecode;
+            var queue = replica < FrontPoolEnd ? _sharedFront : _sharedDecode;
             if (queue is null)
             {
                 return;
@@ -441,9 +441,7 @@ public sealed class ServingSimulator : IServingSimulator
             }
         }
 
-        private int RouteArrival() => _prefillCount > 0
-            ? Route(0, _prefillCount, ref _roundRobinPrefill)
-            : Route(0, _replicas.Length, ref _roundRobinPrefill);
+        private int RouteArrival() => Route(0, FrontPoolEnd, ref _roundRobinPrefill);
 
         /// <summary>An arrival joins the front batcher, which releases at once when the batch is full or its deadline has passed.</summary>
         private void Batch(int request, double now)
