@@ -53,6 +53,19 @@ public static class PriorityClasses
 /// <remarks>Immutable and thread-safe. Validation happens as each property is set.</remarks>
 public sealed record JobSpec
 {
+    /// <summary>The stored value of a <see cref="TimeSpan"/>? that is <see langword="null"/> (both such properties are
+    /// validated non-negative, so no real value has these ticks).</summary>
+    private const long NoTicks = long.MinValue;
+
+    // Storage: a simulator holds two specs per job (the trace's and the run's copy) for a million jobs, so the fields
+    // every job sets live here (96 bytes a spec) and the rarely set ones in a shared Extras record (null when all are at
+    // their defaults). The public properties, their validation, equality and `with` behave as plain auto-properties:
+    // Extras is compared by value and kept null whenever it would equal the defaults.
+    private Extras? _extras;
+    private long _runtimeEstimateTicks = NoTicks;
+    private long _checkpointIntervalTicks = NoTicks;
+    private long _restartCostTicks;
+
     /// <summary>Creates a job request.</summary>
     /// <param name="id">A unique id.</param>
     /// <param name="gpus">The gang size: GPUs that must all be allocated at once, at least 1.</param>
@@ -94,7 +107,17 @@ public sealed record JobSpec
     public int Priority { get; init; } = PriorityClasses.Normal;
 
     /// <summary>Gets the quality-of-service name that the multifactor policy weighs, or <see langword="null"/>.</summary>
-    public string? Qos { get; init; }
+    public string? Qos
+    {
+        get => _extras?.Qos;
+        init
+        {
+            if (!ReferenceEquals(value, Qos))
+            {
+                SetExtras(ExtrasOrDefault with { Qos = value });
+            }
+        }
+    }
 
     /// <summary>Gets the acceptable GPU types in order of preference; empty means any type.</summary>
     public IReadOnlyList<string> GpuTypes { get; init; } = [];
@@ -103,16 +126,28 @@ public sealed record JobSpec
     /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
     public double CpuCores
     {
-        get;
-        init => field = Guard.NonNegativeFinite(value, nameof(CpuCores));
+        get => _extras?.CpuCores ?? 0;
+        init
+        {
+            if (Guard.NonNegativeFinite(value, nameof(CpuCores)) != CpuCores)
+            {
+                SetExtras(ExtrasOrDefault with { CpuCores = value });
+            }
+        }
     }
 
     /// <summary>Gets the memory in GiB for the whole gang, spread like <see cref="CpuCores"/> (≥ 0).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
     public double MemoryGib
     {
-        get;
-        init => field = Guard.NonNegativeFinite(value, nameof(MemoryGib));
+        get => _extras?.MemoryGib ?? 0;
+        init
+        {
+            if (Guard.NonNegativeFinite(value, nameof(MemoryGib)) != MemoryGib)
+            {
+                SetExtras(ExtrasOrDefault with { MemoryGib = value });
+            }
+        }
     }
 
     /// <summary>Gets the widest topology level the gang may span.</summary>
@@ -127,8 +162,8 @@ public sealed record JobSpec
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan? RuntimeEstimate
     {
-        get;
-        init => field = Guard.NonNegativeOrNull(value, nameof(RuntimeEstimate));
+        get => _runtimeEstimateTicks == NoTicks ? null : new TimeSpan(_runtimeEstimateTicks);
+        init => _runtimeEstimateTicks = Guard.NonNegativeOrNull(value, nameof(RuntimeEstimate))?.Ticks ?? NoTicks;
     }
 
     /// <summary>Gets a value indicating whether the scheduler may preempt (requeue) the job.</summary>
@@ -139,26 +174,56 @@ public sealed record JobSpec
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public TimeSpan? CheckpointInterval
     {
-        get;
-        init => field = Guard.PositiveOrNull(value, nameof(CheckpointInterval));
+        get => _checkpointIntervalTicks == NoTicks ? null : new TimeSpan(_checkpointIntervalTicks);
+        init => _checkpointIntervalTicks = Guard.PositiveOrNull(value, nameof(CheckpointInterval))?.Ticks ?? NoTicks;
     }
 
     /// <summary>Gets the time a restart spends before making progress (loading a checkpoint), charged to every restarted run.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan RestartCost
     {
-        get;
-        init => field = Guard.NonNegative(value, nameof(RestartCost));
+        get => new(_restartCostTicks);
+        init => _restartCostTicks = Guard.NonNegative(value, nameof(RestartCost)).Ticks;
     }
 
     /// <summary>Gets the ids of jobs that must complete successfully before this one may start (Slurm <c>afterok</c>).</summary>
-    public IReadOnlyList<string> Dependencies { get; init; } = [];
+    public IReadOnlyList<string> Dependencies
+    {
+        get => _extras?.Dependencies ?? [];
+        init
+        {
+            if (!ReferenceEquals(value, Dependencies))
+            {
+                SetExtras(ExtrasOrDefault with { Dependencies = value });
+            }
+        }
+    }
 
     /// <summary>Gets the time by which the job must finish; a job that can no longer finish by then is cancelled (Slurm <c>--deadline</c>).</summary>
-    public DateTimeOffset? Deadline { get; init; }
+    public DateTimeOffset? Deadline
+    {
+        get => _extras?.Deadline;
+        init
+        {
+            if (value.HasValue != Deadline.HasValue || (value is { } d && !d.EqualsExact(Deadline!.Value)))
+            {
+                SetExtras(ExtrasOrDefault with { Deadline = value });
+            }
+        }
+    }
 
     /// <summary>Gets where the gang must or should sit in the topology (required or preferred level, slices, balance), or <see langword="null"/>.</summary>
-    public TopologyRequest? Topology { get; init; }
+    public TopologyRequest? Topology
+    {
+        get => _extras?.Topology;
+        init
+        {
+            if (!ReferenceEquals(value, Topology))
+            {
+                SetExtras(ExtrasOrDefault with { Topology = value });
+            }
+        }
+    }
 
     /// <summary>Gets the job's class in a <see cref="ThroughputMatrix"/> (for example <c>ResNet-50</c>), or <see langword="null"/> when
     /// its speed does not depend on the GPU type.</summary>
@@ -187,8 +252,14 @@ public sealed record JobSpec
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int? MinGpus
     {
-        get;
-        init => field = Guard.PositiveOrNull(value, nameof(MinGpus));
+        get => _extras?.MinGpus;
+        init
+        {
+            if (Guard.PositiveOrNull(value, nameof(MinGpus)) != MinGpus)
+            {
+                SetExtras(ExtrasOrDefault with { MinGpus = value });
+            }
+        }
     }
 
     /// <summary>Gets how an elastic job's throughput grows with its GPUs.</summary>
@@ -196,9 +267,16 @@ public sealed record JobSpec
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
     public ScalingCurve Scaling
     {
-        get;
-        init => field = value ?? throw new ArgumentNullException(nameof(Scaling));
-    } = ScalingCurve.Linear;
+        get => _extras?.Scaling ?? ScalingCurve.Linear;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Scaling));
+            if (!ReferenceEquals(value, Scaling))
+            {
+                SetExtras(ExtrasOrDefault with { Scaling = value });
+            }
+        }
+    }
 
     /// <summary>Gets a value indicating whether the job is elastic (<see cref="MinGpus"/> below <see cref="Gpus"/>).</summary>
     public bool IsElastic => MinGpus is { } min && min < Gpus;
@@ -218,4 +296,33 @@ public sealed record JobSpec
     };
 
     internal double MemoryPerGpu => MemoryGib / Gpus;
+
+    private Extras ExtrasOrDefault => _extras ?? Extras.Defaults;
+
+    /// <summary>Keeps <paramref name="extras"/>, or none when it holds only defaults, so that equality and hashing see
+    /// the same fields whichever way a spec was built. A setter that would not change its property returns before this (the object initializers of readers set every
+    /// property, mostly to its default), so a spec with only defaults allocates no Extras.</summary>
+    private void SetExtras(Extras extras) => _extras = extras == Extras.Defaults ? null : extras;
+
+    /// <summary>The rarely set properties (see the storage note at the top).</summary>
+    private sealed record Extras
+    {
+        public static Extras Defaults { get; } = new();
+
+        public string? Qos { get; init; }
+
+        public double CpuCores { get; init; }
+
+        public double MemoryGib { get; init; }
+
+        public IReadOnlyList<string> Dependencies { get; init; } = [];
+
+        public DateTimeOffset? Deadline { get; init; }
+
+        public TopologyRequest? Topology { get; init; }
+
+        public int? MinGpus { get; init; }
+
+        public ScalingCurve Scaling { get; init; } = ScalingCurve.Linear;
+    }
 }
