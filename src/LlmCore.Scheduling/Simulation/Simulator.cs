@@ -164,7 +164,7 @@ public sealed class Simulator
         private readonly bool _releaseEnded;
         private TimeSpan[]? _noisyEstimates;
         private readonly List<JobRunSegment> _segments = [];
-        private readonly List<ClusterSample> _samples = [];
+        private readonly ChunkedList<ClusterSample> _samples = new();
         private readonly SegmentTotals _totals = new();
         private readonly Dictionary<string, int> _tenantSlots = new(StringComparer.Ordinal);
         private readonly List<(string Tenant, double GpuSeconds)> _gpuSecondsByTenant = [];
@@ -596,7 +596,7 @@ public sealed class Simulator
             var running = _engine.Running.Count;
             if (_samples.Count > 0)
             {
-                var last = _samples[^1];
+                var last = _samples.Last;
                 if (last.BusyGpus == busy && last.QueuedJobs == queued && last.RunningJobs == running)
                 {
                     return;
@@ -604,7 +604,7 @@ public sealed class Simulator
 
                 if (last.Seconds == t)
                 {
-                    _samples[^1] = new ClusterSample(t, busy, queued) { RunningJobs = running };
+                    _samples.Last = new ClusterSample(t, busy, queued) { RunningJobs = running };
                     return;
                 }
             }
@@ -629,12 +629,13 @@ public sealed class Simulator
         private (double Mean, double Max) FinishTimeFairness(IReadOnlyList<JobOutcomeRecord> records)
         {
             // Prefix integral of the jobs in the system (waiting or running) over the samples, which hold from their time on.
-            var times = new double[_samples.Count];
-            var area = new double[_samples.Count];
-            for (var i = 0; i < _samples.Count; i++)
+            // (The samples' own times are read where needed: a copy would be another array as long as the samples, fresh
+            // memory at the end of a long run.)
+            var samples = _samples;
+            var area = new double[samples.Count];
+            for (var i = 1; i < samples.Count; i++)
             {
-                times[i] = _samples[i].Seconds;
-                area[i] = i == 0 ? 0 : area[i - 1] + ((_samples[i - 1].QueuedJobs + _samples[i - 1].RunningJobs) * (times[i] - times[i - 1]));
+                area[i] = area[i - 1] + ((samples[i - 1].QueuedJobs + samples[i - 1].RunningJobs) * (samples[i].Seconds - samples[i - 1].Seconds));
             }
 
             // A completion's sample without a search: samples before it are from earlier instants, the next one is taken at
@@ -642,17 +643,17 @@ public sealed class Simulator
             double IntegralAtCompletion(int job, double done)
             {
                 var next = _samplesAtCompletion[job];
-                return At(next < times.Length && times[next] <= done ? next : next - 1, done);
+                return At(next < samples.Count && samples[next].Seconds <= done ? next : next - 1, done);
             }
 
             // The integral up to t from the last sample at or before it (a sample at t adds nothing: t − its time is 0).
-            double At(int i, double t) => i < 0 ? 0 : area[i] + ((_samples[i].QueuedJobs + _samples[i].RunningJobs) * (t - times[i]));
+            double At(int i, double t) => i < 0 ? 0 : area[i] + ((samples[i].QueuedJobs + samples[i].RunningJobs) * (t - samples[i].Seconds));
 
             // Submissions come in trace order, which is by time: their samples are found by a pointer that only moves on.
             var cursor = -1;
             double IntegralFromSubmit(double t)
             {
-                while (cursor + 1 < times.Length && times[cursor + 1] <= t)
+                while (cursor + 1 < samples.Count && samples[cursor + 1].Seconds <= t)
                 {
                     cursor++;
                 }
