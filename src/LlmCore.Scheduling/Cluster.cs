@@ -232,6 +232,7 @@ public sealed class Cluster
         var types = new List<string>();
         var typeIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         TypeOf = new int[list.Length];
+        _nodePlacements = new Placement?[list.Length][];
         for (var i = 0; i < list.Length; i++)
         {
             var node = list[i] ?? throw new ArgumentException("Nodes must not be null.", nameof(nodes));
@@ -372,6 +373,39 @@ public sealed class Cluster
     internal int RackLevel { get; }
 
     internal int[] TypeOf { get; }
+
+    /// <summary>Per node, its one-node placements by GPU count, made on first use (see <see cref="NodePlacement"/>).</summary>
+    private readonly Placement?[]?[] _nodePlacements;
+
+    /// <summary>
+    /// The placement of <paramref name="gpus"/> GPUs on node <paramref name="node"/> alone: one shared instance per node and
+    /// size (a placement is an immutable value), so that the launches of a long simulation, most of them on one node,
+    /// allocate no placement each. Thread-safe: two threads that make the same one at once each get a placement equal
+    /// to the other's, and one of them is kept.
+    /// </summary>
+    internal Placement NodePlacement(int node, int gpus)
+    {
+        var n = Nodes[node];
+        if ((uint)gpus - 1 >= (uint)n.Gpus)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gpus), gpus, $"must be in [1, {n.Gpus}], the GPUs of node {n.Name}.");
+        }
+
+        var row = Volatile.Read(ref _nodePlacements[node]);
+        if (row is null)
+        {
+            var made = new Placement?[n.Gpus + 1];
+            row = Interlocked.CompareExchange(ref _nodePlacements[node], made, null) ?? made;
+        }
+
+        if (Volatile.Read(ref row[gpus]) is { } placement)
+        {
+            return placement;
+        }
+
+        placement = new Placement([new NodeAllocation(node, n.Name, gpus)], n.GpuType, TopologyLevel.Node) { SpanLevel = NodeLevel };
+        return Interlocked.CompareExchange(ref row[gpus], placement, null) ?? placement;
+    }
 
     internal int[] GpusOfType { get; }
 

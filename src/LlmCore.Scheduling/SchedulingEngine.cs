@@ -1216,6 +1216,10 @@ public sealed class SchedulingEngine
         /// reservation (and, for its own reason, the same free GPUs).</summary>
         public PassPlanner.HeadTexts? LastHead { get; set; }
 
+        /// <summary>The last pass's deferred reasons, reused by a pass that would make equal ones (see
+        /// <see cref="PassPlanner"/>).</summary>
+        public PassPlanner.DeferredReasons? LastDeferred { get; set; }
+
         // Per-pass sets of the planner, cleared by each pass when it starts (a pass of new ones would allocate them again
         // for every pass; a simulation runs millions).
         public HashSet<Job> Ineligible { get; } = [];

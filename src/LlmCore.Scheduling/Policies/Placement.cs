@@ -314,8 +314,7 @@ internal sealed class BestFitTopologyPlacement : IPlacementStrategy
         var best = BestNode(job, g, capacity, type, fast);
         if (best >= 0)
         {
-            var node = cluster.Nodes[best];
-            return new Placement([new NodeAllocation(best, node.Name, g)], node.GpuType, TopologyLevel.Node) { SpanLevel = Cluster.NodeLevel };
+            return cluster.NodePlacement(best, g);
         }
 
         var top = cluster.TopLevel;
