@@ -385,26 +385,38 @@ public sealed class Cluster
     /// </summary>
     internal Placement NodePlacement(int node, int gpus)
     {
+        // The fast path reads two arrays and no node: a slot is filled only with a size checked against its node.
+        var row = Volatile.Read(ref _nodePlacements[node]);
+        if (row is not null && (uint)gpus < (uint)row.Length && Volatile.Read(ref row[gpus]) is { } placement)
+        {
+            return placement;
+        }
+
+        return MakeNodePlacement(node, gpus);
+    }
+
+    private Placement MakeNodePlacement(int node, int gpus)
+    {
         var n = Nodes[node];
         if ((uint)gpus - 1 >= (uint)n.Gpus)
         {
             throw new ArgumentOutOfRangeException(nameof(gpus), gpus, $"must be in [1, {n.Gpus}], the GPUs of node {n.Name}.");
         }
 
-        var row = Volatile.Read(ref _nodePlacements[node]);
-        if (row is null)
+        if (Volatile.Read(ref _nodePlacements[node]) is null)
         {
-            var made = new Placement?[n.Gpus + 1];
-            row = Interlocked.CompareExchange(ref _nodePlacements[node], made, null) ?? made;
+            // Every node's row at once while they are small in all (at most 2^20 slots, 8 MB): made together, they sit
+            // together in memory, which a simulation's launches on nodes all over the cluster read at random.
+            var all = (long)_nodePlacements.Length * (MaxGpusPerNode + 1) <= 1 << 20;
+            for (var i = all ? 0 : node; i < (all ? _nodePlacements.Length : node + 1); i++)
+            {
+                Interlocked.CompareExchange(ref _nodePlacements[i], new Placement?[Nodes[i].Gpus + 1], null);
+            }
         }
 
-        if (Volatile.Read(ref row[gpus]) is { } placement)
-        {
-            return placement;
-        }
-
-        placement = new Placement([new NodeAllocation(node, n.Name, gpus)], n.GpuType, TopologyLevel.Node) { SpanLevel = NodeLevel };
-        return Interlocked.CompareExchange(ref row[gpus], placement, null) ?? placement;
+        var row = Volatile.Read(ref _nodePlacements[node])!;
+        var made = new Placement([new NodeAllocation(node, n.Name, gpus)], n.GpuType, TopologyLevel.Node) { SpanLevel = NodeLevel };
+        return Interlocked.CompareExchange(ref row[gpus], made, null) ?? made;
     }
 
     internal int[] GpusOfType { get; }
