@@ -14,8 +14,8 @@ namespace LlmCore.Scheduling.Simulation;
 /// [0, <see cref="MaxSeconds"/>]. An empty <c>tenant</c> means <c>default</c>; an empty
 /// <c>priority</c> means <see cref="PriorityClasses.Normal"/>; a priority may be a class name (low, normal, high,
 /// critical) or an integer. An empty optional cell means "not set".
-/// <para>Limit: the simulator holds about 1.2 KB per job, so a trace is refused once it has more than <c>maxRows</c> job
-/// rows (default <see cref="DefaultMaxRows"/>, about 1.2 GB of simulation; at most <see cref="MaxRowsLimit"/>): rows are
+/// <para>Limit: the simulator holds about 0.6 KB per job (a 1,000,000-job run peaks at 0.55–0.65 GB), so a trace is refused
+/// once it has more than <c>maxRows</c> job rows (default <see cref="DefaultMaxRows"/>, about 0.6 GB of simulation; at most <see cref="MaxRowsLimit"/>): rows are
 /// counted as they are read, and the read stops at the first row past the limit, before the rest of the file is read.</para>
 /// <para>This type is stateless and thread-safe.</para>
 /// </remarks>
@@ -31,8 +31,8 @@ public static class TraceReader
     public const double MaxSeconds = 1e9;
 
     /// <summary>
-    /// The default limit on a trace's job rows: 1,000,000. The simulator holds about 1.2 KB per job, so a trace at the
-    /// limit needs about 1.2 GB; raise it with the <c>maxRows</c> argument of <see cref="ReadFile(string, int)"/> or
+    /// The default limit on a trace's job rows: 1,000,000. The simulator holds about 0.6 KB per job, so a trace at the
+    /// limit needs about 0.6 GB; raise it with the <c>maxRows</c> argument of <see cref="ReadFile(string, int)"/> or
     /// <see cref="Read(TextReader, string?, int)"/>.
     /// </summary>
     public const int DefaultMaxRows = 1_000_000;
@@ -152,7 +152,7 @@ public static class TraceReader
                 throw new ArgumentOutOfRangeException(
                     nameof(maxRows),
                     maxRows,
-                    string.Create(CultureInfo.InvariantCulture, $"{(source is null ? "The trace" : $"The trace '{source}'")} has more than {maxRows:N0} job rows (line {line} is row {rows:N0}); the simulator holds about 1.2 KB per job, and maxRows (at most {MaxRowsLimit:N0}) raises the limit."));
+                    string.Create(CultureInfo.InvariantCulture, $"{(source is null ? "The trace" : $"The trace '{source}'")} has more than {maxRows:N0} job rows (line {line} is row {rows:N0}); the simulator holds about 0.6 KB per job, and maxRows (at most {MaxRowsLimit:N0}) raises the limit."));
             }
 
             if (row.ColCount < Math.Max(indices.Max() + 1, 1))

@@ -114,7 +114,7 @@ internal sealed class ScheduleCliSupport
     /// <summary>Creates <c>--max-trace-rows</c>, the limit on a trace's job rows (shared by simulate, compare and run).</summary>
     public static Option<int> CreateMaxTraceRowsOption() => new("--max-trace-rows")
     {
-        Description = string.Create(CultureInfo.InvariantCulture, $"The most job rows a trace may have (the simulator holds about 1.2 KB per job); a longer trace is refused before it is read whole. Default {TraceReader.DefaultMaxRows:N0} (about 1.2 GB), at most {TraceReader.MaxRowsLimit:N0}."),
+        Description = string.Create(CultureInfo.InvariantCulture, $"The most job rows a trace may have (the simulator holds about 0.6 KB per job); a longer trace is refused before it is read whole. Default {TraceReader.DefaultMaxRows:N0} (about 0.6 GB), at most {TraceReader.MaxRowsLimit:N0}."),
         DefaultValueFactory = _ => TraceReader.DefaultMaxRows,
     };
 
@@ -177,7 +177,7 @@ internal sealed class ScheduleCliSupport
         }
         catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "maxRows")
         {
-            throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--trace: '{path}' has more than {maxRows:N0} job rows, the limit of --max-trace-rows (default {TraceReader.DefaultMaxRows:N0}; the simulator holds about 1.2 KB per job, so the default keeps a run near 1.2 GB); raise it with --max-trace-rows N (at most {TraceReader.MaxRowsLimit:N0}) if the machine has the memory."), ex);
+            throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--trace: '{path}' has more than {maxRows:N0} job rows, the limit of --max-trace-rows (default {TraceReader.DefaultMaxRows:N0}; the simulator holds about 0.6 KB per job, so the default keeps a run near 0.6 GB); raise it with --max-trace-rows N (at most {TraceReader.MaxRowsLimit:N0}) if the machine has the memory."), ex);
         }
     }
 
