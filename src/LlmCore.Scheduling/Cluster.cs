@@ -407,8 +407,8 @@ public sealed class Cluster
         {
             // Every node's row at once while they are small in all (at most 2^20 slots, 8 MB): made together, they sit
             // together in memory, which a simulation's launches on nodes all over the cluster read at random.
-            var all = (long)_nodePlacements.Length * (MaxGpusPerNode + 1) <= 1 << 20;
-            for (var i = all ? 0 : node; i < (all ? _nodePlacements.Length : node + 1); i++)
+            var (from, to) = (long)_nodePlacements.Length * (MaxGpusPerNode + 1) <= 1 << 20 ? (0, _nodePlacements.Length) : (node, node + 1);
+            for (var i = from; i < to; i++)
             {
                 Interlocked.CompareExchange(ref _nodePlacements[i], new Placement?[Nodes[i].Gpus + 1], null);
             }

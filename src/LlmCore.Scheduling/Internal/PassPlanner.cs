@@ -1635,11 +1635,9 @@ internal sealed class PassPlanner
             return new AdmissionContext(pass._tenants, pass._cluster, ledger.UsedGpus, ledger.UsedByType, () => ledger.Version);
         }
 
-        /// <summary>Whether a pass without quotas would make reasons equal to these (same engine, admission, blocked head
-        /// texts and reservation).</summary>
-        public bool SameAs(PassPlanner pass) =>
-            _context is null && ReferenceEquals(_engine, pass._engine) && ReferenceEquals(_admission, pass._policy.Admission)
-            && ReferenceEquals(_head, pass._headTexts) && _reserved == (pass._reservation is not null);
+        /// <summary>Whether a pass without quotas would make reasons equal to these: the same blocked head texts and
+        /// reservation (the engine and its admission policy are the same for every pass that reads the engine's scratch).</summary>
+        public bool SameAs(PassPlanner pass) => ReferenceEquals(_head, pass._headTexts) && _reserved == (pass._reservation is not null);
 
         public string? For(Job job)
         {
