@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LlmCore.Scheduling.Policies;
 
 namespace LlmCore.Scheduling.Internal;
@@ -130,9 +131,22 @@ internal sealed class VictimIndex
     /// </summary>
     public IEnumerable<Job> InVictimOrder(DateTimeOffset now, Func<Job, bool> eligible, double floor = double.NegativeInfinity)
     {
+        Begin(now, eligible, floor);
+        while (TryNext(out var job))
+        {
+            yield return job;
+        }
+    }
+
+    /// <summary>
+    /// Starts a reading (as <see cref="InVictimOrder"/> describes) read with <see cref="TryNext"/>: the planner's form, which
+    /// allocates nothing (an iterator per reading was about 80 MB of a 1,000,000-job LAS run). One reading at a time:
+    /// starting another ends the previous one.
+    /// </summary>
+    public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double floor)
+    {
         var reading = _reading;
         reading.Begin(now, eligible, floor, _anchors != VictimAnchors.RunningKey);
-        var read = reading.Read;
         var streams = _active;
         streams.Clear();
         foreach (var group in _groups)
@@ -156,9 +170,17 @@ internal sealed class VictimIndex
                 }
             }
         }
+    }
 
+    /// <summary>The next job of the reading <see cref="Begin"/> started, in victim order; <see langword="false"/> once
+    /// every accepted job has been given out.</summary>
+    public bool TryNext([NotNullWhen(true)] out Job? job)
+    {
+        var read = _reading.Read;
+        var streams = _active;
         while (true)
         {
+            // The stream of lowest bound (the first of equal ones).
             Stream? low = null;
             for (var i = 0; i < streams.Count; i++)
             {
@@ -169,19 +191,19 @@ internal sealed class VictimIndex
                 }
             }
 
-            if (read.TryPeek(out var job, out var key) && (low is null || key.Cost < low.Bound))
+            if (read.TryPeek(out job, out var key) && (low is null || key.Cost < low.Bound))
             {
                 read.Dequeue();
-                yield return job;
+                return true;
             }
-            else if (low is null)
+
+            if (low is null)
             {
-                yield break;
+                job = null;
+                return false;
             }
-            else
-            {
-                low.Next();
-            }
+
+            low.Next();
         }
     }
 
