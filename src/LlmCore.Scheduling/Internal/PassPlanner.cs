@@ -939,8 +939,8 @@ internal sealed class PassPlanner
     }
 
     /// <summary>Gets or sets, on this thread, whether engines created from now on keep their victim index from the first
-    /// running job instead of above <see cref="SchedulingEngine.VictimIndexOpensAt"/> (a test hook: small test clusters
-    /// never run enough jobs to open it).</summary>
+    /// running job instead of above <see cref="SchedulingEngine.VictimIndexOpensAt"/> (a test hook: a small test cluster
+    /// runs 16 jobs or fewer much of the time, and then lists its victims directly).</summary>
     internal static bool OpenIndexAtOnce
     {
         get => s_openIndexAtOnce;
@@ -1464,7 +1464,7 @@ internal sealed class PassPlanner
     /// <summary>
     /// The reading of <see cref="IndexedByQueue"/>: for each queue from the last down to the one above the preemptor's key,
     /// one reading of the victim index with that queue's service floor. One per planner, reused reading after reading (an
-    /// iterator per reading, with the index's own, was about 165 MB of a 1,000,000-job LAS run); its enumerator is itself,
+    /// iterator per reading, with the index's own, was about 170 MB of a 1,000,000-job LAS run); its enumerator is itself,
     /// so one enumeration at a time.
     /// </summary>
     private sealed class QueueReading(PassPlanner planner) : IEnumerable<(Job Victim, PreemptionReason Reason)>, IEnumerator<(Job Victim, PreemptionReason Reason)>
