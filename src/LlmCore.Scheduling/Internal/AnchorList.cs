@@ -327,33 +327,10 @@ internal sealed class AnchorList
         }
 
         /// <summary>The index of <paramref name="key"/>, or the bitwise complement of where it would go.</summary>
-        public int Find(AnchorKey key)
-        {
-            // Array.BinarySearch's result, without its comparer call per probe (a search per start and stop of a run).
-            var keys = Keys;
-            var lo = 0;
-            var hi = Count - 1;
-            while (lo <= hi)
-            {
-                var mid = (lo + hi) >>> 1;
-                var c = keys[mid].CompareTo(key);
-                if (c == 0)
-                {
-                    return mid;
-                }
-
-                if (c < 0)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid - 1;
-                }
-            }
-
-            return ~lo;
-        }
+        public int Find(AnchorKey key) =>
+            // The span search specialised for the key struct: no comparer call per probe, as Array.BinarySearch made (a
+            // search per start and stop of a run).
+            new ReadOnlySpan<AnchorKey>(Keys, 0, Count).BinarySearch<AnchorKey, AnchorKey>(key);
 
         /// <summary>The largest index at most <paramref name="from"/> whose anchor is not below <paramref name="floor"/>,
         /// or −1.</summary>
