@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -18,6 +19,12 @@ namespace LlmCore.Optimization.Internal;
 /// </remarks>
 internal static unsafe class GemmPacking
 {
+    /// <summary>Why the AVX-512 methods are left out of the coverage count: they run only where the processor has
+    /// AVX-512F (elsewhere the intrinsics throw), where <c>GemmPackingTests</c> checks them against the scalar transpose;
+    /// counted, they made the Optimization floor depend on the CI machine (94.62 % lines on an AMD EPYC without AVX-512
+    /// against 96.72 % on the machine that set the floor).</summary>
+    private const string Avx512Only = "AVX-512F only: tested against the scalar transpose where the processor has it";
+
     /// <summary>Spare elements a destination needs after its last panel.</summary>
     public const int Slack = 16;
 
@@ -26,20 +33,23 @@ internal static unsafe class GemmPacking
     public static void Transpose<T>(T* src, nint ld, int rows, int width, int kc, T* dst)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var done = 0;
-        if (Avx512F.IsSupported)
+        var done = Avx512F.IsSupported ? TransposeBlocks(src, ld, rows, width, kc, dst) : 0;
+        TransposeScalar(src + done, ld, rows, width, kc - done, dst + (done * width));
+    }
+
+    /// <summary>The AVX-512 block transposes for float and double; returns how many of the kc columns they packed (0 for
+    /// other types).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
+    private static int TransposeBlocks<T>(T* src, nint ld, int rows, int width, int kc, T* dst)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
         {
-            if (typeof(T) == typeof(float))
-            {
-                done = Transpose16((float*)src, ld, rows, width, kc, (float*)dst);
-            }
-            else if (typeof(T) == typeof(double))
-            {
-                done = Transpose8((double*)src, ld, rows, width, kc, (double*)dst);
-            }
+            return Transpose16((float*)src, ld, rows, width, kc, (float*)dst);
         }
 
-        TransposeScalar(src + done, ld, rows, width, kc - done, dst + (done * width));
+        return typeof(T) == typeof(double) ? Transpose8((double*)src, ld, rows, width, kc, (double*)dst) : 0;
     }
 
     /// <summary>The span form of <see cref="Transpose{T}(T*, nint, int, int, int, T*)"/> (vectorised) or of
@@ -88,6 +98,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Transposes in 16×16 float blocks; returns how many of the kc columns it packed (a multiple of 16).</summary>
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static int Transpose16(float* src, nint ld, int rows, int width, int kc, float* dst)
     {
         var blocks = (width + 15) / 16;
@@ -183,6 +194,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Transposes in 8×8 double blocks; returns how many of the kc columns it packed (a multiple of 8).</summary>
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static int Transpose8(double* src, nint ld, int rows, int width, int kc, double* dst)
     {
         var blocks = (width + 7) / 8;
@@ -231,23 +243,28 @@ internal static unsafe class GemmPacking
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static Vector512<float> Row16(float* source, nint ld, int r, int valid)
         => r < valid ? Vector512.Load(source + (r * ld)) : Vector512<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static Vector512<double> Row8(double* source, nint ld, int r, int valid)
         => r < valid ? Vector512.Load(source + (r * ld)) : Vector512<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static Vector512<float> Low64(Vector512<float> x, Vector512<float> y)
         => Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static Vector512<float> High64(Vector512<float> x, Vector512<float> y)
         => Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble()).AsSingle();
 
     /// <summary>The 4×4 transpose of 128-bit lanes: returns (lane 0 of a, b, c, d), (lane 1 ...), (lane 2 ...), (lane 3 ...).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Lanes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
     {
         var ab01 = Avx512F.Shuffle4x128(a, b, 0x44);
@@ -259,6 +276,7 @@ internal static unsafe class GemmPacking
 
     /// <summary>The 4×4 transpose of 128-bit lanes for doubles (two per lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [ExcludeFromCodeCoverage(Justification = Avx512Only)]
     private static (Vector512<double>, Vector512<double>, Vector512<double>, Vector512<double>) Lanes(Vector512<double> a, Vector512<double> b, Vector512<double> c, Vector512<double> d)
     {
         var ab01 = Avx512F.Shuffle4x128(a, b, 0x44);
