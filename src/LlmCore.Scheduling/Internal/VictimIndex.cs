@@ -140,8 +140,8 @@ internal sealed class VictimIndex
 
     /// <summary>
     /// Starts a reading (as <see cref="InVictimOrder"/> describes) read with <see cref="TryNext"/>: the planner's form, which
-    /// allocates nothing (its iterator and the planner's, one of each per reading, were about 170 MB of a 1,000,000-job LAS run). One reading at a time:
-    /// starting another ends the previous one.
+    /// allocates nothing (its iterator and the planner's, one of each per reading, were about 170 MB of a 1,000,000-job
+    /// LAS run). One reading at a time: starting another ends the previous one.
     /// </summary>
     public void Begin(DateTimeOffset now, Func<Job, bool> eligible, double floor)
     {

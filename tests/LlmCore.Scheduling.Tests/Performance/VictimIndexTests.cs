@@ -285,8 +285,7 @@ public class VictimIndexTests
         PassPlanner.OpenIndexAtOnce = true;
         try
         {
-            // Indexed from the first running job (by default the index opens above 16 running jobs, and on 32 GPUs the count
-            // often falls below 8 again, where it closes).
+            // Indexed from the first running job (by default the index opens only above 16 running jobs and closes below 8).
             var atOnce = new Simulator(cluster, indexed, options).Run(trace);
             var reference = new Simulator(cluster, scanned, options).Run(trace);
 
