@@ -84,9 +84,12 @@ internal sealed class TenantLedger
             return;
         }
 
+        // One decay factor for every tenant (the same value DecayedUsageAt computes for each): a simulation accrues at
+        // every instant, and a power per tenant per instant was about 1 % of a 1,000,000-job run.
+        var decay = DecayOver(dt);
         for (var t = 0; t < Count; t++)
         {
-            DecayedUsage[t] = DecayedUsageAt(t, now);
+            DecayedUsage[t] = Decayed(t, decay, dt);
         }
 
         UsageUpdatedAt = now;
@@ -95,9 +98,12 @@ internal sealed class TenantLedger
     public double DecayedUsageAt(int tenant, DateTimeOffset now)
     {
         var dt = Math.Max(0, (now - UsageUpdatedAt).TotalSeconds);
-        var decay = _halfLifeSeconds > 0 ? Math.Pow(2, -dt / _halfLifeSeconds) : 1;
-        return (DecayedUsage[tenant] * decay) + (UsedGpus[tenant] * dt);
+        return Decayed(tenant, DecayOver(dt), dt);
     }
+
+    private double DecayOver(double dt) => _halfLifeSeconds > 0 ? Math.Pow(2, -dt / _halfLifeSeconds) : 1;
+
+    private double Decayed(int tenant, double decay, double dt) => (DecayedUsage[tenant] * decay) + (UsedGpus[tenant] * dt);
 
     public double DominantShare(int tenant, double gpus, double cpu, double memory)
     {

@@ -160,7 +160,12 @@ internal sealed class SegmentTotals
         Add(segment.Gpus, segment.StartSeconds, segment.EndSeconds, segment.Outcome, firstStart, job);
 
     /// <summary>Adds a segment given by its fields (the simulator's, which makes no segment object unless it keeps them).</summary>
-    public void Add(int gpus, double start, double end, RunOutcome outcome, double[] firstStart, int job)
+    public void Add(int gpus, double start, double end, RunOutcome outcome, double[] firstStart, int job) =>
+        Add(gpus, start, end, outcome, ref firstStart[job]);
+
+    /// <summary>Adds a segment given by its fields, keeping the job's first start in <paramref name="firstStart"/> (NaN
+    /// before its first segment).</summary>
+    public void Add(int gpus, double start, double end, RunOutcome outcome, ref double firstStart)
     {
         GpuSeconds += gpus * (end - start);
         LastEnd = Math.Max(LastEnd, end);
@@ -169,9 +174,9 @@ internal sealed class SegmentTotals
             Preemptions++;
         }
 
-        if (double.IsNaN(firstStart[job]) || start < firstStart[job])
+        if (double.IsNaN(firstStart) || start < firstStart)
         {
-            firstStart[job] = start;
+            firstStart = start;
         }
     }
 }

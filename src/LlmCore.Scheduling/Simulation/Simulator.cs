@@ -114,20 +114,64 @@ public sealed class Simulator
     /// <summary>An event; <see cref="Job"/> is the job's index in the trace (its submission sequence).</summary>
     private readonly record struct SimEvent(EventKind Kind, int Job, int Attempt, int Node);
 
-    private sealed class OpenRun(int attempt, double start, Placement placement, int gpus, double restart, int type)
+    /// <summary>A job's current run, kept in its <see cref="JobSlot"/> (no object per run); the default value, with no
+    /// placement, means that the job does not run.</summary>
+    private readonly struct OpenRun(int attempt, double start, Placement placement, int gpus, double restart, int type)
     {
-        public int Attempt { get; } = attempt;
+        /// <summary>The placement (<see langword="null"/>: no run); its text is made only for a segment that is kept.</summary>
+        public Placement? Placement { get; } = placement;
 
         public double Start { get; } = start;
 
-        /// <summary>The placement; its text is made only for a segment that is kept.</summary>
-        public Placement Placement { get; } = placement;
+        public double Restart { get; } = restart;
+
+        public int Attempt { get; } = attempt;
 
         public int Gpus { get; } = gpus;
 
-        public double Restart { get; } = restart;
-
         public int Type { get; } = type;
+
+        /// <summary>Gets whether this is a run (not the default value).</summary>
+        public bool IsOpen => Placement is not null;
+    }
+
+    /// <summary>
+    /// What a run keeps per trace job, side by side, so that a job's run end, launch or preemption touches one or two cache
+    /// lines of one array rather than a line in each of nine arrays as long as the trace (at a million jobs each is 4–8 MB,
+    /// far beyond the caches, and the jobs that end at one instant are spread over the trace).
+    /// </summary>
+    private struct JobSlot
+    {
+        /// <summary>The engine's job, from submission until the run lets go of it (see <see cref="SimulationRun"/>'s
+        /// <c>Release</c>).</summary>
+        public Job? Job;
+
+        /// <summary>The job's current run; the default value (not <see cref="OpenRun.IsOpen"/>) while it does not run.</summary>
+        public OpenRun Open;
+
+        /// <summary>When the job completed (seconds), NaN until then.</summary>
+        public double Completed;
+
+        /// <summary>When the job first started (seconds), NaN until then.</summary>
+        public double FirstStart;
+
+        /// <summary>The lost GPU-seconds of a job the run has let go of.</summary>
+        public double LostOfReleased;
+
+        /// <summary>The injected failures of the job so far.</summary>
+        public int Failures;
+
+        /// <summary>The terminal state of a job the run has let go of; 0 while it holds the job.</summary>
+        public JobState ReleasedState;
+
+        /// <summary>1 + the job's tenant's slot in the run's GPU-seconds by tenant (0: not looked up yet), so that a
+        /// segment's GPU-seconds go to its tenant without hashing the tenant's name at every run's end.</summary>
+        public int TenantSlot;
+
+        /// <summary>How many samples there were when the job completed: the last sample at or before its completion is the
+        /// next one (taken at the end of that instant) if it is at that time, else the one before (see
+        /// <c>FinishTimeFairness</c>).</summary>
+        public int SamplesAtCompletion;
     }
 
     /// <summary>One run of a trace. Jobs are addressed by their index in the trace, which is also their submission
@@ -147,17 +191,9 @@ public sealed class Simulator
         private readonly int _compactionFloor = EventCompactionFloor;
         private readonly Action<int, int>? _compacted = EventsCompacted;
         private int _compactAt;
-        private readonly Job?[] _jobs;
-        private readonly OpenRun?[] _open;
-        private readonly double[] _completed;
-        private readonly double[] _firstStart;
-        private readonly int[] _failures;
 
-        /// <summary>The lost GPU-seconds of a job the run has let go of (see <see cref="Release"/>).</summary>
-        private readonly double[] _lostOfReleased;
-
-        /// <summary>The terminal state of a job the run has let go of; 0 while it holds the job.</summary>
-        private readonly JobState[] _releasedState;
+        /// <summary>What the run keeps per trace job, one entry per job (see <see cref="JobSlot"/>).</summary>
+        private readonly JobSlot[] _slots;
 
         /// <summary>Whether ended jobs are dropped (engine and run), so that memory follows the jobs in the system,
         /// not the trace: only without dependencies, which the engine looks up by id.</summary>
@@ -169,14 +205,6 @@ public sealed class Simulator
         private readonly Dictionary<string, int> _tenantSlots = new(StringComparer.Ordinal);
         private readonly List<(string Tenant, double GpuSeconds)> _gpuSecondsByTenant = [];
 
-        /// <summary>Per trace job, 1 + its slot in <see cref="_gpuSecondsByTenant"/> (0: not looked up yet), so that a
-        /// segment's GPU-seconds go to its tenant without hashing the tenant's name at every run's end.</summary>
-        private readonly int[] _tenantSlotOfJob;
-
-        /// <summary>Per trace job, how many samples there were when it completed: the last sample at or before its
-        /// completion is the next one (taken at the end of that instant) if it is at that time, else the one before
-        /// (see <see cref="FinishTimeFairness"/>).</summary>
-        private readonly int[] _samplesAtCompletion;
         private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
         private readonly LeastAttainedServiceOrdering? _las;
@@ -199,18 +227,9 @@ public sealed class Simulator
             _normalized = owner.Policy.CountsNormalizedService;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
             var n = trace.Jobs.Count;
-            _jobs = new Job?[n];
-            _open = new OpenRun?[n];
-            _completed = new double[n];
-            _firstStart = new double[n];
-            _failures = new int[n];
-            _lostOfReleased = new double[n];
-            _releasedState = new JobState[n];
-            _tenantSlotOfJob = new int[n];
-            _samplesAtCompletion = new int[n];
+            _slots = new JobSlot[n];
             _releaseEnded = !trace.Jobs.Any(static j => j.Spec.Dependencies.Count > 0);
-            Array.Fill(_completed, double.NaN);
-            Array.Fill(_firstStart, double.NaN);
+            Array.Fill(_slots, new JobSlot { Completed = double.NaN, FirstStart = double.NaN });
             _gpuSecondsByType = new double[owner.Cluster.GpuTypes.Count];
             _compactAt = _compactionFloor;
         }
@@ -270,7 +289,7 @@ public sealed class Simulator
                     var submitted = _engine.Submit(batch, at);
                     for (var i = 0; i < submitted.Count; i++)
                     {
-                        _jobs[first + i] = submitted[i];
+                        _slots[first + i].Job = submitted[i];
                     }
 
                     needPass = true;
@@ -344,15 +363,16 @@ public sealed class Simulator
         /// <summary>Lets go of an ended job (see <see cref="_releaseEnded"/>), keeping what <see cref="Finish"/> reads.</summary>
         private void Release(int index)
         {
-            if (!_releaseEnded || _jobs[index] is not { } job || job.State is not (JobState.Completed or JobState.Failed))
+            ref var slot = ref _slots[index];
+            if (!_releaseEnded || slot.Job is not { } job || job.State is not (JobState.Completed or JobState.Failed))
             {
                 return;
             }
 
-            _lostOfReleased[index] = job.LostGpuSeconds;
-            _releasedState[index] = job.State;
+            slot.LostOfReleased = job.LostGpuSeconds;
+            slot.ReleasedState = job.State;
             _engine.Forget(job);
-            _jobs[index] = null;
+            slot.Job = null;
         }
 
         private double StandardNormal()
@@ -396,7 +416,7 @@ public sealed class Simulator
         private bool IsSpent(SimEvent e) => e.Kind switch
         {
             EventKind.RunEnd or EventKind.RunFail => !IsCurrent(e),
-            EventKind.Wake => _jobs[e.Job] is not { } job || job.State is JobState.Completed or JobState.Failed or JobState.Cancelled
+            EventKind.Wake => _slots[e.Job].Job is not { } job || job.State is JobState.Completed or JobState.Failed or JobState.Cancelled
                 || (e.Attempt > 0 && (job.Attempts != e.Attempt || job.State != JobState.Running)),
             _ => false,
         };
@@ -406,12 +426,13 @@ public sealed class Simulator
             switch (e.Kind)
             {
                 case EventKind.RunEnd:
-                    if (IsCurrent(e) && _engine.Finish(_jobs[e.Job]!, e.Attempt, succeeded: true, at, null))
+                    if (IsCurrent(e) && _engine.Finish(_slots[e.Job].Job!, e.Attempt, succeeded: true, at, null))
                     {
                         var run = Close(e.Job, t, RunOutcome.Completed);
                         _restartGpuSeconds += run.Gpus * run.Restart;
-                        _completed[e.Job] = t;
-                        _samplesAtCompletion[e.Job] = _samples.Count;
+                        ref var done = ref _slots[e.Job];
+                        done.Completed = t;
+                        done.SamplesAtCompletion = _samples.Count;
                         Release(e.Job);
                         return true;
                     }
@@ -423,8 +444,8 @@ public sealed class Simulator
                         return false;
                     }
 
-                    var failures = ++_failures[e.Job];
-                    var job = _jobs[e.Job]!;
+                    var failures = ++_slots[e.Job].Failures;
+                    var job = _slots[e.Job].Job!;
                     var changed = failures <= _options.MaxRetries
                         ? _engine.Requeue(job.Spec.Id, e.Attempt, at, "run failed (injected); retrying")
                         : _engine.Finish(job, e.Attempt, succeeded: false, at, "run failed (injected) after " + _options.MaxRetries + " retries");
@@ -452,7 +473,7 @@ public sealed class Simulator
                 default:
                     // A LAS queue change: only worth a pass while the job is still in the state it was scheduled for.
                     // A job the run let go of has ended: no pass.
-                    if (_jobs[e.Job] is not { } woken)
+                    if (_slots[e.Job].Job is not { } woken)
                     {
                         return false;
                     }
@@ -464,17 +485,22 @@ public sealed class Simulator
         /// <summary>The trace index of a launch's job (its submission sequence).</summary>
         private static int IndexOf(JobLaunch launch) => (int)launch.Job!.Sequence;
 
-        private bool IsCurrent(SimEvent e) => _open[e.Job] is { } run && run.Attempt == e.Attempt;
+        private bool IsCurrent(SimEvent e)
+        {
+            ref readonly var run = ref _slots[e.Job].Open;
+            return run.IsOpen && run.Attempt == e.Attempt;
+        }
 
         private OpenRun Close(int index, double t, RunOutcome outcome)
         {
-            var run = _open[index]!;
-            _open[index] = null;
+            ref var slot = ref _slots[index];
+            var run = slot.Open;
+            slot.Open = default;
             _openCount--;
             var end = Math.Max(run.Start, t);
             if (_options.KeepRunSegments)
             {
-                _segments.Add(new JobRunSegment(_trace.Jobs[index].Id, run.Placement.ToString(), run.Gpus, run.Start, end, outcome));
+                _segments.Add(new JobRunSegment(_trace.Jobs[index].Id, run.Placement!.ToString(), run.Gpus, run.Start, end, outcome));
             }
 
             Record(index, run.Gpus, run.Start, end, outcome, run.Type);
@@ -485,8 +511,9 @@ public sealed class Simulator
         private void Record(int index, int gpus, double start, double end, RunOutcome outcome, int type)
         {
             var used = gpus * (end - start);
-            _totals.Add(gpus, start, end, outcome, _firstStart, index);
-            var slot = _tenantSlotOfJob[index] - 1;
+            ref var jobSlot = ref _slots[index];
+            _totals.Add(gpus, start, end, outcome, ref jobSlot.FirstStart);
+            var slot = jobSlot.TenantSlot - 1;
             if (slot < 0)
             {
                 var tenant = _trace.Jobs[index].Spec.Tenant;
@@ -497,7 +524,7 @@ public sealed class Simulator
                     _gpuSecondsByTenant.Add((tenant, 0));
                 }
 
-                _tenantSlotOfJob[index] = slot + 1;
+                jobSlot.TenantSlot = slot + 1;
             }
 
             var (name, sum) = _gpuSecondsByTenant[slot];
@@ -541,7 +568,7 @@ public sealed class Simulator
             var index = IndexOf(s);
             var gpus = s.Gpus;
             var type = _owner.Cluster.TypeOf[s.Placement.Nodes[0].NodeIndex];
-            _open[index] = new OpenRun(s.Attempt, t, s.Placement, gpus, s.RestartCostSeconds, type);
+            _slots[index].Open = new OpenRun(s.Attempt, t, s.Placement, gpus, s.RestartCostSeconds, type);
             _openCount++;
             var work = Math.Max(0, _trace.Jobs[index].DurationSeconds - s.ProgressSeconds);
             var length = (s.Speed == 1 ? work : work / s.Speed) + s.RestartCostSeconds;
@@ -556,7 +583,7 @@ public sealed class Simulator
 
             if (_las is not null)
             {
-                var job = _jobs[index]!;
+                var job = _slots[index].Job!;
                 var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
                 var rate = _normalized ? gpus * s.Speed : gpus;
                 var thresholds = _las.ThresholdsGpuSeconds;
@@ -579,7 +606,7 @@ public sealed class Simulator
                 return;
             }
 
-            var job = _jobs[index]!;
+            var job = _slots[index].Job!;
             var attained = job.AttainedGpuSecondsBeforeRun;
             if (job.State != JobState.Pending || attained < _las.ThresholdsGpuSeconds[0])
             {
@@ -642,7 +669,7 @@ public sealed class Simulator
             // the end of its instant (time = done) or later.
             double IntegralAtCompletion(int job, double done)
             {
-                var next = _samplesAtCompletion[job];
+                var next = _slots[job].SamplesAtCompletion;
                 return At(next < samples.Count && samples[next].Seconds <= done ? next : next - 1, done);
             }
 
@@ -695,15 +722,17 @@ public sealed class Simulator
             var open = new List<JobRunSegment>(_openCount);
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (_open[i] is { } run)
+                if (_slots[i].Open is { IsOpen: true } run)
                 {
-                    var segment = new JobRunSegment(jobs[i].Id, run.Placement.ToString(), run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
+                    var segment = new JobRunSegment(jobs[i].Id, run.Placement!.ToString(), run.Gpus, run.Start, Math.Max(run.Start, stop), RunOutcome.Cancelled);
                     open.Add(segment);
                     Record(i, segment.Gpus, segment.StartSeconds, segment.EndSeconds, segment.Outcome, run.Type);
                 }
             }
 
             var records = new JobOutcomeRecord[jobs.Count];
+            var completed = new double[jobs.Count];
+            var firstStart = new double[jobs.Count];
             var submit = new double[jobs.Count];
             var durations = new double[jobs.Count];
             var unfinished = new List<string>();
@@ -713,20 +742,23 @@ public sealed class Simulator
             for (var i = 0; i < jobs.Count; i++)
             {
                 var job = jobs[i];
-                var done = _completed[i];
+                ref var slot = ref _slots[i];
+                var done = slot.Completed;
+                completed[i] = done;
+                firstStart[i] = slot.FirstStart;
                 records[i] = new JobOutcomeRecord(job.Id, job.Spec.Tenant, job.Spec.Gpus, job.SubmitSeconds, double.IsNaN(done) ? null : done);
                 submit[i] = job.SubmitSeconds;
                 durations[i] = job.DurationSeconds;
                 JobState state;
-                if (_jobs[i] is { } held)
+                if (slot.Job is { } held)
                 {
                     lostGpuSeconds += held.LostGpuSeconds;
                     state = held.State;
                 }
-                else if (_releasedState[i] != default)
+                else if (slot.ReleasedState != default)
                 {
-                    lostGpuSeconds += _lostOfReleased[i];
-                    state = _releasedState[i];
+                    lostGpuSeconds += slot.LostOfReleased;
+                    state = slot.ReleasedState;
                 }
                 else
                 {
@@ -750,9 +782,9 @@ public sealed class Simulator
             }
 
             var clusterGpus = _owner.Cluster.TotalGpus;
-            var metrics = ScheduleMetrics.FromIndexed(submit, _completed, _firstStart, _totals, clusterGpus);
+            var metrics = ScheduleMetrics.FromIndexed(submit, completed, firstStart, _totals, clusterGpus);
             var (ftfMean, ftfMax) = FinishTimeFairness(records);
-            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, _firstStart, _gpuSecondsByTenant.ToDictionary(e => e.Tenant, e => e.GpuSeconds, StringComparer.Ordinal), _totals.GpuSeconds) with
+            var details = SimulationStatistics.FromIndexed(_trace.OfferedLoad(clusterGpus), records, durations, firstStart, _gpuSecondsByTenant.ToDictionary(e => e.Tenant, e => e.GpuSeconds, StringComparer.Ordinal), _totals.GpuSeconds) with
             {
                 Rejected = rejected,
                 Failed = failed,
