@@ -157,14 +157,10 @@ internal sealed class SegmentTotals
 
     /// <summary>Adds a segment of job <paramref name="job"/>, keeping the earliest start per job in <paramref name="firstStart"/>.</summary>
     public void Add(JobRunSegment segment, double[] firstStart, int job) =>
-        Add(segment.Gpus, segment.StartSeconds, segment.EndSeconds, segment.Outcome, firstStart, job);
+        Add(segment.Gpus, segment.StartSeconds, segment.EndSeconds, segment.Outcome, ref firstStart[job]);
 
-    /// <summary>Adds a segment given by its fields (the simulator's, which makes no segment object unless it keeps them).</summary>
-    public void Add(int gpus, double start, double end, RunOutcome outcome, double[] firstStart, int job) =>
-        Add(gpus, start, end, outcome, ref firstStart[job]);
-
-    /// <summary>Adds a segment given by its fields, keeping the job's first start in <paramref name="firstStart"/> (NaN
-    /// before its first segment).</summary>
+    /// <summary>Adds a segment given by its fields (the simulator's, which makes no segment object unless it keeps them),
+    /// keeping the job's first start in <paramref name="firstStart"/> (NaN before its first segment).</summary>
     public void Add(int gpus, double start, double end, RunOutcome outcome, ref double firstStart)
     {
         GpuSeconds += gpus * (end - start);
