@@ -9,7 +9,8 @@
 # Cases: the Philly October 2017 month on 64 × 8 GPUs (fifo, sjf, srtf, las; srtf and las also with noisy estimates,
 # injected failures and backfill); the first 1,000 and 10,000 jobs of the synthetic scale trace on 16 × 8 GPUs
 # (contended); SRTF and LAS without checkpoints (`--checkpoint-minutes 0`: the victim index's path, see
-# docs/benchmarks.md) on both; with FULL=1, every 10th job of the 1,000,000-job scale trace (100,000 jobs over its 37 days, Poisson
+# docs/benchmarks.md) on both; multifactor, DRF and priority on both (multifactor and DRF read their pending jobs by
+# merging groups, see docs/scheduling.md), with noisy estimates, failures and backfill on Philly; with FULL=1, every 10th job of the 1,000,000-job scale trace (100,000 jobs over its 37 days, Poisson
 # thinning keeps the offered load at 1.1 on 100 × 8 GPUs) under srtf and las.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -45,6 +46,13 @@ cases=(
   "syn10k-srtf-c0|$out/syn10k.csv|16|srtf|--checkpoint-minutes 0"
   "syn10k-las-c0|$out/syn10k.csv|16|las|--checkpoint-minutes 0"
   "syn10k-las-c0-backfill|$out/syn10k.csv|16|las|--checkpoint-minutes 0 --backfill --estimates noisy"
+  "philly-multifactor|$philly|64|multifactor|"
+  "philly-drf|$philly|64|drf|"
+  "philly-priority|$philly|64|priority|"
+  "philly-multifactor-noisy|$philly|64|multifactor|--estimates noisy --job-failure-rate 0.05 --backfill"
+  "philly-drf-noisy|$philly|64|drf|--estimates noisy --job-failure-rate 0.05 --backfill"
+  "syn10k-multifactor|$out/syn10k.csv|16|multifactor|"
+  "syn10k-drf|$out/syn10k.csv|16|drf|--backfill"
 )
 if [ -n "${FULL:-}" ]; then
   awk -F, 'NR == 1 || (NR - 2) % 10 == 0' "$big" > "$out/thin100k.csv"

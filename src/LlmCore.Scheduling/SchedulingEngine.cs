@@ -30,6 +30,9 @@ public sealed class SchedulingEngine
     // The pending jobs in submission order, kept only while the ordering gives no stable queue keys (_queue is null):
     // with keys, _queue holds exactly the pending jobs and a second sorted set would double every enqueue and start.
     private SortedSet<Job>? _pending;
+
+    // The same jobs by group, in submission order, under an ordering with monotone groups (see PendingGroups).
+    private readonly PendingGroups? _groups;
     private readonly SortedSet<Job> _conditional = new(BySequence.Instance);
     private readonly List<Job> _running = [];
 
@@ -110,6 +113,7 @@ public sealed class SchedulingEngine
 
         _ledger = new TenantLedger(quotas, _capacity, halfLife.TotalSeconds) { UsageUpdatedAt = start };
         _anchored = policy.Ordering as IAnchoredRunningKey;
+        _groups = policy.Ordering is IGroupedKeys { HasMonotoneGroups: true } grouped ? new PendingGroups(grouped) : null;
         _preemptibleByAnchor = _anchored is null ? null : SortedJobs.ByRunningKeyAnchor();
         _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption }
             && policy.Ordering is IServiceRunningKey and IBoundedKey;
@@ -187,6 +191,11 @@ public sealed class SchedulingEngine
     /// <summary>The pending jobs in submission order; kept only while <see cref="Queue"/> is <see langword="null"/> (with
     /// stable queue keys the queue holds the pending jobs).</summary>
     internal SortedSet<Job> PendingBySequence => _pending ?? throw new InvalidOperationException("The pending jobs are kept by queue key.");
+
+    /// <summary>The pending jobs by group (the same jobs as <see cref="PendingBySequence"/>), when the ordering has
+    /// monotone groups (<see cref="IGroupedKeys"/>) and every submission time so far has been in sequence order;
+    /// otherwise <see langword="null"/> and a pass computes every pending job's key.</summary>
+    internal PendingGroups? PendingGroups => _queue is null && _groups is { InOrder: true } groups ? groups : null;
 
     /// <summary>The running elastic jobs in submission order.</summary>
     internal SortedSet<Job> RunningElastic => _runningElastic;
@@ -291,6 +300,7 @@ public sealed class SchedulingEngine
             var spec = specs[i];
             var job = new Job(spec, _sequence++, _ledger.IndexOf(spec.Tenant), now, _board);
             _jobs.Add(spec.Id, job);
+            _groups?.Submitted(job);
             result.Add(job);
             if (RejectionReason(job) is { } reason)
             {
@@ -912,6 +922,7 @@ public sealed class SchedulingEngine
         if (_queue is null)
         {
             _pending!.Add(job);
+            _groups?.Add(job);
         }
         else
         {
@@ -930,6 +941,14 @@ public sealed class SchedulingEngine
             // pending job but this one (being enqueued, or taken out to renew its key).
             _pending = new SortedSet<Job>(_queue!, BySequence.Instance) { job };
             _queue = null;
+            if (_groups is not null)
+            {
+                foreach (var pending in _pending)
+                {
+                    _groups.Add(pending);
+                }
+            }
+
             _keyExpiry.Clear();
             return false;
         }
@@ -1006,6 +1025,7 @@ public sealed class SchedulingEngine
         if (_queue is null)
         {
             _pending!.Remove(job);
+            _groups?.Remove(job);
         }
         else
         {
@@ -1235,9 +1255,20 @@ public sealed class SchedulingEngine
         public List<(double End, JobSpec Spec, Placement Placement, int Tenant)> StartedEnds { get; } = [];
 
         private Job[] _candidates = [];
+        private SortedJobs.Reader[] _groupReaders = [];
+        private GroupSums[] _groupSums = [];
         private double[] _keys = [];
         private double[] _runningKeys = [];
         private PassPlanner.OrderEntry[] _order = [];
+
+        /// <summary>The merge of a pass over <see cref="PendingGroups"/>: each group's next job, by (key, submission).</summary>
+        public PriorityQueue<int, PassPlanner.OrderEntry> GroupHeap { get; } = new(default(PassPlanner.OrderEntryComparer));
+
+        /// <summary>A reader per group for the merge (the caller clears what it wrote: readers hold jobs).</summary>
+        public SortedJobs.Reader[] GroupReaders(int count) => _groupReaders.Length >= count ? _groupReaders : _groupReaders = new SortedJobs.Reader[Grow(count)];
+
+        /// <summary>The sums of each group's jobs read so far in the merge.</summary>
+        public GroupSums[] GroupSums(int count) => _groupSums.Length >= count ? _groupSums : _groupSums = new GroupSums[Grow(count)];
 
         /// <summary>A buffer of at least <paramref name="count"/> jobs (the caller clears what it wrote).</summary>
         public Job[] Candidates(int count) => _candidates.Length >= count ? _candidates : _candidates = new Job[Grow(count)];

@@ -192,6 +192,10 @@ internal sealed class PassPlanner
                     }
                 }
             }
+            else if (_engine.PendingGroups is { } groups && _policy.Ordering is IGroupedKeys grouped)
+            {
+                complete = ExamineGroups(groups, grouped);
+            }
             else
             {
                 // The candidate, key and order buffers are the engine's, reused pass after pass: at 100,000 pending jobs
@@ -274,6 +278,67 @@ internal sealed class PassPlanner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Examines the pending jobs in the order of their keys (key, then submission) by merging the engine's groups
+    /// (<see cref="IGroupedKeys"/>): each group's next eligible job waits in a heap with its key, and a group's next key is
+    /// computed only once its previous job has been examined, so a pass that stops early computes a few keys per group
+    /// instead of one per pending job and sorts nothing. The first job of every group is keyed before any job is decided:
+    /// the values a key reads from the engine's state are then the pass's starting ones, as when every key is computed
+    /// up front. The order is the full sort's (the merge of runs sorted by the same total order), so are the decisions.
+    /// </summary>
+    private bool ExamineGroups(PendingGroups groups, IGroupedKeys grouped)
+    {
+        var list = groups.Groups;
+        var scratch = _engine.Scratch;
+        var readers = scratch.GroupReaders(list.Count);
+        var sums = scratch.GroupSums(list.Count);
+        var heap = scratch.GroupHeap;
+        try
+        {
+            for (var g = 0; g < list.Count; g++)
+            {
+                if (list[g].Count > 0)
+                {
+                    readers[g] = list[g].GetEnumerator();
+                    sums[g] = default;
+                    KeyNext(g);
+                }
+            }
+
+            while (heap.TryDequeue(out var g, out _))
+            {
+                if (!Examine(readers[g].Current))
+                {
+                    return false;
+                }
+
+                KeyNext(g);
+            }
+
+            return true;
+        }
+        finally
+        {
+            // No finished job stays reachable through the buffers.
+            heap.Clear();
+            Array.Clear(readers, 0, list.Count);
+        }
+
+        void KeyNext(int g)
+        {
+            ref var reader = ref readers[g];
+            while (reader.MoveNext())
+            {
+                var job = reader.Current;
+                if (_ineligible.Count == 0 || !_ineligible.Contains(job))
+                {
+                    heap.Enqueue(g, new OrderEntry(grouped.NextKey(_ordering, job, ref sums[g]), job.Sequence, g));
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>Decides for one pending job; <see langword="false"/> when no later job can start or preempt any more.</summary>

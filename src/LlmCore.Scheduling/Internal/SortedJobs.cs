@@ -20,15 +20,26 @@ internal sealed class SortedJobs : IEnumerable<Job>
 
     private readonly List<Chunk> _chunks = [];
     private readonly Stack<Chunk> _spare = new();
-    private readonly bool _byQueueKey;
+    private readonly By _by;
 
-    private SortedJobs(bool byQueueKey) => _byQueueKey = byQueueKey;
+    private SortedJobs(By by) => _by = by;
+
+    private enum By
+    {
+        QueueKey,
+        RunningKeyAnchor,
+        Sequence,
+    }
 
     /// <summary>An empty order by <see cref="Job.QueueKey"/>.</summary>
-    public static SortedJobs ByQueueKey() => new(byQueueKey: true);
+    public static SortedJobs ByQueueKey() => new(By.QueueKey);
 
     /// <summary>An empty order by <see cref="Job.RunningKeyAnchor"/>.</summary>
-    public static SortedJobs ByRunningKeyAnchor() => new(byQueueKey: false);
+    public static SortedJobs ByRunningKeyAnchor() => new(By.RunningKeyAnchor);
+
+    /// <summary>An empty order by <see cref="Job.Sequence"/> alone (every key 0): a group of pending jobs in submission
+    /// order (<see cref="PendingGroups"/>).</summary>
+    public static SortedJobs BySequence() => new(By.Sequence);
 
     /// <summary>Gets the number of jobs.</summary>
     public int Count { get; private set; }
@@ -195,7 +206,12 @@ internal sealed class SortedJobs : IEnumerable<Job>
         }
     }
 
-    private double KeyOf(Job job) => _byQueueKey ? job.QueueKey : job.RunningKeyAnchor;
+    private double KeyOf(Job job) => _by switch
+    {
+        By.QueueKey => job.QueueKey,
+        By.RunningKeyAnchor => job.RunningKeyAnchor,
+        _ => 0,
+    };
 
     /// <summary>The chunk whose range holds (key, sequence): the first whose last entry is not below it, else the last.</summary>
     private int ChunkFor(double key, long sequence)

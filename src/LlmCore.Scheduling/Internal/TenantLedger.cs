@@ -105,17 +105,25 @@ internal sealed class TenantLedger
 
     private double Decayed(int tenant, double decay, double dt) => (DecayedUsage[tenant] * decay) + (UsedGpus[tenant] * dt);
 
-    public double DominantShare(int tenant, double gpus, double cpu, double memory)
+    public double DominantShare(int tenant, double gpus, double cpu, double memory) =>
+        DominantShareOf(tenant, UsedGpus[tenant], UsedCpu[tenant], UsedMemory[tenant], gpus, cpu, memory);
+
+    /// <summary>What the tenant holds now: GPUs, CPU cores, memory (for <see cref="DominantShareOf"/> later in a pass).</summary>
+    public (double Gpus, double Cpu, double Memory) UsageOf(int tenant) => (UsedGpus[tenant], UsedCpu[tenant], UsedMemory[tenant]);
+
+    /// <summary>The tenant's weighted dominant share with <paramref name="gpus"/>, <paramref name="cpu"/> and
+    /// <paramref name="memory"/> added to the given usage (<see cref="DominantShare"/> is this with the usage now).</summary>
+    public double DominantShareOf(int tenant, double usedGpus, double usedCpu, double usedMemory, double gpus, double cpu, double memory)
     {
-        var share = (UsedGpus[tenant] + gpus) / Math.Max(1, TotalGpus);
+        var share = (usedGpus + gpus) / Math.Max(1, TotalGpus);
         if (TotalCpu > 0)
         {
-            share = Math.Max(share, (UsedCpu[tenant] + cpu) / TotalCpu);
+            share = Math.Max(share, (usedCpu + cpu) / TotalCpu);
         }
 
         if (TotalMemory > 0)
         {
-            share = Math.Max(share, (UsedMemory[tenant] + memory) / TotalMemory);
+            share = Math.Max(share, (usedMemory + memory) / TotalMemory);
         }
 
         return share / Weights[tenant];

@@ -141,6 +141,9 @@ public sealed class OrderingContext
 {
     private double[]? _usage;
     private double _usageTotal;
+    private double[] _tenantValues = [];
+    private long[] _tenantStamps = [];
+    private long _stamp = 1;
 
     internal OrderingContext(DateTimeOffset now, Cluster cluster, TenantLedger ledger, bool heterogeneityAware = false)
     {
@@ -156,6 +159,29 @@ public sealed class OrderingContext
         Now = now;
         _usage = null;
         _usageTotal = 0;
+        _stamp++;
+    }
+
+    /// <summary>The number of values <see cref="TenantValues"/> keeps per tenant.</summary>
+    internal const int ValuesPerTenant = 3;
+
+    /// <summary>
+    /// Room for <see cref="ValuesPerTenant"/> values of a tenant that an <see cref="IGroupedKeys"/> ordering keeps for the
+    /// rest of the pass (e.g. the tenant's usage at the pass's start); <paramref name="fresh"/> is <see langword="true"/>
+    /// at the first call for the tenant since <see cref="Reset"/>, when the caller fills them.
+    /// </summary>
+    internal Span<double> TenantValues(int tenant, out bool fresh)
+    {
+        if (tenant >= _tenantStamps.Length)
+        {
+            var size = Math.Max(tenant + 1, Math.Max(4, 2 * _tenantStamps.Length));
+            Array.Resize(ref _tenantStamps, size);
+            Array.Resize(ref _tenantValues, size * ValuesPerTenant);
+        }
+
+        fresh = _tenantStamps[tenant] != _stamp;
+        _tenantStamps[tenant] = _stamp;
+        return _tenantValues.AsSpan(tenant * ValuesPerTenant, ValuesPerTenant);
     }
 
     /// <summary>Gets a value indicating whether the policy is heterogeneity-aware: service counts in normalised

@@ -87,6 +87,65 @@ internal interface IBoundedKey
     double MaxKey { get; }
 }
 
+/// <summary>
+/// An ordering whose keys, within one pass, never decrease along the pending jobs of a group taken in submission order,
+/// provided submission times never decrease with the submission sequence. A pass can then read the pending jobs in key
+/// order by merging the groups (each group's next job in a small heap), computing a key only for the jobs it reaches,
+/// instead of computing every pending job's key and sorting them: most passes stop at the first job that cannot start.
+/// <see cref="NextKey"/> gives exactly the key <see cref="IJobOrdering.ComputeKeys"/> gives the same job over the
+/// pending jobs in submission order (the same arithmetic on the same values), and the merge of runs that are sorted by
+/// (key, submission) is the sort by (key, submission), so the order, and every decision of the pass, is the same.
+/// </summary>
+/// <remarks>Implemented by <see cref="MultifactorOrdering"/> (a group: tenant, GPUs, priority and QOS, the terms other
+/// than age; age falls along the group) and <see cref="DominantResourceFairnessOrdering"/> (a group: the tenant; its
+/// keys are its dominant share after each job and the tenant's earlier ones). Stateless and thread-safe: a pass's
+/// values live in its <see cref="OrderingContext"/>.</remarks>
+internal interface IGroupedKeys
+{
+    /// <summary>Gets whether the keys are monotone in every group with this ordering's settings (e.g. not with a
+    /// negative age weight); when not, passes compute every key.</summary>
+    bool HasMonotoneGroups { get; }
+
+    /// <summary>The group of a job (a function of its spec and tenant, fixed for its life).</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The group.</returns>
+    PendingGroupKey GroupOf(Job job);
+
+    /// <summary>
+    /// The key of the next pending job of a group, read in submission order, skipping none that
+    /// <see cref="IJobOrdering.ComputeKeys"/> would be given. The values a key reads from the engine's state are taken
+    /// as they are at the first call for the job's tenant in the pass (<see cref="OrderingContext.TenantValues"/>): the
+    /// planner reads the first job of every group before it decides anything, so these are the values at the start of
+    /// the pass, as <see cref="IJobOrdering.ComputeKeys"/> reads them.
+    /// </summary>
+    /// <param name="context">The pass context.</param>
+    /// <param name="job">The job.</param>
+    /// <param name="sums">What the group's earlier jobs in this pass added (starts at zero per group and pass).</param>
+    /// <returns>The key.</returns>
+    double NextKey(OrderingContext context, Job job, ref GroupSums sums);
+}
+
+/// <summary>A group of pending jobs of an <see cref="IGroupedKeys"/> ordering: the terms of the key other than the one
+/// that falls along the group (fields an ordering does not use are 0 or <see langword="null"/>).</summary>
+/// <param name="Tenant">The tenant index.</param>
+/// <param name="Gpus">The GPUs the job asks for.</param>
+/// <param name="Priority">The job's priority.</param>
+/// <param name="Qos">The job's QOS name.</param>
+internal readonly record struct PendingGroupKey(int Tenant, int Gpus, int Priority, string? Qos);
+
+/// <summary>What the jobs of a group read so far in a pass add up to (DRF's progressive filling).</summary>
+internal struct GroupSums
+{
+    /// <summary>The GPUs.</summary>
+    public double Gpus;
+
+    /// <summary>The CPU cores.</summary>
+    public double Cpu;
+
+    /// <summary>The memory in GiB.</summary>
+    public double Memory;
+}
+
 /// <summary>First in, first out: by submission order.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
 internal sealed class FifoOrdering : IJobOrdering
@@ -423,7 +482,7 @@ public sealed record MultifactorWeights
 /// where U is the tenant's normalized decayed usage and S its normalized share (Slurm's classic fair-share formula).
 /// </summary>
 /// <remarks>SchedMD, "Multifactor Priority Plugin" (priority_multifactor.shtml). Stateless and thread-safe.</remarks>
-internal sealed class MultifactorOrdering : IJobOrdering
+internal sealed class MultifactorOrdering : IJobOrdering, IGroupedKeys
 {
     /// <summary>Creates the ordering.</summary>
     /// <param name="weights">The weights.</param>
@@ -445,6 +504,12 @@ internal sealed class MultifactorOrdering : IJobOrdering
 
     /// <inheritdoc/>
     public bool KeysAreIndependent => true;
+
+    /// <inheritdoc/>
+    /// <remarks>The age term w·age, with w finite and ≥ 0, does not fall as age grows (floating-point products and sums
+    /// are monotone in each operand), and age falls along a group in submission order; the other terms are equal in a
+    /// group. With a negative or non-finite age weight the keys are not monotone.</remarks>
+    public bool HasMonotoneGroups => double.IsFinite(Weights.Age) && Weights.Age >= 0;
 
     /// <summary>Computes a job's multifactor priority (larger runs first).</summary>
     /// <param name="context">The pass context.</param>
@@ -474,23 +539,52 @@ internal sealed class MultifactorOrdering : IJobOrdering
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(jobs);
         var (usage, total) = context.DecayedUsage();
-        var w = Weights;
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            var u = total <= 0 ? 0 : usage[job.TenantIndex] / total;
-            var s = context.NormalizedShare(job);
-            var age = Math.Clamp((context.Now - job.SubmittedAt).TotalSeconds / Math.Max(1, w.MaxAge.TotalSeconds), 0, 1);
-            var size = (double)job.Spec.Gpus / context.Cluster.TotalGpus;
-            if (w.FavorSmall)
-            {
-                size = 1 - size;
-            }
-
-            var prio = Math.Clamp((double)(job.Spec.Priority - PriorityClasses.Low) / (PriorityClasses.Critical - PriorityClasses.Low), 0, 1);
-            var qos = job.Spec.Qos is { } name && w.QosFactors.TryGetValue(name, out var f) ? Math.Clamp(f, 0, 1) : 0;
-            keys[i] = -((w.Age * age) + (w.FairShare * Math.Pow(2, -u / s)) + (w.JobSize * size) + (w.Priority * prio) + (w.Qos * qos));
+            keys[i] = Key(context, job, FairShare(context, job, usage, total));
         }
+    }
+
+    /// <inheritdoc/>
+    public PendingGroupKey GroupOf(Job job) => new(job.TenantIndex, job.Spec.Gpus, job.Spec.Priority, job.Spec.Qos);
+
+    /// <inheritdoc/>
+    public double NextKey(OrderingContext context, Job job, ref GroupSums sums)
+    {
+        // The fair-share term is the tenant's (one power per tenant and pass instead of one per job).
+        var values = context.TenantValues(job.TenantIndex, out var fresh);
+        if (fresh)
+        {
+            var (usage, total) = context.DecayedUsage();
+            values[0] = FairShare(context, job, usage, total);
+        }
+
+        return Key(context, job, values[0]);
+    }
+
+    /// <summary>2^(−U/S): U the tenant's normalized decayed usage, S its normalized share.</summary>
+    private static double FairShare(OrderingContext context, Job job, double[] usage, double total)
+    {
+        var u = total <= 0 ? 0 : usage[job.TenantIndex] / total;
+        var s = context.NormalizedShare(job);
+        return Math.Pow(2, -u / s);
+    }
+
+    /// <summary>The key (the negated priority) with the tenant's fair-share term given.</summary>
+    private double Key(OrderingContext context, Job job, double fairShare)
+    {
+        var w = Weights;
+        var age = Math.Clamp((context.Now - job.SubmittedAt).TotalSeconds / Math.Max(1, w.MaxAge.TotalSeconds), 0, 1);
+        var size = (double)job.Spec.Gpus / context.Cluster.TotalGpus;
+        if (w.FavorSmall)
+        {
+            size = 1 - size;
+        }
+
+        var prio = Math.Clamp((double)(job.Spec.Priority - PriorityClasses.Low) / (PriorityClasses.Critical - PriorityClasses.Low), 0, 1);
+        var qos = job.Spec.Qos is { } name && w.QosFactors.TryGetValue(name, out var f) ? Math.Clamp(f, 0, 1) : 0;
+        return -((w.Age * age) + (w.FairShare * fairShare) + (w.JobSize * size) + (w.Priority * prio) + (w.Qos * qos));
     }
 }
 
@@ -500,13 +594,18 @@ internal sealed class MultifactorOrdering : IJobOrdering
 /// pending jobs were admitted, so the sorted order is the order progressive filling admits them.
 /// </summary>
 /// <remarks>Ghodsi et al., "Dominant Resource Fairness: Fair Allocation of Multiple Resource Types", NSDI 2011. Stateless and thread-safe.</remarks>
-internal sealed class DominantResourceFairnessOrdering : IJobOrdering
+internal sealed class DominantResourceFairnessOrdering : IJobOrdering, IGroupedKeys
 {
     /// <inheritdoc/>
     public string Name => "drf";
 
     /// <inheritdoc/>
     public bool IsPreemptive => false;
+
+    /// <inheritdoc/>
+    /// <remarks>A tenant's keys are its dominant share with its earlier pending jobs added: sums of non-negative
+    /// requests, divided by positive totals and weight, so they never fall along the tenant's jobs.</remarks>
+    public bool HasMonotoneGroups => true;
 
     /// <inheritdoc/>
     public void ComputeKeys(OrderingContext context, IReadOnlyList<Job> jobs, Span<double> keys)
@@ -532,5 +631,25 @@ internal sealed class DominantResourceFairnessOrdering : IJobOrdering
             memory[t] += job.Spec.MemoryGib;
             keys[i] = context.DominantShareWith(t, gpus[t], cpu[t], memory[t]);
         }
+    }
+
+    /// <inheritdoc/>
+    public PendingGroupKey GroupOf(Job job) => new(job.TenantIndex, 0, 0, null);
+
+    /// <inheritdoc/>
+    public double NextKey(OrderingContext context, Job job, ref GroupSums sums)
+    {
+        var t = job.TenantIndex;
+        var used = context.TenantValues(t, out var fresh);
+        if (fresh)
+        {
+            // The tenant's usage at the start of the pass (the pass's tentative starts change it as it goes).
+            (used[0], used[1], used[2]) = context.Ledger.UsageOf(t);
+        }
+
+        sums.Gpus += job.Spec.Gpus;
+        sums.Cpu += job.Spec.CpuCores;
+        sums.Memory += job.Spec.MemoryGib;
+        return context.Ledger.DominantShareOf(t, used[0], used[1], used[2], sums.Gpus, sums.Cpu, sums.Memory);
     }
 }
