@@ -115,7 +115,7 @@ public sealed class SchedulingEngine
         _anchored = policy.Ordering as IAnchoredRunningKey;
         _groups = policy.Ordering is IGroupedKeys { HasMonotoneGroups: true } grouped ? new PendingGroups(grouped) : null;
         _preemptibleByAnchor = _anchored is null ? null : SortedJobs.ByRunningKeyAnchor();
-        _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: LeastLostWorkPreemption }
+        _victimIndexAllowed = policy is { PreemptionEnabled: true, Ordering.IsPreemptive: true, Preemption: ILostWorkVictimCost }
             && policy.Ordering is IServiceRunningKey and IBoundedKey;
         if (PassPlanner.OpenIndexAtOnce)
         {

@@ -381,13 +381,13 @@ internal sealed class PassPlanner
     /// Notes that <paramref name="job"/>'s tenant was refused <paramref name="refusedGpus"/> GPUs by quota; returns
     /// <see langword="true"/> once every tenant's quota refuses a single GPU, after which no later job can be admitted, so
     /// none can start, backfill or preempt and the walk may stop (the unreached jobs get their quota reasons on demand).
-    /// Only for the built-in <see cref="CohortQuotaAdmission"/> and a tenant without flavours: its verdict then depends on
-    /// the tenant's usage and the requested size alone, not on the job's GPU types; usage only grows until a preemption,
-    /// which reopens every tenant (<see cref="ReopenQuotas"/>), and the verdict is monotone in the size.
+    /// Only for an admission that declares <see cref="IUsageAndSizeAdmission"/> (the built-in quotas) and a tenant without
+    /// flavours: its verdict then depends on usage and the requested size alone, not on the job's GPU types; usage only
+    /// grows until a preemption, which reopens every tenant (<see cref="ReopenQuotas"/>), and the verdict is monotone.
     /// </summary>
     private bool CloseQuota(Job job, int refusedGpus)
     {
-        if (refusedGpus > 1 || _policy.Admission is not CohortQuotaAdmission || _tenants.Quotas[job.TenantIndex] is not { Flavors.Count: 0 })
+        if (refusedGpus > 1 || _policy.Admission is not IUsageAndSizeAdmission || _tenants.Quotas[job.TenantIndex] is not { Flavors.Count: 0 })
         {
             return false;
         }

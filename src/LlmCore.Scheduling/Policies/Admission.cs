@@ -15,6 +15,17 @@ public interface IAdmissionPolicy
 }
 
 /// <summary>
+/// An admission policy whose verdict on a job of a tenant without per-type quotas depends only on the tenants' usage and
+/// the GPUs the job asks for (not on its priority, types or other fields), and never turns from a refusal into an
+/// admission as usage or the size grows. Usage only grows during a pass until a preemption, so once every tenant is
+/// refused a single GPU no later job of the pass can be admitted and the pass may stop its walk.
+/// </summary>
+/// <remarks>Implemented by <see cref="CohortQuotaAdmission"/>; the planner asks for this capability, not for a class.</remarks>
+internal interface IUsageAndSizeAdmission : IAdmissionPolicy
+{
+}
+
+/// <summary>
 /// Kueue-style tenant quotas: a tenant may use its nominal GPUs; above that it borrows, up to its borrowing limit,
 /// from the unused nominal quota its cohort lends (each lender within its lending limit). With per-type quotas
 /// (<see cref="TenantQuota.Flavors"/>) the same rules hold per GPU type: the pass asks for each type the tenant lists,
@@ -23,7 +34,7 @@ public interface IAdmissionPolicy
 /// <remarks>Kueue ClusterQueue <c>nominalQuota</c>, <c>borrowingLimit</c>, <c>lendingLimit</c>, cohorts and
 /// ResourceFlavors with fungibility. Refusal texts are built once per tenant, type and verdict until usage changes.
 /// Stateless and thread-safe.</remarks>
-internal sealed class CohortQuotaAdmission : IAdmissionPolicy
+internal sealed class CohortQuotaAdmission : IUsageAndSizeAdmission
 {
     /// <summary>Gets a shared instance.</summary>
     public static CohortQuotaAdmission Instance { get; } = new();
@@ -262,10 +273,21 @@ public interface IPreemptionPolicy
     double VictimCost(Job victim, DateTimeOffset now);
 }
 
+/// <summary>
+/// A victim cost that is exactly <c>g · (lost + R)</c>: g the victim's running GPUs, lost what
+/// <see cref="Job.SecondsSinceCheckpoint"/> returns, R its spec's restart cost in seconds. The engine's
+/// <see cref="Internal.VictimIndex"/> orders running jobs by this cost without costing each, so it is kept only for a
+/// policy that declares it.
+/// </summary>
+/// <remarks>Implemented by <see cref="LeastLostWorkPreemption"/>; the engine asks for this capability, not for a class.</remarks>
+internal interface ILostWorkVictimCost : IPreemptionPolicy
+{
+}
+
 /// <summary>Preempts the victims that lose the least work: GPUs × seconds since their last checkpoint, plus the restart cost they will pay.</summary>
 /// <remarks>The lost work is charged to the restarted job (its attained service and <see cref="Job.LostGpuSeconds"/>).
 /// Stateless and thread-safe.</remarks>
-internal sealed class LeastLostWorkPreemption : IPreemptionPolicy
+internal sealed class LeastLostWorkPreemption : ILostWorkVictimCost
 {
     /// <summary>Gets a shared instance.</summary>
     public static LeastLostWorkPreemption Instance { get; } = new();

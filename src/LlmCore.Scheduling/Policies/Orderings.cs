@@ -78,6 +78,23 @@ internal interface IServiceRunningKey
 }
 
 /// <summary>
+/// An ordering whose keys change only when a job's attained service crosses one of the thresholds (a running job moves
+/// to a later queue) or when a waiting job has waited <see cref="StarvationFactor"/> times its run time per GPU (it goes
+/// back to the first queue): nothing else happens between events, so a simulation schedules a wake-up at each such
+/// instant and a pass there.
+/// </summary>
+/// <remarks>Implemented by <see cref="LeastAttainedServiceOrdering"/> (Tiresias' queues); the simulator asks for this
+/// capability, not for a class. Thread-safe.</remarks>
+internal interface IServiceQueues
+{
+    /// <summary>Gets the attained-service thresholds between queues, ascending, in GPU-seconds.</summary>
+    IReadOnlyList<double> ThresholdsGpuSeconds { get; }
+
+    /// <summary>Gets the starvation factor (0: no promotion).</summary>
+    double StarvationFactor { get; }
+}
+
+/// <summary>
 /// An ordering whose keys never exceed a known bound, so a search for the largest key can stop when it meets one.
 /// </summary>
 /// <remarks>Implemented by <see cref="LeastAttainedServiceOrdering"/> (the number of queue thresholds). Thread-safe.</remarks>
@@ -323,7 +340,7 @@ internal sealed class ShortestRemainingTimeFirstOrdering : IJobOrdering, IAnchor
 /// </summary>
 /// <remarks>Gu et al., "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019. Preemptive:
 /// a job in a lower queue may preempt a running job in a higher one. Stateless and thread-safe.</remarks>
-internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey, IServiceRunningKey
+internal sealed class LeastAttainedServiceOrdering : IJobOrdering, IBoundedKey, IServiceRunningKey, IServiceQueues
 {
     private readonly double[] _thresholds;
 

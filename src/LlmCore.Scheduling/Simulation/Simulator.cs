@@ -207,7 +207,7 @@ public sealed class Simulator
 
         private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
-        private readonly LeastAttainedServiceOrdering? _las;
+        private readonly IServiceQueues? _las;
         private readonly bool _normalized;
         private int _openCount;
         private long _sequence;
@@ -223,7 +223,7 @@ public sealed class Simulator
             _cancellationToken = cancellationToken;
             _options = owner.Options;
             _random = new Random(_options.Seed);
-            _las = owner.Policy.Ordering as LeastAttainedServiceOrdering;
+            _las = owner.Policy.Ordering as IServiceQueues;
             _normalized = owner.Policy.CountsNormalizedService;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
             var n = trace.Jobs.Count;
