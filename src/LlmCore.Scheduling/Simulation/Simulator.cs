@@ -207,7 +207,9 @@ public sealed class Simulator
 
         private readonly double[] _gpuSecondsByType;
         private readonly Random _random;
-        private readonly IServiceQueues? _las;
+        // The ordering's service queues (LAS): the thresholds and starvation factor, read once (null: no wake-ups).
+        private readonly double[]? _lasThresholds;
+        private readonly double _lasStarvation;
         private readonly bool _normalized;
         private int _openCount;
         private long _sequence;
@@ -223,7 +225,11 @@ public sealed class Simulator
             _cancellationToken = cancellationToken;
             _options = owner.Options;
             _random = new Random(_options.Seed);
-            _las = owner.Policy.Ordering as IServiceQueues;
+            if (owner.Policy.Ordering is IServiceQueues queues)
+            {
+                _lasThresholds = [.. queues.ThresholdsGpuSeconds];
+                _lasStarvation = queues.StarvationFactor;
+            }
             _normalized = owner.Policy.CountsNormalizedService;
             _engine = new SchedulingEngine(owner.Cluster, owner.Policy, _options.Tenants, _options.Epoch, _options.FairShareHalfLife);
             var n = trace.Jobs.Count;
@@ -581,13 +587,12 @@ public sealed class Simulator
                 Push(t + length, new SimEvent(EventKind.RunEnd, index, s.Attempt, 0));
             }
 
-            if (_las is not null)
+            if (_lasThresholds is { } thresholds)
             {
                 var job = _slots[index].Job!;
                 var attained = _normalized ? job.AttainedNormalizedGpuSecondsBeforeRun : job.AttainedGpuSecondsBeforeRun;
                 var rate = _normalized ? gpus * s.Speed : gpus;
-                var thresholds = _las.ThresholdsGpuSeconds;
-                for (var i = 0; i < thresholds.Count; i++)
+                for (var i = 0; i < thresholds.Length; i++)
                 {
                     var threshold = thresholds[i];
                     var crossAt = t + ((threshold - attained) / rate) + WakeSlackSeconds;
@@ -601,19 +606,19 @@ public sealed class Simulator
 
         private void ScheduleStarvationWake(int index, double t)
         {
-            if (_las is null || _las.StarvationFactor <= 0 || _las.ThresholdsGpuSeconds.Count == 0)
+            if (_lasThresholds is not { Length: > 0 } thresholds || _lasStarvation <= 0)
             {
                 return;
             }
 
             var job = _slots[index].Job!;
             var attained = job.AttainedGpuSecondsBeforeRun;
-            if (job.State != JobState.Pending || attained < _las.ThresholdsGpuSeconds[0])
+            if (job.State != JobState.Pending || attained < thresholds[0])
             {
                 return;
             }
 
-            Push(t + (_las.StarvationFactor * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, index, 0, 0));
+            Push(t + (_lasStarvation * attained / job.Spec.Gpus) + WakeSlackSeconds, new SimEvent(EventKind.Wake, index, 0, 0));
         }
 
         private void Sample(double t)
