@@ -6,8 +6,8 @@ namespace LlmCore.Scheduling.Internal;
 /// The pending jobs of an engine whose ordering has monotone groups (<see cref="IGroupedKeys"/>), by group, each group
 /// in submission order, kept beside the engine's pending set (an add or removal is one dictionary lookup and a short
 /// copy inside one chunk of a <see cref="SortedJobs"/>). A pass merges the groups instead of computing every pending job's
-/// key. Valid only while submission times never decrease with the submission sequence (<see cref="InOrder"/>); the
-/// engine stops keeping it otherwise. Not thread-safe; owned by one engine.
+/// key. Valid only while submission times never decrease with the submission sequence (<see cref="InOrder"/>); after
+/// the first submission out of order it holds nothing and keeps nothing. Not thread-safe; owned by one engine.
 /// </summary>
 internal sealed class PendingGroups
 {
@@ -33,9 +33,13 @@ internal sealed class PendingGroups
     public void Submitted(Job job)
     {
         var ticks = job.SubmittedAt.UtcTicks;
-        if (ticks < _lastSubmittedTicks)
+        if (ticks < _lastSubmittedTicks && InOrder)
         {
+            // For the engine's life: the groups are let go of and no longer kept.
             InOrder = false;
+            _byKey.Clear();
+            _groups.Clear();
+            Count = 0;
         }
 
         _lastSubmittedTicks = Math.Max(_lastSubmittedTicks, ticks);
@@ -44,6 +48,11 @@ internal sealed class PendingGroups
     /// <summary>Adds a job that becomes pending.</summary>
     public void Add(Job job)
     {
+        if (!InOrder)
+        {
+            return;
+        }
+
         var key = _ordering.GroupOf(job);
         if (!_byKey.TryGetValue(key, out var group))
         {
@@ -61,7 +70,7 @@ internal sealed class PendingGroups
     /// <summary>Removes a job that stops pending.</summary>
     public void Remove(Job job)
     {
-        if (_byKey.TryGetValue(_ordering.GroupOf(job), out var group) && group.Remove(job))
+        if (InOrder && _byKey.TryGetValue(_ordering.GroupOf(job), out var group) && group.Remove(job))
         {
             Count--;
         }
